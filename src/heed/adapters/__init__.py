@@ -1,0 +1,1 @@
+"""Adapters: the database, providers and transports."""

@@ -1,0 +1,286 @@
+"""heed's tables.
+
+The account id leads every primary key and index, so every look-up is scoped to
+one account and the schema could be distributed by account later. Alembic owns
+the schema (migrations/); these classes are its mirror for queries.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps are stored and returned as aware UTC datetimes on every database.
+
+    SQLite keeps no time zone, so values are written as naive UTC and read back
+    with UTC attached; the ledger's hashes depend on reading back what was written.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("heed stores aware datetimes only")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    customer_notifications_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    sms_opt_out_scope: Mapped[str] = mapped_column(String(10), default="account")
+    window_start: Mapped[str] = mapped_column(String(5), default="08:00")
+    window_end: Mapped[str] = mapped_column(String(5), default="21:00")
+    placeholders: Mapped[list[str]] = mapped_column(JSON, default=list)
+    help_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    twilio_auth_token: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    ledger_seq: Mapped[int] = mapped_column(Integer, default=0)
+    ledger_head: Mapped[str] = mapped_column(String(64), default="0" * 64)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class BusinessNumber(Base):
+    __tablename__ = "business_numbers"
+    account_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), primary_key=True)
+    __table_args__ = (
+        ForeignKeyConstraint(["account_id"], ["accounts.id"]),
+        # A number rings at one business: inbound texts find their account by it.
+        Index("ux_business_numbers_number", "number", unique=True),
+    )
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+    account_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    permissions: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    __table_args__ = (
+        ForeignKeyConstraint(["account_id"], ["accounts.id"]),
+        Index("ux_api_keys_key_hash", "key_hash", unique=True),
+    )
+
+
+class User(Base):
+    __tablename__ = "users"
+    account_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    __table_args__ = (
+        ForeignKeyConstraint(["account_id"], ["accounts.id"]),
+        Index("ux_users_email", "email", unique=True),
+    )
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    account_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200))
+    do_not_mail: Mapped[bool] = mapped_column(Boolean, default=False)
+    invoice_delivery: Mapped[str] = mapped_column(String(20), default="mail")
+    billing_address: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    __table_args__ = (
+        ForeignKeyConstraint(["account_id"], ["accounts.id"]),
+        Index("ix_customers_account_name", "account_id", "name_key", "id"),
+    )
+
+
+class Location(Base):
+    __tablename__ = "locations"
+    account_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(Text, nullable=True)
+    time_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["account_id", "customer_id"], ["customers.account_id", "customers.id"]
+        ),
+        Index("ix_locations_account_customer", "account_id", "customer_id"),
+    )
+
+
+class Contact(Base):
+    __tablename__ = "contacts"
+    account_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(40))
+    location_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    value: Mapped[str] = mapped_column(String(320))
+    memo: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    notify_job: Mapped[bool] = mapped_column(Boolean, default=False)
+    notify_invoice_statement: Mapped[bool] = mapped_column(Boolean, default=False)
+    notify_marketing: Mapped[bool] = mapped_column(Boolean, default=False)
+    placeholder: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["account_id", "customer_id"], ["customers.account_id", "customers.id"]
+        ),
+        Index("ix_contacts_account_value", "account_id", "value"),
+        Index("ix_contacts_account_customer", "account_id", "customer_id"),
+        Index("ix_contacts_account_location", "account_id", "location_id"),
+    )
+
+
+class ContactChange(Base):
+    """Every change of a contact's value (R-5), and the source of a later sync (R-6)."""
+
+    __tablename__ = "contact_changes"
+    account_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    contact_id: Mapped[str] = mapped_column(String(40))
+    old_value: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    new_value: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    __table_args__ = (Index("ix_contact_changes_contact", "account_id", "contact_id", "at"),)
+
+
+class ConsentEvent(Base):
+    """The consent ledger (R-17): append-only; the database refuses UPDATE and DELETE."""
+
+    __tablename__ = "consent_events"
+    account_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    address: Mapped[str] = mapped_column(String(320))
+    channel: Mapped[str] = mapped_column(String(10))
+    scope: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(30))
+    body: Mapped[str | None] = mapped_column(Text, nullable=True)
+    provider_message_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (
+        Index("ix_consent_events_address", "account_id", "address", "seq"),
+        # A provider message is recorded once, however often it is delivered.
+        Index(
+            "ux_consent_events_provider_message",
+            "account_id",
+            "provider_message_id",
+            unique=True,
+        ),
+    )
+
+
+class ConsentState(Base):
+    """Current consent per address and scope, kept in step with the ledger."""
+
+    __tablename__ = "consent_state"
+    account_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    address: Mapped[str] = mapped_column(String(320), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(20), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    suppression: Mapped[str] = mapped_column(String(10), default="none")
+    last_seq: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class InboundMessage(Base):
+    """Every inbound text, keyword or not, recorded once per provider message id."""
+
+    __tablename__ = "inbound_messages"
+    account_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    provider_message_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    from_number: Mapped[str] = mapped_column(String(20))
+    to_number: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(20))
+    reply: Mapped[str | None] = mapped_column(Text, nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Message(Base):
+    """The outbox: every message heed let through, with its fate."""
+
+    __tablename__ = "messages"
+    account_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    to: Mapped[str] = mapped_column(String(320))
+    from_: Mapped[str | None] = mapped_column("from", String(320), nullable=True)
+    contact_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    body: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(20))
+    manual: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    provider_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    __table_args__ = (
+        Index("ix_messages_due", "status", "not_before"),
+        Index("ix_messages_to", "account_id", "to", "category", "created_at"),
+    )
+
+
+class AuditEntry(Base):
+    """Who changed what, when, old → new (R-23)."""
+
+    __tablename__ = "audit_log"
+    account_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    entity: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[str] = mapped_column(String(40))
+    field: Mapped[str] = mapped_column(String(60))
+    old: Mapped[str | None] = mapped_column(Text, nullable=True)
+    new: Mapped[str | None] = mapped_column(Text, nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    __table_args__ = (Index("ix_audit_log_entity", "account_id", "entity", "entity_id", "at"),)

@@ -1,0 +1,46 @@
+"""The one place that wires heed: settings, engine, unit of work and transport."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from heed.adapters.db.engine import make_engine
+from heed.adapters.db.migrate import upgrade
+from heed.adapters.db.uow import UnitOfWork
+from heed.adapters.transports import LogTransport, Transport, TwilioTransport
+from heed.config import Settings
+
+
+@dataclass
+class Heed:
+    settings: Settings
+    engine: Engine
+    uow: UnitOfWork
+    transport: Transport
+    extras: dict[str, object] = field(default_factory=dict)
+
+
+def make_transport(settings: Settings) -> Transport:
+    if settings.transport == "twilio":
+        return TwilioTransport(
+            settings.twilio_account_sid, settings.twilio_api_key, settings.twilio_api_base
+        )
+    if settings.transport != "log":
+        raise ValueError(f"HEED_TRANSPORT must be log or twilio, not {settings.transport!r}")
+    return LogTransport()
+
+
+def build(
+    settings: Settings | None = None,
+    *,
+    migrate: bool = False,
+    transport: Transport | None = None,
+) -> Heed:
+    settings = settings or Settings()
+    url = settings.resolved_database_url()
+    if migrate:
+        upgrade(url)
+    engine = make_engine(url)
+    return Heed(settings, engine, UnitOfWork(engine), transport or make_transport(settings))

@@ -1,0 +1,1 @@
+"""heed's domain: plain Python rules for contacts, preferences, consent and sending."""

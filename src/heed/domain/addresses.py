@@ -1,0 +1,362 @@
+"""Contact values: what a phone number or email address is, as heed stores it.
+
+This module owns turning what staff, imports and the API type into an address
+(R-1: North American phones as E.164, emails syntax-checked and lowercased),
+recognising placeholder values (R-2), and the small helpers for showing and
+searching phone numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from phonenumbers import NumberParseException, PhoneNumberFormat
+
+from heed.domain.errors import (
+    InternationalNumber,
+    Invalid,
+    InvalidEmail,
+    InvalidPhone,
+    PlaceholderContact,
+)
+
+INTERNATIONAL_MESSAGE = (
+    "International numbers are not supported: only North American (+1) numbers can be saved."
+)
+
+
+class ContactKind(StrEnum):
+    MOBILE = "mobile"
+    PHONE = "phone"
+    EMAIL = "email"
+    FAX = "fax"
+
+    @property
+    def is_phone_like(self) -> bool:
+        return self is not ContactKind.EMAIL
+
+
+@dataclass(frozen=True)
+class ParsedValue:
+    value: str
+    placeholder: bool
+
+
+# Channels as well as kinds, so R-18 can ask about "sms" or "voice" directly.
+_PHONE_WORDS = frozenset({"mobile", "phone", "fax", "sms", "voice", "call"})
+
+_EXTENSION = re.compile(r"(?:ext(?:ension)?\.?|x|#)\s*\d*\s*$", re.IGNORECASE)
+_E164_NANP = re.compile(r"\+1(\d{3})(\d{3})(\d{4})")
+
+_PLACEHOLDER_NUMBERS = frozenset(
+    {"1234567890", "0123456789", "9876543210", "0987654321", "1231231234"}
+)
+_PLACEHOLDER_LINES = frozenset({"1234567"})
+
+# Compared with punctuation removed, so "no-email", "no.email" and "n/a" match.
+_PLACEHOLDER_LOCALS = frozenset(
+    {
+        "noemail",
+        "nomail",
+        "noemailaddress",
+        "noaddress",
+        "none",
+        "noone",
+        "nobody",
+        "no",
+        "test",
+        "testing",
+        "na",
+        "null",
+        "nil",
+        "donotreply",
+        "noreply",
+        "donotemail",
+        "unknown",
+        "email",
+        "fake",
+        "declined",
+        "refused",
+        "notprovided",
+        "notgiven",
+        "nothanks",
+    }
+)
+_PLACEHOLDER_DOMAINS = frozenset({"test.com", "noemail.com", "nomail.com", "none.com"})
+# Reserved names (RFC 2606/6761): no real mailbox can live under them.
+_RESERVED_LABELS = frozenset({"example", "test", "invalid", "localhost"})
+
+
+def normalize_phone(text: str, *, field: str = "value") -> str:
+    """A North American number as E.164 (``+1NXXNXXXXXX``); extensions are dropped.
+
+    Raises InternationalNumber outside +1 and InvalidPhone for anything else that
+    is not a valid number, never anything else.
+
+    phonenumbers (9.0) counts the fictional 555-01XX block as valid, so
+    ``+12065550143`` is accepted like any assigned number.
+    """
+    stripped = text.strip()
+    if not stripped:
+        raise InvalidPhone("No phone number was given.", field=field)
+    if "@" in stripped:
+        raise InvalidPhone(
+            "This looks like an email address, not a phone number.", field=field, value=stripped
+        )
+    try:
+        number = phonenumbers.parse(stripped, "US")
+    except NumberParseException as exc:
+        raise InvalidPhone(_why_unparsable(exc), field=field, value=stripped) from exc
+    if number.country_code != 1:
+        raise InternationalNumber(INTERNATIONAL_MESSAGE, field=field, value=stripped)
+    if not phonenumbers.is_valid_number(number):
+        national = phonenumbers.national_significant_number(number)
+        raise InvalidPhone(_why_invalid(national), field=field, value=stripped)
+    e164: str = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    return e164
+
+
+def _why_unparsable(exc: NumberParseException) -> str:
+    reasons = {
+        NumberParseException.INVALID_COUNTRY_CODE: (
+            "This is not a phone number heed can read: the country code is not recognised."
+        ),
+        NumberParseException.TOO_SHORT_AFTER_IDD: "This phone number is too short.",
+        NumberParseException.TOO_SHORT_NSN: "This phone number is too short.",
+        NumberParseException.TOO_LONG: "This phone number is too long.",
+    }
+    return reasons.get(exc.error_type, "This does not look like a phone number.")
+
+
+def _why_invalid(national: str) -> str:
+    if len(national) != 10:
+        return (
+            "A North American phone number has 10 digits (area code and number); "
+            f"this one has {len(national)}."
+        )
+    if national[0] in "01":
+        return f"{national[:3]} is not an area code: area codes never start with 0 or 1."
+    if national[3] in "01":
+        return "The 3 digits after the area code never start with 0 or 1."
+    return (
+        f"{_format_national(national)} is not a valid North American number: "
+        "check the area code and the number."
+    )
+
+
+def normalize_email(text: str, *, field: str = "value") -> str:
+    """An email address checked for syntax (no DNS) and lowercased throughout.
+
+    The local part is lowercased too: heed matches consent by address, and a
+    customer who unsubscribes as Jane@x.com must stay unsubscribed as jane@x.com.
+    """
+    stripped = text.strip()
+    if not stripped:
+        raise InvalidEmail("No email address was given.", field=field)
+    try:
+        # Lowercase first so the validated string is the one returned, which keeps
+        # normalize_email(normalize_email(x)) == normalize_email(x).
+        result = validate_email(stripped.lower(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise InvalidEmail(str(exc), field=field, value=stripped) from exc
+    return result.normalized
+
+
+def is_placeholder_digits(digits: str) -> bool:
+    """Whether a run of digits is a stand-in rather than a number.
+
+    Built in (R-2), after dropping a leading 1 from 11 digits:
+
+    - 123-456-7890, 012-345-6789, 987-654-3210, 098-765-4321, 123-123-1234;
+    - one digit repeated, 7 digits or more (000-000-0000, 555-555-5555, 555-5555);
+    - area code 555, which has never been assigned (555-123-4567);
+    - a real area code with a stand-in number: 555-5555, 000-0000, 123-4567,
+      any one digit repeated ((206) 555-5555);
+    - 123-4567 on its own.
+
+    The fictional 555-0100…0199 block is *not* a placeholder: phonenumbers
+    deems it valid and it is what documentation and tests use.
+    """
+    national = _national(digits)
+    if not national:
+        return False
+    if len(national) >= 7 and len(set(national)) == 1:
+        return True
+    if len(national) == 10:
+        line = national[3:]
+        return (
+            national in _PLACEHOLDER_NUMBERS
+            or national.startswith("555")
+            or len(set(line)) == 1
+            or line in _PLACEHOLDER_LINES
+        )
+    return len(national) == 7 and national in _PLACEHOLDER_LINES
+
+
+def is_placeholder(kind_or_channel: str, value: str, extra: Iterable[str] = ()) -> bool:
+    """Whether ``value`` is a placeholder (R-2) for this kind or channel.
+
+    ``extra`` are the account's own placeholders as staff typed them; each is
+    compared in normalized form. Never raises.
+    """
+    kind = str(kind_or_channel).strip().lower()
+    phone_like = kind in _PHONE_WORDS or (kind != "email" and not looks_like_email(value))
+    if phone_like:
+        return _is_placeholder_phone(value, extra)
+    return _is_placeholder_email(value, extra)
+
+
+def _is_placeholder_phone(value: str, extra: Iterable[str]) -> bool:
+    national = _national(_phone_digits(value))
+    if not national:
+        return False
+    if is_placeholder_digits(national):
+        return True
+    return any("@" not in own and _national(_phone_digits(own)) == national for own in extra)
+
+
+def _is_placeholder_email(value: str, extra: Iterable[str]) -> bool:
+    address = value.strip().lower()
+    if not address:
+        return False
+    local, at, domain = address.rpartition("@")
+    if not at:
+        local, domain = address, ""
+    # "noemail+42@…" is still noemail; the tag is how people make such values unique.
+    key = re.sub(r"[^a-z0-9]", "", local.split("+", 1)[0])
+    if key in _PLACEHOLDER_LOCALS or (key and set(key) == {"x"}):
+        return True
+    if domain and _is_placeholder_domain(domain):
+        return True
+    for typed in extra:
+        own = typed.strip().lower()
+        if own and (own == address or (own.startswith("@") and own[1:] == domain)):
+            return True
+    return False
+
+
+def _is_placeholder_domain(domain: str) -> bool:
+    labels = domain.rstrip(".").split(".")
+    if labels[-1] in _RESERVED_LABELS or "example" in labels:
+        return True
+    return any(".".join(labels[i:]) in _PLACEHOLDER_DOMAINS for i in range(len(labels)))
+
+
+def parse_contact_value(
+    kind: ContactKind | str,
+    text: str,
+    *,
+    extra_placeholders: Iterable[str] = (),
+    allow_placeholder: bool = False,
+    field: str = "value",
+) -> ParsedValue:
+    """Normalize ``text`` as a value of ``kind``, recognising placeholders first.
+
+    A placeholder is refused (PlaceholderContact) unless ``allow_placeholder``
+    (imports), where it comes back flagged with a best-effort value. Otherwise
+    raises what normalize_phone / normalize_email raise, or Invalid(field="kind").
+    """
+    resolved = _contact_kind(kind)
+    extras = tuple(extra_placeholders)
+    if is_placeholder(resolved, text, extras):
+        return _placeholder(resolved, text, allow_placeholder, field)
+    if resolved.is_phone_like:
+        value = normalize_phone(text, field=field)
+    else:
+        value = normalize_email(text, field=field)
+    # phonenumbers may read the text differently from the digit scan above (a
+    # national prefix, an IDD), so the value actually stored is checked too.
+    if is_placeholder(resolved, value, extras):
+        return _placeholder(resolved, value, allow_placeholder, field)
+    return ParsedValue(value=value, placeholder=False)
+
+
+def _contact_kind(kind: ContactKind | str) -> ContactKind:
+    try:
+        return ContactKind(str(kind).strip().lower())
+    except ValueError:
+        allowed = ", ".join(k.value for k in ContactKind)
+        raise Invalid(
+            f"Unknown contact kind {kind!r}: use one of {allowed}.", field="kind"
+        ) from None
+
+
+def _placeholder(kind: ContactKind, text: str, allowed: bool, field: str) -> ParsedValue:
+    if kind.is_phone_like:
+        national = _national(_phone_digits(text))
+        value = "+1" + national if len(national) == 10 else national
+        what = "phone number"
+    else:
+        value = text.strip().lower()
+        what = "email address"
+    if not allowed:
+        raise PlaceholderContact(
+            f"{text.strip()} is a placeholder, not a real {what}. "
+            "Leave it empty if the customer has none.",
+            field=field,
+            value=text.strip(),
+        )
+    return ParsedValue(value=value, placeholder=True)
+
+
+def display_phone(e164: str) -> str:
+    """``+12065550143`` → ``(206) 555-0143``; anything else comes back unchanged."""
+    match = _E164_NANP.fullmatch(e164)
+    if not match:
+        return e164
+    area, exchange, line = match.groups()
+    return f"({area}) {exchange}-{line}"
+
+
+def phone_query(text: str) -> str | None:
+    """Best-effort E.164 to look a number up by (search, caller ID); never raises.
+
+    Looser than normalize_phone on purpose: imported placeholders are stored as
+    ``+1`` and their 10 digits and must still be findable.
+    """
+    if not text.strip() or looks_like_email(text):
+        return None
+    try:
+        return normalize_phone(text)
+    except InternationalNumber:
+        try:
+            number = phonenumbers.parse(text.strip(), None)
+        except NumberParseException:
+            return None
+        if not phonenumbers.is_possible_number(number):
+            return None
+        e164: str = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+        return e164
+    except InvalidPhone:
+        national = _national(_phone_digits(text))
+        return "+1" + national if len(national) == 10 else None
+
+
+def looks_like_email(text: str) -> bool:
+    """Whether a search box entry should be treated as an email address."""
+    return "@" in text
+
+
+def _phone_digits(text: str) -> str:
+    """ASCII digits of ``text`` as phonenumbers reads them, without an extension."""
+    # Letters are converted as on a keypad because phonenumbers parses vanity
+    # numbers that way: "222-AAA-AAAA" is 222-222-2222, a placeholder.
+    without_extension = _EXTENSION.sub("", text.strip())
+    keyed = phonenumbers.convert_alpha_characters_in_number(without_extension)
+    digits: str = phonenumbers.normalize_digits_only(keyed)
+    return digits
+
+
+def _national(digits: str) -> str:
+    if len(digits) == 11 and digits.startswith("1"):
+        return digits[1:]
+    return digits
+
+
+def _format_national(national: str) -> str:
+    return f"({national[:3]}) {national[3:6]}-{national[6:]}"

@@ -1,0 +1,1 @@
+"""Entrypoints: the REST API, the staff web UI and the command line."""

@@ -1,0 +1,1 @@
+"""Services: the verbs of heed, each one transaction over a unit of work."""

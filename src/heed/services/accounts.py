@@ -1,0 +1,309 @@
+"""Accounts, their settings, API keys and staff logins (R-7, R-13, R-22)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+
+from heed.adapters.db import tables as t
+from heed.adapters.db.uow import Transaction, UnitOfWork
+from heed.domain.addresses import normalize_email, normalize_phone
+from heed.domain.errors import Conflict, Invalid, Unauthorized
+from heed.services.common import PERMISSIONS, ROLES, Principal, audit, get_account, new_id, now
+
+_hasher = PasswordHasher()
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    account_id: str
+    api_key: str
+
+
+def hash_api_key(raw: str) -> str:
+    # API keys carry 256 random bits, so one fast hash is enough; passwords use argon2.
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def create_account(
+    uow: UnitOfWork,
+    name: str,
+    business_numbers: list[str] | tuple[str, ...] = (),
+    twilio_auth_token: str | None = None,
+) -> NewAccount:
+    name = name.strip()
+    if not name:
+        raise Invalid("name must not be empty.", field="name")
+    numbers = _parse_business_numbers(business_numbers)
+    with uow.write() as tx:
+        _refuse_taken_numbers(tx, numbers, account_id=None)
+        account = t.Account(
+            id=new_id("acc"),
+            name=name,
+            customer_notifications_enabled=True,
+            sms_opt_out_scope="account",
+            window_start="08:00",
+            window_end="21:00",
+            placeholders=[],
+            help_text=None,
+            twilio_auth_token=twilio_auth_token or None,
+            ledger_seq=0,
+            ledger_head="0" * 64,
+            created_at=now(),
+        )
+        tx.session.add(account)
+        tx.session.flush()
+        for number in numbers:
+            tx.session.add(t.BusinessNumber(account_id=account.id, number=number))
+        raw = _add_key(tx, account.id, PERMISSIONS)
+        tx.commit()
+    return NewAccount(account.id, raw)
+
+
+def create_api_key(uow: UnitOfWork, account_id: str, permissions: list[str]) -> str:
+    unknown = [p for p in permissions if p not in PERMISSIONS]
+    if unknown or not permissions:
+        raise Invalid(
+            f"permissions must be some of {', '.join(PERMISSIONS)}; unknown: {', '.join(unknown)}"
+            if unknown
+            else "permissions must name at least one permission.",
+            field="permissions",
+        )
+    with uow.write() as tx:
+        get_account(tx, account_id)
+        raw = _add_key(tx, account_id, tuple(permissions))
+        tx.commit()
+    return raw
+
+
+def _add_key(tx: Transaction, account_id: str, permissions: tuple[str, ...]) -> str:
+    raw = "heed_" + secrets.token_urlsafe(32)
+    tx.session.add(
+        t.ApiKey(
+            account_id=account_id,
+            id=new_id("key"),
+            key_hash=hash_api_key(raw),
+            permissions=list(permissions),
+            created_at=now(),
+        )
+    )
+    return raw
+
+
+def authenticate_api_key(uow: UnitOfWork, raw: str | None) -> Principal:
+    if not raw:
+        raise Unauthorized("An API key is required: send Authorization: Bearer <api_key>.")
+    with uow.read() as tx:
+        key = tx.session.scalars(
+            select(t.ApiKey).where(t.ApiKey.key_hash == hash_api_key(raw))
+        ).one_or_none()
+    if key is None:
+        raise Unauthorized("The API key is not valid.")
+    return Principal(key.account_id, f"api_key:{key.id}", frozenset(key.permissions))
+
+
+def create_user(uow: UnitOfWork, account_id: str, email: str, password: str, role: str) -> str:
+    if role not in ROLES:
+        raise Invalid(f"role must be one of {', '.join(ROLES)}.", field="role")
+    if len(password) < 8:
+        raise Invalid("password must be at least 8 characters long.", field="password")
+    address = normalize_email(email, field="email")
+    with uow.write() as tx:
+        get_account(tx, account_id)
+        taken = tx.session.scalars(select(t.User).where(t.User.email == address)).first()
+        if taken is not None:
+            raise Conflict("A staff login with this email already exists.", field="email")
+        user = t.User(
+            account_id=account_id,
+            id=new_id("usr"),
+            email=address,
+            password_hash=_hasher.hash(password),
+            role=role,
+            failed_logins=0,
+            created_at=now(),
+        )
+        tx.session.add(user)
+        tx.commit()
+    return user.id
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def principal_for_user(user: t.User) -> Principal:
+    return Principal(user.account_id, f"user:{user.email}", frozenset(ROLES[user.role]))
+
+
+def account_view(tx: Transaction, account: t.Account) -> dict[str, Any]:
+    numbers = tx.session.scalars(
+        select(t.BusinessNumber.number)
+        .where(t.BusinessNumber.account_id == account.id)
+        .order_by(t.BusinessNumber.number)
+    ).all()
+    return {
+        "id": account.id,
+        "name": account.name,
+        "customer_notifications_enabled": account.customer_notifications_enabled,
+        "sms_opt_out_scope": account.sms_opt_out_scope,
+        "business_numbers": list(numbers),
+        "sending_window": {"start": account.window_start, "end": account.window_end},
+        "placeholders": list(account.placeholders),
+        "help_text": account.help_text,
+        "twilio_auth_token_set": bool(account.twilio_auth_token),
+    }
+
+
+def get_account_settings(uow: UnitOfWork, principal: Principal) -> dict[str, Any]:
+    with uow.read() as tx:
+        return account_view(tx, get_account(tx, principal.account_id))
+
+
+def update_account(
+    uow: UnitOfWork, principal: Principal, changes: dict[str, Any]
+) -> dict[str, Any]:
+    """Apply the given settings; every field is checked before anything is written."""
+    with uow.write() as tx:
+        account = tx.lock_account(principal.account_id)
+        if account is None:
+            raise Invalid("No such account.")
+        if "name" in changes:
+            name = str(changes["name"] or "").strip()
+            if not name:
+                raise Invalid("name must not be empty.", field="name")
+            audit(tx, principal, "account", account.id, "name", account.name, name)
+            account.name = name
+        if "customer_notifications_enabled" in changes:
+            value = bool(changes["customer_notifications_enabled"])
+            audit(
+                tx,
+                principal,
+                "account",
+                account.id,
+                "customer_notifications_enabled",
+                account.customer_notifications_enabled,
+                value,
+            )
+            account.customer_notifications_enabled = value
+        if "sms_opt_out_scope" in changes:
+            scope = changes["sms_opt_out_scope"]
+            if scope not in ("account", "number"):
+                raise Invalid(
+                    "sms_opt_out_scope must be 'account' or 'number'.", field="sms_opt_out_scope"
+                )
+            audit(
+                tx,
+                principal,
+                "account",
+                account.id,
+                "sms_opt_out_scope",
+                account.sms_opt_out_scope,
+                scope,
+            )
+            account.sms_opt_out_scope = scope
+        if "sending_window" in changes:
+            start, end = _parse_window(changes["sending_window"])
+            audit(
+                tx,
+                principal,
+                "account",
+                account.id,
+                "sending_window",
+                f"{account.window_start}-{account.window_end}",
+                f"{start}-{end}",
+            )
+            account.window_start, account.window_end = start, end
+        if "placeholders" in changes:
+            values = changes["placeholders"]
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                raise Invalid("placeholders must be a list of strings.", field="placeholders")
+            cleaned = sorted({v.strip() for v in values if v.strip()})
+            audit(
+                tx, principal, "account", account.id, "placeholders", account.placeholders, cleaned
+            )
+            account.placeholders = cleaned
+        if "help_text" in changes:
+            text = changes["help_text"]
+            if text is not None and (not isinstance(text, str) or len(text) > 320):
+                raise Invalid(
+                    "help_text must be text of at most 320 characters.", field="help_text"
+                )
+            account.help_text = text or None
+        if "twilio_auth_token" in changes:
+            token = changes["twilio_auth_token"]
+            account.twilio_auth_token = str(token) if token else None
+        if "business_numbers" in changes:
+            numbers = _parse_business_numbers(changes["business_numbers"])
+            _refuse_taken_numbers(tx, numbers, account_id=account.id)
+            old = tx.session.scalars(
+                select(t.BusinessNumber.number).where(t.BusinessNumber.account_id == account.id)
+            ).all()
+            audit(tx, principal, "account", account.id, "business_numbers", sorted(old), numbers)
+            tx.session.execute(
+                delete(t.BusinessNumber).where(t.BusinessNumber.account_id == account.id)
+            )
+            tx.session.flush()
+            for number in numbers:
+                tx.session.add(t.BusinessNumber(account_id=account.id, number=number))
+        tx.session.flush()
+        view = account_view(tx, account)
+        tx.commit()
+    return view
+
+
+def _parse_business_numbers(values: object) -> list[str]:
+    if not isinstance(values, list | tuple):
+        raise Invalid("business_numbers must be a list of phone numbers.", field="business_numbers")
+    numbers: list[str] = []
+    for i, value in enumerate(values):
+        if not isinstance(value, str):
+            raise Invalid(
+                "business_numbers must be a list of phone numbers.", field=f"business_numbers[{i}]"
+            )
+        numbers.append(normalize_phone(value, field=f"business_numbers[{i}]"))
+    return sorted(set(numbers))
+
+
+def _refuse_taken_numbers(tx: Transaction, numbers: list[str], account_id: str | None) -> None:
+    if not numbers:
+        return
+    taken = tx.session.scalars(
+        select(t.BusinessNumber).where(t.BusinessNumber.number.in_(numbers))
+    ).all()
+    others = [b.number for b in taken if b.account_id != account_id]
+    if others:
+        raise Conflict(
+            f"{', '.join(others)} already belongs to another business.",
+            field="business_numbers",
+        )
+
+
+def _parse_window(value: object) -> tuple[str, str]:
+    if not isinstance(value, dict):
+        raise Invalid(
+            'sending_window must look like {"start": "08:00", "end": "21:00"}.',
+            field="sending_window",
+        )
+    start, end = value.get("start"), value.get("end")
+    for name, part in (("start", start), ("end", end)):
+        if not isinstance(part, str) or not _HHMM.match(part):
+            raise Invalid(
+                f"sending_window.{name} must be a time like 08:00.", field=f"sending_window.{name}"
+            )
+    assert isinstance(start, str) and isinstance(end, str)
+    if start >= end:
+        raise Invalid(
+            "sending_window.start must be before sending_window.end.", field="sending_window"
+        )
+    return start, end

@@ -1,0 +1,111 @@
+"""What every service shares: who is acting, ids, the clock and the audit trail."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from heed.adapters.db import tables as t
+from heed.adapters.db.uow import Transaction
+from heed.domain.errors import Forbidden, NotFound
+
+PERMISSIONS = (
+    "customer:view",
+    "customer:edit",
+    "location:view",
+    "location:edit",
+    "settings:manage",
+    "messages:send",
+    "consent:export",
+)
+
+ROLES: dict[str, tuple[str, ...]] = {
+    "admin": PERMISSIONS,
+    "office": (
+        "customer:view",
+        "customer:edit",
+        "location:view",
+        "location:edit",
+        "messages:send",
+        "consent:export",
+    ),
+    "viewer": ("customer:view", "location:view"),
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An authenticated caller: an API key or a staff login, always within one account."""
+
+    account_id: str
+    actor: str
+    permissions: frozenset[str] = field(default_factory=frozenset)
+
+    def can(self, permission: str) -> bool:
+        return permission in self.permissions
+
+    def require(self, permission: str) -> None:
+        if permission not in self.permissions:
+            raise Forbidden(
+                f"This action needs the {permission} permission.", permission=permission
+            )
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+# Tests replace the clock; nothing else should.
+clock: Callable[[], datetime] = utcnow
+
+
+def now() -> datetime:
+    return clock()
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_{secrets.token_hex(10)}"
+
+
+def audit(
+    tx: Transaction,
+    principal: Principal,
+    entity: str,
+    entity_id: str,
+    field_name: str,
+    old: object,
+    new: object,
+) -> None:
+    """One audit row per changed field (R-23); unchanged fields leave no row."""
+    if old == new:
+        return
+    tx.session.add(
+        t.AuditEntry(
+            account_id=principal.account_id,
+            id=new_id("aud"),
+            actor=principal.actor,
+            entity=entity,
+            entity_id=entity_id,
+            field=field_name,
+            old=None if old is None else _text(old),
+            new=None if new is None else _text(new),
+            at=now(),
+        )
+    )
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, list | tuple | set | frozenset):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+def get_account(tx: Transaction, account_id: str) -> t.Account:
+    account = tx.session.get(t.Account, account_id)
+    if account is None:
+        raise NotFound("No such account.")
+    return account

@@ -1,0 +1,453 @@
+"""Customers and their locations: Do Not Mail (R-8), invoice delivery and the AR list (R-9)."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+from collections.abc import Sequence
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import and_, or_, select, update
+
+from heed.adapters.db import tables as t
+from heed.adapters.db.uow import Transaction, UnitOfWork
+from heed.domain.addresses import normalize_email, phone_query
+from heed.domain.errors import Invalid, NotFound
+from heed.services.common import Principal, audit, get_account, new_id, now
+from heed.services.contacts import ContactInput, insert_contact
+from heed.services.views import (
+    INVOICE_FLAG,
+    contact_views,
+    customer_flags,
+    customer_view,
+    invoice_delivery_list,
+    location_view,
+)
+
+MAX_PAGE = 200
+
+
+def _text(value: object, field: str, *, required: bool, limit: int = 200) -> str | None:
+    if value is None:
+        if required:
+            raise Invalid(f"{field} is required.", field=field)
+        return None
+    if not isinstance(value, str):
+        raise Invalid(f"{field} must be text.", field=field)
+    value = value.strip()
+    if required and not value:
+        raise Invalid(f"{field} must not be empty.", field=field)
+    if len(value) > limit:
+        raise Invalid(f"{field} must be at most {limit} characters.", field=field)
+    return value or None
+
+
+def parse_invoice_delivery(value: object) -> str:
+    if not isinstance(value, list | tuple) or not value:
+        raise Invalid(
+            'invoice_delivery must list "mail", "email" or both.', field="invoice_delivery"
+        )
+    chosen = set(value)
+    if not chosen <= {"mail", "email"}:
+        raise Invalid(
+            'invoice_delivery may only contain "mail" and "email".', field="invoice_delivery"
+        )
+    return ",".join(part for part in ("mail", "email") if part in chosen)
+
+
+def parse_time_zone(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise Invalid(
+            "time_zone must be an IANA time zone such as America/Chicago.", field="time_zone"
+        )
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid(
+            f"time_zone {value!r} is not a known IANA time zone (e.g. America/Chicago).",
+            field="time_zone",
+        ) from None
+    return value
+
+
+def create_customer(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> dict[str, Any]:
+    name = _text(data.get("name"), "name", required=True)
+    assert name is not None
+    do_not_mail = bool(data.get("do_not_mail", False))
+    delivery = parse_invoice_delivery(data.get("invoice_delivery", ["mail"]))
+    billing = _text(data.get("billing_address"), "billing_address", required=False, limit=500)
+    contacts = [
+        ContactInput.parse(c, f"contacts[{i}]") for i, c in enumerate(data.get("contacts") or [])
+    ]
+    with uow.write() as tx:
+        account = tx.lock_account(principal.account_id)
+        assert account is not None
+        customer = t.Customer(
+            account_id=account.id,
+            id=new_id("cus"),
+            name=name,
+            name_key=name.casefold(),
+            do_not_mail=do_not_mail,
+            invoice_delivery=delivery,
+            billing_address=billing,
+            created_at=now(),
+        )
+        tx.session.add(customer)
+        tx.session.flush()
+        audit(tx, principal, "customer", customer.id, "created", None, name)
+        for i, contact in enumerate(contacts):
+            insert_contact(tx, principal, account, customer, None, contact, f"contacts[{i}]")
+        tx.session.flush()
+        view = customer_view(tx, customer)
+        tx.commit()
+    return view
+
+
+def load_customer(tx: Transaction, account_id: str, customer_id: str) -> t.Customer:
+    customer = tx.session.get(t.Customer, (account_id, customer_id))
+    if customer is None:
+        raise NotFound("No customer with this id.")
+    return customer
+
+
+def load_location(tx: Transaction, account_id: str, location_id: str) -> t.Location:
+    location = tx.session.get(t.Location, (account_id, location_id))
+    if location is None:
+        raise NotFound("No location with this id.")
+    return location
+
+
+def get_customer(uow: UnitOfWork, principal: Principal, customer_id: str) -> dict[str, Any]:
+    with uow.read() as tx:
+        return customer_view(tx, load_customer(tx, principal.account_id, customer_id))
+
+
+def update_customer(
+    uow: UnitOfWork, principal: Principal, customer_id: str, data: dict[str, Any]
+) -> dict[str, Any]:
+    with uow.write() as tx:
+        tx.lock_account(principal.account_id)
+        customer = load_customer(tx, principal.account_id, customer_id)
+        if "name" in data:
+            name = _text(data["name"], "name", required=True)
+            assert name is not None
+            audit(tx, principal, "customer", customer.id, "name", customer.name, name)
+            customer.name, customer.name_key = name, name.casefold()
+        if "billing_address" in data:
+            billing = _text(data["billing_address"], "billing_address", required=False, limit=500)
+            audit(
+                tx,
+                principal,
+                "customer",
+                customer.id,
+                "billing_address",
+                customer.billing_address,
+                billing,
+            )
+            customer.billing_address = billing
+        if "invoice_delivery" in data:
+            delivery = parse_invoice_delivery(data["invoice_delivery"])
+            audit(
+                tx,
+                principal,
+                "customer",
+                customer.id,
+                "invoice_delivery",
+                customer.invoice_delivery,
+                delivery,
+            )
+            customer.invoice_delivery = delivery
+        if "do_not_mail" in data:
+            if not isinstance(data["do_not_mail"], bool):
+                raise Invalid("do_not_mail must be true or false.", field="do_not_mail")
+            set_do_not_mail(tx, principal, customer, data["do_not_mail"])
+        tx.session.flush()
+        view = customer_view(tx, customer)
+        tx.commit()
+    return view
+
+
+def set_do_not_mail(
+    tx: Transaction, principal: Principal, customer: t.Customer, value: bool
+) -> None:
+    """Do Not Mail turns every setting off on the customer and all its locations (R-8).
+
+    Clearing the flag turns nothing back on: staff choose again, contact by contact.
+    """
+    audit(tx, principal, "customer", customer.id, "do_not_mail", customer.do_not_mail, value)
+    customer.do_not_mail = value
+    if not value:
+        return
+    contacts = tx.session.scalars(
+        select(t.Contact).where(
+            t.Contact.account_id == customer.account_id, t.Contact.customer_id == customer.id
+        )
+    ).all()
+    for contact in contacts:
+        for category in ("job", "invoice_statement", "marketing"):
+            column = f"notify_{category}"
+            if getattr(contact, column):
+                audit(
+                    tx, principal, "contact", contact.id, f"notifications.{category}", True, False
+                )
+    tx.session.execute(
+        update(t.Contact)
+        .where(t.Contact.account_id == customer.account_id, t.Contact.customer_id == customer.id)
+        .values(notify_job=False, notify_invoice_statement=False, notify_marketing=False)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def _encode_cursor(name_key: str, customer_id: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps([name_key, customer_id]).encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[str, str]:
+    try:
+        name_key, customer_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if not isinstance(name_key, str) or not isinstance(customer_id, str):
+            raise ValueError
+    except (ValueError, TypeError):
+        raise Invalid("cursor is not one heed gave out.", field="cursor") from None
+    return name_key, customer_id
+
+
+def list_customers(
+    uow: UnitOfWork,
+    principal: Principal,
+    *,
+    q: str | None = None,
+    invoice_delivery: str | None = None,
+    do_not_mail: bool | None = None,
+    flagged: bool | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    """Customers by name order, searchable by name, phone in any format, or email.
+
+    ``invoice_delivery`` is ``mail``, ``email`` (exactly that one) or ``both`` (R-9).
+    """
+    if not 1 <= limit <= MAX_PAGE:
+        raise Invalid(f"limit must be between 1 and {MAX_PAGE}.", field="limit")
+    account_id = principal.account_id
+    query = select(t.Customer).where(t.Customer.account_id == account_id)
+    if q and q.strip():
+        query = query.where(_search(account_id, q.strip()))
+    if invoice_delivery is not None:
+        stored = {"mail": "mail", "email": "email", "both": "mail,email"}.get(invoice_delivery)
+        if stored is None:
+            raise Invalid("invoice_delivery must be mail, email or both.", field="invoice_delivery")
+        query = query.where(t.Customer.invoice_delivery == stored)
+    if do_not_mail is not None:
+        query = query.where(t.Customer.do_not_mail == do_not_mail)
+    if cursor:
+        name_key, last_id = _decode_cursor(cursor)
+        query = query.where(
+            or_(
+                t.Customer.name_key > name_key,
+                and_(t.Customer.name_key == name_key, t.Customer.id > last_id),
+            )
+        )
+    query = query.order_by(t.Customer.name_key, t.Customer.id)
+    with uow.read() as tx:
+        items: list[dict[str, Any]] = []
+        next_cursor: str | None = None
+        # Filtering by flag happens after the page is read, so read pages until one is full.
+        while True:
+            page = tx.session.scalars(query.limit(limit + 1)).all()
+            more = len(page) > limit
+            page = page[:limit]
+            for view in _summaries(tx, account_id, page):
+                if flagged is None or (INVOICE_FLAG in view["flags"]) == flagged:
+                    items.append(view)
+            if not more:
+                break
+            last = page[-1]
+            if len(items) >= limit:
+                next_cursor = _encode_cursor(last.name_key, last.id)
+                break
+            query = query.where(
+                or_(
+                    t.Customer.name_key > last.name_key,
+                    and_(t.Customer.name_key == last.name_key, t.Customer.id > last.id),
+                )
+            )
+        return {"items": items[:limit], "next_cursor": next_cursor}
+
+
+def _search(account_id: str, q: str) -> Any:
+    conditions: list[Any] = [t.Customer.name_key.contains(q.casefold(), autoescape=True)]
+    values: list[str] = []
+    if "@" in q:
+        with contextlib.suppress(Invalid):
+            values.append(normalize_email(q))
+    else:
+        phone = phone_query(q)
+        if phone:
+            values.append(phone)
+    if values:
+        conditions.append(
+            t.Customer.id.in_(
+                select(t.Contact.customer_id).where(
+                    t.Contact.account_id == account_id, t.Contact.value.in_(values)
+                )
+            )
+        )
+    return or_(*conditions)
+
+
+def _summaries(
+    tx: Transaction, account_id: str, customers: Sequence[t.Customer]
+) -> list[dict[str, Any]]:
+    ids = [c.id for c in customers]
+    contacts = (
+        tx.session.scalars(
+            select(t.Contact).where(
+                t.Contact.account_id == account_id, t.Contact.customer_id.in_(ids)
+            )
+        ).all()
+        if ids
+        else []
+    )
+    by_customer: dict[str, list[t.Contact]] = {}
+    for contact in contacts:
+        by_customer.setdefault(contact.customer_id, []).append(contact)
+    return [
+        {
+            "id": c.id,
+            "name": c.name,
+            "do_not_mail": c.do_not_mail,
+            "invoice_delivery": invoice_delivery_list(c.invoice_delivery),
+            "billing_address": c.billing_address,
+            "flags": customer_flags(c, by_customer.get(c.id, [])),
+        }
+        for c in customers
+    ]
+
+
+def create_location(
+    uow: UnitOfWork, principal: Principal, customer_id: str, data: dict[str, Any]
+) -> dict[str, Any]:
+    name = _text(data.get("name"), "name", required=True)
+    address = _text(data.get("address"), "address", required=False, limit=500)
+    time_zone = parse_time_zone(data.get("time_zone"))
+    contacts = [
+        ContactInput.parse(c, f"contacts[{i}]") for i, c in enumerate(data.get("contacts") or [])
+    ]
+    with uow.write() as tx:
+        account = tx.lock_account(principal.account_id)
+        assert account is not None and name is not None
+        customer = load_customer(tx, account.id, customer_id)
+        location = t.Location(
+            account_id=account.id,
+            id=new_id("loc"),
+            customer_id=customer.id,
+            name=name,
+            address=address,
+            time_zone=time_zone,
+            created_at=now(),
+        )
+        tx.session.add(location)
+        tx.session.flush()
+        audit(tx, principal, "location", location.id, "created", None, name)
+        for i, contact in enumerate(contacts):
+            insert_contact(tx, principal, account, customer, location, contact, f"contacts[{i}]")
+        tx.session.flush()
+        view = _location_view(tx, location)
+        tx.commit()
+    return view
+
+
+def _location_view(tx: Transaction, location: t.Location) -> dict[str, Any]:
+    contacts = tx.session.scalars(
+        select(t.Contact)
+        .where(t.Contact.account_id == location.account_id, t.Contact.location_id == location.id)
+        .order_by(t.Contact.created_at, t.Contact.id)
+    ).all()
+    return location_view(location, contact_views(tx, location.account_id, contacts))
+
+
+def get_location(uow: UnitOfWork, principal: Principal, location_id: str) -> dict[str, Any]:
+    with uow.read() as tx:
+        return _location_view(tx, load_location(tx, principal.account_id, location_id))
+
+
+def update_location(
+    uow: UnitOfWork, principal: Principal, location_id: str, data: dict[str, Any]
+) -> dict[str, Any]:
+    with uow.write() as tx:
+        location = load_location(tx, principal.account_id, location_id)
+        if "name" in data:
+            name = _text(data["name"], "name", required=True)
+            audit(tx, principal, "location", location.id, "name", location.name, name)
+            location.name = name or location.name
+        if "address" in data:
+            address = _text(data["address"], "address", required=False, limit=500)
+            audit(tx, principal, "location", location.id, "address", location.address, address)
+            location.address = address
+        if "time_zone" in data:
+            zone = parse_time_zone(data["time_zone"])
+            audit(tx, principal, "location", location.id, "time_zone", location.time_zone, zone)
+            location.time_zone = zone
+        tx.session.flush()
+        view = _location_view(tx, location)
+        tx.commit()
+    return view
+
+
+def lookup_phone(uow: UnitOfWork, principal: Principal, phone: str) -> dict[str, Any]:
+    """Caller ID (R-20): every customer and location record that lists the number."""
+    number = phone_query(phone)
+    if number is None:
+        raise Invalid("phone must be a North American phone number.", field="phone")
+    account_id = principal.account_id
+    with uow.read() as tx:
+        rows = tx.session.execute(
+            select(t.Contact.customer_id, t.Contact.location_id).where(
+                t.Contact.account_id == account_id, t.Contact.value == number
+            )
+        ).all()
+        customer_ids = sorted({r.customer_id for r in rows if r.location_id is None})
+        location_ids = sorted({r.location_id for r in rows if r.location_id is not None})
+        customers = (
+            tx.session.execute(
+                select(t.Customer.id, t.Customer.name)
+                .where(t.Customer.account_id == account_id, t.Customer.id.in_(customer_ids))
+                .order_by(t.Customer.name_key)
+            ).all()
+            if customer_ids
+            else []
+        )
+        locations = (
+            tx.session.execute(
+                select(t.Location.id, t.Location.customer_id, t.Location.name)
+                .where(t.Location.account_id == account_id, t.Location.id.in_(location_ids))
+                .order_by(t.Location.name)
+            ).all()
+            if location_ids
+            else []
+        )
+    return {
+        "phone": number,
+        "customers": [{"id": c.id, "name": c.name} for c in customers],
+        "locations": [
+            {"id": loc.id, "customer_id": loc.customer_id, "name": loc.name} for loc in locations
+        ],
+    }
+
+
+__all__ = [
+    "create_customer",
+    "create_location",
+    "get_account",
+    "get_customer",
+    "get_location",
+    "list_customers",
+    "lookup_phone",
+    "update_customer",
+    "update_location",
+]

@@ -1,0 +1,196 @@
+"""How customers, locations and contacts look to callers: one shape for the API and the UI.
+
+Every builder reads in a fixed number of queries, whatever the number of contacts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from heed.adapters.db import tables as t
+from heed.adapters.db.uow import Transaction
+from heed.domain.addresses import display_phone
+from heed.domain.consent import ALL_NUMBERS
+
+PHONE_KINDS = ("mobile", "phone", "fax")
+INVOICE_FLAG = "email_delivery_without_invoice_contact"
+
+
+@dataclass(frozen=True)
+class AddressConsent:
+    """Current consent of one address, across every scope it was recorded under."""
+
+    opted_out_scopes: frozenset[str] = frozenset()
+    suppression: str = "none"
+
+    @property
+    def sms_opted_out(self) -> bool:
+        return bool(self.opted_out_scopes)
+
+    def sms_opted_out_for(self, sender: str | None) -> bool:
+        """Opted out for texts from this business number (R-13).
+
+        With no sender named, an opt-out on any number blocks: heed cannot know
+        which number the text would leave from.
+        """
+        if sender is None:
+            return bool(self.opted_out_scopes)
+        return ALL_NUMBERS in self.opted_out_scopes or sender in self.opted_out_scopes
+
+
+NO_CONSENT_RECORDED = AddressConsent()
+
+
+def consent_for(
+    tx: Transaction, account_id: str, addresses: Iterable[str]
+) -> dict[str, AddressConsent]:
+    wanted = sorted(set(addresses))
+    if not wanted:
+        return {}
+    rows = tx.session.execute(
+        select(
+            t.ConsentState.address,
+            t.ConsentState.scope,
+            t.ConsentState.opted_out,
+            t.ConsentState.suppression,
+        ).where(t.ConsentState.account_id == account_id, t.ConsentState.address.in_(wanted))
+    ).all()
+    scopes: dict[str, set[str]] = {}
+    suppression: dict[str, str] = {}
+    for address, scope, opted_out, suppressed in rows:
+        if opted_out:
+            scopes.setdefault(address, set()).add(scope)
+        if suppressed != "none":
+            suppression[address] = _stricter(suppression.get(address, "none"), suppressed)
+    return {
+        a: AddressConsent(frozenset(scopes.get(a, ())), suppression.get(a, "none")) for a in wanted
+    }
+
+
+def _stricter(a: str, b: str) -> str:
+    order = {"none": 0, "automated": 1, "all": 2}
+    return a if order[a] >= order[b] else b
+
+
+def invoice_delivery_list(stored: str) -> list[str]:
+    return [part for part in ("mail", "email") if part in stored.split(",")]
+
+
+def contact_view(contact: t.Contact, consent: AddressConsent, do_not_mail: bool) -> dict[str, Any]:
+    is_phone = contact.kind in PHONE_KINDS
+    sms_opted_out = is_phone and consent.sms_opted_out
+    email_suppressed = contact.kind == "email" and consent.suppression != "none"
+    notifications = {
+        "job": contact.notify_job,
+        "invoice_statement": contact.notify_invoice_statement,
+        "marketing": contact.notify_marketing,
+    }
+    if sms_opted_out:
+        bell = "opted_out"
+    elif do_not_mail:
+        bell = "locked"
+    elif any(notifications.values()):
+        bell = "on"
+    else:
+        bell = "off"
+    owner = (
+        {"type": "location", "id": contact.location_id}
+        if contact.location_id
+        else {"type": "customer", "id": contact.customer_id}
+    )
+    return {
+        "id": contact.id,
+        "owner": owner,
+        "customer_id": contact.customer_id,
+        "kind": contact.kind,
+        "value": contact.value,
+        "display": display_phone(contact.value) if is_phone else contact.value,
+        "memo": contact.memo,
+        "notifications": notifications,
+        "bell": bell,
+        "sms_opted_out": sms_opted_out,
+        "email_suppressed": email_suppressed,
+        "email_suppression": consent.suppression if contact.kind == "email" else "none",
+        "placeholder": contact.placeholder,
+    }
+
+
+def contact_views(
+    tx: Transaction, account_id: str, contacts: Sequence[t.Contact]
+) -> list[dict[str, Any]]:
+    consent = consent_for(tx, account_id, (c.value for c in contacts))
+    customer_ids = sorted({c.customer_id for c in contacts})
+    dnm = (
+        dict(
+            tx.session.execute(
+                select(t.Customer.id, t.Customer.do_not_mail).where(
+                    t.Customer.account_id == account_id, t.Customer.id.in_(customer_ids)
+                )
+            ).tuples()
+        )
+        if customer_ids
+        else {}
+    )
+    return [
+        contact_view(c, consent.get(c.value, NO_CONSENT_RECORDED), dnm.get(c.customer_id, False))
+        for c in contacts
+    ]
+
+
+def location_view(location: t.Location, contacts: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "id": location.id,
+        "customer_id": location.customer_id,
+        "name": location.name,
+        "address": location.address,
+        "time_zone": location.time_zone,
+        "contacts": contacts,
+    }
+
+
+def customer_flags(customer: t.Customer, contacts: Iterable[t.Contact]) -> list[str]:
+    flags: list[str] = []
+    if "email" in invoice_delivery_list(customer.invoice_delivery) and not any(
+        c.kind == "email" and c.notify_invoice_statement and not c.placeholder for c in contacts
+    ):
+        flags.append(INVOICE_FLAG)
+    if any(c.placeholder for c in contacts):
+        flags.append("placeholder_contact")
+    return flags
+
+
+def customer_view(tx: Transaction, customer: t.Customer) -> dict[str, Any]:
+    account_id = customer.account_id
+    contacts = tx.session.scalars(
+        select(t.Contact)
+        .where(t.Contact.account_id == account_id, t.Contact.customer_id == customer.id)
+        .order_by(t.Contact.created_at, t.Contact.id)
+    ).all()
+    locations = tx.session.scalars(
+        select(t.Location)
+        .where(t.Location.account_id == account_id, t.Location.customer_id == customer.id)
+        .order_by(t.Location.created_at, t.Location.id)
+    ).all()
+    consent = consent_for(tx, account_id, (c.value for c in contacts))
+    views = {
+        c.id: contact_view(c, consent.get(c.value, NO_CONSENT_RECORDED), customer.do_not_mail)
+        for c in contacts
+    }
+    own = [views[c.id] for c in contacts if c.location_id is None]
+    return {
+        "id": customer.id,
+        "name": customer.name,
+        "do_not_mail": customer.do_not_mail,
+        "invoice_delivery": invoice_delivery_list(customer.invoice_delivery),
+        "billing_address": customer.billing_address,
+        "contacts": own,
+        "locations": [
+            location_view(loc, [views[c.id] for c in contacts if c.location_id == loc.id])
+            for loc in locations
+        ],
+        "flags": customer_flags(customer, contacts),
+    }

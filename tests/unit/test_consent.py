@@ -1,0 +1,336 @@
+"""The consent ledger's pure parts: hash chain, fold and replies (R-13, R-16, R-17)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from heed.domain.consent import (
+    ALL_NUMBERS,
+    GENESIS_HASH,
+    AddressState,
+    ConsentAction,
+    LedgerEntry,
+    Suppression,
+    canonical_time,
+    chain_entry,
+    entry_hash,
+    fold,
+    gsm7_length,
+    help_reply,
+    is_sms_opted_out,
+    opt_in_reply,
+    opt_in_scope,
+    opt_out_reply,
+    verify_chain,
+)
+
+T0 = datetime(2025, 3, 1, 14, 30, 15, 123456, tzinfo=UTC)
+CUSTOMER = "+15125550143"
+SHOP_MAIN = "+15125550100"
+SHOP_DISPATCH = "+15125550101"
+THIRTY_CHARS = "Lone Star Heating & Cooling Co"
+
+
+def build_chain(length: int = 6) -> list[LedgerEntry]:
+    actions = [ConsentAction.OPT_OUT, ConsentAction.OPT_IN]
+    entries: list[LedgerEntry] = []
+    for i in range(length):
+        entries.append(
+            chain_entry(
+                entries[-1] if entries else None,
+                account_id="acct-1",
+                address=CUSTOMER,
+                channel="sms",
+                scope=ALL_NUMBERS,
+                action=actions[i % 2],
+                source="keyword",
+                body="STOP" if i % 2 == 0 else "START",
+                provider_message_id=f"SM{i:032d}",
+                actor=f"sms:{CUSTOMER}",
+                at=T0 + timedelta(minutes=i),
+            )
+        )
+    return entries
+
+
+def test_a_chain_built_entry_by_entry_verifies() -> None:
+    chain = build_chain()
+    assert chain[0].seq == 1
+    assert chain[0].prev_hash == GENESIS_HASH
+    assert [e.prev_hash for e in chain[1:]] == [e.hash for e in chain[:-1]]
+    assert verify_chain(chain) is None
+
+
+def test_an_empty_chain_verifies() -> None:
+    assert verify_chain([]) is None
+
+
+def test_the_stored_hash_is_entry_hash_of_the_entrys_fields() -> None:
+    entry = build_chain(1)[0]
+    fields = {f.name: getattr(entry, f.name) for f in dataclasses.fields(entry)}
+    del fields["hash"]
+    prev_hash = fields.pop("prev_hash")
+    assert entry.hash == entry_hash(prev_hash, **fields)
+    assert len(entry.hash) == 64
+
+
+ALTERED_FIELDS: list[tuple[str, Any]] = [
+    ("account_id", "acct-2"),
+    ("address", "+15125550199"),
+    ("channel", "email"),
+    ("scope", SHOP_MAIN),
+    ("action", ConsentAction.OPT_IN),
+    ("source", "staff"),
+    ("body", "START"),
+    ("provider_message_id", "SM-other"),
+    ("actor", "staff:mallory"),
+    ("at", T0 + timedelta(days=1)),
+    ("prev_hash", "f" * 64),
+    ("hash", "e" * 64),
+]
+
+
+@pytest.mark.parametrize(("field", "value"), ALTERED_FIELDS)
+def test_changing_any_field_of_an_entry_is_found_at_that_entry(field: str, value: Any) -> None:
+    chain = build_chain()
+    chain[2] = dataclasses.replace(chain[2], **{field: value})
+    broken = verify_chain(chain)
+    assert broken is not None
+    assert broken.seq == 3
+    assert "entry 3" in broken.reason
+
+
+def test_a_changed_body_names_the_entry_whose_hash_no_longer_matches() -> None:
+    chain = build_chain()
+    chain[5] = dataclasses.replace(chain[5], body="STOP")
+    broken = verify_chain(chain)
+    assert broken is not None
+    assert broken.reason == "entry 6's hash does not match its contents"
+
+
+def test_a_changed_entry_whose_hash_was_recomputed_breaks_the_next_link() -> None:
+    chain = build_chain()
+    forged = dataclasses.replace(chain[2], body="forged")
+    chain[2] = dataclasses.replace(forged, hash=forged.computed_hash())
+    broken = verify_chain(chain)
+    assert broken is not None
+    assert (broken.seq, broken.reason) == (4, "entry 4 does not follow entry 3")
+
+
+def test_changing_the_seq_of_an_entry_is_found_at_that_entry() -> None:
+    chain = build_chain()
+    chain[2] = dataclasses.replace(chain[2], seq=2)
+    broken = verify_chain(chain)
+    assert broken is not None
+    assert broken.seq == 3
+
+
+def test_a_removed_entry_is_reported_missing() -> None:
+    chain = build_chain()
+    del chain[2]
+    broken = verify_chain(chain)
+    assert broken is not None
+    assert broken.seq == 3
+    assert broken.reason.startswith("entry 3 is missing")
+
+
+def test_a_missing_first_entry_is_reported() -> None:
+    broken = verify_chain(build_chain()[1:])
+    assert broken is not None
+    assert broken.seq == 1
+    assert broken.reason.startswith("entry 1 is missing")
+
+
+def test_reordered_entries_are_found() -> None:
+    chain = build_chain()
+    chain[2], chain[3] = chain[3], chain[2]
+    broken = verify_chain(chain)
+    assert broken is not None
+    assert broken.seq == 3
+
+
+def test_entries_renumbered_after_a_swap_are_found() -> None:
+    chain = build_chain()
+    third, fourth = chain[2], chain[3]
+    chain[2] = dataclasses.replace(fourth, seq=3)
+    chain[3] = dataclasses.replace(third, seq=4)
+    broken = verify_chain(chain)
+    assert broken is not None
+    assert broken.seq == 3
+
+
+def test_a_chain_cut_short_at_its_end_is_found_only_against_the_recorded_head() -> None:
+    chain = build_chain()
+    head = chain[-1].hash
+    assert verify_chain(chain[:-1]) is None
+    broken = verify_chain(chain[:-1], head_hash=head)
+    assert broken is not None
+    assert broken.seq == 6
+    assert verify_chain(chain, head_hash=head) is None
+
+
+def test_an_entry_from_another_account_is_found() -> None:
+    chain = build_chain(2)
+    stranger = chain_entry(
+        chain[1],
+        account_id="acct-2",
+        address=CUSTOMER,
+        channel="sms",
+        scope=ALL_NUMBERS,
+        action=ConsentAction.OPT_OUT,
+        source="keyword",
+        body="STOP",
+        provider_message_id=None,
+        actor="system",
+        at=T0,
+    )
+    broken = verify_chain([*chain, stranger])
+    assert broken is not None
+    assert broken.seq == 3
+
+
+def test_naive_and_aware_datetimes_for_the_same_instant_hash_the_same() -> None:
+    entry = build_chain(1)[0]
+    naive = entry.at.astimezone(UTC).replace(tzinfo=None)
+    other_offset = entry.at.astimezone(timezone(timedelta(hours=-6)))
+    assert canonical_time(naive) == canonical_time(entry.at) == canonical_time(other_offset)
+    assert dataclasses.replace(entry, at=naive).computed_hash() == entry.hash
+    assert dataclasses.replace(entry, at=other_offset).computed_hash() == entry.hash
+
+
+def test_canonical_time_always_carries_microseconds_and_utc() -> None:
+    assert canonical_time(datetime(2025, 1, 2, 3, 4, 5)) == "2025-01-02T03:04:05.000000+00:00"
+
+
+def test_an_action_given_as_plain_text_hashes_like_the_enum() -> None:
+    entry = build_chain(1)[0]
+    assert dataclasses.replace(entry, action="opt_out").computed_hash() == entry.hash
+
+
+# --- fold ----------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Change:
+    action: str
+    scope: str = ALL_NUMBERS
+
+
+def test_no_entries_means_no_restriction() -> None:
+    state = fold([])
+    assert state == AddressState(frozenset(), Suppression.NONE)
+    assert not is_sms_opted_out(state, SHOP_MAIN)
+    assert not is_sms_opted_out(state, None)
+
+
+def test_an_account_wide_opt_out_blocks_every_business_number() -> None:
+    state = fold([Change("opt_out")])
+    assert is_sms_opted_out(state, SHOP_MAIN)
+    assert is_sms_opted_out(state, SHOP_DISPATCH)
+
+
+def test_an_account_wide_opt_in_lifts_an_account_wide_opt_out() -> None:
+    assert not is_sms_opted_out(fold([Change("opt_out"), Change("opt_in")]), SHOP_MAIN)
+
+
+def test_a_number_scoped_opt_out_blocks_only_that_number() -> None:
+    state = fold([Change("opt_out", SHOP_DISPATCH)])
+    assert is_sms_opted_out(state, SHOP_DISPATCH)
+    assert not is_sms_opted_out(state, SHOP_MAIN)
+
+
+def test_a_number_scoped_opt_in_lifts_only_that_number() -> None:
+    state = fold(
+        [
+            Change("opt_out", SHOP_MAIN),
+            Change("opt_out", SHOP_DISPATCH),
+            Change("opt_in", SHOP_DISPATCH),
+        ]
+    )
+    assert state.opted_out_scopes == {SHOP_MAIN}
+
+
+def test_a_number_scoped_opt_in_does_not_lift_an_account_wide_opt_out() -> None:
+    state = fold([Change("opt_out"), Change("opt_in", SHOP_MAIN)])
+    assert is_sms_opted_out(state, SHOP_MAIN)
+
+
+def test_an_account_wide_opt_in_lifts_number_scoped_opt_outs_too() -> None:
+    state = fold([Change("opt_out", SHOP_MAIN), Change("opt_out", SHOP_DISPATCH), Change("opt_in")])
+    assert state.opted_out_scopes == frozenset()
+
+
+def test_sending_from_an_unknown_number_is_blocked_by_any_opt_out() -> None:
+    assert is_sms_opted_out(fold([Change("opt_out", SHOP_DISPATCH)]), None)
+
+
+def test_opt_in_scope_lifts_whatever_blocks_the_number_it_arrived_on() -> None:
+    account_wide = fold([Change("opt_out")])
+    per_number = fold([Change("opt_out", SHOP_MAIN)])
+    assert opt_in_scope(per_number, SHOP_MAIN, account_wide=True) == ALL_NUMBERS
+    assert opt_in_scope(per_number, SHOP_MAIN, account_wide=False) == SHOP_MAIN
+    assert opt_in_scope(account_wide, SHOP_MAIN, account_wide=False) == ALL_NUMBERS
+
+
+def test_email_unsubscribe_suppresses_automated_email() -> None:
+    assert fold([Change("suppress")]).suppression is Suppression.AUTOMATED
+
+
+def test_a_bounce_or_complaint_suppresses_all_email_and_an_unsubscribe_does_not_soften_it() -> None:
+    assert fold([Change("suppress_all"), Change("suppress")]).suppression is Suppression.ALL
+    assert fold([Change("suppress"), Change("suppress_all")]).suppression is Suppression.ALL
+
+
+def test_unsuppress_clears_email_suppression_and_leaves_sms_alone() -> None:
+    state = fold([Change("opt_out"), Change("suppress_all"), Change("unsuppress")])
+    assert state.suppression is Suppression.NONE
+    assert state.opted_out_scopes == {ALL_NUMBERS}
+
+
+def test_ledger_entries_fold_directly() -> None:
+    assert fold(build_chain(3)).opted_out_scopes == {ALL_NUMBERS}
+    assert fold(build_chain(4)).opted_out_scopes == frozenset()
+
+
+def test_an_unknown_action_is_refused_rather_than_ignored() -> None:
+    with pytest.raises(ValueError):
+        fold([Change("maybe")])
+
+
+# --- replies (R-16) --------------------------------------------------------------
+
+
+def test_replies_name_the_business_and_say_how_to_undo() -> None:
+    assert opt_out_reply("Acme").startswith("Acme: ")
+    assert "START" in opt_out_reply("Acme")
+    assert opt_in_reply("Acme").startswith("Acme: ")
+    assert "STOP" in opt_in_reply("Acme")
+    assert help_reply("Acme", None).startswith("Acme: ")
+    assert "STOP" in help_reply("Acme", None)
+
+
+def test_help_reply_is_the_businesss_own_help_text_when_it_has_one() -> None:
+    assert (
+        help_reply("Acme", "  Acme HVAC: call 512-555-0100.  ") == "Acme HVAC: call 512-555-0100."
+    )
+    assert help_reply("Acme", "   ").startswith("Acme: ")
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [opt_out_reply(THIRTY_CHARS), opt_in_reply(THIRTY_CHARS), help_reply(THIRTY_CHARS, None)],
+)
+def test_every_reply_fits_one_gsm_segment_for_a_thirty_character_business_name(reply: str) -> None:
+    assert len(THIRTY_CHARS) == 30
+    length = gsm7_length(reply)
+    assert length is not None
+    assert length <= 160
+
+
+def test_gsm7_length_counts_extension_characters_twice_and_refuses_emoji() -> None:
+    assert gsm7_length("a€") == 3
+    assert gsm7_length("hi 👋") is None

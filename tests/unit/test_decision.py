@@ -1,0 +1,588 @@
+"""The send decision (R-18) as a table, plus the timing rules and properties."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from heed.domain.consent import Suppression
+from heed.domain.decision import (
+    CONTINENTAL_US_ZONES,
+    SAVED_AS_LANDLINE,
+    Category,
+    Channel,
+    Decision,
+    Facts,
+    Outcome,
+    Reason,
+    SendingWindow,
+    decide,
+    next_open,
+)
+
+CHICAGO = "America/Chicago"
+NEW_YORK = "America/New_York"
+OPT_OUT_MESSAGE = (
+    "This contact has opted out of SMS communication. "
+    "Only the customer can opt back in by texting START."
+)
+
+
+def facts(**changes: Any) -> Facts:
+    """An automated job text to a mobile contact with everything switched on."""
+    base = Facts(
+        channel=Channel.SMS,
+        category=Category.JOB,
+        manual=False,
+        address_valid=True,
+        placeholder=False,
+        kind="mobile",
+        sms_opted_out=False,
+        email_suppression=Suppression.NONE,
+        notifications_enabled=True,
+        do_not_mail=False,
+        preference_on=True,
+        time_zones=(CHICAGO,),
+        region="IL",
+    )
+    return replace(base, **changes)
+
+
+def local(zone: str, year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(zone))
+
+
+def utc(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+# --- the decision table -----------------------------------------------------------
+#
+# Seven dimensions, each two-valued. "opted out" means an SMS opt-out for texts
+# and an unsubscribe (Suppression.AUTOMATED) for email; bounces and complaints
+# (Suppression.ALL) have their own tests below.
+
+DIMENSIONS = (
+    "channel",
+    "manual",
+    "opted_out",
+    "do_not_mail",
+    "switch_on",
+    "toggle_on",
+    "in_window",
+)
+VALUES: tuple[tuple[object, ...], ...] = (
+    (Channel.SMS, Channel.EMAIL),
+    (True, False),
+    (True, False),
+    (True, False),
+    (True, False),
+    (True, False),
+    (True, False),
+)
+ANY = object()
+SMS, EMAIL = Channel.SMS, Channel.EMAIL
+ALLOWED = (Outcome.ALLOWED, Reason.OK)
+DEFERRED = (Outcome.DEFERRED, Reason.OUTSIDE_SENDING_WINDOW)
+
+
+def blocked(reason: Reason) -> tuple[Outcome, Reason]:
+    return (Outcome.BLOCKED, reason)
+
+
+# (channel, manual, opted_out, do_not_mail, switch_on, toggle_on, in_window) -> expected
+TABLE: list[tuple[tuple[object, ...], tuple[Outcome, Reason]]] = [
+    # The recipient's own word comes first and binds staff too, for texts.
+    ((SMS, ANY, True, ANY, ANY, ANY, ANY), blocked(Reason.SMS_OPT_OUT)),
+    ((EMAIL, False, True, ANY, ANY, ANY, ANY), blocked(Reason.EMAIL_SUPPRESSED)),
+    # By hand: business settings and the window do not apply; an unsubscribe
+    # only stops automated email.
+    ((SMS, True, False, ANY, ANY, ANY, ANY), ALLOWED),
+    ((EMAIL, True, ANY, ANY, ANY, ANY, ANY), ALLOWED),
+    # Automated: switch, then Do Not Mail, then the toggle, then the window.
+    ((ANY, False, False, ANY, False, ANY, ANY), blocked(Reason.NOTIFICATIONS_DISABLED)),
+    ((ANY, False, False, True, True, ANY, ANY), blocked(Reason.DO_NOT_MAIL)),
+    ((ANY, False, False, False, True, False, ANY), blocked(Reason.PREFERENCE_OFF)),
+    ((SMS, False, False, False, True, True, False), DEFERRED),
+    ((SMS, False, False, False, True, True, True), ALLOWED),
+    ((EMAIL, False, False, False, True, True, ANY), ALLOWED),
+]
+
+ALL_COMBINATIONS = list(itertools.product(*VALUES))
+IN_WINDOW = local(CHICAGO, 2024, 6, 4, 15, 0)
+OUT_OF_WINDOW = local(CHICAGO, 2024, 6, 4, 23, 30)
+
+
+def matches(row: tuple[object, ...], combination: tuple[object, ...]) -> bool:
+    return all(want is ANY or want == got for want, got in zip(row, combination, strict=True))
+
+
+def rows_for(combination: tuple[object, ...]) -> list[tuple[Outcome, Reason]]:
+    return [expected for row, expected in TABLE if matches(row, combination)]
+
+
+def facts_for(combination: tuple[object, ...]) -> tuple[Facts, datetime]:
+    channel, manual, opted_out, do_not_mail, switch_on, toggle_on, in_window = combination
+    assert isinstance(channel, Channel)
+    is_sms = channel is Channel.SMS
+    built = facts(
+        channel=channel,
+        kind="mobile" if is_sms else "email",
+        manual=manual,
+        sms_opted_out=bool(opted_out) and is_sms,
+        email_suppression=(Suppression.AUTOMATED if opted_out and not is_sms else Suppression.NONE),
+        do_not_mail=do_not_mail,
+        notifications_enabled=switch_on,
+        preference_on=toggle_on,
+    )
+    return built, IN_WINDOW if in_window else OUT_OF_WINDOW
+
+
+def test_the_table_covers_every_combination_exactly_once() -> None:
+    assert len(ALL_COMBINATIONS) == 2**7
+    problems = {
+        dict(zip(DIMENSIONS, combination, strict=True)).__repr__(): len(rows_for(combination))
+        for combination in ALL_COMBINATIONS
+        if len(rows_for(combination)) != 1
+    }
+    assert problems == {}, "combinations with no case (0) or clashing cases (>1)"
+
+
+def test_every_row_of_the_table_is_reachable() -> None:
+    unused = [row for row, _ in TABLE if not any(matches(row, c) for c in ALL_COMBINATIONS)]
+    assert unused == []
+
+
+@pytest.mark.parametrize(
+    "combination",
+    ALL_COMBINATIONS,
+    ids=[
+        "-".join(f"{name}={value}" for name, value in zip(DIMENSIONS, c, strict=True))
+        for c in ALL_COMBINATIONS
+    ],
+)
+def test_the_decision_agrees_with_the_table(combination: tuple[object, ...]) -> None:
+    [expected] = rows_for(combination)
+    built, now = facts_for(combination)
+
+    decision = decide(built, now)
+
+    assert (decision.outcome, decision.reason) == expected
+    assert decision.allowed is (expected[0] is Outcome.ALLOWED)
+    assert decision.message
+    if decision.outcome is Outcome.DEFERRED:
+        assert decision.not_before == local(CHICAGO, 2024, 6, 5, 8, 0)
+    else:
+        assert decision.not_before is None
+
+
+# --- the address (step 1) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("channel", list(Channel))
+@pytest.mark.parametrize("manual", [True, False])
+def test_a_fax_gets_no_messages_at_all(channel: Channel, manual: bool) -> None:
+    decision = decide(facts(kind="fax", channel=channel, manual=manual), IN_WINDOW)
+    assert (decision.outcome, decision.reason) == blocked(Reason.FAX)
+
+
+@pytest.mark.parametrize(
+    ("channel", "kind"),
+    [(Channel.SMS, "email"), (Channel.EMAIL, "mobile"), (Channel.EMAIL, "phone")],
+)
+def test_a_channel_that_does_not_fit_the_contact_is_an_invalid_address(
+    channel: Channel, kind: str
+) -> None:
+    decision = decide(facts(channel=channel, kind=kind, manual=True), IN_WINDOW)
+    assert (decision.outcome, decision.reason) == blocked(Reason.INVALID_ADDRESS)
+
+
+def test_an_address_that_does_not_parse_is_invalid_even_before_a_placeholder() -> None:
+    decision = decide(facts(kind=None, address_valid=False, placeholder=True), IN_WINDOW)
+    assert decision.reason is Reason.INVALID_ADDRESS
+
+
+@pytest.mark.parametrize("manual", [True, False])
+def test_a_placeholder_is_never_messaged_even_by_hand(manual: bool) -> None:
+    decision = decide(facts(placeholder=True, manual=manual), IN_WINDOW)
+    assert (decision.outcome, decision.reason) == blocked(Reason.PLACEHOLDER)
+
+
+# --- consent (step 2) ------------------------------------------------------------------
+
+
+def test_an_opt_out_blocks_a_manual_text_with_the_exact_refusal() -> None:
+    decision = decide(facts(sms_opted_out=True, manual=True), IN_WINDOW)
+    assert decision.reason is Reason.SMS_OPT_OUT
+    assert decision.message == OPT_OUT_MESSAGE
+
+
+def test_an_opt_out_beats_do_not_mail_and_the_switch() -> None:
+    decision = decide(
+        facts(sms_opted_out=True, do_not_mail=True, notifications_enabled=False), IN_WINDOW
+    )
+    assert decision.reason is Reason.SMS_OPT_OUT
+
+
+@pytest.mark.parametrize(
+    ("suppression", "manual", "expected"),
+    [
+        (Suppression.AUTOMATED, False, blocked(Reason.EMAIL_SUPPRESSED)),
+        (Suppression.AUTOMATED, True, ALLOWED),
+        (Suppression.ALL, False, blocked(Reason.EMAIL_SUPPRESSED)),
+        (Suppression.ALL, True, blocked(Reason.EMAIL_SUPPRESSED)),
+        (Suppression.NONE, True, ALLOWED),
+    ],
+)
+def test_an_unsubscribe_stops_automated_email_and_a_bounce_stops_all_email(
+    suppression: Suppression, manual: bool, expected: tuple[Outcome, Reason]
+) -> None:
+    built = facts(channel=Channel.EMAIL, kind="email", email_suppression=suppression, manual=manual)
+    decision = decide(built, IN_WINDOW)
+    assert (decision.outcome, decision.reason) == expected
+
+
+def test_an_email_suppression_does_not_touch_texts() -> None:
+    decision = decide(facts(email_suppression=Suppression.ALL), IN_WINDOW)
+    assert decision.allowed
+
+
+# --- a raw address without a contact record ---------------------------------------
+
+
+@pytest.mark.parametrize("category", [Category.JOB, Category.INVOICE_STATEMENT])
+def test_an_automated_job_or_invoice_email_to_a_raw_address_goes(category: Category) -> None:
+    built = facts(
+        channel=Channel.EMAIL, kind=None, preference_on=None, category=category, region=None
+    )
+    assert decide(built, OUT_OF_WINDOW).allowed
+
+
+def test_automated_marketing_to_a_raw_address_needs_consent_nobody_recorded() -> None:
+    built = facts(kind=None, preference_on=None, category=Category.MARKETING)
+    decision = decide(built, IN_WINDOW)
+    assert (decision.outcome, decision.reason) == blocked(Reason.PREFERENCE_OFF)
+
+
+def test_a_manual_marketing_text_to_a_raw_address_goes() -> None:
+    built = facts(kind=None, preference_on=None, category=Category.MARKETING, manual=True)
+    assert decide(built, IN_WINDOW).allowed
+
+
+# --- the landline warning -----------------------------------------------------------
+
+
+def test_a_text_to_a_number_saved_as_landline_goes_with_a_warning() -> None:
+    decision = decide(facts(kind="phone"), IN_WINDOW)
+    assert decision.allowed
+    assert decision.warnings == (SAVED_AS_LANDLINE,)
+
+
+def test_a_deferred_text_to_a_landline_keeps_its_warning() -> None:
+    decision = decide(facts(kind="phone"), OUT_OF_WINDOW)
+    assert decision.outcome is Outcome.DEFERRED
+    assert decision.warnings == (SAVED_AS_LANDLINE,)
+
+
+def test_a_text_to_a_mobile_has_no_warning() -> None:
+    assert decide(facts(), IN_WINDOW).warnings == ()
+
+
+# --- the sending window ------------------------------------------------------------
+
+
+def test_a_deferred_text_waits_for_exactly_eight_in_the_morning_local() -> None:
+    decision = decide(facts(), local(CHICAGO, 2024, 6, 4, 23, 30))
+    assert decision.outcome is Outcome.DEFERRED
+    assert decision.not_before == utc(2024, 6, 5, 13, 0)
+    assert decision.message == (
+        "Texts to this number are deferred until 8:00 AM on Wed Jun 5 in America/Chicago "
+        "(outside the 8:00 AM–9:00 PM sending window)."
+    )
+
+
+def test_the_window_opens_at_eight_and_closes_at_nine_in_the_evening() -> None:
+    assert decide(facts(), local(CHICAGO, 2024, 6, 4, 8, 0)).allowed
+    assert decide(facts(), local(CHICAGO, 2024, 6, 4, 20, 59)).allowed
+    assert not decide(facts(), local(CHICAGO, 2024, 6, 4, 7, 59)).allowed
+    assert not decide(facts(), local(CHICAGO, 2024, 6, 4, 21, 0)).allowed
+
+
+def test_email_is_not_held_for_the_window() -> None:
+    built = facts(channel=Channel.EMAIL, kind="email")
+    assert decide(built, local(CHICAGO, 2024, 6, 4, 3, 0)).allowed
+
+
+def test_a_naive_now_is_a_programming_error() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        decide(facts(), datetime(2024, 6, 4, 12, 0))
+
+
+def test_on_the_spring_forward_day_the_text_waits_for_eight_daylight_time() -> None:
+    ny = facts(time_zones=(NEW_YORK,))
+    # 1:30 EST on 2024-03-10; clocks jump at 2:00, so 8:00 that day is EDT (UTC-4).
+    decision = decide(ny, local(NEW_YORK, 2024, 3, 10, 1, 30))
+    assert decision.not_before == utc(2024, 3, 10, 12, 0)
+
+
+def test_on_the_fall_back_day_the_text_waits_for_eight_standard_time() -> None:
+    ny = facts(time_zones=(NEW_YORK,))
+    # The second 1:30 on 2024-11-03 (EST); 8:00 that day is UTC-5.
+    second_half_past_one = datetime(2024, 11, 3, 1, 30, fold=1, tzinfo=ZoneInfo(NEW_YORK))
+    decision = decide(ny, second_half_past_one)
+    assert decision.not_before == utc(2024, 11, 3, 13, 0)
+
+
+def test_the_evening_close_follows_daylight_time_on_the_spring_forward_day() -> None:
+    ny = facts(time_zones=(NEW_YORK,))
+    assert decide(ny, utc(2024, 3, 11, 0, 59)).allowed  # 20:59 EDT
+    assert not decide(ny, utc(2024, 3, 11, 1, 0)).allowed  # 21:00 EDT
+
+
+def test_a_window_opening_inside_the_skipped_hour_opens_when_the_clock_jumps() -> None:
+    window = SendingWindow(time(2, 30), time(21, 0))
+    # Clocks go 1:59:59 EST -> 3:00 EDT at 07:00 UTC, which is past 2:30.
+    opened = next_open(local(NEW_YORK, 2024, 3, 10, 1, 0), (NEW_YORK,), window)
+    assert opened == utc(2024, 3, 10, 7, 0)
+
+
+@pytest.mark.parametrize(
+    ("zone", "now", "opens"),
+    [
+        ("America/Anchorage", utc(2024, 6, 1, 15, 0), utc(2024, 6, 1, 16, 0)),  # 7:00 AKDT
+        ("Pacific/Honolulu", utc(2024, 6, 1, 17, 0), utc(2024, 6, 1, 18, 0)),  # 7:00 HST
+    ],
+)
+def test_alaska_and_hawaii_numbers_wait_for_their_own_morning(
+    zone: str, now: datetime, opens: datetime
+) -> None:
+    decision = decide(facts(time_zones=(zone,)), now)
+    assert decision.not_before == opens
+    assert f"8:00 AM on Sat Jun 1 in {zone}" in decision.message
+
+
+def test_an_area_code_spanning_two_zones_waits_for_the_later_morning() -> None:
+    # 7:30 in Chicago is 8:30 in New York: still too early for half the area code.
+    decision = decide(facts(time_zones=(NEW_YORK, CHICAGO)), local(CHICAGO, 2024, 6, 4, 7, 30))
+    assert decision.not_before == local(CHICAGO, 2024, 6, 4, 8, 0)
+    assert "in America/Chicago" in decision.message
+
+
+@pytest.mark.parametrize("zones", [(), ("Not/A_Zone",)])
+def test_an_unknown_zone_waits_until_it_is_morning_across_the_continental_us(
+    zones: tuple[str, ...],
+) -> None:
+    too_early_in_california = utc(2024, 6, 4, 14, 30)  # 7:30 PDT, 10:30 EDT
+    decision = decide(facts(time_zones=zones), too_early_in_california)
+    assert decision.not_before == utc(2024, 6, 4, 15, 0)
+    assert "America/Los_Angeles" in decision.message
+
+
+def test_next_open_is_now_when_the_window_is_already_open() -> None:
+    now = utc(2024, 6, 4, 18, 0)
+    assert next_open(now, CONTINENTAL_US_ZONES, SendingWindow()) == now
+
+
+def test_next_open_falls_back_to_the_first_zone_when_the_zones_never_overlap() -> None:
+    narrow = SendingWindow(time(9, 0), time(12, 0))
+    now = local(NEW_YORK, 2024, 6, 4, 13, 0)
+    opened = next_open(now, (NEW_YORK, "Pacific/Honolulu"), narrow)
+    assert opened == local(NEW_YORK, 2024, 6, 5, 9, 0)
+
+
+def test_a_window_that_closes_before_it_opens_is_refused() -> None:
+    with pytest.raises(ValueError, match="open before it closes"):
+        SendingWindow(time(21, 0), time(8, 0))
+
+
+# --- state rules for marketing texts ----------------------------------------------------
+
+
+def marketing(**changes: Any) -> Facts:
+    base = facts(category=Category.MARKETING, time_zones=(NEW_YORK,), region="FL")
+    return replace(base, **changes)
+
+
+@pytest.mark.parametrize("manual", [True, False])
+def test_marketing_texts_to_florida_stop_at_eight_in_the_evening(manual: bool) -> None:
+    assert decide(marketing(manual=manual), local(NEW_YORK, 2024, 6, 4, 19, 59)).allowed
+    decision = decide(marketing(manual=manual), local(NEW_YORK, 2024, 6, 4, 20, 0))
+    assert (decision.outcome, decision.reason) == DEFERRED
+    assert decision.not_before == local(NEW_YORK, 2024, 6, 5, 8, 0)
+    assert "8:00 AM–8:00 PM sending window for marketing texts to Florida" in decision.message
+
+
+def test_job_texts_to_florida_keep_the_account_window() -> None:
+    assert decide(marketing(category=Category.JOB), local(NEW_YORK, 2024, 6, 4, 20, 30)).allowed
+
+
+def test_a_later_account_opening_still_binds_florida_marketing() -> None:
+    late = SendingWindow(time(10, 0), time(21, 0))
+    decision = decide(marketing(window=late), local(NEW_YORK, 2024, 6, 4, 9, 0))
+    assert decision.not_before == local(NEW_YORK, 2024, 6, 4, 10, 0)
+
+
+def test_an_account_window_that_never_meets_florida_hours_blocks_marketing() -> None:
+    evening = SendingWindow(time(20, 30), time(22, 0))
+    decision = decide(marketing(window=evening), local(NEW_YORK, 2024, 6, 4, 21, 0))
+    assert (decision.outcome, decision.reason) == blocked(Reason.OUTSIDE_SENDING_WINDOW)
+
+
+NOON = local(NEW_YORK, 2024, 6, 4, 12, 0)
+THREE_TODAY = (NOON - timedelta(hours=20), NOON - timedelta(hours=5), NOON - timedelta(hours=1))
+
+
+@pytest.mark.parametrize("region", ["FL", "OK"])
+@pytest.mark.parametrize("manual", [True, False])
+def test_a_fourth_marketing_text_in_24_hours_waits_in_florida_and_oklahoma(
+    region: str, manual: bool
+) -> None:
+    decision = decide(marketing(region=region, manual=manual, marketing_sent=THREE_TODAY), NOON)
+    assert (decision.outcome, decision.reason) == (Outcome.DEFERRED, Reason.STATE_LIMIT)
+    # The oldest of the three leaves the trailing 24 h at 16:00 today.
+    assert decision.not_before == THREE_TODAY[0] + timedelta(hours=24)
+    assert decision.not_before == local(NEW_YORK, 2024, 6, 4, 16, 0)
+
+
+def test_the_marketing_limit_does_not_apply_in_texas() -> None:
+    built = marketing(region="TX", time_zones=(CHICAGO,), marketing_sent=THREE_TODAY)
+    assert decide(built, NOON).allowed
+
+
+def test_sends_older_than_24_hours_do_not_count_towards_the_limit() -> None:
+    sent = (NOON - timedelta(hours=30), *THREE_TODAY[1:])
+    assert decide(marketing(marketing_sent=sent), NOON).allowed
+
+
+def test_the_limit_does_not_apply_to_job_texts() -> None:
+    assert decide(marketing(category=Category.JOB, marketing_sent=THREE_TODAY), NOON).allowed
+
+
+def test_a_limit_that_lifts_at_night_waits_for_the_morning() -> None:
+    # The oldest send leaves the trailing 24 h at 22:00, after Florida's 20:00 close.
+    sent = (NOON - timedelta(hours=14), NOON - timedelta(hours=2), NOON - timedelta(hours=1))
+    decision = decide(marketing(marketing_sent=sent), NOON)
+    assert decision.reason is Reason.STATE_LIMIT
+    assert decision.not_before == local(NEW_YORK, 2024, 6, 5, 8, 0)
+
+
+# --- properties ------------------------------------------------------------------------
+
+ZONES = st.sampled_from(
+    [*CONTINENTAL_US_ZONES, "America/Anchorage", "Pacific/Honolulu", "Nope/Nowhere"]
+)
+# Windows at least 7 h wide always overlap across zones at most 6 h apart, so
+# every zone set drawn here has a common opening and the fallback never applies.
+WINDOWS = st.builds(
+    SendingWindow,
+    start=st.sampled_from([time(h, m) for h in range(6, 11) for m in (0, 30)]),
+    end=st.sampled_from([time(h, m) for h in range(17, 23) for m in (0, 30)]),
+)
+NOWS = st.datetimes(
+    min_value=datetime(2020, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.just(UTC)
+)
+SENT = st.lists(
+    st.datetimes(
+        min_value=datetime(2019, 12, 30), max_value=datetime(2031, 1, 2), timezones=st.just(UTC)
+    ),
+    max_size=6,
+).map(tuple)
+FACTS = st.builds(
+    Facts,
+    channel=st.sampled_from(Channel),
+    category=st.sampled_from(Category),
+    manual=st.booleans(),
+    address_valid=st.booleans(),
+    placeholder=st.booleans(),
+    kind=st.sampled_from([None, "mobile", "phone", "email", "fax", "pager"]),
+    sms_opted_out=st.booleans(),
+    email_suppression=st.sampled_from(Suppression),
+    notifications_enabled=st.booleans(),
+    do_not_mail=st.booleans(),
+    preference_on=st.sampled_from([None, True, False]),
+    time_zones=st.lists(ZONES, max_size=3).map(tuple),
+    region=st.sampled_from([None, "FL", "OK", "TX", "fl"]),
+    window=WINDOWS,
+    marketing_sent=SENT,
+)
+
+
+def window_in_force(built: Facts) -> SendingWindow | None:
+    """Which local hours a text must land in, worked out independently."""
+    florida_marketing = (
+        built.category is Category.MARKETING and (built.region or "").upper() == "FL"
+    )
+    if built.manual and not florida_marketing:
+        return None
+    if not florida_marketing:
+        return built.window
+    return SendingWindow(max(built.window.start, time(8)), min(built.window.end, time(20)))
+
+
+@given(FACTS, NOWS)
+def test_decide_always_answers_and_a_deferral_lands_inside_the_window(
+    built: Facts, now: datetime
+) -> None:
+    decision = decide(built, now)
+
+    assert isinstance(decision, Decision)
+    assert decision.message
+    assert (decision.not_before is not None) is (decision.outcome is Outcome.DEFERRED)
+    if decision.not_before is None:
+        return
+    assert decision.not_before > now
+    window = window_in_force(built)
+    if window is None:
+        return
+    known = [z for z in built.time_zones if z != "Nope/Nowhere"] or list(CONTINENTAL_US_ZONES)
+    for zone in known:
+        local_time = decision.not_before.astimezone(ZoneInfo(zone)).time()
+        assert window.start <= local_time < window.end, zone
+
+
+@st.composite
+def sendable_texts(draw: st.DrawFn) -> tuple[Facts, datetime]:
+    """Texts that pass every check before timing, so deferrals are common."""
+    now = draw(NOWS)
+    hours_ago = st.floats(min_value=0, max_value=30, allow_nan=False)
+    sent = tuple(now - timedelta(hours=h) for h in draw(st.lists(hours_ago, max_size=6)))
+    built = Facts(
+        channel=Channel.SMS,
+        category=draw(st.sampled_from(Category)),
+        manual=draw(st.booleans()),
+        address_valid=True,
+        placeholder=False,
+        kind=draw(st.sampled_from(["mobile", "phone"])),
+        sms_opted_out=False,
+        email_suppression=Suppression.NONE,
+        notifications_enabled=True,
+        do_not_mail=False,
+        preference_on=True,
+        time_zones=draw(st.lists(ZONES, max_size=3).map(tuple)),
+        region=draw(st.sampled_from(["FL", "OK", "TX"])),
+        window=draw(WINDOWS),
+        marketing_sent=sent,
+    )
+    return built, now
+
+
+@given(sendable_texts())
+def test_a_deferred_text_is_free_of_every_timing_rule_at_its_not_before(
+    case: tuple[Facts, datetime],
+) -> None:
+    built, now = case
+    decision = decide(built, now)
+
+    assert decision.outcome is not Outcome.BLOCKED
+    if decision.not_before is None:
+        return
+    assert decision.not_before > now
+    # Retrying at not_before, with no sends in between, goes straight through.
+    assert decide(built, decision.not_before).allowed
