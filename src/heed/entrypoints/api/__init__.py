@@ -1,0 +1,1 @@
+"""The REST API (CONTRACT.md) and the Twilio webhook."""
