@@ -6,6 +6,7 @@ import base64
 import contextlib
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -44,63 +45,186 @@ def _text(value: object, field: str, *, required: bool, limit: int = 200) -> str
     return value or None
 
 
-def parse_invoice_delivery(value: object) -> str:
+def parse_invoice_delivery(value: object, field: str = "invoice_delivery") -> str:
     if not isinstance(value, list | tuple) or not value:
-        raise Invalid(
-            'invoice_delivery must list "mail", "email" or both.', field="invoice_delivery"
-        )
+        raise Invalid(f'{field} must list "mail", "email" or both.', field=field)
+    if not all(isinstance(v, str) for v in value) or not set(value) <= {"mail", "email"}:
+        raise Invalid(f'{field} may only contain "mail" and "email".', field=field)
     chosen = set(value)
-    if not chosen <= {"mail", "email"}:
-        raise Invalid(
-            'invoice_delivery may only contain "mail" and "email".', field="invoice_delivery"
-        )
     return ",".join(part for part in ("mail", "email") if part in chosen)
 
 
-def parse_time_zone(value: object) -> str | None:
+def parse_time_zone(value: object, field: str = "time_zone") -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise Invalid(
-            "time_zone must be an IANA time zone such as America/Chicago.", field="time_zone"
-        )
+        raise Invalid(f"{field} must be an IANA time zone such as America/Chicago.", field=field)
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
         raise Invalid(
-            f"time_zone {value!r} is not a known IANA time zone (e.g. America/Chicago).",
-            field="time_zone",
+            f"{field} {value!r} is not a known IANA time zone (e.g. America/Chicago).",
+            field=field,
         ) from None
     return value
 
 
+@dataclass(frozen=True)
+class CustomerInput:
+    name: str
+    do_not_mail: bool
+    invoice_delivery: str
+    billing_address: str | None
+    contacts: list[ContactInput]
+    locations: list[LocationInput]
+
+    @classmethod
+    def parse(cls, data: object, field: str = "") -> CustomerInput:
+        p = f"{field}." if field else ""
+        if not isinstance(data, dict):
+            raise Invalid(f"{field or 'body'} must be an object.", field=field or "body")
+        name = _text(data.get("name"), f"{p}name", required=True)
+        assert name is not None
+        do_not_mail = data.get("do_not_mail", False)
+        if not isinstance(do_not_mail, bool):
+            raise Invalid(f"{p}do_not_mail must be true or false.", field=f"{p}do_not_mail")
+        return cls(
+            name=name,
+            do_not_mail=do_not_mail,
+            invoice_delivery=parse_invoice_delivery(
+                data.get("invoice_delivery", ["mail"]), f"{p}invoice_delivery"
+            ),
+            billing_address=_text(
+                data.get("billing_address"), f"{p}billing_address", required=False, limit=500
+            ),
+            contacts=_contact_inputs(data.get("contacts"), f"{p}contacts"),
+            locations=[
+                LocationInput.parse(loc, f"{p}locations[{i}]")
+                for i, loc in enumerate(_list(data.get("locations"), f"{p}locations"))
+            ],
+        )
+
+
+@dataclass(frozen=True)
+class LocationInput:
+    name: str
+    address: str | None
+    time_zone: str | None
+    contacts: list[ContactInput]
+
+    @classmethod
+    def parse(cls, data: object, field: str = "") -> LocationInput:
+        p = f"{field}." if field else ""
+        if not isinstance(data, dict):
+            raise Invalid(f"{field or 'body'} must be an object.", field=field or "body")
+        name = _text(data.get("name"), f"{p}name", required=True)
+        assert name is not None
+        return cls(
+            name=name,
+            address=_text(data.get("address"), f"{p}address", required=False, limit=500),
+            time_zone=parse_time_zone(data.get("time_zone"), f"{p}time_zone"),
+            contacts=_contact_inputs(data.get("contacts"), f"{p}contacts"),
+        )
+
+
+def _list(value: object, field: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise Invalid(f"{field} must be a list.", field=field)
+    return value
+
+
+def _contact_inputs(value: object, field: str) -> list[ContactInput]:
+    return [ContactInput.parse(c, f"{field}[{i}]") for i, c in enumerate(_list(value, field))]
+
+
+def insert_customer(
+    tx: Transaction,
+    principal: Principal,
+    account: t.Account,
+    data: CustomerInput,
+    field: str = "",
+    *,
+    imported: bool = False,
+) -> t.Customer:
+    """Add a customer with its contacts and locations inside the caller's transaction."""
+    p = f"{field}." if field else ""
+    customer = t.Customer(
+        account_id=account.id,
+        id=new_id("cus"),
+        name=data.name,
+        name_key=data.name.casefold(),
+        do_not_mail=data.do_not_mail,
+        invoice_delivery=data.invoice_delivery,
+        billing_address=data.billing_address,
+        created_at=now(),
+    )
+    tx.session.add(customer)
+    # No ORM relationships tie the tables, so the row goes first explicitly.
+    tx.session.flush([customer])
+    audit(tx, principal, "customer", customer.id, "created", None, data.name)
+    for i, contact in enumerate(data.contacts):
+        insert_contact(
+            tx,
+            principal,
+            account,
+            customer,
+            None,
+            contact,
+            f"{p}contacts[{i}]",
+            imported=imported,
+        )
+    for i, location in enumerate(data.locations):
+        insert_location(
+            tx, principal, account, customer, location, f"{p}locations[{i}]", imported=imported
+        )
+    return customer
+
+
+def insert_location(
+    tx: Transaction,
+    principal: Principal,
+    account: t.Account,
+    customer: t.Customer,
+    data: LocationInput,
+    field: str = "",
+    *,
+    imported: bool = False,
+) -> t.Location:
+    p = f"{field}." if field else ""
+    location = t.Location(
+        account_id=account.id,
+        id=new_id("loc"),
+        customer_id=customer.id,
+        name=data.name,
+        address=data.address,
+        time_zone=data.time_zone,
+        created_at=now(),
+    )
+    tx.session.add(location)
+    tx.session.flush([location])
+    audit(tx, principal, "location", location.id, "created", None, data.name)
+    for i, contact in enumerate(data.contacts):
+        insert_contact(
+            tx,
+            principal,
+            account,
+            customer,
+            location,
+            contact,
+            f"{p}contacts[{i}]",
+            imported=imported,
+        )
+    return location
+
+
 def create_customer(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> dict[str, Any]:
-    name = _text(data.get("name"), "name", required=True)
-    assert name is not None
-    do_not_mail = bool(data.get("do_not_mail", False))
-    delivery = parse_invoice_delivery(data.get("invoice_delivery", ["mail"]))
-    billing = _text(data.get("billing_address"), "billing_address", required=False, limit=500)
-    contacts = [
-        ContactInput.parse(c, f"contacts[{i}]") for i, c in enumerate(data.get("contacts") or [])
-    ]
+    parsed = CustomerInput.parse(data)
     with uow.write() as tx:
         account = tx.lock_account(principal.account_id)
         assert account is not None
-        customer = t.Customer(
-            account_id=account.id,
-            id=new_id("cus"),
-            name=name,
-            name_key=name.casefold(),
-            do_not_mail=do_not_mail,
-            invoice_delivery=delivery,
-            billing_address=billing,
-            created_at=now(),
-        )
-        tx.session.add(customer)
-        tx.session.flush()
-        audit(tx, principal, "customer", customer.id, "created", None, name)
-        for i, contact in enumerate(contacts):
-            insert_contact(tx, principal, account, customer, None, contact, f"contacts[{i}]")
+        customer = insert_customer(tx, principal, account, parsed)
         tx.session.flush()
         view = customer_view(tx, customer)
         tx.commit()
@@ -332,30 +456,12 @@ def _summaries(
 def create_location(
     uow: UnitOfWork, principal: Principal, customer_id: str, data: dict[str, Any]
 ) -> dict[str, Any]:
-    name = _text(data.get("name"), "name", required=True)
-    address = _text(data.get("address"), "address", required=False, limit=500)
-    time_zone = parse_time_zone(data.get("time_zone"))
-    contacts = [
-        ContactInput.parse(c, f"contacts[{i}]") for i, c in enumerate(data.get("contacts") or [])
-    ]
+    parsed = LocationInput.parse(data)
     with uow.write() as tx:
         account = tx.lock_account(principal.account_id)
-        assert account is not None and name is not None
+        assert account is not None
         customer = load_customer(tx, account.id, customer_id)
-        location = t.Location(
-            account_id=account.id,
-            id=new_id("loc"),
-            customer_id=customer.id,
-            name=name,
-            address=address,
-            time_zone=time_zone,
-            created_at=now(),
-        )
-        tx.session.add(location)
-        tx.session.flush()
-        audit(tx, principal, "location", location.id, "created", None, name)
-        for i, contact in enumerate(contacts):
-            insert_contact(tx, principal, account, customer, location, contact, f"contacts[{i}]")
+        location = insert_location(tx, principal, account, customer, parsed)
         tx.session.flush()
         view = _location_view(tx, location)
         tx.commit()
