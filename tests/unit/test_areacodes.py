@@ -183,3 +183,10 @@ def test_the_fallback_table_agrees_with_phonenumbers_wherever_phonenumbers_knows
 )
 def test_the_area_code_is_read_from_e164_or_bare_digits(text: str, code: str | None) -> None:
     assert area_code(text) == code
+
+
+def test_the_committed_area_code_table_matches_what_phonenumbers_data_gives() -> None:
+    from heed.domain.area_code_table import REGIONS, ZONES
+    from heed.domain.areacodes import build_table
+
+    assert build_table() == (REGIONS, ZONES), "run scripts/generate_area_codes.py"

@@ -14,6 +14,8 @@ from functools import lru_cache
 
 from phonenumbers.tzdata import TIMEZONE_DATA
 
+from heed.domain.area_code_table import REGIONS, ZONES
+
 FLORIDA = "FL"
 OKLAHOMA = "OK"
 
@@ -147,7 +149,7 @@ def zones_for(e164: str) -> tuple[str, ...]:
     window should hold it in all of them.
     """
     code = area_code(e164)
-    return _zones(code) if code else ()
+    return ZONES.get(code, ()) if code else ()
 
 
 def region_for(e164: str) -> str | None:
@@ -157,7 +159,27 @@ def region_for(e164: str) -> str | None:
     stand for two regions with no way to tell them apart (782: NS or PE).
     """
     code = area_code(e164)
-    return _region(code) if code else None
+    return REGIONS.get(code) if code else None
+
+
+def build_table() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Derive the area-code table from phonenumbers' data (scripts/generate_area_codes.py).
+
+    Run once when phonenumbers is upgraded, not at run time: the place-name data
+    covers every country and costs seconds and ~150 MB to load, which a server
+    answering decisions must not pay.
+    """
+    regions: dict[str, str] = {}
+    zones: dict[str, tuple[str, ...]] = {}
+    for number in range(200, 1000):
+        code = str(number)
+        found_zones = _zones(code)
+        if found_zones:
+            zones[code] = found_zones
+        region = _region(code)
+        if region:
+            regions[code] = region
+    return regions, zones
 
 
 @lru_cache(maxsize=1024)
