@@ -303,6 +303,59 @@ def record_provider_opt_out(
         tx.commit()
 
 
+def record_opt_out_for_customer(
+    uow: UnitOfWork,
+    principal: Principal,
+    address: str,
+    *,
+    source: str = "staff",
+    note: str | None = None,
+) -> bool:
+    """Staff or an import record that a customer asked, by other means, to stop.
+
+    This path only ever opts out: lifting an SMS opt-out is the customer's alone
+    (R-12), and lifting an email suppression is not offered to staff either.
+    Answers whether anything changed.
+    """
+    if source not in ("staff", "import"):
+        raise Invalid("source must be staff or import.", field="source")
+    value, channel = parse_address(address)
+    with uow.write() as tx:
+        account = tx.lock_account(principal.account_id)
+        assert account is not None
+        current = consent_for(tx, account.id, [value])[value]
+        if channel == "sms":
+            if ALL_NUMBERS in current.opted_out_scopes:
+                return False
+            append(
+                tx,
+                account,
+                address=value,
+                channel="sms",
+                scope=ALL_NUMBERS,
+                action=ConsentAction.OPT_OUT,
+                source=source,
+                actor=principal.actor,
+                body=note,
+            )
+        else:
+            if current.suppression != "none":
+                return False
+            append(
+                tx,
+                account,
+                address=value,
+                channel="email",
+                scope=ALL_NUMBERS,
+                action=ConsentAction.SUPPRESS,
+                source=source,
+                actor=principal.actor,
+                body=note,
+            )
+        tx.commit()
+    return True
+
+
 EMAIL_EVENTS = {
     "unsubscribe": (ConsentAction.SUPPRESS, ConsentSource.EMAIL_LINK),
     "bounce": (ConsentAction.SUPPRESS_ALL, ConsentSource.BOUNCE),

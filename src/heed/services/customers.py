@@ -162,7 +162,7 @@ def insert_customer(
     )
     tx.session.add(customer)
     # No ORM relationships tie the tables, so the row goes first explicitly.
-    tx.session.flush([customer])
+    tx.session.flush()
     audit(tx, principal, "customer", customer.id, "created", None, data.name)
     for i, contact in enumerate(data.contacts):
         insert_contact(
@@ -203,7 +203,7 @@ def insert_location(
         created_at=now(),
     )
     tx.session.add(location)
-    tx.session.flush([location])
+    tx.session.flush()
     audit(tx, principal, "location", location.id, "created", None, data.name)
     for i, contact in enumerate(data.contacts):
         insert_contact(

@@ -131,24 +131,20 @@ def resolve(
     customers: dict[str, bool] = {}
     zones: dict[str, str | None] = {}
     if contact_ids:
-        rows = (
-            tx.session.execute(
-                select(t.Contact, t.Customer.do_not_mail, t.Location.time_zone)
-                .join(
-                    t.Customer,
-                    (t.Customer.account_id == t.Contact.account_id)
-                    & (t.Customer.id == t.Contact.customer_id),
-                )
-                .outerjoin(
-                    t.Location,
-                    (t.Location.account_id == t.Contact.account_id)
-                    & (t.Location.id == t.Contact.location_id),
-                )
-                .where(t.Contact.account_id == account.id, t.Contact.id.in_(contact_ids))
+        rows = tx.session.execute(
+            select(t.Contact, t.Customer.do_not_mail, t.Location.time_zone)
+            .join(
+                t.Customer,
+                (t.Customer.account_id == t.Contact.account_id)
+                & (t.Customer.id == t.Contact.customer_id),
             )
-            .tuples()
-            .all()
-        )
+            .outerjoin(
+                t.Location,
+                (t.Location.account_id == t.Contact.account_id)
+                & (t.Location.id == t.Contact.location_id),
+            )
+            .where(t.Contact.account_id == account.id, t.Contact.id.in_(contact_ids))
+        ).all()
         for row, dnm, zone in rows:
             contacts[row.id] = row
             customers[row.id] = dnm

@@ -130,7 +130,7 @@ def contact_views(
                 select(t.Customer.id, t.Customer.do_not_mail).where(
                     t.Customer.account_id == account_id, t.Customer.id.in_(customer_ids)
                 )
-            ).tuples()
+            )
         )
         if customer_ids
         else {}
