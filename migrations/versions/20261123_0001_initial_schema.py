@@ -144,7 +144,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("account_id", "id", name=op.f("pk_messages")),
     )
     with op.batch_alter_table("messages", schema=None) as batch_op:
-        batch_op.create_index("ix_messages_due", ["status", "not_before"], unique=False)
+        batch_op.create_index(
+            "ix_messages_due", ["account_id", "status", "not_before"], unique=False
+        )
         batch_op.create_index(
             "ix_messages_to", ["account_id", "to", "category", "created_at"], unique=False
         )

@@ -128,17 +128,24 @@ def deliver_due(uow: UnitOfWork, transport: Transport, at: datetime | None = Non
     """
     moment = at or now()
     with uow.read() as tx:
-        due = tx.session.execute(
-            select(t.Message.account_id, t.Message.id)
-            .where(
-                or_(
-                    t.Message.status == "queued",
-                    (t.Message.status == "deferred") & (t.Message.not_before <= moment),
+        # Account by account, so every look-up leads with the account id.
+        account_ids = tx.session.scalars(select(t.Account.id)).all()
+        due = [
+            (account_id, message_id)
+            for account_id in account_ids
+            for message_id in tx.session.scalars(
+                select(t.Message.id)
+                .where(
+                    t.Message.account_id == account_id,
+                    or_(
+                        t.Message.status == "queued",
+                        (t.Message.status == "deferred") & (t.Message.not_before <= moment),
+                    ),
                 )
-            )
-            .order_by(t.Message.created_at)
-            .limit(500)
-        ).all()
+                .order_by(t.Message.created_at)
+                .limit(500)
+            ).all()
+        ]
     delivered = 0
     for account_id, message_id in due:
         if _deliver_one(uow, transport, account_id, message_id, moment):

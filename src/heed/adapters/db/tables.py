@@ -265,7 +265,7 @@ class Message(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     __table_args__ = (
-        Index("ix_messages_due", "status", "not_before"),
+        Index("ix_messages_due", "account_id", "status", "not_before"),
         Index("ix_messages_to", "account_id", "to", "category", "created_at"),
     )
 
