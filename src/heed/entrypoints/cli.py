@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 
-from heed.bootstrap import build
+from heed.bootstrap import Heed, build
 from heed.domain.errors import HeedError
 from heed.services import accounts
 from heed.services import consent as consent_service
@@ -29,6 +31,16 @@ app.add_typer(user_app, name="user")
 app.add_typer(ledger_app, name="ledger")
 
 
+@contextmanager
+def _heed() -> Iterator[Heed]:
+    """heed for one command: migrated, and its connections closed when the command ends."""
+    heed = build(migrate=True)
+    try:
+        yield heed
+    finally:
+        heed.engine.dispose()
+
+
 def _fail(error: HeedError) -> None:
     typer.echo(f"error ({error.code}): {error.message}", err=True)
     raise typer.Exit(2)
@@ -37,8 +49,8 @@ def _fail(error: HeedError) -> None:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Bring the database's schema up to date."""
-    build(migrate=True)
-    typer.echo("database is up to date")
+    with _heed():
+        typer.echo("database is up to date")
 
 
 @account_app.command("create")
@@ -54,9 +66,11 @@ def account_create(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Create an account and an API key with every permission."""
-    heed = build(migrate=True)
     try:
-        created = accounts.create_account(heed.uow, name, business_number or [], twilio_auth_token)
+        with _heed() as heed:
+            created = accounts.create_account(
+                heed.uow, name, business_number or [], twilio_auth_token
+            )
     except HeedError as error:
         _fail(error)
         return
@@ -73,11 +87,11 @@ def key_create(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Create an API key with the given permissions."""
-    heed = build(migrate=True)
     try:
-        raw = accounts.create_api_key(
-            heed.uow, account, [p.strip() for p in permissions.split(",") if p.strip()]
-        )
+        with _heed() as heed:
+            raw = accounts.create_api_key(
+                heed.uow, account, [p.strip() for p in permissions.split(",") if p.strip()]
+            )
     except HeedError as error:
         _fail(error)
         return
@@ -92,9 +106,9 @@ def user_create(
     role: Annotated[str, typer.Option(help="admin, office or viewer.")] = "office",
 ) -> None:
     """Create a staff login for the web UI."""
-    heed = build(migrate=True)
     try:
-        accounts.create_user(heed.uow, account, email, password, role)
+        with _heed() as heed:
+            accounts.create_user(heed.uow, account, email, password, role)
     except HeedError as error:
         _fail(error)
         return
@@ -104,8 +118,8 @@ def user_create(
 @ledger_app.command("verify")
 def ledger_verify(account: Annotated[str, typer.Option(help="The account's id.")]) -> None:
     """Walk the account's consent ledger and name the first broken link, if any."""
-    heed = build(migrate=True)
-    broken = consent_service.verify_ledger(heed.uow, account)
+    with _heed() as heed:
+        broken = consent_service.verify_ledger(heed.uow, account)
     if broken is None:
         typer.echo("ledger intact")
         return

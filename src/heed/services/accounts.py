@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,16 +101,50 @@ def _add_key(tx: Transaction, account_id: str, permissions: tuple[str, ...]) -> 
     return raw
 
 
+# A valid key's principal is remembered for a few seconds, so a burst of API calls
+# costs one key look-up, not one per request. The price: a key deleted or changed in
+# the database (heed has no revoke path yet) keeps working for up to
+# API_KEY_CACHE_SECONDS in a process that used it just before; forget_api_keys() ends
+# that at once, and a revoke service must call it. Unknown keys are never remembered.
+# The cache holds at most API_KEY_CACHE_SIZE keys (oldest dropped first), so memory
+# stays flat however many keys exist.
+API_KEY_CACHE_SECONDS = 5.0
+API_KEY_CACHE_SIZE = 256
+_key_cache: OrderedDict[tuple[str, str], tuple[float, Principal]] = OrderedDict()
+_key_cache_lock = threading.Lock()
+
+
+def forget_api_keys() -> None:
+    """Drop every remembered key: the next call of each key reads the database."""
+    with _key_cache_lock:
+        _key_cache.clear()
+
+
 def authenticate_api_key(uow: UnitOfWork, raw: str | None) -> Principal:
     if not raw:
         raise Unauthorized("An API key is required: send Authorization: Bearer <api_key>.")
+    # The database is part of the key: one process may serve several (tests do).
+    cache_key = (str(uow.engine.url), hash_api_key(raw))
+    moment = time.monotonic()
+    with _key_cache_lock:
+        cached = _key_cache.get(cache_key)
+    if cached is not None and cached[0] > moment:
+        return cached[1]
     with uow.read() as tx:
         key = tx.session.scalars(
-            select(t.ApiKey).where(t.ApiKey.key_hash == hash_api_key(raw))
+            select(t.ApiKey).where(t.ApiKey.key_hash == cache_key[1])
         ).one_or_none()
     if key is None:
+        with _key_cache_lock:
+            _key_cache.pop(cache_key, None)
         raise Unauthorized("The API key is not valid.")
-    return Principal(key.account_id, f"api_key:{key.id}", frozenset(key.permissions))
+    principal = Principal(key.account_id, f"api_key:{key.id}", frozenset(key.permissions))
+    with _key_cache_lock:
+        _key_cache[cache_key] = (moment + API_KEY_CACHE_SECONDS, principal)
+        _key_cache.move_to_end(cache_key)
+        while len(_key_cache) > API_KEY_CACHE_SIZE:
+            _key_cache.popitem(last=False)
+    return principal
 
 
 def create_user(uow: UnitOfWork, account_id: str, email: str, password: str, role: str) -> str:

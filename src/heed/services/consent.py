@@ -245,6 +245,10 @@ def record_inbound_sms(
                 reply = opt_out_reply(account.name)
         elif action is InboundAction.OPT_IN:
             # Recorded even when nothing was opted out: it is the customer's express consent.
+            # An account-wide opt-out can only be lifted whole, and the entry says so,
+            # so the ledger's fold agrees with the projection.
+            if current is not None and ALL_NUMBERS in current.opted_out_scopes:
+                scope = ALL_NUMBERS
             append(
                 tx,
                 account,

@@ -144,7 +144,9 @@ def insert_contact(
     }
     settings = {**defaults}
     for category, on in data.notifications.items():
-        if on and not defaults[category]:
+        # Asking for a setting is checked even where the default would give it:
+        # the caller must learn that an opted-out number cannot be switched on.
+        if on:
             _check_turn_on(
                 tx,
                 account.id,
@@ -210,6 +212,24 @@ def load_contact(tx: Transaction, account_id: str, contact_id: str) -> t.Contact
     if contact is None:
         raise NotFound("No contact with this id.")
     return contact
+
+
+def contact_owners(uow: UnitOfWork, principal: Principal, contact_ids: list[str]) -> dict[str, str]:
+    """Whether each contact hangs on a customer or a location, for those in the caller's account.
+
+    Permissions follow the owner (R-22: customer:* or location:*), so callers ask this
+    before acting on a contact; an id that is not here is not the caller's to see.
+    """
+    wanted = sorted({c for c in contact_ids if isinstance(c, str)})
+    if not wanted:
+        return {}
+    with uow.read() as tx:
+        rows = tx.session.execute(
+            select(t.Contact.id, t.Contact.location_id).where(
+                t.Contact.account_id == principal.account_id, t.Contact.id.in_(wanted)
+            )
+        ).all()
+    return {row.id: "location" if row.location_id else "customer" for row in rows}
 
 
 def get_contact(uow: UnitOfWork, principal: Principal, contact_id: str) -> dict[str, Any]:
@@ -461,6 +481,15 @@ def delete_contact(uow: UnitOfWork, principal: Principal, contact_id: str) -> No
 
 def contact_history(uow: UnitOfWork, principal: Principal, contact_id: str) -> list[dict[str, Any]]:
     with uow.read() as tx:
+        if tx.session.get(t.Contact, (principal.account_id, contact_id)) is None and not (
+            tx.session.scalars(
+                select(t.ContactChange.id).where(
+                    t.ContactChange.account_id == principal.account_id,
+                    t.ContactChange.contact_id == contact_id,
+                )
+            ).first()
+        ):
+            raise NotFound("No contact with this id.")
         rows = tx.session.scalars(
             select(t.ContactChange)
             .where(

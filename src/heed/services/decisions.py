@@ -6,18 +6,28 @@ themselves live in heed.domain.decision.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, select
 
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain import areacodes
-from heed.domain.addresses import is_placeholder, normalize_email, phone_query
+from heed.domain.addresses import (
+    is_placeholder,
+    is_placeholder_digits,
+    normalize_email,
+    normalize_phone,
+    phone_query,
+)
+from heed.domain.area_code_table import ZONES
 from heed.domain.consent import Suppression
 from heed.domain.decision import (
+    CONTINENTAL_US_ZONES,
     Category,
     Channel,
     Decision,
@@ -27,7 +37,13 @@ from heed.domain.decision import (
 )
 from heed.domain.errors import Invalid, NotFound
 from heed.services.common import Principal, get_account, now
-from heed.services.views import NO_CONSENT_RECORDED, PHONE_KINDS, AddressConsent, consent_for
+from heed.services.views import (
+    NO_CONSENT_RECORDED,
+    PHONE_KINDS,
+    AddressConsent,
+    consent_for,
+    fold_consent,
+)
 
 MAX_BATCH = 1000
 _STATE_LIMITED = frozenset({"FL", "OK"})
@@ -117,6 +133,125 @@ class Resolved:
     contact_id: str | None
 
 
+# Everything a decision needs about a stored contact, in one statement: the contact,
+# its customer's Do Not Mail flag, its location's time zone and the consent rows of
+# its address (one per scope; none when nothing was ever recorded). Built once: the
+# statement's shape never changes, so SQLAlchemy compiles it once per dialect.
+_CONTACT_FACTS = (
+    select(
+        t.Contact.id,
+        t.Contact.kind,
+        t.Contact.value,
+        t.Contact.placeholder,
+        t.Contact.notify_job,
+        t.Contact.notify_invoice_statement,
+        t.Contact.notify_marketing,
+        t.Customer.do_not_mail,
+        t.Location.time_zone,
+        t.ConsentState.scope,
+        t.ConsentState.opted_out,
+        t.ConsentState.suppression,
+    )
+    .select_from(t.Contact)
+    .join(
+        t.Customer,
+        and_(t.Customer.account_id == t.Contact.account_id, t.Customer.id == t.Contact.customer_id),
+    )
+    .outerjoin(
+        t.Location,
+        and_(t.Location.account_id == t.Contact.account_id, t.Location.id == t.Contact.location_id),
+    )
+    .outerjoin(
+        t.ConsentState,
+        and_(
+            t.ConsentState.account_id == t.Contact.account_id,
+            t.ConsentState.address == t.Contact.value,
+        ),
+    )
+)
+_CONTACTS_BY_ID = _CONTACT_FACTS.where(
+    t.Contact.account_id == bindparam("account_id"),
+    t.Contact.id.in_(bindparam("contact_ids", expanding=True)),
+)
+# One decision about one contact is this one statement: the account's settings ride along.
+_ONE_CONTACT_AND_ACCOUNT = (
+    _CONTACT_FACTS.add_columns(
+        t.Account.customer_notifications_enabled,
+        t.Account.window_start,
+        t.Account.window_end,
+        t.Account.placeholders,
+    )
+    .join(t.Account, t.Account.id == t.Contact.account_id)
+    .where(
+        t.Contact.account_id == bindparam("account_id"),
+        t.Contact.id == bindparam("contact_id"),
+    )
+)
+_E164_NANP = re.compile(r"\+1\d{10}")
+# zoneinfo keeps only the last few zones it built strongly and the rest weakly, so a
+# batch spread over many area codes would re-read zone files from disk on every
+# decision. Holding every zone the area-code table names (a few dozen) keeps them hot.
+_ZONES_HELD = tuple(
+    ZoneInfo(name)
+    for name in sorted({z for zs in ZONES.values() for z in zs} | set(CONTINENTAL_US_ZONES))
+)
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """The account's settings that a decision reads."""
+
+    notifications_enabled: bool
+    placeholders: tuple[str, ...]
+    window: SendingWindow
+
+    @classmethod
+    def of(cls, enabled: bool, start: str, end: str, placeholders: list[str] | None) -> _Rules:
+        return cls(enabled, tuple(placeholders or ()), SendingWindow(_hhmm(start), _hhmm(end)))
+
+
+class _Stored:
+    """One stored contact with its customer's flag, its location's zone and its consent."""
+
+    __slots__ = (
+        "consent",
+        "do_not_mail",
+        "id",
+        "kind",
+        "notify_invoice_statement",
+        "notify_job",
+        "notify_marketing",
+        "placeholder",
+        "time_zone",
+        "value",
+    )
+
+    def __init__(self, row: Any) -> None:
+        self.id: str = row[0]
+        self.kind: str = row[1]
+        self.value: str = row[2]
+        self.placeholder: bool = bool(row[3])
+        self.notify_job: bool = bool(row[4])
+        self.notify_invoice_statement: bool = bool(row[5])
+        self.notify_marketing: bool = bool(row[6])
+        self.do_not_mail: bool = bool(row[7])
+        self.time_zone: str | None = row[8]
+        self.consent: AddressConsent = NO_CONSENT_RECORDED
+
+
+def _stored_contacts(rows: Any) -> dict[str, _Stored]:
+    contacts: dict[str, _Stored] = {}
+    consent_rows: list[tuple[str, str | None, bool | None, str | None]] = []
+    for row in rows:
+        if row[0] not in contacts:
+            contacts[row[0]] = _Stored(row)
+        if row[9] is not None:
+            consent_rows.append((row[0], row[9], row[10], row[11]))
+    for contact_id, state in fold_consent(consent_rows).items():
+        contacts[contact_id].consent = state
+    return contacts
+
+
 def resolve(
     tx: Transaction,
     account: t.Account,
@@ -125,31 +260,41 @@ def resolve(
     at: datetime | None = None,
     field: str = "items",
 ) -> list[Resolved]:
-    """Gather the facts for many requests in a fixed number of queries."""
+    """Gather the facts for many requests in a fixed number of queries: one for every
+    stored contact named (with its consent), one for the consent of raw addresses,
+    and one for recent marketing texts when a state limits them."""
     contact_ids = sorted({r.contact_id for r in requests if r.contact_id})
-    contacts: dict[str, t.Contact] = {}
-    customers: dict[str, bool] = {}
-    zones: dict[str, str | None] = {}
-    if contact_ids:
-        rows = tx.session.execute(
-            select(t.Contact, t.Customer.do_not_mail, t.Location.time_zone)
-            .join(
-                t.Customer,
-                (t.Customer.account_id == t.Contact.account_id)
-                & (t.Customer.id == t.Contact.customer_id),
+    contacts = (
+        _stored_contacts(
+            # Core rows straight from the connection: no ORM loading for plain columns.
+            tx.session.connection().execute(
+                _CONTACTS_BY_ID, {"account_id": account.id, "contact_ids": contact_ids}
             )
-            .outerjoin(
-                t.Location,
-                (t.Location.account_id == t.Contact.account_id)
-                & (t.Location.id == t.Contact.location_id),
-            )
-            .where(t.Contact.account_id == account.id, t.Contact.id.in_(contact_ids))
-        ).all()
-        for row, dnm, zone in rows:
-            contacts[row.id] = row
-            customers[row.id] = dnm
-            zones[row.id] = zone
+        )
+        if contact_ids
+        else {}
+    )
+    rules = _Rules.of(
+        account.customer_notifications_enabled,
+        account.window_start,
+        account.window_end,
+        account.placeholders,
+    )
+    return _resolve_with(tx, account.id, rules, requests, contacts, at=at, field=field)
+
+
+def _resolve_with(
+    tx: Transaction,
+    account_id: str,
+    rules: _Rules,
+    requests: list[DecisionRequest],
+    contacts: dict[str, _Stored],
+    *,
+    at: datetime | None,
+    field: str,
+) -> list[Resolved]:
     addresses: list[str | None] = []
+    raw: list[str] = []
     for i, request in enumerate(requests):
         if request.contact_id is not None:
             found = contacts.get(request.contact_id)
@@ -158,28 +303,30 @@ def resolve(
                 raise NotFound("No contact with this id.", field=where)
             addresses.append(found.value)
         else:
-            addresses.append(_raw_address(request))
-    consent = consent_for(tx, account.id, (a for a in addresses if a))
-    sent = _marketing_sent(tx, account.id, requests, addresses, at)
-    window = SendingWindow(_hhmm(account.window_start), _hhmm(account.window_end))
+            address = _raw_address(request)
+            addresses.append(address)
+            if address:
+                raw.append(address)
+    consent = consent_for(tx, account_id, raw) if raw else {}
+    sent = _marketing_sent(tx, account_id, requests, addresses, at)
     resolved: list[Resolved] = []
     for request, address in zip(requests, addresses, strict=True):
-        contact = contacts.get(request.contact_id) if request.contact_id else None
-        state = consent.get(address, NO_CONSENT_RECORDED) if address else NO_CONSENT_RECORDED
+        contact = contacts[request.contact_id] if request.contact_id else None
+        if contact is not None:
+            state = contact.consent
+        else:
+            state = consent.get(address, NO_CONSENT_RECORDED) if address else NO_CONSENT_RECORDED
         resolved.append(
             Resolved(
                 request,
                 address,
                 _facts(
-                    account,
+                    rules,
                     request,
                     address,
                     contact,
                     state,
-                    window,
-                    customers.get(contact.id, False) if contact else False,
-                    zones.get(contact.id) if contact else None,
-                    sent.get(address, ()) if address else (),
+                    sent.get(address, ()) if address and sent else (),
                 ),
                 contact.id if contact else None,
             )
@@ -195,7 +342,13 @@ def _hhmm(text: str) -> time:
 def _raw_address(request: DecisionRequest) -> str | None:
     assert request.to is not None
     if request.channel is Channel.SMS:
-        return phone_query(request.to)
+        try:
+            return normalize_phone(request.to, field="to")
+        except Invalid:
+            # Not textable (R-1: outside NANP, or invalid), unless it is a placeholder,
+            # which is stored as +1 and ten digits and must say so (R-2).
+            found = phone_query(request.to)
+            return found if found and is_placeholder("sms", found) else None
     try:
         return normalize_email(request.to, field="to")
     except Invalid:
@@ -203,24 +356,21 @@ def _raw_address(request: DecisionRequest) -> str | None:
 
 
 def _facts(
-    account: t.Account,
+    rules: _Rules,
     request: DecisionRequest,
     address: str | None,
-    contact: t.Contact | None,
+    contact: _Stored | None,
     state: AddressConsent,
-    window: SendingWindow,
-    do_not_mail: bool,
-    location_zone: str | None,
     marketing_sent: tuple[datetime, ...],
 ) -> Facts:
     kind = contact.kind if contact else None
     if contact is not None:
-        placeholder = contact.placeholder or is_placeholder(
-            contact.kind, contact.value, account.placeholders
+        placeholder = contact.placeholder or _is_placeholder(
+            contact.kind, contact.value, rules.placeholders
         )
     elif address is not None:
-        placeholder = is_placeholder(
-            "mobile" if request.channel is Channel.SMS else "email", address, account.placeholders
+        placeholder = _is_placeholder(
+            "mobile" if request.channel is Channel.SMS else "email", address, rules.placeholders
         )
     else:
         placeholder = False
@@ -228,6 +378,7 @@ def _facts(
     preference: bool | None = (
         bool(getattr(contact, f"notify_{request.category}")) if contact else None
     )
+    location_zone = contact.time_zone if contact else None
     return Facts(
         channel=request.channel,
         category=request.category,
@@ -238,16 +389,24 @@ def _facts(
         kind=kind,
         sms_opted_out=is_phone and state.sms_opted_out_for(request.sender),
         email_suppression=Suppression(state.suppression) if not is_phone else Suppression.NONE,
-        notifications_enabled=account.customer_notifications_enabled,
-        do_not_mail=do_not_mail,
+        notifications_enabled=rules.notifications_enabled,
+        do_not_mail=contact.do_not_mail if contact else False,
         preference_on=preference,
         time_zones=(location_zone,)
         if location_zone
         else (areacodes.zones_for(address) if is_phone and address else ()),
         region=areacodes.region_for(address) if is_phone and address else None,
-        window=window,
+        window=rules.window,
         marketing_sent=marketing_sent,
     )
+
+
+def _is_placeholder(kind: str, value: str, extra: tuple[str, ...]) -> bool:
+    """is_placeholder, without phonenumbers' digit extraction for a stored E.164 number
+    (its ten digits after +1 are exactly what that extraction yields)."""
+    if not extra and kind in PHONE_KINDS and _E164_NANP.fullmatch(value):
+        return is_placeholder_digits(value[2:])
+    return is_placeholder(kind, value, extra)
 
 
 def _marketing_sent(
@@ -271,7 +430,12 @@ def _marketing_sent(
     )
     if not wanted:
         return {}
-    since = (at or now()) - timedelta(hours=24)
+    # Each request is decided at its own ``at``: read back far enough for the earliest.
+    moment = at or now()
+    earliest = min(
+        (r.at or moment for r in requests if r.category is Category.MARKETING), default=moment
+    )
+    since = earliest - timedelta(hours=24)
     rows = tx.session.execute(
         select(t.Message.to, t.Message.sent_at).where(
             t.Message.account_id == account_id,
@@ -307,9 +471,35 @@ def decide_many(
 def decide_one(uow: UnitOfWork, principal: Principal, data: object) -> dict[str, Any]:
     request = DecisionRequest.parse(data)
     with uow.read() as tx:
-        account = get_account(tx, principal.account_id)
-        (resolved,) = resolve(tx, account, [request])
+        resolved = _resolve_one_contact(tx, principal.account_id, request)
+        if resolved is None:
+            account = get_account(tx, principal.account_id)
+            (resolved,) = resolve(tx, account, [request])
     return decision_view(decide(resolved.facts, request.at or now()))
+
+
+def _resolve_one_contact(
+    tx: Transaction, account_id: str, request: DecisionRequest
+) -> Resolved | None:
+    """The common case, a stored contact, in one statement (two for a marketing text to a
+    Florida or Oklahoma number). None when the request names no contact or the contact
+    is not found: the general path then answers, errors included."""
+    if request.contact_id is None:
+        return None
+    rows = (
+        tx.session.connection()
+        .execute(
+            _ONE_CONTACT_AND_ACCOUNT, {"account_id": account_id, "contact_id": request.contact_id}
+        )
+        .all()
+    )
+    if not rows:
+        return None
+    first = rows[0]
+    rules = _Rules.of(first[12], first[13], first[14], first[15])
+    contacts = _stored_contacts(rows)
+    (resolved,) = _resolve_with(tx, account_id, rules, [request], contacts, at=None, field="items")
+    return resolved
 
 
 def recipients_for(

@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import UnitOfWork
-from heed.adapters.transports import Outbound, Transport
+from heed.adapters.transports import Delivery, Outbound, Transport
 from heed.domain.decision import Outcome, decide
 from heed.domain.errors import Conflict, Invalid, NotFound
 from heed.services.common import Principal, get_account, new_id, now
@@ -198,9 +198,13 @@ def _deliver_one(
         # Marked first, so a crash after the provider accepted never sends it twice.
         message.status = "sending"
         tx.commit()
-    result = transport.send(
-        Outbound(message.id, message.channel, message.to, message.from_, message.body)
-    )
+    try:
+        result = transport.send(
+            Outbound(message.id, message.channel, message.to, message.from_, message.body)
+        )
+    except Exception as error:
+        # An unreachable provider fails this message, rather than leaving it "sending" forever.
+        result = Delivery(None, error_code=-1, error_message=f"{type(error).__name__}: {error}")
     if result.opted_out:
         record_provider_opt_out(
             uow,

@@ -59,15 +59,26 @@ def consent_for(
             t.ConsentState.suppression,
         ).where(t.ConsentState.account_id == account_id, t.ConsentState.address.in_(wanted))
     ).all()
+    found = fold_consent(rows)
+    return {a: found.get(a, NO_CONSENT_RECORDED) for a in wanted}
+
+
+def fold_consent(
+    rows: Iterable[tuple[str, str | None, bool | None, str | None]],
+) -> dict[str, AddressConsent]:
+    """Current consent per key from consent_state rows ``(key, scope, opted_out,
+    suppression)``; keys with no row stand for NO_CONSENT_RECORDED."""
     scopes: dict[str, set[str]] = {}
     suppression: dict[str, str] = {}
-    for address, scope, opted_out, suppressed in rows:
-        if opted_out:
-            scopes.setdefault(address, set()).add(scope)
-        if suppressed != "none":
-            suppression[address] = _stricter(suppression.get(address, "none"), suppressed)
+    keys: set[str] = set()
+    for key, scope, opted_out, suppressed in rows:
+        keys.add(key)
+        if opted_out and scope is not None:
+            scopes.setdefault(key, set()).add(scope)
+        if suppressed is not None and suppressed != "none":
+            suppression[key] = _stricter(suppression.get(key, "none"), suppressed)
     return {
-        a: AddressConsent(frozenset(scopes.get(a, ())), suppression.get(a, "none")) for a in wanted
+        k: AddressConsent(frozenset(scopes.get(k, ())), suppression.get(k, "none")) for k in keys
     }
 
 
@@ -130,7 +141,7 @@ def contact_views(
                 select(t.Customer.id, t.Customer.do_not_mail).where(
                     t.Customer.account_id == account_id, t.Customer.id.in_(customer_ids)
                 )
-            )
+            ).all()
         )
         if customer_ids
         else {}

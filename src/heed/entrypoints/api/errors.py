@@ -42,37 +42,67 @@ async def _heed_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HeedError)
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
     return JSONResponse(
-        error_body(exc.code, exc.message, exc.details), status_code=status_for(exc),
+        error_body(exc.code, exc.message, exc.details),
+        status_code=status_for(exc),
         headers=headers,
     )
+
+
+def _field(loc: Any) -> str:
+    """Where the error is, as a caller names it: ``contacts[0].kind``, ``limit``."""
+    parts = list(loc or ())
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie"):
+        parts = parts[1:]
+    name = ""
+    for part in parts:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name or "body"
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = exc.errors()
     first = errors[0] if errors else {}
-    location = [str(part) for part in first.get("loc", ()) if part != "body"]
-    field = ".".join(location) or "body"
+    field = _field(first.get("loc"))
     if first.get("type") == "json_invalid":
         message = "The request body is not valid JSON."
         field = "body"
     else:
         message = f"{field}: {first.get('msg', 'is not valid')}."
-    return JSONResponse(
-        error_body("validation_error", message, {"field": field, "errors": [
-            {"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
-             "message": e.get("msg", "")} for e in errors
-        ]}),
-        status_code=422,
-    )
+    details = {
+        "field": field,
+        "errors": [
+            {
+                "field": "body" if e.get("type") == "json_invalid" else _field(e.get("loc")),
+                "message": e.get("msg", ""),
+            }
+            for e in errors
+        ],
+    }
+    return JSONResponse(error_body("validation_error", message, details), status_code=422)
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    code = {401: "unauthorized", 403: "forbidden", 404: "not_found",
-            405: "method_not_allowed"}.get(exc.status_code, "error")
-    return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code,
-                        headers=getattr(exc, "headers", None))
+    if exc.status_code == 400:
+        # FastAPI's answer to a body it cannot decode (bad UTF-8, a broken form): to a
+        # caller that is one more malformed request, which the contract answers with 422.
+        return JSONResponse(
+            error_body(
+                "validation_error",
+                f"The request body is not valid: {exc.detail}.",
+                {"field": "body"},
+            ),
+            status_code=422,
+        )
+    code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}.get(
+        exc.status_code, "error"
+    )
+    return JSONResponse(
+        error_body(code, str(exc.detail)),
+        status_code=exc.status_code,
+        headers=getattr(exc, "headers", None),
+    )
 
 
 def register(app: FastAPI) -> None:

@@ -1,0 +1,63 @@
+"""The benchmark's server: heed's own app plus two baseline routes, in one process.
+
+``/bench/bare`` answers without touching anything; ``/bench/select`` reads one
+contact by primary key through heed's engine. Both are ``async def`` like the
+product's hot routes, and both exist only here, never in the product: they tell
+how much of a request's cost is the framework and one query, so heed's routes can
+be judged against them on the same machine, in the same run.
+
+``uv run python -m bench.app --port 8765`` serves it the way ``heed serve`` does
+(uvicorn, one worker, one process); the database comes from HEED_DATABASE_URL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI, Request
+from sqlalchemy import select
+
+from heed.adapters.db import tables as t
+from heed.bootstrap import Heed, build
+from heed.config import Settings
+from heed.entrypoints.api.app import create_app
+
+
+def bench_app(heed: Heed) -> FastAPI:
+    app = create_app(heed)
+    engine = heed.engine
+    # The bench's one account: every heed look-up is scoped to an account as well.
+    account_id = os.environ.get("BENCH_ACCOUNT_ID", "")
+
+    @app.post("/bench/bare", include_in_schema=False)
+    async def bare() -> dict[str, Any]:
+        return {"ok": True}
+
+    @app.post("/bench/select", include_in_schema=False)
+    async def one_select(request: Request) -> dict[str, Any]:
+        body = await request.json()
+        with engine.connect() as conn:
+            row = conn.execute(
+                select(t.Contact.value).where(
+                    t.Contact.account_id == account_id, t.Contact.id == body["contact_id"]
+                )
+            ).first()
+        return {"value": row[0] if row else None}
+
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="heed's app plus the benchmark's baselines")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args(argv)
+    heed = build(Settings(), migrate=False)
+    uvicorn.run(bench_app(heed), host=args.host, port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,36 @@
+"""The API's routers, one module per part of CONTRACT.md, and what they share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from heed.entrypoints.api.schemas import ErrorPublic
+
+_WHY = {
+    401: "No API key, or not a valid one (code unauthorized).",
+    403: "The key lacks the route's permission (code forbidden).",
+    404: "No such id in this account (code not_found).",
+    409: "A consent or preference rule refuses it; the code names the rule.",
+    422: "The request is malformed, or a value is refused (validation_error, invalid_phone, "
+    "international_number, invalid_email, placeholder_contact).",
+}
+
+
+def errors(*statuses: int, auth: bool = True) -> dict[int | str, dict[str, Any]]:
+    """The error answers a route can give, all in the contract's error body.
+
+    Every authenticated route can answer 401, 403 and 422; declaring 422 here also
+    keeps FastAPI from documenting its own validation body, which heed never sends.
+    """
+    wanted = {*statuses, 422, *((401, 403) if auth else ())}
+    return {s: {"model": ErrorPublic, "description": _WHY[s]} for s in sorted(wanted)}
+
+
+def json_errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """``errors`` for a route that answers XML or HTML when it succeeds: FastAPI would
+    document a ``model`` under the route's own media type, but errors are always JSON."""
+    ref = {"$ref": "#/components/schemas/ErrorPublic"}
+    return {
+        s: {"description": _WHY[s], "content": {"application/json": {"schema": ref}}}
+        for s in sorted({*statuses, 422})
+    }

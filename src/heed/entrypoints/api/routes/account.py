@@ -1,0 +1,29 @@
+"""/v1/account: the business's own settings (R-7, R-13)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from heed.entrypoints.api.deps import CurrentKey, UowDep, allowed
+from heed.entrypoints.api.routes import errors
+from heed.entrypoints.api.schemas import AccountPublic, AccountUpdate
+from heed.services import accounts
+
+router = APIRouter(prefix="/v1/account", tags=["account"])
+
+
+@router.get("", response_model=AccountPublic, responses=errors())
+async def get_account(uow: UowDep, key: CurrentKey) -> dict[str, Any]:
+    """The account's settings. Any valid key may read them: integrations need the
+    business numbers and sending window whatever else they are allowed to do."""
+    return accounts.get_account_settings(uow, key)
+
+
+@router.patch("", response_model=AccountPublic, responses=errors(409))
+async def update_account(uow: UowDep, key: CurrentKey, body: AccountUpdate) -> dict[str, Any]:
+    """Change settings (settings:manage). ``twilio_auth_token`` is write-only: the answer
+    only says whether one is set. A business number another account uses answers 409."""
+    allowed(key, "settings:manage")
+    return accounts.update_account(uow, key, body.model_dump(exclude_unset=True))

@@ -1,0 +1,94 @@
+"""Consent: inbound texts and email events from gateways, and the ledger as evidence (R-11 … R-17).
+
+Recording inbound texts and email events needs settings:manage: whoever can post
+them can opt numbers in and out, so only the business's gateway integration
+should hold such a key. Reading and exporting the ledger needs consent:export.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from heed.entrypoints.api.deps import CurrentKey, UowDep, allowed
+from heed.entrypoints.api.routes import errors
+from heed.entrypoints.api.schemas import (
+    ConsentPublic,
+    InboundEmail,
+    InboundEmailPublic,
+    InboundSms,
+    InboundSmsPublic,
+    LedgerPublic,
+)
+from heed.services import consent
+
+router = APIRouter(prefix="/v1", tags=["consent"])
+
+_CSV = {"text/csv": {"schema": {"type": "string"}}}
+
+
+@router.post("/inbound/sms", response_model=InboundSmsPublic, responses=errors(404))
+async def inbound_sms(uow: UowDep, key: CurrentKey, body: InboundSms) -> dict[str, Any]:
+    """A text a customer sent to one of the business's numbers, from a gateway other than
+    Twilio. Keywords and plain requests to stop act on it (R-11, R-15); ``reply`` is the
+    one text the gateway should send back (R-16). The same message_id twice acts once."""
+    allowed(key, "settings:manage")
+    result = consent.record_inbound_sms(
+        uow,
+        key.account_id,
+        from_number=body.from_,
+        to_number=body.to,
+        body=body.body,
+        message_id=body.message_id,
+    )
+    return {"action": result.action, "reply": result.reply, "duplicate": result.duplicate}
+
+
+@router.post("/inbound/email", response_model=InboundEmailPublic, responses=errors())
+async def inbound_email(uow: UowDep, key: CurrentKey, body: InboundEmail) -> dict[str, Any]:
+    """An unsubscribe, hard bounce or complaint reported by the email provider (R-14)."""
+    allowed(key, "settings:manage")
+    changed = consent.record_email_event(
+        uow,
+        key.account_id,
+        email=body.email,
+        event=body.event,
+        provider_message_id=body.provider_message_id,
+    )
+    return {"email": body.email, "event": body.event, "changed": changed}
+
+
+@router.get(
+    "/consent/events",
+    response_model=LedgerPublic,
+    responses={**errors(), 200: {"content": _CSV, "description": "The ledger, oldest first."}},
+)
+async def consent_events(
+    uow: UowDep,
+    key: CurrentKey,
+    since: Annotated[
+        datetime | None, Query(description="Entries at or after this time (UTC if no offset).")
+    ] = None,
+    format: Annotated[Literal["json", "csv"], Query()] = "json",
+) -> Any:
+    """The account's whole ledger, one hash chain, so an export verifies on its own (R-17)."""
+    allowed(key, "consent:export")
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    events = consent.ledger_events(uow, key, since)
+    if format == "csv":
+        return Response(
+            "".join(consent.events_csv(events)),
+            media_type="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="consent-ledger.csv"'},
+        )
+    return {"events": events}
+
+
+@router.get("/consent/{address}", response_model=ConsentPublic, responses=errors())
+async def address_consent(uow: UowDep, key: CurrentKey, address: str) -> dict[str, Any]:
+    """One phone number's or email's consent now, and every ledger entry about it."""
+    allowed(key, "consent:export")
+    return consent.address_consent(uow, key, address)

@@ -1,0 +1,121 @@
+"""/v1/customers, /v1/locations and caller-ID look-up (R-8, R-9, R-20)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+
+from heed.entrypoints.api.deps import CurrentKey, UowDep, allowed
+from heed.entrypoints.api.routes import errors
+from heed.entrypoints.api.schemas import (
+    CustomerCreate,
+    CustomerPage,
+    CustomerPublic,
+    CustomerUpdate,
+    LocationCreate,
+    LocationPublic,
+    LocationUpdate,
+    LookupPublic,
+)
+from heed.services import customers
+
+router = APIRouter(prefix="/v1", tags=["customers"])
+
+
+@router.post("/customers", status_code=201, response_model=CustomerPublic, responses=errors(409))
+async def create_customer(uow: UowDep, key: CurrentKey, body: CustomerCreate) -> dict[str, Any]:
+    """A customer with its contacts (customer:edit) and locations (also location:edit)."""
+    allowed(key, "customer:edit")
+    if body.locations:
+        allowed(key, "location:edit")
+    return customers.create_customer(uow, key, body.model_dump(exclude_unset=True))
+
+
+@router.get("/customers", response_model=CustomerPage, responses=errors())
+async def list_customers(
+    uow: UowDep,
+    key: CurrentKey,
+    q: Annotated[
+        str | None, Query(description="Name, phone in any format, or email.", max_length=200)
+    ] = None,
+    invoice_delivery: Annotated[
+        Literal["mail", "email", "both"] | None, Query(description="Exactly this delivery (R-9).")
+    ] = None,
+    do_not_mail: bool | None = None,
+    flagged: Annotated[
+        bool | None, Query(description="Only customers with (or without) an R-9 flag.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=customers.MAX_PAGE)] = 50,
+    cursor: Annotated[str | None, Query(description="next_cursor of the previous page.")] = None,
+) -> dict[str, Any]:
+    """Customers in name order, a page at a time (customer:view)."""
+    allowed(key, "customer:view")
+    return customers.list_customers(
+        uow,
+        key,
+        q=q,
+        invoice_delivery=invoice_delivery,
+        do_not_mail=do_not_mail,
+        flagged=flagged,
+        limit=limit,
+        cursor=cursor,
+    )
+
+
+@router.get("/customers/{customer_id}", response_model=CustomerPublic, responses=errors(404))
+async def get_customer(uow: UowDep, key: CurrentKey, customer_id: str) -> dict[str, Any]:
+    allowed(key, "customer:view")
+    return customers.get_customer(uow, key, customer_id)
+
+
+@router.patch("/customers/{customer_id}", response_model=CustomerPublic, responses=errors(404))
+async def update_customer(
+    uow: UowDep, key: CurrentKey, customer_id: str, body: CustomerUpdate
+) -> dict[str, Any]:
+    """Setting do_not_mail turns every notification of the customer off (R-8);
+    clearing it turns nothing back on."""
+    allowed(key, "customer:edit")
+    return customers.update_customer(uow, key, customer_id, body.model_dump(exclude_unset=True))
+
+
+@router.post(
+    "/customers/{customer_id}/locations",
+    status_code=201,
+    response_model=LocationPublic,
+    responses=errors(404, 409),
+)
+async def create_location(
+    uow: UowDep, key: CurrentKey, customer_id: str, body: LocationCreate
+) -> dict[str, Any]:
+    allowed(key, "location:edit")
+    return customers.create_location(uow, key, customer_id, body.model_dump(exclude_unset=True))
+
+
+@router.get("/locations/{location_id}", response_model=LocationPublic, responses=errors(404))
+async def get_location(uow: UowDep, key: CurrentKey, location_id: str) -> dict[str, Any]:
+    allowed(key, "location:view")
+    return customers.get_location(uow, key, location_id)
+
+
+@router.patch("/locations/{location_id}", response_model=LocationPublic, responses=errors(404))
+async def update_location(
+    uow: UowDep, key: CurrentKey, location_id: str, body: LocationUpdate
+) -> dict[str, Any]:
+    allowed(key, "location:edit")
+    return customers.update_location(uow, key, location_id, body.model_dump(exclude_unset=True))
+
+
+@router.get("/lookup", response_model=LookupPublic, responses=errors())
+async def lookup(
+    uow: UowDep,
+    key: CurrentKey,
+    phone: Annotated[str, Query(description="Any format.", max_length=40)],
+) -> dict[str, Any]:
+    """Caller ID (R-20), customer:view. Locations are listed only to keys that may
+    also view locations."""
+    allowed(key, "customer:view")
+    found = customers.lookup_phone(uow, key, phone)
+    if not key.can("location:view"):
+        found["locations"] = []
+    return found

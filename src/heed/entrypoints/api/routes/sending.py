@@ -1,0 +1,76 @@
+"""Decisions, recipients and messages (R-18, R-19, R-21)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from heed.entrypoints.api.deps import CurrentKey, UowDep, allowed
+from heed.entrypoints.api.routes import errors
+from heed.entrypoints.api.schemas import (
+    DecisionBatch,
+    DecisionBatchPublic,
+    DecisionPublic,
+    DecisionRequest,
+    MessageCreate,
+    MessagePublic,
+    RecipientsPublic,
+    RecipientsRequest,
+)
+from heed.services import decisions, messages
+
+router = APIRouter(prefix="/v1", tags=["sending"])
+
+
+@router.post("/decisions", response_model=DecisionPublic, responses=errors(404))
+async def decide(uow: UowDep, key: CurrentKey, body: DecisionRequest) -> dict[str, Any]:
+    """May this message go to this contact or address, on this channel, now? Always
+    answers allowed, blocked or deferred with a reason code; "no" is not an error."""
+    allowed(key, "customer:view")
+    return decisions.decide_one(uow, key, body.model_dump(by_alias=True, exclude_unset=True))
+
+
+@router.post("/decisions/batch", response_model=DecisionBatchPublic, responses=errors(404))
+async def decide_batch(uow: UowDep, key: CurrentKey, body: DecisionBatch) -> dict[str, Any]:
+    """Up to 1000 decisions, answered in the order asked."""
+    allowed(key, "customer:view")
+    items: list[object] = [
+        item.model_dump(by_alias=True, exclude_unset=True) for item in body.items
+    ]
+    return {"results": decisions.decide_many(uow, key, items)}
+
+
+@router.post("/recipients", response_model=RecipientsPublic, responses=errors(404))
+async def recipients(uow: UowDep, key: CurrentKey, body: RecipientsRequest) -> dict[str, Any]:
+    """Who hears about a job (R-19): every enabled phone and email on the customer and
+    the job's location, merged by address, each with its decision."""
+    allowed(key, "customer:view")
+    found = decisions.recipients_for(
+        uow,
+        key,
+        customer_id=body.customer_id,
+        location_id=body.location_id,
+        category=body.category,
+        channel=body.channel,
+    )
+    return {"recipients": found}
+
+
+@router.post("/messages", status_code=202, response_model=MessagePublic, responses=errors(404, 409))
+async def send_message(
+    uow: UowDep, key: CurrentKey, body: MessageCreate, request: Request
+) -> dict[str, Any]:
+    """Decide, then queue (or defer until not_before); the server's outbox delivers it.
+    Blocked answers 409 with the decision's reason as the code, and nothing is sent (R-21)."""
+    allowed(key, "messages:send")
+    sent = messages.send_message(uow, key, body.model_dump(by_alias=True, exclude_unset=True))
+    request.app.state.outbox.wake()
+    return sent
+
+
+@router.get("/messages/{message_id}", response_model=MessagePublic, responses=errors(404))
+async def get_message(uow: UowDep, key: CurrentKey, message_id: str) -> dict[str, Any]:
+    """A message's status: queued, deferred, sending, sent, blocked or failed (messages:send)."""
+    allowed(key, "messages:send")
+    return messages.get_message(uow, key, message_id)

@@ -1,0 +1,177 @@
+"""What outsiders call without an API key: Twilio's inbound webhook and email unsubscribe links.
+
+Each proves itself another way: Twilio signs its request with the auth token of
+the account that owns ``To``; an unsubscribe link carries heed's own HMAC.
+"""
+
+from __future__ import annotations
+
+from html import escape as html_escape
+from typing import Annotated
+from xml.sax.saxutils import escape as xml_escape
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import ImmutableMultiDict
+from twilio.request_validator import (
+    SIGNATURE_HEADER,
+    SIGNATURE_SETTINGS_HEADER,
+    RequestValidator,
+    get_signature_algorithm,
+)
+
+from heed.domain.errors import Invalid, InvalidSignature
+from heed.entrypoints.api.deps import HeedDep
+from heed.entrypoints.api.routes import json_errors
+from heed.services import consent, unsubscribe
+
+router = APIRouter(tags=["webhooks"])
+
+_TWIML = {"application/xml": {"schema": {"type": "string"}}}
+_HTML = {"text/html": {"schema": {"type": "string"}}}
+_TWILIO_FORM = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "required": ["From", "To", "Body", "MessageSid"],
+                    "properties": {
+                        "From": {"type": "string", "example": "+15128675309"},
+                        "To": {"type": "string", "example": "+15125550100"},
+                        "Body": {"type": "string", "example": "STOP"},
+                        "MessageSid": {
+                            "type": "string",
+                            "example": "SM0123456789abcdef0123456789abcdef",
+                        },
+                        "OptOutType": {
+                            "type": "string",
+                            "description": "Set when Twilio's Advanced Opt-Out handled a keyword.",
+                            "example": "STOP",
+                        },
+                    },
+                    "additionalProperties": {"type": "string"},
+                }
+            }
+        },
+    },
+    "parameters": [
+        {
+            "name": "X-Twilio-Signature",
+            "in": "header",
+            "required": True,
+            "schema": {"type": "string"},
+            "description": "Twilio's signature over HEED_PUBLIC_URL + path and the form.",
+        }
+    ],
+}
+
+
+def twiml(reply: str | None) -> str:
+    if reply is None:
+        return '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f"<Response><Message>{xml_escape(reply)}</Message></Response>"
+    )
+
+
+@router.post(
+    "/webhooks/twilio/sms",
+    response_class=Response,
+    responses={
+        200: {"content": _TWIML, "description": "TwiML; one <Message> when a reply is due."},
+        **json_errors(403, 404),
+    },
+    openapi_extra=_TWILIO_FORM,
+)
+async def twilio_sms(heed: HeedDep, request: Request) -> Response:
+    """Twilio's "a message comes in" webhook. The account is the one owning ``To``; the
+    signature is checked with its auth token before anything is read or recorded. When
+    Twilio's Advanced Opt-Out already answered a keyword (OptOutType), heed records it
+    and stays quiet (R-16a); a retried MessageSid records nothing twice."""
+    form = ImmutableMultiDict(
+        [
+            (name, value)
+            for name, value in (await request.form()).multi_items()
+            if isinstance(value, str)
+        ]
+    )
+    fields = dict(form.items())
+    account = consent.find_account_by_number(heed.uow, fields.get("To", ""))
+    url = heed.settings.public_url.rstrip("/") + request.url.path
+    if request.url.query:
+        url += "?" + request.url.query
+    signature = request.headers.get(SIGNATURE_HEADER, "")
+    # Absent settings header means the classic auth-token signature, HMAC-SHA1.
+    algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
+    token = account.twilio_auth_token
+    # The form itself goes to the validator: it signs every value of a repeated field.
+    if (
+        not token
+        or not signature
+        or not RequestValidator(token).validate(url, form, signature, algorithm)
+    ):
+        raise InvalidSignature("The X-Twilio-Signature header does not match this request.")
+    for field in ("From", "MessageSid"):
+        if not fields.get(field):
+            raise Invalid(f"{field} is required.", field=field)
+    result = consent.record_inbound_sms(
+        heed.uow,
+        account.id,
+        from_number=fields["From"],
+        to_number=fields["To"],
+        body=fields.get("Body", ""),
+        message_id=fields["MessageSid"],
+        provider_opt_out_type=fields.get("OptOutType"),
+    )
+    return Response(twiml(result.reply), media_type="application/xml")
+
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 32rem; margin: 3rem auto">
+<h1>{title}</h1>{body}</body></html>"""
+
+
+@router.get(
+    "/unsubscribe/{token}",
+    response_class=HTMLResponse,
+    responses={200: {"content": _HTML}, **json_errors(403, 404)},
+)
+async def unsubscribe_page(heed: HeedDep, token: str) -> HTMLResponse:
+    """The page behind an email's unsubscribe link. It only asks: a GET must not
+    unsubscribe, because mail scanners follow links (RFC 8058)."""
+    found = unsubscribe.describe(heed.uow, heed.settings, token)
+    body = (
+        f"<p>Stop automated emails from {html_escape(found['business'])} to "
+        f"<strong>{html_escape(found['email'])}</strong>?</p>"
+        '<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click">'
+        '<button type="submit">Unsubscribe</button></form>'
+    )
+    return HTMLResponse(_PAGE.format(title="Unsubscribe", body=body))
+
+
+@router.post(
+    "/unsubscribe/{token}",
+    response_class=HTMLResponse,
+    responses={200: {"content": _HTML}, **json_errors(403, 404)},
+)
+async def unsubscribe_one_click(
+    heed: HeedDep,
+    token: str,
+    list_unsubscribe: Annotated[str, Form(alias="List-Unsubscribe")],
+) -> HTMLResponse:
+    """RFC 8058 one-click: the mail client posts ``List-Unsubscribe=One-Click``. The
+    address is suppressed for automated email (R-14)."""
+    if list_unsubscribe != "One-Click":
+        raise Invalid("List-Unsubscribe must be One-Click.", field="List-Unsubscribe")
+    done = unsubscribe.unsubscribe(heed.uow, heed.settings, token)
+    body = (
+        f"<p><strong>{html_escape(done['email'])}</strong> will get no more automated emails "
+        f"from {html_escape(done['business'])}.</p>"
+    )
+    return HTMLResponse(_PAGE.format(title="You are unsubscribed", body=body))

@@ -1,0 +1,65 @@
+"""Fixtures for the end-to-end tests: heed's ASGI app over HTTP, keys and customers.
+
+API tests drive create_app(heed) through Starlette's TestClient: every request
+crosses the real routing, authentication, validation and error mapping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from api_support import bearer
+from fastapi import FastAPI
+from starlette.testclient import TestClient
+
+from heed.bootstrap import Heed
+from heed.entrypoints.api.app import create_app
+from heed.services import accounts
+
+
+@pytest.fixture(scope="session")
+def api_app(heed: Heed) -> FastAPI:
+    return create_app(heed)
+
+
+@pytest.fixture
+def client(api_app: FastAPI) -> TestClient:
+    """A client without the app's lifespan: no outbox worker runs behind the test."""
+    return TestClient(api_app)
+
+
+@pytest.fixture
+def auth(account: accounts.NewAccount) -> dict[str, str]:
+    """Headers for the test account's key, which has every permission."""
+    return bearer(account.api_key)
+
+
+@pytest.fixture
+def other_auth(heed: Heed) -> dict[str, str]:
+    """Headers for a key of another business, with every permission."""
+    return bearer(accounts.create_account(heed.uow, "Other Heating Co").api_key)
+
+
+@pytest.fixture
+def key_with(heed: Heed, account: accounts.NewAccount) -> Callable[..., dict[str, str]]:
+    """``key_with("customer:view", ...)``: headers for a key limited to those permissions."""
+
+    def make(*permissions: str) -> dict[str, str]:
+        return bearer(accounts.create_api_key(heed.uow, account.account_id, list(permissions)))
+
+    return make
+
+
+@pytest.fixture
+def make_customer(client: TestClient, auth: dict[str, str]) -> Callable[..., dict[str, Any]]:
+    """``make_customer(name, **fields)``: POST /v1/customers and answer the created customer."""
+
+    def make(name: str = "Maria Alvarez", **fields: Any) -> dict[str, Any]:
+        response = client.post("/v1/customers", json={"name": name, **fields}, headers=auth)
+        assert response.status_code == 201, response.text
+        created: dict[str, Any] = response.json()
+        return created
+
+    return make

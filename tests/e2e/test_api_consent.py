@@ -1,0 +1,209 @@
+"""Consent over HTTP: inbound texts and email events, and the ledger as evidence (R-11 … R-17)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+from datetime import datetime
+from typing import Any
+
+from starlette.testclient import TestClient
+
+from heed.domain.consent import LedgerEntry, verify_chain
+from heed.services.accounts import NewAccount
+
+
+def _text(
+    client: TestClient,
+    auth: dict[str, str],
+    to: str,
+    body: str,
+    frm: str = "+15128675309",
+    sid: str = "",
+) -> Any:
+    response = client.post(
+        "/v1/inbound/sms",
+        json={"from": frm, "to": to, "body": body, "message_id": sid or f"gw-{body}-{frm}"},
+        headers=auth,
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_stop_opts_the_number_out_with_one_confirmation(
+    client: TestClient, auth: dict[str, str], business_number: str
+) -> None:
+    answer = _text(client, auth, business_number, "Stop.")
+    assert answer["action"] == "opted_out" and answer["duplicate"] is False
+    assert "Acme Plumbing" in answer["reply"] and "START" in answer["reply"]
+    again = _text(client, auth, business_number, "STOP", sid="gw-second-stop")
+    assert again["reply"] is None
+    state = client.get("/v1/consent/+15128675309", headers=auth).json()
+    assert state["opted_out"] is True and state["scopes"] == ["*"]
+    assert [(e["action"], e["source"], e["body"]) for e in state["events"]] == [
+        ("opt_out", "keyword", "Stop.")
+    ]
+
+
+def test_a_redelivered_message_id_changes_nothing_and_says_nothing(
+    client: TestClient, auth: dict[str, str], business_number: str
+) -> None:
+    first = _text(client, auth, business_number, "STOP", sid="gw-1")
+    second = _text(client, auth, business_number, "STOP", sid="gw-1")
+    assert first["reply"] and second == {"action": "opted_out", "reply": None, "duplicate": True}
+    assert len(client.get("/v1/consent/+15128675309", headers=auth).json()["events"]) == 1
+
+
+def test_start_opts_back_in_and_help_answers_with_the_help_text(
+    client: TestClient, auth: dict[str, str], business_number: str
+) -> None:
+    client.patch("/v1/account", json={"help_text": "Acme: call (512) 555-0100."}, headers=auth)
+    _text(client, auth, business_number, "STOP")
+    assert _text(client, auth, business_number, "start")["action"] == "opted_in"
+    assert client.get("/v1/consent/5128675309", headers=auth).json()["opted_out"] is False
+    assert _text(client, auth, business_number, "HELP") == {
+        "action": "help",
+        "reply": "Acme: call (512) 555-0100.",
+        "duplicate": False,
+    }
+
+
+def test_a_plain_request_to_stop_is_an_opt_out_by_reasonable_means(
+    client: TestClient, auth: dict[str, str], business_number: str
+) -> None:
+    assert _text(client, auth, business_number, "please stop texting me")["action"] == "opted_out"
+    events = client.get("/v1/consent/+15128675309", headers=auth).json()["events"]
+    assert events[0]["source"] == "natural_language"
+
+
+def test_an_inbound_text_to_a_number_the_business_does_not_use_answers_404(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    response = client.post(
+        "/v1/inbound/sms",
+        json={"from": "+15128675309", "to": "+15129990000", "body": "STOP", "message_id": "x"},
+        headers=auth,
+    )
+    assert response.status_code == 404
+
+
+def test_an_inbound_text_from_abroad_is_refused_as_international(
+    client: TestClient, auth: dict[str, str], business_number: str
+) -> None:
+    response = client.post(
+        "/v1/inbound/sms",
+        json={"from": "+447911123456", "to": business_number, "body": "STOP", "message_id": "x"},
+        headers=auth,
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "international_number"
+
+
+def test_email_events_suppress_the_address_once(client: TestClient, auth: dict[str, str]) -> None:
+    first = client.post(
+        "/v1/inbound/email",
+        json={"email": "Maria@Gmail.com", "event": "unsubscribe", "provider_message_id": "ev-1"},
+        headers=auth,
+    )
+    assert first.json() == {"email": "Maria@Gmail.com", "event": "unsubscribe", "changed": True}
+    replay = client.post(
+        "/v1/inbound/email",
+        json={"email": "maria@gmail.com", "event": "unsubscribe", "provider_message_id": "ev-1"},
+        headers=auth,
+    )
+    assert replay.json()["changed"] is False
+    bounce = client.post(
+        "/v1/inbound/email", json={"email": "maria@gmail.com", "event": "bounce"}, headers=auth
+    )
+    assert bounce.json()["changed"] is True
+    state = client.get("/v1/consent/maria@gmail.com", headers=auth).json()
+    assert state["channel"] == "email" and state["suppressed"] is True
+    assert state["suppression"] == "all"
+    assert [e["source"] for e in state["events"]] == ["email_link", "bounce"]
+
+
+def test_a_malformed_email_event_answers_422(client: TestClient, auth: dict[str, str]) -> None:
+    wrong_event = client.post(
+        "/v1/inbound/email", json={"email": "maria@gmail.com", "event": "opened"}, headers=auth
+    )
+    assert (
+        wrong_event.status_code == 422 and wrong_event.json()["error"]["code"] == "validation_error"
+    )
+    wrong_email = client.post(
+        "/v1/inbound/email", json={"email": "maria", "event": "bounce"}, headers=auth
+    )
+    assert wrong_email.status_code == 422 and wrong_email.json()["error"]["code"] == "invalid_email"
+
+
+def test_consent_of_an_address_nobody_touched_is_empty(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    assert client.get("/v1/consent/(512) 244-9021", headers=auth).json() == {
+        "address": "+15122449021",
+        "channel": "sms",
+        "opted_out": False,
+        "suppressed": False,
+        "suppression": "none",
+        "scopes": [],
+        "events": [],
+    }
+    bad = client.get("/v1/consent/not-a-number", headers=auth)
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_phone"
+
+
+def _entries(account_id: str, events: list[dict[str, Any]]) -> list[LedgerEntry]:
+    return [
+        LedgerEntry(
+            account_id=account_id,
+            seq=int(e["seq"]),
+            address=e["address"],
+            channel=e["channel"],
+            scope=e["scope"],
+            action=e["action"],
+            source=e["source"],
+            body=e["body"] or None,
+            provider_message_id=e["provider_message_id"] or None,
+            actor=e["actor"],
+            at=datetime.fromisoformat(e["at"]),
+            prev_hash=e["prev_hash"],
+            hash=e["hash"],
+        )
+        for e in events
+    ]
+
+
+def test_the_ledger_exports_as_one_chain_that_verifies_on_its_own(
+    client: TestClient, auth: dict[str, str], account: NewAccount, business_number: str
+) -> None:
+    _text(client, auth, business_number, "STOP")
+    _text(client, auth, business_number, "START")
+    _text(client, auth, business_number, "quit", frm="+15122449021")
+    client.post(
+        "/v1/inbound/email", json={"email": "m@gmail.com", "event": "complaint"}, headers=auth
+    )
+    events = client.get("/v1/consent/events", headers=auth).json()["events"]
+    assert [e["seq"] for e in events] == [1, 2, 3, 4]
+    assert events[0]["prev_hash"] == "0" * 64
+    assert all(b["prev_hash"] == a["hash"] for a, b in itertools.pairwise(events))
+    assert verify_chain(_entries(account.account_id, events)) is None
+    exported = client.get("/v1/consent/events?format=csv", headers=auth)
+    assert exported.headers["content-type"].startswith("text/csv")
+    assert "attachment" in exported.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    assert verify_chain(_entries(account.account_id, rows)) is None
+    tampered = [{**rows[0], "action": "opt_in"}, *rows[1:]]
+    assert verify_chain(_entries(account.account_id, tampered)) is not None
+
+
+def test_the_ledger_can_start_at_a_moment(
+    client: TestClient, auth: dict[str, str], business_number: str
+) -> None:
+    _text(client, auth, business_number, "STOP")
+    events = client.get("/v1/consent/events", headers=auth).json()["events"]
+    later = client.get(
+        "/v1/consent/events", params={"since": "2999-01-01T00:00:00"}, headers=auth
+    ).json()
+    assert len(events) == 1 and later == {"events": []}
+    bad = client.get("/v1/consent/events?since=yesterday", headers=auth)
+    assert bad.status_code == 422

@@ -1,0 +1,416 @@
+"""The staff UI in Chromium against a real ``heed serve``: what office staff do all day."""
+
+from __future__ import annotations
+
+import random
+import re
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from browser_support import CHROMIUM, CHROMIUM_ARGS, Server, require_chromium, start_server
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from twilio.request_validator import RequestValidator
+
+from heed.bootstrap import Heed
+from heed.services import accounts, customers, messages
+from heed.services.accounts import NewAccount
+from heed.services.common import Principal
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct horse battery"
+OPT_OUT_SENTENCE = (
+    "This contact has opted out of SMS communication. "
+    "Only the customer can opt back in by texting START."
+)
+
+
+@pytest.fixture(scope="module")
+def server(heed: Heed, db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    require_chromium()
+    yield from start_server(db_url, tmp_path_factory.mktemp("serve"))
+
+
+@pytest.fixture(scope="module")
+def browser(server: Server) -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def number(area: str = "512") -> str:
+    return f"+1{area}{random.randint(200, 999)}{random.randint(0, 9999):04d}"
+
+
+def dashed(e164: str) -> str:
+    return f"{e164[2:5]}.{e164[5:8]}.{e164[8:]}"
+
+
+def user(heed: Heed, account: NewAccount, role: str = "office") -> str:
+    email = f"{role}-{secrets.token_hex(4)}@acme.example"
+    accounts.create_user(heed.uow, account.account_id, email, PASSWORD, role)
+    return email
+
+
+def customer(heed: Heed, staff: Principal, **data: Any) -> dict[str, Any]:
+    return customers.create_customer(heed.uow, staff, data)
+
+
+def login(page: Page, server: Server, email: str) -> None:
+    page.goto(server.url + "/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Find a customer")).to_be_visible()
+
+
+def bell(page: Page, contact_id: str, category: str = "job") -> Any:
+    return page.locator(f"#contact-{contact_id} [data-bell={category}]")
+
+
+def test_staff_sign_in_and_find_a_customer_by_a_phone_typed_another_way(
+    page: Page,
+    server: Server,
+    heed: Heed,
+    account: NewAccount,
+    staff: Principal,
+    artifacts: Path,
+) -> None:
+    mobile = number()
+    maria = customer(
+        heed,
+        staff,
+        name="Maria Alvarez",
+        billing_address="4100 Speedway, Austin, TX",
+        invoice_delivery=["email"],
+        contacts=[
+            {"kind": "mobile", "value": mobile, "memo": "cell"},
+            {"kind": "email", "value": f"maria{secrets.token_hex(3)}@gmail.com"},
+        ],
+    )
+    customers.create_location(
+        heed.uow,
+        staff,
+        maria["id"],
+        {
+            "name": "Rental duplex",
+            "address": "2207 E 12th St",
+            "contacts": [{"kind": "mobile", "value": number(), "memo": "tenant"}],
+        },
+    )
+    email = user(heed, account)
+
+    page.goto(server.url + "/")
+    expect(page).to_have_url(re.compile(r"/login"))
+    page.screenshot(path=artifacts / "ui-login.png", full_page=True)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("wrong password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("not right")
+
+    login(page, server, email)
+    page.get_by_label("Name, phone or email").fill(dashed(mobile))
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("link", name="Maria Alvarez")).to_have_count(1)
+    page.screenshot(path=artifacts / "ui-search.png", full_page=True)
+
+    page.get_by_role("link", name="Maria Alvarez").click()
+    expect(page.get_by_role("heading", name="Maria Alvarez", level=1)).to_be_visible()
+    expect(page.locator("#invoice-warning")).to_contain_text("No invoice email")
+    page.screenshot(path=artifacts / "ui-customer-record.png", full_page=True)
+
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.reload()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the record scrolls sideways at 375 px ({width} px wide)"
+    page.screenshot(path=artifacts / "ui-customer-record-375px.png", full_page=True)
+
+
+def test_a_bell_turned_off_stays_off_after_reload(
+    page: Page, server: Server, heed: Heed, account: NewAccount, staff: Principal
+) -> None:
+    made = customer(
+        heed, staff, name="Bob Nguyen", contacts=[{"kind": "mobile", "value": number()}]
+    )
+    contact_id = made["contacts"][0]["id"]
+    login(page, server, user(heed, account))
+    page.goto(f"{server.url}/customers/{made['id']}")
+    expect(bell(page, contact_id)).to_have_attribute("data-state", "on")
+
+    bell(page, contact_id).click()
+    panel = page.locator(f"#panel-{contact_id}")
+    expect(panel.get_by_label("Job notifications")).to_be_focused()
+    panel.get_by_label("Job notifications").uncheck()
+    panel.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_contain_text("saved")
+    expect(bell(page, contact_id)).to_have_attribute("data-state", "off")
+
+    page.reload()
+    expect(bell(page, contact_id)).to_have_attribute("data-state", "off")
+    assert (
+        customers.get_customer(heed.uow, staff, made["id"])["contacts"][0]["notifications"]["job"]
+        is False
+    )
+
+
+def test_stop_through_the_twilio_webhook_turns_the_bell_opted_out_and_unclickable(
+    page: Page,
+    server: Server,
+    heed: Heed,
+    account: NewAccount,
+    staff: Principal,
+    business_number: str,
+    artifacts: Path,
+) -> None:
+    mobile = number()
+    made = customer(heed, staff, name="Carla Diaz", contacts=[{"kind": "mobile", "value": mobile}])
+    contact_id = made["contacts"][0]["id"]
+    webhook = server.url + "/webhooks/twilio/sms"
+    params = {
+        "From": mobile,
+        "To": business_number,
+        "Body": "Stop",
+        "MessageSid": "SM" + secrets.token_hex(16),
+    }
+    token = "test-token-" + business_number[-4:]
+    signature = RequestValidator(token).compute_signature(webhook, params)
+    answer = httpx.post(webhook, data=params, headers={"X-Twilio-Signature": signature})
+    assert answer.status_code == 200, answer.text
+
+    login(page, server, user(heed, account))
+    page.goto(f"{server.url}/customers/{made['id']}")
+    for category in ("job", "marketing"):
+        opted_out = bell(page, contact_id, category)
+        expect(opted_out).to_have_attribute("data-state", "opted_out")
+        assert opted_out.evaluate("e => e.tagName") == "SPAN", "an opted-out bell is not a button"
+    expect(page.locator(f"#contact-{contact_id} button.bell")).to_have_count(0)
+    expect(page.locator(f"#contact-{contact_id}")).to_contain_text(OPT_OUT_SENTENCE)
+    page.screenshot(path=artifacts / "ui-customer-opted-out.png", full_page=True)
+
+    page.get_by_label("Message", exact=True).fill("Your technician is on the way")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator("#send-to-error")).to_contain_text("opted out of SMS")
+    assert messages.list_messages(heed.uow, staff, contact_ids=[contact_id]) == []
+
+    page.locator(f"#contact-{contact_id}").get_by_role("link", name="Consent history").click()
+    expect(page.get_by_text("Opted out of SMS")).to_be_visible()
+    expect(page.locator("ol.ledger blockquote")).to_contain_text("Stop")
+    page.screenshot(path=artifacts / "ui-consent-history.png", full_page=True)
+
+
+def test_do_not_mail_locks_every_bell_on_the_customer_and_its_locations(
+    page: Page,
+    server: Server,
+    heed: Heed,
+    account: NewAccount,
+    staff: Principal,
+    artifacts: Path,
+) -> None:
+    made = customer(
+        heed,
+        staff,
+        name="Dana Evans",
+        contacts=[
+            {"kind": "mobile", "value": number()},
+            {"kind": "email", "value": f"dana{secrets.token_hex(3)}@gmail.com"},
+        ],
+    )
+    customers.create_location(
+        heed.uow,
+        staff,
+        made["id"],
+        {"name": "Lake house", "contacts": [{"kind": "mobile", "value": number()}]},
+    )
+    login(page, server, user(heed, account))
+    page.goto(f"{server.url}/customers/{made['id']}")
+    expect(page.locator("button.bell")).to_have_count(7)
+
+    page.get_by_role("switch", name="Do Not Mail").click()
+    expect(page.locator("#dnm-banner")).to_be_visible()
+    bells = page.locator("[data-bell]")
+    expect(bells).to_have_count(7)
+    for i in range(7):
+        expect(bells.nth(i)).to_have_attribute("data-state", "locked")
+    expect(page.locator("button.bell")).to_have_count(0)
+    expect(page.locator(".location [data-state=locked]")).to_have_count(2)
+    expect(page.get_by_role("switch", name="Do Not Mail")).to_have_attribute("aria-checked", "true")
+    page.screenshot(path=artifacts / "ui-customer-do-not-mail.png", full_page=True)
+
+
+def test_sync_names_the_other_customer_and_asks_again_before_changing_it(
+    page: Page, server: Server, heed: Heed, account: NewAccount, staff: Principal
+) -> None:
+    shared, new = number(), number()
+    ann = customer(heed, staff, name="Ann Fox", contacts=[{"kind": "mobile", "value": shared}])
+    customers.create_location(
+        heed.uow,
+        staff,
+        ann["id"],
+        {"name": "Office", "contacts": [{"kind": "mobile", "value": shared}]},
+    )
+    george = customer(
+        heed, staff, name="George Hill", contacts=[{"kind": "phone", "value": shared}]
+    )
+    source = ann["contacts"][0]["id"]
+    login(page, server, user(heed, account))
+    page.goto(f"{server.url}/customers/{ann['id']}")
+
+    page.locator(f"#contact-{source}").get_by_role("button", name="Edit").click()
+    panel = page.locator(f"#panel-{source}")
+    panel.get_by_label("Number").fill(dashed(new))
+    panel.get_by_role("button", name="Save").click()
+    sync = page.get_by_role("region", name=re.compile("Sync this change"))
+    expect(sync).to_contain_text("George Hill")
+    expect(sync.get_by_label(re.compile("Ann Fox — location “Office”"))).to_be_checked()
+    sync.get_by_label(re.compile("George Hill")).check()
+    sync.get_by_role("button", name="Update selected records").click()
+
+    confirm = page.get_by_role("region", name=re.compile("Confirm sync"))
+    expect(confirm.get_by_role("alert")).to_contain_text("George Hill")
+    assert customers.get_customer(heed.uow, staff, george["id"])["contacts"][0]["value"] == shared
+    confirm.get_by_role("button", name="Yes, also change George Hill").click()
+    expect(page.get_by_role("status")).to_contain_text("Updated 2 other records")
+    assert customers.get_customer(heed.uow, staff, george["id"])["contacts"][0]["value"] == new
+
+
+def test_a_refused_value_shows_the_reason_next_to_the_field(
+    page: Page, server: Server, heed: Heed, account: NewAccount, staff: Principal
+) -> None:
+    made = customer(heed, staff, name="Ivy Jones")
+    login(page, server, user(heed, account))
+    page.goto(f"{server.url}/customers/{made['id']}")
+    page.get_by_text("Add a contact method").first.click()
+    page.locator("#add-customer-value").fill("+44 20 7946 0958")
+    page.locator("#add-customer-value").press("Enter")
+    expect(page.locator("#add-customer-value-error")).to_contain_text(
+        re.compile("international", re.I)
+    )
+    expect(page.locator("#add-customer-value")).to_have_attribute("aria-invalid", "true")
+
+
+def test_ar_filters_by_delivery_flags_missing_invoice_email_and_exports_csv(
+    page: Page,
+    server: Server,
+    heed: Heed,
+    account: NewAccount,
+    staff: Principal,
+    artifacts: Path,
+) -> None:
+    customer(heed, staff, name="Paperless Pat", invoice_delivery=["email"])
+    customer(heed, staff, name="Mailbox Mo", invoice_delivery=["mail"])
+    login(page, server, user(heed, account))
+    page.get_by_role("link", name="AR", exact=True).click()
+    page.get_by_label("Delivery").select_option("email")
+    page.get_by_role("button", name="Filter").click()
+    row = page.get_by_role("row", name=re.compile("Paperless Pat"))
+    expect(row).to_contain_text("No invoice email")
+    expect(page.get_by_role("row", name=re.compile("Mailbox Mo"))).to_have_count(0)
+    page.screenshot(path=artifacts / "ui-ar.png", full_page=True)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export CSV").click()
+    exported = Path(download.value.path()).read_text()
+    assert exported.startswith("customer_id,name,invoice_delivery")
+    assert "Paperless Pat" in exported
+    assert "email_delivery_without_invoice_contact" in exported
+    assert "Mailbox Mo" not in exported
+
+
+def test_settings_are_for_admins_and_save(
+    page: Page, server: Server, heed: Heed, account: NewAccount, artifacts: Path
+) -> None:
+    login(page, server, user(heed, account, "office"))
+    expect(page.get_by_role("link", name="Settings")).to_have_count(0)
+    page.goto(server.url + "/settings")
+    expect(page.get_by_role("heading", name="Not allowed")).to_be_visible()
+
+    page.context.clear_cookies()
+    login(page, server, user(heed, account, "admin"))
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_label("Stop texts only from the number they texted").check()
+    page.get_by_label("HELP reply").fill("Acme Plumbing: call 512-555-0100.")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_role("status")).to_contain_text("Settings saved")
+    expect(page.get_by_label("Stop texts only from the number they texted")).to_be_checked()
+    page.screenshot(path=artifacts / "ui-settings.png", full_page=True)
+
+
+def test_a_viewer_sees_the_record_but_cannot_change_it(
+    page: Page, server: Server, heed: Heed, account: NewAccount, staff: Principal
+) -> None:
+    made = customer(heed, staff, name="Kim Lee", contacts=[{"kind": "mobile", "value": number()}])
+    contact_id = made["contacts"][0]["id"]
+    login(page, server, user(heed, account, "viewer"))
+    page.goto(f"{server.url}/customers/{made['id']}")
+    expect(bell(page, contact_id)).to_have_attribute("data-state", "on")
+    expect(page.locator("button.bell")).to_have_count(0)
+    expect(page.get_by_role("button", name="Edit")).to_have_count(0)
+    expect(page.get_by_role("switch", name="Do Not Mail")).to_have_count(0)
+
+    csrf = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    refused = page.request.post(
+        f"{server.url}/contacts/{contact_id}/notifications",
+        form={"csrf_token": csrf or "", "job": ""},
+    )
+    assert refused.status == 403
+    assert customers.get_customer(heed.uow, staff, made["id"])["contacts"][0]["notifications"][
+        "job"
+    ]
+
+
+def test_a_form_post_without_the_csrf_token_is_refused_and_changes_nothing(
+    server: Server, heed: Heed, account: NewAccount, staff: Principal
+) -> None:
+    made = customer(heed, staff, name="Lou Moss")
+    email = user(heed, account)
+    with httpx.Client(base_url=server.url) as client:
+        form = client.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+        assert token is not None
+        signed_in = client.post(
+            "/login", data={"email": email, "password": PASSWORD, "csrf_token": token.group(1)}
+        )
+        assert signed_in.status_code == 303
+        assert client.get(f"/customers/{made['id']}").status_code == 200
+
+        for extra in ({}, {"csrf_token": token.group(1)}, {"csrf_token": "forged"}):
+            refused = client.post(
+                f"/customers/{made['id']}/do-not-mail", data={"do_not_mail": "on", **extra}
+            )
+            assert refused.status_code == 403, extra
+            assert "Nothing was changed" in refused.text
+    assert customers.get_customer(heed.uow, staff, made["id"])["do_not_mail"] is False
+
+
+def test_repeated_wrong_passwords_lock_the_login_for_a_minute(
+    server: Server, heed: Heed, account: NewAccount
+) -> None:
+    email = user(heed, account)
+    with httpx.Client(base_url=server.url) as client:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+        assert token is not None
+        attempts = [
+            client.post(
+                "/login", data={"email": email, "password": "nope-nope", "csrf_token": token[1]}
+            )
+            for _ in range(5)
+        ]
+        assert [a.status_code for a in attempts] == [401, 401, 401, 401, 429]
+        right = client.post(
+            "/login", data={"email": email, "password": PASSWORD, "csrf_token": token[1]}
+        )
+        assert right.status_code == 429
+        assert "try again in" in right.text

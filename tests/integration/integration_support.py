@@ -1,0 +1,57 @@
+"""Plain helpers for the integration tests (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import random
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from heed.adapters.db import tables as t
+from heed.bootstrap import Heed
+
+# The concurrency tests need real row locks and parallel writers.
+postgres_only = pytest.mark.skipif(
+    not os.environ.get("HEED_TEST_DATABASE_URL", "").startswith(("postgres", "postgresql")),
+    reason="needs PostgreSQL (HEED_TEST_DATABASE_URL)",
+)
+
+# A Tuesday, 18:00 UTC = 13:00 in Austin (512): inside every default sending window.
+NOON_CENTRAL = datetime(2026, 5, 5, 18, 0, tzinfo=UTC)
+
+_message_ids = itertools.count(1)
+
+
+def message_id() -> str:
+    """A provider message id nobody has used yet in this session."""
+    return f"SM{os.getpid()}x{next(_message_ids):08d}"
+
+
+def random_number(area: str = "512") -> str:
+    """A valid, random North American number in ``area``."""
+    return f"+1{area}{random.randint(200, 999)}{random.randint(0, 9999):04d}"
+
+
+def ledger(heed: Heed, account_id: str) -> list[t.ConsentEvent]:
+    with heed.uow.read() as tx:
+        return list(
+            tx.session.scalars(
+                select(t.ConsentEvent)
+                .where(t.ConsentEvent.account_id == account_id)
+                .order_by(t.ConsentEvent.seq)
+            ).all()
+        )
+
+
+def audit_rows(heed: Heed, account_id: str, entity_id: str) -> list[t.AuditEntry]:
+    with heed.uow.read() as tx:
+        return list(
+            tx.session.scalars(
+                select(t.AuditEntry)
+                .where(t.AuditEntry.account_id == account_id, t.AuditEntry.entity_id == entity_id)
+                .order_by(t.AuditEntry.at, t.AuditEntry.id)
+            ).all()
+        )

@@ -1,0 +1,101 @@
+"""The start-up commands of CONTRACT.md, run against the test database."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from integration_support import message_id, random_number
+from typer.testing import CliRunner
+
+from heed.bootstrap import Heed
+from heed.entrypoints.cli import app
+from heed.services import accounts, consent
+from heed.services.common import PERMISSIONS
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, db_url: str) -> CliRunner:
+    monkeypatch.setenv("HEED_DATABASE_URL", db_url)
+    return CliRunner()
+
+
+def _create_account(cli: CliRunner, *args: str) -> dict[str, str]:
+    result = cli.invoke(app, ["account", "create", "--name", "Acme Plumbing", *args, "--json"])
+    assert result.exit_code == 0, result.output
+    created: dict[str, str] = json.loads(result.stdout)
+    return created
+
+
+def test_account_create_prints_an_account_and_a_key_with_every_permission(
+    cli: CliRunner, heed: Heed
+):
+    number = random_number("737")
+    created = _create_account(cli, "--business-number", number)
+    assert set(created) == {"account_id", "api_key"}
+    principal = accounts.authenticate_api_key(heed.uow, created["api_key"])
+    assert principal.account_id == created["account_id"]
+    assert principal.permissions == frozenset(PERMISSIONS)
+    settings = accounts.get_account_settings(heed.uow, principal)
+    assert (settings["name"], settings["business_numbers"]) == ("Acme Plumbing", [number])
+
+
+def test_account_create_refuses_a_bad_business_number(cli: CliRunner):
+    result = cli.invoke(
+        app, ["account", "create", "--name", "X", "--business-number", "+44 20 7946 0958", "--json"]
+    )
+    assert result.exit_code == 2
+    assert "international_number" in result.output
+
+
+def test_key_create_prints_a_key_with_exactly_the_permissions_asked(cli: CliRunner, heed: Heed):
+    account_id = _create_account(cli)["account_id"]
+    result = cli.invoke(
+        app, ["key", "create", "--account", account_id, "--permissions", "customer:view", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    principal = accounts.authenticate_api_key(heed.uow, json.loads(result.stdout)["api_key"])
+    assert principal.account_id == account_id
+    assert principal.permissions == frozenset({"customer:view"})
+
+    bad = cli.invoke(
+        app, ["key", "create", "--account", account_id, "--permissions", "root", "--json"]
+    )
+    assert bad.exit_code == 2
+    assert "validation_error" in bad.output
+
+
+def test_db_upgrade_is_idempotent(cli: CliRunner):
+    for _ in range(2):
+        result = cli.invoke(app, ["db", "upgrade"])
+        assert result.exit_code == 0, result.output
+        assert "database is up to date" in result.stdout
+
+
+def test_ledger_verify_says_intact_for_an_untouched_ledger(cli: CliRunner, heed: Heed):
+    number = random_number("737")
+    account_id = _create_account(cli, "--business-number", number)["account_id"]
+    customer_number = random_number()
+    for body in ("STOP", "START"):
+        consent.record_inbound_sms(
+            heed.uow,
+            account_id,
+            from_number=customer_number,
+            to_number=number,
+            body=body,
+            message_id=message_id(),
+        )
+    assert (
+        len(
+            consent.ledger_events(
+                heed.uow,
+                accounts.authenticate_api_key(
+                    heed.uow, accounts.create_api_key(heed.uow, account_id, ["consent:export"])
+                ),
+            )
+        )
+        == 2
+    )
+    result = cli.invoke(app, ["ledger", "verify", "--account", account_id])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "ledger intact"

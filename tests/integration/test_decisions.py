@@ -1,0 +1,335 @@
+"""The send decision over stored facts, one at a time and in batches (R-18)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from integration_support import NOON_CENTRAL, random_number
+from sqlalchemy import event
+
+from heed.adapters.db import tables as t
+from heed.bootstrap import Heed
+from heed.domain.errors import Invalid, NotFound
+from heed.services import consent, customers, decisions
+from heed.services.common import Principal, new_id
+
+# 2026-05-05 (a Tuesday), in UTC.
+LATE_EVENING_CENTRAL = datetime(2026, 5, 6, 3, 30, tzinfo=UTC)  # 22:30 CDT
+EIGHT_AM_CENTRAL = datetime(2026, 5, 6, 13, 0, tzinfo=UTC)
+HALF_PAST_EIGHT_PM_EASTERN = datetime(2026, 5, 6, 0, 30, tzinfo=UTC)  # 20:30 EDT
+
+
+@contextmanager
+def counting_statements(heed: Heed) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(heed.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(heed.engine, "before_cursor_execute", count)
+
+
+def test_deferred_outside_the_sending_window_until_the_next_local_opening_r18(
+    make_customer, add_contact, decide
+):
+    contact = add_contact(make_customer()["id"], "mobile", random_number("512"))
+    answer = decide(contact_id=contact["id"], at=LATE_EVENING_CENTRAL.isoformat())
+    assert (answer["outcome"], answer["reason"]) == ("deferred", "outside_sending_window")
+    assert datetime.fromisoformat(answer["not_before"]) == EIGHT_AM_CENTRAL
+    assert decide(contact_id=contact["id"], at=EIGHT_AM_CENTRAL)["outcome"] == "allowed"
+    # Staff writing by hand are not held by the window, and email is never held.
+    assert decide(contact_id=contact["id"], at=LATE_EVENING_CENTRAL, manual=True)["outcome"] == (
+        "allowed"
+    )
+    email = add_contact(make_customer()["id"], "email", "night@owl.org")
+    assert decide(contact_id=email["id"], channel="email", at=LATE_EVENING_CENTRAL)["outcome"] == (
+        "allowed"
+    )
+
+
+def test_the_location_time_zone_wins_over_the_area_code_r18(
+    make_customer, make_location, add_contact, decide
+):
+    number = random_number("512")  # Central by area code
+    customer = make_customer()
+    cabin = make_location(customer["id"], "Cabin", time_zone="America/Los_Angeles")
+    on_customer = add_contact(customer["id"], "mobile", number)
+    on_cabin = add_contact(cabin["id"], "mobile", number)
+    at = datetime(2026, 5, 5, 14, 30, tzinfo=UTC)  # 9:30 in Austin, 7:30 in Los Angeles
+    assert decide(contact_id=on_customer["id"], at=at)["outcome"] == "allowed"
+    deferred = decide(contact_id=on_cabin["id"], at=at)
+    assert deferred["outcome"] == "deferred"
+    assert datetime.fromisoformat(deferred["not_before"]) == datetime(2026, 5, 5, 15, 0, tzinfo=UTC)
+
+
+def test_the_account_sending_window_is_used_r18(
+    heed: Heed, staff: Principal, make_customer, add_contact, decide
+):
+    from heed.services import accounts
+
+    accounts.update_account(heed.uow, staff, {"sending_window": {"start": "10:00", "end": "17:00"}})
+    contact = add_contact(make_customer()["id"], "mobile", random_number("512"))
+    answer = decide(contact_id=contact["id"], at=datetime(2026, 5, 5, 14, 0, tzinfo=UTC))
+    assert answer["outcome"] == "deferred"
+    assert datetime.fromisoformat(answer["not_before"]) == datetime(2026, 5, 5, 15, 0, tzinfo=UTC)
+
+
+def test_a_number_saved_as_landline_is_allowed_with_a_warning_r18(
+    make_customer, add_contact, decide
+):
+    landline = add_contact(make_customer()["id"], "phone", random_number())
+    answer = decide(contact_id=landline["id"])
+    assert (answer["outcome"], answer["warnings"]) == ("allowed", ["saved_as_landline"])
+    mobile = add_contact(make_customer()["id"], "mobile", random_number())
+    assert decide(contact_id=mobile["id"])["warnings"] == []
+
+
+def test_a_text_to_an_email_contact_or_an_email_to_a_phone_is_an_invalid_address_r18(
+    make_customer, add_contact, decide
+):
+    customer = make_customer()
+    email = add_contact(customer["id"], "email", "dana@whitfield.org")
+    mobile = add_contact(customer["id"], "mobile", random_number())
+    assert decide(contact_id=email["id"], channel="sms")["reason"] == "invalid_address"
+    assert decide(contact_id=mobile["id"], channel="email")["reason"] == "invalid_address"
+    assert decide(to="not a phone")["reason"] == "invalid_address"
+    # R-1: a number outside NANP is not a textable address, however it is written.
+    for international in ("+44 20 7946 0958", "+52 55 1234 5678"):
+        answer = decide(to=international, manual=True)
+        assert (answer["outcome"], answer["reason"]) == ("blocked", "invalid_address")
+
+
+def test_raw_address_with_no_record_gets_job_messages_but_never_marketing_r18(decide):
+    number = random_number()
+    assert decide(to=number)["outcome"] == "allowed"
+    assert decide(to=number, category="marketing")["reason"] == "preference_off"
+    assert decide(to="555-555-5555", manual=True)["reason"] == "placeholder"
+
+
+@pytest.fixture
+def florida_marketing(heed: Heed, staff: Principal, make_customer, add_contact):
+    """A Florida mobile with marketing on, and a way to record marketing texts sent to it."""
+    contact = add_contact(
+        make_customer()["id"], "mobile", random_number("305"), notifications={"marketing": True}
+    )
+
+    def sent(*moments: datetime) -> None:
+        with heed.uow.write() as tx:
+            for moment in moments:
+                tx.session.add(
+                    t.Message(
+                        account_id=staff.account_id,
+                        id=new_id("msg"),
+                        channel="sms",
+                        to=contact["value"],
+                        from_=None,
+                        contact_id=contact["id"],
+                        body="20% off a water heater flush",
+                        category="marketing",
+                        manual=False,
+                        status="sent",
+                        actor=staff.actor,
+                        created_at=moment,
+                        sent_at=moment,
+                    )
+                )
+            tx.commit()
+
+    return contact, sent
+
+
+def test_florida_gets_at_most_three_marketing_texts_in_24_hours_r18(florida_marketing, decide):
+    contact, sent = florida_marketing
+    at = NOON_CENTRAL  # 14:00 in Miami
+    sent(at - timedelta(hours=23), at - timedelta(hours=5))
+    assert decide(contact_id=contact["id"], category="marketing", at=at)["outcome"] == "allowed"
+    sent(at - timedelta(hours=1))
+    answer = decide(contact_id=contact["id"], category="marketing", at=at)
+    assert (answer["outcome"], answer["reason"]) == ("deferred", "state_limit")
+    # It frees up 24 h after the oldest of the three.
+    assert datetime.fromisoformat(answer["not_before"]) == at + timedelta(hours=1)
+    # Manual marketing is capped too; job texts are not.
+    assert decide(contact_id=contact["id"], category="marketing", at=at, manual=True)["reason"] == (
+        "state_limit"
+    )
+    assert decide(contact_id=contact["id"], category="job", at=at)["outcome"] == "allowed"
+
+
+def test_marketing_sent_more_than_a_day_before_does_not_count_r18(florida_marketing, decide):
+    contact, sent = florida_marketing
+    at = NOON_CENTRAL
+    sent(at - timedelta(hours=30), at - timedelta(hours=26), at - timedelta(hours=25))
+    assert decide(contact_id=contact["id"], category="marketing", at=at)["outcome"] == "allowed"
+
+
+def test_florida_marketing_stops_at_8_pm_while_job_texts_go_until_9_r18(florida_marketing, decide):
+    contact, _ = florida_marketing
+    marketing = decide(
+        contact_id=contact["id"], category="marketing", at=HALF_PAST_EIGHT_PM_EASTERN
+    )
+    assert (marketing["outcome"], marketing["reason"]) == ("deferred", "outside_sending_window")
+    assert datetime.fromisoformat(marketing["not_before"]) == datetime(
+        2026, 5, 6, 12, 0, tzinfo=UTC
+    )
+    assert decide(contact_id=contact["id"], at=HALF_PAST_EIGHT_PM_EASTERN)["outcome"] == "allowed"
+
+
+def test_oklahoma_marketing_is_capped_but_texas_is_not_r18(
+    heed: Heed, staff: Principal, make_customer, add_contact, decide
+):
+    customer = make_customer()
+    rows = []
+    results = {}
+    for area in ("405", "512"):
+        contact = add_contact(
+            customer["id"], "mobile", random_number(area), notifications={"marketing": True}
+        )
+        rows.append(contact)
+        with heed.uow.write() as tx:
+            for hours in (1, 2, 3):
+                moment = NOON_CENTRAL - timedelta(hours=hours)
+                tx.session.add(
+                    t.Message(
+                        account_id=staff.account_id,
+                        id=new_id("msg"),
+                        channel="sms",
+                        to=contact["value"],
+                        contact_id=contact["id"],
+                        body="Spring tune-up special",
+                        category="marketing",
+                        manual=False,
+                        status="sent",
+                        actor=staff.actor,
+                        created_at=moment,
+                        sent_at=moment,
+                    )
+                )
+            tx.commit()
+        results[area] = decide(contact_id=contact["id"], category="marketing")
+    assert results["405"]["reason"] == "state_limit"
+    assert results["512"]["outcome"] == "allowed"
+
+
+# --- batches ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mixed_batch(heed: Heed, staff: Principal, make_customer, add_contact, inbound):
+    """Three hundred requests over contacts in every state R-18 distinguishes."""
+    rng = random.Random(18)
+    plain = make_customer(
+        "Plain Customer",
+        contacts=[
+            {"kind": rng.choice(["mobile", "phone"]), "value": random_number(rng.choice(AREAS))}
+            for _ in range(60)
+        ],
+    )
+    dnm = make_customer(
+        "Do Not Mail",
+        do_not_mail=True,
+        contacts=[{"kind": "mobile", "value": random_number()} for _ in range(10)],
+    )
+    emails = make_customer(
+        "Email Customer",
+        contacts=[
+            {
+                "kind": "email",
+                "value": f"person{i}@mail{i}.org",
+                "notifications": {"invoice_statement": True},
+            }
+            for i in range(20)
+        ],
+    )
+    ids = [c["id"] for c in (*plain["contacts"], *dnm["contacts"], *emails["contacts"])]
+    ids.append(add_contact(plain["id"], "fax", random_number())["id"])
+    ids.append(add_contact(plain["id"], "mobile", "(123) 456-7890", imported=True)["id"])
+    florida = add_contact(
+        plain["id"], "mobile", random_number("305"), notifications={"marketing": True}
+    )["id"]
+    ids.append(florida)
+    for contact in plain["contacts"][:8]:
+        inbound(contact["value"], "STOP")
+    for i, contact in enumerate(emails["contacts"][:10]):
+        consent.record_email_event(
+            heed.uow,
+            staff.account_id,
+            email=contact["value"],
+            event="unsubscribe" if i % 2 else "bounce",
+        )
+    moments = [NOON_CENTRAL, LATE_EVENING_CENTRAL, HALF_PAST_EIGHT_PM_EASTERN]
+    items: list[dict[str, Any]] = []
+    for i in range(300):
+        item: dict[str, Any] = {
+            "channel": rng.choice(["sms", "sms", "email"]),
+            "category": rng.choice(["job", "job", "invoice_statement", "marketing"]),
+            "manual": rng.random() < 0.2,
+            "at": rng.choice(moments).isoformat(),
+        }
+        if i % 10 == 9:
+            item["to"] = rng.choice([random_number(), "x@y.org", "555-555-5555"])
+        else:
+            item["contact_id"] = rng.choice(ids)
+        items.append(item)
+    return florida, items
+
+
+AREAS = ("512", "305", "405", "212", "808", "907")
+
+
+def test_a_batch_answers_in_order_exactly_as_single_decisions_do_r18(
+    heed: Heed, staff: Principal, mixed_batch
+):
+    _, mixed_batch = mixed_batch
+    batch = decisions.decide_many(heed.uow, staff, mixed_batch)
+    singles = [decisions.decide_one(heed.uow, staff, item) for item in mixed_batch]
+    assert batch == singles
+    outcomes = {(r["outcome"], r["reason"]) for r in batch}
+    # The batch really is mixed.
+    assert {"allowed", "blocked", "deferred"} <= {outcome for outcome, _ in outcomes}
+    assert {"sms_opt_out", "do_not_mail", "fax", "placeholder", "email_suppressed"} <= {
+        reason for _, reason in outcomes
+    }
+
+
+def test_a_batch_of_300_takes_as_many_queries_as_a_batch_of_3_r18(
+    heed: Heed, staff: Principal, mixed_batch
+):
+    florida, items = mixed_batch
+    small = [
+        {"channel": "sms", "category": "marketing", "contact_id": florida},
+        {"channel": "email", "category": "job", "contact_id": items[0].get("contact_id", florida)},
+        {"channel": "sms", "category": "job", "to": random_number()},
+    ]
+    with counting_statements(heed) as few:
+        decisions.decide_many(heed.uow, staff, small)
+    with counting_statements(heed) as many:
+        decisions.decide_many(heed.uow, staff, items)
+    assert any("FROM messages" in statement for statement in few)
+    assert len(few) > 0
+    assert len(many) == len(few), many
+
+
+def test_a_batch_naming_an_unknown_contact_names_the_item_r18(
+    heed: Heed, staff: Principal, other_staff: Principal, mixed_batch
+):
+    foreign = customers.create_customer(
+        heed.uow,
+        other_staff,
+        {"name": "Theirs", "contacts": [{"kind": "mobile", "value": random_number()}]},
+    )["contacts"][0]["id"]
+    _, mixed_batch = mixed_batch
+    items = [*mixed_batch[:5], {"channel": "sms", "contact_id": foreign}]
+    with pytest.raises(NotFound) as missing:
+        decisions.decide_many(heed.uow, staff, items)
+    assert missing.value.details["field"] == "items[5].contact_id"
+    with pytest.raises(Invalid):
+        decisions.decide_many(heed.uow, staff, [mixed_batch[0]] * 1001)
