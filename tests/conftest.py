@@ -13,12 +13,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from heed.adapters.transports import LogTransport
 from heed.bootstrap import Heed, build
 from heed.config import Settings, normalize_database_url
 from heed.services import accounts
 from heed.services.common import PERMISSIONS, Principal
+
+# Timing belongs in bench/, not in tests: a loaded CI machine must not fail a
+# property because one example was slow.
+settings.register_profile("heed", deadline=None, print_blob=True)
+settings.load_profile("heed")
 
 
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
