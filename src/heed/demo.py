@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 
 from heed.bootstrap import Heed
+from heed.domain.errors import Conflict
 from heed.services import accounts, consent, customers
 from heed.services.common import PERMISSIONS, Principal
 
@@ -20,13 +21,28 @@ class Demo:
     password: str
 
 
+def _create_account(heed: Heed, business_number: str) -> tuple[accounts.NewAccount, str]:
+    """The demo business, on the first free number of the fictional 555-01xx block:
+    `heed demo` run again on the same database makes a second demo business."""
+    candidates = [business_number] + [
+        f"{business_number[:-2]}{i:02d}" for i in range(100) if i != int(business_number[-2:])
+    ]
+    for number in candidates:
+        try:
+            created = accounts.create_account(
+                heed.uow,
+                "Lone Star Plumbing & Air",
+                [number],
+                twilio_auth_token=secrets.token_hex(16),
+            )
+            return created, number
+        except Conflict:
+            continue
+    raise Conflict("Every demo business number is taken; use a fresh database.")
+
+
 def seed(heed: Heed, *, business_number: str = DEMO_NUMBER) -> Demo:
-    created = accounts.create_account(
-        heed.uow,
-        "Lone Star Plumbing & Air",
-        [business_number],
-        twilio_auth_token=secrets.token_hex(16),
-    )
+    created, business_number = _create_account(heed, business_number)
     staff = Principal(created.account_id, "demo", frozenset(PERMISSIONS))
     email = f"office+{created.account_id[-6:]}@lonestar.example.net"
     password = secrets.token_urlsafe(9)
