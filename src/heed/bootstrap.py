@@ -9,7 +9,13 @@ from sqlalchemy import Engine
 from heed.adapters.db.engine import make_engine
 from heed.adapters.db.migrate import upgrade
 from heed.adapters.db.uow import UnitOfWork
-from heed.adapters.transports import LogTransport, Transport, TwilioTransport
+from heed.adapters.transports import (
+    ChannelRouter,
+    LogTransport,
+    SmtpTransport,
+    Transport,
+    TwilioTransport,
+)
 from heed.config import Settings
 
 
@@ -23,13 +29,33 @@ class Heed:
 
 
 def make_transport(settings: Settings) -> Transport:
+    log = LogTransport()
+    sms: Transport
     if settings.transport == "twilio":
-        return TwilioTransport(
+        sms = TwilioTransport(
             settings.twilio_account_sid, settings.twilio_api_key, settings.twilio_api_base
         )
-    if settings.transport != "log":
+    elif settings.transport == "log":
+        sms = log
+    else:
         raise ValueError(f"HEED_TRANSPORT must be log or twilio, not {settings.transport!r}")
-    return LogTransport()
+    email: Transport
+    if settings.email_transport == "smtp":
+        email = SmtpTransport(
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.email_from,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+            starttls=settings.smtp_starttls,
+        )
+    elif settings.email_transport == "log":
+        email = log
+    else:
+        raise ValueError(
+            f"HEED_EMAIL_TRANSPORT must be log or smtp, not {settings.email_transport!r}"
+        )
+    return log if sms is log and email is log else ChannelRouter(sms, email)
 
 
 def build(

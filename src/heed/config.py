@@ -21,6 +21,14 @@ class Settings(BaseSettings):
     twilio_account_sid: str = ""
     twilio_api_key: str = ""
     twilio_api_base: str = ""
+    # "log" prints email too; "smtp" hands it to the relay below.
+    email_transport: str = "log"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    email_from: str = "heed@localhost"
     # Signs staff sessions and CSRF tokens; a random one per process when unset.
     secret_key: str = ""
     # How often the server looks for deferred messages that have come due, in seconds.

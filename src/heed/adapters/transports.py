@@ -1,13 +1,19 @@
-"""Where messages leave heed: a log for demos and tests, Twilio for real.
+"""Where messages leave heed: a log for demos and tests, Twilio for texts and
+SMTP for email in production, and a router that sends each channel its own way.
 
 A transport only delivers; it never decides. Everything reaching it has passed R-18.
 """
 
 from __future__ import annotations
 
+import email.policy
 import logging
+import smtplib
 import sys
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import make_msgid
 from typing import Protocol, TextIO
 
 logger = logging.getLogger("heed.transport")
@@ -23,6 +29,8 @@ class Outbound:
     to: str
     sender: str | None
     body: str
+    subject: str = ""
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -86,3 +94,66 @@ class TwilioTransport:
         except TwilioRestException as error:
             return Delivery(None, error_code=error.code, error_message=error.msg)
         return Delivery(provider_id=sent.sid)
+
+
+# An unsubscribe URL is one long word: folded at 78 it would be RFC 2047-encoded,
+# which mail clients do not read as a link. 998 is RFC 5322's hard line limit.
+_SMTP_POLICY = email.policy.SMTP.clone(max_line_length=998)
+
+
+class SmtpTransport:
+    """Sends email through an SMTP relay (the business's mail provider)."""
+
+    name = "smtp"
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        sender: str,
+        *,
+        username: str = "",
+        password: str = "",
+        starttls: bool = False,
+        timeout: float = 10,
+    ) -> None:
+        self._host, self._port, self._sender = host, port, sender
+        self._username, self._password = username, password
+        self._starttls, self._timeout = starttls, timeout
+
+    def send(self, message: Outbound) -> Delivery:
+        if message.channel != "email":
+            return Delivery(None, error_code=-1, error_message="smtp sends email only")
+        mail = EmailMessage(policy=_SMTP_POLICY)
+        mail["From"] = self._sender
+        mail["To"] = message.to
+        mail["Subject"] = message.subject or "A message"
+        mail["Message-ID"] = make_msgid(idstring=message.message_id)
+        for name, value in message.headers.items():
+            mail[name] = value
+        mail.set_content(message.body)
+        try:
+            with smtplib.SMTP(self._host, self._port, timeout=self._timeout) as smtp:
+                if self._starttls:
+                    smtp.starttls()
+                if self._username:
+                    smtp.login(self._username, self._password)
+                smtp.send_message(mail)
+        except smtplib.SMTPRecipientsRefused as refused:
+            code, reason = next(iter(refused.recipients.values()))
+            return Delivery(None, error_code=code, error_message=reason.decode(errors="replace"))
+        except (smtplib.SMTPException, OSError) as error:
+            return Delivery(None, error_code=-1, error_message=f"{type(error).__name__}: {error}")
+        return Delivery(provider_id=str(mail["Message-ID"]))
+
+
+class ChannelRouter:
+    """Texts one way, email another: each channel to the transport that speaks it."""
+
+    name = "router"
+
+    def __init__(self, sms: Transport, email: Transport) -> None:
+        self.sms, self.email = sms, email
+
+    def send(self, message: Outbound) -> Delivery:
+        return (self.email if message.channel == "email" else self.sms).send(message)

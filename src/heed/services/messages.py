@@ -15,11 +15,13 @@ from sqlalchemy import or_, select
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import UnitOfWork
 from heed.adapters.transports import Delivery, Outbound, Transport
+from heed.config import Settings
 from heed.domain.decision import Outcome, decide
 from heed.domain.errors import Conflict, Invalid, NotFound
 from heed.services.common import Principal, get_account, new_id, now
 from heed.services.consent import record_provider_opt_out
 from heed.services.decisions import DecisionRequest, resolve
+from heed.services.unsubscribe import list_unsubscribe_headers
 
 MAX_BODY = 1600
 
@@ -120,23 +122,31 @@ def list_messages(
     return [message_view(m) for m in rows]
 
 
-def deliver_due(uow: UnitOfWork, transport: Transport, at: datetime | None = None) -> int:
+def deliver_due(
+    uow: UnitOfWork,
+    transport: Transport,
+    at: datetime | None = None,
+    *,
+    settings: Settings | None = None,
+    account_id: str | None = None,
+) -> int:
     """Hand every queued message, and every deferred one now due, to the transport.
 
     Each message is decided again inside its own transaction just before it
-    leaves, so a STOP that arrived while it waited still stops it.
+    leaves, so a STOP that arrived while it waited still stops it. ``account_id``
+    limits the round to one business.
     """
     moment = at or now()
     with uow.read() as tx:
         # Account by account, so every look-up leads with the account id.
-        account_ids = tx.session.scalars(select(t.Account.id)).all()
+        account_ids = [account_id] if account_id else tx.session.scalars(select(t.Account.id)).all()
         due = [
-            (account_id, message_id)
-            for account_id in account_ids
+            (owner, message_id)
+            for owner in account_ids
             for message_id in tx.session.scalars(
                 select(t.Message.id)
                 .where(
-                    t.Message.account_id == account_id,
+                    t.Message.account_id == owner,
                     or_(
                         t.Message.status == "queued",
                         (t.Message.status == "deferred") & (t.Message.not_before <= moment),
@@ -147,14 +157,19 @@ def deliver_due(uow: UnitOfWork, transport: Transport, at: datetime | None = Non
             ).all()
         ]
     delivered = 0
-    for account_id, message_id in due:
-        if _deliver_one(uow, transport, account_id, message_id, moment):
+    for owner, message_id in due:
+        if _deliver_one(uow, transport, owner, message_id, moment, settings):
             delivered += 1
     return delivered
 
 
 def _deliver_one(
-    uow: UnitOfWork, transport: Transport, account_id: str, message_id: str, moment: datetime
+    uow: UnitOfWork,
+    transport: Transport,
+    account_id: str,
+    message_id: str,
+    moment: datetime,
+    settings: Settings | None,
 ) -> bool:
     with uow.write() as tx:
         message = tx.session.get(t.Message, (account_id, message_id))
@@ -198,10 +213,17 @@ def _deliver_one(
         # Marked first, so a crash after the provider accepted never sends it twice.
         message.status = "sending"
         tx.commit()
+    outbound = Outbound(
+        message.id,
+        message.channel,
+        message.to,
+        message.from_,
+        message.body,
+        subject=f"{account.name}: {_SUBJECTS.get(message.category, 'a message')}",
+        headers=_email_headers(settings, message),
+    )
     try:
-        result = transport.send(
-            Outbound(message.id, message.channel, message.to, message.from_, message.body)
-        )
+        result = transport.send(outbound)
     except Exception as error:
         # An unreachable provider fails this message, rather than leaving it "sending" forever.
         result = Delivery(None, error_code=-1, error_message=f"{type(error).__name__}: {error}")
@@ -224,3 +246,21 @@ def _deliver_one(
             stored.error = f"{result.error_code}: {result.error_message}"
         tx.commit()
     return result.error_code is None
+
+
+_SUBJECTS = {
+    "job": "about your service appointment",
+    "invoice_statement": "your invoice or statement",
+    "marketing": "news and offers",
+}
+
+
+def _email_headers(settings: Settings | None, message: t.Message) -> dict[str, str]:
+    """Automated email carries a one-click unsubscribe that reaches heed (R-14, RFC 8058).
+
+    Manual email does not: an unsubscribe stops automated email only, so the
+    link would promise something it cannot do.
+    """
+    if settings is None or message.channel != "email" or message.manual:
+        return {}
+    return list_unsubscribe_headers(settings, message.account_id, message.to)

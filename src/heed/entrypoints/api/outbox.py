@@ -52,7 +52,12 @@ class Outbox:
             # Cleared before the round: a message queued during it wakes the next one.
             self._wake.clear()
             try:
-                await asyncio.to_thread(deliver_due, self._heed.uow, self._heed.transport)
+                await asyncio.to_thread(
+                    deliver_due,
+                    self._heed.uow,
+                    self._heed.transport,
+                    settings=self._heed.settings,
+                )
             except Exception:
                 # One bad round (database gone for a moment) must not end delivery for good.
                 logger.exception("outbox round failed; retrying in %.1f s", interval)
