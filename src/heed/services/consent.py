@@ -228,20 +228,24 @@ def record_inbound_sms(
             }[provider]
             source = str(ConsentSource.PROVIDER)
         reply: str | None = None
+
+        def record(change: ConsentAction, scope: str) -> None:
+            append(
+                tx,
+                account,
+                address=sender,
+                channel="sms",
+                scope=scope,
+                action=change,
+                source=source or "keyword",
+                actor=f"customer:{sender}",
+                body=body,
+                provider_message_id=message_id,
+            )
+
         if action is InboundAction.OPT_OUT:
             if not opted_out:
-                append(
-                    tx,
-                    account,
-                    address=sender,
-                    channel="sms",
-                    scope=scope,
-                    action=ConsentAction.OPT_OUT,
-                    source=source or "keyword",
-                    actor=f"customer:{sender}",
-                    body=body,
-                    provider_message_id=message_id,
-                )
+                record(ConsentAction.OPT_OUT, scope)
                 reply = opt_out_reply(account.name)
         elif action is InboundAction.OPT_IN:
             # Recorded even when nothing was opted out: it is the customer's express consent.
@@ -249,18 +253,7 @@ def record_inbound_sms(
             # so the ledger's fold agrees with the projection.
             if current is not None and ALL_NUMBERS in current.opted_out_scopes:
                 scope = ALL_NUMBERS
-            append(
-                tx,
-                account,
-                address=sender,
-                channel="sms",
-                scope=scope,
-                action=ConsentAction.OPT_IN,
-                source=source or "keyword",
-                actor=f"customer:{sender}",
-                body=body,
-                provider_message_id=message_id,
-            )
+            record(ConsentAction.OPT_IN, scope)
             reply = opt_in_reply(account.name)
         elif action is InboundAction.HELP:
             reply = help_reply(account.name, account.help_text)
