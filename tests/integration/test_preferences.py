@@ -188,3 +188,19 @@ def test_preference_off_blocks_automated_of_that_category_only_and_manual_still_
     assert manual["outcome"] == "allowed"
     marketing = decide(contact_id=email["id"], channel="email", category="marketing")
     assert marketing["reason"] == "preference_off"
+
+
+def test_paging_the_flagged_ar_list_never_skips_a_customer_r9(heed: Heed, staff: Principal) -> None:
+    for i in range(3):
+        customers.create_customer(heed.uow, staff, {"name": f"a{i}"})
+    for i in range(6):
+        customers.create_customer(heed.uow, staff, {"name": f"b{i}", "invoice_delivery": ["email"]})
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page = customers.list_customers(heed.uow, staff, flagged=True, limit=2, cursor=cursor)
+        seen += [c["name"] for c in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == [f"b{i}" for i in range(6)]

@@ -380,20 +380,25 @@ def list_customers(
     with uow.read() as tx:
         items: list[dict[str, Any]] = []
         next_cursor: str | None = None
-        # Filtering by flag happens after the page is read, so read pages until one is full.
+        # Filtering by flag happens after a page is read, so read pages until one is
+        # full; the cursor points at the customer that filled it, never past a row unseen.
         while True:
             page = tx.session.scalars(query.limit(limit + 1)).all()
             more = len(page) > limit
             page = page[:limit]
-            for view in _summaries(tx, account_id, page):
-                if flagged is None or (INVOICE_FLAG in view["flags"]) == flagged:
-                    items.append(view)
+            for position, (row, view) in enumerate(
+                zip(page, _summaries(tx, account_id, page), strict=True)
+            ):
+                if flagged is not None and (INVOICE_FLAG in view["flags"]) != flagged:
+                    continue
+                items.append(view)
+                if len(items) == limit:
+                    if more or position < len(page) - 1:
+                        next_cursor = _encode_cursor(row.name_key, row.id)
+                    return {"items": items, "next_cursor": next_cursor}
             if not more:
                 break
             last = page[-1]
-            if len(items) >= limit:
-                next_cursor = _encode_cursor(last.name_key, last.id)
-                break
             query = query.where(
                 or_(
                     t.Customer.name_key > last.name_key,
