@@ -298,3 +298,17 @@ def test_syncing_onto_a_location_contact_needs_location_edit(
     refused = client.post(path, json=body, headers=key_with("customer:edit"))
     assert refused.status_code == 403
     assert refused.json()["error"]["details"] == {"permission": "location:edit"}
+
+
+def test_a_customer_shows_its_locations_only_to_keys_that_may_view_them(
+    client: TestClient,
+    world: Callable[[str, Any], tuple[str, Any]],
+    key_with: Callable[..., dict[str, str]],
+) -> None:
+    path, _ = world("/v1/customers/{customer}", None)
+    both = client.get(path, headers=key_with("customer:view", "location:view"))
+    only = client.get(path, headers=key_with("customer:view"))
+    assert len(both.json()["locations"]) == 1
+    assert only.status_code == 200
+    assert only.json()["locations"] == []
+    assert len(only.json()["contacts"]) == 1

@@ -19,6 +19,7 @@ from heed.entrypoints.api.schemas import (
     LookupPublic,
 )
 from heed.services import customers
+from heed.services.common import Principal
 
 router = APIRouter(prefix="/v1", tags=["customers"])
 
@@ -29,7 +30,7 @@ async def create_customer(uow: UowDep, key: CurrentKey, body: CustomerCreate) ->
     allowed(key, "customer:edit")
     if body.locations:
         allowed(key, "location:edit")
-    return customers.create_customer(uow, key, body.model_dump(exclude_unset=True))
+    return _visible(key, customers.create_customer(uow, key, body.model_dump(exclude_unset=True)))
 
 
 @router.get("/customers", response_model=CustomerPage, responses=errors())
@@ -63,10 +64,15 @@ async def list_customers(
     )
 
 
+def _visible(key: Principal, customer: dict[str, Any]) -> dict[str, Any]:
+    """A customer's locations (and their contacts) only for keys that may view locations."""
+    return customer if key.can("location:view") else {**customer, "locations": []}
+
+
 @router.get("/customers/{customer_id}", response_model=CustomerPublic, responses=errors(404))
 async def get_customer(uow: UowDep, key: CurrentKey, customer_id: str) -> dict[str, Any]:
     allowed(key, "customer:view")
-    return customers.get_customer(uow, key, customer_id)
+    return _visible(key, customers.get_customer(uow, key, customer_id))
 
 
 @router.patch("/customers/{customer_id}", response_model=CustomerPublic, responses=errors(404))
@@ -76,7 +82,9 @@ async def update_customer(
     """Setting do_not_mail turns every notification of the customer off (R-8);
     clearing it turns nothing back on."""
     allowed(key, "customer:edit")
-    return customers.update_customer(uow, key, customer_id, body.model_dump(exclude_unset=True))
+    return _visible(
+        key, customers.update_customer(uow, key, customer_id, body.model_dump(exclude_unset=True))
+    )
 
 
 @router.post(
