@@ -76,13 +76,13 @@ ROUTES: list[tuple[str, str, str | None, dict[str, Any] | None]] = [
     (
         "POST",
         "/v1/inbound/sms",
-        "settings:manage",
+        "inbound:record",
         {"from": "{phone}", "to": "{business_number}", "body": "thanks", "message_id": "{sid}"},
     ),
     (
         "POST",
         "/v1/inbound/email",
-        "settings:manage",
+        "inbound:record",
         {"email": "maria@alvarez-family.com", "event": "bounce"},
     ),
     ("GET", "/v1/consent/{phone}", "consent:export", None),

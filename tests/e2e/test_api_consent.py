@@ -207,3 +207,32 @@ def test_the_ledger_can_start_at_a_moment(
     assert len(events) == 1 and later == {"events": []}
     bad = client.get("/v1/consent/events?since=yesterday", headers=auth)
     assert bad.status_code == 422
+
+
+def test_only_a_gateway_key_may_post_inbound_texts_and_the_ledger_names_it(
+    client: TestClient, auth: dict[str, str], key_with: Any, business_number: str
+) -> None:
+    """A START can lift an opt-out, so staff keys cannot post one (R-12); the entry
+    says which key delivered the customer's words (R-17)."""
+    admin_like = key_with("settings:manage", "customer:edit", "consent:export")
+    refused = client.post(
+        "/v1/inbound/sms",
+        json={
+            "from": "+15128675309",
+            "to": business_number,
+            "body": "START",
+            "message_id": "forged-start",
+        },
+        headers=admin_like,
+    )
+    assert refused.status_code == 403
+    assert refused.json()["error"]["details"] == {"permission": "inbound:record"}
+
+    gateway = key_with("inbound:record")
+    client.post(
+        "/v1/inbound/sms",
+        json={"from": "+15128675309", "to": business_number, "body": "STOP", "message_id": "gw-1"},
+        headers=gateway,
+    )
+    (entry,) = client.get("/v1/consent/+15128675309", headers=auth).json()["events"]
+    assert entry["actor"].startswith("customer:+15128675309 via api_key:key_")

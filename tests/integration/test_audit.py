@@ -13,7 +13,7 @@ from heed.adapters.db import tables as t
 from heed.bootstrap import Heed
 from heed.domain.errors import Invalid, NotFound, SmsOptedOut, Unauthorized
 from heed.services import accounts, consent, contacts, customers, decisions, messages
-from heed.services.common import PERMISSIONS, Principal
+from heed.services.common import GRANTABLE, INBOUND, ROLES, Principal
 
 
 def test_api_key_permissions_are_validated_r22(heed: Heed, account):
@@ -28,7 +28,8 @@ def test_api_key_permissions_are_validated_r22(heed: Heed, account):
 def test_a_key_authenticates_with_exactly_its_permissions_r22(heed: Heed, account):
     full = accounts.authenticate_api_key(heed.uow, account.api_key)
     assert full.account_id == account.account_id
-    assert full.permissions == frozenset(PERMISSIONS)
+    assert full.permissions == frozenset(GRANTABLE)
+    assert INBOUND not in ROLES["admin"], "no staff role may record inbound texts"
     raw = accounts.create_api_key(heed.uow, account.account_id, ["customer:view", "location:view"])
     narrow = accounts.authenticate_api_key(heed.uow, raw)
     assert narrow.permissions == frozenset({"customer:view", "location:view"})

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from heed.bootstrap import Heed
 from heed.entrypoints.cli import app
 from heed.services import accounts, consent
-from heed.services.common import PERMISSIONS
+from heed.services.common import GRANTABLE
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def test_account_create_prints_an_account_and_a_key_with_every_permission(
     assert set(created) == {"account_id", "api_key"}
     principal = accounts.authenticate_api_key(heed.uow, created["api_key"])
     assert principal.account_id == created["account_id"]
-    assert principal.permissions == frozenset(PERMISSIONS)
+    assert principal.permissions == frozenset(GRANTABLE)
     settings = accounts.get_account_settings(heed.uow, principal)
     assert (settings["name"], settings["business_numbers"]) == ("Acme Plumbing", [number])
 

@@ -19,7 +19,7 @@ from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain.addresses import normalize_email, normalize_phone
 from heed.domain.errors import Conflict, Invalid, Unauthorized
-from heed.services.common import PERMISSIONS, ROLES, Principal, audit, get_account, new_id, now
+from heed.services.common import GRANTABLE, ROLES, Principal, audit, get_account, new_id, now
 
 _hasher = PasswordHasher()
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -66,16 +66,17 @@ def create_account(
         tx.session.flush()
         for number in numbers:
             tx.session.add(t.BusinessNumber(account_id=account.id, number=number))
-        raw = _add_key(tx, account.id, PERMISSIONS)
+        # The business's own first key can do everything, gateway work included.
+        raw = _add_key(tx, account.id, GRANTABLE)
         tx.commit()
     return NewAccount(account.id, raw)
 
 
 def create_api_key(uow: UnitOfWork, account_id: str, permissions: list[str]) -> str:
-    unknown = [p for p in permissions if p not in PERMISSIONS]
+    unknown = [p for p in permissions if p not in GRANTABLE]
     if unknown or not permissions:
         raise Invalid(
-            f"permissions must be some of {', '.join(PERMISSIONS)}; unknown: {', '.join(unknown)}"
+            f"permissions must be some of {', '.join(GRANTABLE)}; unknown: {', '.join(unknown)}"
             if unknown
             else "permissions must name at least one permission.",
             field="permissions",

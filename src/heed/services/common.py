@@ -21,6 +21,11 @@ PERMISSIONS = (
     "consent:export",
 )
 
+# Posting inbound texts and email events can opt numbers in (a START), so it is a
+# permission of its own: the business's gateway integration holds it, no staff role does.
+INBOUND = "inbound:record"
+GRANTABLE = (*PERMISSIONS, INBOUND)
+
 ROLES: dict[str, tuple[str, ...]] = {
     "admin": PERMISSIONS,
     "office": (

@@ -190,12 +190,15 @@ def record_inbound_sms(
     body: str,
     message_id: str,
     provider_opt_out_type: str | None = None,
+    via: str = "provider",
 ) -> InboundResult:
     """Read an inbound text and act on it once, however often it is delivered.
 
     ``provider_opt_out_type`` is the gateway's own verdict (Twilio's OptOutType:
     STOP, START, HELP): heed records it too, but the gateway has already replied,
-    so heed sends no second confirmation (R-16, R-16a).
+    so heed sends no second confirmation (R-16, R-16a). ``via`` names who
+    delivered the text (the Twilio webhook, or the API key of another gateway)
+    and is kept in the ledger entry's actor, so a forged START can be traced.
     """
     if not message_id or not isinstance(message_id, str):
         raise Invalid("message_id is required.", field="message_id")
@@ -238,7 +241,7 @@ def record_inbound_sms(
                 scope=scope,
                 action=change,
                 source=source or "keyword",
-                actor=f"customer:{sender}",
+                actor=f"customer:{sender} via {via}",
                 body=body,
                 provider_message_id=message_id,
             )
@@ -368,8 +371,12 @@ def record_email_event(
     event: str,
     provider_message_id: str | None = None,
     detail: str | None = None,
+    via: str = "unsubscribe link",
 ) -> bool:
-    """One-click unsubscribe, hard bounce or complaint (R-14). Answers whether it changed state."""
+    """One-click unsubscribe, hard bounce or complaint (R-14). Answers whether it changed state.
+
+    ``via`` names who reported it (the signed link, or a provider's API key).
+    """
     if event not in EMAIL_EVENTS:
         raise Invalid("event must be unsubscribe, bounce or complaint.", field="event")
     address = normalize_email(email, field="email")
@@ -402,7 +409,7 @@ def record_email_event(
             scope=ALL_NUMBERS,
             action=action,
             source=str(source),
-            actor=f"customer:{address}" if event == "unsubscribe" else "provider",
+            actor=f"customer:{address} via {via}" if event == "unsubscribe" else f"{via}",
             body=detail,
             provider_message_id=provider_message_id,
         )

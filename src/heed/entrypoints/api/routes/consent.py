@@ -1,8 +1,10 @@
 """Consent: inbound texts and email events from gateways, and the ledger as evidence (R-11 … R-17).
 
-Recording inbound texts and email events needs settings:manage: whoever can post
-them can opt numbers in and out, so only the business's gateway integration
-should hold such a key. Reading and exporting the ledger needs consent:export.
+Recording inbound texts and email events needs inbound:record: whoever can post
+them can opt numbers in and out, so only the business's gateway integration (and
+the business's first, all-permission key) holds it; no staff role has it, and the
+ledger names the key that delivered each entry. Reading and exporting the ledger
+needs consent:export.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from heed.entrypoints.api.schemas import (
     LedgerPublic,
 )
 from heed.services import consent
+from heed.services.common import INBOUND
 
 router = APIRouter(prefix="/v1", tags=["consent"])
 
@@ -34,7 +37,7 @@ async def inbound_sms(uow: UowDep, key: CurrentKey, body: InboundSms) -> dict[st
     """A text a customer sent to one of the business's numbers, from a gateway other than
     Twilio. Keywords and plain requests to stop act on it (R-11, R-15); ``reply`` is the
     one text the gateway should send back (R-16). The same message_id twice acts once."""
-    allowed(key, "settings:manage")
+    allowed(key, INBOUND)
     result = consent.record_inbound_sms(
         uow,
         key.account_id,
@@ -42,6 +45,7 @@ async def inbound_sms(uow: UowDep, key: CurrentKey, body: InboundSms) -> dict[st
         to_number=body.to,
         body=body.body,
         message_id=body.message_id,
+        via=key.actor,
     )
     return {"action": result.action, "reply": result.reply, "duplicate": result.duplicate}
 
@@ -49,13 +53,14 @@ async def inbound_sms(uow: UowDep, key: CurrentKey, body: InboundSms) -> dict[st
 @router.post("/inbound/email", response_model=InboundEmailPublic, responses=errors())
 async def inbound_email(uow: UowDep, key: CurrentKey, body: InboundEmail) -> dict[str, Any]:
     """An unsubscribe, hard bounce or complaint reported by the email provider (R-14)."""
-    allowed(key, "settings:manage")
+    allowed(key, INBOUND)
     changed = consent.record_email_event(
         uow,
         key.account_id,
         email=body.email,
         event=body.event,
         provider_message_id=body.provider_message_id,
+        via=key.actor,
     )
     return {"email": body.email, "event": body.event, "changed": changed}
 

@@ -125,6 +125,7 @@ async def twilio_sms(heed: HeedDep, request: Request) -> Response:
         body=fields.get("Body", ""),
         message_id=fields["MessageSid"],
         provider_opt_out_type=fields.get("OptOutType"),
+        via="twilio",
     )
     return Response(twiml(result.reply), media_type="application/xml")
 
