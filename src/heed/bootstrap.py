@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from heed.adapters.db.engine import make_engine
+from heed.adapters.db.instance import instance_secret
 from heed.adapters.db.migrate import upgrade
 from heed.adapters.db.uow import UnitOfWork
 from heed.adapters.transports import (
@@ -69,4 +70,6 @@ def build(
     if migrate:
         upgrade(url)
     engine = make_engine(url)
+    if not settings.secret_key and migrate:
+        settings = settings.model_copy(update={"secret_key": instance_secret(engine)})
     return Heed(settings, engine, UnitOfWork(engine), transport or make_transport(settings))

@@ -2,10 +2,9 @@
 
 A token is ``<payload>.<mac>``: the payload names the account and the address
 (base64url JSON), the mac is HMAC-SHA256 over it under a key derived from
-``HEED_SECRET_KEY``. Nothing is stored per link, so every email heed's callers
-send can carry one. Without ``HEED_SECRET_KEY`` each process makes up its own
-key, and links it handed out stop working when it restarts: set the variable in
-production.
+``HEED_SECRET_KEY``, or, when that is unset, the secret the installation made
+once and keeps in its database (bootstrap.build), so links outlive restarts.
+Nothing is stored per link, so every email heed's callers send can carry one.
 """
 
 from __future__ import annotations

@@ -284,3 +284,15 @@ class AuditEntry(Base):
     new: Mapped[str | None] = mapped_column(Text, nullable=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     __table_args__ = (Index("ix_audit_log_entity", "account_id", "entity", "entity_id", "at"),)
+
+
+class InstanceSetting(Base):
+    """Settings of the heed installation itself, not of any one business.
+
+    Holds the signing secret when HEED_SECRET_KEY is not set, so sessions and
+    unsubscribe links outlive a restart.
+    """
+
+    __tablename__ = "instance_settings"
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
