@@ -86,6 +86,7 @@ ROUTES: list[tuple[str, str, str | None, dict[str, Any] | None]] = [
         {"email": "maria@alvarez-family.com", "event": "bounce"},
     ),
     ("GET", "/v1/consent/{phone}", "consent:export", None),
+    ("POST", "/v1/consent/{phone}/opt-out", "customer:edit", {"note": "asked by phone"}),
     ("GET", "/v1/consent/events", "consent:export", None),
     ("GET", "/v1/consent/events?format=csv", "consent:export", None),
 ]

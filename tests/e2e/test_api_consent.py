@@ -236,3 +236,29 @@ def test_only_a_gateway_key_may_post_inbound_texts_and_the_ledger_names_it(
     )
     (entry,) = client.get("/v1/consent/+15128675309", headers=auth).json()["events"]
     assert entry["actor"].startswith("customer:+15128675309 via api_key:key_")
+
+
+def test_staff_record_a_customers_spoken_opt_out_and_texts_stop(
+    client: TestClient, auth: dict[str, str], make_customer: Any
+) -> None:
+    """R-15/R-17: a request to stop made by phone is recorded by staff, with their note;
+    there is no staff route that opts back in (R-12)."""
+    customer = make_customer(contacts=[{"kind": "mobile", "value": "512-867-5309"}])
+    contact_id = customer["contacts"][0]["id"]
+    recorded = client.post(
+        "/v1/consent/(512) 867-5309/opt-out", json={"note": "called the office"}, headers=auth
+    )
+    assert recorded.status_code == 200, recorded.text
+    assert recorded.json()["opted_out"] is True
+    (entry,) = recorded.json()["events"]
+    assert (entry["source"], entry["body"]) == ("staff", "called the office")
+    decision = client.post(
+        "/v1/decisions",
+        json={"channel": "sms", "contact_id": contact_id, "category": "job", "manual": True},
+        headers=auth,
+    ).json()
+    assert decision["reason"] == "sms_opt_out", decision
+    assert client.post("/v1/consent/(512) 867-5309/opt-in", json={}, headers=auth).status_code in (
+        404,
+        405,
+    )

@@ -585,6 +585,14 @@ class InboundEmail(Request):
     provider_message_id: str | None = None
 
 
+class StaffOptOut(Request):
+    model_config = ConfigDict(
+        json_schema_extra=_examples({"note": "Asked on the phone not to be texted any more."})
+    )
+
+    note: str | None = Field(default=None, max_length=500)
+
+
 class InboundEmailPublic(Public):
     email: str
     event: str

@@ -23,6 +23,7 @@ from heed.entrypoints.api.schemas import (
     InboundSms,
     InboundSmsPublic,
     LedgerPublic,
+    StaffOptOut,
 )
 from heed.services import consent
 from heed.services.common import INBOUND
@@ -96,4 +97,16 @@ async def consent_events(
 async def address_consent(uow: UowDep, key: CurrentKey, address: str) -> dict[str, Any]:
     """One phone number's or email's consent now, and every ledger entry about it."""
     allowed(key, "consent:export")
+    return consent.address_consent(uow, key, address)
+
+
+@router.post("/consent/{address}/opt-out", response_model=ConsentPublic, responses=errors())
+async def record_opt_out(
+    uow: UowDep, key: CurrentKey, address: str, body: StaffOptOut
+) -> dict[str, Any]:
+    """Record that the customer asked, by phone or in person, to stop (R-15, R-17):
+    texts to a number stop on every business number; an email stops getting automated
+    mail. Staff can only ever opt out here; opting back in is the customer's alone (R-12)."""
+    allowed(key, "customer:edit")
+    consent.record_opt_out_for_customer(uow, key, address, note=body.note)
     return consent.address_consent(uow, key, address)
