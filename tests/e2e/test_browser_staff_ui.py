@@ -414,3 +414,20 @@ def test_repeated_wrong_passwords_lock_the_login_for_a_minute(
         )
         assert right.status_code == 429
         assert "try again in" in right.text
+
+
+def test_staff_record_a_spoken_opt_out_from_the_consent_history(
+    page: Page, server: Server, heed: Heed, account: NewAccount, staff: Principal
+) -> None:
+    phone = number()
+    customer(heed, staff, name="Vera Voice", contacts=[{"kind": "mobile", "value": phone}])
+    login(page, server, user(heed, account))
+    page.goto(server.url + "/consent/" + phone)
+    expect(page.get_by_text("Not opted out.")).to_be_visible()
+    page.get_by_text("The customer asked us to stop").click()
+    page.get_by_label("What the customer said").fill("please stop texting, called the office")
+    page.get_by_role("button", name="Record the opt-out").click()
+    expect(page.get_by_text("Opted out of SMS")).to_be_visible()
+    expect(page.get_by_text("please stop texting, called the office")).to_be_visible()
+    expect(page.get_by_text("source: staff")).to_be_visible()
+    expect(page.get_by_text("The customer asked us to stop")).to_have_count(0)

@@ -864,6 +864,16 @@ def consent_export(who: StaffDep, heed: HeedDep) -> Response:
     )
 
 
+@router.post("/consent/{address:path}/opt-out")
+def consent_opt_out(address: str, who: StaffDep, heed: HeedDep, form: FormDep) -> Response:
+    """A customer's spoken request to stop, recorded by staff (R-15, R-17); never an opt-in."""
+    who.principal.require("customer:edit")
+    consent_service.record_opt_out_for_customer(
+        heed.uow, who.principal, address, note=text(form, "note") or None
+    )
+    return RedirectResponse("/consent/" + quote(address, safe="@+"), status_code=303)
+
+
 @router.get("/consent/{address:path}")
 def consent_history(request: Request, address: str, who: StaffDep, heed: HeedDep) -> Response:
     who.principal.require("customer:view")
