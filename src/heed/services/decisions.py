@@ -308,6 +308,8 @@ def _resolve_with(
             if address:
                 raw.append(address)
     consent = consent_for(tx, account_id, raw) if raw else {}
+    records = _records_for(tx, account_id, raw) if raw else {}
+    _check_senders(tx, account_id, requests, field)
     sent = _marketing_sent(tx, account_id, requests, addresses, at)
     resolved: list[Resolved] = []
     for request, address in zip(requests, addresses, strict=True):
@@ -327,6 +329,7 @@ def _resolve_with(
                     contact,
                     state,
                     sent.get(address, ()) if address and sent else (),
+                    records.get(address) if address and contact is None else None,
                 ),
                 contact.id if contact else None,
             )
@@ -362,6 +365,7 @@ def _facts(
     contact: _Stored | None,
     state: AddressConsent,
     marketing_sent: tuple[datetime, ...],
+    records: _Records | None = None,
 ) -> Facts:
     kind = contact.kind if contact else None
     if contact is not None:
@@ -376,7 +380,9 @@ def _facts(
         placeholder = False
     is_phone = address is not None and address.startswith("+")
     preference: bool | None = (
-        bool(getattr(contact, f"notify_{request.category}")) if contact else None
+        bool(getattr(contact, f"notify_{request.category}"))
+        if contact
+        else (request.category in records.enabled if records else None)
     )
     location_zone = contact.time_zone if contact else None
     return Facts(
@@ -390,7 +396,7 @@ def _facts(
         sms_opted_out=is_phone and state.sms_opted_out_for(request.sender),
         email_suppression=Suppression(state.suppression) if not is_phone else Suppression.NONE,
         notifications_enabled=rules.notifications_enabled,
-        do_not_mail=contact.do_not_mail if contact else False,
+        do_not_mail=contact.do_not_mail if contact else bool(records and records.do_not_mail),
         preference_on=preference,
         time_zones=(location_zone,)
         if location_zone
@@ -401,12 +407,91 @@ def _facts(
     )
 
 
+@dataclass(frozen=True)
+class _Records:
+    """What the account's records say about an address named without a contact id."""
+
+    do_not_mail: bool
+    enabled: frozenset[str]
+
+
+def _records_for(tx: Transaction, account_id: str, addresses: list[str]) -> dict[str, _Records]:
+    """A raw ``to`` is held to the records that list it (R-8, R-10): Do Not Mail on any
+    of their customers blocks automated messages, and a category goes only where some
+    record has it on. An address no record lists has no recorded setting."""
+    rows = tx.session.execute(
+        select(
+            t.Contact.value,
+            t.Customer.do_not_mail,
+            t.Contact.notify_job,
+            t.Contact.notify_invoice_statement,
+            t.Contact.notify_marketing,
+        )
+        .join(
+            t.Customer,
+            and_(
+                t.Customer.account_id == t.Contact.account_id,
+                t.Customer.id == t.Contact.customer_id,
+            ),
+        )
+        .where(t.Contact.account_id == account_id, t.Contact.value.in_(sorted(set(addresses))))
+    ).all()
+    found: dict[str, tuple[bool, set[str]]] = {}
+    for value, dnm, job, invoice, marketing in rows:
+        any_dnm, enabled = found.setdefault(value, (False, set()))
+        enabled.update(
+            category
+            for category, on in (
+                ("job", job),
+                ("invoice_statement", invoice),
+                ("marketing", marketing),
+            )
+            if on
+        )
+        found[value] = (any_dnm or bool(dnm), enabled)
+    return {value: _Records(dnm, frozenset(enabled)) for value, (dnm, enabled) in found.items()}
+
+
+def _check_senders(
+    tx: Transaction, account_id: str, requests: list[DecisionRequest], field: str
+) -> None:
+    """A text leaves from one of the business's own numbers, or not at all (R-13)."""
+    senders = {r.sender for r in requests if r.sender and r.channel is Channel.SMS}
+    if not senders:
+        return
+    known = set(
+        tx.session.scalars(
+            select(t.BusinessNumber.number).where(
+                t.BusinessNumber.account_id == account_id,
+                t.BusinessNumber.number.in_(sorted(senders)),
+            )
+        ).all()
+    )
+    for i, request in enumerate(requests):
+        if request.sender and request.channel is Channel.SMS and request.sender not in known:
+            where = f"{field}[{i}].from" if len(requests) > 1 else "from"
+            raise Invalid(
+                f"{where} must be one of the business's own numbers; {request.sender} is not.",
+                field=where,
+            )
+
+
 def _is_placeholder(kind: str, value: str, extra: tuple[str, ...]) -> bool:
     """is_placeholder, without phonenumbers' digit extraction for a stored E.164 number
     (its ten digits after +1 are exactly what that extraction yields)."""
     if not extra and kind in PHONE_KINDS and _E164_NANP.fullmatch(value):
         return is_placeholder_digits(value[2:])
     return is_placeholder(kind, value, extra)
+
+
+def _limited_marketing(request: DecisionRequest, address: str) -> bool:
+    """A marketing text to a number in a state that caps them (FL, OK): it needs history."""
+    return (
+        request.category is Category.MARKETING
+        and request.channel is Channel.SMS
+        and address.startswith("+")
+        and areacodes.region_for(address) in _STATE_LIMITED
+    )
 
 
 def _marketing_sent(
@@ -418,15 +503,7 @@ def _marketing_sent(
 ) -> dict[str, tuple[datetime, ...]]:
     """Marketing texts already sent in the last 24 h, for numbers where a state limits them."""
     wanted = sorted(
-        {
-            a
-            for r, a in zip(requests, addresses, strict=True)
-            if a
-            and r.category is Category.MARKETING
-            and r.channel is Channel.SMS
-            and a.startswith("+")
-            and areacodes.region_for(a) in _STATE_LIMITED
-        }
+        {a for r, a in zip(requests, addresses, strict=True) if a and _limited_marketing(r, a)}
     )
     if not wanted:
         return {}
@@ -470,36 +547,37 @@ def decide_many(
 
 def decide_one(uow: UnitOfWork, principal: Principal, data: object) -> dict[str, Any]:
     request = DecisionRequest.parse(data)
-    with uow.read() as tx:
-        resolved = _resolve_one_contact(tx, principal.account_id, request)
-        if resolved is None:
+    resolved = _resolve_one_contact(uow, principal.account_id, request)
+    if resolved is None:
+        with uow.read() as tx:
             account = get_account(tx, principal.account_id)
             (resolved,) = resolve(tx, account, [request])
     return decision_view(decide(resolved.facts, request.at or now()))
 
 
 def _resolve_one_contact(
-    tx: Transaction, account_id: str, request: DecisionRequest
+    uow: UnitOfWork, account_id: str, request: DecisionRequest
 ) -> Resolved | None:
-    """The common case, a stored contact, in one statement (two for a marketing text to a
-    Florida or Oklahoma number). None when the request names no contact or the contact
-    is not found: the general path then answers, errors included."""
-    if request.contact_id is None:
+    """The common case, one stored contact, in one statement on a bare connection (no
+    ORM session: this is the API's hottest path). None sends the request down the
+    general path instead: no contact named or found (its errors are said there), or a
+    marketing text to a Florida or Oklahoma number, which also needs the texts already
+    sent to it, or a named sender, which must be checked against the business's numbers."""
+    if request.contact_id is None or request.sender is not None:
         return None
-    rows = (
-        tx.session.connection()
-        .execute(
+    with uow.engine.connect() as connection:
+        rows = connection.execute(
             _ONE_CONTACT_AND_ACCOUNT, {"account_id": account_id, "contact_id": request.contact_id}
-        )
-        .all()
-    )
+        ).all()
     if not rows:
+        return None
+    contact = _stored_contacts(rows)[request.contact_id]
+    if _limited_marketing(request, contact.value):
         return None
     first = rows[0]
     rules = _Rules.of(first[12], first[13], first[14], first[15])
-    contacts = _stored_contacts(rows)
-    (resolved,) = _resolve_with(tx, account_id, rules, [request], contacts, at=None, field="items")
-    return resolved
+    facts = _facts(rules, request, contact.value, contact, contact.consent, ())
+    return Resolved(request, contact.value, facts, contact.id)
 
 
 def recipients_for(

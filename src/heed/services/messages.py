@@ -175,7 +175,10 @@ def _deliver_one(
         message = tx.session.get(t.Message, (account_id, message_id))
         if message is None or message.status not in ("queued", "deferred"):
             return False
-        account = get_account(tx, account_id)
+        # Under the account's lock, like an inbound STOP: the last decision and the
+        # mark as sending cannot interleave with an opt-out being recorded.
+        account = tx.lock_account(account_id)
+        assert account is not None
         request = DecisionRequest.parse(
             {
                 "channel": message.channel,
@@ -188,18 +191,24 @@ def _deliver_one(
             }
         )
         try:
-            (resolved,) = resolve(tx, account, [request])
-        except NotFound:
-            # The contact was removed while the message waited: decide on the address alone.
-            request = DecisionRequest.parse(
-                {
-                    "channel": message.channel,
-                    "to": message.to,
-                    "category": message.category,
-                    "manual": message.manual,
-                }
-            )
-            (resolved,) = resolve(tx, account, [request])
+            try:
+                (resolved,) = resolve(tx, account, [request])
+            except NotFound:
+                # The contact was removed while the message waited: decide on the address.
+                request = DecisionRequest.parse(
+                    {
+                        "channel": message.channel,
+                        "to": message.to,
+                        "category": message.category,
+                        "manual": message.manual,
+                    }
+                )
+                (resolved,) = resolve(tx, account, [request])
+        except Invalid as refused:
+            # E.g. its sender is no longer one of the business's numbers.
+            message.status, message.error = "failed", refused.message
+            tx.commit()
+            return False
         decision = decide(resolved.facts, moment)
         if decision.outcome is Outcome.BLOCKED:
             message.status, message.reason = "blocked", str(decision.reason)
