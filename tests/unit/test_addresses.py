@@ -78,7 +78,7 @@ def test_international_number_is_refused_with_its_own_code(text: str) -> None:
         normalize_phone(text, field="phone")
     assert caught.value.code == "international_number"
     assert caught.value.message == (
-        "International numbers are not supported: only North American (+1) numbers can be saved."
+        "International numbers are not supported: only US and Canadian numbers can be saved."
     )
     assert caught.value.details["field"] == "phone"
 
@@ -338,3 +338,15 @@ def test_phone_query_never_raises(text: str) -> None:
 def test_an_at_sign_makes_a_search_an_email_search() -> None:
     assert looks_like_email("jane@")
     assert not looks_like_email("206 555")
+
+
+@pytest.mark.parametrize("text", ["(809) 555-1234", "+1 876 555 1234", "1-242-357-1234"])
+def test_caribbean_plus_one_numbers_are_refused_as_international(text: str) -> None:
+    """R-1: NANP here means the US and Canada; Jamaica or the Bahamas dial +1 too."""
+    with pytest.raises(InternationalNumber):
+        normalize_phone(text)
+
+
+@pytest.mark.parametrize("text", ["(787) 555-1234", "(416) 555-0199", "(907) 555-0100"])
+def test_us_territories_and_canada_are_home_numbers(text: str) -> None:
+    assert normalize_phone(text).startswith("+1")

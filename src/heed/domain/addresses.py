@@ -26,8 +26,11 @@ from heed.domain.errors import (
 )
 
 INTERNATIONAL_MESSAGE = (
-    "International numbers are not supported: only North American (+1) numbers can be saved."
+    "International numbers are not supported: only US and Canadian numbers can be saved."
 )
+# R-1 means the US (with its territories) and Canada. The other +1 countries (Jamaica,
+# the Dominican Republic, ...) dial like area codes but are international texts.
+_HOME_REGIONS = frozenset({"US", "CA", "PR", "VI", "GU", "MP", "AS"})
 
 
 class ContactKind(StrEnum):
@@ -117,6 +120,8 @@ def normalize_phone(text: str, *, field: str = "value") -> str:
     if not phonenumbers.is_valid_number(number):
         national = phonenumbers.national_significant_number(number)
         raise InvalidPhone(_why_invalid(national), field=field, value=stripped)
+    if phonenumbers.region_code_for_number(number) not in _HOME_REGIONS:
+        raise InternationalNumber(INTERNATIONAL_MESSAGE, field=field, value=stripped)
     e164: str = phonenumbers.format_number(number, PhoneNumberFormat.E164)
     return e164
 
