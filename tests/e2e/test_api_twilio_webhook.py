@@ -147,3 +147,15 @@ def test_a_signed_request_without_a_message_sid_answers_422(
     response = _post(client, params, twilio_signature(token, params))
     assert response.status_code == 422
     assert response.json()["error"]["details"]["field"] == "MessageSid"
+
+
+def test_a_stop_from_abroad_is_acknowledged_and_records_nothing(
+    client: TestClient, auth: dict[str, str], business_number: str, token: str
+) -> None:
+    """heed never texts a number outside the US and Canada (R-1), so there is no consent
+    to keep; answering an error would only make Twilio retry."""
+    params = twilio_form("+447700900123", business_number, "STOP")
+    response = _post(client, params, twilio_signature(token, params))
+    assert response.status_code == 200
+    assert response.text == '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+    assert client.get("/v1/consent/events", headers=auth).json()["events"] == []

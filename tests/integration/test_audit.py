@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from heed.adapters.db import tables as t
 from heed.bootstrap import Heed
-from heed.domain.errors import Invalid, NotFound, SmsOptedOut, Unauthorized
+from heed.domain.errors import Conflict, Invalid, NotFound, SmsOptedOut, Unauthorized
 from heed.services import accounts, consent, contacts, customers, decisions, messages
 from heed.services.common import GRANTABLE, INBOUND, ROLES, Principal
 
@@ -240,3 +240,33 @@ def test_another_accounts_records_stay_invisible_in_lists_and_lookups_tenancy(
     mine = consent.address_consent(heed.uow, staff, theirs["number"])
     assert (mine["opted_out"], mine["events"]) == (False, [])
     assert consent.ledger_events(heed.uow, staff) == []
+
+
+def test_settings_changes_are_audited_and_a_secret_never_written_down_r23(
+    heed: Heed, staff: Principal
+) -> None:
+    accounts.update_account(
+        heed.uow, staff, {"help_text": "Call 512-555-0100", "twilio_auth_token": "s3cret-new"}
+    )
+    rows = {r.field: (r.old, r.new) for r in audit_rows(heed, staff.account_id, staff.account_id)}
+    assert rows["help_text"] == (None, "Call 512-555-0100")
+    assert rows["twilio_auth_token"] == ("set", "replaced")
+    assert all(
+        "s3cret" not in (r.new or "") for r in audit_rows(heed, staff.account_id, staff.account_id)
+    )
+
+
+def test_a_taken_business_number_or_login_has_its_own_code(
+    heed: Heed, staff: Principal, other_staff: Principal, business_number: str
+) -> None:
+    with pytest.raises(Conflict) as taken:
+        accounts.update_account(heed.uow, other_staff, {"business_numbers": [business_number]})
+    assert taken.value.code == "business_number_taken"
+    accounts.create_user(
+        heed.uow, staff.account_id, "sam@acme-plumbing.com", "longenough", "office"
+    )
+    with pytest.raises(Conflict) as login:
+        accounts.create_user(
+            heed.uow, other_staff.account_id, "Sam@acme-plumbing.com", "longenough", "office"
+        )
+    assert login.value.code == "email_taken"

@@ -158,7 +158,9 @@ def create_user(uow: UnitOfWork, account_id: str, email: str, password: str, rol
         get_account(tx, account_id)
         taken = tx.session.scalars(select(t.User).where(t.User.email == address)).first()
         if taken is not None:
-            raise Conflict("A staff login with this email already exists.", field="email")
+            raise Conflict(
+                "A staff login with this email already exists.", code="email_taken", field="email"
+            )
         user = t.User(
             account_id=account_id,
             id=new_id("usr"),
@@ -277,10 +279,26 @@ def update_account(
                 raise Invalid(
                     "help_text must be text of at most 320 characters.", field="help_text"
                 )
+            audit(
+                tx, principal, "account", account.id, "help_text", account.help_text, text or None
+            )
             account.help_text = text or None
         if "twilio_auth_token" in changes:
             token = changes["twilio_auth_token"]
-            account.twilio_auth_token = str(token) if token else None
+            new_token = str(token) if token else None
+            # The audit says that the secret changed, never what it is.
+            audit(
+                tx,
+                principal,
+                "account",
+                account.id,
+                "twilio_auth_token",
+                "set" if account.twilio_auth_token else None,
+                "replaced"
+                if new_token and account.twilio_auth_token
+                else ("set" if new_token else None),
+            )
+            account.twilio_auth_token = new_token
         if "business_numbers" in changes:
             numbers = _parse_business_numbers(changes["business_numbers"])
             _refuse_taken_numbers(tx, numbers, account_id=account.id)
@@ -323,6 +341,7 @@ def _refuse_taken_numbers(tx: Transaction, numbers: list[str], account_id: str |
     if others:
         raise Conflict(
             f"{', '.join(others)} already belongs to another business.",
+            code="business_number_taken",
             field="business_numbers",
         )
 

@@ -630,7 +630,17 @@ def recipients_for(
                 continue
             merged.setdefault((contact_channel, contact.value), []).append(contact)
         requests = [
-            DecisionRequest(Channel(ch), Category(category), False, group[0].id, None, None, None)
+            # The job location's record speaks for a merged address: its time zone is
+            # where the job is, and so where the customer most likely is.
+            DecisionRequest(
+                Channel(ch),
+                Category(category),
+                False,
+                min(group, key=lambda c: c.location_id is None).id,
+                None,
+                None,
+                None,
+            )
             for (ch, _), group in merged.items()
         ]
         resolved = resolve(tx, account, requests) if requests else []

@@ -20,7 +20,7 @@ from twilio.request_validator import (
     get_signature_algorithm,
 )
 
-from heed.domain.errors import Invalid, InvalidSignature
+from heed.domain.errors import Invalid, InvalidPhone, InvalidSignature
 from heed.entrypoints.api.deps import HeedDep
 from heed.entrypoints.api.routes import json_errors
 from heed.services import consent, unsubscribe
@@ -117,16 +117,23 @@ async def twilio_sms(heed: HeedDep, request: Request) -> Response:
     for field in ("From", "MessageSid"):
         if not fields.get(field):
             raise Invalid(f"{field} is required.", field=field)
-    result = consent.record_inbound_sms(
-        heed.uow,
-        account.id,
-        from_number=fields["From"],
-        to_number=fields["To"],
-        body=fields.get("Body", ""),
-        message_id=fields["MessageSid"],
-        provider_opt_out_type=fields.get("OptOutType"),
-        via="twilio",
-    )
+    try:
+        result = consent.record_inbound_sms(
+            heed.uow,
+            account.id,
+            from_number=fields["From"],
+            to_number=fields["To"],
+            body=fields.get("Body", ""),
+            message_id=fields["MessageSid"],
+            provider_opt_out_type=fields.get("OptOutType"),
+            via="twilio",
+        )
+    except InvalidPhone as refused:
+        if refused.details.get("field") != "from":
+            raise
+        # A sender heed can never text (abroad, R-1) has no consent to keep; an error
+        # would only make Twilio retry. Acknowledge, record nothing, reply nothing.
+        return Response(twiml(None), media_type="application/xml")
     return Response(twiml(result.reply), media_type="application/xml")
 
 
