@@ -7,7 +7,7 @@ from integration_support import random_number
 
 from heed.bootstrap import Heed
 from heed.domain.errors import DoNotMail, Invalid
-from heed.services import accounts, contacts, customers
+from heed.services import accounts, consent, contacts, customers
 from heed.services.common import Principal
 
 
@@ -204,3 +204,19 @@ def test_paging_the_flagged_ar_list_never_skips_a_customer_r9(heed: Heed, staff:
         if cursor is None:
             break
     assert seen == [f"b{i}" for i in range(6)]
+
+
+def test_an_unsubscribed_email_shows_its_bell_as_opted_out_r14(
+    heed: Heed, staff: Principal
+) -> None:
+    made = customers.create_customer(
+        heed.uow,
+        staff,
+        {"name": "Una Unsub", "contacts": [{"kind": "email", "value": "una@unsub-family.com"}]},
+    )
+    assert made["contacts"][0]["bell"] == "on"
+    consent.record_email_event(
+        heed.uow, staff.account_id, email="una@unsub-family.com", event="unsubscribe"
+    )
+    contact = customers.get_customer(heed.uow, staff, made["id"])["contacts"][0]
+    assert (contact["bell"], contact["email_suppressed"]) == ("opted_out", True)

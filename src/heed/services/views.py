@@ -100,7 +100,9 @@ def contact_view(contact: t.Contact, consent: AddressConsent, do_not_mail: bool)
         "invoice_statement": contact.notify_invoice_statement,
         "marketing": contact.notify_marketing,
     }
-    if sms_opted_out:
+    # The customer's own word shows first: an unsubscribed or bounced email reads like
+    # an opted-out phone, and no staff click turns it back on.
+    if sms_opted_out or email_suppressed:
         bell = "opted_out"
     elif do_not_mail:
         bell = "locked"
