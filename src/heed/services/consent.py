@@ -92,39 +92,23 @@ def append(
 
     The caller holds the account's lock (``tx.lock_account``).
     """
-    at = at or now()
-    seq = account.ledger_seq + 1
-    digest = entry_hash(
-        account.ledger_head,
-        account_id=account.id,
-        seq=seq,
-        address=address,
-        channel=channel,
-        scope=scope,
-        action=str(action),
-        source=source,
-        body=body,
-        provider_message_id=provider_message_id,
-        actor=actor,
-        at=at,
-    )
-    event = t.ConsentEvent(
-        account_id=account.id,
-        seq=seq,
-        address=address,
-        channel=channel,
-        scope=scope,
-        action=str(action),
-        source=source,
-        body=body,
-        provider_message_id=provider_message_id,
-        actor=actor,
-        at=at,
-        prev_hash=account.ledger_head,
-        hash=digest,
-    )
+    fields: dict[str, Any] = {
+        "account_id": account.id,
+        "seq": account.ledger_seq + 1,
+        "address": address,
+        "channel": channel,
+        "scope": scope,
+        "action": str(action),
+        "source": source,
+        "body": body,
+        "provider_message_id": provider_message_id,
+        "actor": actor,
+        "at": at or now(),
+    }
+    digest = entry_hash(account.ledger_head, **fields)
+    event = t.ConsentEvent(**fields, prev_hash=account.ledger_head, hash=digest)
     tx.session.add(event)
-    account.ledger_seq, account.ledger_head = seq, digest
+    account.ledger_seq, account.ledger_head = event.seq, digest
     _project(tx, account.id, event)
     return event
 
