@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import signal
 import socket
 import subprocess
 import sys
@@ -35,7 +36,7 @@ def free_port() -> int:
 class Server:
     """``bench.app`` in its own process: uvicorn, one worker, like ``heed serve``."""
 
-    def __init__(self, database_url: str, account_id: str) -> None:
+    def __init__(self, database_url: str, account_id: str, *extra: str) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {
@@ -46,7 +47,7 @@ class Server:
         }
         self.log = open(DATA / "server.log", "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bench.app", "--port", str(self.port)],
+            [sys.executable, "-m", "bench.app", "--port", str(self.port), *extra],
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -83,7 +84,8 @@ class Server:
         return {"rss_kb": status_kb(pid, "VmRSS"), "peak_rss_kb": status_kb(pid, "VmHWM")}
 
     def stop(self) -> None:
-        self.process.terminate()
+        # SIGINT: uvicorn shuts down gracefully, then Python unwinds (so a profiler stops).
+        self.process.send_signal(signal.SIGINT)
         try:
             self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:

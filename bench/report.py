@@ -155,7 +155,8 @@ def render(results: list[dict[str, Any]]) -> str:
         for key in ("decisions_probe", "webhook_probe"):
             if key in http and http[key][0] != 200:
                 lines.append(f"  - {key}: HTTP {http[key][0]} — not measured")
-    return "\n".join(lines) + "\n"
+    # Paths relative to the repository, whoever ran it where.
+    return "\n".join(lines).replace(str(BENCH.parent) + "/", "") + "\n"
 
 
 GROWTH = [

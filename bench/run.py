@@ -34,6 +34,7 @@ from heed.services.common import PERMISSIONS
 RESULTS = Path(__file__).resolve().parent / "results"
 SAMPLE_CONTACTS = 20_000
 JOBS = 10_000
+ROUNDS = 2
 
 
 def load(database: str, size: int) -> Meta:
@@ -97,7 +98,6 @@ def run_http(
     try:
         webhook = server.base + "/webhooks/twilio/sms"
         tag = str(int(time.time()))
-        twilio = write_twilio_bodies(DATA / "twilio.lines", webhook, seconds * 4000, tag)
         first = bodies.read_text().splitlines()[0].encode()
         auth = {"Authorization": f"Bearer {api_key}"}
         decision_status, decision_answer = server.post("/v1/decisions", first, auth)
@@ -115,22 +115,34 @@ def run_http(
             wrk(server, path, bodies, 2)
         if decision_status == 200:
             wrk(server, "/v1/decisions", bodies, 2, api_key=api_key)
-        say("  wrk: /bench/bare, /bench/select")
-        out["bare"] = wrk(server, "/bench/bare", bodies, seconds)
-        out["select"] = wrk(server, "/bench/select", bodies, seconds)
-        if decision_status == 200:
-            say("  wrk: POST /v1/decisions")
-            out["decisions"] = wrk(server, "/v1/decisions", bodies, seconds, api_key=api_key)
-        if webhook_status == 200:
-            say("  wrk: POST /webhooks/twilio/sms")
-            out["webhook"] = wrk(
-                server,
-                "/webhooks/twilio/sms",
-                twilio,
-                seconds,
-                content_type="application/x-www-form-urlencoded",
-            )
-            out["webhook"]["signed_bodies"] = seconds * 4000
+        # The machine is shared, so each route is measured ROUNDS times, interleaved
+        # with the others, and its best round is reported (every round is kept too).
+        for round_ in range(ROUNDS):
+            say(f"  wrk round {round_ + 1}/{ROUNDS}: bare, select, decisions, webhook")
+            runs: dict[str, dict[str, Any]] = {
+                "bare": wrk(server, "/bench/bare", bodies, seconds),
+                "select": wrk(server, "/bench/select", bodies, seconds),
+            }
+            if decision_status == 200:
+                runs["decisions"] = wrk(server, "/v1/decisions", bodies, seconds, api_key=api_key)
+            if webhook_status == 200:
+                signed = write_twilio_bodies(
+                    DATA / "twilio.lines", webhook, seconds * 4000, f"{tag}r{round_}"
+                )
+                runs["webhook"] = wrk(
+                    server,
+                    "/webhooks/twilio/sms",
+                    signed,
+                    seconds,
+                    content_type="application/x-www-form-urlencoded",
+                )
+                runs["webhook"]["signed_bodies"] = seconds * 4000
+            for key, run in runs.items():
+                rounds = [*out.get(key, {}).get("rounds", []), run["per_second"]]
+                best = out.get(key)
+                if best is None or run["per_second"] > best["per_second"]:
+                    best = run
+                out[key] = {**best, "rounds": rounds}
         out["server_memory"] = server.memory()
     finally:
         server.stop()
