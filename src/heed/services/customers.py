@@ -139,84 +139,107 @@ def _contact_inputs(value: object, field: str) -> list[ContactInput]:
     return [ContactInput.parse(c, f"{field}[{i}]") for i, c in enumerate(_list(value, field))]
 
 
-def insert_customer(
+def insert_customers(
     tx: Transaction,
     principal: Principal,
     account: t.Account,
-    data: CustomerInput,
-    field: str = "",
+    inputs: Sequence[tuple[CustomerInput, str]],
     *,
     imported: bool = False,
-) -> t.Customer:
-    """Add a customer with its contacts and locations inside the caller's transaction."""
-    p = f"{field}." if field else ""
-    customer = t.Customer(
-        account_id=account.id,
-        id=new_id("cus"),
-        name=data.name,
-        name_key=data.name.casefold(),
-        do_not_mail=data.do_not_mail,
-        invoice_delivery=data.invoice_delivery,
-        billing_address=data.billing_address,
-        created_at=now(),
-    )
-    tx.session.add(customer)
-    # No ORM relationships tie the tables, so the row goes first explicitly.
+) -> list[t.Customer]:
+    """Add customers, each with its contacts and locations, in the caller's transaction.
+
+    ``inputs`` pairs each customer with the field path its errors name. Rows go
+    table by table (customers, then locations, then contacts): no ORM relationships
+    order them, and one flush per table keeps a thousand-customer import to a few
+    round trips instead of one per row.
+    """
+    customers = [
+        t.Customer(
+            account_id=account.id,
+            id=new_id("cus"),
+            name=data.name,
+            name_key=data.name.casefold(),
+            do_not_mail=data.do_not_mail,
+            invoice_delivery=data.invoice_delivery,
+            billing_address=data.billing_address,
+            created_at=now(),
+        )
+        for data, _ in inputs
+    ]
+    tx.session.add_all(customers)
     tx.session.flush()
-    audit(tx, principal, "customer", customer.id, "created", None, data.name)
-    for i, contact in enumerate(data.contacts):
-        insert_contact(
-            tx,
-            principal,
-            account,
-            customer,
-            None,
-            contact,
-            f"{p}contacts[{i}]",
-            imported=imported,
-        )
-    for i, location in enumerate(data.locations):
-        insert_location(
-            tx, principal, account, customer, location, f"{p}locations[{i}]", imported=imported
-        )
-    return customer
+    for customer in customers:
+        audit(tx, principal, "customer", customer.id, "created", None, customer.name)
+    insert_locations(
+        tx,
+        principal,
+        account,
+        [
+            (customer, location, f"{_prefix(field)}locations[{i}]")
+            for customer, (data, field) in zip(customers, inputs, strict=True)
+            for i, location in enumerate(data.locations)
+        ],
+        imported=imported,
+    )
+    for customer, (data, field) in zip(customers, inputs, strict=True):
+        for i, contact in enumerate(data.contacts):
+            insert_contact(
+                tx,
+                principal,
+                account,
+                customer,
+                None,
+                contact,
+                f"{_prefix(field)}contacts[{i}]",
+                imported=imported,
+            )
+    return customers
 
 
-def insert_location(
+def insert_locations(
     tx: Transaction,
     principal: Principal,
     account: t.Account,
-    customer: t.Customer,
-    data: LocationInput,
-    field: str = "",
+    inputs: Sequence[tuple[t.Customer, LocationInput, str]],
     *,
     imported: bool = False,
-) -> t.Location:
-    p = f"{field}." if field else ""
-    location = t.Location(
-        account_id=account.id,
-        id=new_id("loc"),
-        customer_id=customer.id,
-        name=data.name,
-        address=data.address,
-        time_zone=data.time_zone,
-        created_at=now(),
-    )
-    tx.session.add(location)
-    tx.session.flush()
-    audit(tx, principal, "location", location.id, "created", None, data.name)
-    for i, contact in enumerate(data.contacts):
-        insert_contact(
-            tx,
-            principal,
-            account,
-            customer,
-            location,
-            contact,
-            f"{p}contacts[{i}]",
-            imported=imported,
+) -> list[t.Location]:
+    """Add locations with their contacts; ``inputs`` as in insert_customers."""
+    locations = [
+        t.Location(
+            account_id=account.id,
+            id=new_id("loc"),
+            customer_id=customer.id,
+            name=data.name,
+            address=data.address,
+            time_zone=data.time_zone,
+            created_at=now(),
         )
-    return location
+        for customer, data, _ in inputs
+    ]
+    if not locations:
+        return []
+    tx.session.add_all(locations)
+    tx.session.flush()
+    for location, (customer, data, field) in zip(locations, inputs, strict=True):
+        audit(tx, principal, "location", location.id, "created", None, data.name)
+        for i, contact in enumerate(data.contacts):
+            insert_contact(
+                tx,
+                principal,
+                account,
+                customer,
+                location,
+                contact,
+                f"{_prefix(field)}contacts[{i}]",
+                imported=imported,
+            )
+    return locations
+
+
+def _prefix(field: str) -> str:
+    return f"{field}." if field else ""
 
 
 def create_customer(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> dict[str, Any]:
@@ -224,7 +247,7 @@ def create_customer(uow: UnitOfWork, principal: Principal, data: dict[str, Any])
     with uow.write() as tx:
         account = tx.lock_account(principal.account_id)
         assert account is not None
-        customer = insert_customer(tx, principal, account, parsed)
+        (customer,) = insert_customers(tx, principal, account, [(parsed, "")])
         tx.session.flush()
         view = customer_view(tx, customer)
         tx.commit()
@@ -466,7 +489,7 @@ def create_location(
         account = tx.lock_account(principal.account_id)
         assert account is not None
         customer = load_customer(tx, account.id, customer_id)
-        location = insert_location(tx, principal, account, customer, parsed)
+        (location,) = insert_locations(tx, principal, account, [(customer, parsed, "")])
         tx.session.flush()
         view = _location_view(tx, location)
         tx.commit()

@@ -18,7 +18,7 @@ from heed.domain.consent import ALL_NUMBERS, ConsentAction
 from heed.domain.errors import Invalid
 from heed.services.common import Principal
 from heed.services.consent import append
-from heed.services.customers import CustomerInput, insert_customer
+from heed.services.customers import CustomerInput, insert_customers
 from heed.services.views import consent_for
 
 MAX_IMPORT = 5000
@@ -36,8 +36,14 @@ def import_customers(uow: UnitOfWork, principal: Principal, rows: list[Any]) -> 
         account = tx.lock_account(principal.account_id)
         assert account is not None
         ids = [
-            insert_customer(tx, principal, account, data, f"customers[{i}]", imported=True).id
-            for i, data in enumerate(parsed)
+            customer.id
+            for customer in insert_customers(
+                tx,
+                principal,
+                account,
+                [(data, f"customers[{i}]") for i, data in enumerate(parsed)],
+                imported=True,
+            )
         ]
         opted_out = sorted(
             {
