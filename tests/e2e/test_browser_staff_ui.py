@@ -431,3 +431,28 @@ def test_staff_record_a_spoken_opt_out_from_the_consent_history(
     expect(page.get_by_text("please stop texting, called the office")).to_be_visible()
     expect(page.get_by_text("source: staff")).to_be_visible()
     expect(page.get_by_text("The customer asked us to stop")).to_have_count(0)
+
+
+def test_a_new_customer_is_created_and_email_delivery_warns_until_an_invoice_email_is_on(
+    page: Page, server: Server, heed: Heed, account: NewAccount
+) -> None:
+    """R-9 through the screen: Email delivery without an invoice contact is flagged, and
+    the flag goes once an email's Invoice / statement bell is on."""
+    login(page, server, user(heed, account))
+    page.get_by_role("link", name="New customer").click()
+    page.get_by_label("Name").fill("Nora Newcomer")
+    page.get_by_label("Mobile").fill("(512) 621-7011")
+    page.get_by_role("textbox", name="Email").fill("nora@newcomer-family.com")
+    page.get_by_role("button", name="Create customer").click()
+    expect(page.get_by_role("heading", name="Nora Newcomer")).to_be_visible()
+    expect(page.locator("#invoice-warning")).to_have_count(0)
+
+    payment = page.locator("section", has=page.get_by_role("heading", name="Payment details"))
+    payment.get_by_role("checkbox", name="Email", exact=True).check()
+    payment.get_by_role("checkbox", name="Mail", exact=True).uncheck()
+    payment.get_by_role("button", name="Save delivery").click()
+    expect(page.locator("#invoice-warning")).to_be_visible()
+    page.reload()
+    expect(page.locator("#invoice-warning")).to_be_visible()
+    expect(payment.get_by_role("checkbox", name="Email", exact=True)).to_be_checked()
+    expect(payment.get_by_role("checkbox", name="Mail", exact=True)).not_to_be_checked()
