@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 GENESIS_HASH = "0" * 64
 ALL_NUMBERS = "*"
@@ -135,36 +135,21 @@ def chain_entry(
     at: datetime,
 ) -> LedgerEntry:
     """The entry that follows ``previous`` (``None`` for the account's first)."""
-    seq = 1 if previous is None else previous.seq + 1
     prev_hash = GENESIS_HASH if previous is None else previous.hash
-    return LedgerEntry(
-        account_id=account_id,
-        seq=seq,
-        address=address,
-        channel=channel,
-        scope=scope,
-        action=action,
-        source=source,
-        body=body,
-        provider_message_id=provider_message_id,
-        actor=actor,
-        at=at,
-        prev_hash=prev_hash,
-        hash=entry_hash(
-            prev_hash,
-            account_id=account_id,
-            seq=seq,
-            address=address,
-            channel=channel,
-            scope=scope,
-            action=action,
-            source=source,
-            body=body,
-            provider_message_id=provider_message_id,
-            actor=actor,
-            at=at,
-        ),
-    )
+    fields: dict[str, Any] = {
+        "account_id": account_id,
+        "seq": 1 if previous is None else previous.seq + 1,
+        "address": address,
+        "channel": channel,
+        "scope": scope,
+        "action": action,
+        "source": source,
+        "body": body,
+        "provider_message_id": provider_message_id,
+        "actor": actor,
+        "at": at,
+    }
+    return LedgerEntry(**fields, prev_hash=prev_hash, hash=entry_hash(prev_hash, **fields))
 
 
 @dataclass(frozen=True)

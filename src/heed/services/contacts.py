@@ -281,19 +281,7 @@ def update_contact(
                 contact.kind, data["value"], extra_placeholders=account.placeholders
             )
             if parsed.value != contact.value:
-                audit(tx, principal, "contact", contact.id, "value", contact.value, parsed.value)
-                tx.session.add(
-                    t.ContactChange(
-                        account_id=account.id,
-                        id=new_id("chg"),
-                        contact_id=contact.id,
-                        old_value=contact.value,
-                        new_value=parsed.value,
-                        actor=principal.actor,
-                        at=now(),
-                    )
-                )
-                contact.value = parsed.value
+                _change_value(tx, principal, contact, parsed.value)
                 contact.placeholder = False
         for category, on in notifications.items():
             column = f"notify_{category}"
@@ -441,21 +429,29 @@ def sync_contact(
                 contacts=[_candidate(tx, c, source.customer_id) for c in others],
             )
         for target in chosen:
-            audit(tx, principal, "contact", target.id, "value", target.value, change.new_value)
-            tx.session.add(
-                t.ContactChange(
-                    account_id=account.id,
-                    id=new_id("chg"),
-                    contact_id=target.id,
-                    old_value=target.value,
-                    new_value=change.new_value,
-                    actor=principal.actor,
-                    at=now(),
-                )
-            )
-            target.value = change.new_value
+            _change_value(tx, principal, target, change.new_value)
         tx.commit()
     return {"synced": [c.id for c in chosen]}
+
+
+def _change_value(
+    tx: Transaction, principal: Principal, contact: t.Contact, new_value: str | None
+) -> None:
+    """Record a value change (R-5, R-23) and make it; ``None`` is a removal."""
+    audit(tx, principal, "contact", contact.id, "value", contact.value, new_value)
+    tx.session.add(
+        t.ContactChange(
+            account_id=contact.account_id,
+            id=new_id("chg"),
+            contact_id=contact.id,
+            old_value=contact.value,
+            new_value=new_value,
+            actor=principal.actor,
+            at=now(),
+        )
+    )
+    if new_value is not None:
+        contact.value = new_value
 
 
 def delete_contact(uow: UnitOfWork, principal: Principal, contact_id: str) -> None:
@@ -463,18 +459,7 @@ def delete_contact(uow: UnitOfWork, principal: Principal, contact_id: str) -> No
     with uow.write() as tx:
         tx.lock_account(principal.account_id)
         contact = load_contact(tx, principal.account_id, contact_id)
-        audit(tx, principal, "contact", contact.id, "value", contact.value, None)
-        tx.session.add(
-            t.ContactChange(
-                account_id=contact.account_id,
-                id=new_id("chg"),
-                contact_id=contact.id,
-                old_value=contact.value,
-                new_value=None,
-                actor=principal.actor,
-                at=now(),
-            )
-        )
+        _change_value(tx, principal, contact, None)
         tx.session.delete(contact)
         tx.commit()
 
