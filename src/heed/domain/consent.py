@@ -217,8 +217,22 @@ class Suppression(StrEnum):
 
 @dataclass(frozen=True)
 class AddressState:
-    opted_out_scopes: frozenset[str]
-    suppression: Suppression
+    opted_out_scopes: frozenset[str] = frozenset()
+    suppression: Suppression = Suppression.NONE
+
+    @property
+    def sms_opted_out(self) -> bool:
+        """Opted out of texts from at least one business number."""
+        return bool(self.opted_out_scopes)
+
+    def sms_opted_out_for(self, from_number: str | None) -> bool:
+        """Whether an SMS from ``from_number`` to this address is blocked (R-12, R-13).
+
+        With no known sender we cannot tell which scope applies, so any opt-out blocks.
+        """
+        if from_number is None:
+            return self.sms_opted_out
+        return ALL_NUMBERS in self.opted_out_scopes or from_number in self.opted_out_scopes
 
 
 class ConsentChange(Protocol):
@@ -262,14 +276,8 @@ def fold(entries: Iterable[ConsentChange]) -> AddressState:
 
 
 def is_sms_opted_out(state: AddressState, from_number: str | None) -> bool:
-    """Whether an SMS from ``from_number`` to this address is blocked (R-12, R-13).
-
-    With no known sender we cannot tell which scope applies, so any opt-out blocks.
-    """
-    scopes = state.opted_out_scopes
-    if from_number is None:
-        return bool(scopes)
-    return ALL_NUMBERS in scopes or from_number in scopes
+    """Whether an SMS from ``from_number`` to this address is blocked (R-12, R-13)."""
+    return state.sms_opted_out_for(from_number)
 
 
 def opt_in_scope(state: AddressState, business_number: str, *, account_wide: bool) -> str:

@@ -25,7 +25,7 @@ from heed.domain.addresses import (
     phone_query,
 )
 from heed.domain.area_code_table import ZONES
-from heed.domain.consent import Suppression
+from heed.domain.consent import AddressState, Suppression
 from heed.domain.decision import (
     CONTINENTAL_US_ZONES,
     Category,
@@ -40,7 +40,6 @@ from heed.services.common import Principal, get_account, now
 from heed.services.views import (
     NO_CONSENT_RECORDED,
     PHONE_KINDS,
-    AddressConsent,
     consent_for,
     fold_consent,
 )
@@ -236,7 +235,7 @@ class _Stored:
         self.notify_marketing: bool = bool(row[6])
         self.do_not_mail: bool = bool(row[7])
         self.time_zone: str | None = row[8]
-        self.consent: AddressConsent = NO_CONSENT_RECORDED
+        self.consent: AddressState = NO_CONSENT_RECORDED
 
 
 def _stored_contacts(rows: Any) -> dict[str, _Stored]:
@@ -363,7 +362,7 @@ def _facts(
     request: DecisionRequest,
     address: str | None,
     contact: _Stored | None,
-    state: AddressConsent,
+    state: AddressState,
     marketing_sent: tuple[datetime, ...],
     records: _Records | None = None,
 ) -> Facts:

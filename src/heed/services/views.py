@@ -6,7 +6,6 @@ Every builder reads in a fixed number of queries, whatever the number of contact
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -14,40 +13,19 @@ from sqlalchemy import select
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction
 from heed.domain.addresses import display_phone
-from heed.domain.consent import ALL_NUMBERS
+from heed.domain.consent import AddressState, Suppression
 
 PHONE_KINDS = ("mobile", "phone", "fax")
 INVOICE_FLAG = "email_delivery_without_invoice_contact"
 
 
-@dataclass(frozen=True)
-class AddressConsent:
-    """Current consent of one address, across every scope it was recorded under."""
-
-    opted_out_scopes: frozenset[str] = frozenset()
-    suppression: str = "none"
-
-    @property
-    def sms_opted_out(self) -> bool:
-        return bool(self.opted_out_scopes)
-
-    def sms_opted_out_for(self, sender: str | None) -> bool:
-        """Opted out for texts from this business number (R-13).
-
-        With no sender named, an opt-out on any number blocks: heed cannot know
-        which number the text would leave from.
-        """
-        if sender is None:
-            return bool(self.opted_out_scopes)
-        return ALL_NUMBERS in self.opted_out_scopes or sender in self.opted_out_scopes
-
-
-NO_CONSENT_RECORDED = AddressConsent()
+# Consent as the ledger's fold defines it (heed.domain.consent); nothing recorded = no limits.
+NO_CONSENT_RECORDED = AddressState()
 
 
 def consent_for(
     tx: Transaction, account_id: str, addresses: Iterable[str]
-) -> dict[str, AddressConsent]:
+) -> dict[str, AddressState]:
     wanted = sorted(set(addresses))
     if not wanted:
         return {}
@@ -65,7 +43,7 @@ def consent_for(
 
 def fold_consent(
     rows: Iterable[tuple[str, str | None, bool | None, str | None]],
-) -> dict[str, AddressConsent]:
+) -> dict[str, AddressState]:
     """Current consent per key from consent_state rows ``(key, scope, opted_out,
     suppression)``; keys with no row stand for NO_CONSENT_RECORDED."""
     scopes: dict[str, set[str]] = {}
@@ -78,7 +56,8 @@ def fold_consent(
         if suppressed is not None and suppressed != "none":
             suppression[key] = _stricter(suppression.get(key, "none"), suppressed)
     return {
-        k: AddressConsent(frozenset(scopes.get(k, ())), suppression.get(k, "none")) for k in keys
+        k: AddressState(frozenset(scopes.get(k, ())), Suppression(suppression.get(k, "none")))
+        for k in keys
     }
 
 
@@ -91,7 +70,7 @@ def invoice_delivery_list(stored: str) -> list[str]:
     return [part for part in ("mail", "email") if part in stored.split(",")]
 
 
-def contact_view(contact: t.Contact, consent: AddressConsent, do_not_mail: bool) -> dict[str, Any]:
+def contact_view(contact: t.Contact, consent: AddressState, do_not_mail: bool) -> dict[str, Any]:
     is_phone = contact.kind in PHONE_KINDS
     sms_opted_out = is_phone and consent.sms_opted_out
     email_suppressed = contact.kind == "email" and consent.suppression != "none"
