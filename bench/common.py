@@ -14,6 +14,8 @@ BENCH = Path(__file__).resolve().parent
 DATA = BENCH / "data"
 PROFILES = BENCH / "profiles"
 PG_SERVER = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
+# Databases are named <prefix>_<size>; two checkouts benchmarking at once use two prefixes.
+PG_PREFIX = os.environ.get("BENCH_PG_PREFIX", "heed_bench")
 BUSINESS_NUMBER = "+15125550100"
 TWILIO_TOKEN = "bench-twilio-auth-token"
 ACCOUNT_NAME = "Bench Plumbing & Air"
@@ -39,7 +41,7 @@ def database_url(database: str, size: int) -> str:
     if database == "sqlite":
         return f"sqlite:///{DATA / f'heed_bench_{size_label(size)}.sqlite3'}"
     if database == "postgresql":
-        return f"{PG_SERVER}/heed_bench_{size_label(size)}"
+        return f"{PG_SERVER}/{PG_PREFIX}_{size_label(size)}"
     raise ValueError(f"database must be sqlite or postgresql, not {database!r}")
 
 
