@@ -320,7 +320,7 @@ def ensure_database(database: str, size: int, *, fresh: bool) -> None:
             for suffix in ("", "-wal", "-shm"):
                 Path(str(path) + suffix).unlink(missing_ok=True)
         return
-    name = f"heed_bench_{size_label(size)}"
+    name = database_url(database, size).rsplit("/", 1)[1]
     if fresh:
         subprocess.run(
             ["psql", f"{PG_SERVER}/postgres", "-qc", f"DROP DATABASE IF EXISTS {name}"],
