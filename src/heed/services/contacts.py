@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,7 +10,8 @@ from sqlalchemy import select
 
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
-from heed.domain.addresses import ContactKind, is_placeholder, parse_contact_value
+from heed.domain.addresses import ContactKind, ParsedValue, is_placeholder, parse_contact_value
+from heed.domain.consent import AddressState
 from heed.domain.errors import (
     ConfirmationRequired,
     DoNotMail,
@@ -19,8 +21,14 @@ from heed.domain.errors import (
     PlaceholderSyncForbidden,
     SmsOptedOut,
 )
-from heed.services.common import Principal, audit, new_id, now
-from heed.services.views import PHONE_KINDS, consent_for, contact_view, contact_views
+from heed.services.common import Principal, audit, audit_many, insert_rows, new_id, now
+from heed.services.views import (
+    NO_CONSENT_RECORDED,
+    PHONE_KINDS,
+    consent_for,
+    contact_view,
+    contact_views,
+)
 
 CATEGORIES = ("job", "invoice_statement", "marketing")
 _SWITCHABLE = {"mobile", "phone", "fax"}
@@ -89,16 +97,22 @@ def _check_turn_on(
     do_not_mail: bool,
     category: str,
     field: str,
+    consent: AddressState | None = None,
 ) -> None:
-    """Refuse to turn a notification on where a rule forbids it (R-3, R-8, R-12, R-14)."""
+    """Refuse to turn a notification on where a rule forbids it (R-3, R-8, R-12, R-14).
+
+    ``consent`` is the address's state when the caller already read it (imports
+    read a whole batch's at once); otherwise it is read here.
+    """
     if kind == "fax":
         raise Invalid("Faxes get no notifications.", field=field)
     if category == "invoice_statement" and kind != "email":
         raise Invalid("Invoices and statements go to email contacts only.", field=field)
-    consent = consent_for(tx, account_id, [address]).get(address)
-    if consent is not None and kind in PHONE_KINDS and consent.sms_opted_out:
+    if consent is None:
+        consent = consent_for(tx, account_id, [address])[address]
+    if kind in PHONE_KINDS and consent.sms_opted_out:
         raise SmsOptedOut(field=field)
-    if consent is not None and kind == "email" and consent.suppression != "none":
+    if kind == "email" and consent.suppression != "none":
         raise EmailSuppressed(
             "This email address unsubscribed or bounced; automated email to it stays off.",
             field=field,
@@ -108,6 +122,72 @@ def _check_turn_on(
             "This customer is Do Not Mail: notifications stay off until the flag is cleared.",
             field=field,
         )
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Whom a new contact hangs on: a customer, and one of its locations if it is the location's."""
+
+    customer_id: str
+    do_not_mail: bool
+    location_id: str | None = None
+
+    @classmethod
+    def of(cls, customer: t.Customer, location: t.Location | None = None) -> Owner:
+        return cls(customer.id, customer.do_not_mail, location.id if location else None)
+
+
+@dataclass(frozen=True)
+class NewContact:
+    """One contact to add: its owner, what was asked, and the field path errors name."""
+
+    owner: Owner
+    data: ContactInput
+    field: str = ""
+
+
+def insert_contacts(
+    tx: Transaction,
+    principal: Principal,
+    account: t.Account,
+    items: Sequence[NewContact],
+    *,
+    imported: bool = False,
+) -> list[str]:
+    """Add contacts inside the caller's transaction, checking each as insert_contact does.
+
+    Values are parsed first and the consent of every address asking for a
+    notification is read in one statement; rows are then checked in order, so the
+    first problem named is the one a row-by-row pass would name. The rows and their
+    audit entries are written with one statement each. Returns the new ids.
+    """
+    parsed: list[ParsedValue | Invalid] = []
+    for item in items:
+        try:
+            parsed.append(
+                parse_contact_value(
+                    item.data.kind,
+                    item.data.value,
+                    extra_placeholders=account.placeholders,
+                    allow_placeholder=imported,
+                    field=f"{_prefix(item.field)}value",
+                )
+            )
+        except Invalid as error:
+            parsed.append(error)
+    asking = [
+        value.value
+        for item, value in zip(items, parsed, strict=True)
+        if isinstance(value, ParsedValue) and any(item.data.notifications.values())
+    ]
+    consent = consent_for(tx, account.id, asking)
+    rows = [
+        _contact_row(tx, account, item, value, consent)
+        for item, value in zip(items, parsed, strict=True)
+    ]
+    insert_rows(tx, t.Contact, rows)
+    audit_many(tx, principal, [("contact", row["id"], "value", None, row["value"]) for row in rows])
+    return [row["id"] for row in rows]
 
 
 def insert_contact(
@@ -125,24 +205,36 @@ def insert_contact(
 
     By hand a placeholder is refused; by import it is kept and flagged (R-2).
     """
-    prefix = f"{field}." if field else ""
-    parsed = parse_contact_value(
-        data.kind,
-        data.value,
-        extra_placeholders=account.placeholders,
-        allow_placeholder=imported,
-        field=f"{prefix}value",
-    )
-    defaults = {
+    item = NewContact(Owner.of(customer, location), data, field)
+    (contact_id,) = insert_contacts(tx, principal, account, [item], imported=imported)
+    contact = tx.session.get(t.Contact, (account.id, contact_id))
+    assert contact is not None
+    return contact
+
+
+def _prefix(field: str) -> str:
+    return f"{field}." if field else ""
+
+
+def _contact_row(
+    tx: Transaction,
+    account: t.Account,
+    item: NewContact,
+    parsed: ParsedValue | Invalid,
+    consent: dict[str, AddressState],
+) -> dict[str, Any]:
+    if isinstance(parsed, Invalid):
+        raise parsed
+    data, owner = item.data, item.owner
+    settings = {
         # R-3: job follows the account switch, unless Do Not Mail; the rest start off.
         "job": data.kind != "fax"
         and account.customer_notifications_enabled
-        and not customer.do_not_mail
+        and not owner.do_not_mail
         and not parsed.placeholder,
         "invoice_statement": False,
         "marketing": False,
     }
-    settings = {**defaults}
     for category, on in data.notifications.items():
         # Asking for a setting is checked even where the default would give it:
         # the caller must learn that an opted-out number cannot be switched on.
@@ -152,28 +244,26 @@ def insert_contact(
                 account.id,
                 data.kind,
                 parsed.value,
-                customer.do_not_mail,
+                owner.do_not_mail,
                 category,
-                f"{prefix}notifications.{category}",
+                f"{_prefix(item.field)}notifications.{category}",
+                consent.get(parsed.value, NO_CONSENT_RECORDED),
             )
         settings[category] = on
-    contact = t.Contact(
-        account_id=account.id,
-        id=new_id("con"),
-        customer_id=customer.id,
-        location_id=location.id if location else None,
-        kind=data.kind,
-        value=parsed.value,
-        memo=data.memo,
-        notify_job=settings["job"],
-        notify_invoice_statement=settings["invoice_statement"],
-        notify_marketing=settings["marketing"],
-        placeholder=parsed.placeholder,
-        created_at=now(),
-    )
-    tx.session.add(contact)
-    audit(tx, principal, "contact", contact.id, "value", None, parsed.value)
-    return contact
+    return {
+        "account_id": account.id,
+        "id": new_id("con"),
+        "customer_id": owner.customer_id,
+        "location_id": owner.location_id,
+        "kind": data.kind,
+        "value": parsed.value,
+        "memo": data.memo,
+        "notify_job": settings["job"],
+        "notify_invoice_statement": settings["invoice_statement"],
+        "notify_marketing": settings["marketing"],
+        "placeholder": parsed.placeholder,
+        "created_at": now(),
+    }
 
 
 def add_contact(

@@ -35,16 +35,13 @@ def import_customers(uow: UnitOfWork, principal: Principal, rows: list[Any]) -> 
     with uow.write() as tx:
         account = tx.lock_account(principal.account_id)
         assert account is not None
-        ids = [
-            customer.id
-            for customer in insert_customers(
-                tx,
-                principal,
-                account,
-                [(data, f"customers[{i}]") for i, data in enumerate(parsed)],
-                imported=True,
-            )
-        ]
+        ids = insert_customers(
+            tx,
+            principal,
+            account,
+            [(data, f"customers[{i}]") for i, data in enumerate(parsed)],
+            imported=True,
+        )
         opted_out = sorted(
             {
                 parse_contact_value(kind, value, allow_placeholder=True).value
