@@ -5,10 +5,13 @@ from __future__ import annotations
 import itertools
 import os
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from heed.adapters.db import tables as t
 from heed.bootstrap import Heed
@@ -55,3 +58,18 @@ def audit_rows(heed: Heed, account_id: str, entity_id: str) -> list[t.AuditEntry
                 .order_by(t.AuditEntry.at, t.AuditEntry.id)
             ).all()
         )
+
+
+@contextmanager
+def counting_statements(heed: Heed) -> Iterator[list[str]]:
+    """Every statement sent to the database inside the block (an executemany counts once)."""
+    statements: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(heed.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(heed.engine, "before_cursor_execute", count)

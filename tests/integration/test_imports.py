@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from integration_support import counting_statements
 
 from heed.bootstrap import Heed
-from heed.domain.errors import Invalid
+from heed.domain.errors import Invalid, SmsOptedOut
 from heed.services import consent, customers, decisions, imports
 from heed.services.common import Principal
 
@@ -80,3 +81,46 @@ def test_staff_can_record_an_opt_out_but_never_an_opt_in(heed: Heed, staff: Prin
     assert state["events"][0]["actor"] == staff.actor
     with pytest.raises(Invalid):
         consent.record_opt_out_for_customer(heed.uow, staff, "5126213347", source="keyword")
+
+
+def _customers(count: int, first_number: int) -> list[dict[str, object]]:
+    """Customers each with a mobile asking for texts, a location and an email."""
+    rows: list[dict[str, object]] = []
+    for n in range(first_number, first_number + count):
+        mobile = f"(512) 62{n // 10000 % 10}-{n % 10000:04d}"
+        rows.append(
+            {
+                "name": f"Customer {n}",
+                "contacts": [{"kind": "mobile", "value": mobile, "notifications": {"job": True}}],
+                "locations": [
+                    {"name": "Home", "contacts": [{"kind": "email", "value": f"c{n}@example.com"}]}
+                ],
+            }
+        )
+    return rows
+
+
+def test_an_import_of_a_thousand_customers_runs_as_many_statements_as_one_of_ten(
+    heed: Heed, staff: Principal
+) -> None:
+    with counting_statements(heed) as ten:
+        imports.import_customers(heed.uow, staff, _customers(10, 0))
+    with counting_statements(heed) as thousand:
+        result = imports.import_customers(heed.uow, staff, _customers(1000, 100))
+    assert len(result["created"]) == 1000
+    assert len(thousand) == len(ten)
+    imported = customers.get_customer(heed.uow, staff, result["created"][999])
+    assert imported["contacts"][0]["notifications"]["job"] is True
+    assert imported["locations"][0]["name"] == "Home"
+
+
+def test_an_import_names_the_first_refused_row_when_several_are_wrong(
+    heed: Heed, staff: Principal
+) -> None:
+    consent.record_opt_out_for_customer(heed.uow, staff, "+15126200001", note="asked on a call")
+    rows = _customers(3, 0)
+    rows[2]["contacts"] = [{"kind": "mobile", "value": "not a number"}]
+    with pytest.raises(SmsOptedOut) as refused:
+        imports.import_customers(heed.uow, staff, rows)
+    assert refused.value.details["field"] == "customers[1].contacts[0].notifications.job"
+    assert customers.list_customers(heed.uow, staff)["items"] == []
