@@ -11,9 +11,9 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
@@ -49,6 +49,13 @@ EVENT_FIELDS = (
     "prev_hash",
     "hash",
 )
+
+
+# The tables the consent writes go to in bulk, as Core tables: rows are plain dicts
+# and need none of the ORM's per-row bookkeeping.
+_EVENTS = cast(Table, t.ConsentEvent.__table__)
+_STATES = cast(Table, t.ConsentState.__table__)
+_INBOUND = cast(Table, t.InboundMessage.__table__)
 
 
 @dataclass(frozen=True)
@@ -199,7 +206,7 @@ class Ledger:
         """Store the entries appended so far and the projection rows they changed."""
         session = self._tx.session
         if self._entries:
-            session.execute(insert(t.ConsentEvent), self._entries)
+            session.execute(insert(_EVENTS), self._entries)
             self._entries = []
         added: list[dict[str, Any]] = []
         changed: list[dict[str, Any]] = []
@@ -222,7 +229,7 @@ class Ledger:
                     added.append({**values, "channel": row.channel})
                 row.stored, row.changed = True, False
         if added:
-            session.execute(insert(t.ConsentState), added)
+            session.execute(insert(_STATES), added)
         if changed:
             session.execute(update(t.ConsentState), changed)
 
@@ -336,26 +343,30 @@ def record_inbound_batch(
     """
     results: list[InboundResult | HeedError | None] = [None] * len(texts)
     by_account: dict[str, list[_Inbound]] = {}
+    # A batch names a few business numbers many times: each is parsed once.
+    business_numbers: dict[str, str] = {}
     for i, text in enumerate(texts):
         if not text.message_id or not isinstance(text.message_id, str):
             results[i] = Invalid("message_id is required.", field="message_id")
             continue
         try:
             sender = normalize_phone(text.from_number, field="from")
-            to = normalize_phone(text.to_number, field="to")
+            to = business_numbers.get(text.to_number) or normalize_phone(text.to_number, field="to")
         except HeedError as refused:
             results[i] = refused
             continue
+        business_numbers[text.to_number] = to
         by_account.setdefault(text.account_id, []).append(_Inbound(i, text, sender, to))
     if by_account:
         with uow.write() as tx:
             accounts = tx.lock_accounts(by_account)
-            for account_id in sorted(by_account):
+            for account_id, items in sorted(by_account.items()):
                 account = accounts.get(account_id)
-                for item in by_account[account_id] if account is None else ():
-                    results[item.index] = NotFound("No such account.")
-                if account is not None:
-                    _record_inbound(tx, account, by_account[account_id], results)
+                if account is None:
+                    for item in items:
+                        results[item.index] = NotFound("No such account.")
+                else:
+                    _record_inbound(tx, account, items, results)
             tx.commit()
     return [r for r in results if r is not None]
 
@@ -419,7 +430,7 @@ def _record_inbound(
             )
     ledger.write()
     if inbound:
-        session.execute(insert(t.InboundMessage), inbound)
+        session.execute(insert(_INBOUND), inbound)
 
 
 def _act_on_text(ledger: Ledger, item: _Inbound) -> InboundResult:

@@ -24,6 +24,9 @@ from typing import Generic, TypeVar
 
 logger = logging.getLogger("heed.batches")
 
+# Empty loop turns a batch waits for more items before it is written.
+_SETTLE_TURNS = 8
+
 Item = TypeVar("Item")
 Outcome = TypeVar("Outcome")
 
@@ -77,12 +80,23 @@ class BatchWriter(Generic[Item, Outcome]):
                 return
             batch = [first]
             stop_after = False
-            while len(batch) < self._max_batch and not queue.empty():
+            while len(batch) < self._max_batch and not stop_after:
+                if queue.empty():
+                    # Let requests already read off the sockets join before committing:
+                    # a burst reaches the queue over a few loop turns (socket read, then
+                    # the request's task), and each batch has a fixed cost (its
+                    # transactions and commit). Idle turns cost microseconds.
+                    for _ in range(_SETTLE_TURNS):
+                        await asyncio.sleep(0)
+                        if not queue.empty():
+                            break
+                    if queue.empty():
+                        break
                 waiting = queue.get_nowait()
                 if waiting is None:
                     stop_after = True
-                    break
-                batch.append(waiting)
+                else:
+                    batch.append(waiting)
             await self._write(batch)
             if stop_after:
                 return
