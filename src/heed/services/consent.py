@@ -108,7 +108,7 @@ class Ledger:
         self._load(addresses)
 
     def _load(self, addresses: Iterable[str]) -> None:
-        wanted = sorted(set(addresses) - set(self._rows))
+        wanted = sorted({a for a in addresses if a not in self._rows})
         if not wanted:
             return
         for address in wanted:
