@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from api_support import WEBHOOK_URL, twilio_form, twilio_signature
+from starlette.datastructures import MultiDict
 from starlette.testclient import TestClient
+from twilio.request_validator import RequestValidator
 
 from heed.services.accounts import NewAccount
 
@@ -159,3 +162,22 @@ def test_a_stop_from_abroad_is_acknowledged_and_records_nothing(
     assert response.status_code == 200
     assert response.text == '<?xml version="1.0" encoding="UTF-8"?><Response/>'
     assert client.get("/v1/consent/events", headers=auth).json()["events"] == []
+
+
+def test_a_form_with_accents_plus_signs_and_repeated_fields_is_read_as_twilio_signed_it(
+    client: TestClient, auth: dict[str, str], business_number: str, token: str
+) -> None:
+    params = twilio_form(FROM, business_number, "ARRÊT")
+    fields = [*params.items(), ("Note", "a+b & c=d"), ("Note", "50% off")]
+    signature = RequestValidator(token).compute_signature(WEBHOOK_URL, MultiDict(fields))
+    response = client.post(
+        "/webhooks/twilio/sms",
+        content=urlencode(fields),
+        headers={
+            "X-Twilio-Signature": signature,
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    assert response.status_code == 200, response.text
+    [event] = _events(client, auth)
+    assert (event["action"], event["body"]) == ("opt_out", "ARRÊT")

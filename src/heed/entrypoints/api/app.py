@@ -5,7 +5,9 @@ loop. That is deliberate: a plain ``def`` route costs a thread-pool hop per
 request (about 2.7k req/s against 11k here), while heed's service calls are a
 few short indexed queries (SQLite is in-process). The one piece of work that may
 wait on the network, handing messages to a transport, runs in the outbox worker's
-thread (outbox.py), never in a request. Services stay synchronous so the CLI, the
+thread (outbox.py), never in a request; Twilio's webhook hands its texts to the
+inbound writer (batches.py), which records those that arrive together in one
+transaction in its own thread. Services stay synchronous so the CLI, the
 web UI and tests call them plainly.
 """
 
@@ -14,11 +16,13 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI
 
 from heed.bootstrap import Heed
 from heed.entrypoints.api import errors
+from heed.entrypoints.api.batches import BatchWriter
 from heed.entrypoints.api.outbox import Outbox
 from heed.entrypoints.api.routes import (
     account,
@@ -43,18 +47,23 @@ Every `/v1` route takes `Authorization: Bearer <api_key>` and checks one permiss
 
 def create_app(heed: Heed) -> FastAPI:
     outbox = Outbox(heed)
+    # Twilio's webhook: texts arriving together are recorded in one transaction.
+    inbound = BatchWriter(partial(webhooks.record_signed_texts, heed), name="heed-inbound")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         outbox.start()
+        inbound.start()
         try:
             yield
         finally:
+            await inbound.stop()
             await outbox.stop()
 
     app = FastAPI(title="heed", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.heed = heed
     app.state.outbox = outbox
+    app.state.inbound = inbound
     errors.register(app)
     for module in (account, customers, contacts, sending, consent, webhooks):
         app.include_router(module.router)

@@ -1,0 +1,187 @@
+"""Inbound texts recorded together: one transaction, each text applied in order (R-11, R-16, R-17).
+
+``record_inbound_batch`` is what the Twilio webhook's writer calls with every text
+that arrived together; ``record_inbound_sms`` is a batch of one.
+"""
+
+from __future__ import annotations
+
+from integration_support import ledger, message_id, random_number
+
+from heed.bootstrap import Heed
+from heed.domain.errors import HeedError, InvalidPhone, NotFound
+from heed.services import accounts, consent, decisions
+from heed.services.common import Principal
+from heed.services.consent import InboundResult, InboundText
+
+
+def _text(account_id: str, to: str, sender: str, body: str = "STOP", **kw: str) -> InboundText:
+    return InboundText(account_id, sender, to, body, kw.pop("sid", None) or message_id(), **kw)
+
+
+def _opted_out(heed: Heed, principal: Principal, number: str) -> bool:
+    view = consent.address_consent(heed.uow, principal, number)
+    return bool(view["opted_out"])
+
+
+def test_two_stops_from_one_number_in_one_batch_change_the_ledger_once_and_confirm_once(
+    heed: Heed, staff: Principal, business_number: str
+):
+    number = random_number()
+    first, second = consent.record_inbound_batch(
+        heed.uow,
+        [
+            _text(staff.account_id, business_number, number, "STOP"),
+            _text(staff.account_id, business_number, number, "stop."),
+        ],
+    )
+    assert isinstance(first, InboundResult) and isinstance(second, InboundResult)
+    assert first.reply is not None and "unsubscribed" in first.reply
+    assert second.reply is None and not second.duplicate
+    [entry] = ledger(heed, staff.account_id)
+    assert (entry.address, entry.action) == (number, "opt_out")
+    assert _opted_out(heed, staff, number)
+    assert consent.verify_ledger(heed.uow, staff.account_id) is None
+
+
+def test_a_message_id_repeated_in_one_batch_records_once(
+    heed: Heed, staff: Principal, business_number: str
+):
+    number, sid = random_number(), message_id()
+    first, retry = consent.record_inbound_batch(
+        heed.uow,
+        [
+            _text(staff.account_id, business_number, number, "STOP", sid=sid),
+            _text(staff.account_id, business_number, number, "START", sid=sid),
+        ],
+    )
+    assert isinstance(first, InboundResult) and isinstance(retry, InboundResult)
+    assert (first.duplicate, retry.duplicate) == (False, True)
+    assert retry.action == first.action and retry.reply is None
+    assert [e.provider_message_id for e in ledger(heed, staff.account_id)] == [sid]
+    assert _opted_out(heed, staff, number)
+
+
+def test_a_message_id_stored_by_an_earlier_batch_records_nothing_again(
+    heed: Heed, staff: Principal, business_number: str
+):
+    number, sid = random_number(), message_id()
+    consent.record_inbound_batch(
+        heed.uow, [_text(staff.account_id, business_number, number, sid=sid)]
+    )
+    [again] = consent.record_inbound_batch(
+        heed.uow, [_text(staff.account_id, business_number, number, "START", sid=sid)]
+    )
+    assert isinstance(again, InboundResult) and again.duplicate and again.reply is None
+    assert len(ledger(heed, staff.account_id)) == 1
+
+
+def test_stop_then_start_in_one_batch_ends_opted_in_with_both_confirmed(
+    heed: Heed, staff: Principal, business_number: str
+):
+    number = random_number()
+    stop, start = consent.record_inbound_batch(
+        heed.uow,
+        [
+            _text(staff.account_id, business_number, number, "STOP"),
+            _text(staff.account_id, business_number, number, "START"),
+        ],
+    )
+    assert isinstance(stop, InboundResult) and isinstance(start, InboundResult)
+    assert stop.reply and "unsubscribed" in stop.reply
+    assert start.reply and "resubscribed" in start.reply
+    assert [e.action for e in ledger(heed, staff.account_id)] == ["opt_out", "opt_in"]
+    assert not _opted_out(heed, staff, number)
+    answer = decisions.decide_one(
+        heed.uow, staff, {"channel": "sms", "to": number, "category": "job", "manual": True}
+    )
+    assert answer["outcome"] == "allowed"
+
+
+def test_a_batch_across_two_accounts_keeps_each_accounts_chain_valid(
+    heed: Heed, staff: Principal, business_number: str
+):
+    other_number = random_number("214")
+    other = accounts.create_account(heed.uow, "Other Heating Co", [other_number])
+    consent.record_inbound_sms(
+        heed.uow,
+        other.account_id,
+        from_number=random_number(),
+        to_number=other_number,
+        body="STOP",
+        message_id=message_id(),
+    )
+    texts = []
+    for i in range(6):
+        mine = i % 2 == 0
+        texts.append(
+            _text(
+                staff.account_id if mine else other.account_id,
+                business_number if mine else other_number,
+                random_number(),
+            )
+        )
+    results = consent.record_inbound_batch(heed.uow, texts)
+    assert all(isinstance(r, InboundResult) and r.reply for r in results), results
+    assert [e.seq for e in ledger(heed, staff.account_id)] == [1, 2, 3]
+    assert [e.seq for e in ledger(heed, other.account_id)] == [1, 2, 3, 4]
+    assert {e.address for e in ledger(heed, staff.account_id)} == {
+        t.from_number for t in texts[0::2]
+    }
+    assert consent.verify_ledger(heed.uow, staff.account_id) is None
+    assert consent.verify_ledger(heed.uow, other.account_id) is None
+
+
+def test_refused_texts_do_not_cost_the_others_their_opt_out(
+    heed: Heed, staff: Principal, business_number: str
+):
+    good = [random_number() for _ in range(3)]
+    texts = [
+        _text(staff.account_id, business_number, good[0]),
+        _text(staff.account_id, business_number, "+447700900123"),
+        _text(staff.account_id, random_number("737"), random_number()),
+        _text(staff.account_id, business_number, good[1]),
+        _text("acc_nobody", business_number, random_number()),
+        InboundText(staff.account_id, random_number(), business_number, "STOP", ""),
+        _text(staff.account_id, business_number, good[2]),
+    ]
+    results = consent.record_inbound_batch(heed.uow, texts)
+    assert isinstance(results[1], InvalidPhone) and results[1].details["field"] == "from"
+    assert isinstance(results[2], NotFound) and results[2].details["field"] == "to"
+    assert isinstance(results[4], NotFound)
+    assert isinstance(results[5], HeedError) and results[5].details["field"] == "message_id"
+    assert [isinstance(results[i], InboundResult) for i in (0, 3, 6)] == [True] * 3
+    assert [e.address for e in ledger(heed, staff.account_id)] == good
+    assert all(_opted_out(heed, staff, number) for number in good)
+    assert consent.verify_ledger(heed.uow, staff.account_id) is None
+
+
+def test_results_come_back_in_the_order_of_the_texts(
+    heed: Heed, staff: Principal, business_number: str
+):
+    numbers = [random_number() for _ in range(5)]
+    bodies = ["STOP", "Thanks, see you at 3", "HELP", "STOP", "please stop texting me"]
+    results = consent.record_inbound_batch(
+        heed.uow,
+        [
+            _text(staff.account_id, business_number, n, body)
+            for n, body in zip(numbers, bodies, strict=True)
+        ],
+    )
+    assert [r.action for r in results if isinstance(r, InboundResult)] == [
+        "opted_out",
+        "none",
+        "help",
+        "opted_out",
+        "opted_out",
+    ]
+    assert [e.address for e in ledger(heed, staff.account_id)] == [
+        numbers[0],
+        numbers[3],
+        numbers[4],
+    ]
+
+
+def test_an_empty_batch_records_nothing(heed: Heed, staff: Principal):
+    assert consent.record_inbound_batch(heed.uow, []) == []
+    assert ledger(heed, staff.account_id) == []
