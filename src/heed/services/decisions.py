@@ -17,6 +17,7 @@ from sqlalchemy import String, and_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from heed.adapters.db import tables as t
+from heed.adapters.db.engine import statement_connection
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain import areacodes
 from heed.domain.addresses import (
@@ -674,13 +675,14 @@ def _resolve_one_contact(
     uow: UnitOfWork, account_id: str, request: DecisionRequest
 ) -> Resolved | None:
     """The common case, one stored contact, in one statement on a bare connection (no
-    ORM session: this is the API's hottest path). None sends the request down the
+    ORM session, and on PostgreSQL no transaction and a prepared statement: this is
+    the API's hottest path). None sends the request down the
     general path instead: no contact named or found (its errors are said there), or a
     marketing text to a Florida or Oklahoma number, which also needs the texts already
     sent to it, or a named sender, which must be checked against the business's numbers."""
     if request.contact_id is None or request.sender is not None:
         return None
-    with uow.engine.connect() as connection:
+    with statement_connection(uow.engine) as connection:
         rows = connection.execute(
             _ONE_CONTACT_AND_ACCOUNT, {"account_id": account_id, "contact_id": request.contact_id}
         ).all()
