@@ -305,9 +305,7 @@ def _sms_timing(facts: Facts, now: datetime, timing: _Timing) -> Decision | None
 
     # Which window applies: the account's for automated texts; for marketing to
     # Florida, the stricter of the account's and Florida's, manual or not.
-    hours: tuple[time, time] | None = None
-    if not facts.manual:
-        hours = (facts.window.start, facts.window.end)
+    window: SendingWindow | None = None if facts.manual else facts.window
     if narrowed:
         start = max(facts.window.start, FLORIDA_MARKETING_HOURS[0])
         end = min(facts.window.end, FLORIDA_MARKETING_HOURS[1])
@@ -319,8 +317,7 @@ def _sms_timing(facts: Facts, now: datetime, timing: _Timing) -> Decision | None
                 f"{_clock(FLORIDA_MARKETING_HOURS[1])} hours for marketing texts, so "
                 "this marketing text cannot be sent to a Florida number.",
             )
-        hours = (start, end)
-    window = SendingWindow(*hours) if hours else None
+        window = SendingWindow(start, end)
 
     freed = _limit_freed_at(facts.marketing_sent, now) if limited else None
     outside = window is not None and not timing.is_open(now, facts.time_zones, window)

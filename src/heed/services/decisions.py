@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, and_, bindparam, func, select
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from heed.adapters.db import tables as t
@@ -185,6 +186,18 @@ _CONTACTS_BY_ID = _CONTACT_FACTS.where(
     t.Contact.account_id == bindparam("account_id"),
     t.Contact.id.in_(bindparam("contact_ids", expanding=True)),
 )
+# SQLite runs the same statement's SQL as text: SQLAlchemy's handling of a thousand
+# expanding parameters and of its result types costs about 1 us per contact, a twentieth
+# of a batch decision (7.8 against 6.9 ms of CPU per 1,000). Rows come back with
+# SQLite's 0/1 for booleans, which _Stored turns into bool.
+_CONTACTS_BY_ID_SQLITE = (
+    str(
+        _CONTACT_FACTS.where(t.Contact.account_id == bindparam("account_id")).compile(
+            dialect=sqlite.dialect()
+        )
+    )
+    + " AND contacts.id IN ({})"
+)
 # PostgreSQL takes the ids as one array parameter: the statement's text is then the
 # same for every batch size, and neither side handles a thousand separate parameters
 # (client CPU per 1,000 ids: 2.5 ms against 6.7 ms with IN (...)).
@@ -326,14 +339,21 @@ def _gather(
     if contact_ids:
         # Core rows straight from the connection: no ORM loading for plain columns.
         connection = tx.session.connection()
-        statement = (
-            _CONTACTS_BY_ID_ARRAY if connection.dialect.name == "postgresql" else _CONTACTS_BY_ID
-        )
-        contacts = _stored_contacts(
-            connection.execute(
+        if connection.dialect.name == "sqlite":
+            rows = connection.exec_driver_sql(
+                _CONTACTS_BY_ID_SQLITE.format(",".join("?" * len(contact_ids))),
+                (account_id, *contact_ids),
+            ).all()
+        else:
+            statement = (
+                _CONTACTS_BY_ID_ARRAY
+                if connection.dialect.name == "postgresql"
+                else _CONTACTS_BY_ID
+            )
+            rows = connection.execute(
                 statement, {"account_id": account_id, "contact_ids": contact_ids}
             ).all()
-        )
+        contacts = _stored_contacts(rows)
     addresses: list[str | None] = []
     found: list[_Stored | None] = []
     raw: list[str] = []
@@ -427,10 +447,12 @@ class _FactsOf:
         rules = self._rules
         channel = request.channel
         is_phone = address is not None and address.startswith("+")
+        # One check serves both the placeholder shortcut and the area-code look-up.
+        e164 = is_phone and _E164_NANP.fullmatch(address or "") is not None
         if contact is not None:
             kind: str | None = contact.kind
             placeholder = contact.placeholder or _is_placeholder(
-                contact.kind, contact.value, rules.placeholders
+                contact.kind, contact.value, rules.placeholders, e164=e164
             )
             preference: bool | None = getattr(contact, _NOTIFY[request.category])
             do_not_mail = contact.do_not_mail
@@ -441,9 +463,12 @@ class _FactsOf:
             )
             preference = request.category in records.enabled if records else None
             do_not_mail = bool(records and records.do_not_mail)
-        if is_phone:
+        if e164:
             assert address is not None
-            zones, region = _area_code_facts(address)
+            zones, region = _area_code_table(address[2:5])
+        elif is_phone:
+            assert address is not None
+            zones, region = areacodes.zones_for(address), areacodes.region_for(address)
         else:
             zones, region = (), None
         location_zone = contact.time_zone if contact is not None else None
@@ -570,10 +595,15 @@ def _check_senders(
             )
 
 
-def _is_placeholder(kind: str, value: str, extra: tuple[str, ...]) -> bool:
+def _is_placeholder(
+    kind: str, value: str, extra: tuple[str, ...], *, e164: bool | None = None
+) -> bool:
     """is_placeholder, without phonenumbers' digit extraction for a stored E.164 number
-    (its ten digits after +1 are exactly what that extraction yields)."""
-    if not extra and kind in PHONE_KINDS and _E164_NANP.fullmatch(value):
+    (its ten digits after +1 are exactly what that extraction yields). ``e164`` is
+    whether ``value`` is +1 and ten digits, when the caller has already checked."""
+    if e164 is None:
+        e164 = _E164_NANP.fullmatch(value) is not None
+    if not extra and kind in PHONE_KINDS and e164:
         return is_placeholder_digits(value[2:])
     return is_placeholder(kind, value, extra)
 
