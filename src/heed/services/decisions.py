@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, and_, bindparam, func, select
@@ -53,8 +53,11 @@ MAX_BATCH = 1000
 _STATE_LIMITED = frozenset({"FL", "OK"})
 
 
-@dataclass(frozen=True)
-class DecisionRequest:
+class DecisionRequest(NamedTuple):
+    """One request, checked. A named tuple rather than a frozen dataclass: a batch
+    builds a thousand of them, and a frozen dataclass costs four times as much to build
+    (1.35 us against 0.3 us here)."""
+
     channel: Channel
     category: Category
     manual: bool
@@ -627,7 +630,11 @@ def _marketing_sent(
 ) -> dict[str, tuple[datetime, ...]]:
     """Marketing texts already sent in the last 24 h, for numbers where a state limits them."""
     wanted = sorted(
-        {a for r, a in zip(requests, addresses, strict=True) if a and _limited_marketing(r, a)}
+        {
+            a
+            for r, a in zip(requests, addresses, strict=True)
+            if r.category is Category.MARKETING and a and _limited_marketing(r, a)
+        }
     )
     if not wanted:
         return {}
@@ -637,16 +644,20 @@ def _marketing_sent(
         (r.at or moment for r in requests if r.category is Category.MARKETING), default=moment
     )
     since = earliest - timedelta(hours=24)
-    rows = tx.session.execute(
-        select(t.Message.to, t.Message.sent_at).where(
-            t.Message.account_id == account_id,
-            t.Message.to.in_(wanted),
-            t.Message.category == "marketing",
-            t.Message.channel == "sms",
-            t.Message.status == "sent",
-            t.Message.sent_at >= since,
+    rows = (
+        tx.session.connection()
+        .execute(
+            select(t.Message.to, t.Message.sent_at).where(
+                t.Message.account_id == account_id,
+                t.Message.to.in_(wanted),
+                t.Message.category == "marketing",
+                t.Message.channel == "sms",
+                t.Message.status == "sent",
+                t.Message.sent_at >= since,
+            )
         )
-    ).all()
+        .all()
+    )
     sent: dict[str, list[datetime]] = {}
     for to, sent_at in rows:
         if sent_at is not None:
