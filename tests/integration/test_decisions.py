@@ -336,6 +336,42 @@ def test_a_batch_naming_an_unknown_contact_names_the_item_r18(
         decisions.decide_many(heed.uow, staff, [mixed_batch[0]] * 1001)
 
 
+# --- the single decision's statement ---------------------------------------------------
+
+
+def test_a_decision_about_a_stored_contact_is_one_statement_outside_any_transaction_r18(
+    heed: Heed, make_customer, decide
+):
+    contact = make_customer(contacts=[{"kind": "mobile", "value": random_number("512")}])[
+        "contacts"
+    ][0]
+    decide(contact_id=contact["id"])
+
+    with counting_statements(heed) as statements:
+        answer = decide(contact_id=contact["id"])
+
+    assert answer["reason"] == "ok"
+    # No BEGIN, no ROLLBACK statement: one SELECT is atomic on its own.
+    assert len(statements) == 1, statements
+    assert statements[0].lstrip().upper().startswith("SELECT")
+
+
+def test_after_a_decision_a_read_on_sqlite_still_begins_its_transaction_r18(
+    heed: Heed, make_customer, decide
+):
+    if heed.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's BEGIN is heed's own; PostgreSQL's case is tested below")
+    contact = make_customer(contacts=[{"kind": "mobile", "value": random_number("512")}])[
+        "contacts"
+    ][0]
+    decide(contact_id=contact["id"])
+
+    with counting_statements(heed) as statements, heed.uow.read() as tx:
+        tx.session.execute(text("SELECT 1"))
+
+    assert statements[:2] == ["BEGIN", "SELECT 1"], statements
+
+
 # --- the single decision's statement on PostgreSQL ------------------------------------
 
 
