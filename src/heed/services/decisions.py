@@ -485,7 +485,10 @@ class _FactsOf:
             and (is_phone == (channel is Channel.SMS) or (kind in PHONE_KINDS) == is_phone),
             placeholder,
             kind,
-            is_phone and state.sms_opted_out_for(request.sender),
+            # Most addresses have no consent recorded, which opts out of nothing.
+            is_phone
+            and state is not NO_CONSENT_RECORDED
+            and state.sms_opted_out_for(request.sender),
             Suppression.NONE if is_phone else Suppression(state.suppression),
             do_not_mail,
             preference,
