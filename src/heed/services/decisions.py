@@ -56,7 +56,7 @@ _STATE_LIMITED = frozenset({"FL", "OK"})
 class DecisionRequest(NamedTuple):
     """One request, checked. A named tuple rather than a frozen dataclass: a batch
     builds a thousand of them, and a frozen dataclass costs four times as much to build
-    (1.35 us against 0.3 us here)."""
+    (1.35 us against 0.56 us here)."""
 
     channel: Channel
     category: Category
