@@ -9,10 +9,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from integration_support import NOON_CENTRAL, random_number
-from sqlalchemy import event
+from integration_support import NOON_CENTRAL, postgres_only, random_number
+from sqlalchemy import event, text
 
 from heed.adapters.db import tables as t
+from heed.adapters.db.engine import statement_connection
 from heed.bootstrap import Heed
 from heed.domain.errors import Invalid, NotFound
 from heed.services import consent, customers, decisions
@@ -333,3 +334,82 @@ def test_a_batch_naming_an_unknown_contact_names_the_item_r18(
     assert missing.value.details["field"] == "items[5].contact_id"
     with pytest.raises(Invalid):
         decisions.decide_many(heed.uow, staff, [mixed_batch[0]] * 1001)
+
+
+# --- the single decision's statement ---------------------------------------------------
+
+
+def test_a_decision_about_a_stored_contact_is_one_statement_outside_any_transaction_r18(
+    heed: Heed, make_customer, decide
+):
+    contact = make_customer(contacts=[{"kind": "mobile", "value": random_number("512")}])[
+        "contacts"
+    ][0]
+    decide(contact_id=contact["id"])
+
+    with counting_statements(heed) as statements:
+        answer = decide(contact_id=contact["id"])
+
+    assert answer["reason"] == "ok"
+    # No BEGIN, no ROLLBACK statement: one SELECT is atomic on its own.
+    assert len(statements) == 1, statements
+    assert statements[0].lstrip().upper().startswith("SELECT")
+
+
+def test_after_a_decision_a_read_on_sqlite_still_begins_its_transaction_r18(
+    heed: Heed, make_customer, decide
+):
+    if heed.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's BEGIN is heed's own; PostgreSQL's case is tested below")
+    contact = make_customer(contacts=[{"kind": "mobile", "value": random_number("512")}])[
+        "contacts"
+    ][0]
+    decide(contact_id=contact["id"])
+
+    with counting_statements(heed) as statements, heed.uow.read() as tx:
+        tx.session.execute(text("SELECT 1"))
+
+    assert statements[:2] == ["BEGIN", "SELECT 1"], statements
+
+
+# --- the single decision's statement on PostgreSQL ------------------------------------
+
+
+@postgres_only
+def test_a_decision_runs_a_prepared_statement_with_a_reused_plan_on_postgresql_r18(
+    heed: Heed, make_customer, decide
+):
+    contact = make_customer(contacts=[{"kind": "mobile", "value": random_number("512")}])[
+        "contacts"
+    ][0]
+    # psycopg prepares a statement after five runs on one connection; the pool may
+    # hand out a few connections in turn, so every one of them gets that many.
+    answers = [decide(contact_id=contact["id"]) for _ in range(60)]
+
+    assert {a["reason"] for a in answers} == {"ok"}
+    with statement_connection(heed.engine) as connection:
+        plans = connection.execute(
+            text(
+                "SELECT generic_plans + custom_plans FROM pg_prepared_statements "
+                "WHERE statement LIKE '%consent_state%' AND statement LIKE '%accounts%'"
+            )
+        ).scalar_one()
+    assert plans >= 1
+
+
+@postgres_only
+def test_a_connection_lent_to_a_decision_comes_back_to_the_pool_in_transactions_r18(
+    heed: Heed, make_customer, decide
+):
+    contact = make_customer(contacts=[{"kind": "mobile", "value": random_number("512")}])[
+        "contacts"
+    ][0]
+    for _ in range(3):
+        decide(contact_id=contact["id"])
+
+    with heed.engine.connect() as connection:
+        assert connection.connection.driver_connection.autocommit is False
+        # Inside a transaction, now() stays at its start while statements move on.
+        first = connection.execute(text("SELECT now()")).scalar_one()
+        second = connection.execute(text("SELECT now()")).scalar_one()
+        assert first == second

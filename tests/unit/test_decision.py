@@ -24,6 +24,7 @@ from heed.domain.decision import (
     Reason,
     SendingWindow,
     decide,
+    decide_each,
     next_open,
 )
 
@@ -586,3 +587,51 @@ def test_a_deferred_text_is_free_of_every_timing_rule_at_its_not_before(
     assert decision.not_before > now
     # Retrying at not_before, with no sends in between, goes straight through.
     assert decide(built, decision.not_before).allowed
+
+
+# --- deciding a batch -------------------------------------------------------------
+
+# A few moments, so a drawn batch repeats both its facts and its moments the way a
+# real batch does (one moment, a few dozen zones).
+BATCH_MOMENTS = st.sampled_from(
+    [
+        utc(2026, 5, 1, 12, 30),  # 7:30 in Chicago: texts to the middle of the US wait
+        utc(2026, 5, 1, 18, 0),
+        utc(2026, 3, 8, 13, 0),  # a spring-forward morning
+        utc(2026, 11, 1, 7, 0),  # a fall-back night
+        local(CHICAGO, 2026, 5, 1, 7, 30),  # the same moment as the first, not in UTC
+    ]
+)
+
+
+@given(st.lists(st.tuples(st.one_of(FACTS, sendable_texts().map(lambda c: c[0])), BATCH_MOMENTS)))
+def test_a_batch_gets_exactly_the_answers_decide_gives_one_at_a_time(
+    drawn: list[tuple[Facts, datetime]],
+) -> None:
+    # Repeat the draw, shuffled into the middle, so equal facts recur within the batch.
+    batch = drawn + drawn[::-1] + drawn
+
+    assert decide_each(batch) == [decide(built, now) for built, now in batch]
+
+
+def test_a_batch_answers_in_the_order_asked_and_repeats_nothing_it_should_not() -> None:
+    at_seven = utc(2026, 5, 1, 12, 0)  # 7:00 in Chicago, 8:00 in New York
+    chicago, new_york = facts(), facts(time_zones=(NEW_YORK,), region="NY")
+    opted_out = facts(sms_opted_out=True)
+
+    decided = decide_each(
+        [(chicago, at_seven), (new_york, at_seven), (opted_out, at_seven), (chicago, at_seven)]
+    )
+
+    assert [d.reason for d in decided] == [
+        Reason.OUTSIDE_SENDING_WINDOW,
+        Reason.OK,
+        Reason.SMS_OPT_OUT,
+        Reason.OUTSIDE_SENDING_WINDOW,
+    ]
+    assert decided[0].not_before == utc(2026, 5, 1, 13, 0)
+
+
+def test_a_batch_refuses_a_naive_moment_like_decide_does() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        decide_each([(facts(), datetime(2026, 5, 1, 12, 0))])

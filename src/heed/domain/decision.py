@@ -15,10 +15,11 @@ value, never an exception; only a programming error (a naive ``now``) raises.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from heed.domain.consent import Suppression
@@ -170,8 +171,32 @@ def decide(facts: Facts, now: datetime) -> Decision:
     passes, so a caller that retries then is not deferred again; the reason is
     the first timing rule that fails now.
     """
-    now = _as_utc(now, "now")
+    return _decide(facts, _as_utc(now, "now"), _Timing())
 
+
+def decide_each(items: Iterable[tuple[Facts, datetime]]) -> list[Decision]:
+    """``decide(facts, now)`` for each pair, in order, with the same answers.
+
+    A batch repeats itself: a thousand reminders share a few dozen time zones,
+    one sending window and usually one moment, and many share all their facts.
+    So equal (facts, now) pairs are decided once, and each zone set's "is the
+    window open now", next opening and its wording are worked out once per
+    batch. The rules and their order are ``decide``'s own, not a copy.
+    """
+    timing = _Timing()
+    answers: dict[tuple[Facts, datetime], Decision] = {}
+    decided: list[Decision] = []
+    for facts, now in items:
+        key = (facts, now)
+        answer = answers.get(key)
+        if answer is None:
+            answer = answers[key] = _decide(facts, _as_utc(now, "now"), timing)
+        decided.append(answer)
+    return decided
+
+
+def _decide(facts: Facts, now: datetime, timing: _Timing) -> Decision:
+    """``decide``'s rules, in the order its docstring gives; ``now`` is in UTC."""
     # 1. The address.
     if facts.kind == "fax":
         return _blocked(Reason.FAX, "This number is saved as a fax; faxes get no messages.")
@@ -220,7 +245,7 @@ def decide(facts: Facts, now: datetime) -> Decision:
     # 6-7. Timing, for texts only.
     warnings = (SAVED_AS_LANDLINE,) if _is_landline_text(facts) else ()
     if facts.channel is Channel.SMS:
-        held = _sms_timing(facts, now)
+        held = _sms_timing(facts, now, timing)
         if held is not None:
             deferred = held.outcome is Outcome.DEFERRED
             return replace(held, warnings=warnings) if deferred else held
@@ -270,7 +295,7 @@ def next_open(now: datetime, zones: tuple[str, ...], window: SendingWindow) -> d
 # --- timing -------------------------------------------------------------------
 
 
-def _sms_timing(facts: Facts, now: datetime) -> Decision | None:
+def _sms_timing(facts: Facts, now: datetime, timing: _Timing) -> Decision | None:
     """Steps 6-7: None when the text may go now, else the deferral (or, when
     the state window and the account's window never overlap, a block)."""
     region = (facts.region or "").upper()
@@ -280,9 +305,7 @@ def _sms_timing(facts: Facts, now: datetime) -> Decision | None:
 
     # Which window applies: the account's for automated texts; for marketing to
     # Florida, the stricter of the account's and Florida's, manual or not.
-    hours: tuple[time, time] | None = None
-    if not facts.manual:
-        hours = (facts.window.start, facts.window.end)
+    window: SendingWindow | None = None if facts.manual else facts.window
     if narrowed:
         start = max(facts.window.start, FLORIDA_MARKETING_HOURS[0])
         end = min(facts.window.end, FLORIDA_MARKETING_HOURS[1])
@@ -294,18 +317,16 @@ def _sms_timing(facts: Facts, now: datetime) -> Decision | None:
                 f"{_clock(FLORIDA_MARKETING_HOURS[1])} hours for marketing texts, so "
                 "this marketing text cannot be sent to a Florida number.",
             )
-        hours = (start, end)
-    window = SendingWindow(*hours) if hours else None
+        window = SendingWindow(start, end)
 
     freed = _limit_freed_at(facts.marketing_sent, now) if limited else None
-    zones = _resolve_zones(facts.time_zones)
-    outside = window is not None and not _is_open(now, zones, window.start, window.end)
+    outside = window is not None and not timing.is_open(now, facts.time_zones, window)
     if not outside and freed is None:
         return None
 
     earliest = max(now, freed) if freed is not None else now
-    not_before = next_open(earliest, facts.time_zones, window) if window else earliest
-    when = _describe_moment(not_before, zones, window)
+    not_before = timing.next_open(earliest, facts.time_zones, window) if window else earliest
+    when = timing.describe(not_before, facts.time_zones, window)
     if outside and window is not None:
         rule = f"the {window.describe()} sending window"
         if narrowed:
@@ -340,9 +361,51 @@ def _limit_freed_at(sent: tuple[datetime, ...], now: datetime) -> datetime | Non
     return recent[-MARKETING_LIMIT] + MARKETING_LIMIT_PERIOD
 
 
+class _Timing:
+    """The window arithmetic ``_sms_timing`` asks for, each answer worked out once.
+
+    Every answer is a pure function of its arguments, so remembering them cannot
+    change a decision; one instance lives for one ``decide`` call or one batch.
+    """
+
+    __slots__ = ("_described", "_next", "_open")
+
+    def __init__(self) -> None:
+        self._open: dict[tuple[datetime, tuple[str, ...], SendingWindow], bool] = {}
+        self._next: dict[tuple[datetime, tuple[str, ...], SendingWindow], datetime] = {}
+        self._described: dict[tuple[datetime, tuple[str, ...], SendingWindow | None], str] = {}
+
+    def is_open(self, now: datetime, names: tuple[str, ...], window: SendingWindow) -> bool:
+        key = (now, names, window)
+        found = self._open.get(key)
+        if found is None:
+            zones = _resolve_zones(names)
+            found = self._open[key] = _is_open(now, zones, window.start, window.end)
+        return found
+
+    def next_open(self, now: datetime, names: tuple[str, ...], window: SendingWindow) -> datetime:
+        key = (now, names, window)
+        found = self._next.get(key)
+        if found is None:
+            found = self._next[key] = next_open(now, names, window)
+        return found
+
+    def describe(
+        self, moment: datetime, names: tuple[str, ...], window: SendingWindow | None
+    ) -> str:
+        key = (moment, names, window)
+        found = self._described.get(key)
+        if found is None:
+            zones = _resolve_zones(names)
+            found = self._described[key] = _describe_moment(moment, zones, window)
+        return found
+
+
+@lru_cache(maxsize=1024)
 def _resolve_zones(names: tuple[str, ...]) -> tuple[ZoneInfo, ...]:
     # An unknown name is treated like no name: guessing it away would risk a
-    # text at night, so fall back to the conservative continental set.
+    # text at night, so fall back to the conservative continental set. Remembered
+    # (a few dozen zone sets exist), since zoneinfo keeps only 8 zones strongly.
     known = tuple(zone for zone in (_zone(name) for name in names) if zone is not None)
     if known:
         return known

@@ -9,12 +9,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import String, and_, bindparam, func, select
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from heed.adapters.db import tables as t
+from heed.adapters.db.engine import statement_connection
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain import areacodes
 from heed.domain.addresses import (
@@ -34,6 +38,7 @@ from heed.domain.decision import (
     Facts,
     SendingWindow,
     decide,
+    decide_each,
 )
 from heed.domain.errors import Invalid, NotFound
 from heed.services.common import Principal, get_account, now
@@ -48,8 +53,11 @@ MAX_BATCH = 1000
 _STATE_LIMITED = frozenset({"FL", "OK"})
 
 
-@dataclass(frozen=True)
-class DecisionRequest:
+class DecisionRequest(NamedTuple):
+    """One request, checked. A named tuple rather than a frozen dataclass: a batch
+    builds a thousand of them, and a frozen dataclass costs four times as much to build
+    (1.35 us against 0.56 us here)."""
+
     channel: Channel
     category: Category
     manual: bool
@@ -60,39 +68,48 @@ class DecisionRequest:
 
     @classmethod
     def parse(cls, data: object, field: str = "") -> DecisionRequest:
-        p = f"{field}." if field else ""
+        # Error texts are built only on error: a batch parses a thousand of these.
         if not isinstance(data, dict):
             raise Invalid(f"{field or 'body'} must be an object.", field=field or "body")
         channel = data.get("channel")
-        if channel not in ("sms", "email"):
-            raise Invalid(f"{p}channel must be sms or email.", field=f"{p}channel")
+        chosen = _CHANNELS.get(channel) if isinstance(channel, str) else None
+        if chosen is None:
+            raise _invalid(field, "channel", "must be sms or email.")
         category = data.get("category", "job")
-        if category not in ("job", "invoice_statement", "marketing"):
-            raise Invalid(
-                f"{p}category must be job, invoice_statement or marketing.", field=f"{p}category"
-            )
+        about = _CATEGORIES.get(category) if isinstance(category, str) else None
+        if about is None:
+            raise _invalid(field, "category", "must be job, invoice_statement or marketing.")
         manual = data.get("manual", False)
-        if not isinstance(manual, bool):
-            raise Invalid(f"{p}manual must be true or false.", field=f"{p}manual")
+        if manual is not False and manual is not True:
+            raise _invalid(field, "manual", "must be true or false.")
         contact_id, to = data.get("contact_id"), data.get("to")
         if (contact_id is None) == (to is None):
-            raise Invalid(f"{p}contact_id or to is required (exactly one).", field=f"{p}contact_id")
+            raise _invalid(field, "contact_id", "or to is required (exactly one).")
         if contact_id is not None and not isinstance(contact_id, str):
-            raise Invalid(f"{p}contact_id must be text.", field=f"{p}contact_id")
+            raise _invalid(field, "contact_id", "must be text.")
         if to is not None and not isinstance(to, str):
-            raise Invalid(f"{p}to must be text.", field=f"{p}to")
+            raise _invalid(field, "to", "must be text.")
         sender = data.get("from")
         if sender is not None:
             if not isinstance(sender, str):
-                raise Invalid(f"{p}from must be a business number.", field=f"{p}from")
+                raise _invalid(field, "from", "must be a business number.")
             normalized = phone_query(sender) if channel == "sms" else sender.strip().lower()
             if normalized is None:
-                raise Invalid(f"{p}from must be one of the business's numbers.", field=f"{p}from")
+                raise _invalid(field, "from", "must be one of the business's numbers.")
             sender = normalized
         at = data.get("at")
         if at is not None:
-            at = _parse_time(at, f"{p}at")
-        return cls(Channel(channel), Category(category), manual, contact_id, to, sender, at)
+            at = _parse_time(at, f"{field}.at" if field else "at")
+        return cls(chosen, about, manual, contact_id, to, sender, at)
+
+
+def _invalid(field: str, name: str, says: str) -> Invalid:
+    where = f"{field}.{name}" if field else name
+    return Invalid(f"{where} {says}", field=where)
+
+
+_CHANNELS = {str(c): c for c in Channel}
+_CATEGORIES = {str(c): c for c in Category}
 
 
 def _parse_time(value: object, field: str) -> datetime:
@@ -172,6 +189,25 @@ _CONTACTS_BY_ID = _CONTACT_FACTS.where(
     t.Contact.account_id == bindparam("account_id"),
     t.Contact.id.in_(bindparam("contact_ids", expanding=True)),
 )
+# SQLite runs the same statement's SQL as text: SQLAlchemy's handling of a thousand
+# expanding parameters and of its result types costs about 1 us per contact, a twentieth
+# of a batch decision (7.8 against 6.9 ms of CPU per 1,000). Rows come back with
+# SQLite's 0/1 for booleans, which _Stored turns into bool.
+_CONTACTS_BY_ID_SQLITE = (
+    str(
+        _CONTACT_FACTS.where(t.Contact.account_id == bindparam("account_id")).compile(
+            dialect=sqlite.dialect()
+        )
+    )
+    + " AND contacts.id IN ({})"
+)
+# PostgreSQL takes the ids as one array parameter: the statement's text is then the
+# same for every batch size, and neither side handles a thousand separate parameters
+# (client CPU per 1,000 ids: 2.5 ms against 6.7 ms with IN (...)).
+_CONTACTS_BY_ID_ARRAY = _CONTACT_FACTS.where(
+    t.Contact.account_id == bindparam("account_id"),
+    t.Contact.id == func.any(bindparam("contact_ids", type_=ARRAY(String))),
+)
 # One decision about one contact is this one statement: the account's settings ride along.
 _ONE_CONTACT_AND_ACCOUNT = (
     _CONTACT_FACTS.add_columns(
@@ -186,6 +222,12 @@ _ONE_CONTACT_AND_ACCOUNT = (
         t.Contact.id == bindparam("contact_id"),
     )
 )
+_ACCOUNT_RULES = select(
+    t.Account.customer_notifications_enabled,
+    t.Account.window_start,
+    t.Account.window_end,
+    t.Account.placeholders,
+).where(t.Account.id == bindparam("account_id"))
 _E164_NANP = re.compile(r"\+1\d{10}")
 # zoneinfo keeps only the last few zones it built strongly and the rest weakly, so a
 # batch spread over many area codes would re-read zone files from disk on every
@@ -262,78 +304,99 @@ def resolve(
     """Gather the facts for many requests in a fixed number of queries: one for every
     stored contact named (with its consent), one for the consent of raw addresses,
     and one for recent marketing texts when a state limits them."""
-    contact_ids = sorted({r.contact_id for r in requests if r.contact_id})
-    contacts = (
-        _stored_contacts(
-            # Core rows straight from the connection: no ORM loading for plain columns.
-            tx.session.connection().execute(
-                _CONTACTS_BY_ID, {"account_id": account.id, "contact_ids": contact_ids}
-            )
-        )
-        if contact_ids
-        else {}
-    )
     rules = _Rules.of(
         account.customer_notifications_enabled,
         account.window_start,
         account.window_end,
         account.placeholders,
     )
-    return _resolve_with(tx, account.id, rules, requests, contacts, at=at, field=field)
+    gathered = _gather(tx, account.id, rules, requests, at=at, field=field)
+    return [
+        Resolved(request, address, facts, contact_id)
+        for request, address, facts, contact_id in zip(
+            requests, gathered.addresses, gathered.facts, gathered.contact_ids, strict=True
+        )
+    ]
 
 
-def _resolve_with(
+@dataclass(frozen=True)
+class _Gathered:
+    """Per request, in order: its address, its facts and its stored contact's id."""
+
+    addresses: list[str | None]
+    facts: list[Facts]
+    contact_ids: list[str | None]
+
+
+def _gather(
     tx: Transaction,
     account_id: str,
     rules: _Rules,
     requests: list[DecisionRequest],
-    contacts: dict[str, _Stored],
     *,
     at: datetime | None,
     field: str,
-) -> list[Resolved]:
+) -> _Gathered:
+    contact_ids = sorted({r.contact_id for r in requests if r.contact_id})
+    contacts: dict[str, _Stored] = {}
+    if contact_ids:
+        # Core rows straight from the connection: no ORM loading for plain columns.
+        connection = tx.session.connection()
+        if connection.dialect.name == "sqlite":
+            rows = connection.exec_driver_sql(
+                _CONTACTS_BY_ID_SQLITE.format(",".join("?" * len(contact_ids))),
+                (account_id, *contact_ids),
+            ).all()
+        else:
+            statement = (
+                _CONTACTS_BY_ID_ARRAY
+                if connection.dialect.name == "postgresql"
+                else _CONTACTS_BY_ID
+            )
+            rows = connection.execute(
+                statement, {"account_id": account_id, "contact_ids": contact_ids}
+            ).all()
+        contacts = _stored_contacts(rows)
     addresses: list[str | None] = []
+    found: list[_Stored | None] = []
     raw: list[str] = []
     for i, request in enumerate(requests):
         if request.contact_id is not None:
-            found = contacts.get(request.contact_id)
-            if found is None:
+            contact = contacts.get(request.contact_id)
+            if contact is None:
                 where = f"{field}[{i}].contact_id" if len(requests) > 1 else "contact_id"
                 raise NotFound("No contact with this id.", field=where)
-            addresses.append(found.value)
+            addresses.append(contact.value)
+            found.append(contact)
         else:
             address = _raw_address(request)
             addresses.append(address)
+            found.append(None)
             if address:
                 raw.append(address)
     consent = consent_for(tx, account_id, raw) if raw else {}
     records = _records_for(tx, account_id, raw) if raw else {}
     _check_senders(tx, account_id, requests, field)
     sent = _marketing_sent(tx, account_id, requests, addresses, at)
-    resolved: list[Resolved] = []
-    for request, address in zip(requests, addresses, strict=True):
-        contact = contacts[request.contact_id] if request.contact_id else None
+    facts_of = _FactsOf(rules)
+    facts: list[Facts] = []
+    for request, address, contact in zip(requests, addresses, found, strict=True):
         if contact is not None:
-            state = contact.consent
-        else:
-            state = consent.get(address, NO_CONSENT_RECORDED) if address else NO_CONSENT_RECORDED
-        resolved.append(
-            Resolved(
+            stored = contact.value
+            facts.append(facts_of(request, stored, contact, contact.consent, sent.get(stored, ())))
+            continue
+        state = consent.get(address, NO_CONSENT_RECORDED) if address else NO_CONSENT_RECORDED
+        facts.append(
+            facts_of(
                 request,
                 address,
-                _facts(
-                    rules,
-                    request,
-                    address,
-                    contact,
-                    state,
-                    sent.get(address, ()) if address and sent else (),
-                    records.get(address) if address and contact is None else None,
-                ),
-                contact.id if contact else None,
+                None,
+                state,
+                sent.get(address, ()) if address else (),
+                records.get(address) if address else None,
             )
         )
-    return resolved
+    return _Gathered(addresses, facts, [c.id if c else None for c in found])
 
 
 def _hhmm(text: str) -> time:
@@ -357,53 +420,116 @@ def _raw_address(request: DecisionRequest) -> str | None:
         return None
 
 
-def _facts(
-    rules: _Rules,
-    request: DecisionRequest,
-    address: str | None,
-    contact: _Stored | None,
-    state: AddressState,
-    marketing_sent: tuple[datetime, ...],
-    records: _Records | None = None,
-) -> Facts:
-    kind = contact.kind if contact else None
-    if contact is not None:
-        placeholder = contact.placeholder or _is_placeholder(
-            contact.kind, contact.value, rules.placeholders
+_NOTIFY = {
+    Category.JOB: "notify_job",
+    Category.INVOICE_STATEMENT: "notify_invoice_statement",
+    Category.MARKETING: "notify_marketing",
+}
+
+
+class _FactsOf:
+    """Builds the Facts of one account's requests. Equal facts come back as one
+    object: a batch has only a few hundred distinct ones (facts name no address),
+    so each is built once and the batch's decisions can be shared."""
+
+    __slots__ = ("_built", "_rules")
+
+    def __init__(self, rules: _Rules) -> None:
+        self._rules = rules
+        self._built: dict[tuple[Any, ...], Facts] = {}
+
+    def __call__(
+        self,
+        request: DecisionRequest,
+        address: str | None,
+        contact: _Stored | None,
+        state: AddressState,
+        marketing_sent: tuple[datetime, ...],
+        records: _Records | None = None,
+    ) -> Facts:
+        rules = self._rules
+        channel = request.channel
+        is_phone = address is not None and address.startswith("+")
+        # One check serves both the placeholder shortcut and the area-code look-up.
+        e164 = is_phone and _E164_NANP.fullmatch(address or "") is not None
+        if contact is not None:
+            kind: str | None = contact.kind
+            placeholder = contact.placeholder or _is_placeholder(
+                contact.kind, contact.value, rules.placeholders, e164=e164
+            )
+            preference: bool | None = getattr(contact, _NOTIFY[request.category])
+            do_not_mail = contact.do_not_mail
+        else:
+            kind = None
+            placeholder = address is not None and _is_placeholder(
+                "mobile" if channel is Channel.SMS else "email", address, rules.placeholders
+            )
+            preference = request.category in records.enabled if records else None
+            do_not_mail = bool(records and records.do_not_mail)
+        if e164:
+            assert address is not None
+            zones, region = _area_code_table(address[2:5])
+        elif is_phone:
+            assert address is not None
+            zones, region = areacodes.zones_for(address), areacodes.region_for(address)
+        else:
+            zones, region = (), None
+        location_zone = contact.time_zone if contact is not None else None
+        # Everything Facts holds except the account's settings, which one _FactsOf
+        # shares across its requests.
+        key = (
+            channel,
+            request.category,
+            request.manual,
+            address is not None
+            and (is_phone == (channel is Channel.SMS) or (kind in PHONE_KINDS) == is_phone),
+            placeholder,
+            kind,
+            # Most addresses have no consent recorded, which opts out of nothing.
+            is_phone
+            and state is not NO_CONSENT_RECORDED
+            and state.sms_opted_out_for(request.sender),
+            Suppression.NONE if is_phone else Suppression(state.suppression),
+            do_not_mail,
+            preference,
+            (location_zone,) if location_zone else zones,
+            region,
+            marketing_sent,
         )
-    elif address is not None:
-        placeholder = _is_placeholder(
-            "mobile" if request.channel is Channel.SMS else "email", address, rules.placeholders
-        )
-    else:
-        placeholder = False
-    is_phone = address is not None and address.startswith("+")
-    preference: bool | None = (
-        bool(getattr(contact, f"notify_{request.category}"))
-        if contact
-        else (request.category in records.enabled if records else None)
-    )
-    location_zone = contact.time_zone if contact else None
-    return Facts(
-        channel=request.channel,
-        category=request.category,
-        manual=request.manual,
-        address_valid=address is not None
-        and (is_phone == (request.channel is Channel.SMS) or (kind in PHONE_KINDS) == is_phone),
-        placeholder=placeholder,
-        kind=kind,
-        sms_opted_out=is_phone and state.sms_opted_out_for(request.sender),
-        email_suppression=Suppression(state.suppression) if not is_phone else Suppression.NONE,
-        notifications_enabled=rules.notifications_enabled,
-        do_not_mail=contact.do_not_mail if contact else bool(records and records.do_not_mail),
-        preference_on=preference,
-        time_zones=(location_zone,)
-        if location_zone
-        else (areacodes.zones_for(address) if is_phone and address else ()),
-        region=areacodes.region_for(address) if is_phone and address else None,
-        window=rules.window,
-        marketing_sent=marketing_sent,
-    )
+        facts = self._built.get(key)
+        if facts is None:
+            facts = self._built[key] = Facts(
+                channel=channel,
+                category=request.category,
+                manual=request.manual,
+                address_valid=key[3],
+                placeholder=placeholder,
+                kind=kind,
+                sms_opted_out=key[6],
+                email_suppression=key[7],
+                notifications_enabled=rules.notifications_enabled,
+                do_not_mail=do_not_mail,
+                preference_on=preference,
+                time_zones=key[10],
+                region=region,
+                window=rules.window,
+                marketing_sent=marketing_sent,
+            )
+        return facts
+
+
+def _area_code_facts(e164: str) -> tuple[tuple[str, ...], str | None]:
+    """The zones and region of a number's area code (heed.domain.areacodes)."""
+    if _E164_NANP.fullmatch(e164):
+        return _area_code_table(e164[2:5])
+    return areacodes.zones_for(e164), areacodes.region_for(e164)
+
+
+@lru_cache(maxsize=1024)
+def _area_code_table(code: str) -> tuple[tuple[str, ...], str | None]:
+    # areacodes reads only the area code of a +1 number: any seven digits after it do.
+    number = f"+1{code}5550100"
+    return areacodes.zones_for(number), areacodes.region_for(number)
 
 
 @dataclass(frozen=True)
@@ -475,10 +601,15 @@ def _check_senders(
             )
 
 
-def _is_placeholder(kind: str, value: str, extra: tuple[str, ...]) -> bool:
+def _is_placeholder(
+    kind: str, value: str, extra: tuple[str, ...], *, e164: bool | None = None
+) -> bool:
     """is_placeholder, without phonenumbers' digit extraction for a stored E.164 number
-    (its ten digits after +1 are exactly what that extraction yields)."""
-    if not extra and kind in PHONE_KINDS and _E164_NANP.fullmatch(value):
+    (its ten digits after +1 are exactly what that extraction yields). ``e164`` is
+    whether ``value`` is +1 and ten digits, when the caller has already checked."""
+    if e164 is None:
+        e164 = _E164_NANP.fullmatch(value) is not None
+    if not extra and kind in PHONE_KINDS and e164:
         return is_placeholder_digits(value[2:])
     return is_placeholder(kind, value, extra)
 
@@ -489,7 +620,7 @@ def _limited_marketing(request: DecisionRequest, address: str) -> bool:
         request.category is Category.MARKETING
         and request.channel is Channel.SMS
         and address.startswith("+")
-        and areacodes.region_for(address) in _STATE_LIMITED
+        and _area_code_facts(address)[1] in _STATE_LIMITED
     )
 
 
@@ -502,7 +633,11 @@ def _marketing_sent(
 ) -> dict[str, tuple[datetime, ...]]:
     """Marketing texts already sent in the last 24 h, for numbers where a state limits them."""
     wanted = sorted(
-        {a for r, a in zip(requests, addresses, strict=True) if a and _limited_marketing(r, a)}
+        {
+            a
+            for r, a in zip(requests, addresses, strict=True)
+            if r.category is Category.MARKETING and a and _limited_marketing(r, a)
+        }
     )
     if not wanted:
         return {}
@@ -512,16 +647,20 @@ def _marketing_sent(
         (r.at or moment for r in requests if r.category is Category.MARKETING), default=moment
     )
     since = earliest - timedelta(hours=24)
-    rows = tx.session.execute(
-        select(t.Message.to, t.Message.sent_at).where(
-            t.Message.account_id == account_id,
-            t.Message.to.in_(wanted),
-            t.Message.category == "marketing",
-            t.Message.channel == "sms",
-            t.Message.status == "sent",
-            t.Message.sent_at >= since,
+    rows = (
+        tx.session.connection()
+        .execute(
+            select(t.Message.to, t.Message.sent_at).where(
+                t.Message.account_id == account_id,
+                t.Message.to.in_(wanted),
+                t.Message.category == "marketing",
+                t.Message.channel == "sms",
+                t.Message.status == "sent",
+                t.Message.sent_at >= since,
+            )
         )
-    ).all()
+        .all()
+    )
     sent: dict[str, list[datetime]] = {}
     for to, sent_at in rows:
         if sent_at is not None:
@@ -539,9 +678,31 @@ def decide_many(
     requests = [DecisionRequest.parse(item, f"{field}[{i}]") for i, item in enumerate(items)]
     moment = now()
     with uow.read() as tx:
-        account = get_account(tx, principal.account_id)
-        resolved = resolve(tx, account, requests, field=field)
-    return [decision_view(decide(r.facts, r.request.at or moment)) for r in resolved]
+        row = (
+            tx.session.connection()
+            .execute(_ACCOUNT_RULES, {"account_id": principal.account_id})
+            .first()
+        )
+        if row is None:
+            raise NotFound("No such account.")
+        rules = _Rules.of(row[0], row[1], row[2], row[3])
+        gathered = _gather(tx, principal.account_id, rules, requests, at=None, field=field)
+    # Equal facts are one object (_FactsOf), so the batch's distinct (facts, moment)
+    # pairs are found by identity, decided together, and each answer is put into
+    # words once. gathered.facts keeps every object alive, so no id is reused.
+    slots: dict[tuple[int, datetime], int] = {}
+    pairs: list[tuple[Facts, datetime]] = []
+    order: list[int] = []
+    for facts, request in zip(gathered.facts, requests, strict=True):
+        at = request.at or moment
+        key = (id(facts), at)
+        slot = slots.get(key)
+        if slot is None:
+            slot = slots[key] = len(pairs)
+            pairs.append((facts, at))
+        order.append(slot)
+    views = [decision_view(decision) for decision in decide_each(pairs)]
+    return [{**views[slot], "warnings": list(views[slot]["warnings"])} for slot in order]
 
 
 def decide_one(uow: UnitOfWork, principal: Principal, data: object) -> dict[str, Any]:
@@ -558,13 +719,14 @@ def _resolve_one_contact(
     uow: UnitOfWork, account_id: str, request: DecisionRequest
 ) -> Resolved | None:
     """The common case, one stored contact, in one statement on a bare connection (no
-    ORM session: this is the API's hottest path). None sends the request down the
+    ORM session, and on PostgreSQL no transaction and a prepared statement: this is
+    the API's hottest path). None sends the request down the
     general path instead: no contact named or found (its errors are said there), or a
     marketing text to a Florida or Oklahoma number, which also needs the texts already
     sent to it, or a named sender, which must be checked against the business's numbers."""
     if request.contact_id is None or request.sender is not None:
         return None
-    with uow.engine.connect() as connection:
+    with statement_connection(uow.engine) as connection:
         rows = connection.execute(
             _ONE_CONTACT_AND_ACCOUNT, {"account_id": account_id, "contact_id": request.contact_id}
         ).all()
@@ -575,7 +737,7 @@ def _resolve_one_contact(
         return None
     first = rows[0]
     rules = _Rules.of(first[12], first[13], first[14], first[15])
-    facts = _facts(rules, request, contact.value, contact, contact.consent, ())
+    facts = _FactsOf(rules)(request, contact.value, contact, contact.consent, ())
     return Resolved(request, contact.value, facts, contact.id)
 
 
