@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from integration_support import NOON_CENTRAL, postgres_only, random_number
-from sqlalchemy import event, text
+from integration_support import NOON_CENTRAL, counting_statements, postgres_only, random_number
+from sqlalchemy import text
 
 from heed.adapters.db import tables as t
 from heed.adapters.db.engine import statement_connection
@@ -23,20 +21,6 @@ from heed.services.common import Principal, new_id
 LATE_EVENING_CENTRAL = datetime(2026, 5, 6, 3, 30, tzinfo=UTC)  # 22:30 CDT
 EIGHT_AM_CENTRAL = datetime(2026, 5, 6, 13, 0, tzinfo=UTC)
 HALF_PAST_EIGHT_PM_EASTERN = datetime(2026, 5, 6, 0, 30, tzinfo=UTC)  # 20:30 EDT
-
-
-@contextmanager
-def counting_statements(heed: Heed) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(heed.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(heed.engine, "before_cursor_execute", count)
 
 
 def test_deferred_outside_the_sending_window_until_the_next_local_opening_r18(

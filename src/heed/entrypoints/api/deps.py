@@ -7,9 +7,11 @@ indexed SELECT (see app.py for why that is fine on the event loop).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
 
 from heed.adapters.db.uow import UnitOfWork
 from heed.bootstrap import Heed
@@ -35,6 +37,32 @@ async def get_principal(request: Request) -> Principal:
     raw = token.strip() if scheme.lower() == "bearer" else None
     heed: Heed = request.app.state.heed
     return authenticate_api_key(heed.uow, raw)
+
+
+Body = TypeVar("Body", bound=BaseModel)
+
+
+async def json_body(request: Request, model: type[Body]) -> Body:
+    """The request's JSON body checked against ``model``, for the hottest routes.
+
+    It is what a FastAPI body parameter does, in one pydantic-core pass over the raw
+    bytes instead of FastAPI's dependency machinery (about a tenth of a decision
+    request's cost). Errors are FastAPI's RequestValidationError, so they answer the
+    same 422 ``validation_error``. Routes using it declare the body with
+    ``body_schema`` so /openapi.json still describes it.
+    """
+    try:
+        return model.model_validate_json(await request.body())
+    except ValidationError as error:
+        raise RequestValidationError(
+            [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False)]
+        ) from None
+
+
+def body_schema(model: type[BaseModel]) -> dict[str, object]:
+    """openapi_extra for a route that reads its body with json_body."""
+    ref = {"$ref": f"#/components/schemas/{model.__name__}"}
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": ref}}}}
 
 
 HeedDep = Annotated[Heed, Depends(get_heed)]
