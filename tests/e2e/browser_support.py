@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from api_support import free_port, heed_serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -40,13 +38,6 @@ def require_chromium() -> None:
     pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @dataclass(frozen=True)
 class Server:
     url: str
@@ -64,38 +55,17 @@ def start_server(db_url: str, log_dir: Path) -> Iterator[Server]:
         "HEED_TRANSPORT": "log",
     }
     log = log_dir / "heed-serve.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                "from heed.entrypoints.cli import main; main()",
-                "serve",
-                "--port",
-                str(port),
-            ],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                if process.poll() is not None:
-                    raise RuntimeError(f"heed serve exited: {log.read_text()[-2000:]}")
-                try:
-                    if httpx.get(url + "/login", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"heed serve did not answer: {log.read_text()[-2000:]}")
-                time.sleep(0.1)
-            yield Server(url, log)
-        finally:
-            process.terminate()
+    with log.open("w") as out, heed_serve(env, port, out) as process:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"heed serve exited: {log.read_text()[-2000:]}")
             try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+                if httpx.get(url + "/login", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"heed serve did not answer: {log.read_text()[-2000:]}")
+            time.sleep(0.1)
+        yield Server(url, log)

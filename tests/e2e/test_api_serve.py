@@ -5,22 +5,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
-from api_support import free_port
+from api_support import free_port, heed_command, heed_serve, wait_until_up
 
 from heed.bootstrap import Heed
-
-# The installed `heed` command, run by this interpreter so it uses the same environment.
-CLI = "import sys; from heed.entrypoints.cli import main; sys.argv[0] = 'heed'; main()"
-
-
-def _heed(*args: str) -> list[str]:
-    return [sys.executable, "-c", CLI, *args]
 
 
 @pytest.fixture
@@ -33,38 +25,8 @@ def environment(db_url: str, heed: Heed) -> dict[str, str]:
 def server(environment: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """The server process, starting; it is not waited for, so the test can use the time."""
     port = free_port()
-    process = subprocess.Popen(
-        _heed("serve", "--port", str(port)),
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
+    with heed_serve(environment, port) as process:
         yield f"http://127.0.0.1:{port}", process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout:
-            process.stdout.close()
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            output = process.stdout.read().decode() if process.stdout else ""
-            raise AssertionError(f"heed serve did not come up:\n{output}")
-        time.sleep(0.1)
 
 
 def test_heed_serve_answers_the_api_for_an_account_made_by_the_cli(
@@ -72,14 +34,14 @@ def test_heed_serve_answers_the_api_for_an_account_made_by_the_cli(
 ) -> None:
     url, process = server
     created = subprocess.run(
-        _heed("account", "create", "--name", "Lone Star Plumbing", "--json"),
+        heed_command("account", "create", "--name", "Lone Star Plumbing", "--json"),
         env=environment,
         capture_output=True,
         text=True,
         check=True,
     )
     account = json.loads(created.stdout)
-    _wait_until_up(url, process)
+    wait_until_up(url, process)
     headers = {"Authorization": f"Bearer {account['api_key']}"}
     with httpx.Client(base_url=url, headers=headers, timeout=10) as http:
         assert http.get("/v1/account").json()["id"] == account["account_id"]

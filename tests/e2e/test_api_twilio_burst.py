@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
-from api_support import free_port, message_sid, twilio_form, twilio_signature
+from api_support import (
+    free_port,
+    heed_serve,
+    message_sid,
+    twilio_form,
+    twilio_signature,
+    wait_until_up,
+)
 from sqlalchemy import select
 
 from heed.adapters.db import tables as t
@@ -24,7 +28,6 @@ from heed.services.accounts import NewAccount
 from heed.services.consent import InboundResult, InboundText
 
 BURST = 200
-CLI = "import sys; from heed.entrypoints.cli import main; sys.argv[0] = 'heed'; main()"
 
 
 def _number(i: int) -> str:
@@ -34,32 +37,12 @@ def _number(i: int) -> str:
 @pytest.fixture
 def served(db_url: str, heed: Heed) -> Iterator[str]:
     """``heed serve`` on a free port, its public URL set to where it listens."""
-    url = f"http://127.0.0.1:{free_port()}"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
     environment = {**os.environ, "HEED_DATABASE_URL": db_url, "HEED_PUBLIC_URL": url}
-    process = subprocess.Popen(
-        [sys.executable, "-c", CLI, "serve", "--port", url.rsplit(":", 1)[1]],
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, "no heed serve"
-            time.sleep(0.1)
+    with heed_serve(environment, port) as process:
+        wait_until_up(url, process)
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _committed(heed: Heed, account_id: str, sid: str) -> bool:
