@@ -73,3 +73,24 @@ def counting_statements(heed: Heed) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(heed.engine, "before_cursor_execute", count)
+
+
+@contextmanager
+def counting_sqlite_statements(heed: Heed) -> Iterator[list[str]]:
+    """Every statement SQLite itself runs inside the block, on connections taken from
+    the pool in it, including those sent on the sqlite3 connection directly."""
+    statements: list[str] = []
+
+    def on_checkout(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        dbapi_connection.set_trace_callback(statements.append)
+
+    def on_checkin(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.set_trace_callback(None)
+
+    event.listen(heed.engine, "checkout", on_checkout)
+    event.listen(heed.engine, "checkin", on_checkin)
+    try:
+        yield statements
+    finally:
+        event.remove(heed.engine, "checkout", on_checkout)
+        event.remove(heed.engine, "checkin", on_checkin)
