@@ -17,9 +17,8 @@ from heed.domain.addresses import parse_contact_value
 from heed.domain.consent import ALL_NUMBERS, ConsentAction
 from heed.domain.errors import Invalid
 from heed.services.common import Principal
-from heed.services.consent import append
+from heed.services.consent import Ledger
 from heed.services.customers import CustomerInput, insert_customers
-from heed.services.views import consent_for
 
 MAX_IMPORT = 5000
 
@@ -48,17 +47,16 @@ def import_customers(uow: UnitOfWork, principal: Principal, rows: list[Any]) -> 
                 for kind, value in _opted_out_contacts(rows)
             }
         )
-        current = consent_for(tx, account.id, opted_out)
+        # One ledger for the batch: one consent read, one write per table.
+        ledger = Ledger(tx, account, opted_out)
         for address in opted_out:
             email = "@" in address
-            state = current[address]
+            state = ledger.state(address)
             if (email and state.suppression != "none") or (
                 not email and ALL_NUMBERS in state.opted_out_scopes
             ):
                 continue
-            append(
-                tx,
-                account,
+            ledger.append(
                 address=address,
                 channel="email" if email else "sms",
                 scope=ALL_NUMBERS,
@@ -66,7 +64,7 @@ def import_customers(uow: UnitOfWork, principal: Principal, rows: list[Any]) -> 
                 source="import",
                 actor=principal.actor,
             )
-        tx.session.flush()
+        ledger.write()
         tx.commit()
     return {"created": ids, "opted_out": opted_out}
 
