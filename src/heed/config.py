@@ -33,6 +33,16 @@ class Settings(BaseSettings):
     secret_key: str = ""
     # How often the server looks for deferred messages that have come due, in seconds.
     outbox_interval: float = 5.0
+    # A claimed message belongs to its process for this many seconds; past it, the
+    # process is taken for dead and another one retries the message. Longer than any
+    # transport's timeout (10 s), so a slow provider is not mistaken for a dead process.
+    outbox_lease: float = 60.0
+    # Attempts per message before it is failed for good (logged at ERROR).
+    outbox_max_attempts: int = 5
+    # The wait before the first retry, in seconds; it doubles per attempt, with jitter,
+    # up to outbox_backoff_max.
+    outbox_backoff: float = 30.0
+    outbox_backoff_max: float = 3600.0
 
     def resolved_database_url(self) -> str:
         return normalize_database_url(self.database_url or _default_database_url())

@@ -6,12 +6,14 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from email.message import Message
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+import time_machine
 from aiosmtpd.controller import Controller
 from starlette.testclient import TestClient
 
@@ -128,17 +130,70 @@ def test_a_manual_email_carries_no_unsubscribe_link(
     assert email["List-Unsubscribe"] is None
 
 
-def test_an_unreachable_mail_relay_fails_the_message_instead_of_losing_it(
+# A Tuesday morning in Austin; the sends below are decided and retried at explicit times.
+MORNING = datetime(2026, 5, 5, 15, 0, tzinfo=UTC)
+
+
+def test_an_unreachable_mail_relay_is_retried_with_backoff_then_fails_with_its_error_r30(
     heed: Heed, staff: Principal, client: TestClient, auth: dict[str, str], make_customer: Any
 ) -> None:
     transport = SmtpTransport("127.0.0.1", _free_port(), "office@acme-plumbing.com", timeout=2)
-    contact_id = _email_contact(client, auth, make_customer)
-    queued = client.post(
-        "/v1/messages",
-        json={"channel": "email", "contact_id": contact_id, "body": "Hi!"},
-        headers=auth,
+    settings = heed.settings.model_copy(
+        update={"outbox_max_attempts": 2, "outbox_backoff": 60, "outbox_backoff_max": 600}
     )
-    messages.deliver_due(heed.uow, transport, settings=heed.settings, account_id=staff.account_id)
-    stored = messages.get_message(heed.uow, staff, queued.json()["id"])
-    assert stored["status"] == "failed"
-    assert "ConnectionRefusedError" in (stored["error"] or "")
+    with time_machine.travel(MORNING, tick=False):
+        contact_id = _email_contact(client, auth, make_customer)
+        queued = client.post(
+            "/v1/messages",
+            json={"channel": "email", "contact_id": contact_id, "body": "Hi!"},
+            headers=auth,
+        )
+    message_id = queued.json()["id"]
+
+    def deliver(at: datetime) -> dict[str, Any]:
+        messages.deliver_due(
+            heed.uow, transport, at, settings=settings, account_id=staff.account_id
+        )
+        return messages.get_message(heed.uow, staff, message_id)
+
+    first = deliver(MORNING)
+    assert (first["status"], first["attempts"]) == ("queued", 1)
+    assert "ConnectionRefusedError" in (first["last_error"] or "")
+    assert deliver(MORNING + timedelta(seconds=30))["attempts"] == 1, "retried before its backoff"
+    last = deliver(MORNING + timedelta(minutes=5))
+    assert (last["status"], last["attempts"]) == ("failed", 2)
+    assert "ConnectionRefusedError" in (last["last_error"] or "")
+
+
+def test_a_retried_email_keeps_one_message_id_r30(
+    heed: Heed,
+    staff: Principal,
+    client: TestClient,
+    auth: dict[str, str],
+    make_customer: Any,
+    smtp_server: tuple[Inbox, int],
+) -> None:
+    inbox, port = smtp_server
+    down = SmtpTransport("127.0.0.1", _free_port(), "Acme <office@acme-plumbing.com>", timeout=2)
+    up = SmtpTransport("127.0.0.1", port, "Acme <office@acme-plumbing.com>")
+    settings = heed.settings.model_copy(update={"outbox_backoff": 60})
+    with time_machine.travel(MORNING, tick=False):
+        contact_id = _email_contact(client, auth, make_customer)
+        queued = client.post(
+            "/v1/messages",
+            json={"channel": "email", "contact_id": contact_id, "body": "Hi!", "manual": True},
+            headers=auth,
+        )
+    message_id = queued.json()["id"]
+    messages.deliver_due(heed.uow, down, MORNING, settings=settings, account_id=staff.account_id)
+    messages.deliver_due(
+        heed.uow, up, MORNING + timedelta(hours=1), settings=settings, account_id=staff.account_id
+    )
+    deadline = time.monotonic() + 5
+    while not inbox.received and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (email,) = inbox.received
+    assert email["Message-ID"] == f"<{message_id}@acme-plumbing.com>"
+    stored = messages.get_message(heed.uow, staff, message_id)
+    assert (stored["status"], stored["attempts"]) == ("sent", 2)
+    assert stored["provider_id"] == email["Message-ID"]

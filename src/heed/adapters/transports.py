@@ -13,7 +13,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import parseaddr
 from typing import Protocol, TextIO
 
 logger = logging.getLogger("heed.transport")
@@ -38,6 +38,8 @@ class Delivery:
     provider_id: str | None
     error_code: int | None = None
     error_message: str | None = None
+    # A refusal worth retrying (the provider was busy or unreachable), not a verdict.
+    transient: bool = False
 
     @property
     def opted_out(self) -> bool:
@@ -69,7 +71,13 @@ class LogTransport:
 
 
 class TwilioTransport:
-    """Sends texts through Twilio's Messages API with the official client."""
+    """Sends texts through Twilio's Messages API with the official client.
+
+    Twilio's Messages API takes no idempotency key (its I-Twilio-Idempotency-Token
+    header is on the webhooks Twilio sends, not on requests it receives), so a
+    retry after an interrupted attempt may text twice; the message's attempts and
+    last_error say so.
+    """
 
     name = "twilio"
 
@@ -92,7 +100,10 @@ class TwilioTransport:
                 to=message.to, from_=message.sender, body=message.body
             )
         except TwilioRestException as error:
-            return Delivery(None, error_code=error.code, error_message=error.msg)
+            # Too many requests, or Twilio's own trouble: try again later. Anything
+            # else (a bad number, an opted-out recipient) is Twilio's answer.
+            busy = error.status == 429 or error.status >= 500
+            return Delivery(None, error_code=error.code, error_message=error.msg, transient=busy)
         return Delivery(provider_id=sent.sid)
 
 
@@ -120,6 +131,7 @@ class SmtpTransport:
         self._host, self._port, self._sender = host, port, sender
         self._username, self._password = username, password
         self._starttls, self._timeout = starttls, timeout
+        self._domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
 
     def send(self, message: Outbound) -> Delivery:
         if message.channel != "email":
@@ -128,7 +140,9 @@ class SmtpTransport:
         mail["From"] = self._sender
         mail["To"] = message.to
         mail["Subject"] = message.subject or "A message"
-        mail["Message-ID"] = make_msgid(idstring=message.message_id)
+        # The same Message-ID on every attempt: a relay or mailbox that already holds
+        # it can tell a retry from a second message (email's idempotency key).
+        mail["Message-ID"] = f"<{message.message_id}@{self._domain}>"
         for name, value in message.headers.items():
             mail[name] = value
         mail.set_content(message.body)
@@ -141,9 +155,29 @@ class SmtpTransport:
                 smtp.send_message(mail)
         except smtplib.SMTPRecipientsRefused as refused:
             code, reason = next(iter(refused.recipients.values()))
-            return Delivery(None, error_code=code, error_message=reason.decode(errors="replace"))
+            return Delivery(
+                None,
+                error_code=code,
+                error_message=reason.decode(errors="replace"),
+                transient=400 <= code < 500,
+            )
+        except smtplib.SMTPResponseException as error:
+            said = error.smtp_error
+            message_text = said.decode(errors="replace") if isinstance(said, bytes) else said
+            return Delivery(
+                None,
+                error_code=error.smtp_code,
+                error_message=f"{type(error).__name__}: {message_text}",
+                transient=400 <= error.smtp_code < 500,
+            )
         except (smtplib.SMTPException, OSError) as error:
-            return Delivery(None, error_code=-1, error_message=f"{type(error).__name__}: {error}")
+            # The relay could not be reached or hung up: nothing was refused, try again.
+            return Delivery(
+                None,
+                error_code=-1,
+                error_message=f"{type(error).__name__}: {error}",
+                transient=True,
+            )
         return Delivery(provider_id=str(mail["Message-ID"]))
 
 

@@ -264,9 +264,18 @@ class Message(Base):
     actor: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Delivery attempts so far; one per hand-over to the provider.
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    # When the outbox should next look at the message: queued now, deferred at
+    # not_before, sending when its lease runs out, a retry after its backoff. NULL
+    # once settled, so the outbox's one due query reads only live messages.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     __table_args__ = (
         Index("ix_messages_due", "account_id", "status", "not_before"),
         Index("ix_messages_to", "account_id", "to", "category", "created_at"),
+        Index("ix_messages_next_attempt", "next_attempt_at", "status"),
     )
 
 

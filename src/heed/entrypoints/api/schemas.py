@@ -518,12 +518,14 @@ class MessagePublic(Public):
                 "sent_at": None,
                 "provider_id": None,
                 "error": None,
+                "attempts": 0,
+                "last_error": None,
             }
         )
     )
 
     id: str
-    status: Literal["queued", "deferred", "sending", "sent", "blocked", "failed"]
+    status: Literal["queued", "deferred", "sending", "sent", "delivered", "blocked", "failed"]
     channel: ChannelName
     to: str
     from_: str | None = Field(alias="from", serialization_alias="from")
@@ -537,6 +539,10 @@ class MessagePublic(Public):
     sent_at: str | None
     provider_id: str | None
     error: str | None
+    attempts: int = Field(description="Hand-overs to the provider so far (R-30).")
+    last_error: str | None = Field(
+        description="Why the last attempt did not go through; kept after a later success."
+    )
     warnings: list[str] | None = None
 
 

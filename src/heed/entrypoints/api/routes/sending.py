@@ -89,6 +89,7 @@ async def send_message(
 
 @router.get("/messages/{message_id}", response_model=MessagePublic, responses=errors(404))
 async def get_message(uow: UowDep, key: CurrentKey, message_id: str) -> dict[str, Any]:
-    """A message's status: queued, deferred, sending, sent, blocked or failed (messages:send)."""
+    """A message's status (queued, deferred, sending, sent, blocked, failed), attempts and
+    last_error (messages:send)."""
     allowed(key, "messages:send")
     return messages.get_message(uow, key, message_id)
