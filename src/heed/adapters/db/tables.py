@@ -8,6 +8,7 @@ the schema (migrations/); these classes are its mirror for queries.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -243,6 +244,16 @@ class InboundMessage(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+def _first_due(context: Any) -> datetime | None:
+    """A new message is due when queued, or at its not_before when deferred; a row
+    inserted without saying so still reaches the outbox."""
+    row = context.get_current_parameters()
+    due: datetime | None = {"queued": row.get("created_at"), "deferred": row.get("not_before")}.get(
+        row.get("status")
+    )
+    return due
+
+
 class Message(Base):
     """The outbox: every message heed let through, with its fate."""
 
@@ -269,7 +280,9 @@ class Message(Base):
     # When the outbox should next look at the message: queued now, deferred at
     # not_before, sending when its lease runs out, a retry after its backoff. NULL
     # once settled, so the outbox's one due query reads only live messages.
-    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime(), nullable=True, default=_first_due
+    )
     claimed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     __table_args__ = (
