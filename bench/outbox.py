@@ -220,6 +220,7 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=2000)
     parser.add_argument("--idle-seconds", type=float, default=10)
     parser.add_argument("--database", default=DATABASE)
+    parser.add_argument("--only", choices=("throughput", "idle"), default=None)
     args = parser.parse_args()
     url = normalize_database_url(fresh_database(PG_SERVER, args.database))
     heed = build(Settings(database_url=url), migrate=True)
@@ -231,11 +232,11 @@ def main() -> None:
         "throughput": [],
         "idle": [],
     }
-    for processes in (1, 2):
+    for processes in (1, 2) if args.only != "idle" else ():
         say(f"throughput: {processes} process(es), {args.messages} messages")
         results["throughput"].append(throughput(heed, url, processes, args.messages))
         say(f"  {results['throughput'][-1]}")
-    for total in (1, args.accounts):
+    for total in (1, args.accounts) if args.only != "throughput" else ():
         if total == 1:
             # Only the throughput runs' accounts exist; measure with exactly one.
             with heed.uow.write() as tx:

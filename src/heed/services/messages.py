@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import random
 import socket
 import uuid
 from collections.abc import Callable
@@ -211,6 +212,9 @@ def deliver_due(
     for _ in range(_MAX_BATCHES):
         with uow.read() as tx:
             due = outbox.due_messages(tx.session, clock(), limit, account_id)
+        # Servers that walked the same due list in the same order would collide on every
+        # message (the loser's claim finds it taken); each in its own order mostly wins.
+        random.shuffle(due)
         for owner, message_id in due:
             claim = _claim(uow, owner, message_id, clock(), policy, claimer)
             if claim is not None and _send(uow, transport, claim, clock, policy, claimer, settings):

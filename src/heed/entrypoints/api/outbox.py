@@ -4,6 +4,8 @@ It lives inside the server process (started by the app's lifespan), so nobody ha
 a separate scheduler to remember. Each round runs ``messages.deliver_due`` in a
 worker thread, because a transport may wait on the network; the round repeats
 every ``HEED_OUTBOX_INTERVAL`` seconds, and at once when POST /v1/messages wakes it.
+Any number of servers may run one each on the same database: every message is
+claimed atomically, so each is handed to the provider once per attempt (R-30).
 """
 
 from __future__ import annotations
