@@ -25,7 +25,7 @@ from urllib.parse import parse_qs
 
 import httpx
 import pytest
-from api_support import bearer, free_port, heed_serve, wait_until_up
+from api_support import bearer, free_port, heed_serve
 from sqlalchemy import select, update
 
 from heed.adapters.db import tables as t
@@ -59,6 +59,19 @@ def _wait_for(what: str, check: Any, seconds: float = 60) -> Any:
             return found
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.1)
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
+    """Like api_support's, with room for two servers starting at once on a busy machine."""
+
+    def up() -> bool:
+        assert process.poll() is None, f"heed serve at {url} exited with {process.returncode}"
+        try:
+            return httpx.get(f"{url}/healthz", timeout=1).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    _wait_for(f"heed serve at {url}", up, seconds=240)
 
 
 def _messages(heed: Heed, account_id: str) -> list[t.Message]:
@@ -227,7 +240,7 @@ def test_a_server_killed_mid_send_leaves_a_message_another_server_retries_r30(
 
     interrupted = queue(twilio.held_number)
     with heed_serve(twilio_environment, free_port(), subprocess.DEVNULL) as doomed:
-        assert twilio.arrived.wait(timeout=60), "the first server never reached Twilio"
+        assert twilio.arrived.wait(timeout=240), "the first server never reached Twilio"
         assert messages.get_message(heed.uow, staff, interrupted)["status"] == "sending"
         os.kill(doomed.pid, signal.SIGKILL)
         doomed.wait(timeout=10)
@@ -246,7 +259,7 @@ def test_a_server_killed_mid_send_leaves_a_message_another_server_retries_r30(
                 done = all(m["status"] in ("sent", "failed") for m in found)
                 return found if done else None
 
-            recovered, failed = _wait_for("both messages to settle", settled)
+            recovered, failed = _wait_for("both messages to settle", settled, seconds=120)
 
     assert (recovered["status"], recovered["attempts"]) == ("sent", 2)
     assert "lease ran out" in recovered["last_error"]
