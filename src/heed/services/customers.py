@@ -16,6 +16,7 @@ from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain.addresses import normalize_email, phone_query
 from heed.domain.errors import Invalid, NotFound
+from heed.domain.limits import refused_character
 from heed.services.common import Principal, audit, audit_many, get_account, insert_rows, new_id, now
 from heed.services.contacts import ContactInput, NewContact, Owner, insert_contacts
 from heed.services.views import (
@@ -355,6 +356,8 @@ def _decode_cursor(cursor: str) -> tuple[str, str]:
     try:
         name_key, customer_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         if not isinstance(name_key, str) or not isinstance(customer_id, str):
+            raise ValueError
+        if refused_character(name_key + customer_id, multiline=True):
             raise ValueError
     except (ValueError, TypeError):
         raise Invalid("cursor is not one heed gave out.", field="cursor") from None

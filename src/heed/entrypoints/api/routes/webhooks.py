@@ -24,6 +24,7 @@ from twilio.request_validator import (
 
 from heed.bootstrap import Heed
 from heed.domain.errors import HeedError, Invalid, InvalidPhone, InvalidSignature, NotFound
+from heed.domain.limits import provider_id, provider_text
 from heed.entrypoints.api.batches import BatchWriter
 from heed.entrypoints.api.deps import HeedDep
 from heed.entrypoints.api.routes import json_errors
@@ -129,12 +130,14 @@ def _verified(text: SignedText, owners: dict[str, consent.InboundAccount]) -> co
     for field in ("From", "MessageSid"):
         if not form.get(field):
             raise Invalid(f"{field} is required.", field=field)
+    # Cleaned only now that the signature over the form as sent has held: a NUL or an
+    # id longer than any real one is Twilio's to send and never a reason to lose a STOP.
     return consent.InboundText(
         owner.id,
-        from_number=form["From"],
-        to_number=form["To"],
-        body=form.get("Body", ""),
-        message_id=form["MessageSid"],
+        from_number=provider_text(form["From"]),
+        to_number=provider_text(form["To"]),
+        body=provider_text(form.get("Body", "")),
+        message_id=provider_id(form["MessageSid"]),
         provider_opt_out_type=form.get("OptOutType"),
         via="twilio",
     )
