@@ -33,15 +33,16 @@ ADDRESS = 320
 #: A contact's memo ("cell", "tenant"): String(200).
 MEMO = 200
 #: A postal address as one text (billing_address, locations.address: Text).
-POSTAL_ADDRESS = 1000
+POSTAL_ADDRESS = 500
 #: An IANA time-zone name: String(64).
 TIME_ZONE = 64
 #: A local time of day, ``HH:MM``: String(5).
 CLOCK_TIME = 5
-#: The reply to HELP is one SMS; Twilio refuses bodies longer than 1,600 characters.
-HELP_TEXT = 1600
-#: A message heed sends (SMS or email): messages.body, Text.
-MESSAGE_BODY = 10_000
+#: The reply to HELP: two SMS segments at most.
+HELP_TEXT = 320
+#: A message heed sends (SMS or email): messages.body, Text. Twilio refuses SMS bodies
+#: longer than 1,600 characters.
+MESSAGE_BODY = 1600
 #: A staff note on a recorded opt-out: consent_events.body, Text.
 NOTE = 500
 #: A provider credential (the Twilio auth token): String(200).

@@ -14,6 +14,7 @@ from sqlalchemy import and_, or_, select, update
 
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
+from heed.domain import limits
 from heed.domain.addresses import normalize_email, phone_query
 from heed.domain.errors import Invalid, NotFound
 from heed.domain.limits import refused_character
@@ -31,7 +32,7 @@ from heed.services.views import (
 MAX_PAGE = 200
 
 
-def _text(value: object, field: str, *, required: bool, limit: int = 200) -> str | None:
+def _text(value: object, field: str, *, required: bool, limit: int = limits.NAME) -> str | None:
     if value is None:
         if required:
             raise Invalid(f"{field} is required.", field=field)
@@ -96,7 +97,10 @@ class CustomerInput:
                 data.get("invoice_delivery", ["mail"]), f"{p}invoice_delivery"
             ),
             billing_address=_text(
-                data.get("billing_address"), f"{p}billing_address", required=False, limit=500
+                data.get("billing_address"),
+                f"{p}billing_address",
+                required=False,
+                limit=limits.POSTAL_ADDRESS,
             ),
             contacts=_contact_inputs(data.get("contacts"), f"{p}contacts"),
             locations=[
@@ -122,7 +126,9 @@ class LocationInput:
         assert name is not None
         return cls(
             name=name,
-            address=_text(data.get("address"), f"{p}address", required=False, limit=500),
+            address=_text(
+                data.get("address"), f"{p}address", required=False, limit=limits.POSTAL_ADDRESS
+            ),
             time_zone=parse_time_zone(data.get("time_zone"), f"{p}time_zone"),
             contacts=_contact_inputs(data.get("contacts"), f"{p}contacts"),
         )
@@ -284,7 +290,12 @@ def update_customer(
             audit(tx, principal, "customer", customer.id, "name", customer.name, name)
             customer.name, customer.name_key = name, name.casefold()
         if "billing_address" in data:
-            billing = _text(data["billing_address"], "billing_address", required=False, limit=500)
+            billing = _text(
+                data["billing_address"],
+                "billing_address",
+                required=False,
+                limit=limits.POSTAL_ADDRESS,
+            )
             audit(
                 tx,
                 principal,
@@ -522,7 +533,7 @@ def update_location(
             audit(tx, principal, "location", location.id, "name", location.name, name)
             location.name = name or location.name
         if "address" in data:
-            address = _text(data["address"], "address", required=False, limit=500)
+            address = _text(data["address"], "address", required=False, limit=limits.POSTAL_ADDRESS)
             audit(tx, principal, "location", location.id, "address", location.address, address)
             location.address = address
         if "time_zone" in data:

@@ -23,6 +23,7 @@ from twilio.request_validator import (
 )
 
 from heed.bootstrap import Heed
+from heed.domain import limits
 from heed.domain.errors import HeedError, Invalid, InvalidPhone, InvalidSignature, NotFound
 from heed.domain.limits import provider_id, provider_text
 from heed.entrypoints.api.batches import BatchWriter
@@ -243,7 +244,7 @@ async def unsubscribe_page(heed: HeedDep, token: str) -> HTMLResponse:
 async def unsubscribe_one_click(
     heed: HeedDep,
     token: str,
-    list_unsubscribe: Annotated[str, Form(alias="List-Unsubscribe")],
+    list_unsubscribe: Annotated[str, Form(alias="List-Unsubscribe", max_length=limits.SHORT_TEXT)],
 ) -> HTMLResponse:
     """RFC 8058 one-click: the mail client posts ``List-Unsubscribe=One-Click``. The
     address is suppressed for automated email (R-14)."""
