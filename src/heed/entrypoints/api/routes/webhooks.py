@@ -139,7 +139,7 @@ def _verified(text: SignedText, owners: dict[str, consent.InboundAccount]) -> co
         to_number=provider_text(form["To"]),
         body=provider_text(form.get("Body", "")),
         message_id=provider_id(form["MessageSid"]),
-        provider_opt_out_type=form.get("OptOutType"),
+        provider_opt_out_type=provider_text(form.get("OptOutType", "")) or None,
         via="twilio",
     )
 
