@@ -3,7 +3,7 @@
 
 The document is taken from the app object itself, not fetched from /openapi.json, so
 the fuzzing does not depend on who may read that URL. Examples are derandomized and
-few per operation: the same cases every run, about a quarter of a minute per database.
+few per operation (15 per mode): the same cases every run, a bounded cost per database.
 """
 
 from __future__ import annotations
