@@ -17,6 +17,7 @@ from sqlalchemy import delete, select
 
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
+from heed.domain import limits
 from heed.domain.addresses import normalize_email, normalize_phone
 from heed.domain.errors import Conflict, Invalid, Unauthorized
 from heed.services.common import GRANTABLE, ROLES, Principal, audit, get_account, new_id, now
@@ -275,9 +276,10 @@ def update_account(
             account.placeholders = cleaned
         if "help_text" in changes:
             text = changes["help_text"]
-            if text is not None and (not isinstance(text, str) or len(text) > 320):
+            if text is not None and (not isinstance(text, str) or len(text) > limits.HELP_TEXT):
                 raise Invalid(
-                    "help_text must be text of at most 320 characters.", field="help_text"
+                    f"help_text must be text of at most {limits.HELP_TEXT} characters.",
+                    field="help_text",
                 )
             audit(
                 tx, principal, "account", account.id, "help_text", account.help_text, text or None

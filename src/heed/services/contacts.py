@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
+from heed.domain import limits
 from heed.domain.addresses import ContactKind, ParsedValue, is_placeholder, parse_contact_value
 from heed.domain.consent import AddressState
 from heed.domain.errors import (
@@ -77,9 +78,10 @@ class ContactInput:
         if not isinstance(value, str) or not value.strip():
             raise Invalid(f"{prefix}value is required.", field=f"{prefix}value")
         memo = data.get("memo")
-        if memo is not None and (not isinstance(memo, str) or len(memo) > 200):
+        if memo is not None and (not isinstance(memo, str) or len(memo) > limits.MEMO):
             raise Invalid(
-                f"{prefix}memo must be text of at most 200 characters.", field=f"{prefix}memo"
+                f"{prefix}memo must be text of at most {limits.MEMO} characters.",
+                field=f"{prefix}memo",
             )
         return cls(
             kind=_parse_kind(data.get("kind"), f"{prefix}kind"),
@@ -359,8 +361,10 @@ def update_contact(
                 _turn_all_off(tx, principal, contact)
         if "memo" in data:
             memo = data["memo"]
-            if memo is not None and (not isinstance(memo, str) or len(memo) > 200):
-                raise Invalid("memo must be text of at most 200 characters.", field="memo")
+            if memo is not None and (not isinstance(memo, str) or len(memo) > limits.MEMO):
+                raise Invalid(
+                    f"memo must be text of at most {limits.MEMO} characters.", field="memo"
+                )
             memo = (memo or "").strip() or None
             audit(tx, principal, "contact", contact.id, "memo", contact.memo, memo)
             contact.memo = memo

@@ -14,8 +14,10 @@ from sqlalchemy import and_, or_, select, update
 
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
+from heed.domain import limits
 from heed.domain.addresses import normalize_email, phone_query
 from heed.domain.errors import Invalid, NotFound
+from heed.domain.limits import refused_character
 from heed.services.common import Principal, audit, audit_many, get_account, insert_rows, new_id, now
 from heed.services.contacts import ContactInput, NewContact, Owner, insert_contacts
 from heed.services.views import (
@@ -30,7 +32,7 @@ from heed.services.views import (
 MAX_PAGE = 200
 
 
-def _text(value: object, field: str, *, required: bool, limit: int = 200) -> str | None:
+def _text(value: object, field: str, *, required: bool, limit: int = limits.NAME) -> str | None:
     if value is None:
         if required:
             raise Invalid(f"{field} is required.", field=field)
@@ -95,7 +97,10 @@ class CustomerInput:
                 data.get("invoice_delivery", ["mail"]), f"{p}invoice_delivery"
             ),
             billing_address=_text(
-                data.get("billing_address"), f"{p}billing_address", required=False, limit=500
+                data.get("billing_address"),
+                f"{p}billing_address",
+                required=False,
+                limit=limits.POSTAL_ADDRESS,
             ),
             contacts=_contact_inputs(data.get("contacts"), f"{p}contacts"),
             locations=[
@@ -121,7 +126,9 @@ class LocationInput:
         assert name is not None
         return cls(
             name=name,
-            address=_text(data.get("address"), f"{p}address", required=False, limit=500),
+            address=_text(
+                data.get("address"), f"{p}address", required=False, limit=limits.POSTAL_ADDRESS
+            ),
             time_zone=parse_time_zone(data.get("time_zone"), f"{p}time_zone"),
             contacts=_contact_inputs(data.get("contacts"), f"{p}contacts"),
         )
@@ -283,7 +290,12 @@ def update_customer(
             audit(tx, principal, "customer", customer.id, "name", customer.name, name)
             customer.name, customer.name_key = name, name.casefold()
         if "billing_address" in data:
-            billing = _text(data["billing_address"], "billing_address", required=False, limit=500)
+            billing = _text(
+                data["billing_address"],
+                "billing_address",
+                required=False,
+                limit=limits.POSTAL_ADDRESS,
+            )
             audit(
                 tx,
                 principal,
@@ -355,6 +367,8 @@ def _decode_cursor(cursor: str) -> tuple[str, str]:
     try:
         name_key, customer_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         if not isinstance(name_key, str) or not isinstance(customer_id, str):
+            raise ValueError
+        if refused_character(name_key + customer_id, multiline=True):
             raise ValueError
     except (ValueError, TypeError):
         raise Invalid("cursor is not one heed gave out.", field="cursor") from None
@@ -519,7 +533,7 @@ def update_location(
             audit(tx, principal, "location", location.id, "name", location.name, name)
             location.name = name or location.name
         if "address" in data:
-            address = _text(data["address"], "address", required=False, limit=500)
+            address = _text(data["address"], "address", required=False, limit=limits.POSTAL_ADDRESS)
             audit(tx, principal, "location", location.id, "address", location.address, address)
             location.address = address
         if "time_zone" in data:

@@ -28,6 +28,7 @@ from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.adapters.transports import Delivery, Outbound, Transport
 from heed.config import Settings
+from heed.domain import limits
 from heed.domain.decision import Decision, Outcome, decide
 from heed.domain.errors import Conflict, Invalid, NotFound
 from heed.services.common import Principal, get_account, new_id, now
@@ -35,7 +36,7 @@ from heed.services.consent import record_provider_opt_out
 from heed.services.decisions import DecisionRequest, resolve
 from heed.services.unsubscribe import list_unsubscribe_headers
 
-MAX_BODY = 1600
+MAX_BODY = limits.MESSAGE_BODY
 
 logger = logging.getLogger("heed.outbox")
 

@@ -121,7 +121,8 @@ class Customer(Base):
     account_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    name_key: Mapped[str] = mapped_column(String(200))
+    # Case folding can triple a name's length ("ΐ" folds to three characters).
+    name_key: Mapped[str] = mapped_column(String(600))
     do_not_mail: Mapped[bool] = mapped_column(Boolean, default=False)
     invoice_delivery: Mapped[str] = mapped_column(String(20), default="mail")
     billing_address: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -199,7 +200,7 @@ class ConsentEvent(Base):
     action: Mapped[str] = mapped_column(String(20))
     source: Mapped[str] = mapped_column(String(30))
     body: Mapped[str | None] = mapped_column(Text, nullable=True)
-    provider_message_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    provider_message_id: Mapped[str | None] = mapped_column(String(500), nullable=True)
     actor: Mapped[str] = mapped_column(String(200))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     prev_hash: Mapped[str] = mapped_column(String(64))
@@ -235,7 +236,7 @@ class InboundMessage(Base):
 
     __tablename__ = "inbound_messages"
     account_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    provider_message_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    provider_message_id: Mapped[str] = mapped_column(String(500), primary_key=True)
     from_number: Mapped[str] = mapped_column(String(20))
     to_number: Mapped[str] = mapped_column(String(20))
     body: Mapped[str] = mapped_column(Text)
@@ -270,7 +271,7 @@ class Message(Base):
     status: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
     not_before: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    provider_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    provider_id: Mapped[str | None] = mapped_column(String(500), nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     actor: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -15,6 +15,23 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from heed.entrypoints.api.limits import (
+    Address,
+    ClockTime,
+    HelpText,
+    Id,
+    InboundBody,
+    Memo,
+    MessageBody,
+    Name,
+    Note,
+    PostalAddress,
+    ProviderId,
+    RelayedAddress,
+    Secret,
+    TimeZone,
+)
+
 Kind = Literal["mobile", "phone", "email", "fax"]
 CategoryName = Literal["job", "invoice_statement", "marketing"]
 ChannelName = Literal["sms", "email"]
@@ -63,8 +80,8 @@ class ErrorPublic(Public):
 
 
 class SendingWindow(Request):
-    start: str = Field(description="Local time the window opens, HH:MM.", examples=["08:00"])
-    end: str = Field(description="Local time the window closes, HH:MM.", examples=["21:00"])
+    start: ClockTime = Field(description="Local time the window opens, HH:MM.", examples=["08:00"])
+    end: ClockTime = Field(description="Local time the window closes, HH:MM.", examples=["21:00"])
 
 
 class SendingWindowPublic(Public):
@@ -84,16 +101,16 @@ class AccountUpdate(Request):
         )
     )
 
-    name: str | None = None
+    name: Name | None = None
     customer_notifications_enabled: bool | None = None
     sms_opt_out_scope: Literal["account", "number"] | None = None
-    business_numbers: list[str] | None = Field(default=None, description="E.164 numbers.")
+    business_numbers: list[Address] | None = Field(default=None, description="E.164 numbers.")
     sending_window: SendingWindow | None = None
-    placeholders: list[str] | None = Field(
+    placeholders: list[Address] | None = Field(
         default=None, description="Extra values treated as placeholders (R-2)."
     )
-    help_text: str | None = Field(default=None, description="Reply to HELP (R-16).")
-    twilio_auth_token: str | None = Field(
+    help_text: HelpText | None = Field(default=None, description="Reply to HELP (R-16).")
+    twilio_auth_token: Secret | None = Field(
         default=None, description="Write-only: signs this business's Twilio webhooks."
     )
 
@@ -148,8 +165,8 @@ class ContactCreate(Request):
     )
 
     kind: Kind
-    value: str = Field(description="A North American phone number in any format, or an email.")
-    memo: str | None = None
+    value: Address = Field(description="A North American phone number in any format, or an email.")
+    memo: Memo | None = None
     notifications: NotificationsIn | None = None
 
 
@@ -161,8 +178,8 @@ class ContactUpdate(Request):
     )
 
     kind: Kind | None = None
-    value: str | None = None
-    memo: str | None = None
+    value: Address | None = None
+    memo: Memo | None = None
     notifications: NotificationsIn | None = None
 
 
@@ -233,7 +250,7 @@ class SyncRequest(Request):
         )
     )
 
-    targets: list[str] = Field(description="Contacts that still carry the old value.")
+    targets: list[Id] = Field(description="Contacts that still carry the old value.")
     confirm_other_customers: bool = False
 
 
@@ -263,18 +280,18 @@ class LocationCreate(Request):
         )
     )
 
-    name: str
-    address: str | None = None
-    time_zone: str | None = Field(default=None, description="IANA zone, e.g. America/Chicago.")
+    name: Name
+    address: PostalAddress | None = None
+    time_zone: TimeZone | None = Field(default=None, description="IANA zone, e.g. America/Chicago.")
     contacts: list[ContactCreate] | None = None
 
 
 class LocationUpdate(Request):
     model_config = ConfigDict(json_schema_extra=_examples({"time_zone": "America/Denver"}))
 
-    name: str | None = None
-    address: str | None = None
-    time_zone: str | None = None
+    name: Name | None = None
+    address: PostalAddress | None = None
+    time_zone: TimeZone | None = None
 
 
 class LocationPublic(Public):
@@ -305,12 +322,12 @@ class CustomerCreate(Request):
         )
     )
 
-    name: str
+    name: Name
     do_not_mail: bool | None = None
     invoice_delivery: list[Literal["mail", "email"]] | None = Field(
         default=None, description='Default ["mail"].'
     )
-    billing_address: str | None = None
+    billing_address: PostalAddress | None = None
     contacts: list[ContactCreate] | None = None
     locations: list[LocationCreate] | None = Field(
         default=None, description="Needs location:edit as well."
@@ -320,10 +337,10 @@ class CustomerCreate(Request):
 class CustomerUpdate(Request):
     model_config = ConfigDict(json_schema_extra=_examples({"do_not_mail": True}))
 
-    name: str | None = None
+    name: Name | None = None
     do_not_mail: bool | None = None
     invoice_delivery: list[Literal["mail", "email"]] | None = None
-    billing_address: str | None = None
+    billing_address: PostalAddress | None = None
 
 
 class CustomerPublic(Public):
@@ -400,11 +417,11 @@ class DecisionRequest(Request):
     )
 
     channel: ChannelName
-    contact_id: str | None = None
-    to: str | None = None
+    contact_id: Id | None = None
+    to: Address | None = None
     category: CategoryName
     manual: bool = False
-    from_: str | None = Field(default=None, alias="from", description="A business number.")
+    from_: Address | None = Field(default=None, alias="from", description="A business number.")
     # Not strict: JSON carries times as ISO-8601 text, which strict mode would refuse.
     at: AwareDatetime | None = Field(
         default=None, strict=False, description="Decide for this moment (ISO-8601 with offset)."
@@ -462,8 +479,8 @@ class RecipientsRequest(Request):
         )
     )
 
-    customer_id: str
-    location_id: str | None = None
+    customer_id: Id
+    location_id: Id | None = None
     category: CategoryName
     channel: ChannelName | None = None
 
@@ -491,12 +508,12 @@ class MessageCreate(Request):
     )
 
     channel: ChannelName
-    contact_id: str | None = None
-    to: str | None = None
-    body: str
+    contact_id: Id | None = None
+    to: Address | None = None
+    body: MessageBody
     category: CategoryName | None = None
     manual: bool = False
-    from_: str | None = Field(default=None, alias="from")
+    from_: Address | None = Field(default=None, alias="from")
 
 
 class MessagePublic(Public):
@@ -550,16 +567,22 @@ class MessagePublic(Public):
 
 
 class InboundSms(Request):
+    """A gateway relays the customer's text as it came: NULs are dropped rather than
+    refused, and fields heed does not know are ignored, so a STOP is always recorded."""
+
     model_config = ConfigDict(
+        extra="ignore",
         json_schema_extra=_examples(
             {"from": "+15128675309", "to": "+15125550100", "body": "STOP", "message_id": "gw-1"}
-        )
+        ),
     )
 
-    from_: str = Field(alias="from")
-    to: str
-    body: str
-    message_id: str = Field(description="The gateway's id; a redelivery records nothing twice.")
+    from_: RelayedAddress = Field(alias="from")
+    to: RelayedAddress
+    body: InboundBody
+    message_id: ProviderId = Field(
+        description="The gateway's id; a redelivery records nothing twice."
+    )
 
 
 class InboundSmsPublic(Public):
@@ -586,9 +609,9 @@ class InboundEmail(Request):
         )
     )
 
-    email: str
+    email: Address
     event: Literal["unsubscribe", "bounce", "complaint"]
-    provider_message_id: str | None = None
+    provider_message_id: ProviderId | None = None
 
 
 class StaffOptOut(Request):
@@ -596,7 +619,7 @@ class StaffOptOut(Request):
         json_schema_extra=_examples({"note": "Asked on the phone not to be texted any more."})
     )
 
-    note: str | None = Field(default=None, max_length=500)
+    note: Note | None = None
 
 
 class InboundEmailPublic(Public):

@@ -33,6 +33,7 @@ from heed.domain.errors import (
     SmsOptedOut,
     Unauthorized,
 )
+from heed.entrypoints.web.form_limits import FormTextRefused, check_form_text
 from heed.entrypoints.web.session import (
     COOKIE,
     CSRF_FIELD,
@@ -107,6 +108,8 @@ class PageRoute(APIRoute):
                     "(its security token is missing or out of date). Nothing was changed. "
                     "Reload the page and try again.",
                 )
+            except FormTextRefused as refused:
+                return error_page(request, 422, "Not saved", refused.message)
             except Forbidden as error:
                 return error_page(request, 403, "Not allowed", error.message)
             except NotFound as error:
@@ -161,6 +164,7 @@ async def checked_form(request: Request) -> FormData:
     submitted = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER)
     if not csrf_ok(read_session(request), submitted if isinstance(submitted, str) else None):
         raise CsrfRefused
+    check_form_text(form)
     return form
 
 

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
+from heed.domain import limits
 from heed.entrypoints.api.deps import CurrentKey, UowDep, allowed
 from heed.entrypoints.api.routes import errors
 from heed.entrypoints.api.schemas import (
@@ -38,7 +39,8 @@ async def list_customers(
     uow: UowDep,
     key: CurrentKey,
     q: Annotated[
-        str | None, Query(description="Name, phone in any format, or email.", max_length=200)
+        str | None,
+        Query(description="Name, phone in any format, or email.", max_length=limits.NAME),
     ] = None,
     invoice_delivery: Annotated[
         Literal["mail", "email", "both"] | None, Query(description="Exactly this delivery (R-9).")
@@ -48,7 +50,10 @@ async def list_customers(
         bool | None, Query(description="Only customers with (or without) an R-9 flag.")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=customers.MAX_PAGE)] = 50,
-    cursor: Annotated[str | None, Query(description="next_cursor of the previous page.")] = None,
+    cursor: Annotated[
+        str | None,
+        Query(description="next_cursor of the previous page.", max_length=limits.CURSOR),
+    ] = None,
 ) -> dict[str, Any]:
     """Customers in name order, a page at a time (customer:view)."""
     allowed(key, "customer:view")
@@ -118,7 +123,7 @@ async def update_location(
 async def lookup(
     uow: UowDep,
     key: CurrentKey,
-    phone: Annotated[str, Query(description="Any format.", max_length=40)],
+    phone: Annotated[str, Query(description="Any format.", max_length=limits.PHONE_QUERY)],
 ) -> dict[str, Any]:
     """Caller ID (R-20), customer:view. Locations are listed only to keys that may
     also view locations."""

@@ -23,7 +23,9 @@ from twilio.request_validator import (
 )
 
 from heed.bootstrap import Heed
+from heed.domain import limits
 from heed.domain.errors import HeedError, Invalid, InvalidPhone, InvalidSignature, NotFound
+from heed.domain.limits import provider_id, provider_text
 from heed.entrypoints.api.batches import BatchWriter
 from heed.entrypoints.api.deps import HeedDep
 from heed.entrypoints.api.routes import json_errors
@@ -129,13 +131,15 @@ def _verified(text: SignedText, owners: dict[str, consent.InboundAccount]) -> co
     for field in ("From", "MessageSid"):
         if not form.get(field):
             raise Invalid(f"{field} is required.", field=field)
+    # Cleaned only now that the signature over the form as sent has held: a NUL or an
+    # id longer than any real one is Twilio's to send and never a reason to lose a STOP.
     return consent.InboundText(
         owner.id,
-        from_number=form["From"],
-        to_number=form["To"],
-        body=form.get("Body", ""),
-        message_id=form["MessageSid"],
-        provider_opt_out_type=form.get("OptOutType"),
+        from_number=provider_text(form["From"]),
+        to_number=provider_text(form["To"]),
+        body=provider_text(form.get("Body", "")),
+        message_id=provider_id(form["MessageSid"]),
+        provider_opt_out_type=provider_text(form.get("OptOutType", "")) or None,
         via="twilio",
     )
 
@@ -240,7 +244,7 @@ async def unsubscribe_page(heed: HeedDep, token: str) -> HTMLResponse:
 async def unsubscribe_one_click(
     heed: HeedDep,
     token: str,
-    list_unsubscribe: Annotated[str, Form(alias="List-Unsubscribe")],
+    list_unsubscribe: Annotated[str, Form(alias="List-Unsubscribe", max_length=limits.SHORT_TEXT)],
 ) -> HTMLResponse:
     """RFC 8058 one-click: the mail client posts ``List-Unsubscribe=One-Click``. The
     address is suppressed for automated email (R-14)."""
