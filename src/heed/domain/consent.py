@@ -224,9 +224,7 @@ def verify_head(last: LedgerEntry | None, *, head_seq: int, head_hash: str) -> B
     if head_hash != last_hash:
         if last is None:
             return BrokenLink(1, "the account's head names an entry but the ledger is empty")
-        return BrokenLink(
-            last_seq, f"entry {last_seq} is not the entry the account's head records"
-        )
+        return BrokenLink(last_seq, f"entry {last_seq} is not the entry the account's head records")
     return None
 
 

@@ -174,9 +174,7 @@ def _state_problems(tx: Transaction, account_id: str) -> Iterator[Problem]:
     )
     for address, entries in itertools.groupby(changes, key=lambda row: str(row.address)):
         folded = fold(_Change(row.action, row.scope) for row in entries)
-        for mismatch in state_mismatches(
-            address, folded, stored.pop(address, NO_CONSENT_RECORDED)
-        ):
+        for mismatch in state_mismatches(address, folded, stored.pop(address, NO_CONSENT_RECORDED)):
             yield Problem("state", mismatch.reason, address=address, scope=mismatch.scope)
     # Rows of addresses the ledger never mentions.
     for address in sorted(stored):
