@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 from click.testing import Result
 from integration_support import message_id, random_number
-from tamper_support import delete_newest_entry, rewrite_newest_entry, set_current_consent
+from sqlalchemy import text
+from tamper_support import (
+    delete_newest_entry,
+    private_database,
+    rewrite_newest_entry,
+    set_current_consent,
+)
 from typer.testing import CliRunner
 
-from heed.bootstrap import Heed
+from heed.adapters.transports import LogTransport
+from heed.bootstrap import Heed, build
+from heed.config import Settings
 from heed.entrypoints.cli import app
 from heed.services import accounts, consent
-from heed.services.common import GRANTABLE
+from heed.services.common import GRANTABLE, Principal
 
 
 @pytest.fixture
@@ -174,3 +184,33 @@ def test_ledger_verify_of_an_account_that_does_not_exist_is_an_error(cli: CliRun
     assert result.exit_code == 2
     assert "no such account" in result.stderr.lower()
     assert "intact" not in result.output
+
+
+def test_ledger_verify_without_an_account_checks_every_account(
+    monkeypatch: pytest.MonkeyPatch, db_url: str, tmp_path: Path
+):
+    with private_database(db_url, tmp_path, "verify_all") as url:
+        monkeypatch.setenv("HEED_DATABASE_URL", url)
+        cli = CliRunner()
+        ids = [_create_account(cli, "--business-number", random_number("737")) for _ in "ab"]
+        result = cli.invoke(app, ["ledger", "verify"])
+        assert (result.exit_code, result.stdout.strip()) == (0, "ledger intact (2 accounts)")
+
+        with open(os.devnull, "w") as quiet:
+            own = build(Settings(database_url=url), transport=LogTransport(quiet))
+        try:
+            broken = ids[1]["account_id"]
+            consent.record_opt_out_for_customer(
+                own.uow, Principal(broken, "user:x", frozenset(GRANTABLE)), "ann@x.org"
+            )
+            with own.engine.begin() as connection:
+                connection.execute(text("DELETE FROM consent_state"))
+        finally:
+            own.engine.dispose()
+        result = cli.invoke(app, ["ledger", "verify", "--json"])
+        assert result.exit_code == 1
+        answer = json.loads(result.stdout)
+        assert {a["account_id"]: a["intact"] for a in answer["accounts"]} == {
+            ids[0]["account_id"]: True,
+            broken: False,
+        }

@@ -173,6 +173,28 @@ def test_merge_cannot_rewrite_or_remove_a_ledger_entry_on_postgresql(
     assert newest_entry(heed, staff.account_id) == entry
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        "ledger_seq = ledger_seq - 1",
+        "ledger_head = :other_hash",
+        "ledger_seq = ledger_seq - 1, ledger_head = :other_hash",
+    ],
+)
+def test_the_database_refuses_to_move_an_accounts_ledger_head_back(
+    heed: Heed, staff: Principal, stopped: str, change: str
+) -> None:
+    """Hiding a removed newest entry would take moving the head back: refused, as a
+    rewrite of the ledger itself is."""
+    entry = newest_entry(heed, staff.account_id)
+    with pytest.raises(DBAPIError, match="only move forward"), heed.engine.begin() as connection:
+        connection.execute(
+            text(f"UPDATE accounts SET {change} WHERE id = :account"),
+            {"account": staff.account_id, "other_hash": entry.prev_hash},
+        )
+    assert ledger_check.verify_account(heed.uow, staff.account_id).intact
+
+
 # ---- the periodic self-check, on a database of its own -----------------------------------
 
 
