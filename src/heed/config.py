@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     secret_key: str = ""
     # How often the server looks for deferred messages that have come due, in seconds.
     outbox_interval: float = 5.0
+    # Seconds after start-up before the first consent ledger check, so start-up and
+    # the first requests do not share the processor with it.
+    ledger_check_delay: float = 10.0
 
     def resolved_database_url(self) -> str:
         return normalize_database_url(self.database_url or _default_database_url())

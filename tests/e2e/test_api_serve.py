@@ -93,7 +93,8 @@ def test_heed_serve_checks_every_ledger_at_start_up_and_says_loudly_when_one_fai
 
         port = free_port()
         log = tmp_path / "serve.log"
-        with log.open("w") as out, heed_serve({**os.environ, "HEED_DATABASE_URL": url}, port, out):
+        environment = {**os.environ, "HEED_DATABASE_URL": url, "HEED_LEDGER_CHECK_DELAY": "0"}
+        with log.open("w") as out, heed_serve(environment, port, out):
             deadline = time.monotonic() + 60
             while ledger_check.last_failure(own.uow, made.account_id) is None:
                 assert time.monotonic() < deadline, log.read_text()

@@ -105,6 +105,30 @@ def test_a_rewritten_newest_entry_whose_links_all_hold_is_found_against_the_head
     assert problem.reason == "entry 3 is not the entry the account's head records"
 
 
+def test_a_ledger_read_in_many_pages_verifies_and_a_tamper_past_the_first_page_is_found(
+    heed: Heed,
+    staff: Principal,
+    inbound: Callable[..., consent.InboundResult],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(ledger_check, "_PAGE", 2)
+    customers = [random_number() for _ in range(3)]
+    for customer in customers:
+        for body in ("STOP", "START", "STOP"):
+            inbound(customer, body)
+    report = ledger_check.verify_account(heed.uow, staff.account_id)
+    assert (report.intact, report.entries) == (True, 9)
+
+    edited = sorted(customers)[-1]
+    set_current_consent(heed, staff.account_id, edited, opted_out=False)
+    seq = rewrite_newest_entry(heed, staff.account_id, body="forged")
+    problems = ledger_check.verify_account(heed.uow, staff.account_id).problems
+    assert [(p.kind, p.seq, p.address) for p in problems] == [
+        ("head", seq, None),
+        ("state", None, edited),
+    ]
+
+
 def test_verifying_an_account_that_does_not_exist_is_an_error(heed: Heed) -> None:
     with pytest.raises(NotFound, match="No such account"):
         ledger_check.verify_account(heed.uow, "acct_does_not_exist")

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Row, Select, Table, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from heed.adapters.db import tables as t
@@ -45,8 +45,8 @@ _CHECKS = cast(Table, t.LedgerCheck.__table__)
 # column) is read, and hashed, without touching this module.
 _ENTRY_COLUMNS = [_EVENTS.c[field.name] for field in dataclasses.fields(LedgerEntry)]
 _RUN = "ledger"
-# Entries are streamed, never all held: a ledger may have millions.
-_BATCH = 2000
+# Entries are read in pages, never all held: a ledger may have millions.
+_PAGE = 1000
 # A failed check may name thousands of rows; what is stored and shown is its start.
 _SUMMARY_PROBLEMS = 3
 
@@ -124,14 +124,27 @@ def verify_account(uow: UnitOfWork, account_id: str) -> LedgerReport:
 
 
 def _entries(tx: Transaction, account_id: str) -> Iterator[LedgerEntry]:
-    rows = tx.session.execute(
-        select(*_ENTRY_COLUMNS)
-        .where(_EVENTS.c.account_id == account_id)
-        .order_by(_EVENTS.c.seq)
-        .execution_options(yield_per=_BATCH)
-    )
-    for row in rows:
+    query = select(*_ENTRY_COLUMNS).where(_EVENTS.c.account_id == account_id)
+    for row in _pages(tx, query, _EVENTS.c.account_id, _EVENTS.c.seq):
         yield LedgerEntry(**row._mapping)
+
+
+def _pages(tx: Transaction, query: Select[Any], *key: ColumnElement[Any]) -> Iterator[Row[Any]]:
+    """The rows of ``query`` in ``key`` order, read a page at a time.
+
+    Keyset pages rather than a server-side cursor: a ledger may have millions of
+    entries, and most have a handful, which then cost one plain query (a cursor
+    costs PostgreSQL several round trips per account, every day, for every account).
+    ``key`` must lead with the account id and be unique within the query.
+    """
+    after: tuple[Any, ...] | None = None
+    while True:
+        page = query if after is None else query.where(tuple_(*key) > tuple_(*after))
+        rows = tx.session.execute(page.order_by(*key).limit(_PAGE)).all()
+        yield from rows
+        if len(rows) < _PAGE:
+            return
+        after = tuple(rows[-1]._mapping[column] for column in key)
 
 
 class _Counted:
@@ -166,11 +179,14 @@ def _state_problems(tx: Transaction, account_id: str) -> Iterator[Problem]:
             ).where(t.ConsentState.account_id == account_id)
         )
     )
-    changes = tx.session.execute(
-        select(_EVENTS.c.address, _EVENTS.c.action, _EVENTS.c.scope)
-        .where(_EVENTS.c.account_id == account_id)
-        .order_by(_EVENTS.c.address, _EVENTS.c.seq)
-        .execution_options(yield_per=_BATCH)
+    changes = _pages(
+        tx,
+        select(
+            *(_EVENTS.c[name] for name in ("account_id", "address", "seq", "action", "scope"))
+        ).where(_EVENTS.c.account_id == account_id),
+        _EVENTS.c.account_id,
+        _EVENTS.c.address,
+        _EVENTS.c.seq,
     )
     for address, entries in itertools.groupby(changes, key=lambda row: str(row.address)):
         folded = fold(_Change(row.action, row.scope) for row in entries)

@@ -1,8 +1,9 @@
 """The ledger self-check in the server: every account's ledger verified at start-up
 and daily after that (R-17).
 
-It runs in the background (a worker thread: verifying hashes a whole ledger), so
-neither start-up nor the first request waits for it. Every process asks; the
+It runs in the background, in a worker thread (verifying hashes a whole ledger),
+``delay`` seconds after start-up (HEED_LEDGER_CHECK_DELAY), so neither start-up
+nor the first requests wait for it or share the processor with it. Every process asks; the
 claim in ``ledger_check.run_if_due`` lets one of them run each check. A check
 asked for at start-up is skipped when another process started one within
 ``STARTUP_GAP`` (several processes starting together check once). Failures are
@@ -39,9 +40,11 @@ class LedgerWatch:
         every: timedelta = EVERY,
         startup_gap: timedelta = STARTUP_GAP,
         poll: timedelta = POLL,
+        delay: float | None = None,
         clock: Callable[[], datetime] = now,
     ) -> None:
         self._heed = heed
+        self._delay = heed.settings.ledger_check_delay if delay is None else delay
         self._every, self._startup_gap, self._poll = every, startup_gap, poll
         self._clock = clock
         self._stopping = threading.Event()
@@ -64,6 +67,8 @@ class LedgerWatch:
 
     async def _run(self) -> None:
         assert self._wake is not None
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=self._delay)
         gap = self._startup_gap
         while not self._stopping.is_set():
             try:
