@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     # up to outbox_backoff_max.
     outbox_backoff: float = 30.0
     outbox_backoff_max: float = 3600.0
+    # Seconds after start-up before the first consent ledger check, so start-up and
+    # the first requests do not share the processor with it.
+    ledger_check_delay: float = 10.0
 
     def resolved_database_url(self) -> str:
         return normalize_database_url(self.database_url or _default_database_url())

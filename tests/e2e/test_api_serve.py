@@ -7,12 +7,18 @@ import os
 import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 from api_support import free_port, heed_command, heed_serve, wait_until_up
+from sqlalchemy import text
 
-from heed.bootstrap import Heed
+from heed.adapters.transports import LogTransport
+from heed.bootstrap import Heed, build
+from heed.config import Settings
+from heed.services import accounts, consent, ledger_check
+from heed.services.common import PERMISSIONS, Principal
 
 
 @pytest.fixture
@@ -69,3 +75,34 @@ def test_heed_serve_answers_the_api_for_an_account_made_by_the_cli(
             time.sleep(0.05)
         assert httpx.get(f"{url}/v1/customers").status_code == 401
     assert "openapi" in httpx.get(f"{url}/openapi.json").json()
+
+
+def test_heed_serve_checks_every_ledger_at_start_up_and_says_loudly_when_one_fails(
+    tmp_path: Path,
+) -> None:
+    """R-17: a current-consent row edited outside heed, found by the server on its own."""
+    url = f"sqlite:///{tmp_path / 'heed.sqlite3'}"
+    with open(os.devnull, "w") as quiet:
+        own = build(Settings(database_url=url), migrate=True, transport=LogTransport(quiet))
+    try:
+        made = accounts.create_account(own.uow, "Lone Star Plumbing")
+        staff = Principal(made.account_id, "user:office@lonestar.example", frozenset(PERMISSIONS))
+        consent.record_opt_out_for_customer(own.uow, staff, "+15128675309")
+        with own.engine.begin() as connection:
+            connection.execute(text("UPDATE consent_state SET opted_out = false"))
+
+        port = free_port()
+        log = tmp_path / "serve.log"
+        environment = {**os.environ, "HEED_DATABASE_URL": url, "HEED_LEDGER_CHECK_DELAY": "0"}
+        with log.open("w") as out, heed_serve(environment, port, out):
+            deadline = time.monotonic() + 60
+            while ledger_check.last_failure(own.uow, made.account_id) is None:
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.1)
+            while "CONSENT LEDGER CHECK FAILED" not in log.read_text():
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.1)
+        said = log.read_text()
+        assert made.account_id in said and "+15128675309" in said
+    finally:
+        own.engine.dispose()

@@ -6,6 +6,7 @@ import random
 import re
 import secrets
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +14,11 @@ import httpx
 import pytest
 from browser_support import CHROMIUM, CHROMIUM_ARGS, Server, require_chromium, start_server
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlalchemy import text
 from twilio.request_validator import RequestValidator
 
 from heed.bootstrap import Heed
-from heed.services import accounts, customers, messages
+from heed.services import accounts, consent, customers, ledger_check, messages
 from heed.services.accounts import NewAccount
 from heed.services.common import Principal
 
@@ -456,3 +458,49 @@ def test_a_new_customer_is_created_and_email_delivery_warns_until_an_invoice_ema
     expect(page.locator("#invoice-warning")).to_be_visible()
     expect(payment.get_by_role("checkbox", name="Email", exact=True)).to_be_checked()
     expect(payment.get_by_role("checkbox", name="Mail", exact=True)).not_to_be_checked()
+
+
+def test_admins_see_a_warning_while_the_ledger_check_fails_and_office_staff_do_not(
+    browser: Browser, server: Server, heed: Heed, account: NewAccount, staff: Principal
+) -> None:
+    """R-17: a current-consent row edited outside heed is found by the self-check, and
+    every admin page says so until a later check passes."""
+    phone = number()
+    consent.record_opt_out_for_customer(heed.uow, staff, phone, note="called the office")
+    edit = (
+        "UPDATE consent_state SET opted_out = :opted_out "
+        "WHERE account_id = :account AND address = :address"
+    )
+    moment = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+    def tamper_and_check(opted_out: bool) -> None:
+        with heed.engine.begin() as connection:
+            connection.execute(
+                text(edit),
+                {"opted_out": opted_out, "account": account.account_id, "address": phone},
+            )
+        ledger_check.check_ledgers(heed.uow, [account.account_id], now=moment)
+
+    tamper_and_check(opted_out=False)
+    pages = {}
+    for role in ("admin", "office"):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10_000)
+        pages[role] = context.new_page()
+        login(pages[role], server, user(heed, account, role))
+    alarm = pages["admin"].locator("#ledger-alarm")
+    expect(alarm).to_be_visible()
+    expect(alarm).to_contain_text("failed its integrity check")
+    expect(alarm).to_contain_text(phone)
+    expect(alarm).to_have_attribute("role", "alert")
+    expect(pages["office"].locator("#ledger-alarm")).to_have_count(0)
+    pages["office"].reload()
+    expect(pages["office"].get_by_role("heading", name="Find a customer")).to_be_visible()
+    expect(pages["office"].locator("#ledger-alarm")).to_have_count(0)
+
+    tamper_and_check(opted_out=True)
+    pages["admin"].reload()
+    expect(pages["admin"].get_by_role("heading", name="Find a customer")).to_be_visible()
+    expect(pages["admin"].locator("#ledger-alarm")).to_have_count(0)
+    for page in pages.values():
+        page.context.close()

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
+from click.testing import Result
 from integration_support import message_id, random_number
+from sqlalchemy import text
+from tamper_support import (
+    delete_newest_entry,
+    private_database,
+    rewrite_newest_entry,
+    set_current_consent,
+)
 from typer.testing import CliRunner
 
-from heed.bootstrap import Heed
+from heed.adapters.transports import LogTransport
+from heed.bootstrap import Heed, build
+from heed.config import Settings
 from heed.entrypoints.cli import app
 from heed.services import accounts, consent
-from heed.services.common import GRANTABLE
+from heed.services.common import GRANTABLE, Principal
 
 
 @pytest.fixture
@@ -99,3 +111,106 @@ def test_ledger_verify_says_intact_for_an_untouched_ledger(cli: CliRunner, heed:
     result = cli.invoke(app, ["ledger", "verify", "--account", account_id])
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == "ledger intact"
+
+
+@pytest.fixture
+def stopped_account(cli: CliRunner, heed: Heed) -> tuple[str, str]:
+    """An account made by the CLI whose customer texted STOP, START, STOP (three entries)."""
+    number = random_number("737")
+    account_id = _create_account(cli, "--business-number", number)["account_id"]
+    customer_number = random_number()
+    for body in ("STOP", "START", "STOP"):
+        consent.record_inbound_sms(
+            heed.uow,
+            account_id,
+            from_number=customer_number,
+            to_number=number,
+            body=body,
+            message_id=message_id(),
+        )
+    return account_id, customer_number
+
+
+def _verify(cli: CliRunner, account_id: str, *args: str) -> Result:
+    return cli.invoke(app, ["ledger", "verify", "--account", account_id, *args])
+
+
+def test_ledger_verify_names_the_address_whose_current_consent_was_edited(
+    cli: CliRunner, heed: Heed, stopped_account: tuple[str, str]
+):
+    account_id, customer_number = stopped_account
+    assert _verify(cli, account_id).exit_code == 0
+    set_current_consent(heed, account_id, customer_number, opted_out=False)
+    result = _verify(cli, account_id)
+    assert result.exit_code == 1
+    assert "ledger intact" not in result.stdout
+    assert f"current consent of {customer_number}, scope *, says not opted out" in result.stderr
+
+    answer = json.loads(_verify(cli, account_id, "--json").stdout)
+    assert answer["intact"] is False
+    [report] = answer["accounts"]
+    assert (report["account_id"], report["entries"]) == (account_id, 3)
+    [problem] = report["problems"]
+    assert (problem["kind"], problem["address"], problem["scope"]) == (
+        "state",
+        customer_number,
+        "*",
+    )
+
+
+def test_ledger_verify_names_a_deleted_newest_entry(
+    cli: CliRunner, heed: Heed, stopped_account: tuple[str, str]
+):
+    account_id, _ = stopped_account
+    delete_newest_entry(heed, account_id)
+    result = _verify(cli, account_id)
+    assert result.exit_code == 1
+    assert "entry 3 is missing: the account's head records 3 entries" in result.stderr
+
+
+def test_ledger_verify_names_a_rewritten_newest_entry(
+    cli: CliRunner, heed: Heed, stopped_account: tuple[str, str]
+):
+    account_id, _ = stopped_account
+    rewrite_newest_entry(heed, account_id, body="just checking", actor="staff:mallory")
+    result = _verify(cli, account_id, "--json")
+    assert result.exit_code == 1
+    [report] = json.loads(result.stdout)["accounts"]
+    assert [(p["kind"], p["seq"]) for p in report["problems"]] == [("head", 3)]
+
+
+def test_ledger_verify_of_an_account_that_does_not_exist_is_an_error(cli: CliRunner):
+    result = cli.invoke(app, ["ledger", "verify", "--account", "acct_nobody"])
+    assert result.exit_code == 2
+    assert "no such account" in result.stderr.lower()
+    assert "intact" not in result.output
+
+
+def test_ledger_verify_without_an_account_checks_every_account(
+    monkeypatch: pytest.MonkeyPatch, db_url: str, tmp_path: Path
+):
+    with private_database(db_url, tmp_path, "verify_all") as url:
+        monkeypatch.setenv("HEED_DATABASE_URL", url)
+        cli = CliRunner()
+        ids = [_create_account(cli, "--business-number", random_number("737")) for _ in "ab"]
+        result = cli.invoke(app, ["ledger", "verify"])
+        assert (result.exit_code, result.stdout.strip()) == (0, "ledger intact (2 accounts)")
+
+        with open(os.devnull, "w") as quiet:
+            own = build(Settings(database_url=url), transport=LogTransport(quiet))
+        try:
+            broken = ids[1]["account_id"]
+            consent.record_opt_out_for_customer(
+                own.uow, Principal(broken, "user:x", frozenset(GRANTABLE)), "ann@x.org"
+            )
+            with own.engine.begin() as connection:
+                connection.execute(text("DELETE FROM consent_state"))
+        finally:
+            own.engine.dispose()
+        result = cli.invoke(app, ["ledger", "verify", "--json"])
+        assert result.exit_code == 1
+        answer = json.loads(result.stdout)
+        assert {a["account_id"]: a["intact"] for a in answer["accounts"]} == {
+            ids[0]["account_id"]: True,
+            broken: False,
+        }

@@ -25,7 +25,9 @@ from heed.domain.consent import (
     opt_in_reply,
     opt_in_scope,
     opt_out_reply,
+    state_mismatches,
     verify_chain,
+    verify_head,
 )
 
 T0 = datetime(2025, 3, 1, 14, 30, 15, 123456, tzinfo=UTC)
@@ -334,3 +336,63 @@ def test_every_reply_fits_one_gsm_segment_for_a_thirty_character_business_name(r
 def test_gsm7_length_counts_extension_characters_twice_and_refuses_emoji() -> None:
     assert gsm7_length("a€") == 3
     assert gsm7_length("hi 👋") is None
+
+
+def test_a_chain_that_ends_at_its_recorded_head_matches_it() -> None:
+    chain = build_chain()
+    assert verify_head(chain[-1], head_seq=6, head_hash=chain[-1].hash) is None
+    assert verify_head(None, head_seq=0, head_hash=GENESIS_HASH) is None
+
+
+def test_a_removed_newest_entry_is_named_against_the_recorded_head() -> None:
+    chain = build_chain()
+    broken = verify_head(chain[-2], head_seq=6, head_hash=chain[-1].hash)
+    assert broken is not None
+    assert (broken.seq, broken.reason) == (
+        6,
+        "entry 6 is missing: the account's head records 6 entries, the ledger holds 5",
+    )
+    emptied = verify_head(None, head_seq=6, head_hash=chain[-1].hash)
+    assert emptied is not None and emptied.seq == 1
+
+
+def test_a_rewritten_newest_entry_with_a_fresh_hash_is_named_against_the_recorded_head() -> None:
+    chain = build_chain()
+    forged = dataclasses.replace(chain[-1], body="forged")
+    forged = dataclasses.replace(forged, hash=forged.computed_hash())
+    assert verify_chain([*chain[:-1], forged]) is None
+    broken = verify_head(forged, head_seq=6, head_hash=chain[-1].hash)
+    assert broken is not None
+    assert (broken.seq, broken.reason) == (6, "entry 6 is not the entry the account's head records")
+
+
+def test_an_entry_past_the_recorded_head_is_named() -> None:
+    chain = build_chain()
+    broken = verify_head(chain[-1], head_seq=5, head_hash=chain[-2].hash)
+    assert broken is not None and broken.seq == 6
+
+
+def test_current_consent_equal_to_the_fold_has_no_mismatch() -> None:
+    state = AddressState(frozenset({SHOP_MAIN}), Suppression.AUTOMATED)
+    assert state_mismatches(CUSTOMER, state, state) == []
+    assert state_mismatches(CUSTOMER, AddressState(), AddressState()) == []
+
+
+def test_current_consent_that_differs_from_the_fold_names_each_scope() -> None:
+    folded = AddressState(frozenset({ALL_NUMBERS}))
+    stored = AddressState(frozenset({SHOP_MAIN}))
+    found = state_mismatches(CUSTOMER, folded, stored)
+    assert [(m.address, m.scope) for m in found] == [(CUSTOMER, ALL_NUMBERS), (CUSTOMER, SHOP_MAIN)]
+    assert found[0].reason == (
+        f"current consent of {CUSTOMER}, scope *, says not opted out; its ledger says opted out"
+    )
+
+
+def test_a_softened_email_suppression_is_a_mismatch() -> None:
+    (found,) = state_mismatches(
+        "ann@x.org", AddressState(suppression=Suppression.ALL), AddressState()
+    )
+    assert (found.scope, found.reason) == (
+        ALL_NUMBERS,
+        "current consent of ann@x.org says email suppression none; its ledger says all",
+    )

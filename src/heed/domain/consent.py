@@ -200,6 +200,34 @@ def verify_chain(
     return None
 
 
+def verify_head(last: LedgerEntry | None, *, head_seq: int, head_hash: str) -> BrokenLink | None:
+    """Whether the account's recorded head (its entry count and last hash) is the
+    stored chain's ``last`` entry (``None`` for an empty chain).
+
+    Removing or rewriting the newest entries leaves a chain whose links all
+    hold; only the head, kept with the account, shows that entries are gone or
+    that the newest is not the one that was written.
+    """
+    last_seq = 0 if last is None else last.seq
+    last_hash = GENESIS_HASH if last is None else last.hash
+    if head_seq > last_seq:
+        return BrokenLink(
+            last_seq + 1,
+            f"entry {last_seq + 1} is missing: the account's head records {head_seq} "
+            f"entries, the ledger holds {last_seq}",
+        )
+    if head_seq < last_seq:
+        return BrokenLink(
+            head_seq + 1,
+            f"entry {head_seq + 1} is past the account's head, which records {head_seq} entries",
+        )
+    if head_hash != last_hash:
+        if last is None:
+            return BrokenLink(1, "the account's head names an entry but the ledger is empty")
+        return BrokenLink(last_seq, f"entry {last_seq} is not the entry the account's head records")
+    return None
+
+
 # --- current state ------------------------------------------------------------
 
 
@@ -273,6 +301,49 @@ def fold(entries: Iterable[ConsentChange]) -> AddressState:
         else:
             suppression = Suppression.NONE
     return AddressState(opted_out_scopes=frozenset(scopes), suppression=suppression)
+
+
+@dataclass(frozen=True)
+class StateMismatch:
+    """Where the stored current consent of an address differs from its ledger's fold.
+
+    ``scope`` is the opt-out scope that differs; a difference in email
+    suppression names the account-wide scope "*", the row that keeps it.
+    """
+
+    address: str
+    scope: str
+    reason: str
+
+
+def state_mismatches(
+    address: str, folded: AddressState, stored: AddressState
+) -> list[StateMismatch]:
+    """How ``stored`` (the current-state table's view of ``address``) differs from
+    ``folded`` (the :func:`fold` of the address's ledger entries)."""
+
+    def opted(scope: str, state: AddressState) -> str:
+        return "opted out" if scope in state.opted_out_scopes else "not opted out"
+
+    found = [
+        StateMismatch(
+            address,
+            scope,
+            f"current consent of {address}, scope {scope}, says {opted(scope, stored)}; "
+            f"its ledger says {opted(scope, folded)}",
+        )
+        for scope in sorted(folded.opted_out_scopes ^ stored.opted_out_scopes)
+    ]
+    if folded.suppression != stored.suppression:
+        found.append(
+            StateMismatch(
+                address,
+                ALL_NUMBERS,
+                f"current consent of {address} says email suppression "
+                f"{stored.suppression}; its ledger says {folded.suppression}",
+            )
+        )
+    return found
 
 
 def is_sms_opted_out(state: AddressState, from_number: str | None) -> bool:

@@ -11,8 +11,8 @@ import typer
 
 from heed.bootstrap import Heed, build
 from heed.domain.errors import HeedError
-from heed.services import accounts
-from heed.services import consent as consent_service
+from heed.services import accounts, ledger_check
+from heed.services.common import now
 
 app = typer.Typer(
     help="heed: customer contact methods, preferences and SMS/email consent.",
@@ -116,15 +116,37 @@ def user_create(
 
 
 @ledger_app.command("verify")
-def ledger_verify(account: Annotated[str, typer.Option(help="The account's id.")]) -> None:
-    """Walk the account's consent ledger and name the first broken link, if any."""
-    with _heed() as heed:
-        broken = consent_service.verify_ledger(heed.uow, account)
-    if broken is None:
-        typer.echo("ledger intact")
+def ledger_verify(
+    account: Annotated[
+        str | None, typer.Option(help="The account's id; every account when left out.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Check the consent ledger: its hash chain, the account's recorded head and that
+    current consent is the ledger's fold. Exits 1 naming each problem found."""
+    try:
+        with _heed() as heed:
+            reports = ledger_check.check_ledgers(
+                heed.uow, None if account is None else [account], now=now()
+            )
+    except HeedError as error:
+        _fail(error)
         return
-    typer.echo(f"ledger broken at entry {broken.seq}: {broken.reason}", err=True)
-    raise typer.Exit(1)
+    intact = all(report.intact for report in reports)
+    if as_json:
+        typer.echo(
+            json.dumps({"intact": intact, "accounts": [report.as_dict() for report in reports]})
+        )
+    elif intact:
+        typer.echo("ledger intact" if account else f"ledger intact ({len(reports)} accounts)")
+    else:
+        for report in reports:
+            for problem in report.problems:
+                typer.echo(
+                    f"ledger broken (account {report.account_id}): {problem.reason}", err=True
+                )
+    if not intact:
+        raise typer.Exit(1)
 
 
 @app.command()

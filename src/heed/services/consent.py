@@ -21,18 +21,16 @@ from heed.domain.addresses import normalize_email, normalize_phone, phone_query
 from heed.domain.consent import (
     ALL_NUMBERS,
     AddressState,
-    BrokenLink,
     ConsentAction,
-    LedgerEntry,
     entry_hash,
     help_reply,
     opt_in_reply,
     opt_out_reply,
-    verify_chain,
 )
 from heed.domain.errors import HeedError, Invalid, NotFound
 from heed.domain.keywords import ConsentSource, InboundAction, interpret
 from heed.services.common import Principal, now
+from heed.services.ledger_check import Problem, verify_account
 from heed.services.views import NO_CONSENT_RECORDED, consent_for, fold_consent
 
 EVENT_FIELDS = (
@@ -692,30 +690,9 @@ def events_csv(events: list[dict[str, Any]]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def verify_ledger(uow: UnitOfWork, account_id: str) -> BrokenLink | None:
-    """Walk the account's chain; name the first entry that does not hold."""
-    with uow.read() as tx:
-        rows = tx.session.scalars(
-            select(t.ConsentEvent)
-            .where(t.ConsentEvent.account_id == account_id)
-            .order_by(t.ConsentEvent.seq)
-        ).all()
-        entries = [
-            LedgerEntry(
-                account_id=r.account_id,
-                seq=r.seq,
-                address=r.address,
-                channel=r.channel,
-                scope=r.scope,
-                action=r.action,
-                source=r.source,
-                body=r.body,
-                provider_message_id=r.provider_message_id,
-                actor=r.actor,
-                at=r.at,
-                prev_hash=r.prev_hash,
-                hash=r.hash,
-            )
-            for r in rows
-        ]
-    return verify_chain(entries)
+def verify_ledger(uow: UnitOfWork, account_id: str) -> Problem | None:
+    """The first thing that does not hold in the account's ledger: a broken link, a
+    head that is not the last entry, or current consent that is not the ledger's fold
+    (:func:`heed.services.ledger_check.verify_account` reports them all)."""
+    report = verify_account(uow, account_id)
+    return report.problems[0] if report.problems else None

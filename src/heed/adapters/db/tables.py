@@ -319,3 +319,23 @@ class InstanceSetting(Base):
     __tablename__ = "instance_settings"
     name: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class LedgerCheck(Base):
+    """The latest verification of each account's consent ledger (R-17), seen by every
+    process: the staff UI warns admins while the latest one failed."""
+
+    __tablename__ = "ledger_checks"
+    account_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ok: Mapped[bool] = mapped_column(Boolean)
+    problem: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class LedgerCheckRun(Base):
+    """When the periodic ledger check last started: one row, claimed by a conditional
+    UPDATE, so of several heed processes one runs each check."""
+
+    __tablename__ = "ledger_check_runs"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

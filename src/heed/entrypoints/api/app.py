@@ -23,6 +23,7 @@ from fastapi import FastAPI
 from heed.bootstrap import Heed
 from heed.entrypoints.api import errors
 from heed.entrypoints.api.batches import BatchWriter
+from heed.entrypoints.api.ledger_watch import LedgerWatch
 from heed.entrypoints.api.outbox import Outbox
 from heed.entrypoints.api.routes import (
     account,
@@ -50,14 +51,17 @@ def create_app(heed: Heed) -> FastAPI:
     outbox = Outbox(heed)
     # Twilio's webhook: texts arriving together are recorded in one transaction.
     inbound = BatchWriter(partial(webhooks.record_signed_texts, heed), name="heed-inbound")
+    ledger_watch = LedgerWatch(heed)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         outbox.start()
         inbound.start()
+        ledger_watch.start()
         try:
             yield
         finally:
+            await ledger_watch.stop()
             await inbound.stop()
             await outbox.stop()
 

@@ -34,6 +34,7 @@ from heed.domain.errors import (
     Unauthorized,
 )
 from heed.entrypoints.web.form_limits import FormTextRefused, check_form_text
+from heed.entrypoints.web.ledger_alarm import ledger_alarm
 from heed.entrypoints.web.session import (
     COOKIE,
     CSRF_FIELD,
@@ -54,6 +55,7 @@ TEMPLATES.env.globals["OPT_OUT_SENTENCE"] = SmsOptedOut.MESSAGE
 TEMPLATES.env.globals["INVOICE_FLAG"] = INVOICE_FLAG
 TEMPLATES.env.filters["phone"] = display_phone
 TEMPLATES.env.filters["path_quote"] = lambda value: quote(str(value), safe="@")
+TEMPLATES.env.globals["ledger_alarm"] = ledger_alarm
 
 KIND_LABELS = {"mobile": "Mobile", "phone": "Phone", "email": "Email", "fax": "Fax"}
 TEMPLATES.env.globals["KIND_LABELS"] = KIND_LABELS
