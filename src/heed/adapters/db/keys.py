@@ -37,20 +37,20 @@ def check_and_seal(engine: Engine) -> int:
     """
     keyring = keyring_for(engine.dialect)
     for _ in range(2):
-        with UnitOfWork(engine).write() as tx:
-            check = _setting(tx, KEY_CHECK)
-            if check is None:
-                tx.session.execute(
-                    _settings.insert().values(name=KEY_CHECK, value=keyring.seal(_CHECK_TEXT))
-                )
-            elif keyring.open(check) != _CHECK_TEXT:
-                raise SecretKeyError("the key check stored in this database is damaged")
-            sealed = _seal_plain(tx, keyring)
-            try:
+        try:
+            with UnitOfWork(engine).write() as tx:
+                check = _setting(tx, KEY_CHECK)
+                if check is None:
+                    tx.session.execute(
+                        _settings.insert().values(name=KEY_CHECK, value=keyring.seal(_CHECK_TEXT))
+                    )
+                elif keyring.open(check) != _CHECK_TEXT:
+                    raise SecretKeyError("the key check stored in this database is damaged")
+                sealed = _seal_plain(tx, keyring)
                 tx.commit()
-            except IntegrityError:
-                continue  # another process stamped it first: check against theirs
-            return sealed
+                return sealed
+        except IntegrityError:
+            continue  # another process stamped it first: check against theirs
     raise SecretKeyError("could not read or stamp the key check of this database")
 
 
