@@ -29,6 +29,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 # text) is still read as it is, and is told apart from a sealed one.
 SEALED = "fernet:"
 _DERIVATION = b"heed secrets at rest v1"
+# Sealed values remembered opened: one per account's token is plenty.
+_OPENED_KEPT = 4096
 
 
 class SecretKeyError(Exception):
@@ -102,6 +104,7 @@ class Keyring:
         key_file: Path | None = None,
     ) -> None:
         self.key_file = key_file
+        self._opened: dict[str, str] = {}
         self._older = list(older)
         self._stamp = self._file_stamp()
         self._use(list(primary))
@@ -126,11 +129,20 @@ class Keyring:
         """The plain text of a stored value; a value stored before sealing is plain already."""
         if not stored.startswith(SEALED):
             return stored
+        # A sealed value always opens to the same text, whichever key opened it, so
+        # the signed-webhook path pays for decryption once per token, not per text.
+        known = self._opened.get(stored)
+        if known is not None:
+            return known
         self._refresh()
         try:
-            return self._fernet.decrypt(stored[len(SEALED) :].encode()).decode()
+            plain = self._fernet.decrypt(stored[len(SEALED) :].encode()).decode()
         except InvalidToken:
             raise SecretKeyError(self._cannot_open()) from None
+        if len(self._opened) >= _OPENED_KEPT:
+            self._opened.clear()
+        self._opened[stored] = plain
+        return plain
 
     def reseal(self, stored: str) -> str:
         """The value sealed with the current key, from plain text or any accepted key."""
