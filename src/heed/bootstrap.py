@@ -6,9 +6,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
+from heed.adapters.crypto import Keyring, SecretKeyError
 from heed.adapters.db.engine import make_engine
 from heed.adapters.db.instance import instance_secret
+from heed.adapters.db.keys import check_and_seal
 from heed.adapters.db.migrate import upgrade
+from heed.adapters.db.sealed import attach
 from heed.adapters.db.uow import UnitOfWork
 from heed.adapters.transports import (
     ChannelRouter,
@@ -59,6 +62,15 @@ def make_transport(settings: Settings) -> Transport:
     return log if sms is log and email is log else ChannelRouter(sms, email)
 
 
+def keyring(settings: Settings) -> Keyring:
+    """The key that seals stored secrets: HEED_SECRET_KEY's, else the key file's."""
+    return Keyring.load(
+        secret_key=settings.secret_key,
+        old_secret_keys=settings.old_secret_keys,
+        key_file=settings.resolved_key_file(),
+    )
+
+
 def build(
     settings: Settings | None = None,
     *,
@@ -70,6 +82,15 @@ def build(
     if migrate:
         upgrade(url)
     engine = make_engine(url)
+    attach(engine, keyring(settings))
+    if migrate:
+        # Start-up: a wrong key stops here, with a sentence saying so, rather than
+        # reading garbage later; secrets left plain by an older heed are sealed.
+        try:
+            check_and_seal(engine)
+        except SecretKeyError:
+            engine.dispose()
+            raise
     if not settings.secret_key and migrate:
         settings = settings.model_copy(update={"secret_key": instance_secret(engine)})
     return Heed(settings, engine, UnitOfWork(engine), transport or make_transport(settings))

@@ -5,10 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 
 def _default_database_url() -> str:
     return f"sqlite:///{Path.cwd() / 'heed.sqlite3'}"
+
+
+def default_key_file(database_url: str) -> Path:
+    """Beside a SQLite database (``heed.sqlite3.key``), else ``heed.key`` in the working folder."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database:
+        return Path(url.database + ".key")
+    return Path.cwd() / "heed.key"
 
 
 class Settings(BaseSettings):
@@ -30,7 +39,12 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     email_from: str = "heed@localhost"
     # Signs staff sessions and CSRF tokens; a random one per process when unset.
+    # Also the source of the key that seals stored secrets (adapters/crypto.py).
     secret_key: str = ""
+    # Keys replaced by a rotation, still accepted for reading: comma-separated.
+    old_secret_keys: str = ""
+    # Where the sealing key is kept when HEED_SECRET_KEY is unset; made at first start.
+    key_file: str = ""
     # How often the server looks for deferred messages that have come due, in seconds.
     outbox_interval: float = 5.0
     # A claimed message belongs to its process for this many seconds; past it, the
@@ -49,6 +63,11 @@ class Settings(BaseSettings):
 
     def resolved_database_url(self) -> str:
         return normalize_database_url(self.database_url or _default_database_url())
+
+    def resolved_key_file(self) -> Path:
+        if self.key_file:
+            return Path(self.key_file)
+        return default_key_file(self.resolved_database_url())
 
 
 def normalize_database_url(url: str) -> str:

@@ -124,3 +124,32 @@ def test_an_import_names_the_first_refused_row_when_several_are_wrong(
         imports.import_customers(heed.uow, staff, rows)
     assert refused.value.details["field"] == "customers[1].contacts[0].notifications.job"
     assert customers.list_customers(heed.uow, staff)["items"] == []
+
+
+def test_an_import_with_a_vanity_number_is_refused_naming_the_row(
+    heed: Heed, staff: Principal
+) -> None:
+    with pytest.raises(Invalid) as refused:
+        imports.import_customers(
+            heed.uow,
+            staff,
+            [
+                _row("Vera Vanity", {"kind": "phone", "value": "(512) 621-3346"}),
+                _row("Tom Tryheed", {"kind": "mobile", "value": "512-TRY-HEED"}),
+            ],
+        )
+    assert refused.value.code == "invalid_phone"
+    assert "Letters are not accepted" in refused.value.message
+    assert refused.value.details["field"] == "customers[1].contacts[0].value"
+    assert customers.list_customers(heed.uow, staff, q="Vera Vanity")["items"] == []
+
+
+def test_an_imported_vanity_placeholder_is_kept_flagged_like_any_placeholder(
+    heed: Heed, staff: Principal
+) -> None:
+    result = imports.import_customers(
+        heed.uow, staff, [_row("Pat Keypad", {"kind": "mobile", "value": "222-AAA-AAAA"})]
+    )
+    pat = customers.get_customer(heed.uow, staff, result["created"][0])
+    assert pat["contacts"][0]["placeholder"] is True
+    assert "placeholder_contact" in pat["flags"]

@@ -350,3 +350,30 @@ def test_caribbean_plus_one_numbers_are_refused_as_international(text: str) -> N
 @pytest.mark.parametrize("text", ["(787) 555-1234", "(416) 555-0199", "(907) 555-0100"])
 def test_us_territories_and_canada_are_home_numbers(text: str) -> None:
     assert normalize_phone(text).startswith("+1")
+
+
+@pytest.mark.parametrize(
+    "text", ["512-TRY-HEED", "1-800-FLOWERS", "(512) 879-HEED", "Tel: 512-879-4333", "5l2-879-4333"]
+)
+def test_a_number_typed_with_letters_is_refused_rather_than_read_as_a_keypad(text: str) -> None:
+    with pytest.raises(InvalidPhone) as caught:
+        normalize_phone(text, field="mobile")
+    assert type(caught.value) is InvalidPhone
+    assert caught.value.code == "invalid_phone"
+    assert "Letters are not accepted" in caught.value.message
+    assert caught.value.details["field"] == "mobile"
+
+
+@pytest.mark.parametrize(
+    "text", ["(512) 879-4333 x12", "512-879-4333 ext. 12", "512.879.4333 EXT 7", "5128794333 #4"]
+)
+def test_an_extension_after_the_digits_is_still_accepted_and_dropped(text: str) -> None:
+    assert normalize_phone(text) == "+15128794333"
+
+
+def test_a_vanity_placeholder_is_still_recognised_as_a_placeholder() -> None:
+    with pytest.raises(PlaceholderContact):
+        parse_contact_value("mobile", "222-AAA-AAAA")
+    assert parse_contact_value("mobile", "222-AAA-AAAA", allow_placeholder=True) == ParsedValue(
+        "+12222222222", placeholder=True
+    )

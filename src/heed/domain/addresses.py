@@ -28,6 +28,10 @@ from heed.domain.errors import (
 INTERNATIONAL_MESSAGE = (
     "International numbers are not supported: only US and Canadian numbers can be saved."
 )
+LETTERS_MESSAGE = (
+    "Letters are not accepted in a phone number: type it as digits "
+    "(512-879-4333, not 512-TRY-HEED)."
+)
 # R-1 means the US (with its territories) and Canada. The other +1 countries (Jamaica,
 # the Dominican Republic, ...) dial like area codes but are international texts.
 _HOME_REGIONS = frozenset({"US", "CA", "PR", "VI", "GU", "MP", "AS"})
@@ -99,7 +103,9 @@ def normalize_phone(text: str, *, field: str = "value") -> str:
     """A North American number as E.164 (``+1NXXNXXXXXX``); extensions are dropped.
 
     Raises InternationalNumber outside +1 and InvalidPhone for anything else that
-    is not a valid number, never anything else.
+    is not a valid number, never anything else. Letters are refused: phonenumbers
+    would read "512-TRY-HEED" as keypad digits, and a number nobody typed as digits
+    is a guess. A trailing extension ("x12", "ext. 12", "#12") is still accepted.
 
     phonenumbers (9.0) counts the fictional 555-01XX block as valid, so
     ``+12065550143`` is accepted like any assigned number.
@@ -111,6 +117,8 @@ def normalize_phone(text: str, *, field: str = "value") -> str:
         raise InvalidPhone(
             "This looks like an email address, not a phone number.", field=field, value=stripped
         )
+    if _has_letters(stripped):
+        raise InvalidPhone(LETTERS_MESSAGE, field=field, value=stripped)
     try:
         number = phonenumbers.parse(stripped, "US")
     except NumberParseException as exc:
@@ -124,6 +132,16 @@ def normalize_phone(text: str, *, field: str = "value") -> str:
         raise InternationalNumber(INTERNATIONAL_MESSAGE, field=field, value=stripped)
     e164: str = phonenumbers.format_number(number, PhoneNumberFormat.E164)
     return e164
+
+
+def _has_letters(text: str) -> bool:
+    """Whether a phone number holds letters besides a trailing extension.
+
+    Text with no digit at all is left to the parser, which says it does not look
+    like a phone number at all.
+    """
+    number = _EXTENSION.sub("", text)
+    return any(c.isalpha() for c in number) and any(c.isdigit() for c in number)
 
 
 def _why_unparsable(exc: NumberParseException) -> str:

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from heed.adapters.crypto import SecretKeyError
 from heed.bootstrap import Heed, build
 from heed.domain.errors import HeedError
 from heed.services import accounts, ledger_check
@@ -24,21 +25,32 @@ account_app = typer.Typer(help="Accounts (one per business).", no_args_is_help=T
 key_app = typer.Typer(help="API keys.", no_args_is_help=True)
 user_app = typer.Typer(help="Staff logins for the web UI.", no_args_is_help=True)
 ledger_app = typer.Typer(help="The consent ledger.", no_args_is_help=True)
+secrets_app = typer.Typer(help="Secrets stored sealed in the database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(account_app, name="account")
 app.add_typer(key_app, name="key")
 app.add_typer(user_app, name="user")
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(secrets_app, name="secrets")
 
 
 @contextmanager
 def _heed() -> Iterator[Heed]:
     """heed for one command: migrated, and its connections closed when the command ends."""
-    heed = build(migrate=True)
+    heed = _build()
     try:
         yield heed
     finally:
         heed.engine.dispose()
+
+
+def _build() -> Heed:
+    """heed started, or the command stopped with the reason its key was refused."""
+    try:
+        return build(migrate=True)
+    except SecretKeyError as error:
+        typer.echo(f"error (secret_key): {error}", err=True)
+        raise typer.Exit(2) from None
 
 
 def _fail(error: HeedError) -> None:
@@ -149,6 +161,27 @@ def ledger_verify(
         raise typer.Exit(1)
 
 
+@secrets_app.command("rotate")
+def secrets_rotate() -> None:
+    """Seal every stored secret with a new key, in one transaction.
+
+    With a key file: a new key is made and written ahead of the old one, every
+    secret is sealed again with it, then the old key is dropped from the file.
+    With HEED_SECRET_KEY: set it to the new key and HEED_OLD_SECRET_KEYS to the
+    old one, run this, then remove HEED_OLD_SECRET_KEYS.
+    """
+    from heed.adapters.db.keys import rotate
+
+    with _heed() as heed:
+        try:
+            rotated = rotate(heed.engine)
+        except SecretKeyError as error:
+            typer.echo(f"error (secret_key): {error}", err=True)
+            raise typer.Exit(2) from None
+    where = f"the key file {rotated.key_file}" if rotated.key_file else "HEED_SECRET_KEY"
+    typer.echo(f"{rotated.count} secrets sealed again with the new key ({where})")
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
@@ -163,7 +196,7 @@ def _serve(host: str, port: int, banner: str | None = None) -> None:
 
     from heed.entrypoints.api.app import create_app
 
-    heed = build(migrate=True)
+    heed = _build()
     application = create_app(heed)
     if banner:
         typer.echo(banner)
@@ -178,7 +211,7 @@ def demo(
     """Create a demo business with realistic customers, then serve it."""
     from heed.demo import seed
 
-    heed = build(migrate=True)
+    heed = _build()
     made = seed(heed)
     url = f"http://{host}:{port}"
     _serve(

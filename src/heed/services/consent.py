@@ -6,8 +6,6 @@ the same transaction under the account's lock, so the hash chain has one head.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +13,7 @@ from typing import Any, cast
 
 from sqlalchemy import Table, insert, select, update
 
+from heed.adapters.csvfile import csv_text
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain.addresses import normalize_email, normalize_phone, phone_query
@@ -682,12 +681,7 @@ def ledger_events(
 
 
 def events_csv(events: list[dict[str, Any]]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EVENT_FIELDS, extrasaction="ignore")
-    writer.writeheader()
-    for event in events:
-        writer.writerow(event)
-    yield buffer.getvalue()
+    yield csv_text(EVENT_FIELDS, ([event.get(f) for f in EVENT_FIELDS] for event in events))
 
 
 def verify_ledger(uow: UnitOfWork, account_id: str) -> Problem | None:

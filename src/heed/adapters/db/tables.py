@@ -25,6 +25,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from heed.adapters.db.sealed import SealedText
+
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -70,7 +72,7 @@ class Account(Base):
     window_end: Mapped[str] = mapped_column(String(5), default="21:00")
     placeholders: Mapped[list[str]] = mapped_column(JSON, default=list)
     help_text: Mapped[str | None] = mapped_column(Text, nullable=True)
-    twilio_auth_token: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    twilio_auth_token: Mapped[str | None] = mapped_column(SealedText(), nullable=True)
     ledger_seq: Mapped[int] = mapped_column(Integer, default=0)
     ledger_head: Mapped[str] = mapped_column(String(64), default="0" * 64)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -313,7 +315,8 @@ class InstanceSetting(Base):
     """Settings of the heed installation itself, not of any one business.
 
     Holds the signing secret when HEED_SECRET_KEY is not set, so sessions and
-    unsubscribe links outlive a restart.
+    unsubscribe links outlive a restart, and the key check; both stored sealed
+    (adapters/db/keys.py).
     """
 
     __tablename__ = "instance_settings"

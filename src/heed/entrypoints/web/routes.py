@@ -7,8 +7,6 @@ part, so the same handler serves a browser with and without JavaScript.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
@@ -22,6 +20,7 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
+from heed.adapters.csvfile import csv_text
 from heed.bootstrap import Heed
 from heed.domain.addresses import display_phone
 from heed.domain.errors import (
@@ -824,28 +823,20 @@ def ar_csv(
 
 
 def _csv_lines(rows: list[dict[str, Any]]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        ["customer_id", "name", "invoice_delivery", "do_not_mail", "billing_address", "flags"]
-    )
-    for row in rows:
-        writer.writerow(
+    yield csv_text(
+        ["customer_id", "name", "invoice_delivery", "do_not_mail", "billing_address", "flags"],
+        (
             [
                 row["id"],
-                _csv_safe(row["name"]),
+                row["name"],
                 "+".join(row["invoice_delivery"]),
                 "yes" if row["do_not_mail"] else "no",
-                _csv_safe(row["billing_address"] or ""),
+                row["billing_address"] or "",
                 " ".join(row["flags"]),
             ]
-        )
-    yield buffer.getvalue()
-
-
-def _csv_safe(value: str) -> str:
-    # A name starting with = + - @ would run as a formula when the file is opened in a spreadsheet.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+            for row in rows
+        ),
+    )
 
 
 # ---- consent history ---------------------------------------------------------------------------
