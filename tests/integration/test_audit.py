@@ -292,9 +292,11 @@ def test_the_operator_sets_the_twilio_token_and_the_audit_says_so_without_the_va
         ("operator:dana", "twilio_auth_token", "set", "changed"),
         ("operator:dana", "twilio_auth_token", "set", "removed"),
     ]
-    for bad in ("", "   ", "x" * 201):
+    for bad in ("", "   ", "x" * 201, "to\x00ken"):
         with pytest.raises(Invalid):
             accounts.set_twilio_auth_token(heed.uow, staff.account_id, bad)
+    with pytest.raises(Invalid):
+        accounts.create_account(heed.uow, "Acme Plumbing", twilio_auth_token="x" * 201)
     with pytest.raises(NotFound):
         accounts.set_twilio_auth_token(heed.uow, "acc_does_not_exist", "token")
 

@@ -147,8 +147,8 @@ def key_create(
         with _heed() as heed:
             if gateway:
                 made = accounts.create_gateway_key(heed.uow, account)
-                raw, printed = made.api_key, {"api_key": made.api_key, "key_id": made.key_id}
-                printed["kind"] = "gateway"
+                raw = made.api_key
+                printed = {"api_key": raw, "key_id": made.key_id, "kind": "gateway"}
             else:
                 assert permissions is not None
                 raw = accounts.create_api_key(

@@ -77,6 +77,7 @@ def create_account(
     if not name:
         raise Invalid("name must not be empty.", field="name")
     numbers = _parse_business_numbers(business_numbers)
+    token = _checked_token(twilio_auth_token) if twilio_auth_token else None
     with uow.write() as tx:
         _refuse_taken_numbers(tx, numbers, account_id=None)
         account = t.Account(
@@ -97,7 +98,7 @@ def create_account(
         tx.session.flush()
         for number in numbers:
             tx.session.add(t.BusinessNumber(account_id=account.id, number=number))
-        _change_twilio_auth_token(tx, account, twilio_auth_token or None, operator)
+        _change_twilio_auth_token(tx, account, token, operator)
         _, raw = _add_key(tx, account.id, PERMISSIONS)
         tx.commit()
     return NewAccount(account.id, raw)
@@ -110,13 +111,7 @@ def set_twilio_auth_token(
     account's Twilio webhooks. Answers whether it changed; the audit row names the
     operator and says "set", "changed" or "removed", never the value."""
     if token is not None:
-        token = token.strip()
-        if not token:
-            raise Invalid("The Twilio auth token must not be empty.", field="twilio_auth_token")
-        if len(token) > 200:
-            raise Invalid(
-                "The Twilio auth token must be at most 200 characters.", field="twilio_auth_token"
-            )
+        token = _checked_token(token)
     with uow.write() as tx:
         account = tx.lock_account(account_id)
         if account is None:
@@ -126,13 +121,25 @@ def set_twilio_auth_token(
     return changed
 
 
+def _checked_token(token: str) -> str:
+    token = token.strip()
+    if not token:
+        raise Invalid("The Twilio auth token must not be empty.", field="twilio_auth_token")
+    if len(token) > 200 or "\x00" in token:
+        raise Invalid(
+            "The Twilio auth token must be at most 200 characters, without NUL bytes.",
+            field="twilio_auth_token",
+        )
+    return token
+
+
 def _change_twilio_auth_token(
     tx: Transaction, account: t.Account, token: str | None, operator: str
 ) -> bool:
     old = account.twilio_auth_token
     if token == old:
         return False
-    new = None if token is None else ("changed" if old else "set")
+    new = "removed" if token is None else ("changed" if old else "set")
     # The audit says that the secret changed, never what it is.
     audit(
         tx,
@@ -141,7 +148,7 @@ def _change_twilio_auth_token(
         account.id,
         "twilio_auth_token",
         "set" if old else None,
-        new if new else "removed",
+        new,
     )
     account.twilio_auth_token = token
     return True
