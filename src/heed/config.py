@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     twilio_account_sid: str = ""
     twilio_api_key: str = ""
     twilio_api_base: str = ""
+    # Checks Twilio's webhook signatures for accounts that have no auth token of their
+    # own (one Twilio account serving the installation); only the operator sets it.
+    twilio_auth_token: str = ""
     # "log" prints email too; "smtp" hands it to the relay below.
     email_transport: str = "log"
     smtp_host: str = "127.0.0.1"

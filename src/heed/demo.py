@@ -159,5 +159,6 @@ def seed(heed: Heed, *, business_number: str = DEMO_NUMBER) -> Demo:
             to_number=business_number,
             body=text,
             message_id=f"SMdemo{created.account_id[-6:]}{i}",
+            via="demo",
         )
     return Demo(created.account_id, created.api_key, email, password)

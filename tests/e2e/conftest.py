@@ -37,6 +37,18 @@ def auth(account: accounts.NewAccount) -> dict[str, str]:
 
 
 @pytest.fixture
+def gateway_key(heed: Heed, account: accounts.NewAccount) -> accounts.NewKey:
+    """The test account's gateway key: the only key that may post inbound messages."""
+    return accounts.create_gateway_key(heed.uow, account.account_id)
+
+
+@pytest.fixture
+def gateway(gateway_key: accounts.NewKey) -> dict[str, str]:
+    """Headers for the test account's gateway key."""
+    return bearer(gateway_key.api_key)
+
+
+@pytest.fixture
 def other_auth(heed: Heed) -> dict[str, str]:
     """Headers for a key of another business, with every permission."""
     return bearer(accounts.create_account(heed.uow, "Other Heating Co").api_key)

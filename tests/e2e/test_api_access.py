@@ -1,5 +1,6 @@
-"""Who may call what (R-22): 401 without a valid key, 403 without the route's permission,
-404 for another account's ids, on every /v1 route of CONTRACT.md."""
+"""Who may call what (R-22, R-25): 401 without a valid key, 403 without the route's
+permission, 404 for another account's ids, on every /v1 route of CONTRACT.md; inbound
+routes for gateway keys alone, and gateway keys for nothing else."""
 
 from __future__ import annotations
 
@@ -9,14 +10,18 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from api_support import message_sid
+from api_support import bearer, message_sid
 from starlette.testclient import TestClient
 
+from heed.bootstrap import Heed
+from heed.services import accounts
 from heed.services.common import PERMISSIONS
+
+Route = tuple[str, str, str | None, dict[str, Any] | None]
 
 # method, path, permission, body; {customer}, {location}, {contact}, {location_contact},
 # {message}, {phone}, {business_number} and {sid} are filled from the world below.
-ROUTES: list[tuple[str, str, str | None, dict[str, Any] | None]] = [
+STAFF_ROUTES: list[Route] = [
     ("GET", "/v1/account", None, None),
     ("PATCH", "/v1/account", "settings:manage", {"help_text": "Call us."}),
     ("POST", "/v1/customers", "customer:edit", {"name": "Bob Nguyen"}),
@@ -73,11 +78,19 @@ ROUTES: list[tuple[str, str, str | None, dict[str, Any] | None]] = [
         {"channel": "sms", "contact_id": "{contact}", "body": "On our way.", "manual": True},
     ),
     ("GET", "/v1/messages/{message}", "messages:send", None),
+    ("GET", "/v1/consent/{phone}", "consent:export", None),
+    ("POST", "/v1/consent/{phone}/opt-out", "customer:edit", {"note": "asked by phone"}),
+    ("GET", "/v1/consent/events", "consent:export", None),
+    ("GET", "/v1/consent/events?format=csv", "consent:export", None),
+]
+
+# Posted by a gateway key (heed key create --gateway), and by nothing else (R-25).
+INBOUND_ROUTES: list[Route] = [
     (
         "POST",
         "/v1/inbound/sms",
         "inbound:record",
-        {"from": "{phone}", "to": "{business_number}", "body": "thanks", "message_id": "{sid}"},
+        {"from": "{phone}", "to": "{business_number}", "body": "START", "message_id": "{sid}"},
     ),
     (
         "POST",
@@ -85,16 +98,14 @@ ROUTES: list[tuple[str, str, str | None, dict[str, Any] | None]] = [
         "inbound:record",
         {"email": "maria@alvarez-family.com", "event": "bounce"},
     ),
-    ("GET", "/v1/consent/{phone}", "consent:export", None),
-    ("POST", "/v1/consent/{phone}/opt-out", "customer:edit", {"note": "asked by phone"}),
-    ("GET", "/v1/consent/events", "consent:export", None),
-    ("GET", "/v1/consent/events?format=csv", "consent:export", None),
 ]
+
+ROUTES = STAFF_ROUTES + INBOUND_ROUTES
 
 # Routes whose path or body names one of the account's records.
 TAKES_AN_ID = [
     r
-    for r in ROUTES
+    for r in STAFF_ROUTES
     if re.search(
         r"\{(customer|location|contact|location_contact|message|business_number)\}",
         r[1] + json.dumps(r[3]),
@@ -181,7 +192,7 @@ def test_a_bad_key_answers_401(
     assert response.json()["error"]["code"] == "unauthorized"
 
 
-@pytest.mark.parametrize("route", [r for r in ROUTES if r[2]], ids=_name)
+@pytest.mark.parametrize("route", [r for r in STAFF_ROUTES if r[2]], ids=_name)
 def test_a_key_without_the_routes_permission_answers_403(
     client: TestClient,
     world: Callable[[str, Any], tuple[str, Any]],
@@ -200,7 +211,7 @@ def test_a_key_without_the_routes_permission_answers_403(
     }
 
 
-@pytest.mark.parametrize("route", [r for r in ROUTES if r[2]], ids=_name)
+@pytest.mark.parametrize("route", [r for r in STAFF_ROUTES if r[2]], ids=_name)
 def test_a_key_with_only_the_routes_permission_is_let_through(
     client: TestClient,
     world: Callable[[str, Any], tuple[str, Any]],
@@ -226,6 +237,70 @@ def test_another_accounts_id_answers_404_on_every_route_that_takes_one(
     response = client.request(method, path, json=body, headers=other_auth)
     assert response.status_code == 404, response.text
     assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("route", INBOUND_ROUTES, ids=_name)
+@pytest.mark.parametrize("which", ["the account's own key", "a key with every staff permission"])
+def test_no_staff_key_may_post_an_inbound_message(
+    client: TestClient,
+    world: Callable[[str, Any], tuple[str, Any]],
+    auth: dict[str, str],
+    key_with: Callable[..., dict[str, str]],
+    route: Route,
+    which: str,
+) -> None:
+    method, path, _, body = route
+    headers = auth if which == "the account's own key" else key_with(*PERMISSIONS)
+    path, body = world(path, body)
+    response = client.request(method, path, json=body, headers=headers)
+    assert response.status_code == 403, response.text
+    error = response.json()["error"]
+    assert (error["code"], error["details"]) == ("forbidden", {"permission": "inbound:record"})
+    assert "gateway key" in error["message"]
+    assert client.get("/v1/consent/events", headers=auth).json() == {"events": []}
+
+
+@pytest.mark.parametrize("route", INBOUND_ROUTES, ids=_name)
+def test_a_gateway_key_is_let_through_on_the_inbound_routes(
+    client: TestClient,
+    world: Callable[[str, Any], tuple[str, Any]],
+    gateway: dict[str, str],
+    route: Route,
+) -> None:
+    method, path, _, body = route
+    path, body = world(path, body)
+    response = client.request(method, path, json=body, headers=gateway)
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize("route", STAFF_ROUTES, ids=_name)
+def test_a_gateway_key_answers_403_on_every_other_route(
+    client: TestClient,
+    world: Callable[[str, Any], tuple[str, Any]],
+    gateway: dict[str, str],
+    route: Route,
+) -> None:
+    method, path, _, body = route
+    path, body = world(path, body)
+    response = client.request(method, path, json=body, headers=gateway)
+    assert response.status_code == 403, response.text
+    assert response.json()["error"]["code"] == "forbidden"
+    assert "gateway key" in response.json()["error"]["message"]
+
+
+def test_another_accounts_gateway_key_cannot_post_to_this_accounts_number(
+    client: TestClient,
+    heed: Heed,
+    world: Callable[[str, Any], tuple[str, Any]],
+    auth: dict[str, str],
+) -> None:
+    other = accounts.create_account(heed.uow, "Other Heating Co")
+    theirs = bearer(accounts.create_gateway_key(heed.uow, other.account_id).api_key)
+    _, sms_path, _, sms_body = INBOUND_ROUTES[0]
+    path, body = world(sms_path, sms_body)
+    response = client.post(path, json=body, headers=theirs)
+    assert response.status_code == 404, response.text
+    assert client.get("/v1/consent/events", headers=auth).json() == {"events": []}
 
 
 def test_another_accounts_records_stay_untouched_after_its_attempts(

@@ -11,12 +11,12 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from heed.domain.consent import LedgerEntry, verify_chain
-from heed.services.accounts import NewAccount
+from heed.services.accounts import NewAccount, NewKey
 
 
 def _text(
     client: TestClient,
-    auth: dict[str, str],
+    gateway: dict[str, str],
     to: str,
     body: str,
     frm: str = "+15128675309",
@@ -25,19 +25,19 @@ def _text(
     response = client.post(
         "/v1/inbound/sms",
         json={"from": frm, "to": to, "body": body, "message_id": sid or f"gw-{body}-{frm}"},
-        headers=auth,
+        headers=gateway,
     )
     assert response.status_code == 200, response.text
     return response.json()
 
 
 def test_stop_opts_the_number_out_with_one_confirmation(
-    client: TestClient, auth: dict[str, str], business_number: str
+    client: TestClient, auth: dict[str, str], gateway: dict[str, str], business_number: str
 ) -> None:
-    answer = _text(client, auth, business_number, "Stop.")
+    answer = _text(client, gateway, business_number, "Stop.")
     assert answer["action"] == "opted_out" and answer["duplicate"] is False
     assert "Acme Plumbing" in answer["reply"] and "START" in answer["reply"]
-    again = _text(client, auth, business_number, "STOP", sid="gw-second-stop")
+    again = _text(client, gateway, business_number, "STOP", sid="gw-second-stop")
     assert again["reply"] is None
     state = client.get("/v1/consent/+15128675309", headers=auth).json()
     assert state["opted_out"] is True and state["scopes"] == ["*"]
@@ -47,22 +47,22 @@ def test_stop_opts_the_number_out_with_one_confirmation(
 
 
 def test_a_redelivered_message_id_changes_nothing_and_says_nothing(
-    client: TestClient, auth: dict[str, str], business_number: str
+    client: TestClient, auth: dict[str, str], gateway: dict[str, str], business_number: str
 ) -> None:
-    first = _text(client, auth, business_number, "STOP", sid="gw-1")
-    second = _text(client, auth, business_number, "STOP", sid="gw-1")
+    first = _text(client, gateway, business_number, "STOP", sid="gw-1")
+    second = _text(client, gateway, business_number, "STOP", sid="gw-1")
     assert first["reply"] and second == {"action": "opted_out", "reply": None, "duplicate": True}
     assert len(client.get("/v1/consent/+15128675309", headers=auth).json()["events"]) == 1
 
 
 def test_start_opts_back_in_and_help_answers_with_the_help_text(
-    client: TestClient, auth: dict[str, str], business_number: str
+    client: TestClient, auth: dict[str, str], gateway: dict[str, str], business_number: str
 ) -> None:
     client.patch("/v1/account", json={"help_text": "Acme: call (512) 555-0100."}, headers=auth)
-    _text(client, auth, business_number, "STOP")
-    assert _text(client, auth, business_number, "start")["action"] == "opted_in"
+    _text(client, gateway, business_number, "STOP")
+    assert _text(client, gateway, business_number, "start")["action"] == "opted_in"
     assert client.get("/v1/consent/5128675309", headers=auth).json()["opted_out"] is False
-    assert _text(client, auth, business_number, "HELP") == {
+    assert _text(client, gateway, business_number, "HELP") == {
         "action": "help",
         "reply": "Acme: call (512) 555-0100.",
         "duplicate": False,
@@ -70,51 +70,55 @@ def test_start_opts_back_in_and_help_answers_with_the_help_text(
 
 
 def test_a_plain_request_to_stop_is_an_opt_out_by_reasonable_means(
-    client: TestClient, auth: dict[str, str], business_number: str
+    client: TestClient, auth: dict[str, str], gateway: dict[str, str], business_number: str
 ) -> None:
-    assert _text(client, auth, business_number, "please stop texting me")["action"] == "opted_out"
+    assert (
+        _text(client, gateway, business_number, "please stop texting me")["action"] == "opted_out"
+    )
     events = client.get("/v1/consent/+15128675309", headers=auth).json()["events"]
     assert events[0]["source"] == "natural_language"
 
 
 def test_an_inbound_text_to_a_number_the_business_does_not_use_answers_404(
-    client: TestClient, auth: dict[str, str]
+    client: TestClient, gateway: dict[str, str]
 ) -> None:
     response = client.post(
         "/v1/inbound/sms",
         json={"from": "+15128675309", "to": "+15129990000", "body": "STOP", "message_id": "x"},
-        headers=auth,
+        headers=gateway,
     )
     assert response.status_code == 404
 
 
 def test_an_inbound_text_from_abroad_is_refused_as_international(
-    client: TestClient, auth: dict[str, str], business_number: str
+    client: TestClient, auth: dict[str, str], gateway: dict[str, str], business_number: str
 ) -> None:
     response = client.post(
         "/v1/inbound/sms",
         json={"from": "+447911123456", "to": business_number, "body": "STOP", "message_id": "x"},
-        headers=auth,
+        headers=gateway,
     )
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "international_number"
 
 
-def test_email_events_suppress_the_address_once(client: TestClient, auth: dict[str, str]) -> None:
+def test_email_events_suppress_the_address_once(
+    client: TestClient, auth: dict[str, str], gateway: dict[str, str]
+) -> None:
     first = client.post(
         "/v1/inbound/email",
         json={"email": "Maria@Gmail.com", "event": "unsubscribe", "provider_message_id": "ev-1"},
-        headers=auth,
+        headers=gateway,
     )
     assert first.json() == {"email": "Maria@Gmail.com", "event": "unsubscribe", "changed": True}
     replay = client.post(
         "/v1/inbound/email",
         json={"email": "maria@gmail.com", "event": "unsubscribe", "provider_message_id": "ev-1"},
-        headers=auth,
+        headers=gateway,
     )
     assert replay.json()["changed"] is False
     bounce = client.post(
-        "/v1/inbound/email", json={"email": "maria@gmail.com", "event": "bounce"}, headers=auth
+        "/v1/inbound/email", json={"email": "maria@gmail.com", "event": "bounce"}, headers=gateway
     )
     assert bounce.json()["changed"] is True
     state = client.get("/v1/consent/maria@gmail.com", headers=auth).json()
@@ -123,15 +127,15 @@ def test_email_events_suppress_the_address_once(client: TestClient, auth: dict[s
     assert [e["source"] for e in state["events"]] == ["email_link", "bounce"]
 
 
-def test_a_malformed_email_event_answers_422(client: TestClient, auth: dict[str, str]) -> None:
+def test_a_malformed_email_event_answers_422(client: TestClient, gateway: dict[str, str]) -> None:
     wrong_event = client.post(
-        "/v1/inbound/email", json={"email": "maria@gmail.com", "event": "opened"}, headers=auth
+        "/v1/inbound/email", json={"email": "maria@gmail.com", "event": "opened"}, headers=gateway
     )
     assert (
         wrong_event.status_code == 422 and wrong_event.json()["error"]["code"] == "validation_error"
     )
     wrong_email = client.post(
-        "/v1/inbound/email", json={"email": "maria", "event": "bounce"}, headers=auth
+        "/v1/inbound/email", json={"email": "maria", "event": "bounce"}, headers=gateway
     )
     assert wrong_email.status_code == 422 and wrong_email.json()["error"]["code"] == "invalid_email"
 
@@ -168,19 +172,24 @@ def _entries(account_id: str, events: list[dict[str, Any]]) -> list[LedgerEntry]
             at=datetime.fromisoformat(e["at"]),
             prev_hash=e["prev_hash"],
             hash=e["hash"],
+            via=e["via"] or None,
         )
         for e in events
     ]
 
 
 def test_the_ledger_exports_as_one_chain_that_verifies_on_its_own(
-    client: TestClient, auth: dict[str, str], account: NewAccount, business_number: str
+    client: TestClient,
+    auth: dict[str, str],
+    gateway: dict[str, str],
+    account: NewAccount,
+    business_number: str,
 ) -> None:
-    _text(client, auth, business_number, "STOP")
-    _text(client, auth, business_number, "START")
-    _text(client, auth, business_number, "quit", frm="+15122449021")
+    _text(client, gateway, business_number, "STOP")
+    _text(client, gateway, business_number, "START")
+    _text(client, gateway, business_number, "quit", frm="+15122449021")
     client.post(
-        "/v1/inbound/email", json={"email": "m@gmail.com", "event": "complaint"}, headers=auth
+        "/v1/inbound/email", json={"email": "m@gmail.com", "event": "complaint"}, headers=gateway
     )
     events = client.get("/v1/consent/events", headers=auth).json()["events"]
     assert [e["seq"] for e in events] == [1, 2, 3, 4]
@@ -197,9 +206,9 @@ def test_the_ledger_exports_as_one_chain_that_verifies_on_its_own(
 
 
 def test_the_ledger_can_start_at_a_moment(
-    client: TestClient, auth: dict[str, str], business_number: str
+    client: TestClient, auth: dict[str, str], gateway: dict[str, str], business_number: str
 ) -> None:
-    _text(client, auth, business_number, "STOP")
+    _text(client, gateway, business_number, "STOP")
     events = client.get("/v1/consent/events", headers=auth).json()["events"]
     later = client.get(
         "/v1/consent/events", params={"since": "2999-01-01T00:00:00"}, headers=auth
@@ -210,9 +219,14 @@ def test_the_ledger_can_start_at_a_moment(
 
 
 def test_only_a_gateway_key_may_post_inbound_texts_and_the_ledger_names_it(
-    client: TestClient, auth: dict[str, str], key_with: Any, business_number: str
+    client: TestClient,
+    auth: dict[str, str],
+    key_with: Any,
+    gateway: dict[str, str],
+    gateway_key: NewKey,
+    business_number: str,
 ) -> None:
-    """A START can lift an opt-out, so staff keys cannot post one (R-12); the entry
+    """A START can lift an opt-out, so staff keys cannot post one (R-12, R-25); the entry
     says which key delivered the customer's words (R-17)."""
     admin_like = key_with("settings:manage", "customer:edit", "consent:export")
     refused = client.post(
@@ -228,14 +242,14 @@ def test_only_a_gateway_key_may_post_inbound_texts_and_the_ledger_names_it(
     assert refused.status_code == 403
     assert refused.json()["error"]["details"] == {"permission": "inbound:record"}
 
-    gateway = key_with("inbound:record")
     client.post(
         "/v1/inbound/sms",
         json={"from": "+15128675309", "to": business_number, "body": "STOP", "message_id": "gw-1"},
         headers=gateway,
     )
     (entry,) = client.get("/v1/consent/+15128675309", headers=auth).json()["events"]
-    assert entry["actor"].startswith("customer:+15128675309 via api_key:key_")
+    assert entry["actor"] == "customer:+15128675309"
+    assert entry["via"] == f"gateway_key:{gateway_key.key_id}"
 
 
 def test_staff_record_a_customers_spoken_opt_out_and_texts_stop(

@@ -278,13 +278,17 @@ def test_a_placeholder_value_is_never_synced(
 
 
 def test_turning_a_notification_on_for_an_opted_out_number_is_refused(
-    client: TestClient, auth: dict[str, str], make_customer: Customer, business_number: str
+    client: TestClient,
+    auth: dict[str, str],
+    gateway: dict[str, str],
+    make_customer: Customer,
+    business_number: str,
 ) -> None:
     made = make_customer(contacts=[{"kind": "mobile", "value": "512-867-5309"}])
     client.post(
         "/v1/inbound/sms",
         json={"from": "+15128675309", "to": business_number, "body": "STOP", "message_id": "m1"},
-        headers=auth,
+        headers=gateway,
     )
     contact = client.get(f"/v1/contacts/{made['contacts'][0]['id']}", headers=auth).json()
     assert contact["bell"] == "opted_out" and contact["sms_opted_out"] is True
@@ -301,11 +305,11 @@ def test_turning_a_notification_on_for_an_opted_out_number_is_refused(
 
 
 def test_turning_a_notification_on_for_a_suppressed_email_is_refused(
-    client: TestClient, auth: dict[str, str], make_customer: Customer
+    client: TestClient, auth: dict[str, str], gateway: dict[str, str], make_customer: Customer
 ) -> None:
     made = make_customer(contacts=[{"kind": "email", "value": "maria@gmail.com"}])
     client.post(
-        "/v1/inbound/email", json={"email": "maria@gmail.com", "event": "bounce"}, headers=auth
+        "/v1/inbound/email", json={"email": "maria@gmail.com", "event": "bounce"}, headers=gateway
     )
     refused = client.patch(
         f"/v1/contacts/{made['contacts'][0]['id']}",

@@ -25,16 +25,20 @@ NOON_CENTRAL = "2026-05-05T18:00:00Z"
 NIGHT_CENTRAL = "2026-05-05T08:00:00Z"
 
 
-def _stop(client: TestClient, auth: dict[str, str], number: str, business_number: str) -> None:
+def _stop(client: TestClient, gateway: dict[str, str], number: str, business_number: str) -> None:
     client.post(
         "/v1/inbound/sms",
         json={"from": number, "to": business_number, "body": "STOP", "message_id": number},
-        headers=auth,
+        headers=gateway,
     )
 
 
 def test_a_decision_allows_blocks_or_defers_with_a_reason(
-    client: TestClient, auth: dict[str, str], make_customer: Customer, business_number: str
+    client: TestClient,
+    auth: dict[str, str],
+    gateway: dict[str, str],
+    make_customer: Customer,
+    business_number: str,
 ) -> None:
     made = make_customer(contacts=[{"kind": "mobile", "value": "512-867-5309"}])
     contact = made["contacts"][0]["id"]
@@ -50,7 +54,7 @@ def test_a_decision_allows_blocks_or_defers_with_a_reason(
     deferred = client.post("/v1/decisions", json={**ask, "at": NIGHT_CENTRAL}, headers=auth).json()
     assert (deferred["outcome"], deferred["reason"]) == ("deferred", "outside_sending_window")
     assert deferred["not_before"] == "2026-05-05T13:00:00+00:00"
-    _stop(client, auth, "+15128675309", business_number)
+    _stop(client, gateway, "+15128675309", business_number)
     blocked = client.post("/v1/decisions", json={**ask, "manual": True}, headers=auth).json()
     assert (blocked["outcome"], blocked["reason"]) == ("blocked", "sms_opt_out")
 
@@ -98,9 +102,9 @@ def test_a_malformed_decision_request_answers_422(
 
 
 def test_a_batch_of_decisions_answers_in_the_order_asked(
-    client: TestClient, auth: dict[str, str], business_number: str
+    client: TestClient, auth: dict[str, str], gateway: dict[str, str], business_number: str
 ) -> None:
-    _stop(client, auth, "+15128675309", business_number)
+    _stop(client, gateway, "+15128675309", business_number)
     items = [
         {"channel": "sms", "to": "+15128675309", "category": "job", "at": NOON_CENTRAL},
         {"channel": "sms", "to": "+15122449021", "category": "job", "at": NOON_CENTRAL},
@@ -194,6 +198,7 @@ def test_a_message_is_accepted_with_202_and_read_back(
 def test_a_blocked_message_answers_409_with_the_reason_and_is_not_stored(
     client: TestClient,
     auth: dict[str, str],
+    gateway: dict[str, str],
     make_customer: Customer,
     business_number: str,
     heed: Heed,
@@ -202,10 +207,12 @@ def test_a_blocked_message_answers_409_with_the_reason_and_is_not_stored(
     code: str,
 ) -> None:
     if setup == "stop":
-        _stop(client, auth, "+15128675309", business_number)
+        _stop(client, gateway, "+15128675309", business_number)
     if setup == "bounce":
         client.post(
-            "/v1/inbound/email", json={"email": "maria@gmail.com", "event": "bounce"}, headers=auth
+            "/v1/inbound/email",
+            json={"email": "maria@gmail.com", "event": "bounce"},
+            headers=gateway,
         )
     body: dict[str, Any] = {"body": "Hello", **message}
     if body.pop("contact", False):
@@ -312,6 +319,7 @@ def test_the_outbox_releases_a_deferred_message_when_it_comes_due(
 def test_a_stop_that_arrives_while_a_message_waits_still_stops_it(
     served: tuple[TestClient, LogTransport],
     auth: dict[str, str],
+    gateway: dict[str, str],
     make_customer: Customer,
     business_number: str,
     monkeypatch: pytest.MonkeyPatch,
@@ -325,7 +333,7 @@ def test_a_stop_that_arrives_while_a_message_waits_still_stops_it(
         json={"channel": "sms", "contact_id": made["contacts"][0]["id"], "body": "Reminder"},
         headers=auth,
     ).json()
-    _stop(client, auth, "+15128675309", business_number)
+    _stop(client, gateway, "+15128675309", business_number)
     monkeypatch.setattr(common, "clock", lambda: night + timedelta(hours=6))
     blocked = _wait_for(client, auth, deferred["id"], "blocked")
     assert blocked["reason"] == "sms_opt_out"

@@ -11,6 +11,8 @@ from starlette.datastructures import MultiDict
 from starlette.testclient import TestClient
 from twilio.request_validator import RequestValidator
 
+from heed.bootstrap import Heed
+from heed.services import accounts
 from heed.services.accounts import NewAccount
 
 FROM = "+15128675309"
@@ -128,9 +130,14 @@ def test_a_missing_signature_is_refused_and_records_nothing(
 
 
 def test_an_account_without_an_auth_token_accepts_no_webhook(
-    client: TestClient, auth: dict[str, str], business_number: str, token: str
+    client: TestClient,
+    heed: Heed,
+    account: NewAccount,
+    auth: dict[str, str],
+    business_number: str,
+    token: str,
 ) -> None:
-    client.patch("/v1/account", json={"twilio_auth_token": None}, headers=auth)
+    accounts.set_twilio_auth_token(heed.uow, account.account_id, None)
     params = twilio_form(FROM, business_number, "STOP")
     assert _post(client, params, twilio_signature(token, params)).status_code == 403
     assert _events(client, auth) == []

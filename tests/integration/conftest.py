@@ -72,6 +72,7 @@ def inbound(
             to_number=to or business_number,
             body=body,
             message_id=msg_id or message_id(),
+            via="twilio_webhook",
         )
 
     return receive

@@ -11,7 +11,14 @@ from sqlalchemy import select
 
 from heed.adapters.db import tables as t
 from heed.bootstrap import Heed
-from heed.domain.errors import Conflict, Invalid, NotFound, SmsOptedOut, Unauthorized
+from heed.domain.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    SmsOptedOut,
+    Unauthorized,
+)
 from heed.services import accounts, consent, contacts, customers, decisions, messages
 from heed.services.common import GRANTABLE, INBOUND, ROLES, Principal
 
@@ -62,7 +69,10 @@ def test_keys_are_stored_hashed_and_the_raw_key_is_nowhere_r22(heed: Heed, accou
 
 
 def _changes(heed: Heed, staff: Principal, entity_id: str) -> list[tuple[str, Any, Any]]:
-    rows = audit_rows(heed, staff.account_id, entity_id)
+    # The operator set the account's Twilio token when creating it; those rows are theirs.
+    rows = [
+        r for r in audit_rows(heed, staff.account_id, entity_id) if r.actor != accounts.OPERATOR
+    ]
     assert all(r.actor == staff.actor and r.at is not None for r in rows)
     return [(r.field, r.old, r.new) for r in rows]
 
@@ -242,18 +252,53 @@ def test_another_accounts_records_stay_invisible_in_lists_and_lookups_tenancy(
     assert consent.ledger_events(heed.uow, staff) == []
 
 
-def test_settings_changes_are_audited_and_a_secret_never_written_down_r23(
+def test_settings_refuse_the_twilio_auth_token_and_leave_it_unchanged_r25(
     heed: Heed, staff: Principal
-) -> None:
-    accounts.update_account(
-        heed.uow, staff, {"help_text": "Call 512-555-0100", "twilio_auth_token": "s3cret-new"}
+):
+    """Whoever holds the token can sign a START, so no settings:manage key or staff login
+    may replace it; nothing of the request is written, not even its other fields."""
+    with pytest.raises(Forbidden) as refused:
+        accounts.update_account(
+            heed.uow, staff, {"help_text": "Call 512-555-0100", "twilio_auth_token": "mallory"}
+        )
+    assert refused.value.details == {"field": "twilio_auth_token"}
+    assert "set by the operator" in refused.value.message
+    with heed.uow.read() as tx:
+        stored = tx.session.get(t.Account, staff.account_id)
+        assert stored is not None
+        assert stored.twilio_auth_token is not None
+        assert stored.twilio_auth_token.startswith("test-token-")
+        assert stored.help_text is None
+
+
+def test_the_operator_sets_the_twilio_token_and_the_audit_says_so_without_the_value_r23(
+    heed: Heed, staff: Principal
+):
+    assert accounts.set_twilio_auth_token(
+        heed.uow, staff.account_id, "s3cret-new", operator="operator:dana"
     )
-    rows = {r.field: (r.old, r.new) for r in audit_rows(heed, staff.account_id, staff.account_id)}
-    assert rows["help_text"] == (None, "Call 512-555-0100")
-    assert rows["twilio_auth_token"] == ("set", "replaced")
-    assert all(
-        "s3cret" not in (r.new or "") for r in audit_rows(heed, staff.account_id, staff.account_id)
+    assert not accounts.set_twilio_auth_token(
+        heed.uow, staff.account_id, " s3cret-new ", operator="operator:dana"
     )
+    assert accounts.set_twilio_auth_token(
+        heed.uow, staff.account_id, None, operator="operator:dana"
+    )
+    rows = [
+        (r.actor, r.field, r.old, r.new)
+        for r in audit_rows(heed, staff.account_id, staff.account_id)
+    ]
+    assert rows == [
+        ("operator", "twilio_auth_token", None, "set"),
+        ("operator:dana", "twilio_auth_token", "set", "changed"),
+        ("operator:dana", "twilio_auth_token", "set", "removed"),
+    ]
+    for bad in ("", "   ", "x" * 201, "to\x00ken"):
+        with pytest.raises(Invalid):
+            accounts.set_twilio_auth_token(heed.uow, staff.account_id, bad)
+    with pytest.raises(Invalid):
+        accounts.create_account(heed.uow, "Acme Plumbing", twilio_auth_token="x" * 201)
+    with pytest.raises(NotFound):
+        accounts.set_twilio_auth_token(heed.uow, "acc_does_not_exist", "token")
 
 
 def test_a_taken_business_number_or_login_has_its_own_code(

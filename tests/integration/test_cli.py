@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from integration_support import message_id, random_number
+from integration_support import audit_rows, message_id, random_number
 from sqlalchemy import text
 from tamper_support import (
     delete_newest_entry,
@@ -23,7 +23,7 @@ from heed.bootstrap import Heed, build
 from heed.config import Settings
 from heed.entrypoints.cli import app
 from heed.services import accounts, consent
-from heed.services.common import GRANTABLE, Principal
+from heed.services.common import GRANTABLE, INBOUND, Principal
 
 
 @pytest.fixture
@@ -214,3 +214,48 @@ def test_ledger_verify_without_an_account_checks_every_account(
             ids[0]["account_id"]: True,
             broken: False,
         }
+def test_key_create_gateway_prints_a_key_that_may_only_post_inbound_messages(
+    cli: CliRunner, heed: Heed
+):
+    account_id = _create_account(cli)["account_id"]
+    result = cli.invoke(app, ["key", "create", "--account", account_id, "--gateway", "--json"])
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.stdout)
+    assert printed["kind"] == "gateway"
+    principal = accounts.authenticate_api_key(heed.uow, printed["api_key"])
+    assert principal.is_gateway and principal.permissions == frozenset({INBOUND})
+    assert principal.via == f"gateway_key:{printed['key_id']}"
+
+    for refused in (
+        ["--permissions", INBOUND],
+        ["--permissions", "customer:view", "--gateway"],
+        [],
+    ):
+        bad = cli.invoke(app, ["key", "create", "--account", account_id, *refused, "--json"])
+        assert bad.exit_code == 2, refused
+        assert "validation_error" in bad.output
+
+
+def test_account_set_twilio_token_reads_the_token_from_stdin_and_audits_without_it(
+    cli: CliRunner, heed: Heed
+):
+    account_id = _create_account(cli, "--twilio-auth-token", "first-token")["account_id"]
+    result = cli.invoke(
+        app, ["account", "set-twilio-token", "--account", account_id], input="second-token\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "second-token" not in result.output
+    cleared = cli.invoke(app, ["account", "set-twilio-token", "--account", account_id, "--clear"])
+    assert cleared.exit_code == 0, cleared.output
+    empty = cli.invoke(app, ["account", "set-twilio-token", "--account", account_id], input="\n")
+    assert empty.exit_code == 2 and "validation_error" in empty.output
+    unknown = cli.invoke(app, ["account", "set-twilio-token", "--account", "acc_x"], input="t\n")
+    assert unknown.exit_code == 2 and "not_found" in unknown.output
+    rows = audit_rows(heed, account_id, account_id)
+    assert [(r.field, r.old, r.new) for r in rows] == [
+        ("twilio_auth_token", None, "set"),
+        ("twilio_auth_token", "set", "changed"),
+        ("twilio_auth_token", "set", "removed"),
+    ]
+    assert all(r.actor.startswith("operator") for r in rows)
+    assert not any("token" in f"{r.old} {r.new}" for r in rows)

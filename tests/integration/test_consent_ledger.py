@@ -71,7 +71,7 @@ def test_stop_from_any_record_blocks_every_record_of_that_number_r11_r12(
         "*",
     )
     assert entry.body == "  Stop!! "
-    assert entry.actor == f"customer:{number} via provider"
+    assert (entry.actor, entry.via) == (f"customer:{number}", "twilio_webhook")
 
 
 @pytest.mark.parametrize(

@@ -51,6 +51,9 @@ class LedgerEntry:
     at: datetime
     prev_hash: str
     hash: str
+    # The credential that delivered the entry (R-25); entries from before heed named
+    # it have none, and their hash was computed without it.
+    via: str | None = None
 
     def computed_hash(self) -> str:
         """The hash this entry's contents call for, whatever ``hash`` says."""
@@ -67,6 +70,7 @@ class LedgerEntry:
             provider_message_id=self.provider_message_id,
             actor=self.actor,
             at=self.at,
+            via=self.via,
         )
 
 
@@ -95,12 +99,14 @@ def entry_hash(
     provider_message_id: str | None,
     actor: str,
     at: datetime,
+    via: str | None = None,
 ) -> str:
     """SHA-256 (hex) of the entry's fields and the previous entry's hash.
 
     The fields are serialized as canonical JSON (sorted keys, no spaces,
     UTF-8) so the hash does not depend on the order or the driver that
-    produced them.
+    produced them. ``via`` joins the document only when the entry names its
+    credential: entries written before heed recorded it keep the hash they had.
     """
     document = {
         "account_id": account_id,
@@ -116,6 +122,8 @@ def entry_hash(
         "seq": seq,
         "source": source,
     }
+    if via is not None:
+        document["via"] = via
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -133,6 +141,7 @@ def chain_entry(
     provider_message_id: str | None,
     actor: str,
     at: datetime,
+    via: str | None = None,
 ) -> LedgerEntry:
     """The entry that follows ``previous`` (``None`` for the account's first)."""
     prev_hash = GENESIS_HASH if previous is None else previous.hash
@@ -148,6 +157,7 @@ def chain_entry(
         "provider_message_id": provider_message_id,
         "actor": actor,
         "at": at,
+        "via": via,
     }
     return LedgerEntry(**fields, prev_hash=prev_hash, hash=entry_hash(prev_hash, **fields))
 

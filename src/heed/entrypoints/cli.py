@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import getpass
 import json
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -73,15 +75,20 @@ def account_create(
         typer.Option("--business-number", help="A number the business sends from (repeatable)."),
     ] = None,
     twilio_auth_token: Annotated[
-        str | None, typer.Option(help="Auth token that signs this business's Twilio webhooks.")
+        str | None,
+        typer.Option(
+            help="Auth token that signs this business's Twilio webhooks "
+            "(account set-twilio-token keeps it off the command line)."
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Create an account and an API key with every permission."""
+    """Create an account and an API key with every staff permission (posting inbound
+    messages needs a gateway key: key create --gateway)."""
     try:
         with _heed() as heed:
             created = accounts.create_account(
-                heed.uow, name, business_number or [], twilio_auth_token
+                heed.uow, name, business_number or [], twilio_auth_token, operator=_operator()
             )
     except HeedError as error:
         _fail(error)
@@ -92,22 +99,78 @@ def account_create(
         typer.echo(f"account {created.account_id}\napi key {created.api_key}")
 
 
-@key_app.command("create")
-def key_create(
+@account_app.command("set-twilio-token")
+def account_set_twilio_token(
     account: Annotated[str, typer.Option(help="The account's id.")],
-    permissions: Annotated[str, typer.Option(help="Comma-separated permissions.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    clear: Annotated[
+        bool, typer.Option("--clear", help="Remove the token: no webhook verifies then.")
+    ] = False,
 ) -> None:
-    """Create an API key with the given permissions."""
+    """Set the auth token that signs this business's Twilio webhooks, read from standard
+    input (or asked for, unechoed, on a terminal), so it never shows in the process list
+    or the shell's history. Audited as a change, never with the value."""
+    token: str | None = None
+    if not clear:
+        if sys.stdin.isatty():
+            token = typer.prompt("Twilio auth token", hide_input=True)
+        else:
+            token = sys.stdin.read().strip()
     try:
         with _heed() as heed:
-            raw = accounts.create_api_key(
-                heed.uow, account, [p.strip() for p in permissions.split(",") if p.strip()]
-            )
+            changed = accounts.set_twilio_auth_token(heed.uow, account, token, operator=_operator())
     except HeedError as error:
         _fail(error)
         return
-    typer.echo(json.dumps({"api_key": raw}) if as_json else raw)
+    if not changed:
+        typer.echo("Twilio auth token unchanged")
+    else:
+        typer.echo("Twilio auth token removed" if clear else "Twilio auth token set")
+
+
+def _operator() -> str:
+    """Who runs the command, as the audit trail names them."""
+    try:
+        return f"{accounts.OPERATOR}:{getpass.getuser()}"
+    except (OSError, KeyError):
+        return accounts.OPERATOR
+
+
+@key_app.command("create")
+def key_create(
+    account: Annotated[str, typer.Option(help="The account's id.")],
+    permissions: Annotated[
+        str | None, typer.Option(help="Comma-separated permissions (not with --gateway).")
+    ] = None,
+    gateway: Annotated[
+        bool,
+        typer.Option(
+            "--gateway",
+            help="A key for an SMS or email gateway: it may post /v1/inbound/sms and "
+            "/v1/inbound/email and nothing else, and no other key may post them.",
+        ),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Create an API key with the given permissions, or a gateway key."""
+    if gateway == (permissions is not None):
+        typer.echo("error (validation_error): give either --permissions or --gateway.", err=True)
+        raise typer.Exit(2)
+    try:
+        with _heed() as heed:
+            if gateway:
+                made = accounts.create_gateway_key(heed.uow, account)
+                raw = made.api_key
+                printed = {"api_key": raw, "key_id": made.key_id, "kind": "gateway"}
+            else:
+                assert permissions is not None
+                raw = accounts.create_api_key(
+                    heed.uow, account, [p.strip() for p in permissions.split(",") if p.strip()]
+                )
+                printed = {"api_key": raw}
+    except HeedError as error:
+        _fail(error)
+        return
+    typer.echo(json.dumps(printed) if as_json else raw)
 
 
 @user_app.command("create")

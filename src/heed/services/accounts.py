@@ -19,8 +19,18 @@ from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain import limits
 from heed.domain.addresses import normalize_email, normalize_phone
-from heed.domain.errors import Conflict, Invalid, Unauthorized
-from heed.services.common import GRANTABLE, ROLES, Principal, audit, get_account, new_id, now
+from heed.domain.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from heed.services.common import (
+    GRANTABLE,
+    INBOUND,
+    PERMISSIONS,
+    ROLES,
+    Principal,
+    audit,
+    get_account,
+    new_id,
+    now,
+)
 
 _hasher = PasswordHasher()
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -30,6 +40,23 @@ _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 class NewAccount:
     account_id: str
     api_key: str
+
+
+@dataclass(frozen=True)
+class NewKey:
+    key_id: str
+    api_key: str
+
+
+STANDARD, GATEWAY = "standard", "gateway"
+
+# Who changes a provider credential in the audit trail when no login is named.
+OPERATOR = "operator"
+
+TOKEN_BY_OPERATOR = (
+    "twilio_auth_token is set by the operator (heed account set-twilio-token, or "
+    "HEED_TWILIO_AUTH_TOKEN), not through an API key or the staff UI."
+)
 
 
 def hash_api_key(raw: str) -> str:
@@ -42,11 +69,16 @@ def create_account(
     name: str,
     business_numbers: list[str] | tuple[str, ...] = (),
     twilio_auth_token: str | None = None,
+    *,
+    operator: str = OPERATOR,
 ) -> NewAccount:
+    """A new business and its first key, which may do everything staff may do; posting
+    inbound messages is for gateway keys only (R-25)."""
     name = name.strip()
     if not name:
         raise Invalid("name must not be empty.", field="name")
     numbers = _parse_business_numbers(business_numbers)
+    token = _checked_token(twilio_auth_token) if twilio_auth_token else None
     with uow.write() as tx:
         _refuse_taken_numbers(tx, numbers, account_id=None)
         account = t.Account(
@@ -58,7 +90,7 @@ def create_account(
             window_end="21:00",
             placeholders=[],
             help_text=None,
-            twilio_auth_token=twilio_auth_token or None,
+            twilio_auth_token=None,
             ledger_seq=0,
             ledger_head="0" * 64,
             created_at=now(),
@@ -67,13 +99,69 @@ def create_account(
         tx.session.flush()
         for number in numbers:
             tx.session.add(t.BusinessNumber(account_id=account.id, number=number))
-        # The business's own first key can do everything, gateway work included.
-        raw = _add_key(tx, account.id, GRANTABLE)
+        _change_twilio_auth_token(tx, account, token, operator)
+        _, raw = _add_key(tx, account.id, PERMISSIONS)
         tx.commit()
     return NewAccount(account.id, raw)
 
 
+def set_twilio_auth_token(
+    uow: UnitOfWork, account_id: str, token: str | None, *, operator: str = OPERATOR
+) -> bool:
+    """The operator sets (or, with ``None``, removes) the auth token that signs the
+    account's Twilio webhooks. Answers whether it changed; the audit row names the
+    operator and says "set", "changed" or "removed", never the value."""
+    if token is not None:
+        token = _checked_token(token)
+    with uow.write() as tx:
+        account = tx.lock_account(account_id)
+        if account is None:
+            raise NotFound("No such account.")
+        changed = _change_twilio_auth_token(tx, account, token, operator)
+        tx.commit()
+    return changed
+
+
+def _checked_token(token: str) -> str:
+    token = token.strip()
+    if not token:
+        raise Invalid("The Twilio auth token must not be empty.", field="twilio_auth_token")
+    if len(token) > 200 or "\x00" in token:
+        raise Invalid(
+            "The Twilio auth token must be at most 200 characters, without NUL bytes.",
+            field="twilio_auth_token",
+        )
+    return token
+
+
+def _change_twilio_auth_token(
+    tx: Transaction, account: t.Account, token: str | None, operator: str
+) -> bool:
+    old = account.twilio_auth_token
+    if token == old:
+        return False
+    new = "removed" if token is None else ("changed" if old else "set")
+    # The audit says that the secret changed, never what it is.
+    audit(
+        tx,
+        Principal(account.id, operator),
+        "account",
+        account.id,
+        "twilio_auth_token",
+        "set" if old else None,
+        new,
+    )
+    account.twilio_auth_token = token
+    return True
+
+
 def create_api_key(uow: UnitOfWork, account_id: str, permissions: list[str]) -> str:
+    if INBOUND in permissions:
+        raise Invalid(
+            f"{INBOUND} belongs to gateway keys alone: create one with "
+            "heed key create --account ID --gateway.",
+            field="permissions",
+        )
     unknown = [p for p in permissions if p not in GRANTABLE]
     if unknown or not permissions:
         raise Invalid(
@@ -84,23 +172,37 @@ def create_api_key(uow: UnitOfWork, account_id: str, permissions: list[str]) -> 
         )
     with uow.write() as tx:
         get_account(tx, account_id)
-        raw = _add_key(tx, account_id, tuple(permissions))
+        _, raw = _add_key(tx, account_id, tuple(permissions))
         tx.commit()
     return raw
 
 
-def _add_key(tx: Transaction, account_id: str, permissions: tuple[str, ...]) -> str:
+def create_gateway_key(uow: UnitOfWork, account_id: str) -> NewKey:
+    """A key for the business's SMS or email gateway: it may post inbound messages and
+    nothing else, and nothing else may post them (R-25)."""
+    with uow.write() as tx:
+        get_account(tx, account_id)
+        key_id, raw = _add_key(tx, account_id, (INBOUND,), kind=GATEWAY)
+        tx.commit()
+    return NewKey(key_id, raw)
+
+
+def _add_key(
+    tx: Transaction, account_id: str, permissions: tuple[str, ...], kind: str = STANDARD
+) -> tuple[str, str]:
     raw = "heed_" + secrets.token_urlsafe(32)
+    key_id = new_id("key")
     tx.session.add(
         t.ApiKey(
             account_id=account_id,
-            id=new_id("key"),
+            id=key_id,
             key_hash=hash_api_key(raw),
             permissions=list(permissions),
             created_at=now(),
+            kind=kind,
         )
     )
-    return raw
+    return key_id, raw
 
 
 # A valid key's principal is remembered for a few seconds, so a burst of API calls
@@ -140,13 +242,24 @@ def authenticate_api_key(uow: UnitOfWork, raw: str | None) -> Principal:
         with _key_cache_lock:
             _key_cache.pop(cache_key, None)
         raise Unauthorized("The API key is not valid.")
-    principal = Principal(key.account_id, f"api_key:{key.id}", frozenset(key.permissions))
+    principal = _key_principal(key)
     with _key_cache_lock:
         _key_cache[cache_key] = (moment + API_KEY_CACHE_SECONDS, principal)
         _key_cache.move_to_end(cache_key)
         while len(_key_cache) > API_KEY_CACHE_SIZE:
             _key_cache.popitem(last=False)
     return principal
+
+
+def _key_principal(key: t.ApiKey) -> Principal:
+    """A gateway key may post inbound messages only; any other key never may, whatever
+    its row says (R-25)."""
+    if key.kind == GATEWAY:
+        name = f"gateway_key:{key.id}"
+        return Principal(key.account_id, name, frozenset({INBOUND}), credential=name)
+    name = f"api_key:{key.id}"
+    granted = frozenset(key.permissions) - {INBOUND}
+    return Principal(key.account_id, name, granted, credential=name)
 
 
 def create_user(uow: UnitOfWork, account_id: str, email: str, password: str, role: str) -> str:
@@ -184,7 +297,12 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 
 def principal_for_user(user: t.User) -> Principal:
-    return Principal(user.account_id, f"user:{user.email}", frozenset(ROLES[user.role]))
+    return Principal(
+        user.account_id,
+        f"user:{user.email}",
+        frozenset(ROLES[user.role]) - {INBOUND},
+        credential=f"user:{user.id}",
+    )
 
 
 def account_view(tx: Transaction, account: t.Account) -> dict[str, Any]:
@@ -214,7 +332,13 @@ def get_account_settings(uow: UnitOfWork, principal: Principal) -> dict[str, Any
 def update_account(
     uow: UnitOfWork, principal: Principal, changes: dict[str, Any]
 ) -> dict[str, Any]:
-    """Apply the given settings; every field is checked before anything is written."""
+    """Apply the given settings; every field is checked before anything is written.
+
+    The Twilio auth token is not among them: whoever holds it can sign an inbound
+    START, so only the operator sets it (:func:`set_twilio_auth_token`, R-25).
+    """
+    if "twilio_auth_token" in changes:
+        raise Forbidden(TOKEN_BY_OPERATOR, field="twilio_auth_token")
     with uow.write() as tx:
         account = tx.lock_account(principal.account_id)
         if account is None:
@@ -285,22 +409,6 @@ def update_account(
                 tx, principal, "account", account.id, "help_text", account.help_text, text or None
             )
             account.help_text = text or None
-        if "twilio_auth_token" in changes:
-            token = changes["twilio_auth_token"]
-            new_token = str(token) if token else None
-            # The audit says that the secret changed, never what it is.
-            audit(
-                tx,
-                principal,
-                "account",
-                account.id,
-                "twilio_auth_token",
-                "set" if account.twilio_auth_token else None,
-                "replaced"
-                if new_token and account.twilio_auth_token
-                else ("set" if new_token else None),
-            )
-            account.twilio_auth_token = new_token
         if "business_numbers" in changes:
             numbers = _parse_business_numbers(changes["business_numbers"])
             _refuse_taken_numbers(tx, numbers, account_id=account.id)

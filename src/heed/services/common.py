@@ -24,10 +24,11 @@ PERMISSIONS = (
     "consent:export",
 )
 
-# Posting inbound texts and email events can opt numbers in (a START), so it is a
-# permission of its own: the business's gateway integration holds it, no staff role does.
+# Posting inbound texts and email events can opt numbers in (a START), so it belongs
+# to gateway keys alone: no staff role, staff key or the account's first key
+# holds it, and a gateway key holds nothing else.
 INBOUND = "inbound:record"
-GRANTABLE = (*PERMISSIONS, INBOUND)
+GRANTABLE = PERMISSIONS
 
 ROLES: dict[str, tuple[str, ...]] = {
     "admin": PERMISSIONS,
@@ -50,6 +51,17 @@ class Principal:
     account_id: str
     actor: str
     permissions: frozenset[str] = field(default_factory=frozenset)
+    # The credential that authenticated the caller, as ledger entries name it:
+    # api_key:<id>, gateway_key:<id> or user:<id>; empty for in-process callers.
+    credential: str = ""
+
+    @property
+    def via(self) -> str:
+        return self.credential or self.actor
+
+    @property
+    def is_gateway(self) -> bool:
+        return self.credential.startswith("gateway_key:")
 
     def can(self, permission: str) -> bool:
         return permission in self.permissions

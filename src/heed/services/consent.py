@@ -43,6 +43,7 @@ EVENT_FIELDS = (
     "body",
     "provider_message_id",
     "actor",
+    "via",
     "prev_hash",
     "hash",
 )
@@ -145,11 +146,16 @@ class Ledger:
         action: ConsentAction,
         source: str,
         actor: str,
+        via: str | None,
         body: str | None = None,
         provider_message_id: str | None = None,
         at: datetime | None = None,
     ) -> None:
-        """Chain one entry after the account's head and apply it to the projection."""
+        """Chain one entry after the account's head and apply it to the projection.
+
+        ``via`` names the credential that delivered the change (R-25): twilio_webhook,
+        gateway_key:<id>, user:<id>, api_key:<id>, preference_page, import, ...
+        """
         account = self.account
         fields: dict[str, Any] = {
             "account_id": account.id,
@@ -162,6 +168,7 @@ class Ledger:
             "body": body,
             "provider_message_id": provider_message_id,
             "actor": actor,
+            "via": via,
             "at": at or now(),
         }
         digest = entry_hash(account.ledger_head, **fields)
@@ -254,6 +261,7 @@ def append(
     action: ConsentAction,
     source: str,
     actor: str,
+    via: str | None,
     body: str | None = None,
     provider_message_id: str | None = None,
     at: datetime | None = None,
@@ -270,6 +278,7 @@ def append(
         action=action,
         source=source,
         actor=actor,
+        via=via,
         body=body,
         provider_message_id=provider_message_id,
         at=at,
@@ -286,8 +295,9 @@ class InboundText:
     """One text a customer sent to a business number, as the gateway delivered it.
 
     ``provider_opt_out_type`` is the gateway's own verdict (Twilio's OptOutType:
-    STOP, START, HELP); ``via`` names who delivered the text (the Twilio webhook,
-    or the API key of another gateway) and goes into the ledger entry's actor.
+    STOP, START, HELP); ``via`` names the credential that delivered the text
+    (``twilio_webhook`` or ``gateway_key:<id>``, R-25) and goes into its ledger
+    entries; callers outside a request (the demo, the benchmarks) may leave it unnamed.
     """
 
     account_id: str
@@ -296,7 +306,7 @@ class InboundText:
     body: str
     message_id: str
     provider_opt_out_type: str | None = None
-    via: str = "provider"
+    via: str | None = None
 
 
 def record_inbound_sms(
@@ -308,7 +318,7 @@ def record_inbound_sms(
     body: str,
     message_id: str,
     provider_opt_out_type: str | None = None,
-    via: str = "provider",
+    via: str | None = None,
 ) -> InboundResult:
     """Read an inbound text and act on it once, however often it is delivered.
 
@@ -457,7 +467,8 @@ def _act_on_text(ledger: Ledger, item: _Inbound) -> InboundResult:
             scope=scope,
             action=change,
             source=source or "keyword",
-            actor=f"customer:{sender} via {text.via}",
+            actor=f"customer:{sender}",
+            via=text.via,
             body=text.body,
             provider_message_id=text.message_id,
         )
@@ -501,6 +512,8 @@ def record_provider_opt_out(
             action=ConsentAction.OPT_OUT,
             source=str(ConsentSource.PROVIDER),
             actor="provider",
+            # The provider's answer to heed's own send, over heed's transport credentials.
+            via="provider_send",
             body=detail,
         )
         tx.commit()
@@ -523,6 +536,7 @@ def record_opt_out_for_customer(
     if source not in ("staff", "import"):
         raise Invalid("source must be staff or import.", field="source")
     value, channel = parse_address(address)
+    via = "import" if source == "import" else principal.via
     with uow.write() as tx:
         account = tx.lock_account(principal.account_id)
         assert account is not None
@@ -539,6 +553,7 @@ def record_opt_out_for_customer(
                 action=ConsentAction.OPT_OUT,
                 source=source,
                 actor=principal.actor,
+                via=via,
                 body=note,
             )
         else:
@@ -553,6 +568,7 @@ def record_opt_out_for_customer(
                 action=ConsentAction.SUPPRESS,
                 source=source,
                 actor=principal.actor,
+                via=via,
                 body=note,
             )
         tx.commit()
@@ -574,11 +590,12 @@ def record_email_event(
     event: str,
     provider_message_id: str | None = None,
     detail: str | None = None,
-    via: str = "unsubscribe link",
+    via: str | None = None,
 ) -> bool:
     """One-click unsubscribe, hard bounce or complaint (R-14). Answers whether it changed state.
 
-    ``via`` names who reported it (the signed link, or a provider's API key).
+    ``via`` names the credential that reported it (``unsubscribe_link``, or the email
+    provider's ``gateway_key:<id>``, R-25).
     """
     if event not in EMAIL_EVENTS:
         raise Invalid("event must be unsubscribe, bounce or complaint.", field="event")
@@ -612,7 +629,8 @@ def record_email_event(
             scope=ALL_NUMBERS,
             action=action,
             source=str(source),
-            actor=f"customer:{address} via {via}" if event == "unsubscribe" else f"{via}",
+            actor=f"customer:{address}" if event == "unsubscribe" else "provider",
+            via=via,
             body=detail,
             provider_message_id=provider_message_id,
         )
@@ -639,6 +657,7 @@ def _event_view(event: t.ConsentEvent) -> dict[str, Any]:
         "body": event.body,
         "provider_message_id": event.provider_message_id,
         "actor": event.actor,
+        "via": event.via,
         "prev_hash": event.prev_hash,
         "hash": event.hash,
     }

@@ -63,6 +63,7 @@ def import_customers(uow: UnitOfWork, principal: Principal, rows: list[Any]) -> 
                 action=ConsentAction.SUPPRESS if email else ConsentAction.OPT_OUT,
                 source="import",
                 actor=principal.actor,
+                via="import",
             )
         ledger.write()
         tx.commit()

@@ -90,7 +90,9 @@ def describe(uow: UnitOfWork, settings: Settings, token: str) -> dict[str, Any]:
 def unsubscribe(uow: UnitOfWork, settings: Settings, token: str) -> dict[str, Any]:
     """Suppress the address for automated email (R-14); a second click changes nothing."""
     account_id, email = read_token(signing_key(settings), token)
-    changed = record_email_event(uow, account_id, email=email, event="unsubscribe")
+    changed = record_email_event(
+        uow, account_id, email=email, event="unsubscribe", via="unsubscribe_link"
+    )
     with uow.read() as tx:
         account = get_account(tx, account_id)
         return {"email": email, "business": account.name, "changed": changed}

@@ -96,6 +96,9 @@ class ApiKey(Base):
     key_hash: Mapped[str] = mapped_column(String(64))
     permissions: Mapped[list[str]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # "standard" (the account's own and its integrations' keys) or "gateway": a key
+    # that may only post inbound messages, and the only key that may (R-25).
+    kind: Mapped[str] = mapped_column(String(20), default="standard", server_default="standard")
     __table_args__ = (
         ForeignKeyConstraint(["account_id"], ["accounts.id"]),
         Index("ux_api_keys_key_hash", "key_hash", unique=True),
@@ -207,6 +210,8 @@ class ConsentEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # The credential that delivered the entry (R-25); empty on entries from before.
+    via: Mapped[str | None] = mapped_column(String(200), nullable=True)
     __table_args__ = (
         Index("ix_consent_events_address", "account_id", "address", "seq"),
         # A provider message is recorded once, however often it is delivered.

@@ -15,9 +15,10 @@ from pydantic import BaseModel, ValidationError
 
 from heed.adapters.db.uow import UnitOfWork
 from heed.bootstrap import Heed
-from heed.domain.errors import NotFound
+from heed.domain.errors import Forbidden, NotFound
+from heed.entrypoints.web.session import COOKIE, Signer
 from heed.services.accounts import authenticate_api_key
-from heed.services.common import Principal
+from heed.services.common import INBOUND, Principal
 from heed.services.contacts import contact_owners
 
 
@@ -31,12 +32,51 @@ async def get_uow(request: Request) -> UnitOfWork:
     return heed.uow
 
 
-async def get_principal(request: Request) -> Principal:
+def _bearer(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
-    raw = token.strip() if scheme.lower() == "bearer" else None
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+async def get_principal(request: Request) -> Principal:
+    """The caller of a staff route: any valid key but a gateway key (R-25)."""
     heed: Heed = request.app.state.heed
-    return authenticate_api_key(heed.uow, raw)
+    principal = authenticate_api_key(heed.uow, _bearer(request))
+    if principal.is_gateway:
+        raise Forbidden(
+            "A gateway key may only post inbound messages (/v1/inbound/sms and /v1/inbound/email)."
+        )
+    return principal
+
+
+async def get_gateway(request: Request) -> Principal:
+    """The caller of an inbound route: a gateway key and nothing else (R-25).
+
+    A START lifts a customer's opt-out, so neither the account's first key nor any
+    other staff key or staff login may post one: each is refused with 403.
+    """
+    heed: Heed = request.app.state.heed
+    raw = _bearer(request)
+    if raw is None and _staff_session(request, heed):
+        raise Forbidden(_GATEWAY_ONLY, permission=INBOUND)
+    principal = authenticate_api_key(heed.uow, raw)
+    if not principal.is_gateway:
+        raise Forbidden(_GATEWAY_ONLY, permission=INBOUND)
+    return principal
+
+
+_GATEWAY_ONLY = (
+    "Only a gateway key (heed key create --gateway) or the provider's signed webhook "
+    "may post inbound messages; staff keys, logins and the account's own key may not."
+)
+
+
+def _staff_session(request: Request, heed: Heed) -> bool:
+    signer = heed.extras.get("web_signer")
+    if not isinstance(signer, Signer):
+        return False
+    session = signer.loads(request.cookies.get(COOKIE))
+    return session is not None and session.user_id is not None
 
 
 Body = TypeVar("Body", bound=BaseModel)
@@ -68,6 +108,7 @@ def body_schema(model: type[BaseModel]) -> dict[str, object]:
 HeedDep = Annotated[Heed, Depends(get_heed)]
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
 CurrentKey = Annotated[Principal, Depends(get_principal)]
+GatewayKey = Annotated[Principal, Depends(get_gateway)]
 
 
 def allowed(principal: Principal, permission: str) -> Principal:

@@ -111,7 +111,10 @@ class AccountUpdate(Request):
     )
     help_text: HelpText | None = Field(default=None, description="Reply to HELP (R-16).")
     twilio_auth_token: Secret | None = Field(
-        default=None, description="Write-only: signs this business's Twilio webhooks."
+        default=None,
+        description="Refused (403 forbidden): the Twilio auth token is set by the operator "
+        "(heed account set-twilio-token, or HEED_TWILIO_AUTH_TOKEN), never through the API.",
+        json_schema_extra={"deprecated": True},
     )
 
 
@@ -641,6 +644,11 @@ class ConsentEventPublic(Public):
     body: str | None
     provider_message_id: str | None
     actor: str
+    via: str | None = Field(
+        description="The credential that delivered the entry: twilio_webhook, "
+        "gateway_key:<id>, user:<id>, api_key:<id>, preference_page, import, "
+        "unsubscribe_link, provider_send; null on entries recorded before heed named it."
+    )
     prev_hash: str
     hash: str
 
@@ -667,6 +675,7 @@ class ConsentPublic(Public):
                         "body": "STOP",
                         "provider_message_id": "SM0123456789abcdef0123456789abcdef",
                         "actor": "customer:+15128675309",
+                        "via": "twilio_webhook",
                         "prev_hash": "0" * 64,
                         "hash": "9f2c" + "0" * 60,
                     }

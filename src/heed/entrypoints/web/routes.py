@@ -929,8 +929,6 @@ def settings_save(request: Request, who: StaffDep, heed: HeedDep, form: FormDep)
         "placeholders": lines("placeholders"),
         "help_text": text(form, "help_text") or None,
     }
-    if text(form, "twilio_auth_token"):
-        changes["twilio_auth_token"] = text(form, "twilio_auth_token")
     try:
         saved = accounts.update_account(heed.uow, who.principal, changes)
     except HeedError as error:
@@ -940,7 +938,9 @@ def settings_save(request: Request, who: StaffDep, heed: HeedDep, form: FormDep)
             "sms_opt_out_scope": changes["sms_opt_out_scope"],
             "window_start": text(form, "window_start"),
             "window_end": text(form, "window_end"),
-            "twilio_auth_token_set": False,
+            "twilio_auth_token_set": accounts.get_account_settings(heed.uow, who.principal)[
+                "twilio_auth_token_set"
+            ],
         }
         return render(
             request,

@@ -8,7 +8,8 @@ from heed.entrypoints.api.schemas import ErrorPublic
 
 _WHY = {
     401: "No API key, or not a valid one (code unauthorized).",
-    403: "The key lacks the route's permission (code forbidden).",
+    403: "The key lacks the route's permission, or is a gateway key on a staff route or a "
+    "staff key on an inbound one (code forbidden).",
     404: "No such id in this account (code not_found).",
     409: "A consent or preference rule refuses it; the code names the rule.",
     422: "The request is malformed, or a value is refused (validation_error, invalid_phone, "

@@ -1,10 +1,9 @@
 """Consent: inbound texts and email events from gateways, and the ledger as evidence (R-11 … R-17).
 
-Recording inbound texts and email events needs inbound:record: whoever can post
-them can opt numbers in and out, so only the business's gateway integration (and
-the business's first, all-permission key) holds it; no staff role has it, and the
-ledger names the key that delivered each entry. Reading and exporting the ledger
-needs consent:export.
+Whoever can post inbound texts can opt numbers back in, so only a gateway key
+(``heed key create --gateway``) may post them, and a gateway key may do nothing
+else (R-25); the ledger names the key that delivered each entry. Reading and
+exporting the ledger needs consent:export.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from heed.entrypoints.api.deps import CurrentKey, UowDep, allowed
+from heed.entrypoints.api.deps import CurrentKey, GatewayKey, UowDep, allowed
 from heed.entrypoints.api.routes import errors
 from heed.entrypoints.api.schemas import (
     ConsentPublic,
@@ -26,7 +25,6 @@ from heed.entrypoints.api.schemas import (
     StaffOptOut,
 )
 from heed.services import consent
-from heed.services.common import INBOUND
 
 router = APIRouter(prefix="/v1", tags=["consent"])
 
@@ -34,11 +32,11 @@ _CSV = {"text/csv": {"schema": {"type": "string"}}}
 
 
 @router.post("/inbound/sms", response_model=InboundSmsPublic, responses=errors(404))
-async def inbound_sms(uow: UowDep, key: CurrentKey, body: InboundSms) -> dict[str, Any]:
+async def inbound_sms(uow: UowDep, key: GatewayKey, body: InboundSms) -> dict[str, Any]:
     """A text a customer sent to one of the business's numbers, from a gateway other than
-    Twilio. Keywords and plain requests to stop act on it (R-11, R-15); ``reply`` is the
-    one text the gateway should send back (R-16). The same message_id twice acts once."""
-    allowed(key, INBOUND)
+    Twilio; only a gateway key may post it (R-25). Keywords and plain requests to stop act
+    on it (R-11, R-15); ``reply`` is the one text the gateway should send back (R-16). The
+    same message_id twice acts once."""
     result = consent.record_inbound_sms(
         uow,
         key.account_id,
@@ -46,22 +44,22 @@ async def inbound_sms(uow: UowDep, key: CurrentKey, body: InboundSms) -> dict[st
         to_number=body.to,
         body=body.body,
         message_id=body.message_id,
-        via=key.actor,
+        via=key.via,
     )
     return {"action": result.action, "reply": result.reply, "duplicate": result.duplicate}
 
 
 @router.post("/inbound/email", response_model=InboundEmailPublic, responses=errors())
-async def inbound_email(uow: UowDep, key: CurrentKey, body: InboundEmail) -> dict[str, Any]:
-    """An unsubscribe, hard bounce or complaint reported by the email provider (R-14)."""
-    allowed(key, INBOUND)
+async def inbound_email(uow: UowDep, key: GatewayKey, body: InboundEmail) -> dict[str, Any]:
+    """An unsubscribe, hard bounce or complaint reported by the email provider (R-14); only
+    a gateway key may post it (R-25)."""
     changed = consent.record_email_event(
         uow,
         key.account_id,
         email=body.email,
         event=body.event,
         provider_message_id=body.provider_message_id,
-        via=key.actor,
+        via=key.via,
     )
     return {"email": body.email, "event": body.event, "changed": changed}
 

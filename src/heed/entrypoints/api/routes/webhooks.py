@@ -108,19 +108,23 @@ def record_signed_texts(heed: Heed, texts: list[SignedText]) -> list[Outcome]:
     genuine: list[consent.InboundText] = []
     for i, text in enumerate(texts):
         try:
-            genuine.append(_verified(text, owners))
+            genuine.append(_verified(text, owners, heed.settings.twilio_auth_token))
         except HeedError as refused:
             outcomes[i] = refused
     recorded = iter(consent.record_inbound_batch(heed.uow, genuine))
     return [next(recorded) if outcome is None else outcome for outcome in outcomes]
 
 
-def _verified(text: SignedText, owners: dict[str, consent.InboundAccount]) -> consent.InboundText:
+def _verified(
+    text: SignedText, owners: dict[str, consent.InboundAccount], fallback_token: str
+) -> consent.InboundText:
     form = text.form
     owner = owners.get(form.get("To", ""))
     if owner is None:
         raise NotFound("No business uses this number.", field="To")
-    token = owner.twilio_auth_token
+    # An account's own token, else the installation's (HEED_TWILIO_AUTH_TOKEN): both
+    # are set by the operator alone, never through the API or the staff UI.
+    token = owner.twilio_auth_token or fallback_token
     # The form itself goes to the validator: it signs every value of a repeated field.
     if (
         not token
@@ -140,7 +144,7 @@ def _verified(text: SignedText, owners: dict[str, consent.InboundAccount]) -> co
         body=provider_text(form.get("Body", "")),
         message_id=provider_id(form["MessageSid"]),
         provider_opt_out_type=provider_text(form.get("OptOutType", "")) or None,
-        via="twilio",
+        via="twilio_webhook",
     )
 
 
