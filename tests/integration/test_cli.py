@@ -214,6 +214,8 @@ def test_ledger_verify_without_an_account_checks_every_account(
             ids[0]["account_id"]: True,
             broken: False,
         }
+
+
 def test_key_create_gateway_prints_a_key_that_may_only_post_inbound_messages(
     cli: CliRunner, heed: Heed
 ):
