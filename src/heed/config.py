@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     email_from: str = "heed@localhost"
     # Signs staff sessions and CSRF tokens; a random one per process when unset.
     secret_key: str = ""
+    # Serve /docs and /openapi.json to anyone; otherwise only to staff and API keys.
+    public_docs: bool = False
     # How often the server looks for deferred messages that have come due, in seconds.
     outbox_interval: float = 5.0
 

@@ -1,8 +1,9 @@
 """What routes depend on: heed's wiring, the unit of work and the caller.
 
 The dependencies are ``async def`` on purpose: a plain ``def`` dependency costs a
-thread-pool hop on every request, and these only read attributes or run one
-indexed SELECT (see app.py for why that is fine on the event loop).
+thread-pool hop on every request, and these only read attributes or the API-key
+cache. A key that is not in the cache is read from the database in a worker thread,
+never on the event loop (see app.py).
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from typing import Annotated, TypeVar
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from heed.adapters.db.uow import UnitOfWork
 from heed.bootstrap import Heed
 from heed.domain.errors import NotFound
-from heed.services.accounts import authenticate_api_key
+from heed.services.accounts import authenticate_api_key, cached_api_key
 from heed.services.common import Principal
 from heed.services.contacts import contact_owners
 
@@ -36,7 +38,10 @@ async def get_principal(request: Request) -> Principal:
     scheme, _, token = header.partition(" ")
     raw = token.strip() if scheme.lower() == "bearer" else None
     heed: Heed = request.app.state.heed
-    return authenticate_api_key(heed.uow, raw)
+    known = cached_api_key(heed.uow, raw)
+    if known is not None:
+        return known
+    return await run_in_threadpool(authenticate_api_key, heed.uow, raw)
 
 
 Body = TypeVar("Body", bound=BaseModel)
