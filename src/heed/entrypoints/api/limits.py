@@ -8,8 +8,10 @@ and cut off at the first byte past the limit.
 
 from __future__ import annotations
 
+import contextlib
 import json
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 KIB = 1024
@@ -38,12 +40,16 @@ def _size(limit: int) -> str:
     return f"{limit // MIB} MiB" if limit % MIB == 0 else f"{limit // KIB} KiB"
 
 
-class _TooLarge(Exception):
-    """Raised from ``receive`` when the streamed body passes the limit.
+class _TooLarge(HTTPException):
+    """Raised from ``receive`` once the streamed body passed the limit and the 413 went out.
 
-    Not a HeedError on purpose: the route's own error handling (the web UI turns
-    HeedErrors into pages) must not catch it; it unwinds to the middleware.
+    An HTTPException because FastAPI passes those through its body parsing unchanged
+    (anything else becomes a 400). Whatever the app answers to it is dropped: the
+    client already has its 413.
     """
+
+    def __init__(self) -> None:
+        super().__init__(status_code=413)
 
 
 class BodySizeLimit:
@@ -60,29 +66,32 @@ class BodySizeLimit:
             await _refuse(send, limit)
             return
         received = 0
-        started = False
+        started = refused = False
 
         async def counted_receive() -> Message:
-            nonlocal received
+            nonlocal received, started, refused
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
+                    if not started:  # else the route answered before reading it all
+                        started = refused = True
+                        await _refuse(send, limit)
                     raise _TooLarge
             return message
 
         async def watched_send(message: Message) -> None:
             nonlocal started
+            if refused:
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
-        try:
+        # The app's own answer to _TooLarge is dropped by watched_send; one that
+        # escapes its handlers ends here.
+        with contextlib.suppress(_TooLarge):
             await self.app(scope, counted_receive, watched_send)
-        except _TooLarge:
-            if started:  # the route answered before reading all of it; nothing to add
-                return
-            await _refuse(send, limit)
 
 
 def _content_length(scope: Scope) -> int | None:
