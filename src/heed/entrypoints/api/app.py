@@ -6,7 +6,9 @@ while it waits the loop answers nobody, /healthz included. Routes that call the
 synchronous services are plain ``def`` (FastAPI runs them in its thread pool);
 the few ``async def`` ones that read their body themselves hand the service call
 to the pool (``run_in_threadpool``), and the API-key check answers from its cache
-on the loop and reads the database in the pool. Handing messages to a transport
+on the loop and reads the database in the pool. One read stays on the loop, a
+stored contact's decision on SQLite, on a connection that cannot wait
+(loop_reads.py). Handing messages to a transport
 runs in the outbox worker's thread (outbox.py); Twilio's webhook hands its texts
 to the inbound writer (batches.py), which records those that arrive together in
 one transaction in its own thread. Services stay synchronous so the CLI, the web
@@ -28,6 +30,7 @@ from heed.entrypoints.api.batches import BatchWriter
 from heed.entrypoints.api.docs import add_docs
 from heed.entrypoints.api.health import add_readiness
 from heed.entrypoints.api.limits import BodySizeLimit
+from heed.entrypoints.api.loop_reads import LoopReads
 from heed.entrypoints.api.outbox import Outbox
 from heed.entrypoints.api.routes import (
     account,
@@ -53,6 +56,7 @@ route's limit (64 KiB; 1 MiB for `/v1/decisions/batch`) answers 413 `payload_too
 
 def create_app(heed: Heed) -> FastAPI:
     outbox = Outbox(heed)
+    loop_reads = LoopReads(heed.engine)
     # Twilio's webhook: texts arriving together are recorded in one transaction.
     inbound = BatchWriter(partial(webhooks.record_signed_texts, heed), name="heed-inbound")
 
@@ -65,6 +69,7 @@ def create_app(heed: Heed) -> FastAPI:
         finally:
             await inbound.stop()
             await outbox.stop()
+            loop_reads.close()
 
     app = FastAPI(
         title="heed",
@@ -79,6 +84,7 @@ def create_app(heed: Heed) -> FastAPI:
     app.state.heed = heed
     app.state.outbox = outbox
     app.state.inbound = inbound
+    app.state.loop_reads = loop_reads
     errors.register(app)
     for module in (account, customers, contacts, sending, consent, webhooks):
         app.include_router(module.router)

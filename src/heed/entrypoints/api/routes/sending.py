@@ -16,6 +16,7 @@ from heed.entrypoints.api.deps import (
     get_principal,
     json_body,
 )
+from heed.entrypoints.api.loop_reads import LoopReads
 from heed.entrypoints.api.routes import errors
 from heed.entrypoints.api.schemas import (
     DecisionBatch,
@@ -45,7 +46,12 @@ async def decide(uow: UowDep, request: Request) -> JSONResponse:
     key = allowed(await get_principal(request), "customer:view")
     body = await json_body(request, DecisionRequest)
     data = body.model_dump(by_alias=True, exclude_unset=True)
-    decision = await run_in_threadpool(decisions.decide_one, uow, key, data)
+    # A stored contact on SQLite is decided on the loop, by a read that cannot wait
+    # (loop_reads.py); everything else in the thread pool.
+    reads: LoopReads = request.app.state.loop_reads
+    decision = reads.decide(key, data) if reads.enabled else None
+    if decision is None:
+        decision = await run_in_threadpool(decisions.decide_one, uow, key, data)
     # decision_view already has DecisionPublic's shape; answering it directly spares
     # the hottest route a second validation pass (same bytes, same schema in /docs).
     return JSONResponse(decision)
