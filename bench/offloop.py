@@ -11,7 +11,7 @@ as ``bench.run`` does. Besides requests per second it reads each server's own CP
 time (``/proc/<pid>/stat``) and reports CPU microseconds per request: on a machine
 shared with other work, wall-clock rates swing with the load, while the CPU a
 server spends per request barely moves. Medians over the rounds are printed and
-written to ``bench/results/offloop-<database>-<size>.json``.
+written to ``bench/results/offloop/<database>-<size>.json``.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from heed.config import Settings
 from heed.services.accounts import create_api_key
 from heed.services.common import PERMISSIONS
 
-RESULTS = Path(__file__).resolve().parent / "results"
+RESULTS = Path(__file__).resolve().parent / "results" / "offloop"
 ROUTES = ("/bench/select", "/bench/select-pool", "/v1/decisions")
 HERE = Path(__file__).resolve().parent.parent
 
@@ -125,8 +125,8 @@ def main(argv: list[str] | None = None) -> None:
         "median": summary,
         "runs": runs,
     }
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"offloop-{args.database}-{size_label(size)}.json"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{args.database}-{size_label(size)}.json"
     path.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(summary, indent=2))
 
