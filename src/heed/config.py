@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     old_secret_keys: str = ""
     # Where the sealing key is kept when HEED_SECRET_KEY is unset; made at first start.
     key_file: str = ""
+    # Serve /docs and /openapi.json to anyone; otherwise only to staff and API keys.
+    public_docs: bool = False
     # How often the server looks for deferred messages that have come due, in seconds.
     outbox_interval: float = 5.0
     # A claimed message belongs to its process for this many seconds; past it, the

@@ -15,14 +15,14 @@ from starlette.testclient import TestClient
 
 from heed.bootstrap import Heed
 from heed.services import accounts
-from heed.services.common import PERMISSIONS
+from heed.services.common import PERMISSIONS, ROLES
 
 Route = tuple[str, str, str | None, dict[str, Any] | None]
 
 # method, path, permission, body; {customer}, {location}, {contact}, {location_contact},
 # {message}, {phone}, {business_number} and {sid} are filled from the world below.
 STAFF_ROUTES: list[Route] = [
-    ("GET", "/v1/account", None, None),
+    ("GET", "/v1/account", "settings:view", None),
     ("PATCH", "/v1/account", "settings:manage", {"help_text": "Call us."}),
     ("POST", "/v1/customers", "customer:edit", {"name": "Bob Nguyen"}),
     ("GET", "/v1/customers", "customer:view", None),
@@ -101,6 +101,8 @@ INBOUND_ROUTES: list[Route] = [
 ]
 
 ROUTES = STAFF_ROUTES + INBOUND_ROUTES
+# A permission that also lets its holder through: managing settings includes seeing them.
+INCLUDED_IN = {"settings:view": ("settings:manage",)}
 
 # Routes whose path or body names one of the account's records.
 TAKES_AN_ID = [
@@ -200,7 +202,8 @@ def test_a_key_without_the_routes_permission_answers_403(
     route: tuple[str, str, str, Any],
 ) -> None:
     method, path, permission, body = route
-    headers = key_with(*(p for p in PERMISSIONS if p != permission))
+    others = {permission, *INCLUDED_IN.get(permission, ())}
+    headers = key_with(*(p for p in PERMISSIONS if p not in others))
     path, body = world(path, body)
     response = client.request(method, path, json=body, headers=headers)
     assert response.status_code == 403, response.text
@@ -330,12 +333,21 @@ def test_another_accounts_customers_are_not_listed_or_found_by_phone(
     assert found.json()["customers"] == [] and found.json()["locations"] == []
 
 
-def test_any_valid_key_may_read_the_account_settings(
+def test_the_account_settings_are_shown_to_keys_that_may_view_or_manage_them(
     client: TestClient, key_with: Callable[..., dict[str, str]]
 ) -> None:
-    response = client.get("/v1/account", headers=key_with("consent:export"))
-    assert response.status_code == 200
-    assert response.json()["name"] == "Acme Plumbing"
+    refused = client.get("/v1/account", headers=key_with("consent:export", "customer:edit"))
+    assert refused.status_code == 403
+    assert refused.json()["error"]["details"] == {"permission": "settings:view"}
+    for permission in ("settings:view", "settings:manage"):
+        response = client.get("/v1/account", headers=key_with(permission))
+        assert response.status_code == 200, permission
+        assert response.json()["name"] == "Acme Plumbing"
+
+
+def test_the_admin_role_may_view_the_settings() -> None:
+    assert "settings:view" in ROLES["admin"]
+    assert "settings:view" not in ROLES["office"] + ROLES["viewer"]
 
 
 def test_lookup_lists_locations_only_to_keys_that_may_view_them(

@@ -74,7 +74,7 @@ def test_heed_serve_answers_the_api_for_an_account_made_by_the_cli(
             assert time.monotonic() < deadline, "the server's outbox never delivered"
             time.sleep(0.05)
         assert httpx.get(f"{url}/v1/customers").status_code == 401
-    assert "openapi" in httpx.get(f"{url}/openapi.json").json()
+    assert "openapi" in httpx.get(f"{url}/openapi.json", headers=headers).json()
 
 
 def test_heed_serve_checks_every_ledger_at_start_up_and_says_loudly_when_one_fails(

@@ -224,16 +224,34 @@ def forget_api_keys() -> None:
         _key_cache.clear()
 
 
+def _cache_key(uow: UnitOfWork, raw: str) -> tuple[str, str]:
+    # The database is part of the key: one process may serve several (tests do).
+    return (str(uow.engine.url), hash_api_key(raw))
+
+
+def cached_api_key(uow: UnitOfWork, raw: str | None) -> Principal | None:
+    """The key's principal if it was read in the last API_KEY_CACHE_SECONDS, else None.
+
+    It never touches the database, so the API calls it on the event loop and reads
+    the database (authenticate_api_key) in a worker thread only when it answers None.
+    """
+    if not raw:
+        return None
+    with _key_cache_lock:
+        cached = _key_cache.get(_cache_key(uow, raw))
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    return None
+
+
 def authenticate_api_key(uow: UnitOfWork, raw: str | None) -> Principal:
     if not raw:
         raise Unauthorized("An API key is required: send Authorization: Bearer <api_key>.")
-    # The database is part of the key: one process may serve several (tests do).
-    cache_key = (str(uow.engine.url), hash_api_key(raw))
+    known = cached_api_key(uow, raw)
+    if known is not None:
+        return known
+    cache_key = _cache_key(uow, raw)
     moment = time.monotonic()
-    with _key_cache_lock:
-        cached = _key_cache.get(cache_key)
-    if cached is not None and cached[0] > moment:
-        return cached[1]
     with uow.read() as tx:
         key = tx.session.scalars(
             select(t.ApiKey).where(t.ApiKey.key_hash == cache_key[1])

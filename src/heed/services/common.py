@@ -19,6 +19,7 @@ PERMISSIONS = (
     "customer:edit",
     "location:view",
     "location:edit",
+    "settings:view",
     "settings:manage",
     "messages:send",
     "consent:export",

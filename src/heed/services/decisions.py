@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -719,7 +720,9 @@ def decide_many(
 
 def decide_one(uow: UnitOfWork, principal: Principal, data: object) -> dict[str, Any]:
     request = DecisionRequest.parse(data)
-    resolved = _resolve_one_contact(uow, principal.account_id, request)
+    resolved = _resolve_one_contact(
+        partial(_one_contact_rows, uow.engine), principal.account_id, request
+    )
     if resolved is None:
         with uow.read() as tx:
             account = get_account(tx, principal.account_id)
@@ -727,8 +730,36 @@ def decide_one(uow: UnitOfWork, principal: Principal, data: object) -> dict[str,
     return decision_view(decide(resolved.facts, request.at or now()))
 
 
+# Runs the one statement of the common case: (account_id, contact_id) -> its rows.
+ContactRows = Callable[[str, str], Sequence[Any]]
+
+
+def decide_stored_contact(
+    rows_of: ContactRows, principal: Principal, data: object
+) -> dict[str, Any] | None:
+    """decide_one's answer in its common case, one stored contact, with ``rows_of``
+    running the one statement (sqlite_contact_rows on a connection of the caller's);
+    None when the request needs decide_one's general path."""
+    request = DecisionRequest.parse(data)
+    resolved = _resolve_one_contact(rows_of, principal.account_id, request)
+    if resolved is None:
+        return None
+    return decision_view(decide(resolved.facts, request.at or now()))
+
+
+def sqlite_contact_rows(
+    connection: sqlite3.Connection, account_id: str, contact_id: str
+) -> Sequence[Any]:
+    """The common case's one statement on a sqlite3 connection in autocommit mode: it
+    runs in SQLite's own implicit read transaction, which ends with the fetch."""
+    rows: list[Any] = connection.execute(
+        _ONE_CONTACT_AND_ACCOUNT_SQLITE, (account_id, contact_id)
+    ).fetchall()
+    return rows
+
+
 def _resolve_one_contact(
-    uow: UnitOfWork, account_id: str, request: DecisionRequest
+    rows_of: ContactRows, account_id: str, request: DecisionRequest
 ) -> Resolved | None:
     """The common case, one stored contact, in one statement on a bare connection (no
     ORM session, and on PostgreSQL no transaction and a prepared statement: this is
@@ -738,7 +769,7 @@ def _resolve_one_contact(
     sent to it, or a named sender, which must be checked against the business's numbers."""
     if request.contact_id is None or request.sender is not None:
         return None
-    rows = _one_contact_rows(uow.engine, account_id, request.contact_id)
+    rows = rows_of(account_id, request.contact_id)
     if not rows:
         return None
     contact = _stored_contacts(rows)[request.contact_id]
@@ -761,12 +792,9 @@ def _one_contact_rows(engine: Engine, account_id: str, contact_id: str) -> Seque
         try:
             driver = pooled.driver_connection
             assert driver is not None
-            rows: list[Any] = driver.execute(
-                _ONE_CONTACT_AND_ACCOUNT_SQLITE, (account_id, contact_id)
-            ).fetchall()
+            return sqlite_contact_rows(driver, account_id, contact_id)
         finally:
             pooled.close()
-        return rows
     with statement_connection(engine) as connection:
         return connection.execute(
             _ONE_CONTACT_AND_ACCOUNT, {"account_id": account_id, "contact_id": contact_id}

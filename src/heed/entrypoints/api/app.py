@@ -1,14 +1,18 @@
 """create_app: heed's ASGI application (API, webhook and staff UI).
 
-Routes are ``async def`` and call the synchronous services directly, on the event
-loop. That is deliberate: a plain ``def`` route costs a thread-pool hop per
-request (about 2.7k req/s against 11k here), while heed's service calls are a
-few short indexed queries (SQLite is in-process). The one piece of work that may
-wait on the network, handing messages to a transport, runs in the outbox worker's
-thread (outbox.py), never in a request; Twilio's webhook hands its texts to the
-inbound writer (batches.py), which records those that arrive together in one
-transaction in its own thread. Services stay synchronous so the CLI, the
-web UI and tests call them plainly.
+No database work runs on the event loop: a query may wait on a lock (a SQLite
+writer, a PostgreSQL row or table lock) or, on PostgreSQL, on the network, and
+while it waits the loop answers nobody, /healthz included. Routes that call the
+synchronous services are plain ``def`` (FastAPI runs them in its thread pool);
+the few ``async def`` ones that read their body themselves hand the service call
+to the pool (``run_in_threadpool``), and the API-key check answers from its cache
+on the loop and reads the database in the pool. One read stays on the loop, a
+stored contact's decision on SQLite, on a connection that cannot wait
+(loop_reads.py). Handing messages to a transport
+runs in the outbox worker's thread (outbox.py); Twilio's webhook hands its texts
+to the inbound writer (batches.py), which records those that arrive together in
+one transaction in its own thread. Services stay synchronous so the CLI, the web
+UI and tests call them plainly. bench/RESULTS.md has what the thread hop costs.
 """
 
 from __future__ import annotations
@@ -24,6 +28,10 @@ from heed.bootstrap import Heed
 from heed.entrypoints.api import errors
 from heed.entrypoints.api.batches import BatchWriter
 from heed.entrypoints.api.ledger_watch import LedgerWatch
+from heed.entrypoints.api.docs import add_docs
+from heed.entrypoints.api.health import add_readiness
+from heed.entrypoints.api.body_limits import BodySizeLimit
+from heed.entrypoints.api.loop_reads import LoopReads
 from heed.entrypoints.api.outbox import Outbox
 from heed.entrypoints.api.routes import (
     account,
@@ -41,14 +49,16 @@ Customer contact methods, notification preferences and SMS/email consent for
 field-service businesses.
 
 Every `/v1` route takes `Authorization: Bearer <api_key>` and checks one permission
-(`customer:view`, `customer:edit`, `location:view`, `location:edit`,
+(`customer:view`, `customer:edit`, `location:view`, `location:edit`, `settings:view`,
 `settings:manage`, `messages:send`, `consent:export`). Another account's id answers
-404. Errors are `{"error": {"code", "message", "details"}}`.
+404. Errors are `{"error": {"code", "message", "details"}}`. A body larger than the
+route's limit (64 KiB; 1 MiB for `/v1/decisions/batch`) answers 413 `payload_too_large`.
 """
 
 
 def create_app(heed: Heed) -> FastAPI:
     outbox = Outbox(heed)
+    loop_reads = LoopReads(heed.engine)
     # Twilio's webhook: texts arriving together are recorded in one transaction.
     inbound = BatchWriter(partial(webhooks.record_signed_texts, heed), name="heed-inbound")
     ledger_watch = LedgerWatch(heed)
@@ -64,11 +74,22 @@ def create_app(heed: Heed) -> FastAPI:
             await ledger_watch.stop()
             await inbound.stop()
             await outbox.stop()
+            loop_reads.close()
 
-    app = FastAPI(title="heed", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="heed",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        # Served by docs.py, to staff and API keys unless HEED_PUBLIC_DOCS says otherwise.
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     app.state.heed = heed
     app.state.outbox = outbox
     app.state.inbound = inbound
+    app.state.loop_reads = loop_reads
     errors.register(app)
     app.add_middleware(RefuseControlCharacters)
     for module in (account, customers, contacts, sending, consent, webhooks):
@@ -76,8 +97,14 @@ def create_app(heed: Heed) -> FastAPI:
 
     @app.get("/healthz", response_model=HealthPublic, tags=["health"])
     async def health() -> dict[str, str]:
-        """Liveness: the process serves requests (no key needed)."""
+        """Liveness: the process serves requests (no key needed). It does not read the
+        database, so a long write lock does not get a healthy server restarted; /readyz
+        says whether the database answers."""
         return {"status": "ok"}
+
+    add_readiness(app, heed)
+    add_docs(app, heed)
+    app.add_middleware(BodySizeLimit)
 
     # The staff UI is built alongside; until its routes exist, serve the API alone.
     if importlib.util.find_spec("heed.entrypoints.web.routes") is not None:

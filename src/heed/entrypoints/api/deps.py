@@ -1,8 +1,9 @@
 """What routes depend on: heed's wiring, the unit of work and the caller.
 
 The dependencies are ``async def`` on purpose: a plain ``def`` dependency costs a
-thread-pool hop on every request, and these only read attributes or run one
-indexed SELECT (see app.py for why that is fine on the event loop).
+thread-pool hop on every request, and these only read attributes or the API-key
+cache. A key that is not in the cache is read from the database in a worker thread,
+never on the event loop (see app.py).
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from typing import Annotated, TypeVar
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from heed.adapters.db.uow import UnitOfWork
 from heed.bootstrap import Heed
 from heed.domain.errors import Forbidden, NotFound
 from heed.entrypoints.web.session import COOKIE, Signer
-from heed.services.accounts import authenticate_api_key
+from heed.services.accounts import authenticate_api_key, cached_api_key
 from heed.services.common import INBOUND, Principal
 from heed.services.contacts import contact_owners
 
@@ -41,12 +43,20 @@ def _bearer(request: Request) -> str | None:
 async def get_principal(request: Request) -> Principal:
     """The caller of a staff route: any valid key but a gateway key (R-25)."""
     heed: Heed = request.app.state.heed
-    principal = authenticate_api_key(heed.uow, _bearer(request))
+    principal = await _key_principal(heed, _bearer(request))
     if principal.is_gateway:
         raise Forbidden(
             "A gateway key may only post inbound messages (/v1/inbound/sms and /v1/inbound/email)."
         )
     return principal
+
+
+async def _key_principal(heed: Heed, raw: str | None) -> Principal:
+    """The key's principal from the short-lived cache on the loop, else read in the thread pool."""
+    known = cached_api_key(heed.uow, raw)
+    if known is not None:
+        return known
+    return await run_in_threadpool(authenticate_api_key, heed.uow, raw)
 
 
 async def get_gateway(request: Request) -> Principal:
@@ -59,7 +69,7 @@ async def get_gateway(request: Request) -> Principal:
     raw = _bearer(request)
     if raw is None and _staff_session(request, heed):
         raise Forbidden(_GATEWAY_ONLY, permission=INBOUND)
-    principal = authenticate_api_key(heed.uow, raw)
+    principal = await _key_principal(heed, raw)
     if not principal.is_gateway:
         raise Forbidden(_GATEWAY_ONLY, permission=INBOUND)
     return principal

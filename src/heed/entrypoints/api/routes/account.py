@@ -15,14 +15,15 @@ router = APIRouter(prefix="/v1/account", tags=["account"])
 
 
 @router.get("", response_model=AccountPublic, responses=errors())
-async def get_account(uow: UowDep, key: CurrentKey) -> dict[str, Any]:
-    """The account's settings. Any valid key may read them: integrations need the
-    business numbers and sending window whatever else they are allowed to do."""
+def get_account(uow: UowDep, key: CurrentKey) -> dict[str, Any]:
+    """The account's settings (settings:view, or settings:manage, which includes it)."""
+    if not key.can("settings:manage"):
+        allowed(key, "settings:view")
     return accounts.get_account_settings(uow, key)
 
 
 @router.patch("", response_model=AccountPublic, responses=errors(409))
-async def update_account(uow: UowDep, key: CurrentKey, body: AccountUpdate) -> dict[str, Any]:
+def update_account(uow: UowDep, key: CurrentKey, body: AccountUpdate) -> dict[str, Any]:
     """Change settings (settings:manage). ``twilio_auth_token`` is write-only: the answer
     only says whether one is set. A business number another account uses answers 409."""
     allowed(key, "settings:manage")

@@ -32,7 +32,7 @@ _CSV = {"text/csv": {"schema": {"type": "string"}}}
 
 
 @router.post("/inbound/sms", response_model=InboundSmsPublic, responses=errors(404))
-async def inbound_sms(uow: UowDep, key: GatewayKey, body: InboundSms) -> dict[str, Any]:
+def inbound_sms(uow: UowDep, key: GatewayKey, body: InboundSms) -> dict[str, Any]:
     """A text a customer sent to one of the business's numbers, from a gateway other than
     Twilio; only a gateway key may post it (R-25). Keywords and plain requests to stop act
     on it (R-11, R-15); ``reply`` is the one text the gateway should send back (R-16). The
@@ -50,7 +50,7 @@ async def inbound_sms(uow: UowDep, key: GatewayKey, body: InboundSms) -> dict[st
 
 
 @router.post("/inbound/email", response_model=InboundEmailPublic, responses=errors())
-async def inbound_email(uow: UowDep, key: GatewayKey, body: InboundEmail) -> dict[str, Any]:
+def inbound_email(uow: UowDep, key: GatewayKey, body: InboundEmail) -> dict[str, Any]:
     """An unsubscribe, hard bounce or complaint reported by the email provider (R-14); only
     a gateway key may post it (R-25)."""
     changed = consent.record_email_event(
@@ -69,7 +69,7 @@ async def inbound_email(uow: UowDep, key: GatewayKey, body: InboundEmail) -> dic
     response_model=LedgerPublic,
     responses={**errors(), 200: {"content": _CSV, "description": "The ledger, oldest first."}},
 )
-async def consent_events(
+def consent_events(
     uow: UowDep,
     key: CurrentKey,
     since: Annotated[
@@ -92,16 +92,14 @@ async def consent_events(
 
 
 @router.get("/consent/{address}", response_model=ConsentPublic, responses=errors())
-async def address_consent(uow: UowDep, key: CurrentKey, address: str) -> dict[str, Any]:
+def address_consent(uow: UowDep, key: CurrentKey, address: str) -> dict[str, Any]:
     """One phone number's or email's consent now, and every ledger entry about it."""
     allowed(key, "consent:export")
     return consent.address_consent(uow, key, address)
 
 
 @router.post("/consent/{address}/opt-out", response_model=ConsentPublic, responses=errors())
-async def record_opt_out(
-    uow: UowDep, key: CurrentKey, address: str, body: StaffOptOut
-) -> dict[str, Any]:
+def record_opt_out(uow: UowDep, key: CurrentKey, address: str, body: StaffOptOut) -> dict[str, Any]:
     """Record that the customer asked, by phone or in person, to stop (R-15, R-17):
     texts to a number stop on every business number; an email stops getting automated
     mail. Staff can only ever opt out here; opting back in is the customer's alone (R-12)."""

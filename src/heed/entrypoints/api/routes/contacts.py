@@ -32,7 +32,7 @@ router = APIRouter(prefix="/v1", tags=["contacts"])
     response_model=ContactPublic,
     responses=errors(404, 409),
 )
-async def add_customer_contact(
+def add_customer_contact(
     uow: UowDep, key: CurrentKey, customer_id: str, body: ContactCreate
 ) -> dict[str, Any]:
     """A phone, email or fax on the customer itself (customer:edit). A new contact's
@@ -49,7 +49,7 @@ async def add_customer_contact(
     response_model=ContactPublic,
     responses=errors(404, 409),
 )
-async def add_location_contact(
+def add_location_contact(
     uow: UowDep, key: CurrentKey, location_id: str, body: ContactCreate
 ) -> dict[str, Any]:
     """A contact at one of the customer's service locations (location:edit)."""
@@ -60,13 +60,13 @@ async def add_location_contact(
 
 
 @router.get("/contacts/{contact_id}", response_model=ContactPublic, responses=errors(404))
-async def get_contact(uow: UowDep, key: CurrentKey, contact_id: str) -> dict[str, Any]:
+def get_contact(uow: UowDep, key: CurrentKey, contact_id: str) -> dict[str, Any]:
     allowed_on_contacts(uow, key, "view", contact_id)
     return contacts.get_contact(uow, key, contact_id)
 
 
 @router.patch("/contacts/{contact_id}", response_model=ContactUpdated, responses=errors(404, 409))
-async def update_contact(
+def update_contact(
     uow: UowDep, key: CurrentKey, contact_id: str, body: ContactUpdate
 ) -> dict[str, Any]:
     """Change kind (mobile ⇄ phone ⇄ fax), value, memo or notifications. After a value
@@ -78,7 +78,7 @@ async def update_contact(
 @router.delete(
     "/contacts/{contact_id}", status_code=204, response_class=Response, responses=errors(404)
 )
-async def delete_contact(uow: UowDep, key: CurrentKey, contact_id: str) -> Response:
+def delete_contact(uow: UowDep, key: CurrentKey, contact_id: str) -> Response:
     """Remove the contact; consent stays with the address (R-5, R-17)."""
     allowed_on_contacts(uow, key, "edit", contact_id)
     contacts.delete_contact(uow, key, contact_id)
@@ -86,7 +86,7 @@ async def delete_contact(uow: UowDep, key: CurrentKey, contact_id: str) -> Respo
 
 
 @router.post("/contacts/{contact_id}/sync", response_model=SyncResult, responses=errors(404, 409))
-async def sync_contact(
+def sync_contact(
     uow: UowDep, key: CurrentKey, contact_id: str, body: SyncRequest
 ) -> dict[str, Any]:
     """Copy the contact's last value change onto the targets, all or nothing (R-6).
@@ -106,7 +106,7 @@ async def sync_contact(
     response_model=list[ContactChangePublic],
     responses=errors(404),
 )
-async def contact_history(uow: UowDep, key: CurrentKey, contact_id: str) -> list[dict[str, Any]]:
+def contact_history(uow: UowDep, key: CurrentKey, contact_id: str) -> list[dict[str, Any]]:
     """Every value change of the contact, oldest first (R-5)."""
     allowed_on_contacts(uow, key, "view", contact_id)
     return contacts.contact_history(uow, key, contact_id)

@@ -26,7 +26,7 @@ router = APIRouter(prefix="/v1", tags=["customers"])
 
 
 @router.post("/customers", status_code=201, response_model=CustomerPublic, responses=errors(409))
-async def create_customer(uow: UowDep, key: CurrentKey, body: CustomerCreate) -> dict[str, Any]:
+def create_customer(uow: UowDep, key: CurrentKey, body: CustomerCreate) -> dict[str, Any]:
     """A customer with its contacts (customer:edit) and locations (also location:edit)."""
     allowed(key, "customer:edit")
     if body.locations:
@@ -35,7 +35,7 @@ async def create_customer(uow: UowDep, key: CurrentKey, body: CustomerCreate) ->
 
 
 @router.get("/customers", response_model=CustomerPage, responses=errors())
-async def list_customers(
+def list_customers(
     uow: UowDep,
     key: CurrentKey,
     q: Annotated[
@@ -75,13 +75,13 @@ def _visible(key: Principal, customer: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/customers/{customer_id}", response_model=CustomerPublic, responses=errors(404))
-async def get_customer(uow: UowDep, key: CurrentKey, customer_id: str) -> dict[str, Any]:
+def get_customer(uow: UowDep, key: CurrentKey, customer_id: str) -> dict[str, Any]:
     allowed(key, "customer:view")
     return _visible(key, customers.get_customer(uow, key, customer_id))
 
 
 @router.patch("/customers/{customer_id}", response_model=CustomerPublic, responses=errors(404))
-async def update_customer(
+def update_customer(
     uow: UowDep, key: CurrentKey, customer_id: str, body: CustomerUpdate
 ) -> dict[str, Any]:
     """Setting do_not_mail turns every notification of the customer off (R-8);
@@ -98,7 +98,7 @@ async def update_customer(
     response_model=LocationPublic,
     responses=errors(404, 409),
 )
-async def create_location(
+def create_location(
     uow: UowDep, key: CurrentKey, customer_id: str, body: LocationCreate
 ) -> dict[str, Any]:
     allowed(key, "location:edit")
@@ -106,13 +106,13 @@ async def create_location(
 
 
 @router.get("/locations/{location_id}", response_model=LocationPublic, responses=errors(404))
-async def get_location(uow: UowDep, key: CurrentKey, location_id: str) -> dict[str, Any]:
+def get_location(uow: UowDep, key: CurrentKey, location_id: str) -> dict[str, Any]:
     allowed(key, "location:view")
     return customers.get_location(uow, key, location_id)
 
 
 @router.patch("/locations/{location_id}", response_model=LocationPublic, responses=errors(404))
-async def update_location(
+def update_location(
     uow: UowDep, key: CurrentKey, location_id: str, body: LocationUpdate
 ) -> dict[str, Any]:
     allowed(key, "location:edit")
@@ -120,7 +120,7 @@ async def update_location(
 
 
 @router.get("/lookup", response_model=LookupPublic, responses=errors())
-async def lookup(
+def lookup(
     uow: UowDep,
     key: CurrentKey,
     phone: Annotated[str, Query(description="Any format.", max_length=limits.PHONE_QUERY)],

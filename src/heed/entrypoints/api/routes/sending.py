@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from heed.entrypoints.api.deps import (
     CurrentKey,
@@ -15,6 +16,7 @@ from heed.entrypoints.api.deps import (
     get_principal,
     json_body,
 )
+from heed.entrypoints.api.loop_reads import LoopReads
 from heed.entrypoints.api.routes import errors
 from heed.entrypoints.api.schemas import (
     DecisionBatch,
@@ -43,14 +45,20 @@ async def decide(uow: UowDep, request: Request) -> JSONResponse:
     # The key, then the body, as FastAPI's own order: 401 before 422.
     key = allowed(await get_principal(request), "customer:view")
     body = await json_body(request, DecisionRequest)
-    decision = decisions.decide_one(uow, key, body.model_dump(by_alias=True, exclude_unset=True))
+    data = body.model_dump(by_alias=True, exclude_unset=True)
+    # A stored contact on SQLite is decided on the loop, by a read that cannot wait
+    # (loop_reads.py); everything else in the thread pool.
+    reads: LoopReads = request.app.state.loop_reads
+    decision = reads.decide(key, data) if reads.enabled else None
+    if decision is None:
+        decision = await run_in_threadpool(decisions.decide_one, uow, key, data)
     # decision_view already has DecisionPublic's shape; answering it directly spares
     # the hottest route a second validation pass (same bytes, same schema in /docs).
     return JSONResponse(decision)
 
 
 @router.post("/decisions/batch", response_model=DecisionBatchPublic, responses=errors(404))
-async def decide_batch(uow: UowDep, key: CurrentKey, body: DecisionBatch) -> dict[str, Any]:
+def decide_batch(uow: UowDep, key: CurrentKey, body: DecisionBatch) -> dict[str, Any]:
     """Up to 1000 decisions, answered in the order asked."""
     allowed(key, "customer:view")
     items: list[object] = [
@@ -60,7 +68,7 @@ async def decide_batch(uow: UowDep, key: CurrentKey, body: DecisionBatch) -> dic
 
 
 @router.post("/recipients", response_model=RecipientsPublic, responses=errors(404))
-async def recipients(uow: UowDep, key: CurrentKey, body: RecipientsRequest) -> dict[str, Any]:
+def recipients(uow: UowDep, key: CurrentKey, body: RecipientsRequest) -> dict[str, Any]:
     """Who hears about a job (R-19): every enabled phone and email on the customer and
     the job's location, merged by address, each with its decision."""
     allowed(key, "customer:view")
@@ -82,13 +90,15 @@ async def send_message(
     """Decide, then queue (or defer until not_before); the server's outbox delivers it.
     Blocked answers 409 with the decision's reason as the code, and nothing is sent (R-21)."""
     allowed(key, "messages:send")
-    sent = messages.send_message(uow, key, body.model_dump(by_alias=True, exclude_unset=True))
+    data = body.model_dump(by_alias=True, exclude_unset=True)
+    sent = await run_in_threadpool(messages.send_message, uow, key, data)
+    # The outbox's wake-up belongs to the event loop, so the route stays async.
     request.app.state.outbox.wake()
     return sent
 
 
 @router.get("/messages/{message_id}", response_model=MessagePublic, responses=errors(404))
-async def get_message(uow: UowDep, key: CurrentKey, message_id: str) -> dict[str, Any]:
+def get_message(uow: UowDep, key: CurrentKey, message_id: str) -> dict[str, Any]:
     """A message's status (queued, deferred, sending, sent, blocked, failed), attempts and
     last_error (messages:send)."""
     allowed(key, "messages:send")

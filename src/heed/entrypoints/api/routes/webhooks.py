@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import ImmutableMultiDict
 from twilio.request_validator import (
     SIGNATURE_HEADER,
@@ -204,7 +205,7 @@ async def twilio_sms(heed: HeedDep, request: Request) -> Response:
     if writer.running:
         outcome = await writer.submit(text)
     else:
-        [outcome] = record_signed_texts(heed, [text])
+        [outcome] = await run_in_threadpool(record_signed_texts, heed, [text])
     if isinstance(outcome, InvalidPhone) and outcome.details.get("field") == "from":
         # A sender heed can never text (abroad, R-1) has no consent to keep; an error
         # would only make Twilio retry. Acknowledge, record nothing, reply nothing.
@@ -227,7 +228,7 @@ _PAGE = """<!doctype html>
     response_class=HTMLResponse,
     responses={200: {"content": _HTML}, **json_errors(403, 404)},
 )
-async def unsubscribe_page(heed: HeedDep, token: str) -> HTMLResponse:
+def unsubscribe_page(heed: HeedDep, token: str) -> HTMLResponse:
     """The page behind an email's unsubscribe link. It only asks: a GET must not
     unsubscribe, because mail scanners follow links (RFC 8058)."""
     found = unsubscribe.describe(heed.uow, heed.settings, token)
@@ -245,7 +246,7 @@ async def unsubscribe_page(heed: HeedDep, token: str) -> HTMLResponse:
     response_class=HTMLResponse,
     responses={200: {"content": _HTML}, **json_errors(403, 404)},
 )
-async def unsubscribe_one_click(
+def unsubscribe_one_click(
     heed: HeedDep,
     token: str,
     list_unsubscribe: Annotated[str, Form(alias="List-Unsubscribe", max_length=limits.SHORT_TEXT)],
