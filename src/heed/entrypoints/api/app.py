@@ -27,10 +27,10 @@ from fastapi import FastAPI
 from heed.bootstrap import Heed
 from heed.entrypoints.api import errors
 from heed.entrypoints.api.batches import BatchWriter
-from heed.entrypoints.api.ledger_watch import LedgerWatch
+from heed.entrypoints.api.body_limits import BodySizeLimit
 from heed.entrypoints.api.docs import add_docs
 from heed.entrypoints.api.health import add_readiness
-from heed.entrypoints.api.body_limits import BodySizeLimit
+from heed.entrypoints.api.ledger_watch import LedgerWatch
 from heed.entrypoints.api.loop_reads import LoopReads
 from heed.entrypoints.api.outbox import Outbox
 from heed.entrypoints.api.routes import (
