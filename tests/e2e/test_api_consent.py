@@ -8,6 +8,7 @@ import itertools
 from datetime import datetime
 from typing import Any
 
+import pytest
 from starlette.testclient import TestClient
 
 from heed.domain.consent import LedgerEntry, verify_chain
@@ -46,13 +47,28 @@ def test_stop_opts_the_number_out_with_one_confirmation(
     ]
 
 
-def test_a_redelivered_message_id_changes_nothing_and_says_nothing(
-    client: TestClient, auth: dict[str, str], business_number: str
+@pytest.mark.parametrize(
+    ("body", "action", "entries"),
+    [("STOP", "opted_out", 1), ("START", "opted_in", 1), ("HELP", "help", 0)],
+)
+def test_a_redelivered_message_id_changes_nothing_and_gets_the_same_reply(
+    client: TestClient,
+    auth: dict[str, str],
+    business_number: str,
+    body: str,
+    action: str,
+    entries: int,
 ) -> None:
-    first = _text(client, auth, business_number, "STOP", sid="gw-1")
-    second = _text(client, auth, business_number, "STOP", sid="gw-1")
-    assert first["reply"] and second == {"action": "opted_out", "reply": None, "duplicate": True}
-    assert len(client.get("/v1/consent/+15128675309", headers=auth).json()["events"]) == 1
+    """A gateway redelivers when it lost the answer: the reply it lost comes again (R-16)."""
+    first = _text(client, auth, business_number, body, sid="gw-1")
+    second = _text(client, auth, business_number, body, sid="gw-1")
+    assert first["reply"] and first == {
+        "action": action,
+        "reply": first["reply"],
+        "duplicate": False,
+    }
+    assert second == {"action": action, "reply": first["reply"], "duplicate": True}
+    assert len(client.get("/v1/consent/+15128675309", headers=auth).json()["events"]) == entries
 
 
 def test_start_opts_back_in_and_help_answers_with_the_help_text(

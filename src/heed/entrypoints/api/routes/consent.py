@@ -37,7 +37,8 @@ _CSV = {"text/csv": {"schema": {"type": "string"}}}
 async def inbound_sms(uow: UowDep, key: CurrentKey, body: InboundSms) -> dict[str, Any]:
     """A text a customer sent to one of the business's numbers, from a gateway other than
     Twilio. Keywords and plain requests to stop act on it (R-11, R-15); ``reply`` is the
-    one text the gateway should send back (R-16). The same message_id twice acts once."""
+    one text the gateway should send back (R-16). The same message_id twice acts once
+    and is answered the same both times."""
     allowed(key, INBOUND)
     result = consent.record_inbound_sms(
         uow,
