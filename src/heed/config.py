@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import AwareDatetime
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -33,6 +34,9 @@ class Settings(BaseSettings):
     secret_key: str = ""
     # How often the server looks for deferred messages that have come due, in seconds.
     outbox_interval: float = 5.0
+    # For tests only, honoured only when set: the moment (ISO 8601 with its offset) heed's
+    # clock reads at start-up, running on from there, so a test can serve at a chosen hour.
+    test_clock: AwareDatetime | None = None
 
     def resolved_database_url(self) -> str:
         return normalize_database_url(self.database_url or _default_database_url())
