@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import time_machine
 from starlette.testclient import TestClient
 
 from heed.domain.consent import LedgerEntry, verify_chain
@@ -215,12 +216,18 @@ def test_the_ledger_exports_as_one_chain_that_verifies_on_its_own(
 def test_the_ledger_can_start_at_a_moment(
     client: TestClient, auth: dict[str, str], business_number: str
 ) -> None:
-    _text(client, auth, business_number, "STOP")
-    events = client.get("/v1/consent/events", headers=auth).json()["events"]
-    later = client.get(
-        "/v1/consent/events", params={"since": "2999-01-01T00:00:00"}, headers=auth
-    ).json()
-    assert len(events) == 1 and later == {"events": []}
+    with time_machine.travel(datetime(2026, 5, 5, 18, 0, tzinfo=UTC), tick=False):
+        _text(client, auth, business_number, "STOP")
+
+    def since(moment: str) -> list[Any]:
+        answer = client.get("/v1/consent/events", params={"since": moment}, headers=auth)
+        events: list[Any] = answer.json()["events"]
+        return events
+
+    assert [e["action"] for e in since("2026-05-05T18:00:00Z")] == ["opt_out"]
+    assert [e["action"] for e in since("2026-05-05T13:00:00-05:00")] == ["opt_out"]
+    assert since("2026-05-05T18:00:01Z") == []
+    assert since("2026-05-05T18:00:01") == [], "a moment without an offset is UTC"
     bad = client.get("/v1/consent/events?since=yesterday", headers=auth)
     assert bad.status_code == 422
 
