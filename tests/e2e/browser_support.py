@@ -69,7 +69,8 @@ def start_server(db_url: str, log_dir: Path, clock: datetime) -> Iterator[Server
     }
     log = log_dir / "heed-serve.log"
     with log.open("w") as out, heed_serve(env, port, out) as process:
-        deadline = time.monotonic() + 30
+        # As long as api_support.wait_until_up allows: a loaded CI machine starts slowly.
+        deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"heed serve exited: {log.read_text()[-2000:]}")
