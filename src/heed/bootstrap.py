@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -21,6 +22,9 @@ from heed.adapters.transports import (
     TwilioTransport,
 )
 from heed.config import Settings
+from heed.services import common
+
+logger = logging.getLogger("heed")
 
 
 @dataclass
@@ -78,6 +82,13 @@ def build(
     transport: Transport | None = None,
 ) -> Heed:
     settings = settings or Settings()
+    if settings.test_clock is not None:
+        common.clock = common.clock_starting_at(settings.test_clock)
+        logger.warning(
+            "HEED_TEST_CLOCK is set: heed's clock started at %s, not at the time of day. "
+            "It is for tests only.",
+            settings.test_clock.isoformat(),
+        )
     url = settings.resolved_database_url()
     if migrate:
         upgrade(url)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import AwareDatetime
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -65,6 +66,9 @@ class Settings(BaseSettings):
     # Seconds after start-up before the first consent ledger check, so start-up and
     # the first requests do not share the processor with it.
     ledger_check_delay: float = 10.0
+    # For tests only, honoured only when set: the moment (ISO 8601 with its offset) heed's
+    # clock reads at start-up, running on from there, so a test can serve at a chosen hour.
+    test_clock: AwareDatetime | None = None
 
     def resolved_database_url(self) -> str:
         return normalize_database_url(self.database_url or _default_database_url())

@@ -10,8 +10,11 @@ import os
 import secrets
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -44,7 +47,16 @@ class Server:
     log: Path
 
 
-def start_server(db_url: str, log_dir: Path) -> Iterator[Server]:
+# Moments the server under test lives at (its clock runs on from there): the same
+# working Tuesday in Chicago, inside and outside the default 08:00–21:00 sending window.
+AFTERNOON_IN_CHICAGO = datetime(2026, 5, 5, 15, 0, tzinfo=ZoneInfo("America/Chicago"))
+NIGHT_IN_CHICAGO = datetime(2026, 5, 5, 3, 0, tzinfo=ZoneInfo("America/Chicago"))
+
+
+@contextmanager
+def start_server(db_url: str, log_dir: Path, clock: datetime) -> Iterator[Server]:
+    """``heed serve`` whose clock reads ``clock`` when it starts: what the pages show
+    never depends on the hour the tests run at."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
@@ -53,10 +65,12 @@ def start_server(db_url: str, log_dir: Path) -> Iterator[Server]:
         "HEED_PUBLIC_URL": url,
         "HEED_SECRET_KEY": secrets.token_hex(16),
         "HEED_TRANSPORT": "log",
+        "HEED_TEST_CLOCK": clock.isoformat(),
     }
     log = log_dir / "heed-serve.log"
     with log.open("w") as out, heed_serve(env, port, out) as process:
-        deadline = time.monotonic() + 30
+        # As long as api_support.wait_until_up allows: a loaded CI machine starts slowly.
+        deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"heed serve exited: {log.read_text()[-2000:]}")

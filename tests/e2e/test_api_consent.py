@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+import time_machine
 from starlette.testclient import TestClient
 
 from heed.domain.consent import LedgerEntry, verify_chain
@@ -46,13 +48,29 @@ def test_stop_opts_the_number_out_with_one_confirmation(
     ]
 
 
-def test_a_redelivered_message_id_changes_nothing_and_says_nothing(
-    client: TestClient, auth: dict[str, str], gateway: dict[str, str], business_number: str
+@pytest.mark.parametrize(
+    ("body", "action", "entries"),
+    [("STOP", "opted_out", 1), ("START", "opted_in", 1), ("HELP", "help", 0)],
+)
+def test_a_redelivered_message_id_changes_nothing_and_gets_the_same_reply(
+    client: TestClient,
+    auth: dict[str, str],
+    gateway: dict[str, str],
+    business_number: str,
+    body: str,
+    action: str,
+    entries: int,
 ) -> None:
-    first = _text(client, gateway, business_number, "STOP", sid="gw-1")
-    second = _text(client, gateway, business_number, "STOP", sid="gw-1")
-    assert first["reply"] and second == {"action": "opted_out", "reply": None, "duplicate": True}
-    assert len(client.get("/v1/consent/+15128675309", headers=auth).json()["events"]) == 1
+    """A gateway redelivers when it lost the answer: the reply it lost comes again (R-16)."""
+    first = _text(client, gateway, business_number, body, sid="gw-1")
+    second = _text(client, gateway, business_number, body, sid="gw-1")
+    assert first["reply"] and first == {
+        "action": action,
+        "reply": first["reply"],
+        "duplicate": False,
+    }
+    assert second == {"action": action, "reply": first["reply"], "duplicate": True}
+    assert len(client.get("/v1/consent/+15128675309", headers=auth).json()["events"]) == entries
 
 
 def test_start_opts_back_in_and_help_answers_with_the_help_text(
@@ -208,12 +226,18 @@ def test_the_ledger_exports_as_one_chain_that_verifies_on_its_own(
 def test_the_ledger_can_start_at_a_moment(
     client: TestClient, auth: dict[str, str], gateway: dict[str, str], business_number: str
 ) -> None:
-    _text(client, gateway, business_number, "STOP")
-    events = client.get("/v1/consent/events", headers=auth).json()["events"]
-    later = client.get(
-        "/v1/consent/events", params={"since": "2999-01-01T00:00:00"}, headers=auth
-    ).json()
-    assert len(events) == 1 and later == {"events": []}
+    with time_machine.travel(datetime(2026, 5, 5, 18, 0, tzinfo=UTC), tick=False):
+        _text(client, gateway, business_number, "STOP")
+
+    def since(moment: str) -> list[Any]:
+        answer = client.get("/v1/consent/events", params={"since": moment}, headers=auth)
+        events: list[Any] = answer.json()["events"]
+        return events
+
+    assert [e["action"] for e in since("2026-05-05T18:00:00Z")] == ["opt_out"]
+    assert [e["action"] for e in since("2026-05-05T13:00:00-05:00")] == ["opt_out"]
+    assert since("2026-05-05T18:00:01Z") == []
+    assert since("2026-05-05T18:00:01") == [], "a moment without an offset is UTC"
     bad = client.get("/v1/consent/events?since=yesterday", headers=auth)
     assert bad.status_code == 422
 

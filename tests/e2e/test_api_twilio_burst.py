@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from api_support import (
+    WEBHOOK_URL,
     free_port,
     heed_serve,
     message_sid,
@@ -19,10 +20,13 @@ from api_support import (
     wait_until_up,
 )
 from sqlalchemy import select
+from starlette.datastructures import ImmutableMultiDict
+from twilio.request_validator import get_signature_algorithm
 
 from heed.adapters.db import tables as t
 from heed.bootstrap import Heed
 from heed.entrypoints.api.batches import BatchWriter
+from heed.entrypoints.api.routes.webhooks import Outcome, SignedText, record_signed_texts, twiml
 from heed.services import consent
 from heed.services.accounts import NewAccount
 from heed.services.consent import InboundResult, InboundText
@@ -118,6 +122,86 @@ def test_a_burst_with_a_forged_text_records_every_genuine_one_and_not_the_forger
     genuine = {form["MessageSid"] for i, form in enumerate(forms) if i != 7}
     assert {sid for sid in genuine if _committed(heed, account.account_id, sid)} == genuine
     assert not _committed(heed, account.account_id, forms[7]["MessageSid"])
+
+
+def test_retries_arriving_with_their_originals_and_after_them_get_the_same_twiml(
+    served: str, heed: Heed, account: NewAccount, business_number: str
+) -> None:
+    """Twilio retries a webhook whose answer it did not see, sometimes while the first
+    delivery is still being written: every delivery of one MessageSid is answered with
+    the same confirmation, and the ledger holds it once (R-16, R-17)."""
+    token = "test-token-" + business_number[-4:]
+    webhook = served + "/webhooks/twilio/sms"
+    keywords = ["STOP", "START", "HELP"] * 4
+    forms = [twilio_form(_number(i), business_number, kw) for i, kw in enumerate(keywords)]
+
+    async def deliver(deliveries: list[dict[str, str]]) -> list[httpx.Response]:
+        async with httpx.AsyncClient(timeout=60) as client:
+            return await asyncio.gather(
+                *(
+                    client.post(
+                        webhook,
+                        data=form,
+                        headers={"X-Twilio-Signature": twilio_signature(token, form, url=webhook)},
+                    )
+                    for form in deliveries
+                )
+            )
+
+    together = asyncio.run(deliver([form for form in forms for _ in range(2)]))
+    later = asyncio.run(deliver(forms))
+    for i, form in enumerate(forms):
+        answers = {together[2 * i].content, together[2 * i + 1].content, later[i].content}
+        assert len(answers) == 1, (form, answers)
+        assert later[i].text.count("<Message>") == 1, later[i].text
+    with heed.uow.read() as tx:
+        entries = tx.session.scalars(
+            select(t.ConsentEvent.provider_message_id).where(
+                t.ConsentEvent.account_id == account.account_id
+            )
+        ).all()
+    assert sorted(entries) == sorted(f["MessageSid"] for f in forms if f["Body"] != "HELP")
+
+
+def test_a_retry_in_the_same_batch_as_its_original_is_answered_as_the_original(
+    heed: Heed, account: NewAccount, business_number: str
+) -> None:
+    """Both deliveries are taken by one batch (the writer sees both before it runs)."""
+    token = "test-token-" + business_number[-4:]
+    form = twilio_form(_number(1), business_number, "STOP")
+    delivery = SignedText(
+        ImmutableMultiDict(form),
+        WEBHOOK_URL,
+        signature=twilio_signature(token, form),
+        algorithm=get_signature_algorithm(None),
+    )
+    batches: list[int] = []
+
+    def record(texts: list[SignedText]) -> list[Outcome]:
+        batches.append(len(texts))
+        return record_signed_texts(heed, texts)
+
+    async def deliver_twice() -> list[Outcome]:
+        writer: BatchWriter[SignedText, Outcome] = BatchWriter(record)
+        writer.start()
+        try:
+            return await asyncio.gather(writer.submit(delivery), writer.submit(delivery))
+        finally:
+            await writer.stop()
+
+    first, retry = asyncio.run(deliver_twice())
+    assert batches == [2]
+    assert isinstance(first, InboundResult) and isinstance(retry, InboundResult)
+    assert first.reply and "unsubscribed" in first.reply
+    assert (first.duplicate, retry.duplicate) == (False, True)
+    assert twiml(retry.reply) == twiml(first.reply)
+    with heed.uow.read() as tx:
+        entries = tx.session.scalars(
+            select(t.ConsentEvent.provider_message_id).where(
+                t.ConsentEvent.account_id == account.account_id
+            )
+        ).all()
+    assert entries == [form["MessageSid"]]
 
 
 def test_a_batch_the_database_refuses_is_written_again_text_by_text(

@@ -68,13 +68,33 @@ def test_a_message_that_is_not_a_keyword_gets_an_empty_response(
     assert _events(client, auth) == []
 
 
-def test_the_same_message_sid_twice_records_once_and_replies_once(
-    client: TestClient, auth: dict[str, str], business_number: str, token: str
+@pytest.mark.parametrize(("body", "entries"), [("STOP", 1), ("START", 1), ("HELP", 0)])
+def test_a_retried_message_sid_gets_the_same_twiml_and_records_once(
+    client: TestClient,
+    auth: dict[str, str],
+    business_number: str,
+    token: str,
+    body: str,
+    entries: int,
 ) -> None:
-    params = twilio_form(FROM, business_number, "STOP")
+    """Twilio retries a webhook whose answer it did not see; the confirmation is in that
+    answer, so the retry must carry it again (R-16)."""
+    params = twilio_form(FROM, business_number, body)
     first = _post(client, params, twilio_signature(token, params))
     retry = _post(client, params, twilio_signature(token, params))
-    assert "<Message>" in first.text and retry.text.endswith("<Response/>")
+    assert (first.status_code, retry.status_code) == (200, 200)
+    assert retry.content == first.content
+    assert first.text.count("<Message>") == 1
+    assert len(_events(client, auth)) == entries
+
+
+def test_a_retried_advanced_opt_out_stays_quiet(
+    client: TestClient, auth: dict[str, str], business_number: str, token: str
+) -> None:
+    params = twilio_form(FROM, business_number, "STOP", OptOutType="STOP")
+    first = _post(client, params, twilio_signature(token, params))
+    retry = _post(client, params, twilio_signature(token, params))
+    assert first.text == retry.text == '<?xml version="1.0" encoding="UTF-8"?><Response/>'
     assert len(_events(client, auth)) == 1
 
 

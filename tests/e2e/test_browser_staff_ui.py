@@ -5,14 +5,23 @@ from __future__ import annotations
 import random
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, Server, require_chromium, start_server
+from browser_support import (
+    AFTERNOON_IN_CHICAGO,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    NIGHT_IN_CHICAGO,
+    Server,
+    require_chromium,
+    start_server,
+)
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import text
 from twilio.request_validator import RequestValidator
@@ -32,9 +41,28 @@ OPT_OUT_SENTENCE = (
 
 
 @pytest.fixture(scope="module")
-def server(heed: Heed, db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server_at(
+    heed: Heed, db_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[[datetime], Server]]:
+    """``server_at(moment)``: a ``heed serve`` on the tests' database whose clock started
+    at ``moment``, started the first time it is asked for and kept for the module."""
     require_chromium()
-    yield from start_server(db_url, tmp_path_factory.mktemp("serve"))
+    servers: dict[datetime, Server] = {}
+    with ExitStack() as running:
+
+        def at(moment: datetime) -> Server:
+            if moment not in servers:
+                log_dir = tmp_path_factory.mktemp("serve")
+                servers[moment] = running.enter_context(start_server(db_url, log_dir, moment))
+            return servers[moment]
+
+        yield at
+
+
+@pytest.fixture(scope="module")
+def server(server_at: Callable[[datetime], Server]) -> Server:
+    """The server most tests use: a working afternoon, inside every sending window."""
+    return server_at(AFTERNOON_IN_CHICAGO)
 
 
 @pytest.fixture(scope="module")
@@ -134,11 +162,57 @@ def test_staff_sign_in_and_find_a_customer_by_a_phone_typed_another_way(
     expect(page.locator("#invoice-warning")).to_contain_text("No invoice email")
     page.screenshot(path=artifacts / "ui-customer-record.png", full_page=True)
 
+
+@pytest.mark.parametrize(
+    ("moment", "deferred"),
+    [(AFTERNOON_IN_CHICAGO, False), (NIGHT_IN_CHICAGO, True)],
+    ids=["afternoon-no-badge", "night-deferral-badge"],
+)
+def test_a_record_never_scrolls_sideways_at_375_px_with_or_without_a_deferral_badge(
+    page: Page,
+    server_at: Callable[[datetime], Server],
+    heed: Heed,
+    account: NewAccount,
+    staff: Principal,
+    artifacts: Path,
+    moment: datetime,
+    deferred: bool,
+) -> None:
+    """At night in Chicago each dispatch number carries a badge saying when texts may go
+    again; the record must fit a phone's width with it as without it."""
+    server = server_at(moment)
+    made = customer(
+        heed,
+        staff,
+        name="Maria Alvarez",
+        billing_address="4100 Speedway, Austin, TX",
+        contacts=[{"kind": "mobile", "value": number(), "memo": "cell"}],
+    )
+    customers.create_location(
+        heed.uow,
+        staff,
+        made["id"],
+        {
+            "name": "Rental duplex",
+            "address": "2207 E 12th St",
+            "time_zone": "America/Chicago",
+            "contacts": [{"kind": "mobile", "value": number(), "memo": "tenant"}],
+        },
+    )
+    login(page, server, user(heed, account))
     page.set_viewport_size({"width": 375, "height": 800})
-    page.reload()
+    page.goto(f"{server.url}/customers/{made['id']}")
+    # Both numbers get job texts for the location: the customer's own and the tenant's.
+    badges = page.locator(".job-contacts .badge")
+    expect(badges).to_have_count(2 if deferred else 0)
+    for badge in badges.all():
+        expect(badge).to_contain_text("America/Chicago")
+        box = badge.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 375, box
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the record scrolls sideways at 375 px ({width} px wide)"
-    page.screenshot(path=artifacts / "ui-customer-record-375px.png", full_page=True)
+    name = "deferral-badge" if deferred else "no-badge"
+    page.screenshot(path=artifacts / f"ui-customer-record-375px-{name}.png", full_page=True)
 
 
 def test_a_bell_turned_off_stays_off_after_reload(

@@ -218,7 +218,7 @@ def test_an_ordinary_reply_changes_no_consent_r15(heed: Heed, staff, inbound):
     assert ledger(heed, staff.account_id) == []
 
 
-def test_replayed_provider_message_is_recorded_once_and_answered_once_r17(
+def test_replayed_provider_message_is_recorded_once_and_answered_the_same_r17(
     heed: Heed, staff, inbound
 ):
     number, sid = random_number(), message_id()
@@ -227,11 +227,11 @@ def test_replayed_provider_message_is_recorded_once_and_answered_once_r17(
     assert (first.action, first.duplicate) == ("opted_out", False)
     assert first.reply is not None
     assert replay.duplicate is True
-    assert replay.reply is None
+    assert replay.reply == first.reply
     (entry,) = ledger(heed, staff.account_id)
     assert entry.provider_message_id == sid
-    # Even a replay carrying other text changes nothing.
-    assert inbound(number, "START", msg_id=sid).duplicate is True
+    # Even a replay carrying other text changes nothing and is answered as the first was.
+    assert inbound(number, "START", msg_id=sid) == replay
     assert len(ledger(heed, staff.account_id)) == 1
 
 

@@ -6,6 +6,7 @@ that arrived together; ``record_inbound_sms`` is a batch of one.
 
 from __future__ import annotations
 
+import pytest
 from integration_support import ledger, message_id, random_number
 
 from heed.bootstrap import Heed
@@ -57,7 +58,7 @@ def test_a_message_id_repeated_in_one_batch_records_once(
     )
     assert isinstance(first, InboundResult) and isinstance(retry, InboundResult)
     assert (first.duplicate, retry.duplicate) == (False, True)
-    assert retry.action == first.action and retry.reply is None
+    assert (retry.action, retry.reply) == (first.action, first.reply)
     assert [e.provider_message_id for e in ledger(heed, staff.account_id)] == [sid]
     assert _opted_out(heed, staff, number)
 
@@ -66,14 +67,47 @@ def test_a_message_id_stored_by_an_earlier_batch_records_nothing_again(
     heed: Heed, staff: Principal, business_number: str
 ):
     number, sid = random_number(), message_id()
-    consent.record_inbound_batch(
+    [first] = consent.record_inbound_batch(
         heed.uow, [_text(staff.account_id, business_number, number, sid=sid)]
     )
     [again] = consent.record_inbound_batch(
         heed.uow, [_text(staff.account_id, business_number, number, "START", sid=sid)]
     )
-    assert isinstance(again, InboundResult) and again.duplicate and again.reply is None
+    assert isinstance(first, InboundResult) and isinstance(again, InboundResult)
+    assert again == InboundResult("opted_out", first.reply, duplicate=True)
     assert len(ledger(heed, staff.account_id)) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "action", "entries"),
+    [("STOP", "opted_out", ["opt_out"]), ("START", "opted_in", ["opt_in"]), ("HELP", "help", [])],
+)
+def test_a_retried_keyword_gets_its_first_reply_again_and_records_nothing_twice_r16(
+    heed: Heed, staff: Principal, business_number: str, body: str, action: str, entries: list[str]
+):
+    """The gateway retries a text whose answer it did not see: the retry, in the same
+    batch as the original or a later one, is answered with the same confirmation."""
+    text = _text(staff.account_id, business_number, random_number(), body)
+    first, retry_alongside = consent.record_inbound_batch(heed.uow, [text, text])
+    [retry_later] = consent.record_inbound_batch(heed.uow, [text])
+    assert isinstance(first, InboundResult) and first.reply
+    assert (first.action, first.duplicate) == (action, False)
+    assert retry_alongside == retry_later == InboundResult(action, first.reply, duplicate=True)
+    assert [e.action for e in ledger(heed, staff.account_id)] == entries
+    assert consent.verify_ledger(heed.uow, staff.account_id) is None
+
+
+def test_a_retried_help_is_answered_with_the_help_text_it_first_got(
+    heed: Heed, staff: Principal, business_number: str
+):
+    """The answer is the one stored with the text, not one made again from today's settings."""
+    accounts.update_account(heed.uow, staff, {"help_text": "Acme: call (512) 555-0100."})
+    text = _text(staff.account_id, business_number, random_number(), "HELP")
+    [first] = consent.record_inbound_batch(heed.uow, [text])
+    accounts.update_account(heed.uow, staff, {"help_text": "Acme: call (512) 555-0199."})
+    [retry] = consent.record_inbound_batch(heed.uow, [text])
+    assert isinstance(first, InboundResult) and isinstance(retry, InboundResult)
+    assert first.reply == retry.reply == "Acme: call (512) 555-0100."
 
 
 def test_stop_then_start_in_one_batch_ends_opted_in_with_both_confirmed(

@@ -78,8 +78,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-# Tests replace the clock; nothing else should.
+# Tests replace the clock (a server under test through HEED_TEST_CLOCK); nothing else should.
 clock: Callable[[], datetime] = utcnow
+
+
+def clock_starting_at(start: datetime) -> Callable[[], datetime]:
+    """A clock that reads ``start`` now and runs on from there at the wall clock's pace,
+    so a server under test lives at a chosen hour and still sees time pass."""
+    offset = start - utcnow()
+    return lambda: utcnow() + offset
 
 
 def now() -> datetime:

@@ -343,9 +343,11 @@ def record_inbound_batch(
     The texts are applied one after another, as if they had arrived one by one in
     this order: of two STOPs from one number, the first opts it out and is
     confirmed, the second changes nothing and says nothing; a message id already
-    stored, or seen earlier in the batch, records nothing twice (R-17). A text
-    heed refuses (an invalid number, an unknown account or business number) is
-    answered with its error and leaves the others alone. Each account's lock is
+    stored, or seen earlier in the batch, records nothing twice (R-17) and is
+    answered with the reply its first delivery got: a gateway retries a text
+    whose answer it did not see, and the customer's confirmation is in that
+    answer (R-16). A text heed refuses (an invalid number, an unknown account or
+    business number) is answered with its error and leaves the others alone. Each account's lock is
     taken once, in id order, and its ledger entries are chained in text order.
     """
     results: list[InboundResult | HeedError | None] = [None] * len(texts)
@@ -393,10 +395,16 @@ def _record_inbound(
     results: list[InboundResult | HeedError | None],
 ) -> None:
     session = tx.session
-    seen: dict[str, str] = {
-        sid: action
-        for sid, action in session.execute(
-            select(t.InboundMessage.provider_message_id, t.InboundMessage.action).where(
+    # What each message id was answered the first time: a gateway retries a text
+    # whose answer it did not see, so the retry gets that answer again (R-16).
+    seen: dict[str, InboundResult] = {
+        sid: InboundResult(action, reply, duplicate=True)
+        for sid, action, reply in session.execute(
+            select(
+                t.InboundMessage.provider_message_id,
+                t.InboundMessage.action,
+                t.InboundMessage.reply,
+            ).where(
                 t.InboundMessage.account_id == account.id,
                 t.InboundMessage.provider_message_id.in_({i.text.message_id for i in items}),
             )
@@ -415,13 +423,13 @@ def _record_inbound(
     for item in items:
         message_id = item.text.message_id
         if message_id in seen:
-            # A redelivery changes nothing and says nothing: the reply went out once.
-            results[item.index] = InboundResult(seen[message_id], None, duplicate=True)
+            # A redelivery changes nothing; its answer is the first one, word for word.
+            results[item.index] = seen[message_id]
         elif item.to not in numbers:
             results[item.index] = NotFound("This business does not use that number.", field="to")
         else:
             result = _act_on_text(ledger, item)
-            seen[message_id] = result.action
+            seen[message_id] = InboundResult(result.action, result.reply, duplicate=True)
             results[item.index] = result
             inbound.append(
                 {

@@ -601,7 +601,10 @@ class InboundSmsPublic(Public):
     )
 
     action: Literal["opted_out", "opted_in", "help", "none"]
-    reply: str | None = Field(description="Text to send back, if any (R-16).")
+    reply: str | None = Field(
+        description="Text to send back, if any (R-16). A redelivered message_id gets its "
+        "first delivery's reply again: a gateway redelivers when it lost that answer."
+    )
     duplicate: bool = Field(description="This message_id was seen before; nothing changed.")
 
 

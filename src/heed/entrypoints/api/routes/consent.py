@@ -36,7 +36,7 @@ def inbound_sms(uow: UowDep, key: GatewayKey, body: InboundSms) -> dict[str, Any
     """A text a customer sent to one of the business's numbers, from a gateway other than
     Twilio; only a gateway key may post it (R-25). Keywords and plain requests to stop act
     on it (R-11, R-15); ``reply`` is the one text the gateway should send back (R-16). The
-    same message_id twice acts once."""
+    same message_id twice acts once and is answered the same both times."""
     result = consent.record_inbound_sms(
         uow,
         key.account_id,

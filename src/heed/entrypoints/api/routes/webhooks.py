@@ -186,7 +186,9 @@ async def twilio_sms(heed: HeedDep, request: Request) -> Response:
     """Twilio's "a message comes in" webhook. The account is the one owning ``To``; the
     signature is checked with its auth token before anything is read or recorded. When
     Twilio's Advanced Opt-Out already answered a keyword (OptOutType), heed records it
-    and stays quiet (R-16a); a retried MessageSid records nothing twice.
+    and stays quiet (R-16a). Twilio retries a text whose answer it did not see: a
+    retried MessageSid records nothing twice and gets the first answer again, so the
+    customer's confirmation is not lost with it (R-16).
 
     Texts arriving together are recorded in one transaction by the app's inbound
     writer; each answer is sent after the transaction holding its text committed."""
