@@ -57,20 +57,25 @@ def _entries(account_id: str, rows: list[dict[str, str]]) -> list[LedgerEntry]:
             at=datetime.fromisoformat(row["at"]),
             prev_hash=row["prev_hash"],
             hash=row["hash"],
+            via=value(row, "via") or None,
         )
         for row in rows
     ]
 
 
-def _stops_with_formulas(client: TestClient, auth: dict[str, str], business_number: str) -> None:
-    _text(client, auth, business_number, "+cmd please stop texting me", "+15122449031")
-    _text(client, auth, business_number, HYPERLINK + " stop texting me", "+15122449032")
+def _stops_with_formulas(client: TestClient, gateway: dict[str, str], business_number: str) -> None:
+    _text(client, gateway, business_number, "+cmd please stop texting me", "+15122449031")
+    _text(client, gateway, business_number, HYPERLINK + " stop texting me", "+15122449032")
 
 
 def test_the_api_consent_export_writes_formula_bodies_behind_a_quote_and_still_verifies(
-    client: TestClient, auth: dict[str, str], account: NewAccount, business_number: str
+    client: TestClient,
+    auth: dict[str, str],
+    gateway: dict[str, str],
+    account: NewAccount,
+    business_number: str,
 ) -> None:
-    _stops_with_formulas(client, auth, business_number)
+    _stops_with_formulas(client, gateway, business_number)
     exported = client.get("/v1/consent/events?format=csv", headers=auth)
     assert exported.status_code == 200
     rows = _rows(exported.text)
@@ -101,12 +106,12 @@ def test_the_staff_ar_and_ledger_exports_write_formulas_behind_a_quote(
     client: TestClient,
     heed: Heed,
     account: NewAccount,
-    auth: dict[str, str],
+    gateway: dict[str, str],
     business_number: str,
     make_customer: Callable[..., dict[str, Any]],
 ) -> None:
     make_customer(HYPERLINK, billing_address="@SUM(1+1)*cmd|' /C calc'!A0")
-    _stops_with_formulas(client, auth, business_number)
+    _stops_with_formulas(client, gateway, business_number)
     _sign_in(client, heed, account)
 
     ar = client.get("/ar.csv")
