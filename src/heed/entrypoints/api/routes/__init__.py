@@ -14,16 +14,18 @@ _WHY = {
     409: "A consent or preference rule refuses it; the code names the rule.",
     422: "The request is malformed, or a value is refused (validation_error, invalid_phone, "
     "international_number, invalid_email, placeholder_contact).",
+    413: "The body is larger than the route's limit (code payload_too_large).",
 }
 
 
 def errors(*statuses: int, auth: bool = True) -> dict[int | str, dict[str, Any]]:
     """The error answers a route can give, all in the contract's error body.
 
-    Every authenticated route can answer 401, 403 and 422; declaring 422 here also
-    keeps FastAPI from documenting its own validation body, which heed never sends.
+    Every authenticated route can answer 401, 403 and 422, and any route 413 (a body
+    past its limit, body_limits.py); declaring 422 here also keeps FastAPI from
+    documenting its own validation body, which heed never sends.
     """
-    wanted = {*statuses, 422, *((401, 403) if auth else ())}
+    wanted = {*statuses, 413, 422, *((401, 403) if auth else ())}
     return {s: {"model": ErrorPublic, "description": _WHY[s]} for s in sorted(wanted)}
 
 
@@ -33,5 +35,5 @@ def json_errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     ref = {"$ref": "#/components/schemas/ErrorPublic"}
     return {
         s: {"description": _WHY[s], "content": {"application/json": {"schema": ref}}}
-        for s in sorted({*statuses, 422})
+        for s in sorted({*statuses, 413, 422})
     }
