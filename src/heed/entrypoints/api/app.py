@@ -33,6 +33,7 @@ from heed.entrypoints.api.routes import (
     webhooks,
 )
 from heed.entrypoints.api.schemas import HealthPublic
+from heed.entrypoints.security import SecurityHeaders
 
 DESCRIPTION = """\
 Customer contact methods, notification preferences and SMS/email consent for
@@ -65,6 +66,7 @@ def create_app(heed: Heed) -> FastAPI:
     app.state.outbox = outbox
     app.state.inbound = inbound
     errors.register(app)
+    app.add_middleware(SecurityHeaders, https=heed.settings.public_url.startswith("https://"))
     for module in (account, customers, contacts, sending, consent, webhooks):
         app.include_router(module.router)
 
