@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NoReturn
 
-from sqlalchemy import and_, case, delete, or_, select, update
+from sqlalchemy import and_, case, delete, literal, or_, select, update
 
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
@@ -141,13 +141,15 @@ def _count_failure(uow: UnitOfWork, user: t.User, moment: datetime) -> NoReturn:
     parallel guesses count forty and the fifth of any run sets the lock.
     """
     reached = t.User.failed_logins + 1 >= MAX_FAILURES
+    # Typed as the column, so the time is stored as every other timestamp is (UTC, naive).
+    until = literal(moment + LOCK_FOR, t.User.locked_until.type)
     with uow.write() as tx:
         row = tx.session.execute(
             update(t.User)
             .where(t.User.account_id == user.account_id, t.User.id == user.id)
             .values(
                 failed_logins=case((reached, 0), else_=t.User.failed_logins + 1),
-                locked_until=case((reached, moment + LOCK_FOR), else_=t.User.locked_until),
+                locked_until=case((reached, until), else_=t.User.locked_until),
             )
             .returning(t.User.locked_until)
         ).first()
