@@ -5,10 +5,10 @@ user row and is counted by one atomic UPDATE, so parallel guesses cannot slip pa
 it and it holds across server processes and restarts. A client that keeps failing
 is throttled (ClientThrottle) before any password is hashed.
 
-Passwords are hashed outside every database transaction: argon2 takes tens of
-milliseconds of CPU, and a write transaction held that long (SQLite's one writer
-lock above all) stalls every STOP behind it. HASHING bounds how many hashes run at
-once, so a login spray cannot take every core from the rest of heed.
+Passwords are hashed outside every database transaction: argon2 takes a fifth of
+a CPU-second, and a write transaction held that long (SQLite's one writer lock
+above all) stalls every STOP behind it. The web layer runs sign_in in a thread and
+bounds how many run at once (entrypoints/web/hashing.py).
 
 A sign-in is a row in ``staff_sessions`` holding the SHA-256 of a random token the
 browser keeps in its signed cookie. Logging out deletes the row; a new password or
@@ -18,7 +18,6 @@ removing the user deletes all of that user's rows, so old cookies stop working.
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 import threading
 from collections import OrderedDict, deque
@@ -288,28 +287,3 @@ class ClientThrottle:
             attempts = self._seen.get(client)
             if attempts:
                 attempts.pop()
-
-
-class Slots:
-    """A counting semaphore that never blocks: callers that find it full wait elsewhere
-    (the web route awaits on the event loop) instead of holding a thread."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._taken = 0
-        self._lock = threading.Lock()
-
-    def try_take(self) -> bool:
-        with self._lock:
-            if self._taken >= self.size:
-                return False
-            self._taken += 1
-            return True
-
-    def give_back(self) -> None:
-        with self._lock:
-            self._taken -= 1
-
-
-# One argon2 hash per core at most; the rest of heed keeps the CPU it needs.
-HASHING = Slots(os.cpu_count() or 1)

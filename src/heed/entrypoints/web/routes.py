@@ -7,13 +7,10 @@ part, so the same handler serves a browser with and without JavaScript.
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import re
-import time
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -37,6 +34,7 @@ from heed.domain.errors import (
     SmsOptedOut,
     Unauthorized,
 )
+from heed.entrypoints.web.hashing import HASHING
 from heed.entrypoints.web.session import (
     COOKIE,
     CSRF_FIELD,
@@ -248,7 +246,7 @@ async def login(request: Request, form: FormDep, heed: HeedDep) -> Response:
     client = request.client.host if request.client else "unknown"
     try:
         LOGIN_THROTTLE.admit(client, now())
-        async with hashing_slot():
+        async with HASHING.turn():
             # argon2 costs tens of milliseconds of CPU: a thread, never the event loop.
             signed_in = await run_in_threadpool(
                 staff.sign_in, heed.uow, email, str(form.get("password") or "")
@@ -288,25 +286,6 @@ def logout(request: Request, form: FormDep, heed: HeedDep) -> Response:
 
 # Per client address, in this process (see ClientThrottle for what that means with several).
 LOGIN_THROTTLE = staff.ClientThrottle()
-# How long a sign-in waits for a free hashing slot before it is asked to retry.
-HASHING_QUEUE_SECONDS = 2.0
-
-
-@asynccontextmanager
-async def hashing_slot() -> AsyncIterator[None]:
-    """One of staff.HASHING's slots, waited for on the event loop (no thread held);
-    a spray that keeps them all busy gets 429 login_busy rather than a growing queue."""
-    deadline = time.monotonic() + HASHING_QUEUE_SECONDS
-    while not staff.HASHING.try_take():
-        if time.monotonic() > deadline:
-            raise staff.LoginBusy(
-                "heed is busy checking other sign-ins. Try again in a moment.", retry_after=1
-            )
-        await asyncio.sleep(0.01)
-    try:
-        yield
-    finally:
-        staff.HASHING.give_back()
 
 
 def _safe_next(target: str) -> str:
