@@ -21,6 +21,7 @@ import hashlib
 import secrets
 import threading
 from collections import OrderedDict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NoReturn
@@ -74,10 +75,19 @@ def token_hash(token: str) -> str:
 # ---- signing in -------------------------------------------------------------------------
 
 
-def sign_in(uow: UnitOfWork, email: str, password: str, now: datetime | None = None) -> SignIn:
+def sign_in(
+    uow: UnitOfWork,
+    email: str,
+    password: str,
+    now: datetime | None = None,
+    *,
+    verify: Callable[[str, str], bool] = verify_password,
+) -> SignIn:
     """A new session for the user whose email and password these are.
 
-    Refuses with Unauthorized (wrong email or password) or LoginLocked.
+    Refuses with Unauthorized (wrong email or password) or LoginLocked. ``verify``
+    checks a password against its hash; the web layer passes one that runs it on
+    its own low-priority threads.
     """
     moment = now or clock_now()
     try:
@@ -91,11 +101,11 @@ def sign_in(uow: UnitOfWork, email: str, password: str, now: datetime | None = N
             else None
         )
     if user is None:
-        verify_password(_DUMMY_HASH, password)
+        verify(_DUMMY_HASH, password)
         raise Unauthorized(WRONG)
     if user.locked_until is not None and user.locked_until > moment:
         raise _locked(_seconds_left(user.locked_until, moment))
-    if not verify_password(user.password_hash, password):
+    if not verify(user.password_hash, password):
         _count_failure(uow, user, moment)
     token = secrets.token_urlsafe(32)
     with uow.write() as tx:

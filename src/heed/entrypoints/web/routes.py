@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -34,7 +35,7 @@ from heed.domain.errors import (
     SmsOptedOut,
     Unauthorized,
 )
-from heed.entrypoints.web.hashing import HASHING
+from heed.entrypoints.web.hashing import HASHING, verify_on_hashing_threads
 from heed.entrypoints.web.session import (
     COOKIE,
     CSRF_FIELD,
@@ -249,7 +250,10 @@ async def login(request: Request, form: FormDep, heed: HeedDep) -> Response:
         async with HASHING.turn():
             # argon2 costs tens of milliseconds of CPU: a thread, never the event loop.
             signed_in = await run_in_threadpool(
-                staff.sign_in, heed.uow, email, str(form.get("password") or "")
+                partial(staff.sign_in, verify=verify_on_hashing_threads),
+                heed.uow,
+                email,
+                str(form.get("password") or ""),
             )
     except Unauthorized as error:
         response = render(
