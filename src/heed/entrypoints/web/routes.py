@@ -248,7 +248,7 @@ async def login(request: Request, form: FormDep, heed: HeedDep) -> Response:
     try:
         LOGIN_THROTTLE.admit(client, now())
         async with HASHING.turn():
-            # argon2 costs tens of milliseconds of CPU: a thread, never the event loop.
+            # Off the event loop; the password check itself waits for the hashing threads.
             signed_in = await run_in_threadpool(
                 partial(staff.sign_in, verify=verify_on_hashing_threads),
                 heed.uow,
