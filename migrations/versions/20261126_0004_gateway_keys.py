@@ -7,7 +7,7 @@ START any more (R-25). Ledger entries gain ``via``; entries written before stay
 as they are, without it, and keep verifying.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-26 03:00:00
 """
 

@@ -10,7 +10,7 @@ SQLite does not enforce VARCHAR lengths, so only PostgreSQL's columns change (a
 widening there rewrites no table and fires no trigger).
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004
 Create Date: 2026-11-26 03:00:00
 """
 

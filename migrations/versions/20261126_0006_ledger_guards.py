@@ -17,7 +17,7 @@ ledger_checks keeps each account's latest verification; ledger_check_runs the
 one row the periodic check claims.
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0005
 Create Date: 2026-11-26 03:00:00
 """
 

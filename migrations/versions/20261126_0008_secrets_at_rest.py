@@ -10,7 +10,7 @@ running process (HEED_SECRET_KEY or the key file), not with the migration, and
 until then a plain value still reads as it is.
 
 Revision ID: 0008
-Revises: 0002
+Revises: 0007
 Create Date: 2026-11-26 03:00:00
 """
 
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -14,7 +14,7 @@ import typer
 from heed.adapters.crypto import SecretKeyError
 from heed.bootstrap import Heed, build
 from heed.domain.errors import HeedError
-from heed.services import accounts, ledger_check
+from heed.services import accounts, ledger_check, staff
 from heed.services.common import now
 
 app = typer.Typer(
@@ -188,6 +188,33 @@ def user_create(
         _fail(error)
         return
     typer.echo(f"staff login {email} ({role}) created")
+
+
+@user_app.command("set-password")
+def user_set_password(
+    email: Annotated[str, typer.Option(help="The login email.")],
+    password: Annotated[str, typer.Option(help="At least 8 characters.")],
+) -> None:
+    """Give a staff login a new password; every place it is signed in is signed out."""
+    try:
+        with _heed() as heed:
+            staff.set_password(heed.uow, email, password)
+    except HeedError as error:
+        _fail(error)
+        return
+    typer.echo(f"new password set for {email}; its sessions are ended")
+
+
+@user_app.command("remove")
+def user_remove(email: Annotated[str, typer.Option(help="The login email.")]) -> None:
+    """Remove a staff login; every place it is signed in is signed out."""
+    try:
+        with _heed() as heed:
+            staff.remove_user(heed.uow, email)
+    except HeedError as error:
+        _fail(error)
+        return
+    typer.echo(f"staff login {email} removed")
 
 
 @ledger_app.command("verify")

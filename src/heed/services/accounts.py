@@ -286,6 +286,7 @@ def create_user(uow: UnitOfWork, account_id: str, email: str, password: str, rol
     if len(password) < 8:
         raise Invalid("password must be at least 8 characters long.", field="password")
     address = normalize_email(email, field="email")
+    password_hash = _hasher.hash(password)  # before the transaction: argon2 is slow on purpose
     with uow.write() as tx:
         get_account(tx, account_id)
         taken = tx.session.scalars(select(t.User).where(t.User.email == address)).first()
@@ -297,7 +298,7 @@ def create_user(uow: UnitOfWork, account_id: str, email: str, password: str, rol
             account_id=account_id,
             id=new_id("usr"),
             email=address,
-            password_hash=_hasher.hash(password),
+            password_hash=password_hash,
             role=role,
             failed_logins=0,
             created_at=now(),

@@ -121,6 +121,22 @@ class User(Base):
     )
 
 
+class StaffSession(Base):
+    """A signed-in staff member. Only a hash of the cookie's token is kept, so a copy of
+    the database signs nobody in; deleting the row ends the sign-in at once."""
+
+    __tablename__ = "staff_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[str] = mapped_column(String(40))
+    user_id: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    __table_args__ = (
+        ForeignKeyConstraint(["account_id", "user_id"], ["users.account_id", "users.id"]),
+        Index("ix_staff_sessions_account_id_user_id", "account_id", "user_id"),
+    )
+
+
 class Customer(Base):
     __tablename__ = "customers"
     account_id: Mapped[str] = mapped_column(String(40), primary_key=True)

@@ -43,6 +43,7 @@ from heed.entrypoints.api.routes import (
 )
 from heed.entrypoints.api.schemas import HealthPublic
 from heed.entrypoints.api.url_text import RefuseControlCharacters
+from heed.entrypoints.security import SecurityHeaders
 
 DESCRIPTION = """\
 Customer contact methods, notification preferences and SMS/email consent for
@@ -92,6 +93,7 @@ def create_app(heed: Heed) -> FastAPI:
     app.state.loop_reads = loop_reads
     errors.register(app)
     app.add_middleware(RefuseControlCharacters)
+    app.add_middleware(SecurityHeaders, https=heed.settings.public_url.startswith("https://"))
     for module in (account, customers, contacts, sending, consent, webhooks):
         app.include_router(module.router)
 

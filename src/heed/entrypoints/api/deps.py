@@ -86,7 +86,7 @@ def _staff_session(request: Request, heed: Heed) -> bool:
     if not isinstance(signer, Signer):
         return False
     session = signer.loads(request.cookies.get(COOKIE))
-    return session is not None and session.user_id is not None
+    return session is not None and session.token is not None
 
 
 Body = TypeVar("Body", bound=BaseModel)

@@ -19,7 +19,10 @@ def mount_web(app: FastAPI, heed: Heed) -> None:
     from heed.entrypoints.web.routes import router
 
     # No configured key: a random one for this process (see session.py for what that costs).
-    heed.extras["web_signer"] = Signer(heed.settings.secret_key or secrets.token_hex(32))
+    heed.extras["web_signer"] = Signer(
+        heed.settings.secret_key or secrets.token_hex(32),
+        secure=heed.settings.public_url.startswith("https://"),
+    )
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

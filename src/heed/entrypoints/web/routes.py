@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -18,6 +19,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from heed.adapters.csvfile import csv_text
@@ -33,6 +35,7 @@ from heed.domain.errors import (
     Unauthorized,
 )
 from heed.entrypoints.web.form_limits import FormTextRefused, check_form_text
+from heed.entrypoints.web.hashing import HASHING, verify_on_hashing_threads
 from heed.entrypoints.web.ledger_alarm import ledger_alarm
 from heed.entrypoints.web.session import (
     COOKIE,
@@ -40,13 +43,12 @@ from heed.entrypoints.web.session import (
     CSRF_HEADER,
     Session,
     Signer,
-    csrf_ok,
     new_session,
     set_cookie,
 )
 from heed.services import accounts, contacts, customers, decisions, messages, staff
 from heed.services import consent as consent_service
-from heed.services.common import Principal
+from heed.services.common import Principal, now
 from heed.services.views import INVOICE_FLAG
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -148,10 +150,10 @@ def is_htmx(request: Request) -> bool:
 
 def current_staff(request: Request) -> Staff:
     session = read_session(request)
-    if session is None or not session.user_id or not session.account_id:
+    if session is None or not session.token:
         raise LoginRequired
     heed = get_heed(request)
-    user = staff.get_user(heed.uow, session.account_id, session.user_id)
+    user = staff.session_user(heed.uow, session.token)
     if user is None:
         raise LoginRequired
     principal = accounts.principal_for_user(user)
@@ -163,7 +165,10 @@ async def checked_form(request: Request) -> FormData:
     """The posted form, once its CSRF token matches the session's; otherwise nothing runs."""
     form = await request.form()
     submitted = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER)
-    if not csrf_ok(read_session(request), submitted if isinstance(submitted, str) else None):
+    valid = signer_of(request).csrf_ok(
+        read_session(request), submitted if isinstance(submitted, str) else None
+    )
+    if not valid:
         raise CsrfRefused
     check_form_text(form)
     return form
@@ -203,7 +208,7 @@ def render(
     session = who.session if who else read_session(request)
     base: dict[str, Any] = {
         "staff": who,
-        "csrf": session.csrf if session else "",
+        "csrf": signer_of(request).csrf_token(session),
         "can": who.principal.can if who else (lambda permission: False),
         "notice": None,
         "error": None,
@@ -227,46 +232,69 @@ def error_page(request: Request, status: int, title: str, message: str) -> HTMLR
 @router.get("/login")
 def login_page(request: Request, next: str = "/") -> Response:
     session = read_session(request)
-    if session and session.user_id:
+    if session and session.token and staff.session_user(get_heed(request).uow, session.token):
         return RedirectResponse(_safe_next(next), status_code=303)
     session = session or new_session()
+    signer = signer_of(request)
     response = render(
-        request, "login.html", {"next": _safe_next(next), "email": "", "csrf": session.csrf}, None
+        request,
+        "login.html",
+        {"next": _safe_next(next), "email": "", "csrf": signer.csrf_token(session)},
+        None,
     )
-    set_cookie(request, response, signer_of(request), session)
+    set_cookie(request, response, signer, session)
     return response
 
 
 @router.post("/login")
-def login(request: Request, form: FormDep, heed: HeedDep) -> Response:
+async def login(request: Request, form: FormDep, heed: HeedDep) -> Response:
     email, target = text(form, "email"), _safe_next(text(form, "next") or "/")
+    client = request.client.host if request.client else "unknown"
     try:
-        user = staff.authenticate_user(heed.uow, email, str(form.get("password") or ""))
+        LOGIN_THROTTLE.admit(client, now())
+        async with HASHING.turn():
+            # Off the event loop; the password check itself waits for the hashing threads.
+            signed_in = await run_in_threadpool(
+                partial(staff.sign_in, verify=verify_on_hashing_threads),
+                heed.uow,
+                email,
+                str(form.get("password") or ""),
+            )
     except Unauthorized as error:
-        session = read_session(request)
-        return render(
+        response = render(
             request,
             "login.html",
             {
                 "next": target,
                 "email": email,
                 "error": error.message,
-                "csrf": session.csrf if session else "",
+                "csrf": signer_of(request).csrf_token(read_session(request)),
             },
             None,
-            status=429 if isinstance(error, staff.LoginLocked) else 401,
+            status=429 if isinstance(error, staff.TooManyAttempts) else 401,
         )
-    response = RedirectResponse(target, status_code=303)
+        if "retry_after" in error.details:
+            response.headers["Retry-After"] = str(error.details["retry_after"])
+        return response
+    LOGIN_THROTTLE.forgive(client)
+    redirect = RedirectResponse(target, status_code=303)
     # A fresh session on sign-in, so a token seen before it is worth nothing after.
-    set_cookie(request, response, signer_of(request), new_session(user.id, user.account_id))
-    return response
+    set_cookie(request, redirect, signer_of(request), new_session(signed_in.token))
+    return redirect
 
 
 @router.post("/logout")
-def logout(request: Request, form: FormDep) -> Response:
+def logout(request: Request, form: FormDep, heed: HeedDep) -> Response:
+    session = read_session(request)
+    if session and session.token:
+        staff.end_session(heed.uow, session.token)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
+
+
+# Per client address, in this process (see ClientThrottle for what that means with several).
+LOGIN_THROTTLE = staff.ClientThrottle()
 
 
 def _safe_next(target: str) -> str:

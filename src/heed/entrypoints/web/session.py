@@ -1,85 +1,77 @@
-"""Staff sessions: a signed cookie carrying the user id and the session's CSRF token.
+"""Staff sessions in the browser: a signed cookie carrying the session's token and CSRF nonce.
 
-The cookie is HMAC-SHA256 signed with ``HEED_SECRET_KEY``. When that is unset a
-random key is drawn once per process: sessions then end when the server restarts,
-and several server processes behind one balancer would not accept each other's
-cookies, so production sets the key.
+Cookies and CSRF tokens are signed with itsdangerous under ``HEED_SECRET_KEY`` (or the
+installation's own secret), each with its own salt, so a value signed for one purpose
+is refused for another, and each carries its time, so it expires after MAX_AGE.
+The cookie only names a session: whether it is still signed in is the server's
+``staff_sessions`` table (services/staff.py), so logging out ends it everywhere.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
-import json
 import secrets
-import time
 from dataclasses import dataclass
 
 from fastapi import Request, Response
+from itsdangerous import BadData, URLSafeTimedSerializer
+
+from heed.services.staff import SESSION_LIFETIME
 
 COOKIE = "heed_session"
-MAX_AGE = 12 * 60 * 60
+MAX_AGE = int(SESSION_LIFETIME.total_seconds())
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
+_SESSION_SALT = "heed.web.session"
+_CSRF_SALT = "heed.web.csrf"
 
 
 @dataclass(frozen=True)
 class Session:
     csrf: str
-    user_id: str | None = None
-    account_id: str | None = None
-    issued: int = 0
+    token: str | None = None
 
 
 class Signer:
-    def __init__(self, secret: str) -> None:
-        self._key = hashlib.sha256(("heed-web-session:" + secret).encode()).digest()
+    """Signs the session cookie and the forms' CSRF tokens; ``secure`` marks cookies
+    for HTTPS only (heed is served over https)."""
 
-    def _sign(self, payload: bytes) -> str:
-        digest = hmac.new(self._key, payload, hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+    def __init__(self, secret: str, *, secure: bool = False) -> None:
+        self._cookies = URLSafeTimedSerializer(secret, salt=_SESSION_SALT)
+        self._csrf = URLSafeTimedSerializer(secret, salt=_CSRF_SALT)
+        self.secure = secure
 
     def dumps(self, session: Session) -> str:
-        data: dict[str, object] = {
-            "c": session.csrf,
-            "u": session.user_id,
-            "a": session.account_id,
-            "t": session.issued or int(time.time()),
-        }
-        payload = base64.urlsafe_b64encode(json.dumps(data).encode())
-        return payload.decode().rstrip("=") + "." + self._sign(payload.rstrip(b"="))
+        return self._cookies.dumps({"c": session.csrf, "s": session.token})
 
     def loads(self, cookie: str | None) -> Session | None:
-        if not cookie or "." not in cookie:
-            return None
-        payload, _, signature = cookie.rpartition(".")
-        if not hmac.compare_digest(self._sign(payload.encode()), signature):
+        if not cookie:
             return None
         try:
-            data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-            issued = int(data["t"])
-            csrf = str(data["c"])
-        except (ValueError, KeyError, TypeError):
+            data = self._cookies.loads(cookie, max_age=MAX_AGE)
+        except BadData:
             return None
-        if time.time() - issued > MAX_AGE:
+        if not isinstance(data, dict) or not isinstance(data.get("c"), str):
             return None
-        user, account = data.get("u"), data.get("a")
-        return Session(
-            csrf=csrf,
-            user_id=user if isinstance(user, str) else None,
-            account_id=account if isinstance(account, str) else None,
-            issued=issued,
-        )
+        token = data.get("s")
+        return Session(csrf=data["c"], token=token if isinstance(token, str) else None)
+
+    def csrf_token(self, session: Session | None) -> str:
+        """What a form carries to prove it came from a page of this session."""
+        return self._csrf.dumps(session.csrf) if session else ""
+
+    def csrf_ok(self, session: Session | None, submitted: str | None) -> bool:
+        if not session or not submitted:
+            return False
+        try:
+            nonce = self._csrf.loads(submitted, max_age=MAX_AGE)
+        except BadData:
+            return False
+        return isinstance(nonce, str) and hmac.compare_digest(nonce, session.csrf)
 
 
-def new_session(user_id: str | None = None, account_id: str | None = None) -> Session:
-    return Session(
-        csrf=secrets.token_urlsafe(24),
-        user_id=user_id,
-        account_id=account_id,
-        issued=int(time.time()),
-    )
+def new_session(token: str | None = None) -> Session:
+    return Session(csrf=secrets.token_urlsafe(24), token=token)
 
 
 def set_cookie(request: Request, response: Response, signer: Signer, session: Session) -> None:
@@ -89,10 +81,6 @@ def set_cookie(request: Request, response: Response, signer: Signer, session: Se
         max_age=MAX_AGE,
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",
+        secure=signer.secure or request.url.scheme == "https",
         path="/",
     )
-
-
-def csrf_ok(session: Session | None, submitted: str | None) -> bool:
-    return bool(session and submitted and hmac.compare_digest(session.csrf, submitted))

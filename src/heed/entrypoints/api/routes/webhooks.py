@@ -220,8 +220,9 @@ async def twilio_sms(heed: HeedDep, request: Request) -> Response:
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 32rem; margin: 3rem auto">
+<title>{title}</title>
+<link rel="stylesheet" href="/static/heed.css"></head>
+<body class="notice-page">
 <h1>{title}</h1>{body}</body></html>"""
 
 
