@@ -27,8 +27,12 @@ def test_every_kind_of_response_carries_the_security_headers(client: TestClient)
         assert "Strict-Transport-Security" not in answer.headers
 
 
-def test_the_api_docs_get_a_policy_that_lets_swagger_ui_load(client: TestClient) -> None:
-    policy = client.get("/docs").headers["Content-Security-Policy"]
+def test_the_api_docs_get_a_policy_that_lets_swagger_ui_load(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    docs = client.get("/docs", headers=auth)
+    assert docs.status_code == 200
+    policy = docs.headers["Content-Security-Policy"]
     assert "https://cdn.jsdelivr.net" in policy and "frame-ancestors 'none'" in policy
 
 

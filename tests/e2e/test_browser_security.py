@@ -7,7 +7,14 @@ import secrets
 from collections.abc import Iterator
 
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, Server, require_chromium, start_server
+from browser_support import (
+    AFTERNOON_IN_CHICAGO,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Server,
+    require_chromium,
+    start_server,
+)
 from playwright.sync_api import ConsoleMessage, Page, expect, sync_playwright
 
 from heed.bootstrap import Heed
@@ -30,7 +37,8 @@ document.addEventListener("securitypolicyviolation", (e) => {
 @pytest.fixture(scope="module")
 def server(heed: Heed, db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     require_chromium()
-    yield from start_server(db_url, tmp_path_factory.mktemp("serve"))
+    with start_server(db_url, tmp_path_factory.mktemp("serve"), AFTERNOON_IN_CHICAGO) as running:
+        yield running
 
 
 @pytest.fixture
