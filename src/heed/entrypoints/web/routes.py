@@ -7,6 +7,7 @@ part, so the same handler serves a browser with and without JavaScript.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
@@ -261,6 +262,11 @@ async def login(request: Request, form: FormDep, heed: HeedDep) -> Response:
                 str(form.get("password") or ""),
             )
     except Unauthorized as error:
+        if isinstance(error, staff.TooManyAttempts):
+            # Held back before the answer: a sprayer that fires again as soon as it is
+            # refused gets one try per connection per REFUSAL_DELAY, and the wait costs
+            # the server nothing, so STOPs keep the processor.
+            await asyncio.sleep(REFUSAL_DELAY)
         response = render(
             request,
             "login.html",
@@ -295,6 +301,8 @@ def logout(request: Request, form: FormDep, heed: HeedDep) -> Response:
 
 # Per client address, in this process (see ClientThrottle for what that means with several).
 LOGIN_THROTTLE = staff.ClientThrottle()
+# Seconds a refused sign-in (throttled, or no turn to hash) waits before its answer.
+REFUSAL_DELAY = 1.0
 
 
 def _safe_next(target: str) -> str:
