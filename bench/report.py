@@ -191,7 +191,9 @@ def _growth(keyed: dict[tuple[str, int], dict[str, Any]], sizes: list[int]) -> l
 
 
 def write(results_dir: Path) -> None:
+    # Other benchmarks (bench.spray, bench.outbox) keep their own files here too.
     results = [json.loads(p.read_text()) for p in sorted(results_dir.glob("*.json"))]
+    results = [r for r in results if "database" in r and "size" in r]
     body = render(results)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     generated = f"{START}\n\n_Rendered {stamp} from bench/results/*.json._\n\n{body}\n{END}"

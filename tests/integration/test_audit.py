@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from collections.abc import Callable
 from typing import Any
 
@@ -307,11 +309,11 @@ def test_a_taken_business_number_or_login_has_its_own_code(
     with pytest.raises(Conflict) as taken:
         accounts.update_account(heed.uow, other_staff, {"business_numbers": [business_number]})
     assert taken.value.code == "business_number_taken"
-    accounts.create_user(
-        heed.uow, staff.account_id, "sam@acme-plumbing.com", "longenough", "office"
-    )
+    # Logins are unique across accounts, so each run takes a login of its own.
+    login_email = f"sam-{secrets.token_hex(4)}@acme-plumbing.com"
+    accounts.create_user(heed.uow, staff.account_id, login_email, "longenough", "office")
     with pytest.raises(Conflict) as login:
         accounts.create_user(
-            heed.uow, other_staff.account_id, "Sam@acme-plumbing.com", "longenough", "office"
+            heed.uow, other_staff.account_id, login_email.capitalize(), "longenough", "office"
         )
     assert login.value.code == "email_taken"
