@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from integration_support import postgres_only
+from sqlalchemy import create_engine, text
+from tamper_support import private_database
 
+from heed.adapters.db import migrate
 from heed.adapters.db.tables import Base
 from heed.bootstrap import Heed
 
@@ -14,3 +21,20 @@ def test_the_migrated_schema_matches_the_tables_heed_queries(heed: Heed) -> None
         context = MigrationContext.configure(connection, opts={"compare_type": False})
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
+
+
+@postgres_only
+def test_servers_starting_together_on_an_empty_database_migrate_it_once(
+    db_url: str, tmp_path: Path
+) -> None:
+    with private_database(db_url, tmp_path, "migrate_race") as url:
+        with ThreadPoolExecutor(4) as pool:
+            for done in [pool.submit(migrate.upgrade, url) for _ in range(4)]:
+                done.result()
+        engine = create_engine(url)
+        try:
+            with engine.connect() as connection:
+                versions = connection.execute(text("SELECT version_num FROM alembic_version"))
+                assert len(versions.all()) == 1
+        finally:
+            engine.dispose()
