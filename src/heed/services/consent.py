@@ -27,7 +27,8 @@ from heed.domain.consent import (
     opt_out_reply,
 )
 from heed.domain.errors import HeedError, Invalid, NotFound
-from heed.domain.keywords import ConsentSource, InboundAction, interpret
+from heed.domain.keywords import ConsentSource, InboundAction
+from heed.domain.revocation import interpret
 from heed.services.common import Principal, now
 from heed.services.ledger_check import Problem, verify_account
 from heed.services.views import NO_CONSENT_RECORDED, consent_for, fold_consent
