@@ -31,6 +31,7 @@ from heed.domain.keywords import ConsentSource, InboundAction
 from heed.domain.revocation import interpret
 from heed.services.common import Principal, now
 from heed.services.ledger_check import Problem, verify_account
+from heed.services.review import queue_unsure
 from heed.services.views import NO_CONSENT_RECORDED, consent_for, fold_consent
 
 EVENT_FIELDS = (
@@ -447,6 +448,8 @@ def _record_inbound(
     ledger.write()
     if inbound:
         session.execute(insert(_INBOUND), inbound)
+        # A text heed cannot read with confidence waits for a person.
+        queue_unsure(tx, inbound)
 
 
 def _act_on_text(ledger: Ledger, item: _Inbound) -> InboundResult:
