@@ -160,3 +160,23 @@ def test_an_unknown_review_or_decision_is_refused_with_a_reason(
     assert other.status_code == 404
     odd = client.post(f"/v1/consent/review/{item['id']}", json={"decision": "undo"}, headers=auth)
     assert odd.status_code == 422
+
+
+def test_decisions_say_a_marketing_text_waits_for_the_review_and_other_texts_do_not(
+    client: TestClient, auth: dict[str, str], gateway: dict[str, str], business_number: str
+) -> None:
+    _text(client, gateway, business_number, "Wrong number", "gw-decisions")
+    asked = {"channel": "sms", "to": SENDER, "manual": True, "at": NOON_CENTRAL.isoformat()}
+    one = client.post("/v1/decisions", json={**asked, "category": "marketing"}, headers=auth)
+    assert one.status_code == 200, one.text
+    assert one.json()["outcome"] == "blocked"
+    assert one.json()["reason"] == "revocation_under_review"
+    batch = client.post(
+        "/v1/decisions/batch",
+        json={"items": [{**asked, "category": "marketing"}, {**asked, "category": "job"}]},
+        headers=auth,
+    )
+    assert batch.status_code == 200, batch.text
+    marketing, job = batch.json()["results"]
+    assert marketing["reason"] == "revocation_under_review"
+    assert job["outcome"] == "allowed"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from sqlalchemy import Table, func, insert, select
 
@@ -25,8 +25,10 @@ from heed.domain.errors import Conflict, NotFound
 from heed.domain.keywords import ConsentSource
 from heed.domain.revocation import Verdict, read
 from heed.services.common import Principal, new_id, now
-from heed.services.decisions import DecisionRequest
 from heed.services.views import consent_for
+
+if TYPE_CHECKING:
+    from heed.services.decisions import DecisionRequest
 
 UNDER_REVIEW = "revocation_under_review"
 
@@ -112,6 +114,19 @@ def numbers_under_review(tx: Transaction, account_id: str, numbers: Iterable[str
     )
 
 
+HELD = Decision(
+    Outcome.BLOCKED,
+    Reason.REVOCATION_UNDER_REVIEW,
+    "This number sent a text that may ask to stop messages; no marketing goes to it "
+    "until someone reviews it.",
+)
+
+
+def may_hold(request: DecisionRequest) -> bool:
+    """Whether a request is of the kind a pending review holds: a marketing text."""
+    return request.category is Category.MARKETING and request.channel is Channel.SMS
+
+
 def hold_marketing(
     tx: Transaction,
     account_id: str,
@@ -122,18 +137,12 @@ def hold_marketing(
     """``decision``, unless it lets a marketing text go to a number whose text waits for review."""
     if (
         decision.outcome is Outcome.BLOCKED
-        or request.category is not Category.MARKETING
-        or request.channel is not Channel.SMS
+        or not may_hold(request)
         or address is None
         or not numbers_under_review(tx, account_id, [address])
     ):
         return decision
-    return Decision(
-        Outcome.BLOCKED,
-        Reason.REVOCATION_UNDER_REVIEW,
-        "This number sent a text that may ask to stop messages; no marketing goes to it "
-        "until someone reviews it.",
-    )
+    return HELD
 
 
 def decide(
