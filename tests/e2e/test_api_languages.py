@@ -1,4 +1,4 @@
-"""Inbound texts in English, Spanish and French over HTTP (R-29): read, recorded, answered in kind."""
+"""Inbound texts in English, Spanish and French over HTTP (R-29): read, recorded, answered."""
 
 from __future__ import annotations
 
