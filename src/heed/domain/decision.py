@@ -55,6 +55,8 @@ class Reason(StrEnum):
     PREFERENCE_OFF = "preference_off"
     OUTSIDE_SENDING_WINDOW = "outside_sending_window"
     STATE_LIMIT = "state_limit"
+    # The number sent a text that may revoke consent and waits on the review list.
+    REVOCATION_UNDER_REVIEW = "revocation_under_review"
 
 
 SAVED_AS_LANDLINE = "saved_as_landline"

@@ -27,9 +27,11 @@ from heed.domain.consent import (
     opt_out_reply,
 )
 from heed.domain.errors import HeedError, Invalid, NotFound
-from heed.domain.keywords import ConsentSource, InboundAction, interpret
+from heed.domain.keywords import ConsentSource, InboundAction
+from heed.domain.revocation import detect_language, interpret
 from heed.services.common import Principal, now
 from heed.services.ledger_check import Problem, verify_account
+from heed.services.review import queue_unsure
 from heed.services.views import NO_CONSENT_RECORDED, consent_for, fold_consent
 
 EVENT_FIELDS = (
@@ -446,6 +448,8 @@ def _record_inbound(
     ledger.write()
     if inbound:
         session.execute(insert(_INBOUND), inbound)
+        # A text heed cannot read with confidence waits for a person.
+        queue_unsure(tx, inbound)
 
 
 def _act_on_text(ledger: Ledger, item: _Inbound) -> InboundResult:
@@ -484,7 +488,7 @@ def _act_on_text(ledger: Ledger, item: _Inbound) -> InboundResult:
     if action is InboundAction.OPT_OUT:
         if not opted_out:
             record(ConsentAction.OPT_OUT, scope)
-            reply = opt_out_reply(account.name)
+            reply = opt_out_reply(account.name, detect_language(text.body))
     elif action is InboundAction.OPT_IN:
         # Recorded even when nothing was opted out: it is the customer's express consent.
         # An account-wide opt-out can only be lifted whole, and the entry says so,
@@ -492,7 +496,7 @@ def _act_on_text(ledger: Ledger, item: _Inbound) -> InboundResult:
         if ALL_NUMBERS in current.opted_out_scopes:
             scope = ALL_NUMBERS
         record(ConsentAction.OPT_IN, scope)
-        reply = opt_in_reply(account.name)
+        reply = opt_in_reply(account.name, detect_language(text.body))
     elif action is InboundAction.HELP:
         reply = help_reply(account.name, account.help_text)
     if provider in ("STOP", "START", "HELP"):

@@ -45,6 +45,7 @@ from heed.domain.decision import (
 )
 from heed.domain.errors import Invalid, NotFound
 from heed.services.common import Principal, get_account, now
+from heed.services.review import HELD, hold_marketing, may_hold, numbers_under_review
 from heed.services.views import (
     NO_CONSENT_RECORDED,
     PHONE_KINDS,
@@ -700,6 +701,11 @@ def decide_many(
             raise NotFound("No such account.")
         rules = _Rules.of(row[0], row[1], row[2], row[3])
         gathered = _gather(tx, principal.account_id, rules, requests, at=None, field=field)
+        held = numbers_under_review(
+            tx,
+            principal.account_id,
+            [a for r, a in zip(requests, gathered.addresses, strict=True) if a and may_hold(r)],
+        )
     # Equal facts are one object (_FactsOf), so the batch's distinct (facts, moment)
     # pairs are found by identity, decided together, and each answer is put into
     # words once. gathered.facts keeps every object alive, so no id is reused.
@@ -715,7 +721,13 @@ def decide_many(
             pairs.append((facts, at))
         order.append(slot)
     views = [decision_view(decision) for decision in decide_each(pairs)]
-    return [{**views[slot], "warnings": list(views[slot]["warnings"])} for slot in order]
+    answers = [{**views[slot], "warnings": list(views[slot]["warnings"])} for slot in order]
+    if held:
+        # A number whose text waits for review gets no marketing (R-29).
+        for i, (request, address) in enumerate(zip(requests, gathered.addresses, strict=True)):
+            if address in held and may_hold(request) and answers[i]["outcome"] != "blocked":
+                answers[i] = decision_view(HELD)
+    return answers
 
 
 def decide_one(uow: UnitOfWork, principal: Principal, data: object) -> dict[str, Any]:
@@ -727,7 +739,11 @@ def decide_one(uow: UnitOfWork, principal: Principal, data: object) -> dict[str,
         with uow.read() as tx:
             account = get_account(tx, principal.account_id)
             (resolved,) = resolve(tx, account, [request])
-    return decision_view(decide(resolved.facts, request.at or now()))
+    decision = decide(resolved.facts, request.at or now())
+    if may_hold(request):
+        with uow.read() as tx:
+            decision = hold_marketing(tx, principal.account_id, request, resolved.address, decision)
+    return decision_view(decision)
 
 
 # Runs the one statement of the common case: (account_id, contact_id) -> its rows.
@@ -741,6 +757,9 @@ def decide_stored_contact(
     running the one statement (sqlite_contact_rows on a connection of the caller's);
     None when the request needs decide_one's general path."""
     request = DecisionRequest.parse(data)
+    if may_hold(request):
+        # Marketing also waits on the review list, which this one statement does not read.
+        return None
     resolved = _resolve_one_contact(rows_of, principal.account_id, request)
     if resolved is None:
         return None

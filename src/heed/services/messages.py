@@ -34,6 +34,7 @@ from heed.domain.errors import Conflict, Invalid, NotFound
 from heed.services.common import Principal, get_account, new_id, now
 from heed.services.consent import record_provider_opt_out
 from heed.services.decisions import DecisionRequest, resolve
+from heed.services.review import hold_marketing
 from heed.services.unsubscribe import list_unsubscribe_headers
 
 MAX_BODY = limits.MESSAGE_BODY
@@ -53,7 +54,9 @@ def send_message(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) ->
     with uow.write() as tx:
         account = get_account(tx, principal.account_id)
         (resolved,) = resolve(tx, account, [request])
-        decision = decide(resolved.facts, moment)
+        decision = hold_marketing(
+            tx, account.id, request, resolved.address, decide(resolved.facts, moment)
+        )
         if decision.outcome is Outcome.BLOCKED:
             raise Conflict(decision.message, code=str(decision.reason), reason=str(decision.reason))
         assert resolved.address is not None
@@ -296,7 +299,7 @@ def _decide_again(
             }
         )
         (resolved,) = resolve(tx, account, [request])
-    return decide(resolved.facts, moment)
+    return hold_marketing(tx, account.id, request, resolved.address, decide(resolved.facts, moment))
 
 
 def _recover(message: t.Message, moment: datetime, policy: DeliveryPolicy) -> None:

@@ -268,6 +268,33 @@ class InboundMessage(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class ConsentReview(Base):
+    """An inbound text heed could not read as a revocation or not: a person decides (R-29)."""
+
+    __tablename__ = "consent_reviews"
+    __table_args__ = (
+        Index(
+            "ux_consent_reviews_account_id_message",
+            "account_id",
+            "provider_message_id",
+            unique=True,
+        ),
+        Index("ix_consent_reviews_account_id_from_number", "account_id", "from_number"),
+    )
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account_id: Mapped[str] = mapped_column(String(40))
+    provider_message_id: Mapped[str] = mapped_column(String(500))
+    from_number: Mapped[str] = mapped_column(String(20))
+    to_number: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    language: Mapped[str] = mapped_column(String(8))
+    why: Mapped[str] = mapped_column(String(200))
+    decision: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
 def _first_due(context: Any) -> datetime | None:
     """A new message is due when queued, or at its not_before when deferred; a row
     inserted without saying so still reaches the outbox."""

@@ -38,6 +38,7 @@ from heed.entrypoints.api.routes import (
     consent,
     contacts,
     customers,
+    review,
     sending,
     webhooks,
 )
@@ -94,7 +95,8 @@ def create_app(heed: Heed) -> FastAPI:
     errors.register(app)
     app.add_middleware(RefuseControlCharacters)
     app.add_middleware(SecurityHeaders, https=heed.settings.public_url.startswith("https://"))
-    for module in (account, customers, contacts, sending, consent, webhooks):
+    # review before consent, whose /v1/consent/{address} would take /v1/consent/review.
+    for module in (account, customers, contacts, sending, review, consent, webhooks):
         app.include_router(module.router)
 
     @app.get("/healthz", response_model=HealthPublic, tags=["health"])

@@ -16,6 +16,7 @@ STATIC = Path(__file__).parent / "static"
 
 def mount_web(app: FastAPI, heed: Heed) -> None:
     """Add the staff pages and their static files to ``app``."""
+    from heed.entrypoints.web.review import router as review_router
     from heed.entrypoints.web.routes import router
 
     # No configured key: a random one for this process (see session.py for what that costs).
@@ -24,6 +25,7 @@ def mount_web(app: FastAPI, heed: Heed) -> None:
         secure=heed.settings.public_url.startswith("https://"),
     )
     app.include_router(router)
+    app.include_router(review_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
 

@@ -1,0 +1,61 @@
+"""The R-29 reader alone: precision and recall per language on the corpus, and µs per text.
+
+    uv run python -m bench.reader [--rounds N]
+
+Reads every text of tests/corpus/revocations.csv (both parts; the held-out figures
+are the ones that count) the way the STOP webhook does, through
+``heed.domain.revocation.interpret``, and times the whole corpus ``rounds`` times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import time
+from collections import Counter
+from pathlib import Path
+
+from heed.domain.keywords import InboundAction
+from heed.domain.revocation import Verdict, interpret, read
+
+CORPUS = Path(__file__).parents[1] / "tests" / "corpus" / "revocations.csv"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=50)
+    args = parser.parse_args()
+    with CORPUS.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    counts: Counter[tuple[str, str, str]] = Counter()
+    unsure: Counter[str] = Counter()
+    for row in rows:
+        predicted = interpret(row["text"], opted_out=False).action is InboundAction.OPT_OUT
+        actual = row["label"] == "revoke"
+        outcome = {(True, True): "tp", (True, False): "fp", (False, True): "fn"}.get(
+            (predicted, actual), "tn"
+        )
+        for language in (row["language"], "all"):
+            counts[(row["split"], language, outcome)] += 1
+            if read(row["text"]).verdict is Verdict.UNSURE:
+                unsure[f"{row['split']}/{language}"] += 1
+    print("split    lang  texts  precision  recall  false revocations  unsure")
+    for split in ("heldout", "tune"):
+        for language in ("en", "es", "fr", "all"):
+            tp, fp, fn, tn = (counts[(split, language, o)] for o in ("tp", "fp", "fn", "tn"))
+            print(
+                f"{split:8} {language:4} {tp + fp + fn + tn:6} {tp / max(1, tp + fp):10.3f} "
+                f"{tp / max(1, tp + fn):7.3f} {fp:8}/{fp + tn:<8} {unsure[f'{split}/{language}']:6}"
+            )
+    texts = [row["text"] for row in rows]
+    start = time.perf_counter()
+    for _ in range(args.rounds):
+        for text in texts:
+            interpret(text, opted_out=False)
+    elapsed = time.perf_counter() - start
+    per_text = elapsed / (args.rounds * len(texts)) * 1e6
+    print(f"\n{args.rounds * len(texts)} readings, {per_text:.1f} µs per text (mean, one core)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Versioned data files the domain reads (word lists, each with its source)."""

@@ -1,0 +1,552 @@
+"""Reading a customer's text for a revocation in English, Spanish or French (R-29).
+
+This module owns the three-way answer *revoke*, *not* or *unsure* for an inbound
+text that is not an R-11 keyword, and the language it was written in. It never
+touches storage and never raises on any string.
+
+Language is told by a small word-list scorer, not a statistical detector: the
+texts are a few words long, the three languages are the only ones heed reads, and
+a handful of function words and accents ("no", "mas", "ñ", "m'", "plus") tell
+them apart better on two-word texts than character n-grams do; it costs a few
+microseconds and no package. A text with no evidence is read as English.
+
+The reading is deliberately conservative, as R-15's is: a revocation is a wish
+about *messages to this number* ("no me manden más mensajes"), never about
+something else ("cancel my appointment", "unsubscribe from the tune-up plan"),
+and an instruction the text only quotes ("reply STOP to opt out") is cut out
+before reading. What looks like it might be a revocation but is not plain
+("wrong number", "just quit." after other talk: people tell friends to quit
+their jobs; a lone "stop." keeps R-15's reading) is *unsure* and goes to a
+person (the review list); it is never silently dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+
+from heed.domain.keywords import (
+    ConsentSource,
+    InboundAction,
+    Interpretation,
+    is_revocation,
+    match_keyword,
+)
+from heed.domain.keywords import interpret as keyword_interpret
+
+
+class Verdict(StrEnum):
+    REVOKE = "revoke"
+    NOT = "not"
+    UNSURE = "unsure"
+
+
+@dataclass(frozen=True)
+class Reading:
+    verdict: Verdict
+    language: str
+    why: str
+    keyword: str | None = None
+
+
+_DROPPED_CATEGORIES = frozenset({"Mn", "Me", "Mc", "Cf"})
+_APOSTROPHES = "'’‘ʼ`´′"
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(ch for ch in decomposed if unicodedata.category(ch) not in _DROPPED_CATEGORIES)
+    return kept.casefold()
+
+
+def _words(text: str) -> str:
+    """Folded text with apostrophes as spaces ("m'envoyer" -> "m envoyer") and no symbols."""
+    chars: list[str] = []
+    for ch in _fold(text):
+        if ch in _APOSTROPHES or ch.isspace() or unicodedata.category(ch)[0] in "PSCZ":
+            chars.append(" ")
+        else:
+            chars.append(ch)
+    return " ".join("".join(chars).split())
+
+
+@cache
+def extra_keywords() -> dict[str, str]:
+    """Folded keyword -> canonical spelling, from the versioned data file."""
+    text = (
+        resources.files("heed.domain.data").joinpath("revocation_keywords.txt").read_text("utf-8")
+    )
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            found[_words(line)] = line
+    return found
+
+
+# --- language ------------------------------------------------------------------
+
+_ES_WORDS = frozenset(
+    [
+        "mas",
+        "el",
+        "los",
+        "las",
+        "por",
+        "favor",
+        "que",
+        "quiero",
+        "mensajes",
+        "mensaje",
+        "textos",
+        "numero",
+        "mi",
+        "su",
+        "sus",
+        "ya",
+        "gracias",
+        "hola",
+        "dejen",
+        "deja",
+        "paren",
+        "para",
+        "del",
+        "una",
+        "esta",
+        "cita",
+        "manden",
+        "mandar",
+        "envien",
+        "enviar",
+        "escriban",
+        "escribir",
+        "quiten",
+        "borren",
+        "eliminen",
+        "baja",
+        "darme",
+        "lista",
+        "equivocado",
+        "basta",
+        "nos",
+        "ustedes",
+        "puedo",
+        "pueden",
+        "tengo",
+        "hay",
+        "agua",
+        "esta",
+        "estoy",
+        "muchas",
+        "sigan",
+        "llamen",
+        "cuando",
+        "como",
+        "aqui",
+        "y",
+        "o",
+        "con",
+        "se",
+        "recibir",
+        "vez",
+        "interesa",
+        "favor",
+    ]
+)
+_FR_WORDS = frozenset(
+    [
+        "le",
+        "les",
+        "des",
+        "je",
+        "vous",
+        "ne",
+        "plus",
+        "pas",
+        "merci",
+        "mon",
+        "moi",
+        "est",
+        "et",
+        "svp",
+        "bonjour",
+        "ce",
+        "au",
+        "du",
+        "un",
+        "une",
+        "pour",
+        "avec",
+        "sur",
+        "votre",
+        "vos",
+        "numero",
+        "messages",
+        "arretez",
+        "arrete",
+        "arreter",
+        "envoyer",
+        "ecrire",
+        "veux",
+        "suis",
+        "oui",
+        "quand",
+        "rendez",
+        "vous",
+        "facture",
+        "on",
+        "il",
+        "elle",
+        "tu",
+        "ai",
+        "avez",
+        "passer",
+        "liste",
+        "mauvais",
+        "supprimez",
+        "retirez",
+        "laissez",
+        "tranquille",
+        "annuler",
+        "annulez",
+        "cessez",
+        "sms",
+        "textos",
+        "texto",
+    ]
+)
+_EN_WORDS = frozenset(
+    [
+        "the",
+        "you",
+        "me",
+        "my",
+        "i",
+        "to",
+        "please",
+        "text",
+        "texts",
+        "number",
+        "your",
+        "this",
+        "is",
+        "it",
+        "and",
+        "of",
+        "not",
+        "dont",
+        "want",
+        "remove",
+        "from",
+        "thanks",
+        "thank",
+        "can",
+        "stop",
+        "sending",
+        "messages",
+        "message",
+        "will",
+        "be",
+        "at",
+        "on",
+        "for",
+        "have",
+        "we",
+        "us",
+        "no",
+        "more",
+        "off",
+        "list",
+        "any",
+        "do",
+        "would",
+        "like",
+        "get",
+        "what",
+        "when",
+        "how",
+        "who",
+        "wrong",
+        "call",
+    ]
+)
+_ES_CHARS = frozenset("ñ¿¡áíóú")
+_FR_CHARS = frozenset("çœèêàùâîôûëï")
+_FR_ELISION = re.compile(r"(?:^|\s)(?:[mdnljtsc]|qu)['’]\w", re.IGNORECASE)
+
+
+def detect_language(body: str) -> str:
+    """``en``, ``es`` or ``fr`` for a short text; English when nothing tells."""
+    lowered = body.casefold()
+    scores = {"en": 0.0, "es": 0.0, "fr": 0.0}
+    scores["es"] += 3 * sum(ch in _ES_CHARS for ch in lowered)
+    scores["fr"] += 3 * sum(ch in _FR_CHARS for ch in lowered)
+    scores["fr"] += 2 * len(_FR_ELISION.findall(body))
+    for word in _words(body).split():
+        scores["es"] += word in _ES_WORDS
+        scores["fr"] += word in _FR_WORDS
+        scores["en"] += word in _EN_WORDS
+    best = max(scores, key=lambda language: (scores[language], language == "en"))
+    return best if scores[best] > 0 else "en"
+
+
+# --- quoted instructions ---------------------------------------------------------
+
+# "Reply STOP to opt out", "Txt STOP to end", "Responda BAJA para ...",
+# "Envoyez STOP au 36180", "STOP au 36111": a broadcast telling its reader what to
+# send, not its writer asking to stop.
+_INSTRUCTED = (
+    r"(?:stop|stopall|end|cancel|unsubscribe|quit|optout|opt out|baja|parar|alto|fin|arret|"
+    r"arrete|help|info|ayuda|aide|start|unstop|yes|si|oui|y|remove)"
+)
+_SEND_VERB = (
+    r"(?:reply|replying|text|txt|send|respond|responda|responde|conteste|envie|envia|"
+    r"mande|repondez|reponds|envoyez|envoie|tapez)"
+)
+_QUOTED = re.compile(
+    rf"\b{_SEND_VERB}\s(?:with\s)?(?:the\sword\s)?{_INSTRUCTED}\s(?:to|for|pour|au|para|al|a)\b"
+    rf"|\b(?:to|para|pour)\s(?:opt out|unsubscribe|stop|end|cancel|cancelar|salir|"
+    rf"vous desabonner|desabonner)\s(?:\w+\s)?{_SEND_VERB}\s{_INSTRUCTED}\b"
+    rf"|\bstop\sau\s\d+"
+)
+_CLAUSE_BREAK = re.compile(r"[.!?;\n]+")
+
+
+def _unquote(body: str) -> str:
+    """The text without quoted instructions, each cut from where it starts to its clause's end."""
+    kept: list[str] = []
+    for clause in _CLAUSE_BREAK.split(body):
+        words = _words(clause)
+        quoted = _QUOTED.search(words)
+        if quoted is not None:
+            words = words[: quoted.start()].strip()
+            if words:
+                kept.append(words)
+        elif words:
+            kept.append(clause.strip())
+    return ". ".join(kept)
+
+
+# --- English ---------------------------------------------------------------------
+
+_EN_EXTRA = [
+    re.compile(
+        r"\b(?:delete|erase|remove|purge)\s(?:my|this|the)\s(?:phone\s|cell\s)?"
+        r"(?:number|contact|info|contact info|information|details)\b"
+    ),
+    re.compile(r"\b(?:delete|erase)\s(?:me|it)\b"),
+    re.compile(
+        r"\b(?:my|this)\s(?:contact\s)?(?:info|information|number|details)\s(?:be\s)?"
+        r"(?:removed|deleted|erased)\b"
+    ),
+    re.compile(r"\bdiscontinue\b(?!\s(?:the|my|our)\s(?:plan|service|membership|contract))"),
+    re.compile(r"\b(?:texts?|text messages|messages)\sto\sstop\b"),
+    re.compile(r"\bno more\s(?:text messages|texts|messages|msgs|sms)\b"),
+    re.compile(
+        r"\bcancel\s(?:my|the|all|these|your)\s(?:text\s|sms\s)?(?:notifications|alerts|texts)\b"
+    ),
+    re.compile(
+        r"\b(?:get|take)\s(?:me|this number|my number)\soff\b"
+        r"(?!\s(?:the|your|my|of)\s(?:\w+\s)?(?:schedule|calendar|route|job|visit|appointment))"
+    ),
+    re.compile(r"\bwant\soff\b"),
+    re.compile(r"\b(?:revoke|withdraw)\s(?:my\s)?consent\b"),
+    re.compile(r"\bcease\s(?:all|and desist|contacting|texting|communication)\b"),
+    re.compile(r"\bremove\s(?:me|us|this number|from list|from (?:the|your) list)\b"),
+    re.compile(
+        r"\bstop\s(?:receiving|getting)\s(?:these\s|your\s|any\s)?"
+        r"(?:texts|messages|text messages)\b"
+    ),
+    re.compile(r"\bdont\s(?:text|message|contact)\sme\b"),
+    re.compile(r"\bdo not\s(?:text|message|contact)\s(?:me|this number)\b"),
+    re.compile(r"\bstop\s(?:them|these)\b"),
+]
+# Stopping or cancelling something other than messages.
+_EN_ELSEWHERE = re.compile(
+    r"\b(?:unsubscribe|cancel|opt out|discontinue)\s(?:me\s)?(?:from\s|of\s)?(?:the|my|our|this)\s"
+    r"(?:\w+\s){0,3}(?:plan|membership|contract|agreement|subscription|warranty|appointment|"
+    r"visit|service|renewal|order)\b"
+)
+_EN_KEEP = re.compile(r"\b(?:want|wanna|like) to keep\b|\bstill want\b|\bkeep (?:sending|the)\b")
+_EN_LONE_PLEA = re.compile(
+    r"^(?:(?:just|ok|okay|so)\s)*quit(?:\s(?:it|now|already|thanks|please|lol))*$"
+)
+_WRONG_NUMBER_AND_PLEA = re.compile(
+    r"\b(?:wrong (?:number|person|guy)|numero equivocado|mauvais numero)\b.*"
+    r"\b(?:remove|delete|erase|stop|take|borr|elimin|quit|dejen|paren|supprim|arret|retir|effac|enlev)"
+)
+_WRONG_NUMBER = re.compile(r"\b(?:wrong (?:number|person|guy)|numero equivocado|mauvais numero)\b")
+
+
+def _read_english(words: str, body: str) -> tuple[Verdict, str]:
+    if _EN_KEEP.search(words):
+        return Verdict.NOT, "asks to keep the service"
+    cleaned = _EN_ELSEWHERE.sub(" ", words)
+    evidence = any(p.search(cleaned) for p in _EN_EXTRA)
+    if not evidence and cleaned == words:
+        clauses = [c for c in re.split(r"[.!?\n]+", body) if c.strip()]
+        if (
+            len(clauses) > 1
+            and any(_EN_LONE_PLEA.fullmatch(_words(c)) for c in clauses)
+            and not any(_MESSAGING.search(_words(c)) for c in clauses)
+        ):
+            return Verdict.UNSURE, "a lone 'quit' among other talk"
+        evidence = is_revocation(body)
+    elif not evidence:
+        evidence = is_revocation(cleaned)
+    if evidence or _WRONG_NUMBER_AND_PLEA.search(words):
+        return Verdict.REVOKE, "asks to stop messages"
+    if _WRONG_NUMBER.search(words):
+        return Verdict.UNSURE, "says it is the wrong number"
+    return Verdict.NOT, "no wish about messages"
+
+
+_MESSAGING = re.compile(r"\b(?:text|texts|texting|message|messages|messaging|sms|number|list)\b")
+
+
+# --- Spanish ---------------------------------------------------------------------
+
+_ES_NOUN = r"(?:mensajes?|textos?|sms|mensajitos|notificaciones|promociones|llamadas)"
+_ES_SEND = (
+    r"(?:manden|mandes|mande|mandar|envien|envies|envie|enviar|escriban|escribas|escriba|escribir|"
+    r"contacten|contactes|contactar|llamen|textear|mensajear)(?:me|nos)?"
+)
+_ES_REVOKE = [
+    re.compile(rf"\bno\s(?:me\s|nos\s)?{_ES_SEND}\b(?:\s\w+){{0,3}}?\s(?:mas|{_ES_NOUN})\b"),
+    re.compile(rf"\bno\s(?:me\s|nos\s)?{_ES_SEND}\smas\b"),
+    re.compile(rf"\bno\s(?:me\s)?(?:vuelvan|vuelva|vuelvas)\sa\s{_ES_SEND}\b"),
+    re.compile(
+        rf"\b(?:dejen|deja|deje|dejar|paren|pare|para|parar)\sde\s(?:\w+\s){{0,3}}?(?:de\s)?"
+        rf"(?:me\s)?{_ES_SEND}\b"
+    ),
+    re.compile(
+        rf"\b(?:ya\s)?no\s(?:quiero|deseo|queremos)\s(?:recibir\s)?(?:mas\s)?(?:sus\s|los\s|estos\s)?{_ES_NOUN}\b"
+    ),
+    re.compile(rf"\b(?:no|ya basta|basta)\s(?:mas\s)?de\s{_ES_NOUN}\b"),
+    re.compile(rf"\bno mas\s{_ES_NOUN}\b"),
+    re.compile(r"\b(?:borr|elimin|quit|saqu)\w*(?:me|nos)\b"),
+    re.compile(
+        r"\b(?:borr|elimin|quit|saqu)\w*\s(?:mi|este|el)\s(?:numero|telefono|contacto|celular)\b"
+    ),
+    re.compile(r"\b(?:darme|dar|denme|deme|dame|darnos)\sde\sbaja\b"),
+    re.compile(r"\bdesuscrib\w*\b"),
+    re.compile(r"\bretiro\smi\sconsentimiento\b"),
+    re.compile(r"\bdejenme\sen\spaz\b"),
+    re.compile(rf"\bcancel\w*\s(?:los\s|las\s|mis\s)?{_ES_NOUN}\b"),
+    re.compile(rf"\bno\s(?:enviar|mandar)\smas\s{_ES_NOUN}\b"),
+    re.compile(r"\bnumero equivocado\b.*\b(?:borr|elimin|quit|dejen|paren)\w*\b"),
+]
+_ES_ELSEWHERE = re.compile(
+    r"\b(?:de\sbaja|cancelar|cancelen|cancela)\s(?:del?|la|el|mi)\s(?:\w+\s){0,2}?"
+    r"(?:plan|contrato|servicio|membresia|cita|suscripcion|garantia)\b"
+)
+
+
+# --- French ----------------------------------------------------------------------
+
+_FR_NOUN = r"(?:messages?|sms|textos?|texto|notifications|rappels|promotions|appels)"
+_FR_SEND = r"(?:envoyer|ecrire|contacter|texter|harceler|spammer|appeler|relancer)"
+_FR_REVOKE = [
+    re.compile(
+        rf"\b(?:arrete[zr]?|arretes|cesse[zr]?|stop)\s(?:de\s|d\s)(?:m\s|me\s|nous\s)?{_FR_SEND}\b"
+    ),
+    re.compile(
+        r"\bne\s(?:m\s|me\s|nous\s)?(?:envoyez|envoie|ecrivez|ecris|contactez|textez|appelez)\splus\b"
+    ),
+    re.compile(r"\bn\s(?:ecrivez|envoyez|appelez)\splus\b"),
+    re.compile(rf"\bne\splus\s(?:m\s|me\s|nous\s)?{_FR_SEND}\b"),
+    re.compile(
+        rf"\b(?:je|nous)\sne\s(?:veux|voulons|souhaite|souhaitons|desire)\splus\s(?:recevoir\s)?"
+        rf"(?:(?:de|d|vos|des|les|ces|mes)\s){{0,2}}{_FR_NOUN}\b"
+    ),
+    re.compile(rf"^(?:plus\sde|stop\saux?|fini\sles|assez\sde)\s{_FR_NOUN}\b"),
+    re.compile(
+        r"\b(?:retirez|enlevez|supprimez|effacez|desinscrivez|desabonnez|rayez)\s"
+        r"(?:moi|nous|mon\snumero|mon\scontact|mes\scoordonnees|ce\snumero)\b"
+    ),
+    re.compile(
+        r"\b(?:me|nous)\s(?:desabonner|desinscrire)\b(?!\s(?:du|de\sl|de\sla)\s(?:contrat|plan|abonnement|entretien))"
+    ),
+    re.compile(r"\bdesinscription\b"),
+    re.compile(r"\blaissez\smoi\stranquille\b"),
+    re.compile(r"\b(?:je\s)?retire\smon\sconsentement\b"),
+    re.compile(rf"\bannulez\s(?:les\s|mes\s|vos\s)?{_FR_NOUN}\b"),
+    re.compile(r"\bmauvais numero\b.*\b(?:supprim|arret|retir|effac|enlev)\w*\b"),
+]
+
+
+def _read_with(patterns: list[re.Pattern[str]], words: str) -> tuple[Verdict, str]:
+    if any(p.search(words) for p in patterns) or _WRONG_NUMBER_AND_PLEA.search(words):
+        return Verdict.REVOKE, "asks to stop messages"
+    if _WRONG_NUMBER.search(words):
+        return Verdict.UNSURE, "says it is the wrong number"
+    return Verdict.NOT, "no wish about messages"
+
+
+_POLITE = (
+    r"(?:hi|hello|hey|hola|buenas|buenos dias|bonjour|salut|please|pls|plz|por favor|favor|svp|"
+    r"s il vous plait|s il te plait|ok|okay|thanks|thank you|thx|ty|gracias|merci)"
+)
+_POLITE_HEAD = re.compile(rf"^(?:{_POLITE}\s)+")
+_POLITE_TAIL = re.compile(rf"(?:\s{_POLITE})+$")
+
+
+def _is_opt_out_keyword(words: str) -> bool:
+    matched = match_keyword(words)
+    return matched is not None and matched[0] is InboundAction.OPT_OUT
+
+
+def read(body: str) -> Reading:
+    """Whether a text revokes consent, in the language it was written in."""
+    language = detect_language(body)
+    words = _words(body)
+    keyword = extra_keywords().get(words)
+    if keyword is not None:
+        return Reading(Verdict.REVOKE, language, "an opt-out keyword", keyword)
+    bare = _POLITE_TAIL.sub("", _POLITE_HEAD.sub("", words))
+    if bare != words and (_is_opt_out_keyword(bare) or bare in extra_keywords()):
+        return Reading(Verdict.REVOKE, language, "an opt-out keyword with a greeting or thanks")
+    unquoted = _unquote(body)
+    if unquoted != body.strip():
+        # What is left after the quoted instruction is read on its own.
+        body = unquoted
+        words = _words(body)
+        if not words:
+            return Reading(Verdict.NOT, language, "only quotes an instruction")
+    words = _POLITE_HEAD.sub("", words)
+    verdict, why = _read_in(language, words, body)
+    if verdict is Verdict.NOT:
+        # A short text may carry too few words to tell its language: "Stop aux messages".
+        for other in ("en", "es", "fr"):
+            if other != language and _read_in(other, words, body)[0] is Verdict.REVOKE:
+                return Reading(Verdict.REVOKE, language, "asks to stop messages")
+    return Reading(verdict, language, why)
+
+
+def _read_in(language: str, words: str, body: str) -> tuple[Verdict, str]:
+    if language == "es":
+        return _read_with(_ES_REVOKE, _ES_ELSEWHERE.sub(" ", words))
+    if language == "fr":
+        return _read_with(_FR_REVOKE, words)
+    return _read_english(words, body)
+
+
+def interpret(body: str, *, opted_out: bool) -> Interpretation:
+    """What an inbound SMS asks of consent, reading all three languages (R-11, R-29).
+
+    R-11 keywords are read exactly as :func:`heed.domain.keywords.interpret` reads
+    them. Anything else is opted out only on a *revoke* reading; *unsure* and
+    *not* change no consent here (the caller puts an unsure text up for review).
+    """
+    if match_keyword(body) is not None:
+        return keyword_interpret(body, opted_out=opted_out)
+    reading = read(body)
+    if reading.verdict is not Verdict.REVOKE:
+        return Interpretation(InboundAction.NONE, None, None)
+    if reading.keyword is not None:
+        return Interpretation(InboundAction.OPT_OUT, ConsentSource.KEYWORD, reading.keyword)
+    return Interpretation(InboundAction.OPT_OUT, ConsentSource.NATURAL_LANGUAGE, None)

@@ -1,0 +1,62 @@
+"""The review list (R-29): inbound texts heed could not read with confidence, and deciding them.
+
+Listing needs customer:view; deciding needs customer:edit, like recording a staff
+opt-out. Deciding ``opt_out`` records the revocation in the ledger as the customer's
+plain-language request (source ``natural_language``), with the reviewer as actor.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter
+from pydantic import Field
+
+from heed.entrypoints.api.deps import CurrentKey, UowDep, allowed
+from heed.entrypoints.api.routes import errors
+from heed.entrypoints.api.schemas import Public, Request
+from heed.services import review
+
+router = APIRouter(prefix="/v1", tags=["consent"])
+
+
+class ReviewItemPublic(Public):
+    id: str
+    from_: str = Field(alias="from", serialization_alias="from")
+    to: str
+    body: str
+    received_at: datetime
+    language: Literal["en", "es", "fr"] = Field(description="The language the text was read in.")
+    why: str = Field(description="Why heed could not decide on its own.")
+
+
+class ReviewListPublic(Public):
+    items: list[ReviewItemPublic]
+
+
+class ReviewDecision(Request):
+    decision: Literal["opt_out", "dismiss"]
+
+
+class ReviewDecidedPublic(ReviewItemPublic):
+    decision: Literal["opt_out", "dismiss"]
+
+
+@router.get("/consent/review", response_model=ReviewListPublic, responses=errors())
+def review_list(uow: UowDep, key: CurrentKey) -> dict[str, Any]:
+    """Inbound texts waiting for a person to decide whether they revoke consent, oldest
+    first (customer:view). Marketing to their senders waits too."""
+    allowed(key, "customer:view")
+    return {"items": review.pending(uow, key)}
+
+
+@router.post(
+    "/consent/review/{review_id}", response_model=ReviewDecidedPublic, responses=errors(404, 409)
+)
+def review_decide(uow: UowDep, key: CurrentKey, review_id: str, body: ReviewDecision) -> Any:
+    """Decide one text (customer:edit): ``opt_out`` records the customer's revocation,
+    ``dismiss`` records nothing. The same decision twice changes nothing; the other one
+    after it is refused."""
+    allowed(key, "customer:edit")
+    return review.decide(uow, key, review_id, body.decision)

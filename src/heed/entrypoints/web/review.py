@@ -1,0 +1,46 @@
+"""The staff page of the review list (R-29): texts heed could not read, with Opt out and Dismiss."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+
+from heed.bootstrap import Heed
+from heed.entrypoints.web.routes import (
+    TEMPLATES,
+    FormDep,
+    HeedDep,
+    PageRoute,
+    StaffDep,
+    render,
+    text,
+)
+from heed.services import review
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+def review_count(request: Request, account_id: str) -> int:
+    """How many texts wait for review, for the navigation."""
+    heed: Heed = request.app.state.heed
+    return review.pending_count(heed.uow, account_id)
+
+
+TEMPLATES.env.globals["review_count"] = review_count
+
+
+@router.get("/review")
+def review_page(request: Request, who: StaffDep, heed: HeedDep) -> Response:
+    items = review.pending(heed.uow, who.principal)
+    return render(request, "review.html", {"items": items}, who)
+
+
+@router.post("/review/{review_id}")
+def review_decide(review_id: str, who: StaffDep, heed: HeedDep, form: FormDep) -> Response:
+    decision = text(form, "decision")
+    if decision not in ("opt_out", "dismiss"):
+        return RedirectResponse("/review", status_code=303)
+    review.decide(
+        heed.uow, who.principal, review_id, "opt_out" if decision == "opt_out" else "dismiss"
+    )
+    return RedirectResponse("/review", status_code=303)

@@ -1,0 +1,199 @@
+"""The review list: inbound texts heed read as *unsure*, kept until a person decides (R-29).
+
+An unsure text is never dropped: it is stored with the inbound text, in the same
+transaction, and listed until someone with customer:edit decides. ``opt_out``
+records the revocation as the customer's own by plain language (source
+``natural_language``), naming the reviewer as the actor; ``dismiss`` records
+nothing in the ledger. While a number has an undecided text, heed sends it no
+marketing (reason ``revocation_under_review``): the customer may have asked to
+stop, and a marketing text is the one message that must not follow such a wish.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal, cast
+
+from sqlalchemy import Table, func, insert, select
+
+from heed.adapters.db import tables as t
+from heed.adapters.db.uow import Transaction, UnitOfWork
+from heed.domain.consent import ConsentAction
+from heed.domain.decision import Category, Channel, Decision, Outcome, Reason
+from heed.domain.errors import Conflict, NotFound
+from heed.domain.keywords import ConsentSource
+from heed.domain.revocation import Verdict, read
+from heed.services.common import Principal, new_id, now
+from heed.services.views import consent_for
+
+if TYPE_CHECKING:
+    from heed.services.decisions import DecisionRequest
+
+UNDER_REVIEW = "revocation_under_review"
+
+_REVIEWS = cast(Table, t.ConsentReview.__table__)
+
+
+def queue_unsure(tx: Transaction, inbound: Iterable[dict[str, Any]]) -> None:
+    """Store, for review, every inbound text (rows of inbound_messages) that reads as unsure."""
+    rows = []
+    for row in inbound:
+        if row["action"] != "none":
+            continue
+        reading = read(row["body"])
+        if reading.verdict is not Verdict.UNSURE:
+            continue
+        rows.append(
+            {
+                "id": new_id("rev"),
+                "account_id": row["account_id"],
+                "provider_message_id": row["provider_message_id"],
+                "from_number": row["from_number"],
+                "to_number": row["to_number"],
+                "body": row["body"],
+                "received_at": row["at"],
+                "language": reading.language,
+                "why": reading.why,
+            }
+        )
+    if rows:
+        tx.session.execute(insert(_REVIEWS), rows)
+
+
+def _public(review: t.ConsentReview) -> dict[str, Any]:
+    return {
+        "id": review.id,
+        "from": review.from_number,
+        "to": review.to_number,
+        "body": review.body,
+        "received_at": review.received_at,
+        "language": review.language,
+        "why": review.why,
+    }
+
+
+def pending(uow: UnitOfWork, principal: Principal) -> list[dict[str, Any]]:
+    """Undecided texts, oldest first (customer:view)."""
+    principal.require("customer:view")
+    with uow.read() as tx:
+        reviews = tx.session.scalars(
+            select(t.ConsentReview)
+            .where(
+                t.ConsentReview.account_id == principal.account_id,
+                t.ConsentReview.decision.is_(None),
+            )
+            .order_by(t.ConsentReview.received_at, t.ConsentReview.id)
+        )
+        return [_public(review) for review in reviews]
+
+
+def pending_count(uow: UnitOfWork, account_id: str) -> int:
+    with uow.read() as tx:
+        count = tx.session.scalar(
+            select(func.count())
+            .select_from(t.ConsentReview)
+            .where(t.ConsentReview.account_id == account_id, t.ConsentReview.decision.is_(None))
+        )
+        return int(count or 0)
+
+
+def numbers_under_review(tx: Transaction, account_id: str, numbers: Iterable[str]) -> set[str]:
+    """Which of ``numbers`` have an undecided text: no marketing goes to them."""
+    wanted = set(numbers)
+    if not wanted:
+        return set()
+    return set(
+        tx.session.scalars(
+            select(t.ConsentReview.from_number).where(
+                t.ConsentReview.account_id == account_id,
+                t.ConsentReview.decision.is_(None),
+                t.ConsentReview.from_number.in_(wanted),
+            )
+        )
+    )
+
+
+HELD = Decision(
+    Outcome.BLOCKED,
+    Reason.REVOCATION_UNDER_REVIEW,
+    "This number sent a text that may ask to stop messages; no marketing goes to it "
+    "until someone reviews it.",
+)
+
+
+def may_hold(request: DecisionRequest) -> bool:
+    """Whether a request is of the kind a pending review holds: a marketing text."""
+    return request.category is Category.MARKETING and request.channel is Channel.SMS
+
+
+def hold_marketing(
+    tx: Transaction,
+    account_id: str,
+    request: DecisionRequest,
+    address: str | None,
+    decision: Decision,
+) -> Decision:
+    """``decision``, unless it lets a marketing text go to a number whose text waits for review."""
+    if (
+        decision.outcome is Outcome.BLOCKED
+        or not may_hold(request)
+        or address is None
+        or not numbers_under_review(tx, account_id, [address])
+    ):
+        return decision
+    return HELD
+
+
+def decide(
+    uow: UnitOfWork,
+    principal: Principal,
+    review_id: str,
+    decision: Literal["opt_out", "dismiss"],
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """Settle one text (customer:edit). Deciding it the same way again changes nothing;
+    deciding it the other way is refused, since an opt-out once recorded stands."""
+    from heed.services.consent import _sms_scope, append
+
+    principal.require("customer:edit")
+    with uow.write() as tx:
+        account = tx.lock_account(principal.account_id)
+        assert account is not None
+        review = tx.session.scalar(
+            select(t.ConsentReview).where(
+                t.ConsentReview.account_id == principal.account_id,
+                t.ConsentReview.id == review_id,
+            )
+        )
+        if review is None:
+            raise NotFound("No such text waiting for review.", field="id")
+        if review.decision is not None:
+            if review.decision != decision:
+                raise Conflict(
+                    f"This text was already decided: {review.decision}.", field="decision"
+                )
+            return {**_public(review), "decision": review.decision}
+        if decision == "opt_out":
+            scope = _sms_scope(account, review.to_number)
+            current = consent_for(tx, account.id, [review.from_number])[review.from_number]
+            if not current.sms_opted_out_for(review.to_number):
+                append(
+                    tx,
+                    account,
+                    address=review.from_number,
+                    channel="sms",
+                    scope=scope,
+                    action=ConsentAction.OPT_OUT,
+                    source=str(ConsentSource.NATURAL_LANGUAGE),
+                    actor=principal.actor,
+                    via=principal.via,
+                    body=review.body,
+                    provider_message_id=review.provider_message_id,
+                )
+        review.decision = decision
+        review.decided_by = principal.actor
+        review.decided_at = at or now()
+        result = {**_public(review), "decision": decision}
+        tx.commit()
+    return result

@@ -1,0 +1,106 @@
+"""The R-29 reader measured on the held-out part of the labelled corpus, per language."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from heed.domain.keywords import InboundAction
+from heed.domain.revocation import Verdict, detect_language, interpret, read
+
+CORPUS = Path(__file__).parents[1] / "corpus" / "revocations.csv"
+
+
+def _rows(split: str) -> list[dict[str, str]]:
+    with CORPUS.open(encoding="utf-8", newline="") as handle:
+        return [row for row in csv.DictReader(handle) if row["split"] == split]
+
+
+def _revokes(text: str) -> bool:
+    return interpret(text, opted_out=False).action is InboundAction.OPT_OUT
+
+
+def held_out_figures() -> dict[str, tuple[float, float, int, int]]:
+    """language (and "all") -> precision, recall, false revocations, ordinary texts."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for row in _rows("heldout"):
+        predicted, actual = _revokes(row["text"]), row["label"] == "revoke"
+        outcome = {(True, True): "tp", (True, False): "fp", (False, True): "fn"}.get(
+            (predicted, actual), "tn"
+        )
+        for language in (row["language"], "all"):
+            counts[(language, outcome)] += 1
+    figures = {}
+    for language in ("en", "es", "fr", "all"):
+        tp, fp, fn, tn = (counts[(language, o)] for o in ("tp", "fp", "fn", "tn"))
+        figures[language] = (tp / max(1, tp + fp), tp / max(1, tp + fn), fp, fp + tn)
+    return figures
+
+
+def test_the_corpus_has_a_thousand_labelled_texts_in_three_languages_and_a_held_out_part() -> None:
+    tune, held_out = _rows("tune"), _rows("heldout")
+    assert len(tune) + len(held_out) >= 1000
+    assert {row["language"] for row in held_out} == {"en", "es", "fr"}
+    assert {row["label"] for row in held_out} == {"revoke", "not"}
+    # The split is by base text: no spelling of a held-out text is tuned on.
+    assert not {row["base"] for row in tune} & {row["base"] for row in held_out}
+
+
+def test_held_out_texts_are_read_with_the_promised_precision_recall_and_false_alarm_rate() -> None:
+    figures = held_out_figures()
+    for language, (precision, recall, false_revocations, ordinary) in figures.items():
+        print(
+            f"{language}: precision {precision:.3f} recall {recall:.3f} "
+            f"false revocations {false_revocations}/{ordinary}"
+        )
+    precision, recall, false_revocations, ordinary = figures["all"]
+    assert precision >= 0.97
+    assert recall >= 0.93
+    assert false_revocations / ordinary <= 1 / 2000
+
+
+@pytest.mark.parametrize(
+    ("body", "language"),
+    [
+        ("No me manden más mensajes", "es"),
+        ("no mas mensajes por favor", "es"),
+        ("Arrêtez de m'envoyer des messages", "fr"),
+        ("Je ne veux plus recevoir de messages", "fr"),
+        ("wrong number please remove", "en"),
+        ("STOP", "en"),
+    ],
+)
+def test_the_language_of_a_short_text_is_told(body: str, language: str) -> None:
+    assert detect_language(body) == language
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Spring sale! Reply STOP to opt out",
+        "Responda BAJA para no recibir más mensajes",
+        "Can I unsubscribe from the annual tune-up plan and get a refund?",
+        "Quit? No, we want to keep the service",
+        "stop by at 3",
+        "Annuler mon rendez-vous de vendredi",
+    ],
+)
+def test_a_quoted_instruction_or_stopping_something_else_is_not_a_revocation(body: str) -> None:
+    assert read(body).verdict is Verdict.NOT
+
+
+@pytest.mark.parametrize("body", ["REMOVE", "Arrete", "No Mas", "parar", "BAJA", "Cancelar"])
+def test_keywords_carriers_honour_beyond_r11_opt_out_as_keywords(body: str) -> None:
+    reading = interpret(body, opted_out=False)
+    assert reading.action is InboundAction.OPT_OUT
+    assert reading.keyword is not None
+
+
+@pytest.mark.parametrize(
+    "body", ["Wrong number", "Número equivocado", "Boooo you always work. Just quit."]
+)
+def test_a_text_that_might_revoke_but_does_not_say_so_plainly_is_unsure(body: str) -> None:
+    assert read(body).verdict is Verdict.UNSURE
