@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -11,7 +13,6 @@ from integration_support import postgres_only
 from sqlalchemy import create_engine, text
 from tamper_support import private_database
 
-from heed.adapters.db import migrate
 from heed.adapters.db.tables import Base
 from heed.bootstrap import Heed
 
@@ -23,14 +24,33 @@ def test_the_migrated_schema_matches_the_tables_heed_queries(heed: Heed) -> None
     assert differences == []
 
 
+HEED_CLI = "from heed.entrypoints.cli import main; main()"
+
+
 @postgres_only
 def test_servers_starting_together_on_an_empty_database_migrate_it_once(
     db_url: str, tmp_path: Path
 ) -> None:
+    # Separate processes, as several `heed serve` are: Alembic's context is one per process.
     with private_database(db_url, tmp_path, "migrate_race") as url:
-        with ThreadPoolExecutor(4) as pool:
-            for done in [pool.submit(migrate.upgrade, url) for _ in range(4)]:
-                done.result()
+        environment = {**os.environ, "HEED_DATABASE_URL": url}
+        upgrades = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    "from heed.entrypoints.cli import main; main()",
+                    "db",
+                    "upgrade",
+                ],
+                env=environment,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+            )
+            for _ in range(4)
+        ]
+        outputs = [process.communicate(timeout=120)[0] for process in upgrades]
+        assert [process.returncode for process in upgrades] == [0, 0, 0, 0], outputs
         engine = create_engine(url)
         try:
             with engine.connect() as connection:
