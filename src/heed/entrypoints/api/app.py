@@ -38,8 +38,9 @@ from heed.entrypoints.api.routes import (
     consent,
     contacts,
     customers,
+    decisions,
+    messages,
     review,
-    sending,
     webhooks,
 )
 from heed.entrypoints.api.schemas import HealthPublic
@@ -96,7 +97,7 @@ def create_app(heed: Heed) -> FastAPI:
     app.add_middleware(RefuseControlCharacters)
     app.add_middleware(SecurityHeaders, https=heed.settings.public_url.startswith("https://"))
     # review before consent, whose /v1/consent/{address} would take /v1/consent/review.
-    for module in (account, customers, contacts, sending, review, consent, webhooks):
+    for module in (account, customers, contacts, decisions, messages, review, consent, webhooks):
         app.include_router(module.router)
 
     @app.get("/healthz", response_model=HealthPublic, tags=["health"])
@@ -111,7 +112,7 @@ def create_app(heed: Heed) -> FastAPI:
     app.add_middleware(BodySizeLimit)
 
     # The staff UI is built alongside; until its routes exist, serve the API alone.
-    if importlib.util.find_spec("heed.entrypoints.web.routes") is not None:
+    if importlib.util.find_spec("heed.entrypoints.web.base") is not None:
         from heed.entrypoints.web import mount_web  # type: ignore[attr-defined,unused-ignore]
 
         mount_web(app, heed)

@@ -59,12 +59,12 @@ async def _may_read(heed: Heed, request: Request) -> bool:
 
 
 def _web_mounted() -> bool:
-    return importlib.util.find_spec("heed.entrypoints.web.routes") is not None
+    return importlib.util.find_spec("heed.entrypoints.web.base") is not None
 
 
 def _signed_in(request: Request) -> bool:
     """Whether the request carries a live staff session (the web UI's own check)."""
-    from heed.entrypoints.web.routes import LoginRequired, current_staff
+    from heed.entrypoints.web.base import LoginRequired, current_staff
 
     try:
         current_staff(request)

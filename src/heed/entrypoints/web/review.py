@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from heed.bootstrap import Heed
-from heed.entrypoints.web.routes import (
+from heed.entrypoints.web.base import (
     TEMPLATES,
     FormDep,
     HeedDep,

@@ -1,4 +1,4 @@
-"""Decisions, recipients and messages (R-18, R-19, R-21)."""
+"""Decisions and recipients (R-18, R-19)."""
 
 from __future__ import annotations
 
@@ -23,12 +23,10 @@ from heed.entrypoints.api.schemas import (
     DecisionBatchPublic,
     DecisionPublic,
     DecisionRequest,
-    MessageCreate,
-    MessagePublic,
     RecipientsPublic,
     RecipientsRequest,
 )
-from heed.services import decisions, messages
+from heed.services import decisions
 
 router = APIRouter(prefix="/v1", tags=["sending"])
 
@@ -81,25 +79,3 @@ def recipients(uow: UowDep, key: CurrentKey, body: RecipientsRequest) -> dict[st
         channel=body.channel,
     )
     return {"recipients": found}
-
-
-@router.post("/messages", status_code=202, response_model=MessagePublic, responses=errors(404, 409))
-async def send_message(
-    uow: UowDep, key: CurrentKey, body: MessageCreate, request: Request
-) -> dict[str, Any]:
-    """Decide, then queue (or defer until not_before); the server's outbox delivers it.
-    Blocked answers 409 with the decision's reason as the code, and nothing is sent (R-21)."""
-    allowed(key, "messages:send")
-    data = body.model_dump(by_alias=True, exclude_unset=True)
-    sent = await run_in_threadpool(messages.send_message, uow, key, data)
-    # The outbox's wake-up belongs to the event loop, so the route stays async.
-    request.app.state.outbox.wake()
-    return sent
-
-
-@router.get("/messages/{message_id}", response_model=MessagePublic, responses=errors(404))
-def get_message(uow: UowDep, key: CurrentKey, message_id: str) -> dict[str, Any]:
-    """A message's status (queued, deferred, sending, sent, blocked, failed), attempts and
-    last_error (messages:send)."""
-    allowed(key, "messages:send")
-    return messages.get_message(uow, key, message_id)

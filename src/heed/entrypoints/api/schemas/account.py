@@ -1,0 +1,83 @@
+"""The account's settings: its sending window, business numbers and texts."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import ConfigDict, Field
+
+from heed.entrypoints.api.limits import (
+    Address,
+    ClockTime,
+    HelpText,
+    Name,
+    Secret,
+)
+from heed.entrypoints.api.schemas.base import Public, Request, _examples
+
+
+class SendingWindow(Request):
+    start: ClockTime = Field(description="Local time the window opens, HH:MM.", examples=["08:00"])
+    end: ClockTime = Field(description="Local time the window closes, HH:MM.", examples=["21:00"])
+
+
+class SendingWindowPublic(Public):
+    start: str
+    end: str
+
+
+class AccountUpdate(Request):
+    model_config = ConfigDict(
+        json_schema_extra=_examples(
+            {
+                "customer_notifications_enabled": True,
+                "sms_opt_out_scope": "account",
+                "sending_window": {"start": "08:00", "end": "21:00"},
+                "help_text": "Acme Plumbing: reply STOP to stop texts. Call (512) 555-0100.",
+            }
+        )
+    )
+
+    name: Name | None = None
+    customer_notifications_enabled: bool | None = None
+    sms_opt_out_scope: Literal["account", "number"] | None = None
+    business_numbers: list[Address] | None = Field(default=None, description="E.164 numbers.")
+    sending_window: SendingWindow | None = None
+    placeholders: list[Address] | None = Field(
+        default=None, description="Extra values treated as placeholders (R-2)."
+    )
+    help_text: HelpText | None = Field(default=None, description="Reply to HELP (R-16).")
+    twilio_auth_token: Secret | None = Field(
+        default=None,
+        description="Refused (403 forbidden): the Twilio auth token is set by the operator "
+        "(heed account set-twilio-token, or HEED_TWILIO_AUTH_TOKEN), never through the API.",
+        json_schema_extra={"deprecated": True},
+    )
+
+
+class AccountPublic(Public):
+    model_config = ConfigDict(
+        json_schema_extra=_examples(
+            {
+                "id": "acc_5f0c2d9e8a7b6c5d4e3f",
+                "name": "Acme Plumbing",
+                "customer_notifications_enabled": True,
+                "sms_opt_out_scope": "account",
+                "business_numbers": ["+15125550100"],
+                "sending_window": {"start": "08:00", "end": "21:00"},
+                "placeholders": [],
+                "help_text": None,
+                "twilio_auth_token_set": True,
+            }
+        )
+    )
+
+    id: str
+    name: str
+    customer_notifications_enabled: bool
+    sms_opt_out_scope: Literal["account", "number"]
+    business_numbers: list[str]
+    sending_window: SendingWindowPublic
+    placeholders: list[str]
+    help_text: str | None
+    twilio_auth_token_set: bool

@@ -1,0 +1,69 @@
+"""Consent history of an address, its export and staff opt-outs."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse, StreamingResponse
+
+from heed.domain.addresses import display_phone
+from heed.domain.errors import (
+    HeedError,
+)
+from heed.entrypoints.web.base import FormDep, HeedDep, PageRoute, StaffDep, render, text
+from heed.services import consent as consent_service
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+# ---- consent history ---------------------------------------------------------------------------
+
+
+@router.get("/consent")
+def consent_search(request: Request, who: StaffDep, address: str = "") -> Response:
+    who.principal.require("customer:view")
+    if address.strip():
+        return RedirectResponse("/consent/" + quote(address.strip(), safe="@"), status_code=303)
+    return render(request, "consent.html", {"address": "", "state": None}, who)
+
+
+@router.get("/consent.csv")
+def consent_export(who: StaffDep, heed: HeedDep) -> Response:
+    who.principal.require("consent:export")
+    events = consent_service.ledger_events(heed.uow, who.principal)
+    return StreamingResponse(
+        consent_service.events_csv(events),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="heed-consent-ledger.csv"'},
+    )
+
+
+@router.post("/consent/{address:path}/opt-out")
+def consent_opt_out(address: str, who: StaffDep, heed: HeedDep, form: FormDep) -> Response:
+    """A customer's spoken request to stop, recorded by staff (R-15, R-17); never an opt-in."""
+    who.principal.require("customer:edit")
+    consent_service.record_opt_out_for_customer(
+        heed.uow, who.principal, address, note=text(form, "note") or None
+    )
+    return RedirectResponse("/consent/" + quote(address, safe="@+"), status_code=303)
+
+
+@router.get("/consent/{address:path}")
+def consent_history(request: Request, address: str, who: StaffDep, heed: HeedDep) -> Response:
+    who.principal.require("customer:view")
+    try:
+        state = consent_service.address_consent(heed.uow, who.principal, address)
+    except HeedError as error:
+        return render(
+            request,
+            "consent.html",
+            {"address": address, "state": None, "address_error": error.message},
+            who,
+            status=422,
+        )
+    if state["channel"] == "sms":
+        state["display"] = display_phone(state["address"])
+    else:
+        state["display"] = state["address"]
+    return render(request, "consent.html", {"address": state["display"], "state": state}, who)
