@@ -9,6 +9,7 @@ from heed.bootstrap import Heed
 from heed.domain.errors import Conflict
 from heed.services import accounts, consent, customers
 from heed.services.common import PERMISSIONS, Principal
+from heed.services.customer_commands import CustomerInput, LocationInput
 
 DEMO_NUMBER = "+15125550100"
 
@@ -52,102 +53,120 @@ def seed(heed: Heed, *, business_number: str = DEMO_NUMBER) -> Demo:
     maria = customers.create_customer(
         uow,
         staff,
-        {
-            "name": "Maria Alvarez",
-            "invoice_delivery": ["email"],
-            "billing_address": "4100 Speedway, Austin, TX 78751",
-            "contacts": [
-                {"kind": "mobile", "value": "(512) 867-5309", "memo": "cell"},
-                {
-                    "kind": "email",
-                    "value": "maria.alvarez@gmail.com",
-                    "notifications": {"invoice_statement": True},
-                },
-            ],
-        },
+        CustomerInput.parse(
+            {
+                "name": "Maria Alvarez",
+                "invoice_delivery": ["email"],
+                "billing_address": "4100 Speedway, Austin, TX 78751",
+                "contacts": [
+                    {"kind": "mobile", "value": "(512) 867-5309", "memo": "cell"},
+                    {
+                        "kind": "email",
+                        "value": "maria.alvarez@gmail.com",
+                        "notifications": {"invoice_statement": True},
+                    },
+                ],
+            }
+        ),
     )
     customers.create_location(
         uow,
         staff,
         maria["id"],
-        {
-            "name": "Home",
-            "address": "4100 Speedway, Austin, TX 78751",
-            "time_zone": "America/Chicago",
-            "contacts": [{"kind": "mobile", "value": "512-867-5309", "memo": "Maria"}],
-        },
+        LocationInput.parse(
+            {
+                "name": "Home",
+                "address": "4100 Speedway, Austin, TX 78751",
+                "time_zone": "America/Chicago",
+                "contacts": [{"kind": "mobile", "value": "512-867-5309", "memo": "Maria"}],
+            }
+        ),
     )
     customers.create_location(
         uow,
         staff,
         maria["id"],
-        {
-            "name": "Rental duplex",
-            "address": "2207 E 12th St, Austin, TX 78702",
-            "time_zone": "America/Chicago",
-            "contacts": [{"kind": "mobile", "value": "737-209-4411", "memo": "tenant (Devin)"}],
-        },
+        LocationInput.parse(
+            {
+                "name": "Rental duplex",
+                "address": "2207 E 12th St, Austin, TX 78702",
+                "time_zone": "America/Chicago",
+                "contacts": [{"kind": "mobile", "value": "737-209-4411", "memo": "tenant (Devin)"}],
+            }
+        ),
     )
     customers.create_customer(
         uow,
         staff,
-        {
-            "name": "Bob Nguyen",
-            "invoice_delivery": ["mail", "email"],
-            "billing_address": "88 Lakeshore Dr, Round Rock, TX 78664",
-            "contacts": [
-                {"kind": "mobile", "value": "+1 512 555 0148"},
-                {"kind": "phone", "value": "512.244.9021", "memo": "home landline"},
-                {"kind": "email", "value": "bob.nguyen@outlook.com"},
-            ],
-        },
+        CustomerInput.parse(
+            {
+                "name": "Bob Nguyen",
+                "invoice_delivery": ["mail", "email"],
+                "billing_address": "88 Lakeshore Dr, Round Rock, TX 78664",
+                "contacts": [
+                    {"kind": "mobile", "value": "+1 512 555 0148"},
+                    {"kind": "phone", "value": "512.244.9021", "memo": "home landline"},
+                    {"kind": "email", "value": "bob.nguyen@outlook.com"},
+                ],
+            }
+        ),
     )
     customers.create_customer(
         uow,
         staff,
-        {
-            "name": "Hill Country Dental Group",
-            "invoice_delivery": ["email"],
-            "billing_address": "500 W 5th St, Austin, TX 78701",
-            "contacts": [
-                {"kind": "phone", "value": "(512) 474-2200", "memo": "front desk"},
-                {
-                    "kind": "email",
-                    "value": "ap@hillcountrydental.com",
-                    "notifications": {"invoice_statement": True},
-                },
-                {"kind": "fax", "value": "(512) 474-2299"},
-            ],
-        },
+        CustomerInput.parse(
+            {
+                "name": "Hill Country Dental Group",
+                "invoice_delivery": ["email"],
+                "billing_address": "500 W 5th St, Austin, TX 78701",
+                "contacts": [
+                    {"kind": "phone", "value": "(512) 474-2200", "memo": "front desk"},
+                    {
+                        "kind": "email",
+                        "value": "ap@hillcountrydental.com",
+                        "notifications": {"invoice_statement": True},
+                    },
+                    {"kind": "fax", "value": "(512) 474-2299"},
+                ],
+            }
+        ),
     )
     customers.create_customer(
         uow,
         staff,
-        {
-            "name": "Priya Raman",
-            "do_not_mail": True,
-            "contacts": [
-                {"kind": "mobile", "value": "737-555-0199"},
-                {"kind": "email", "value": "priya.raman@yahoo.com"},
-            ],
-        },
+        CustomerInput.parse(
+            {
+                "name": "Priya Raman",
+                "do_not_mail": True,
+                "contacts": [
+                    {"kind": "mobile", "value": "737-555-0199"},
+                    {"kind": "email", "value": "priya.raman@yahoo.com"},
+                ],
+            }
+        ),
     )
     customers.create_customer(
         uow,
         staff,
-        {
-            "name": "Danny O'Connell",
-            "contacts": [{"kind": "mobile", "value": "(305) 555-0123", "memo": "winter home, FL"}],
-        },
+        CustomerInput.parse(
+            {
+                "name": "Danny O'Connell",
+                "contacts": [
+                    {"kind": "mobile", "value": "(305) 555-0123", "memo": "winter home, FL"}
+                ],
+            }
+        ),
     )
     customers.create_customer(
         uow,
         staff,
-        {
-            "name": "Karen Whitfield",
-            "invoice_delivery": ["email"],
-            "contacts": [{"kind": "mobile", "value": "512-555-0177"}],
-        },
+        CustomerInput.parse(
+            {
+                "name": "Karen Whitfield",
+                "invoice_delivery": ["email"],
+                "contacts": [{"kind": "mobile", "value": "512-555-0177"}],
+            }
+        ),
     )
     for i, (sender, text) in enumerate(
         [("+15125550148", "STOP"), ("+13055550123", "please stop texting me")]

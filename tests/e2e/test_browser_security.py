@@ -21,6 +21,7 @@ from heed.bootstrap import Heed
 from heed.services import accounts, customers
 from heed.services.accounts import NewAccount
 from heed.services.common import Principal
+from heed.services.customer_commands import CustomerInput
 
 pytestmark = pytest.mark.browser
 
@@ -79,7 +80,9 @@ def test_the_main_pages_and_an_htmx_change_run_without_a_policy_violation(
     made = customers.create_customer(
         heed.uow,
         staff,
-        {"name": "Rosa Diaz", "contacts": [{"kind": "mobile", "value": "+15125550177"}]},
+        CustomerInput.parse(
+            {"name": "Rosa Diaz", "contacts": [{"kind": "mobile", "value": "+15125550177"}]}
+        ),
     )
     contact_id = made["contacts"][0]["id"]
     seen: list[str] = []

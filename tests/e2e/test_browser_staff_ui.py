@@ -30,6 +30,7 @@ from heed.bootstrap import Heed
 from heed.services import accounts, consent, customers, ledger_check, messages
 from heed.services.accounts import NewAccount
 from heed.services.common import Principal
+from heed.services.customer_commands import CustomerInput, LocationInput
 
 pytestmark = pytest.mark.browser
 
@@ -96,7 +97,7 @@ def user(heed: Heed, account: NewAccount, role: str = "office") -> str:
 
 
 def customer(heed: Heed, staff: Principal, **data: Any) -> dict[str, Any]:
-    return customers.create_customer(heed.uow, staff, data)
+    return customers.create_customer(heed.uow, staff, CustomerInput.parse(data))
 
 
 def login(page: Page, server: Server, email: str) -> None:
@@ -135,11 +136,13 @@ def test_staff_sign_in_and_find_a_customer_by_a_phone_typed_another_way(
         heed.uow,
         staff,
         maria["id"],
-        {
-            "name": "Rental duplex",
-            "address": "2207 E 12th St",
-            "contacts": [{"kind": "mobile", "value": number(), "memo": "tenant"}],
-        },
+        LocationInput.parse(
+            {
+                "name": "Rental duplex",
+                "address": "2207 E 12th St",
+                "contacts": [{"kind": "mobile", "value": number(), "memo": "tenant"}],
+            }
+        ),
     )
     email = user(heed, account)
 
@@ -192,12 +195,14 @@ def test_a_record_never_scrolls_sideways_at_375_px_with_or_without_a_deferral_ba
         heed.uow,
         staff,
         made["id"],
-        {
-            "name": "Rental duplex",
-            "address": "2207 E 12th St",
-            "time_zone": "America/Chicago",
-            "contacts": [{"kind": "mobile", "value": number(), "memo": "tenant"}],
-        },
+        LocationInput.parse(
+            {
+                "name": "Rental duplex",
+                "address": "2207 E 12th St",
+                "time_zone": "America/Chicago",
+                "contacts": [{"kind": "mobile", "value": number(), "memo": "tenant"}],
+            }
+        ),
     )
     login(page, server, user(heed, account))
     page.set_viewport_size({"width": 375, "height": 800})
@@ -308,7 +313,9 @@ def test_do_not_mail_locks_every_bell_on_the_customer_and_its_locations(
         heed.uow,
         staff,
         made["id"],
-        {"name": "Lake house", "contacts": [{"kind": "mobile", "value": number()}]},
+        LocationInput.parse(
+            {"name": "Lake house", "contacts": [{"kind": "mobile", "value": number()}]}
+        ),
     )
     login(page, server, user(heed, account))
     page.goto(f"{server.url}/customers/{made['id']}")
@@ -335,7 +342,7 @@ def test_sync_names_the_other_customer_and_asks_again_before_changing_it(
         heed.uow,
         staff,
         ann["id"],
-        {"name": "Office", "contacts": [{"kind": "mobile", "value": shared}]},
+        LocationInput.parse({"name": "Office", "contacts": [{"kind": "mobile", "value": shared}]}),
     )
     george = customer(
         heed, staff, name="George Hill", contacts=[{"kind": "phone", "value": shared}]

@@ -16,6 +16,7 @@ from heed.bootstrap import Heed
 from heed.services import accounts, customers
 from heed.services.accounts import NewAccount
 from heed.services.common import Principal
+from heed.services.customer_commands import CustomerInput
 
 PASSWORD = "correct horse battery"
 
@@ -55,7 +56,7 @@ def test_a_new_customer_named_with_a_nul_is_refused_and_not_stored(
 def test_an_over_long_memo_or_message_is_refused_naming_the_field(
     signed_in: TestClient, heed: Heed, staff: Principal
 ) -> None:
-    made = customers.create_customer(heed.uow, staff, {"name": "Lou Moss"})
+    made = customers.create_customer(heed.uow, staff, CustomerInput.parse({"name": "Lou Moss"}))
     response = signed_in.post(
         f"/customers/{made['id']}/contacts",
         data={"kind": "mobile", "value": "512-867-5309", "memo": "m" * 201, **_csrf(signed_in)},
@@ -68,7 +69,7 @@ def test_an_over_long_memo_or_message_is_refused_naming_the_field(
 def test_a_billing_address_keeps_its_line_breaks(
     signed_in: TestClient, heed: Heed, staff: Principal
 ) -> None:
-    made = customers.create_customer(heed.uow, staff, {"name": "Lou Moss"})
+    made = customers.create_customer(heed.uow, staff, CustomerInput.parse({"name": "Lou Moss"}))
     address = "4100 Speedway\r\nAustin, TX 78751"
     response = signed_in.post(
         f"/customers/{made['id']}/details",

@@ -16,6 +16,7 @@ from integration_support import NOON_CENTRAL, message_id
 from heed.bootstrap import Heed
 from heed.services import common, consent, contacts, customers, decisions
 from heed.services.common import Principal
+from heed.services.customer_commands import CustomerInput, LocationInput
 
 
 @pytest.fixture
@@ -23,7 +24,9 @@ def make_customer(heed: Heed, staff: Principal) -> Callable[..., dict[str, Any]]
     """``make_customer(name, **fields)`` -> the created customer's view, in the staff account."""
 
     def make(name: str = "Dana Whitfield", principal: Principal | None = None, **fields: Any):
-        return customers.create_customer(heed.uow, principal or staff, {"name": name, **fields})
+        return customers.create_customer(
+            heed.uow, principal or staff, CustomerInput.parse({"name": name, **fields})
+        )
 
     return make
 
@@ -51,7 +54,9 @@ def add_contact(heed: Heed, staff: Principal) -> Callable[..., dict[str, Any]]:
 @pytest.fixture
 def make_location(heed: Heed, staff: Principal) -> Callable[..., dict[str, Any]]:
     def make(customer_id: str, name: str = "Lake house", **fields: Any) -> dict[str, Any]:
-        return customers.create_location(heed.uow, staff, customer_id, {"name": name, **fields})
+        return customers.create_location(
+            heed.uow, staff, customer_id, LocationInput.parse({"name": name, **fields})
+        )
 
     return make
 

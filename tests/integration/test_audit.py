@@ -22,6 +22,12 @@ from heed.domain.errors import (
 )
 from heed.services import accounts, consent, contacts, customers, decisions, messages
 from heed.services.common import GRANTABLE, INBOUND, ROLES, Principal
+from heed.services.customer_commands import (
+    CustomerChanges,
+    CustomerInput,
+    LocationChanges,
+    LocationInput,
+)
 
 
 def test_api_key_permissions_are_validated_r22(heed: Heed, account):
@@ -105,9 +111,14 @@ def test_do_not_mail_and_invoice_delivery_changes_are_audited_r23(
     customer = make_customer()
     contact = add_contact(customer["id"], "email", "dana@whitfield.org")
     customers.update_customer(
-        heed.uow, staff, customer["id"], {"invoice_delivery": ["mail", "email"]}
+        heed.uow,
+        staff,
+        customer["id"],
+        CustomerChanges.parse({"invoice_delivery": ["mail", "email"]}),
     )
-    customers.update_customer(heed.uow, staff, customer["id"], {"do_not_mail": True})
+    customers.update_customer(
+        heed.uow, staff, customer["id"], CustomerChanges.parse({"do_not_mail": True})
+    )
     assert _changes(heed, staff, customer["id"])[1:] == [
         ("invoice_delivery", "mail", "mail,email"),
         ("do_not_mail", "off", "on"),
@@ -151,11 +162,13 @@ def theirs(heed: Heed, other_staff: Principal) -> dict[str, str]:
     customer = customers.create_customer(
         heed.uow,
         other_staff,
-        {
-            "name": "Their Customer",
-            "contacts": [{"kind": "mobile", "value": number}],
-            "locations": [{"name": "Their site"}],
-        },
+        CustomerInput.parse(
+            {
+                "name": "Their Customer",
+                "contacts": [{"kind": "mobile", "value": number}],
+                "locations": [{"name": "Their site"}],
+            }
+        ),
     )
     return {
         "customer": customer["id"],
@@ -171,14 +184,14 @@ def _calls(heed: Heed, ids: dict[str, str]) -> dict[str, Callable[[Principal], o
     calls: dict[str, Callable[[Principal], object]] = {
         "get_customer": lambda p: customers.get_customer(uow, p, ids["customer"]),
         "update_customer": lambda p: customers.update_customer(
-            uow, p, ids["customer"], {"do_not_mail": True}
+            uow, p, ids["customer"], CustomerChanges.parse({"do_not_mail": True})
         ),
         "create_location": lambda p: customers.create_location(
-            uow, p, ids["customer"], {"name": "Mine now"}
+            uow, p, ids["customer"], LocationInput.parse({"name": "Mine now"})
         ),
         "get_location": lambda p: customers.get_location(uow, p, ids["location"]),
         "update_location": lambda p: customers.update_location(
-            uow, p, ids["location"], {"name": "Renamed"}
+            uow, p, ids["location"], LocationChanges.parse({"name": "Renamed"})
         ),
         "add_contact_to_customer": lambda p: contacts.add_contact(
             uow, p, mobile, customer_id=ids["customer"]

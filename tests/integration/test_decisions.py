@@ -22,6 +22,7 @@ from heed.bootstrap import Heed
 from heed.domain.errors import Invalid, NotFound
 from heed.services import consent, customers, decisions
 from heed.services.common import Principal, new_id
+from heed.services.customer_commands import CustomerInput
 
 # 2026-05-05 (a Tuesday), in UTC.
 LATE_EVENING_CENTRAL = datetime(2026, 5, 6, 3, 30, tzinfo=UTC)  # 22:30 CDT
@@ -315,7 +316,9 @@ def test_a_batch_naming_an_unknown_contact_names_the_item_r18(
     foreign = customers.create_customer(
         heed.uow,
         other_staff,
-        {"name": "Theirs", "contacts": [{"kind": "mobile", "value": random_number()}]},
+        CustomerInput.parse(
+            {"name": "Theirs", "contacts": [{"kind": "mobile", "value": random_number()}]}
+        ),
     )["contacts"][0]["id"]
     _, mixed_batch = mixed_batch
     items = [*mixed_batch[:5], {"channel": "sms", "contact_id": foreign}]

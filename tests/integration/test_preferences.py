@@ -9,6 +9,7 @@ from heed.bootstrap import Heed
 from heed.domain.errors import DoNotMail, Invalid
 from heed.services import accounts, consent, contacts, customers
 from heed.services.common import Principal
+from heed.services.customer_commands import CustomerChanges, CustomerInput
 
 
 def test_account_switch_off_blocks_every_automated_message_but_not_a_manual_one_r7(
@@ -59,7 +60,7 @@ def test_do_not_mail_turns_everything_off_on_the_customer_and_its_locations_r8(
 ):
     assert _contact(heed, staff, household["site"]["id"])["notifications"]["job"] is True
     view = customers.update_customer(
-        heed.uow, staff, household["customer"]["id"], {"do_not_mail": True}
+        heed.uow, staff, household["customer"]["id"], CustomerChanges.parse({"do_not_mail": True})
     )
     assert view["do_not_mail"] is True
     everyone = [*view["contacts"], *view["locations"][0]["contacts"]]
@@ -81,7 +82,9 @@ def test_do_not_mail_turns_everything_off_on_the_customer_and_its_locations_r8(
 def test_do_not_mail_contact_cannot_be_turned_on_while_the_flag_stands_r8(
     heed: Heed, staff: Principal, household, category
 ):
-    customers.update_customer(heed.uow, staff, household["customer"]["id"], {"do_not_mail": True})
+    customers.update_customer(
+        heed.uow, staff, household["customer"]["id"], CustomerChanges.parse({"do_not_mail": True})
+    )
     for key in ("mobile", "site"):
         with pytest.raises(DoNotMail) as refused:
             contacts.update_contact(
@@ -104,8 +107,12 @@ def test_clearing_do_not_mail_turns_nothing_back_on_but_allows_turning_on_again_
     heed: Heed, staff: Principal, household
 ):
     customer_id = household["customer"]["id"]
-    customers.update_customer(heed.uow, staff, customer_id, {"do_not_mail": True})
-    view = customers.update_customer(heed.uow, staff, customer_id, {"do_not_mail": False})
+    customers.update_customer(
+        heed.uow, staff, customer_id, CustomerChanges.parse({"do_not_mail": True})
+    )
+    view = customers.update_customer(
+        heed.uow, staff, customer_id, CustomerChanges.parse({"do_not_mail": False})
+    )
     everyone = [*view["contacts"], *view["locations"][0]["contacts"]]
     assert all(not any(c["notifications"].values()) for c in everyone)
     assert {c["bell"] for c in everyone} == {"off"}
@@ -121,7 +128,9 @@ def test_do_not_mail_leaves_other_customers_contacts_alone_r8(
 ):
     neighbour = make_customer("Sam Neighbour")
     theirs = add_contact(neighbour["id"], "mobile", random_number())
-    customers.update_customer(heed.uow, staff, household["customer"]["id"], {"do_not_mail": True})
+    customers.update_customer(
+        heed.uow, staff, household["customer"]["id"], CustomerChanges.parse({"do_not_mail": True})
+    )
     assert _contact(heed, staff, theirs["id"])["notifications"]["job"] is True
 
 
@@ -159,11 +168,16 @@ def test_invoice_delivery_change_is_validated_and_stored_r9(
     customer = make_customer()
     assert customer["invoice_delivery"] == ["mail"]
     view = customers.update_customer(
-        heed.uow, staff, customer["id"], {"invoice_delivery": ["email", "mail"]}
+        heed.uow,
+        staff,
+        customer["id"],
+        CustomerChanges.parse({"invoice_delivery": ["email", "mail"]}),
     )
     assert view["invoice_delivery"] == ["mail", "email"]
     with pytest.raises(Invalid) as refused:
-        customers.update_customer(heed.uow, staff, customer["id"], {"invoice_delivery": []})
+        customers.update_customer(
+            heed.uow, staff, customer["id"], CustomerChanges.parse({"invoice_delivery": []})
+        )
     assert refused.value.details["field"] == "invoice_delivery"
     assert customers.get_customer(heed.uow, staff, customer["id"])["invoice_delivery"] == [
         "mail",
@@ -192,9 +206,11 @@ def test_preference_off_blocks_automated_of_that_category_only_and_manual_still_
 
 def test_paging_the_flagged_ar_list_never_skips_a_customer_r9(heed: Heed, staff: Principal) -> None:
     for i in range(3):
-        customers.create_customer(heed.uow, staff, {"name": f"a{i}"})
+        customers.create_customer(heed.uow, staff, CustomerInput.parse({"name": f"a{i}"}))
     for i in range(6):
-        customers.create_customer(heed.uow, staff, {"name": f"b{i}", "invoice_delivery": ["email"]})
+        customers.create_customer(
+            heed.uow, staff, CustomerInput.parse({"name": f"b{i}", "invoice_delivery": ["email"]})
+        )
     seen: list[str] = []
     cursor = None
     while True:
@@ -212,7 +228,9 @@ def test_an_unsubscribed_email_shows_its_bell_as_opted_out_r14(
     made = customers.create_customer(
         heed.uow,
         staff,
-        {"name": "Una Unsub", "contacts": [{"kind": "email", "value": "una@unsub-family.com"}]},
+        CustomerInput.parse(
+            {"name": "Una Unsub", "contacts": [{"kind": "email", "value": "una@unsub-family.com"}]}
+        ),
     )
     assert made["contacts"][0]["bell"] == "on"
     consent.record_email_event(

@@ -9,6 +9,7 @@ from heed.bootstrap import Heed
 from heed.domain.errors import Conflict, Invalid
 from heed.services import accounts, consent, contacts, customers, decisions, messages
 from heed.services.common import Principal
+from heed.services.customer_commands import CustomerInput
 
 
 def test_a_raw_number_of_a_do_not_mail_customer_gets_no_automated_message_r8(
@@ -17,14 +18,16 @@ def test_a_raw_number_of_a_do_not_mail_customer_gets_no_automated_message_r8(
     customers.create_customer(
         heed.uow,
         staff,
-        {
-            "name": "Dana DNM",
-            "do_not_mail": True,
-            "contacts": [
-                {"kind": "mobile", "value": "512-621-7001"},
-                {"kind": "email", "value": "dana@dnm-family.com"},
-            ],
-        },
+        CustomerInput.parse(
+            {
+                "name": "Dana DNM",
+                "do_not_mail": True,
+                "contacts": [
+                    {"kind": "mobile", "value": "512-621-7001"},
+                    {"kind": "email", "value": "dana@dnm-family.com"},
+                ],
+            }
+        ),
     )
     for channel, to in (("sms", "(512) 621-7001"), ("email", "Dana@DNM-family.com")):
         automated = decisions.decide_one(
@@ -43,7 +46,9 @@ def test_a_raw_number_goes_only_where_a_record_has_the_category_on_r10(
     made = customers.create_customer(
         heed.uow,
         staff,
-        {"name": "Otto Off", "contacts": [{"kind": "mobile", "value": "512-621-7002"}]},
+        CustomerInput.parse(
+            {"name": "Otto Off", "contacts": [{"kind": "mobile", "value": "512-621-7002"}]}
+        ),
     )
     contacts.update_contact(
         heed.uow, staff, made["contacts"][0]["id"], {"notifications": {"job": False}}

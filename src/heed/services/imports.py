@@ -9,7 +9,8 @@ opt anyone back in (R-12).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from heed.adapters.db.uow import UnitOfWork
@@ -18,19 +19,60 @@ from heed.domain.consent import ALL_NUMBERS, ConsentAction
 from heed.domain.errors import Invalid
 from heed.services.common import Principal
 from heed.services.consent import Ledger
-from heed.services.customers import CustomerInput, insert_customers
+from heed.services.customer_commands import CustomerInput
+from heed.services.customers import insert_customers
+from heed.services.permissions import checked_inside
 
 MAX_IMPORT = 5000
 
 
-def import_customers(uow: UnitOfWork, principal: Principal, rows: list[Any]) -> dict[str, Any]:
-    if not isinstance(rows, list) or not rows:
-        raise Invalid("customers must list at least one customer.", field="customers")
-    if len(rows) > MAX_IMPORT:
-        raise Invalid(
-            f"customers may hold at most {MAX_IMPORT} rows per import.", field="customers"
-        )
-    parsed = [CustomerInput.parse(row, f"customers[{i}]") for i, row in enumerate(rows)]
+@dataclass(frozen=True)
+class ImportBatch:
+    """The customers to add, and the (kind, value) of each contact imported as opted out."""
+
+    customers: list[CustomerInput]
+    opted_out: list[tuple[str, str]]
+
+    @classmethod
+    def parse(cls, rows: object) -> ImportBatch:
+        """The other system's rows, each a customer as the API's POST /v1/customers takes
+        it, with ``opted_out`` allowed on contacts; errors name ``customers[i]...``."""
+        if not isinstance(rows, list) or not rows:
+            raise Invalid("customers must list at least one customer.", field="customers")
+        if len(rows) > MAX_IMPORT:
+            raise Invalid(
+                f"customers may hold at most {MAX_IMPORT} rows per import.", field="customers"
+            )
+        customers = [CustomerInput.parse(row, f"customers[{i}]") for i, row in enumerate(rows)]
+        return cls(customers, list(_opted_out_contacts(rows)))
+
+    @property
+    def locations(self) -> bool:
+        return any(customer.locations for customer in self.customers)
+
+
+def _opted_out_contacts(rows: list[Mapping[str, Any]]) -> Iterator[tuple[str, str]]:
+    for row in rows:
+        contacts = list(row.get("contacts") or [])
+        for location in row.get("locations") or []:
+            contacts.extend(location.get("contacts") or [])
+        for contact in contacts:
+            if contact.get("opted_out") is True and contact.get("kind") != "fax":
+                yield contact["kind"], contact["value"]
+
+
+@checked_inside
+def import_customers(uow: UnitOfWork, principal: Principal, rows: object) -> dict[str, Any]:
+    """Import the other system's rows (see ImportBatch.parse) in one transaction."""
+    return import_batch(uow, principal, ImportBatch.parse(rows))
+
+
+@checked_inside
+def import_batch(uow: UnitOfWork, principal: Principal, batch: ImportBatch) -> dict[str, Any]:
+    """Customers need customer:edit; a batch with locations needs location:edit too."""
+    principal.require("customer:edit")
+    if batch.locations:
+        principal.require("location:edit")
     with uow.write() as tx:
         account = tx.lock_account(principal.account_id)
         assert account is not None
@@ -38,13 +80,13 @@ def import_customers(uow: UnitOfWork, principal: Principal, rows: list[Any]) -> 
             tx,
             principal,
             account,
-            [(data, f"customers[{i}]") for i, data in enumerate(parsed)],
+            [(data, f"customers[{i}]") for i, data in enumerate(batch.customers)],
             imported=True,
         )
         opted_out = sorted(
             {
                 parse_contact_value(kind, value, allow_placeholder=True).value
-                for kind, value in _opted_out_contacts(rows)
+                for kind, value in batch.opted_out
             }
         )
         # One ledger for the batch: one consent read, one write per table.
@@ -68,13 +110,3 @@ def import_customers(uow: UnitOfWork, principal: Principal, rows: list[Any]) -> 
         ledger.write()
         tx.commit()
     return {"created": ids, "opted_out": opted_out}
-
-
-def _opted_out_contacts(rows: list[Any]) -> Iterator[tuple[str, str]]:
-    for row in rows:
-        contacts = list(row.get("contacts") or [])
-        for location in row.get("locations") or []:
-            contacts.extend(location.get("contacts") or [])
-        for contact in contacts:
-            if contact.get("opted_out") is True and contact.get("kind") != "fax":
-                yield contact["kind"], contact["value"]

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from heed.adapters.db import customers as customer_db
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction
 from heed.domain.addresses import display_phone
@@ -157,16 +158,8 @@ def customer_flags(customer: t.Customer, contacts: Iterable[t.Contact]) -> list[
 
 def customer_view(tx: Transaction, customer: t.Customer) -> dict[str, Any]:
     account_id = customer.account_id
-    contacts = tx.session.scalars(
-        select(t.Contact)
-        .where(t.Contact.account_id == account_id, t.Contact.customer_id == customer.id)
-        .order_by(t.Contact.created_at, t.Contact.id)
-    ).all()
-    locations = tx.session.scalars(
-        select(t.Location)
-        .where(t.Location.account_id == account_id, t.Location.customer_id == customer.id)
-        .order_by(t.Location.created_at, t.Location.id)
-    ).all()
+    contacts = customer_db.customer_contacts(tx, account_id, customer.id)
+    locations = customer_db.customer_locations(tx, account_id, customer.id)
     consent = consent_for(tx, account_id, (c.value for c in contacts))
     views = {
         c.id: contact_view(c, consent.get(c.value, NO_CONSENT_RECORDED), customer.do_not_mail)

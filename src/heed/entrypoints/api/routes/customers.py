@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from heed.domain import limits
-from heed.entrypoints.api.deps import CurrentKey, UowDep, allowed
+from heed.entrypoints.api.deps import CurrentKey, UowDep
 from heed.entrypoints.api.routes import errors
 from heed.entrypoints.api.schemas import (
     CustomerCreate,
@@ -20,7 +20,12 @@ from heed.entrypoints.api.schemas import (
     LookupPublic,
 )
 from heed.services import customers
-from heed.services.common import Principal
+from heed.services.customer_commands import (
+    CustomerChanges,
+    CustomerInput,
+    LocationChanges,
+    LocationInput,
+)
 
 router = APIRouter(prefix="/v1", tags=["customers"])
 
@@ -28,10 +33,8 @@ router = APIRouter(prefix="/v1", tags=["customers"])
 @router.post("/customers", status_code=201, response_model=CustomerPublic, responses=errors(409))
 def create_customer(uow: UowDep, key: CurrentKey, body: CustomerCreate) -> dict[str, Any]:
     """A customer with its contacts (customer:edit) and locations (also location:edit)."""
-    allowed(key, "customer:edit")
-    if body.locations:
-        allowed(key, "location:edit")
-    return _visible(key, customers.create_customer(uow, key, body.model_dump(exclude_unset=True)))
+    data = CustomerInput.parse(body.model_dump(exclude_unset=True))
+    return customers.create_customer(uow, key, data)
 
 
 @router.get("/customers", response_model=CustomerPage, responses=errors())
@@ -56,7 +59,6 @@ def list_customers(
     ] = None,
 ) -> dict[str, Any]:
     """Customers in name order, a page at a time (customer:view)."""
-    allowed(key, "customer:view")
     return customers.list_customers(
         uow,
         key,
@@ -69,15 +71,9 @@ def list_customers(
     )
 
 
-def _visible(key: Principal, customer: dict[str, Any]) -> dict[str, Any]:
-    """A customer's locations (and their contacts) only for keys that may view locations."""
-    return customer if key.can("location:view") else {**customer, "locations": []}
-
-
 @router.get("/customers/{customer_id}", response_model=CustomerPublic, responses=errors(404))
 def get_customer(uow: UowDep, key: CurrentKey, customer_id: str) -> dict[str, Any]:
-    allowed(key, "customer:view")
-    return _visible(key, customers.get_customer(uow, key, customer_id))
+    return customers.get_customer(uow, key, customer_id)
 
 
 @router.patch("/customers/{customer_id}", response_model=CustomerPublic, responses=errors(404))
@@ -86,10 +82,8 @@ def update_customer(
 ) -> dict[str, Any]:
     """Setting do_not_mail turns every notification of the customer off (R-8);
     clearing it turns nothing back on."""
-    allowed(key, "customer:edit")
-    return _visible(
-        key, customers.update_customer(uow, key, customer_id, body.model_dump(exclude_unset=True))
-    )
+    changes = CustomerChanges.parse(body.model_dump(exclude_unset=True))
+    return customers.update_customer(uow, key, customer_id, changes)
 
 
 @router.post(
@@ -101,13 +95,12 @@ def update_customer(
 def create_location(
     uow: UowDep, key: CurrentKey, customer_id: str, body: LocationCreate
 ) -> dict[str, Any]:
-    allowed(key, "location:edit")
-    return customers.create_location(uow, key, customer_id, body.model_dump(exclude_unset=True))
+    data = LocationInput.parse(body.model_dump(exclude_unset=True))
+    return customers.create_location(uow, key, customer_id, data)
 
 
 @router.get("/locations/{location_id}", response_model=LocationPublic, responses=errors(404))
 def get_location(uow: UowDep, key: CurrentKey, location_id: str) -> dict[str, Any]:
-    allowed(key, "location:view")
     return customers.get_location(uow, key, location_id)
 
 
@@ -115,8 +108,8 @@ def get_location(uow: UowDep, key: CurrentKey, location_id: str) -> dict[str, An
 def update_location(
     uow: UowDep, key: CurrentKey, location_id: str, body: LocationUpdate
 ) -> dict[str, Any]:
-    allowed(key, "location:edit")
-    return customers.update_location(uow, key, location_id, body.model_dump(exclude_unset=True))
+    changes = LocationChanges.parse(body.model_dump(exclude_unset=True))
+    return customers.update_location(uow, key, location_id, changes)
 
 
 @router.get("/lookup", response_model=LookupPublic, responses=errors())
@@ -127,8 +120,4 @@ def lookup(
 ) -> dict[str, Any]:
     """Caller ID (R-20), customer:view. Locations are listed only to keys that may
     also view locations."""
-    allowed(key, "customer:view")
-    found = customers.lookup_phone(uow, key, phone)
-    if not key.can("location:view"):
-        found["locations"] = []
-    return found
+    return customers.lookup_phone(uow, key, phone)

@@ -1,0 +1,233 @@
+"""Customers and their locations in the database: every statement the customer pages need.
+
+Readers take an open transaction and return the mapped rows (or small typed
+records), so a service can gather a whole page in one read transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Table, and_, insert, or_, select, update
+from sqlalchemy.sql import ColumnElement
+
+from heed.adapters.db import tables as t
+from heed.adapters.db.uow import Transaction
+
+NOTIFICATION_COLUMNS = ("notify_job", "notify_invoice_statement", "notify_marketing")
+
+
+@dataclass(frozen=True)
+class CustomerQuery:
+    """Which customers a page lists; ``addresses`` are the search text read as a phone
+    number or an email, already normalized (a contact stores them so)."""
+
+    text: str | None = None
+    addresses: tuple[str, ...] = ()
+    invoice_delivery: str | None = None
+    do_not_mail: bool | None = None
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a page in name order starts: after this customer."""
+
+    name_key: str
+    customer_id: str
+
+    @classmethod
+    def of(cls, customer: t.Customer) -> Position:
+        return cls(customer.name_key, customer.id)
+
+
+@dataclass(frozen=True)
+class CustomerRef:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class LocationRef:
+    id: str
+    customer_id: str
+    name: str
+
+
+def customer(tx: Transaction, account_id: str, customer_id: str) -> t.Customer | None:
+    return tx.session.get(t.Customer, (account_id, customer_id))
+
+
+def location(tx: Transaction, account_id: str, location_id: str) -> t.Location | None:
+    return tx.session.get(t.Location, (account_id, location_id))
+
+
+def add_customers(tx: Transaction, rows: Sequence[dict[str, Any]]) -> None:
+    _insert(tx, t.Customer, rows)
+
+
+def add_locations(tx: Transaction, rows: Sequence[dict[str, Any]]) -> None:
+    _insert(tx, t.Location, rows)
+
+
+def _insert(tx: Transaction, table: type[t.Base], rows: Sequence[dict[str, Any]]) -> None:
+    # Core executemany: one statement for the batch, whatever columns are empty.
+    target = table.__table__
+    assert isinstance(target, Table)
+    if rows:
+        tx.session.execute(insert(target), rows)
+
+
+def customer_contacts(tx: Transaction, account_id: str, customer_id: str) -> list[t.Contact]:
+    """The customer's own contacts and its locations', oldest first."""
+    return list(
+        tx.session.scalars(
+            select(t.Contact)
+            .where(t.Contact.account_id == account_id, t.Contact.customer_id == customer_id)
+            .order_by(t.Contact.created_at, t.Contact.id)
+        )
+    )
+
+
+def location_contacts(tx: Transaction, account_id: str, location_id: str) -> list[t.Contact]:
+    return list(
+        tx.session.scalars(
+            select(t.Contact)
+            .where(t.Contact.account_id == account_id, t.Contact.location_id == location_id)
+            .order_by(t.Contact.created_at, t.Contact.id)
+        )
+    )
+
+
+def customer_locations(tx: Transaction, account_id: str, customer_id: str) -> list[t.Location]:
+    return list(
+        tx.session.scalars(
+            select(t.Location)
+            .where(t.Location.account_id == account_id, t.Location.customer_id == customer_id)
+            .order_by(t.Location.created_at, t.Location.id)
+        )
+    )
+
+
+def contacts_by_customer(
+    tx: Transaction, account_id: str, customer_ids: Sequence[str]
+) -> dict[str, list[t.Contact]]:
+    """Every contact of these customers (theirs and their locations'), by customer."""
+    found: dict[str, list[t.Contact]] = {c: [] for c in customer_ids}
+    if not customer_ids:
+        return found
+    for contact in tx.session.scalars(
+        select(t.Contact).where(
+            t.Contact.account_id == account_id, t.Contact.customer_id.in_(customer_ids)
+        )
+    ):
+        found[contact.customer_id].append(contact)
+    return found
+
+
+def switch_off_notifications(tx: Transaction, account_id: str, customer_id: str) -> None:
+    """Every notification setting off on the customer's contacts and its locations'."""
+    tx.session.execute(
+        update(t.Contact)
+        .where(t.Contact.account_id == account_id, t.Contact.customer_id == customer_id)
+        .values(dict.fromkeys(NOTIFICATION_COLUMNS, False))
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def customer_page(
+    tx: Transaction,
+    account_id: str,
+    query: CustomerQuery,
+    *,
+    after: Position | None,
+    limit: int,
+) -> list[t.Customer]:
+    """Up to ``limit`` customers in name order after ``after`` that ``query`` selects."""
+    statement = select(t.Customer).where(
+        t.Customer.account_id == account_id, *_filters(account_id, query)
+    )
+    if after is not None:
+        statement = statement.where(
+            or_(
+                t.Customer.name_key > after.name_key,
+                and_(t.Customer.name_key == after.name_key, t.Customer.id > after.customer_id),
+            )
+        )
+    statement = statement.order_by(t.Customer.name_key, t.Customer.id).limit(limit)
+    return list(tx.session.scalars(statement))
+
+
+def _filters(account_id: str, query: CustomerQuery) -> list[ColumnElement[bool]]:
+    filters: list[ColumnElement[bool]] = []
+    if query.text:
+        filters.append(_search(account_id, query))
+    if query.invoice_delivery is not None:
+        filters.append(t.Customer.invoice_delivery == query.invoice_delivery)
+    if query.do_not_mail is not None:
+        filters.append(t.Customer.do_not_mail == query.do_not_mail)
+    return filters
+
+
+def _search(account_id: str, query: CustomerQuery) -> ColumnElement[bool]:
+    assert query.text is not None
+    by_name = t.Customer.name_key.contains(query.text.casefold(), autoescape=True)
+    if not query.addresses:
+        return by_name
+    listing = select(t.Contact.customer_id).where(
+        t.Contact.account_id == account_id,
+        t.Contact.value.in_(query.addresses),
+    )
+    return or_(by_name, t.Customer.id.in_(listing))
+
+
+def listing_number(
+    tx: Transaction, account_id: str, number: str
+) -> tuple[list[CustomerRef], list[LocationRef]]:
+    """Caller ID (R-20): the customers (by name) and locations (by name) that list ``number``."""
+    rows = tx.session.execute(
+        select(t.Contact.customer_id, t.Contact.location_id).where(
+            t.Contact.account_id == account_id, t.Contact.value == number
+        )
+    ).all()
+    customer_ids = sorted({r.customer_id for r in rows if r.location_id is None})
+    location_ids = sorted({r.location_id for r in rows if r.location_id is not None})
+    customers = (
+        tx.session.execute(
+            select(t.Customer.id, t.Customer.name)
+            .where(t.Customer.account_id == account_id, t.Customer.id.in_(customer_ids))
+            .order_by(t.Customer.name_key)
+        ).all()
+        if customer_ids
+        else []
+    )
+    locations = (
+        tx.session.execute(
+            select(t.Location.id, t.Location.customer_id, t.Location.name)
+            .where(t.Location.account_id == account_id, t.Location.id.in_(location_ids))
+            .order_by(t.Location.name)
+        ).all()
+        if location_ids
+        else []
+    )
+    return (
+        [CustomerRef(c.id, c.name) for c in customers],
+        [LocationRef(loc.id, loc.customer_id, loc.name) for loc in locations],
+    )
+
+
+def recent_messages(
+    tx: Transaction, account_id: str, contact_ids: Sequence[str], limit: int
+) -> list[t.Message]:
+    """The newest messages to these contacts, newest first."""
+    if not contact_ids:
+        return []
+    return list(
+        tx.session.scalars(
+            select(t.Message)
+            .where(t.Message.account_id == account_id, t.Message.contact_id.in_(contact_ids))
+            .order_by(t.Message.created_at.desc())
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,272 @@
+"""The customer and location record: its page, and the changes made on it.
+
+Every answer is the record page, read by one service call; a change answers with the
+page it was made from (the form's ``back``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse
+from starlette.datastructures import FormData
+
+from heed.bootstrap import Heed
+from heed.domain.errors import Conflict, Forbidden, HeedError, NotFound
+from heed.entrypoints.web.base import (
+    _BACK,
+    KIND_LABELS,
+    FormDep,
+    HeedDep,
+    PageRoute,
+    Staff,
+    StaffDep,
+    checked,
+    field_of,
+    render,
+    text,
+    texts,
+)
+from heed.services import contacts, customers
+from heed.services.customer_commands import CustomerChanges, LocationInput
+from heed.services.customer_record import Sent, customer_record, send_from_record
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class View:
+    """Which record page answers: a customer's, or one location's.
+
+    Without ``customer_id``, the page of ``location_id``; with both, the location's
+    page if it is the customer's, else the customer's.
+    """
+
+    customer_id: str | None
+    location_id: str | None = None
+
+
+def view_from(heed: Heed, who: Staff, back: str, customer_id: str) -> View:
+    """The page a change on ``customer_id`` answers with: the one named by ``back``."""
+    match = _BACK.match(back)
+    if match and match.group(1) == "locations":
+        return View(customer_id, match.group(2))
+    return View(customer_id)
+
+
+def record(
+    request: Request,
+    heed: Heed,
+    who: Staff,
+    view: View,
+    *,
+    status: int = 200,
+    **state: Any,
+) -> HTMLResponse:
+    page = customer_record(heed.uow, who.principal, view.customer_id, view.location_id)
+    context = {
+        "customer": page.customer,
+        "locations": page.locations,
+        "location": page.location,
+        "view": view,
+        "base": page.path,
+        "sendable": page.sendable,
+        "messages": page.messages,
+        "panel": None,
+        "errors": {},
+        "values": {},
+        **state,
+    }
+    return render(request, "customer.html", context, who, status)
+
+
+def _open_panel(open: str) -> dict[str, Any] | None:
+    kind, _, contact_id = open.partition(":")
+    if kind in ("settings", "edit") and contact_id:
+        return {"kind": kind, "contact_id": contact_id, "errors": {}}
+    return None
+
+
+@router.get("/customers/{customer_id}")
+def customer_page(
+    request: Request, customer_id: str, who: StaffDep, heed: HeedDep, open: str = ""
+) -> Response:
+    return record(request, heed, who, View(customer_id), panel=_open_panel(open))
+
+
+@router.get("/locations/{location_id}")
+def location_page(
+    request: Request, location_id: str, who: StaffDep, heed: HeedDep, open: str = ""
+) -> Response:
+    return record(request, heed, who, View(None, location_id), panel=_open_panel(open))
+
+
+@router.post("/customers/{customer_id}/details")
+def customer_details(
+    request: Request, customer_id: str, who: StaffDep, heed: HeedDep, form: FormDep
+) -> Response:
+    data = {"name": text(form, "name"), "billing_address": text(form, "billing_address") or None}
+    try:
+        customers.update_customer(heed.uow, who.principal, customer_id, CustomerChanges.parse(data))
+    except Forbidden:
+        raise
+    except HeedError as error:
+        errors = {"details": {field_of(error) or "name": error.message}}
+        return record(
+            request,
+            heed,
+            who,
+            View(customer_id),
+            status=422,
+            errors=errors,
+            values={"details": data},
+        )
+    return record(request, heed, who, View(customer_id), notice="Details saved.")
+
+
+DO_NOT_MAIL_NOTICES = {
+    True: "Do Not Mail is on: every notification on this customer and its locations is off "
+    "and locked.",
+    False: "Do Not Mail is off. Notifications stay off until you turn them on, contact by contact.",
+}
+
+
+@router.post("/customers/{customer_id}/do-not-mail")
+def do_not_mail(
+    request: Request, customer_id: str, who: StaffDep, heed: HeedDep, form: FormDep
+) -> Response:
+    value = checked(form, "do_not_mail")
+    changes = CustomerChanges(given=frozenset({"do_not_mail"}), do_not_mail=value)
+    customers.update_customer(heed.uow, who.principal, customer_id, changes)
+    view = view_from(heed, who, text(form, "back"), customer_id)
+    return record(request, heed, who, view, notice=DO_NOT_MAIL_NOTICES[value])
+
+
+@router.post("/customers/{customer_id}/invoice-delivery")
+def invoice_delivery(
+    request: Request, customer_id: str, who: StaffDep, heed: HeedDep, form: FormDep
+) -> Response:
+    view = View(customer_id)
+    try:
+        changes = CustomerChanges.parse({"invoice_delivery": texts(form, "invoice_delivery")})
+        customers.update_customer(heed.uow, who.principal, customer_id, changes)
+    except Forbidden:
+        raise
+    except HeedError as error:
+        errors = {"invoice_delivery": {"invoice_delivery": "Choose Mail, Email or both."}}
+        return record(request, heed, who, view, status=422, errors=errors, error=error.message)
+    return record(request, heed, who, view, notice="Invoice & statement delivery saved.")
+
+
+@router.post("/customers/{customer_id}/contacts")
+def add_customer_contact(
+    request: Request, customer_id: str, who: StaffDep, heed: HeedDep, form: FormDep
+) -> Response:
+    # contacts.add_contact checks its owner's permission itself once it declares it.
+    who.principal.require("customer:edit")
+    return _add_contact(request, heed, who, form, customer_id=customer_id)
+
+
+@router.post("/locations/{location_id}/contacts")
+def add_location_contact(
+    request: Request, location_id: str, who: StaffDep, heed: HeedDep, form: FormDep
+) -> Response:
+    who.principal.require("location:edit")
+    return _add_contact(request, heed, who, form, location_id=location_id)
+
+
+def _add_contact(
+    request: Request,
+    heed: Heed,
+    who: Staff,
+    form: FormData,
+    *,
+    customer_id: str | None = None,
+    location_id: str | None = None,
+) -> Response:
+    data = {"kind": text(form, "kind"), "value": text(form, "value"), "memo": text(form, "memo")}
+    key = f"add:{location_id or 'customer'}"
+    try:
+        added = contacts.add_contact(
+            heed.uow, who.principal, data, customer_id=customer_id, location_id=location_id
+        )
+    except (Forbidden, NotFound):
+        raise
+    except HeedError as error:
+        view = _contact_view(heed, who, form, customer_id, location_id)
+        errors = {key: {field_of(error) or "value": error.message}}
+        return record(request, heed, who, view, status=422, errors=errors, values={key: data})
+    view = view_from(heed, who, text(form, "back"), added["customer_id"])
+    notice = f"Added {KIND_LABELS[added['kind']]} {added['display']}."
+    return record(request, heed, who, view, notice=notice)
+
+
+def _contact_view(
+    heed: Heed, who: Staff, form: FormData, customer_id: str | None, location_id: str | None
+) -> View:
+    """The page a refused contact answers with: a customer's, or its location's customer's."""
+    if customer_id is None:
+        assert location_id is not None
+        location = customers.get_location(heed.uow, who.principal, location_id)
+        return view_from(heed, who, text(form, "back"), location["customer_id"])
+    return View(customer_id)
+
+
+@router.post("/customers/{customer_id}/locations")
+def add_location(
+    request: Request, customer_id: str, who: StaffDep, heed: HeedDep, form: FormDep
+) -> Response:
+    data = {
+        "name": text(form, "name"),
+        "address": text(form, "address") or None,
+        "time_zone": text(form, "time_zone") or None,
+    }
+    view = View(customer_id)
+    try:
+        customers.create_location(heed.uow, who.principal, customer_id, LocationInput.parse(data))
+    except Forbidden:
+        raise
+    except HeedError as error:
+        errors = {"add-location": {field_of(error) or "name": error.message}}
+        values = {"add-location": data}
+        return record(request, heed, who, view, status=422, errors=errors, values=values)
+    return record(request, heed, who, view, notice=f"Location {data['name']} added.")
+
+
+@router.post("/customers/{customer_id}/messages")
+def send(
+    request: Request, customer_id: str, who: StaffDep, heed: HeedDep, form: FormDep
+) -> Response:
+    view = view_from(heed, who, text(form, "back"), customer_id)
+    contact_id, body = text(form, "contact_id"), text(form, "body")
+    try:
+        sent = send_from_record(heed.uow, who.principal, customer_id, contact_id, body)
+    except Forbidden:
+        raise
+    except HeedError as error:
+        key = "body" if field_of(error) == "body" else "contact_id"
+        return record(
+            request,
+            heed,
+            who,
+            view,
+            status=409 if isinstance(error, Conflict) else 422,
+            errors={"send": {key: error.message}},
+            values={"send": {"contact_id": contact_id, "body": body}},
+        )
+    return record(request, heed, who, view, notice=_sent_notice(sent))
+
+
+def _sent_notice(sent: Sent) -> str:
+    what = "Email" if sent.channel == "email" else "Text"
+    display = sent.contact["display"]
+    notice = f"{what} to {display} queued."
+    if sent.message["status"] == "deferred":
+        notice = (
+            f"{what} to {display} will go out at {sent.message['not_before']} (sending window)."
+        )
+    if "saved_as_landline" in sent.message.get("warnings", []):
+        notice += " This number is saved as a landline (Phone); it may not receive texts."
+    return notice

@@ -1,0 +1,194 @@
+"""What a caller may ask of customers and locations, checked once where it arrives.
+
+The API builds these from its request schemas, the staff pages from their forms and
+the import from its rows; the customer verbs take them and parse nothing again. Each
+refusal names the field the way the caller spelled it (``contacts[0].value``,
+``customers[3].locations[0].time_zone``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from heed.domain import limits
+from heed.domain.errors import Invalid
+from heed.services.contacts import ContactInput
+
+INVOICE_DELIVERIES = ("mail", "email")
+
+
+def _text(value: object, field: str, *, required: bool, limit: int = limits.NAME) -> str | None:
+    if value is None:
+        if required:
+            raise Invalid(f"{field} is required.", field=field)
+        return None
+    if not isinstance(value, str):
+        raise Invalid(f"{field} must be text.", field=field)
+    value = value.strip()
+    if required and not value:
+        raise Invalid(f"{field} must not be empty.", field=field)
+    if len(value) > limit:
+        raise Invalid(f"{field} must be at most {limit} characters.", field=field)
+    return value or None
+
+
+def _name(value: object, field: str) -> str:
+    name = _text(value, field, required=True)
+    assert name is not None
+    return name
+
+
+def _postal(value: object, field: str) -> str | None:
+    return _text(value, field, required=False, limit=limits.POSTAL_ADDRESS)
+
+
+def _flag(value: object, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid(f"{field} must be true or false.", field=field)
+    return value
+
+
+def parse_invoice_delivery(value: object, field: str = "invoice_delivery") -> str:
+    """Mail, email or both (R-9), stored as ``mail``, ``email`` or ``mail,email``."""
+    if not isinstance(value, list | tuple) or not value:
+        raise Invalid(f'{field} must list "mail", "email" or both.', field=field)
+    if not all(isinstance(v, str) for v in value) or not set(value) <= set(INVOICE_DELIVERIES):
+        raise Invalid(f'{field} may only contain "mail" and "email".', field=field)
+    chosen = set(value)
+    return ",".join(part for part in INVOICE_DELIVERIES if part in chosen)
+
+
+def parse_time_zone(value: object, field: str = "time_zone") -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise Invalid(f"{field} must be an IANA time zone such as America/Chicago.", field=field)
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid(
+            f"{field} {value!r} is not a known IANA time zone (e.g. America/Chicago).",
+            field=field,
+        ) from None
+    return value
+
+
+def _prefix(field: str) -> str:
+    return f"{field}." if field else ""
+
+
+def _object(data: object, field: str) -> Mapping[str, Any]:
+    if not isinstance(data, dict):
+        raise Invalid(f"{field or 'body'} must be an object.", field=field or "body")
+    return data
+
+
+def _list(value: object, field: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise Invalid(f"{field} must be a list.", field=field)
+    return value
+
+
+def _contact_inputs(value: object, field: str) -> list[ContactInput]:
+    return [ContactInput.parse(c, f"{field}[{i}]") for i, c in enumerate(_list(value, field))]
+
+
+@dataclass(frozen=True)
+class LocationInput:
+    """A new location with its contacts."""
+
+    name: str
+    address: str | None
+    time_zone: str | None
+    contacts: list[ContactInput]
+
+    @classmethod
+    def parse(cls, data: object, field: str = "") -> LocationInput:
+        p = _prefix(field)
+        given = _object(data, field)
+        return cls(
+            name=_name(given.get("name"), f"{p}name"),
+            address=_postal(given.get("address"), f"{p}address"),
+            time_zone=parse_time_zone(given.get("time_zone"), f"{p}time_zone"),
+            contacts=_contact_inputs(given.get("contacts"), f"{p}contacts"),
+        )
+
+
+@dataclass(frozen=True)
+class CustomerInput:
+    """A new customer with its contacts and locations (and theirs)."""
+
+    name: str
+    do_not_mail: bool
+    invoice_delivery: str
+    billing_address: str | None
+    contacts: list[ContactInput]
+    locations: list[LocationInput]
+
+    @classmethod
+    def parse(cls, data: object, field: str = "") -> CustomerInput:
+        p = _prefix(field)
+        given = _object(data, field)
+        return cls(
+            name=_name(given.get("name"), f"{p}name"),
+            do_not_mail=_flag(given.get("do_not_mail", False), f"{p}do_not_mail"),
+            invoice_delivery=parse_invoice_delivery(
+                given.get("invoice_delivery", ["mail"]), f"{p}invoice_delivery"
+            ),
+            billing_address=_postal(given.get("billing_address"), f"{p}billing_address"),
+            contacts=_contact_inputs(given.get("contacts"), f"{p}contacts"),
+            locations=[
+                LocationInput.parse(loc, f"{p}locations[{i}]")
+                for i, loc in enumerate(_list(given.get("locations"), f"{p}locations"))
+            ],
+        )
+
+
+@dataclass(frozen=True)
+class CustomerChanges:
+    """Changes to a customer: only the fields named in ``given`` change."""
+
+    given: frozenset[str] = frozenset()
+    name: str = ""
+    billing_address: str | None = None
+    invoice_delivery: str = "mail"
+    do_not_mail: bool = False
+
+    @classmethod
+    def parse(cls, data: Mapping[str, object]) -> CustomerChanges:
+        found: dict[str, Any] = {}
+        if "name" in data:
+            found["name"] = _name(data["name"], "name")
+        if "billing_address" in data:
+            found["billing_address"] = _postal(data["billing_address"], "billing_address")
+        if "invoice_delivery" in data:
+            found["invoice_delivery"] = parse_invoice_delivery(data["invoice_delivery"])
+        if "do_not_mail" in data:
+            found["do_not_mail"] = _flag(data["do_not_mail"], "do_not_mail")
+        return cls(given=frozenset(found), **found)
+
+
+@dataclass(frozen=True)
+class LocationChanges:
+    """Changes to a location: only the fields named in ``given`` change."""
+
+    given: frozenset[str] = frozenset()
+    name: str = ""
+    address: str | None = None
+    time_zone: str | None = None
+
+    @classmethod
+    def parse(cls, data: Mapping[str, object]) -> LocationChanges:
+        found: dict[str, Any] = {}
+        if "name" in data:
+            found["name"] = _name(data["name"], "name")
+        if "address" in data:
+            found["address"] = _postal(data["address"], "address")
+        if "time_zone" in data:
+            found["time_zone"] = parse_time_zone(data["time_zone"])
+        return cls(given=frozenset(found), **found)
