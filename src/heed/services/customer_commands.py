@@ -149,6 +149,20 @@ class CustomerInput:
         )
 
 
+def _given(data: Mapping[str, object], parsers: Mapping[str, Any]) -> dict[str, Any]:
+    """Each field of ``data`` that ``parsers`` knows, parsed; the others are not changes."""
+    return {name: parse(data[name], name) for name, parse in parsers.items() if name in data}
+
+
+_CUSTOMER_FIELDS = {
+    "name": _name,
+    "billing_address": _postal,
+    "invoice_delivery": parse_invoice_delivery,
+    "do_not_mail": _flag,
+}
+_LOCATION_FIELDS = {"name": _name, "address": _postal, "time_zone": parse_time_zone}
+
+
 @dataclass(frozen=True)
 class CustomerChanges:
     """Changes to a customer: only the fields named in ``given`` change."""
@@ -161,15 +175,7 @@ class CustomerChanges:
 
     @classmethod
     def parse(cls, data: Mapping[str, object]) -> CustomerChanges:
-        found: dict[str, Any] = {}
-        if "name" in data:
-            found["name"] = _name(data["name"], "name")
-        if "billing_address" in data:
-            found["billing_address"] = _postal(data["billing_address"], "billing_address")
-        if "invoice_delivery" in data:
-            found["invoice_delivery"] = parse_invoice_delivery(data["invoice_delivery"])
-        if "do_not_mail" in data:
-            found["do_not_mail"] = _flag(data["do_not_mail"], "do_not_mail")
+        found = _given(data, _CUSTOMER_FIELDS)
         return cls(given=frozenset(found), **found)
 
 
@@ -184,11 +190,5 @@ class LocationChanges:
 
     @classmethod
     def parse(cls, data: Mapping[str, object]) -> LocationChanges:
-        found: dict[str, Any] = {}
-        if "name" in data:
-            found["name"] = _name(data["name"], "name")
-        if "address" in data:
-            found["address"] = _postal(data["address"], "address")
-        if "time_zone" in data:
-            found["time_zone"] = parse_time_zone(data["time_zone"])
+        found = _given(data, _LOCATION_FIELDS)
         return cls(given=frozenset(found), **found)

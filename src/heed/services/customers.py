@@ -151,12 +151,17 @@ def visible(principal: Principal, customer: dict[str, Any]) -> dict[str, Any]:
     return customer if principal.can("location:view") else {**customer, "locations": []}
 
 
+def require_to_add(principal: Principal, *, locations: bool) -> None:
+    """Adding customers needs customer:edit; adding them with locations, location:edit too."""
+    principal.require("customer:edit")
+    if locations:
+        principal.require("location:edit")
+
+
 @checked_inside
 def create_customer(uow: UnitOfWork, principal: Principal, data: CustomerInput) -> dict[str, Any]:
     """A customer with its contacts (customer:edit) and locations (also location:edit)."""
-    principal.require("customer:edit")
-    if data.locations:
-        principal.require("location:edit")
+    require_to_add(principal, locations=bool(data.locations))
     with uow.write() as tx:
         account = tx.lock_account(principal.account_id)
         assert account is not None
@@ -196,6 +201,26 @@ def update_customer(
         view = customer_view(tx, customer)
         tx.commit()
     return visible(principal, view)
+
+
+CUSTOMER_FIELDS = ("name", "billing_address", "invoice_delivery")
+LOCATION_FIELDS = ("name", "address", "time_zone")
+
+
+def _apply(
+    tx: Transaction,
+    principal: Principal,
+    entity: str,
+    row: t.Customer | t.Location,
+    changes: CustomerChanges | LocationChanges,
+    fields: tuple[str, ...],
+) -> None:
+    """Write each given field of ``changes`` onto ``row``, with its audit row (R-23)."""
+    for field in fields:
+        if field in changes.given:
+            value = getattr(changes, field)
+            audit(tx, principal, entity, row.id, field, getattr(row, field), value)
+            setattr(row, field, value)
 
 
 def set_do_not_mail(

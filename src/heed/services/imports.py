@@ -20,7 +20,7 @@ from heed.domain.errors import Invalid
 from heed.services.common import Principal
 from heed.services.consent import Ledger
 from heed.services.customer_commands import CustomerInput
-from heed.services.customers import insert_customers
+from heed.services.customers import insert_customers, require_to_add
 from heed.services.permissions import checked_inside
 
 MAX_IMPORT = 5000
@@ -70,9 +70,7 @@ def import_customers(uow: UnitOfWork, principal: Principal, rows: object) -> dic
 @checked_inside
 def import_batch(uow: UnitOfWork, principal: Principal, batch: ImportBatch) -> dict[str, Any]:
     """Customers need customer:edit; a batch with locations needs location:edit too."""
-    principal.require("customer:edit")
-    if batch.locations:
-        principal.require("location:edit")
+    require_to_add(principal, locations=batch.locations)
     with uow.write() as tx:
         account = tx.lock_account(principal.account_id)
         assert account is not None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Table, and_, insert, or_, select, update
 from sqlalchemy.sql import ColumnElement
@@ -81,33 +81,29 @@ def _insert(tx: Transaction, table: type[t.Base], rows: Sequence[dict[str, Any]]
 
 def customer_contacts(tx: Transaction, account_id: str, customer_id: str) -> list[t.Contact]:
     """The customer's own contacts and its locations', oldest first."""
-    return list(
-        tx.session.scalars(
-            select(t.Contact)
-            .where(t.Contact.account_id == account_id, t.Contact.customer_id == customer_id)
-            .order_by(t.Contact.created_at, t.Contact.id)
-        )
-    )
+    return _oldest_first(tx, t.Contact, account_id, t.Contact.customer_id == customer_id)
 
 
 def location_contacts(tx: Transaction, account_id: str, location_id: str) -> list[t.Contact]:
-    return list(
-        tx.session.scalars(
-            select(t.Contact)
-            .where(t.Contact.account_id == account_id, t.Contact.location_id == location_id)
-            .order_by(t.Contact.created_at, t.Contact.id)
-        )
-    )
+    return _oldest_first(tx, t.Contact, account_id, t.Contact.location_id == location_id)
 
 
 def customer_locations(tx: Transaction, account_id: str, customer_id: str) -> list[t.Location]:
-    return list(
-        tx.session.scalars(
-            select(t.Location)
-            .where(t.Location.account_id == account_id, t.Location.customer_id == customer_id)
-            .order_by(t.Location.created_at, t.Location.id)
-        )
+    return _oldest_first(tx, t.Location, account_id, t.Location.customer_id == customer_id)
+
+
+Row = TypeVar("Row", t.Contact, t.Location)
+
+
+def _oldest_first(
+    tx: Transaction, table: type[Row], account_id: str, owned: ColumnElement[bool]
+) -> list[Row]:
+    statement = (
+        select(table)
+        .where(table.account_id == account_id, owned)
+        .order_by(table.created_at, table.id)
     )
+    return list(tx.session.scalars(statement))
 
 
 def contacts_by_customer(
