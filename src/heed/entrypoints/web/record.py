@@ -164,7 +164,7 @@ def invoice_delivery(
 def add_customer_contact(
     request: Request, customer_id: str, who: StaffDep, heed: HeedDep, form: FormDep
 ) -> Response:
-    # contacts.add_contact checks its owner's permission itself once it declares it.
+    # services.contacts.add_contact does not declare its permission yet: the page checks it.
     who.principal.require("customer:edit")
     return _add_contact(request, heed, who, form, customer_id=customer_id)
 
