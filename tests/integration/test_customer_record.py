@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -14,6 +14,9 @@ from heed.bootstrap import Heed
 from heed.domain.errors import Forbidden, NotFound
 from heed.services import customer_record, customers
 from heed.services.common import Principal
+
+Maker = Callable[..., dict[str, Any]]
+Household = dict[str, Any]
 
 
 @contextmanager
@@ -32,7 +35,7 @@ def counting_transactions(heed: Heed) -> Iterator[list[object]]:
 
 
 @pytest.fixture
-def household(make_customer, make_location, add_contact) -> dict[str, Any]:
+def household(make_customer: Maker, make_location: Maker, add_contact: Maker) -> dict[str, Any]:
     customer = make_customer("Rosa Delgado")
     lake = make_location(customer["id"], "Lake house")
     shop = make_location(customer["id"], "Shop")
@@ -47,7 +50,7 @@ def household(make_customer, make_location, add_contact) -> dict[str, Any]:
 
 
 def test_a_customer_record_without_locations_is_read_in_one_transaction(
-    heed: Heed, staff: Principal, make_customer, add_contact
+    heed: Heed, staff: Principal, make_customer: Maker, add_contact: Maker
 ) -> None:
     made = make_customer("Solo Sam")
     add_contact(made["id"], "mobile", random_number())
@@ -59,7 +62,7 @@ def test_a_customer_record_without_locations_is_read_in_one_transaction(
 
 
 def test_a_customer_record_reads_each_locations_job_contacts_besides_its_one_read(
-    heed: Heed, staff: Principal, household
+    heed: Heed, staff: Principal, household: Household
 ) -> None:
     with counting_transactions(heed) as taken:
         page = customer_record.customer_record(heed.uow, staff, household["customer"]["id"])
@@ -74,7 +77,7 @@ def test_a_customer_record_reads_each_locations_job_contacts_besides_its_one_rea
 
 
 def test_a_location_record_shows_that_location_and_sends_only_to_its_contacts(
-    heed: Heed, staff: Principal, household
+    heed: Heed, staff: Principal, household: Household
 ) -> None:
     page = customer_record.customer_record(heed.uow, staff, location_id=household["lake"]["id"])
     assert page.location is not None and page.location["id"] == household["lake"]["id"]
@@ -84,7 +87,7 @@ def test_a_location_record_shows_that_location_and_sends_only_to_its_contacts(
 
 
 def test_a_record_asked_with_another_customers_location_answers_the_customers_page(
-    heed: Heed, staff: Principal, household, make_customer, make_location
+    heed: Heed, staff: Principal, household: Household, make_customer: Maker, make_location: Maker
 ) -> None:
     other = make_location(make_customer("Other Olga")["id"], "Barn")
     page = customer_record.customer_record(
@@ -100,7 +103,7 @@ def test_an_unknown_location_record_is_not_found(heed: Heed, staff: Principal) -
 
 
 def test_a_location_record_needs_location_view_and_a_customer_record_customer_view(
-    heed: Heed, staff: Principal, household
+    heed: Heed, staff: Principal, household: Household
 ) -> None:
     customers_only = Principal(staff.account_id, "user:c", frozenset({"customer:view"}))
     locations_only = Principal(staff.account_id, "user:l", frozenset({"location:view"}))
@@ -115,7 +118,7 @@ def test_a_location_record_needs_location_view_and_a_customer_record_customer_vi
 
 
 def test_the_record_lists_the_latest_messages_to_the_contacts_it_shows(
-    heed: Heed, staff: Principal, household, frozen_clock
+    heed: Heed, staff: Principal, household: Household, frozen_clock: object
 ) -> None:
     sent = customer_record.send_from_record(
         heed.uow, staff, household["customer"]["id"], household["on_lake"]["id"], "On our way."
@@ -129,7 +132,7 @@ def test_the_record_lists_the_latest_messages_to_the_contacts_it_shows(
 
 
 def test_a_message_from_a_record_goes_only_to_that_customers_contacts(
-    heed: Heed, staff: Principal, household, make_customer, add_contact
+    heed: Heed, staff: Principal, household: Household, make_customer: Maker, add_contact: Maker
 ) -> None:
     stranger = make_customer("Stranger Stan")
     theirs = add_contact(stranger["id"], "mobile", random_number())
@@ -141,12 +144,12 @@ def test_a_message_from_a_record_goes_only_to_that_customers_contacts(
 
 
 def test_the_ar_export_gives_every_page_of_the_list_in_one_transaction(
-    heed: Heed, staff: Principal, make_customer
+    heed: Heed, staff: Principal, make_customer: Maker
 ) -> None:
     for n in range(5):
         make_customer(f"Ar Export {n}", invoice_delivery=["email"])
     pages: list[dict[str, Any]] = []
-    cursor = None
+    cursor: str | None = None
     while True:
         page = customers.list_customers(
             heed.uow, staff, invoice_delivery="email", flagged=True, limit=2, cursor=cursor
