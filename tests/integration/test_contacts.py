@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from heed.adapters.db import tables as t
 from heed.bootstrap import Heed
+from heed.domain.contacts import ContactEdit
 from heed.domain.errors import (
     ConfirmationRequired,
     Invalid,
@@ -186,14 +187,14 @@ def test_switching_mobile_to_landline_and_back_keeps_the_value_r4(
     customer = make_customer()
     number = random_number()
     contact = add_contact(customer["id"], "mobile", number)
-    landline = contacts.update_contact(heed.uow, staff, contact["id"], {"kind": "phone"})
+    landline = contacts.update_contact(heed.uow, staff, contact["id"], ContactEdit(kind="phone"))
     assert landline["contact"]["kind"] == "phone"
     assert landline["contact"]["value"] == number
     assert landline["sync_candidates"] == []
-    back = contacts.update_contact(heed.uow, staff, contact["id"], {"kind": "mobile"})
+    back = contacts.update_contact(heed.uow, staff, contact["id"], ContactEdit(kind="mobile"))
     assert (back["contact"]["kind"], back["contact"]["value"]) == ("mobile", number)
     with pytest.raises(Invalid):
-        contacts.update_contact(heed.uow, staff, contact["id"], {"kind": "email"})
+        contacts.update_contact(heed.uow, staff, contact["id"], ContactEdit(kind="email"))
 
 
 def test_value_change_is_recorded_and_old_number_no_longer_finds_the_record_r5_r20(
@@ -205,7 +206,7 @@ def test_value_change_is_recorded_and_old_number_no_longer_finds_the_record_r5_r
     assert customers.lookup_phone(heed.uow, staff, old)["customers"] == [
         {"id": customer["id"], "name": customer["name"]}
     ]
-    contacts.update_contact(heed.uow, staff, contact["id"], {"value": new})
+    contacts.update_contact(heed.uow, staff, contact["id"], ContactEdit(value=new))
     history = contacts.contact_history(heed.uow, staff, contact["id"])
     assert [(h["old_value"], h["new_value"], h["actor"]) for h in history] == [
         (old, new, staff.actor)
@@ -235,7 +236,7 @@ def test_value_change_to_a_placeholder_by_hand_is_refused_r2(
     number = random_number()
     contact = add_contact(customer["id"], "mobile", number)
     with pytest.raises(Invalid) as refused:
-        contacts.update_contact(heed.uow, staff, contact["id"], {"value": "555-555-5555"})
+        contacts.update_contact(heed.uow, staff, contact["id"], ContactEdit(value="555-555-5555"))
     assert refused.value.code == "placeholder_contact"
     assert contacts.get_contact(heed.uow, staff, contact["id"])["value"] == number
 
@@ -264,7 +265,7 @@ def test_value_change_lists_every_other_record_carrying_the_old_value_r6(
     heed: Heed, staff: Principal, shared_number
 ):
     changed = contacts.update_contact(
-        heed.uow, staff, shared_number["source"]["id"], {"value": random_number()}
+        heed.uow, staff, shared_number["source"]["id"], ContactEdit(value=random_number())
     )
     candidates = {c["contact_id"]: c for c in changed["sync_candidates"]}
     assert set(candidates) == {
@@ -284,7 +285,7 @@ def test_sync_to_a_record_of_the_same_customer_applies_without_confirmation_r6(
     heed: Heed, staff: Principal, shared_number
 ):
     new = random_number()
-    contacts.update_contact(heed.uow, staff, shared_number["source"]["id"], {"value": new})
+    contacts.update_contact(heed.uow, staff, shared_number["source"]["id"], ContactEdit(value=new))
     target = shared_number["same_customer"]["id"]
     assert contacts.sync_contact(heed.uow, staff, shared_number["source"]["id"], [target]) == {
         "synced": [target]
@@ -301,7 +302,7 @@ def test_sync_to_another_customer_needs_confirmation_and_changes_nothing_without
 ):
     new = random_number()
     source = shared_number["source"]["id"]
-    contacts.update_contact(heed.uow, staff, source, {"value": new})
+    contacts.update_contact(heed.uow, staff, source, ContactEdit(value=new))
     targets = [shared_number["same_customer"]["id"], shared_number["other_customer"]["id"]]
     with pytest.raises(ConfirmationRequired) as refused:
         contacts.sync_contact(heed.uow, staff, source, targets)
@@ -329,7 +330,9 @@ def test_placeholder_is_never_synced_and_a_refused_sync_changes_nothing_r6(
     plain = add_contact(dana["id"], "mobile", number)
     # From a placeholder: replacing an imported placeholder offers no candidates and no sync.
     other_flag = add_contact(dana["id"], "mobile", "555-555-5555", imported=True)
-    changed = contacts.update_contact(heed.uow, staff, flagged["id"], {"value": random_number()})
+    changed = contacts.update_contact(
+        heed.uow, staff, flagged["id"], ContactEdit(value=random_number())
+    )
     assert changed["sync_candidates"] == []
     with pytest.raises(PlaceholderSyncForbidden) as refused:
         contacts.sync_contact(heed.uow, staff, flagged["id"], [other_flag["id"]])
@@ -338,7 +341,7 @@ def test_placeholder_is_never_synced_and_a_refused_sync_changes_nothing_r6(
 
     # To a placeholder: a real change may not be copied onto a flagged record.
     source = add_contact(dana["id"], "mobile", number)
-    contacts.update_contact(heed.uow, staff, source["id"], {"value": random_number()})
+    contacts.update_contact(heed.uow, staff, source["id"], ContactEdit(value=random_number()))
     with pytest.raises(PlaceholderSyncForbidden):
         contacts.sync_contact(heed.uow, staff, source["id"], [plain["id"], other_flag["id"]])
     assert contacts.get_contact(heed.uow, staff, plain["id"])["value"] == number

@@ -293,7 +293,11 @@ def _add_contact(
     key = f"add:{location_id or 'customer'}"
     try:
         added = contacts.add_contact(
-            heed.uow, who.principal, data, customer_id=customer_id, location_id=location_id
+            heed.uow,
+            who.principal,
+            contacts.ContactInput.parse(data),
+            customer_id=customer_id,
+            location_id=location_id,
         )
     except HeedError as error:
         return record(
