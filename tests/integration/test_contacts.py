@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 from integration_support import random_number
 from sqlalchemy import func, select
 
 from heed.adapters.db import tables as t
 from heed.bootstrap import Heed
-from heed.domain.contacts import ContactEdit
+from heed.domain.contacts import ContactEdit, ContactInput
 from heed.domain.errors import (
     ConfirmationRequired,
+    Forbidden,
     Invalid,
     PlaceholderSyncForbidden,
 )
 from heed.services import accounts, contacts, customers
 from heed.services.common import Principal
+from heed.services.permissions import DECLARED
 
 
 def _contact_count(heed: Heed, account_id: str) -> int:
@@ -346,3 +350,87 @@ def test_placeholder_is_never_synced_and_a_refused_sync_changes_nothing_r6(
         contacts.sync_contact(heed.uow, staff, source["id"], [plain["id"], other_flag["id"]])
     assert contacts.get_contact(heed.uow, staff, plain["id"])["value"] == number
     assert contacts.contact_history(heed.uow, staff, plain["id"]) == []
+
+
+# --- a contact's permission is its owner's, checked by the verb ------------------
+
+
+def _with(staff: Principal, *permissions: str) -> Principal:
+    return Principal(staff.account_id, "api_key:narrow", frozenset(permissions))
+
+
+def test_a_viewer_reads_a_contact_but_every_change_is_refused_and_nothing_moves_r22(
+    heed: Heed, staff: Principal, shared_number
+):
+    viewer = _with(staff, "customer:view", "location:view")
+    source = shared_number["source"]["id"]
+    assert contacts.get_contact(heed.uow, viewer, source)["id"] == source
+    refusals = [
+        lambda: contacts.update_contact(heed.uow, viewer, source, ContactEdit(memo="cell")),
+        lambda: contacts.set_notifications(heed.uow, viewer, source, []),
+        lambda: contacts.delete_contact(heed.uow, viewer, source),
+        lambda: contacts.sync_contact(
+            heed.uow, viewer, source, [shared_number["same_customer"]["id"]]
+        ),
+    ]
+    for refused in refusals:
+        with pytest.raises(Forbidden) as error:
+            refused()
+        assert error.value.details == {"permission": "customer:edit"}
+    assert contacts.get_contact(heed.uow, staff, source) == shared_number["source"]
+
+
+def test_location_edit_changes_a_locations_contact_and_not_the_customers_r22(
+    heed: Heed, staff: Principal, shared_number
+):
+    site_staff = _with(staff, "location:view", "location:edit")
+    site = shared_number["same_customer"]["id"]
+    changed = contacts.update_contact(heed.uow, site_staff, site, ContactEdit(memo="tenant"))
+    assert changed["contact"]["memo"] == "tenant"
+    with pytest.raises(Forbidden) as refused:
+        contacts.get_contact(heed.uow, site_staff, shared_number["source"]["id"])
+    assert refused.value.details == {"permission": "customer:view"}
+    # Syncing from the location's record onto the customer's needs customer:edit too.
+    contacts.update_contact(heed.uow, staff, site, ContactEdit(value=random_number()))
+    with pytest.raises(Forbidden):
+        contacts.sync_contact(heed.uow, site_staff, site, [shared_number["source"]["id"]])
+
+
+def test_adding_a_contact_is_refused_for_want_of_the_owners_edit_before_the_owner_is_read_r22(
+    heed: Heed, staff: Principal, make_customer
+):
+    mobile = ContactInput(kind="mobile", value=random_number(), memo=None)
+    customer = make_customer()
+    for permissions, where, missing in (
+        (("customer:view", "location:edit"), {"customer_id": customer["id"]}, "customer:edit"),
+        (("customer:edit",), {"location_id": "loc_not_read"}, "location:edit"),
+    ):
+        with pytest.raises(Forbidden) as refused:
+            contacts.add_contact(heed.uow, _with(staff, *permissions), mobile, **where)
+        assert refused.value.details == {"permission": missing}
+    assert _contact_count(heed, staff.account_id) == 0
+
+
+def test_a_removed_contacts_history_needs_both_view_permissions_r5_r22(
+    heed: Heed, staff: Principal, make_customer, add_contact
+):
+    contact = add_contact(make_customer()["id"], "mobile", random_number())
+    contacts.delete_contact(heed.uow, staff, contact["id"])
+    with pytest.raises(Forbidden):
+        contacts.contact_history(heed.uow, _with(staff, "customer:view"), contact["id"])
+    both = _with(staff, "customer:view", "location:view")
+    assert len(contacts.contact_history(heed.uow, both, contact["id"])) == 1
+
+
+def test_every_contact_verb_taking_a_principal_declares_its_permission_r22():
+    verbs = [
+        name
+        for name, verb in vars(contacts).items()
+        if callable(verb)
+        and not name.startswith("_")
+        and getattr(verb, "__module__", "") == contacts.__name__
+        and "principal" in inspect.signature(verb).parameters
+    ]
+    assert "update_contact" in verbs
+    undeclared = [v for v in verbs if f"{contacts.__name__}.{v}" not in DECLARED]
+    assert undeclared == []

@@ -31,7 +31,6 @@ from heed.services.views import (
     contact_views,
     sync_candidate_views,
 )
-from heed.services.views import contact_view as contact_view
 
 CATEGORIES = preferences.CATEGORIES
 
@@ -73,6 +72,7 @@ def _settings(contact: t.Contact) -> dict[str, bool]:
 # ---- adding ------------------------------------------------------------------------------
 
 
+@checked_inside
 def insert_contacts(
     tx: Transaction,
     principal: Principal,
@@ -87,7 +87,8 @@ def insert_contacts(
     notification is read in one statement; rows are then checked in order, so the
     first problem named is the one a row-by-row pass would name. The rows and their
     audit entries are written with one statement each. By hand a placeholder is
-    refused; by import it is kept and flagged (R-2). Returns the new ids.
+    refused; by import it is kept and flagged (R-2). Returns the new ids. The verb
+    that opened ``tx`` (adding a customer, a location, an import) checked the permission.
     """
     parsed: list[ParsedValue | Invalid] = []
     for item in items:
