@@ -337,16 +337,8 @@ def _set_notifications(
 def _set(
     tx: Transaction, principal: Principal, contact: t.Contact, category: str, on: bool
 ) -> None:
-    column = f"notify_{category}"
-    audit(
-        tx,
-        principal,
-        "contact",
-        contact.id,
-        f"notifications.{category}",
-        getattr(contact, column),
-        on,
-    )
+    column, was = f"notify_{category}", _settings(contact)[category]
+    audit(tx, principal, "contact", contact.id, f"notifications.{category}", was, on)
     setattr(contact, column, on)
 
 
