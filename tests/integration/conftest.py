@@ -14,6 +14,7 @@ import pytest
 from integration_support import NOON_CENTRAL, message_id
 
 from heed.bootstrap import Heed
+from heed.domain.contacts import ContactInput
 from heed.services import common, consent, contacts, customers, decisions
 from heed.services.common import Principal
 from heed.services.customer_commands import CustomerInput, LocationInput
@@ -43,7 +44,7 @@ def add_contact(heed: Heed, staff: Principal) -> Callable[..., dict[str, Any]]:
         return contacts.add_contact(
             heed.uow,
             principal or staff,
-            {"kind": kind, "value": value, **extra},
+            ContactInput.parse({"kind": kind, "value": value, **extra}),
             imported=imported,
             **where,
         )

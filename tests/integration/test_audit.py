@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from heed.adapters.db import tables as t
 from heed.bootstrap import Heed
+from heed.domain.contacts import ContactEdit
 from heed.domain.errors import (
     Conflict,
     Forbidden,
@@ -89,11 +90,17 @@ def test_every_contact_change_is_audited_with_actor_and_old_to_new_r23(
 ):
     old, new = random_number(), random_number()
     contact = add_contact(make_customer()["id"], "mobile", old)
-    contacts.update_contact(heed.uow, staff, contact["id"], {"value": new})
-    contacts.update_contact(heed.uow, staff, contact["id"], {"kind": "phone", "memo": "Gate code"})
-    contacts.update_contact(heed.uow, staff, contact["id"], {"notifications": {"job": False}})
+    contacts.update_contact(heed.uow, staff, contact["id"], ContactEdit(value=new))
+    contacts.update_contact(
+        heed.uow, staff, contact["id"], ContactEdit(kind="phone", memo="Gate code")
+    )
+    contacts.update_contact(
+        heed.uow, staff, contact["id"], ContactEdit(notifications={"job": False})
+    )
     # Setting what is already set is no change and leaves no row.
-    contacts.update_contact(heed.uow, staff, contact["id"], {"notifications": {"job": False}})
+    contacts.update_contact(
+        heed.uow, staff, contact["id"], ContactEdit(notifications={"job": False})
+    )
     contacts.delete_contact(heed.uow, staff, contact["id"])
     assert _changes(heed, staff, contact["id"]) == [
         ("value", None, old),
@@ -142,12 +149,14 @@ def test_a_refused_change_leaves_no_audit_row_r23(
 ):
     number = random_number()
     contact = add_contact(make_customer()["id"], "mobile", number)
-    contacts.update_contact(heed.uow, staff, contact["id"], {"notifications": {"job": False}})
+    contacts.update_contact(
+        heed.uow, staff, contact["id"], ContactEdit(notifications={"job": False})
+    )
     inbound(number, "STOP")
     before = _changes(heed, staff, contact["id"])
     with pytest.raises(SmsOptedOut):
         contacts.update_contact(
-            heed.uow, staff, contact["id"], {"memo": "x", "notifications": {"job": True}}
+            heed.uow, staff, contact["id"], ContactEdit(memo="x", notifications={"job": True})
         )
     assert _changes(heed, staff, contact["id"]) == before
 
@@ -201,7 +210,7 @@ def _calls(heed: Heed, ids: dict[str, str]) -> dict[str, Callable[[Principal], o
         ),
         "get_contact": lambda p: contacts.get_contact(uow, p, ids["contact"]),
         "update_contact": lambda p: contacts.update_contact(
-            uow, p, ids["contact"], {"notifications": {"job": False}}
+            uow, p, ids["contact"], ContactEdit(notifications={"job": False})
         ),
         "delete_contact": lambda p: contacts.delete_contact(uow, p, ids["contact"]),
         "decide_one": lambda p: decisions.decide_one(

@@ -13,6 +13,7 @@ from typing import Any
 from integration_support import ledger, message_id, postgres_only, random_number
 
 from heed.bootstrap import Heed
+from heed.domain.contacts import ContactEdit
 from heed.domain.errors import SmsOptedOut
 from heed.services import consent, contacts, decisions
 from heed.services.common import Principal
@@ -60,7 +61,7 @@ def test_a_stop_racing_a_staff_turn_on_never_leaves_the_number_messageable_r12(
                 message_id=message_id(),
             ),
             lambda contact=contact: contacts.update_contact(
-                heed.uow, staff, contact["id"], {"notifications": {"job": True}}
+                heed.uow, staff, contact["id"], ContactEdit(notifications={"job": True})
             ),
         )
         assert isinstance(stop, consent.InboundResult) and stop.action == "opted_out", stop

@@ -17,6 +17,7 @@ from heed.adapters.transports import LogTransport
 from heed.bootstrap import Heed, build
 from heed.config import Settings
 from heed.domain.consent import GENESIS_HASH, LedgerEntry, fold, verify_chain
+from heed.domain.contacts import ContactEdit
 from heed.domain.errors import Conflict, SmsOptedOut
 from heed.services import accounts, consent, contacts, messages
 
@@ -111,12 +112,14 @@ def test_staff_cannot_turn_notifications_on_for_an_opted_out_number_r12(
     number = random_number()
     customer = make_customer()
     contact = add_contact(customer["id"], "mobile", number)
-    contacts.update_contact(heed.uow, staff, contact["id"], {"notifications": {"job": False}})
+    contacts.update_contact(
+        heed.uow, staff, contact["id"], ContactEdit(notifications={"job": False})
+    )
     inbound(number, "STOP")
     for category in ("job", "marketing"):
         with pytest.raises(SmsOptedOut) as refused:
             contacts.update_contact(
-                heed.uow, staff, contact["id"], {"notifications": {category: True}}
+                heed.uow, staff, contact["id"], ContactEdit(notifications={category: True})
             )
         assert refused.value.code == "sms_opt_out"
         assert refused.value.message == R12_SENTENCE

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 from integration_support import random_number
 from sqlalchemy import func, select
 
 from heed.adapters.db import tables as t
 from heed.bootstrap import Heed
+from heed.domain.contacts import ContactEdit, ContactInput
 from heed.domain.errors import (
     ConfirmationRequired,
+    Forbidden,
     Invalid,
     PlaceholderSyncForbidden,
 )
 from heed.services import accounts, contacts, customers
 from heed.services.common import Principal
+from heed.services.permissions import DECLARED
 
 
 def _contact_count(heed: Heed, account_id: str) -> int:
@@ -186,14 +191,14 @@ def test_switching_mobile_to_landline_and_back_keeps_the_value_r4(
     customer = make_customer()
     number = random_number()
     contact = add_contact(customer["id"], "mobile", number)
-    landline = contacts.update_contact(heed.uow, staff, contact["id"], {"kind": "phone"})
+    landline = contacts.update_contact(heed.uow, staff, contact["id"], ContactEdit(kind="phone"))
     assert landline["contact"]["kind"] == "phone"
     assert landline["contact"]["value"] == number
     assert landline["sync_candidates"] == []
-    back = contacts.update_contact(heed.uow, staff, contact["id"], {"kind": "mobile"})
+    back = contacts.update_contact(heed.uow, staff, contact["id"], ContactEdit(kind="mobile"))
     assert (back["contact"]["kind"], back["contact"]["value"]) == ("mobile", number)
     with pytest.raises(Invalid):
-        contacts.update_contact(heed.uow, staff, contact["id"], {"kind": "email"})
+        contacts.update_contact(heed.uow, staff, contact["id"], ContactEdit(kind="email"))
 
 
 def test_value_change_is_recorded_and_old_number_no_longer_finds_the_record_r5_r20(
@@ -205,7 +210,7 @@ def test_value_change_is_recorded_and_old_number_no_longer_finds_the_record_r5_r
     assert customers.lookup_phone(heed.uow, staff, old)["customers"] == [
         {"id": customer["id"], "name": customer["name"]}
     ]
-    contacts.update_contact(heed.uow, staff, contact["id"], {"value": new})
+    contacts.update_contact(heed.uow, staff, contact["id"], ContactEdit(value=new))
     history = contacts.contact_history(heed.uow, staff, contact["id"])
     assert [(h["old_value"], h["new_value"], h["actor"]) for h in history] == [
         (old, new, staff.actor)
@@ -235,7 +240,7 @@ def test_value_change_to_a_placeholder_by_hand_is_refused_r2(
     number = random_number()
     contact = add_contact(customer["id"], "mobile", number)
     with pytest.raises(Invalid) as refused:
-        contacts.update_contact(heed.uow, staff, contact["id"], {"value": "555-555-5555"})
+        contacts.update_contact(heed.uow, staff, contact["id"], ContactEdit(value="555-555-5555"))
     assert refused.value.code == "placeholder_contact"
     assert contacts.get_contact(heed.uow, staff, contact["id"])["value"] == number
 
@@ -264,7 +269,7 @@ def test_value_change_lists_every_other_record_carrying_the_old_value_r6(
     heed: Heed, staff: Principal, shared_number
 ):
     changed = contacts.update_contact(
-        heed.uow, staff, shared_number["source"]["id"], {"value": random_number()}
+        heed.uow, staff, shared_number["source"]["id"], ContactEdit(value=random_number())
     )
     candidates = {c["contact_id"]: c for c in changed["sync_candidates"]}
     assert set(candidates) == {
@@ -284,7 +289,7 @@ def test_sync_to_a_record_of_the_same_customer_applies_without_confirmation_r6(
     heed: Heed, staff: Principal, shared_number
 ):
     new = random_number()
-    contacts.update_contact(heed.uow, staff, shared_number["source"]["id"], {"value": new})
+    contacts.update_contact(heed.uow, staff, shared_number["source"]["id"], ContactEdit(value=new))
     target = shared_number["same_customer"]["id"]
     assert contacts.sync_contact(heed.uow, staff, shared_number["source"]["id"], [target]) == {
         "synced": [target]
@@ -301,7 +306,7 @@ def test_sync_to_another_customer_needs_confirmation_and_changes_nothing_without
 ):
     new = random_number()
     source = shared_number["source"]["id"]
-    contacts.update_contact(heed.uow, staff, source, {"value": new})
+    contacts.update_contact(heed.uow, staff, source, ContactEdit(value=new))
     targets = [shared_number["same_customer"]["id"], shared_number["other_customer"]["id"]]
     with pytest.raises(ConfirmationRequired) as refused:
         contacts.sync_contact(heed.uow, staff, source, targets)
@@ -329,7 +334,9 @@ def test_placeholder_is_never_synced_and_a_refused_sync_changes_nothing_r6(
     plain = add_contact(dana["id"], "mobile", number)
     # From a placeholder: replacing an imported placeholder offers no candidates and no sync.
     other_flag = add_contact(dana["id"], "mobile", "555-555-5555", imported=True)
-    changed = contacts.update_contact(heed.uow, staff, flagged["id"], {"value": random_number()})
+    changed = contacts.update_contact(
+        heed.uow, staff, flagged["id"], ContactEdit(value=random_number())
+    )
     assert changed["sync_candidates"] == []
     with pytest.raises(PlaceholderSyncForbidden) as refused:
         contacts.sync_contact(heed.uow, staff, flagged["id"], [other_flag["id"]])
@@ -338,8 +345,92 @@ def test_placeholder_is_never_synced_and_a_refused_sync_changes_nothing_r6(
 
     # To a placeholder: a real change may not be copied onto a flagged record.
     source = add_contact(dana["id"], "mobile", number)
-    contacts.update_contact(heed.uow, staff, source["id"], {"value": random_number()})
+    contacts.update_contact(heed.uow, staff, source["id"], ContactEdit(value=random_number()))
     with pytest.raises(PlaceholderSyncForbidden):
         contacts.sync_contact(heed.uow, staff, source["id"], [plain["id"], other_flag["id"]])
     assert contacts.get_contact(heed.uow, staff, plain["id"])["value"] == number
     assert contacts.contact_history(heed.uow, staff, plain["id"]) == []
+
+
+# --- a contact's permission is its owner's, checked by the verb ------------------
+
+
+def _with(staff: Principal, *permissions: str) -> Principal:
+    return Principal(staff.account_id, "api_key:narrow", frozenset(permissions))
+
+
+def test_a_viewer_reads_a_contact_but_every_change_is_refused_and_nothing_moves_r22(
+    heed: Heed, staff: Principal, shared_number
+):
+    viewer = _with(staff, "customer:view", "location:view")
+    source = shared_number["source"]["id"]
+    assert contacts.get_contact(heed.uow, viewer, source)["id"] == source
+    refusals = [
+        lambda: contacts.update_contact(heed.uow, viewer, source, ContactEdit(memo="cell")),
+        lambda: contacts.set_notifications(heed.uow, viewer, source, []),
+        lambda: contacts.delete_contact(heed.uow, viewer, source),
+        lambda: contacts.sync_contact(
+            heed.uow, viewer, source, [shared_number["same_customer"]["id"]]
+        ),
+    ]
+    for refused in refusals:
+        with pytest.raises(Forbidden) as error:
+            refused()
+        assert error.value.details == {"permission": "customer:edit"}
+    assert contacts.get_contact(heed.uow, staff, source) == shared_number["source"]
+
+
+def test_location_edit_changes_a_locations_contact_and_not_the_customers_r22(
+    heed: Heed, staff: Principal, shared_number
+):
+    site_staff = _with(staff, "location:view", "location:edit")
+    site = shared_number["same_customer"]["id"]
+    changed = contacts.update_contact(heed.uow, site_staff, site, ContactEdit(memo="tenant"))
+    assert changed["contact"]["memo"] == "tenant"
+    with pytest.raises(Forbidden) as refused:
+        contacts.get_contact(heed.uow, site_staff, shared_number["source"]["id"])
+    assert refused.value.details == {"permission": "customer:view"}
+    # Syncing from the location's record onto the customer's needs customer:edit too.
+    contacts.update_contact(heed.uow, staff, site, ContactEdit(value=random_number()))
+    with pytest.raises(Forbidden):
+        contacts.sync_contact(heed.uow, site_staff, site, [shared_number["source"]["id"]])
+
+
+def test_adding_a_contact_is_refused_for_want_of_the_owners_edit_before_the_owner_is_read_r22(
+    heed: Heed, staff: Principal, make_customer
+):
+    mobile = ContactInput(kind="mobile", value=random_number(), memo=None)
+    customer = make_customer()
+    for permissions, where, missing in (
+        (("customer:view", "location:edit"), {"customer_id": customer["id"]}, "customer:edit"),
+        (("customer:edit",), {"location_id": "loc_not_read"}, "location:edit"),
+    ):
+        with pytest.raises(Forbidden) as refused:
+            contacts.add_contact(heed.uow, _with(staff, *permissions), mobile, **where)
+        assert refused.value.details == {"permission": missing}
+    assert _contact_count(heed, staff.account_id) == 0
+
+
+def test_a_removed_contacts_history_needs_both_view_permissions_r5_r22(
+    heed: Heed, staff: Principal, make_customer, add_contact
+):
+    contact = add_contact(make_customer()["id"], "mobile", random_number())
+    contacts.delete_contact(heed.uow, staff, contact["id"])
+    with pytest.raises(Forbidden):
+        contacts.contact_history(heed.uow, _with(staff, "customer:view"), contact["id"])
+    both = _with(staff, "customer:view", "location:view")
+    assert len(contacts.contact_history(heed.uow, both, contact["id"])) == 1
+
+
+def test_every_contact_verb_taking_a_principal_declares_its_permission_r22():
+    verbs = [
+        name
+        for name, verb in vars(contacts).items()
+        if callable(verb)
+        and not name.startswith("_")
+        and getattr(verb, "__module__", "") == contacts.__name__
+        and "principal" in inspect.signature(verb).parameters
+    ]
+    assert "update_contact" in verbs
+    undeclared = [v for v in verbs if f"{contacts.__name__}.{v}" not in DECLARED]
+    assert undeclared == []

@@ -6,6 +6,7 @@ import pytest
 from integration_support import random_number
 
 from heed.bootstrap import Heed
+from heed.domain.contacts import ContactEdit, ContactInput
 from heed.domain.errors import DoNotMail, Invalid
 from heed.services import accounts, consent, contacts, customers
 from heed.services.common import Principal
@@ -88,7 +89,7 @@ def test_do_not_mail_contact_cannot_be_turned_on_while_the_flag_stands_r8(
     for key in ("mobile", "site"):
         with pytest.raises(DoNotMail) as refused:
             contacts.update_contact(
-                heed.uow, staff, household[key]["id"], {"notifications": {category: True}}
+                heed.uow, staff, household[key]["id"], ContactEdit(notifications={category: True})
             )
         assert refused.value.code == "do_not_mail"
         assert "Do Not Mail" in refused.value.message
@@ -98,7 +99,9 @@ def test_do_not_mail_contact_cannot_be_turned_on_while_the_flag_stands_r8(
         contacts.add_contact(
             heed.uow,
             staff,
-            {"kind": "mobile", "value": random_number(), "notifications": {"job": True}},
+            ContactInput(
+                kind="mobile", value=random_number(), memo=None, notifications={"job": True}
+            ),
             location_id=household["location"]["id"],
         )
 
@@ -117,7 +120,7 @@ def test_clearing_do_not_mail_turns_nothing_back_on_but_allows_turning_on_again_
     assert all(not any(c["notifications"].values()) for c in everyone)
     assert {c["bell"] for c in everyone} == {"off"}
     turned = contacts.update_contact(
-        heed.uow, staff, household["mobile"]["id"], {"notifications": {"job": True}}
+        heed.uow, staff, household["mobile"]["id"], ContactEdit(notifications={"job": True})
     )
     assert turned["contact"]["notifications"]["job"] is True
     assert turned["contact"]["bell"] == "on"
@@ -192,7 +195,7 @@ def test_preference_off_blocks_automated_of_that_category_only_and_manual_still_
     email = add_contact(
         customer["id"], "email", "dana@whitfield.org", notifications={"invoice_statement": True}
     )
-    contacts.update_contact(heed.uow, staff, email["id"], {"notifications": {"job": False}})
+    contacts.update_contact(heed.uow, staff, email["id"], ContactEdit(notifications={"job": False}))
     job = decide(contact_id=email["id"], channel="email", category="job")
     assert (job["outcome"], job["reason"]) == ("blocked", "preference_off")
     assert "manual" in job["message"]

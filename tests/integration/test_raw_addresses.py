@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from heed.bootstrap import Heed
+from heed.domain.contacts import ContactEdit
 from heed.domain.errors import Conflict, Invalid
 from heed.services import accounts, consent, contacts, customers, decisions, messages
 from heed.services.common import Principal
@@ -51,7 +52,7 @@ def test_a_raw_number_goes_only_where_a_record_has_the_category_on_r10(
         ),
     )
     contacts.update_contact(
-        heed.uow, staff, made["contacts"][0]["id"], {"notifications": {"job": False}}
+        heed.uow, staff, made["contacts"][0]["id"], ContactEdit(notifications={"job": False})
     )
     refused = decisions.decide_one(
         heed.uow,

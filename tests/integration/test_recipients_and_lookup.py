@@ -6,6 +6,7 @@ import pytest
 from integration_support import random_number
 
 from heed.bootstrap import Heed
+from heed.domain.contacts import ContactEdit
 from heed.domain.errors import NotFound
 from heed.services import contacts, customers, decisions
 from heed.services.common import Principal
@@ -128,7 +129,10 @@ def test_invoice_recipients_are_the_emails_with_invoices_on_r19(
         == []
     )
     contacts.update_contact(
-        heed.uow, staff, job_site["email"]["id"], {"notifications": {"invoice_statement": True}}
+        heed.uow,
+        staff,
+        job_site["email"]["id"],
+        ContactEdit(notifications={"invoice_statement": True}),
     )
     (recipient,) = decisions.recipients_for(
         heed.uow,

@@ -6,11 +6,10 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
-
-from sqlalchemy import Table, insert
 
 from heed.adapters.db import tables as t
+from heed.adapters.db.audit import AuditRow, add_audit_row, add_audit_rows
+from heed.adapters.db.rows import insert_rows as insert_rows  # services write batches with it
 from heed.adapters.db.uow import Transaction
 from heed.domain.errors import Forbidden, NotFound
 
@@ -109,7 +108,7 @@ def audit(
     """One audit row per changed field (R-23); unchanged fields leave no row."""
     if old == new:
         return
-    tx.session.add(t.AuditEntry(**_audit_row(principal, entity, entity_id, field_name, old, new)))
+    add_audit_row(tx, _audit_row(principal, entity, entity_id, field_name, old, new))
 
 
 AuditChange = tuple[str, str, str, object, object]
@@ -119,36 +118,23 @@ AuditChange = tuple[str, str, str, object, object]
 def audit_many(tx: Transaction, principal: Principal, changes: Sequence[AuditChange]) -> None:
     """audit() for many rows at once, written in one statement (imports add thousands)."""
     rows = [_audit_row(principal, *change) for change in changes if change[3] != change[4]]
-    insert_rows(tx, t.AuditEntry, rows)
-
-
-def insert_rows(tx: Transaction, table: type[t.Base], rows: Sequence[dict[str, Any]]) -> None:
-    """Add many rows of one table with one executemany.
-
-    Core, not the ORM's bulk insert: the ORM splits the rows into one statement per
-    run of rows with the same columns left empty, which made a mixed batch about six
-    times slower on PostgreSQL. Every row must give every column.
-    """
-    target = table.__table__
-    assert isinstance(target, Table)
-    if rows:
-        tx.session.execute(insert(target), rows)
+    add_audit_rows(tx, rows)
 
 
 def _audit_row(
     principal: Principal, entity: str, entity_id: str, field_name: str, old: object, new: object
-) -> dict[str, object]:
-    return {
-        "account_id": principal.account_id,
-        "id": new_id("aud"),
-        "actor": principal.actor,
-        "entity": entity,
-        "entity_id": entity_id,
-        "field": field_name,
-        "old": None if old is None else _text(old),
-        "new": None if new is None else _text(new),
-        "at": now(),
-    }
+) -> AuditRow:
+    return AuditRow(
+        account_id=principal.account_id,
+        id=new_id("aud"),
+        actor=principal.actor,
+        entity=entity,
+        entity_id=entity_id,
+        field=field_name,
+        old=None if old is None else _text(old),
+        new=None if new is None else _text(new),
+        at=now(),
+    )
 
 
 def _text(value: object) -> str:

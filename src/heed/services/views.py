@@ -12,11 +12,12 @@ from sqlalchemy import select
 
 from heed.adapters.db import customers as customer_db
 from heed.adapters.db import tables as t
+from heed.adapters.db.contacts import ContactRepository
 from heed.adapters.db.uow import Transaction
 from heed.domain.addresses import display_phone
 from heed.domain.consent import AddressState, Suppression
+from heed.domain.preferences import PHONE_KINDS as PHONE_KINDS
 
-PHONE_KINDS = ("mobile", "phone", "fax")
 INVOICE_FLAG = "email_delivery_without_invoice_contact"
 
 
@@ -90,14 +91,9 @@ def contact_view(contact: t.Contact, consent: AddressState, do_not_mail: bool) -
         bell = "on"
     else:
         bell = "off"
-    owner = (
-        {"type": "location", "id": contact.location_id}
-        if contact.location_id
-        else {"type": "customer", "id": contact.customer_id}
-    )
     return {
         "id": contact.id,
-        "owner": owner,
+        "owner": _owner_ref(contact),
         "customer_id": contact.customer_id,
         "kind": contact.kind,
         "value": contact.value,
@@ -116,22 +112,43 @@ def contact_views(
     tx: Transaction, account_id: str, contacts: Sequence[t.Contact]
 ) -> list[dict[str, Any]]:
     consent = consent_for(tx, account_id, (c.value for c in contacts))
-    customer_ids = sorted({c.customer_id for c in contacts})
-    dnm = (
-        dict(
-            tx.session.execute(
-                select(t.Customer.id, t.Customer.do_not_mail).where(
-                    t.Customer.account_id == account_id, t.Customer.id.in_(customer_ids)
-                )
-            ).all()
-        )
-        if customer_ids
-        else {}
-    )
+    dnm = ContactRepository(tx, account_id).do_not_mail(c.customer_id for c in contacts)
     return [
         contact_view(c, consent.get(c.value, NO_CONSENT_RECORDED), dnm.get(c.customer_id, False))
         for c in contacts
     ]
+
+
+def _owner_ref(contact: t.Contact) -> dict[str, str | None]:
+    if contact.location_id:
+        return {"type": "location", "id": contact.location_id}
+    return {"type": "customer", "id": contact.customer_id}
+
+
+def sync_candidate_views(
+    others: Iterable[t.Contact], customer_id: str, names: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Other records carrying a changed value (R-6); ``names`` are their customers' names."""
+    return [
+        {
+            "contact_id": other.id,
+            "owner": _owner_ref(other),
+            "customer_id": other.customer_id,
+            "customer_name": names.get(other.customer_id),
+            "other_customer": other.customer_id != customer_id,
+        }
+        for other in others
+    ]
+
+
+def contact_change_view(change: t.ContactChange) -> dict[str, Any]:
+    """One value change of a contact (R-5); a removal has no new value."""
+    return {
+        "old_value": change.old_value,
+        "new_value": change.new_value,
+        "actor": change.actor,
+        "at": change.at.isoformat(),
+    }
 
 
 def location_view(location: t.Location, contacts: list[dict[str, Any]]) -> dict[str, Any]:

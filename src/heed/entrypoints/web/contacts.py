@@ -1,4 +1,8 @@
-"""A record's contact methods: adding, editing, their bells, sync and removal."""
+"""A record's contact methods: adding, editing, their bells, sync and removal.
+
+Each route reads the contact (for the page it answers with), calls one contact verb
+and renders the record; the verbs check permissions and which bells a kind carries.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,12 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from heed.bootstrap import Heed
-from heed.domain.errors import (
-    ConfirmationRequired,
-    HeedError,
-    NotFound,
-)
+from heed.domain.contacts import ContactEdit
+from heed.domain.errors import ConfirmationRequired, Conflict, Invalid, NotFound
+from heed.domain.preferences import CATEGORIES, categories_for
 from heed.entrypoints.web.base import (
     KIND_LABELS,
+    TEMPLATES,
     FormDep,
     HeedDep,
     PageRoute,
@@ -24,35 +27,33 @@ from heed.entrypoints.web.base import (
     text,
     texts,
 )
-from heed.entrypoints.web.customers import record, view_from
+from heed.entrypoints.web.customers import View, record, view_from
 from heed.services import contacts, customers
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
+# The bells a contact shows are the categories its kind carries (heed.domain.preferences).
+TEMPLATES.env.globals["categories_for"] = categories_for
 
-# ---- contact methods ---------------------------------------------------------------------
+# A refusal on its merits re-renders the record; NotFound and Forbidden become their pages.
+Refused = (Invalid, Conflict)
 
 
-def _contact_for_edit(heed: Heed, who: Staff, contact_id: str) -> dict[str, Any]:
+def _before(heed: Heed, who: Staff, contact_id: str, back: str) -> tuple[dict[str, Any], View]:
+    """The contact as it stands, and the record page a change answers with."""
     contact = contacts.get_contact(heed.uow, who.principal, contact_id)
-    owner = contact["owner"]["type"]
-    who.principal.require("location:edit" if owner == "location" else "customer:edit")
-    return contact
+    return contact, view_from(heed, who, back, contact["customer_id"])
 
 
 @router.post("/contacts/{contact_id}/notifications")
 def contact_notifications(
     request: Request, contact_id: str, who: StaffDep, heed: HeedDep, form: FormDep
 ) -> Response:
-    contact = _contact_for_edit(heed, who, contact_id)
-    view = view_from(heed, who, text(form, "back"), contact["customer_id"])
-    categories = ["job", "marketing"] + (
-        ["invoice_statement"] if contact["kind"] == "email" else []
-    )
-    wanted = {c: checked(form, c) for c in categories if contact["kind"] != "fax"}
+    contact, view = _before(heed, who, contact_id, text(form, "back"))
+    on = [c for c in CATEGORIES if checked(form, c)]
     try:
-        contacts.update_contact(heed.uow, who.principal, contact_id, {"notifications": wanted})
-    except HeedError as error:
+        contacts.set_notifications(heed.uow, who.principal, contact_id, on)
+    except Refused as error:
         panel = {"kind": "settings", "contact_id": contact_id, "error": error.message}
         return record(request, heed, who, view, status=409, panel=panel)
     return record(
@@ -64,34 +65,31 @@ def contact_notifications(
 def contact_kind(
     request: Request, contact_id: str, who: StaffDep, heed: HeedDep, form: FormDep
 ) -> Response:
-    contact = _contact_for_edit(heed, who, contact_id)
-    view = view_from(heed, who, text(form, "back"), contact["customer_id"])
+    contact, view = _before(heed, who, contact_id, text(form, "back"))
     kind = text(form, "kind")
     try:
-        contacts.update_contact(heed.uow, who.principal, contact_id, {"kind": kind})
-    except HeedError as error:
+        contacts.update_contact(
+            heed.uow, who.principal, contact_id, ContactEdit.parse({"kind": kind})
+        )
+    except Refused as error:
         return record(request, heed, who, view, status=422, error=error.message)
-    return record(
-        request,
-        heed,
-        who,
-        view,
-        notice=f"{contact['display']} is now saved as {KIND_LABELS.get(kind, kind)}.",
-    )
+    label = KIND_LABELS.get(kind, kind)
+    return record(request, heed, who, view, notice=f"{contact['display']} is now saved as {label}.")
 
 
 @router.post("/contacts/{contact_id}")
 def contact_edit(
     request: Request, contact_id: str, who: StaffDep, heed: HeedDep, form: FormDep
 ) -> Response:
-    contact = _contact_for_edit(heed, who, contact_id)
-    view = view_from(heed, who, text(form, "back"), contact["customer_id"])
+    contact, view = _before(heed, who, contact_id, text(form, "back"))
     data: dict[str, Any] = {"value": text(form, "value"), "memo": text(form, "memo")}
     if text(form, "kind"):
         data["kind"] = text(form, "kind")
     try:
-        result = contacts.update_contact(heed.uow, who.principal, contact_id, data)
-    except HeedError as error:
+        result = contacts.update_contact(
+            heed.uow, who.principal, contact_id, ContactEdit.parse(data)
+        )
+    except Refused as error:
         refused = {
             "kind": "edit",
             "contact_id": contact_id,
@@ -129,14 +127,10 @@ def _candidate_label(heed: Heed, who: Staff, candidate: dict[str, Any]) -> dict[
 def contact_sync(
     request: Request, contact_id: str, who: StaffDep, heed: HeedDep, form: FormDep
 ) -> Response:
-    contact = _contact_for_edit(heed, who, contact_id)
-    view = view_from(heed, who, text(form, "back"), contact["customer_id"])
+    contact, view = _before(heed, who, contact_id, text(form, "back"))
     targets = texts(form, "targets")
     if not targets:
         return record(request, heed, who, view, notice="Nothing else was changed.")
-    # Every target's record must be editable by this login, not just the one being synced from.
-    for target in targets:
-        _contact_for_edit(heed, who, target)
     try:
         result = contacts.sync_contact(
             heed.uow,
@@ -157,7 +151,7 @@ def contact_sync(
             "new": contact["display"],
         }
         return record(request, heed, who, view, status=409, panel=panel)
-    except HeedError as error:
+    except Refused as error:
         return record(request, heed, who, view, status=409, error=error.message)
     count = len(result["synced"])
     return record(
@@ -173,7 +167,6 @@ def contact_sync(
 def contact_delete(
     request: Request, contact_id: str, who: StaffDep, heed: HeedDep, form: FormDep
 ) -> Response:
-    contact = _contact_for_edit(heed, who, contact_id)
-    view = view_from(heed, who, text(form, "back"), contact["customer_id"])
+    contact, view = _before(heed, who, contact_id, text(form, "back"))
     contacts.delete_contact(heed.uow, who.principal, contact_id)
     return record(request, heed, who, view, notice=f"Removed {contact['display']}.")

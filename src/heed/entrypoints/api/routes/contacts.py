@@ -1,7 +1,7 @@
 """Contact methods: adding, reading, changing, removing and syncing them (R-1 … R-6).
 
 A contact's permission is its owner's (R-22): customer:view/edit for a contact on
-a customer, location:view/edit for one on a location.
+a customer, location:view/edit for one on a location; the verbs check it.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from heed.entrypoints.api.deps import CurrentKey, UowDep, allowed, allowed_on_contacts
+from heed.entrypoints.api.deps import CurrentKey, UowDep
 from heed.entrypoints.api.routes import errors
 from heed.entrypoints.api.schemas import (
     ContactChangePublic,
@@ -37,10 +37,7 @@ def add_customer_contact(
 ) -> dict[str, Any]:
     """A phone, email or fax on the customer itself (customer:edit). A new contact's
     job notifications follow the account switch unless the customer is Do Not Mail (R-3)."""
-    allowed(key, "customer:edit")
-    return contacts.add_contact(
-        uow, key, body.model_dump(exclude_unset=True), customer_id=customer_id
-    )
+    return contacts.add_contact(uow, key, body.command(), customer_id=customer_id)
 
 
 @router.post(
@@ -53,15 +50,11 @@ def add_location_contact(
     uow: UowDep, key: CurrentKey, location_id: str, body: ContactCreate
 ) -> dict[str, Any]:
     """A contact at one of the customer's service locations (location:edit)."""
-    allowed(key, "location:edit")
-    return contacts.add_contact(
-        uow, key, body.model_dump(exclude_unset=True), location_id=location_id
-    )
+    return contacts.add_contact(uow, key, body.command(), location_id=location_id)
 
 
 @router.get("/contacts/{contact_id}", response_model=ContactPublic, responses=errors(404))
 def get_contact(uow: UowDep, key: CurrentKey, contact_id: str) -> dict[str, Any]:
-    allowed_on_contacts(uow, key, "view", contact_id)
     return contacts.get_contact(uow, key, contact_id)
 
 
@@ -71,8 +64,7 @@ def update_contact(
 ) -> dict[str, Any]:
     """Change kind (mobile ⇄ phone ⇄ fax), value, memo or notifications. After a value
     change the answer lists the other records that still carry the old value (R-6)."""
-    allowed_on_contacts(uow, key, "edit", contact_id)
-    return contacts.update_contact(uow, key, contact_id, body.model_dump(exclude_unset=True))
+    return contacts.update_contact(uow, key, contact_id, body.command())
 
 
 @router.delete(
@@ -80,7 +72,6 @@ def update_contact(
 )
 def delete_contact(uow: UowDep, key: CurrentKey, contact_id: str) -> Response:
     """Remove the contact; consent stays with the address (R-5, R-17)."""
-    allowed_on_contacts(uow, key, "edit", contact_id)
     contacts.delete_contact(uow, key, contact_id)
     return Response(status_code=204)
 
@@ -91,7 +82,6 @@ def sync_contact(
 ) -> dict[str, Any]:
     """Copy the contact's last value change onto the targets, all or nothing (R-6).
     Needs edit on the owners of the contact and of every target."""
-    allowed_on_contacts(uow, key, "edit", contact_id, *body.targets)
     return contacts.sync_contact(
         uow,
         key,
@@ -108,5 +98,4 @@ def sync_contact(
 )
 def contact_history(uow: UowDep, key: CurrentKey, contact_id: str) -> list[dict[str, Any]]:
     """Every value change of the contact, oldest first (R-5)."""
-    allowed_on_contacts(uow, key, "view", contact_id)
     return contacts.contact_history(uow, key, contact_id)

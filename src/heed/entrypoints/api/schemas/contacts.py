@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
+from heed.domain.contacts import ContactEdit, ContactInput
 from heed.entrypoints.api.limits import (
     Address,
     Id,
@@ -37,6 +38,10 @@ class ContactCreate(Request):
     memo: Memo | None = None
     notifications: NotificationsIn | None = None
 
+    def command(self, field: str = "") -> ContactInput:
+        """The new contact this asks for; errors name fields under ``field``."""
+        return ContactInput.parse(self.model_dump(exclude_unset=True), field)
+
 
 class ContactUpdate(Request):
     model_config = ConfigDict(
@@ -49,6 +54,10 @@ class ContactUpdate(Request):
     value: Address | None = None
     memo: Memo | None = None
     notifications: NotificationsIn | None = None
+
+    def command(self) -> ContactEdit:
+        """The change this asks for: only the fields sent; null clears the memo alone."""
+        return ContactEdit.parse(self.model_dump(exclude_unset=True))
 
 
 class OwnerRef(Public):
