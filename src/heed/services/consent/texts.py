@@ -10,15 +10,15 @@ from heed.adapters.db import inbound as stored
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain.addresses import normalize_phone, phone_query
-from heed.domain.consent import (
-    ALL_NUMBERS,
-    ConsentAction,
+from heed.domain.consent import ALL_NUMBERS, ConsentAction
+from heed.domain.errors import HeedError, Invalid, NotFound
+from heed.domain.keywords import (
+    ConsentSource,
+    InboundAction,
     help_reply,
     opt_in_reply,
     opt_out_reply,
 )
-from heed.domain.errors import HeedError, Invalid, NotFound
-from heed.domain.keywords import ConsentSource, InboundAction
 from heed.domain.revocation import detect_language, interpret
 from heed.services.common import now
 from heed.services.consent.ledger import Ledger, append, current_consent, sms_scope
