@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol, TypeVar
@@ -336,10 +336,10 @@ def apply(
     """
     change = ConsentAction(action)
     if change is ConsentAction.OPT_OUT:
-        return {scope: replace(rows.get(scope, _NO_ROW), opted_out=True)}
+        return {scope: ScopeConsent(True, rows.get(scope, _NO_ROW).suppression)}
     if change is ConsentAction.OPT_IN:
         lifted = set(rows) | {scope} if scope == ALL_NUMBERS else {scope}
-        return {each: replace(rows.get(each, _NO_ROW), opted_out=False) for each in lifted}
+        return {each: ScopeConsent(False, rows.get(each, _NO_ROW).suppression) for each in lifted}
     row = rows.get(ALL_NUMBERS, _NO_ROW)
     if change is ConsentAction.SUPPRESS:
         if row.suppression is Suppression.ALL:
@@ -349,7 +349,7 @@ def apply(
         suppression = Suppression.ALL
     else:
         suppression = Suppression.NONE
-    return {ALL_NUMBERS: replace(row, suppression=suppression)}
+    return {ALL_NUMBERS: ScopeConsent(row.opted_out, suppression)}
 
 
 def state_of(rows: Mapping[str, ScopeConsent]) -> AddressState:
