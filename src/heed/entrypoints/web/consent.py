@@ -8,9 +8,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse, StreamingResponse
 
 from heed.domain.addresses import display_phone
-from heed.domain.errors import (
-    HeedError,
-)
+from heed.domain.errors import Invalid
 from heed.entrypoints.web.base import FormDep, HeedDep, PageRoute, StaffDep, render, text
 from heed.services import consent as consent_service
 
@@ -50,7 +48,7 @@ def consent_opt_out(address: str, who: StaffDep, heed: HeedDep, form: FormDep) -
 def consent_history(request: Request, address: str, who: StaffDep, heed: HeedDep) -> Response:
     try:
         state = consent_service.consent_history(heed.uow, who.principal, address)
-    except HeedError as error:
+    except Invalid as error:
         return render(
             request,
             "consent.html",
