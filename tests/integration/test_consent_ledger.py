@@ -18,7 +18,7 @@ from heed.bootstrap import Heed, build
 from heed.config import Settings
 from heed.domain.consent import GENESIS_HASH, LedgerEntry, fold, verify_chain
 from heed.domain.contacts import ContactEdit
-from heed.domain.errors import Conflict, SmsOptedOut
+from heed.domain.errors import Conflict, Forbidden, SmsOptedOut
 from heed.services import accounts, consent, contacts, messages
 
 R12_SENTENCE = (
@@ -511,3 +511,43 @@ def test_current_consent_always_equals_the_fold_of_the_ledger_r17(
             folded.opted_out_scopes,
             str(folded.suppression),
         ), address
+
+
+def test_a_staff_opt_out_needs_customer_edit_and_records_nothing_without_it(heed: Heed, staff):
+    number = random_number()
+    viewer = dataclasses.replace(staff, permissions=frozenset({"customer:view"}))
+    with pytest.raises(Forbidden) as refused:
+        consent.record_opt_out(heed.uow, viewer, consent.OptOut(number))
+    assert refused.value.details == {"permission": "customer:edit"}
+    assert ledger(heed, staff.account_id) == []
+    answer = consent.record_staff_opt_out(heed.uow, staff, consent.OptOut(number, "On the phone."))
+    assert (answer["opted_out"], answer["scopes"]) == (True, ["*"])
+    assert [e["body"] for e in answer["events"]] == ["On the phone."]
+
+
+def test_the_history_page_needs_customer_view_and_the_evidence_consent_export(heed: Heed, staff):
+    number = random_number()
+    viewer = dataclasses.replace(staff, permissions=frozenset({"customer:view"}))
+    assert consent.consent_history(heed.uow, viewer, number)["events"] == []
+    for verb in (consent.address_consent, consent.ledger_events):
+        with pytest.raises(Forbidden) as refused:
+            verb(heed.uow, viewer, number)
+        assert refused.value.details == {"permission": "consent:export"}
+
+
+def test_current_consent_is_the_fold_of_what_each_verb_recorded_r17(
+    heed: Heed, staff, business_number, inbound
+):
+    """Texts, email events and staff opt-outs all go through the one projection step."""
+    number, email = random_number(), f"{message_id()}@example.com"
+    inbound(number, "STOP")
+    inbound(number, "START")
+    consent.record_opt_out(heed.uow, staff, consent.OptOut(number))
+    consent.record_email(heed.uow, consent.EmailEvent(staff.account_id, email, "unsubscribe"))
+    consent.record_email(heed.uow, consent.EmailEvent(staff.account_id, email, "bounce"))
+    entries = ledger(heed, staff.account_id)
+    with heed.uow.read() as tx:
+        current = consent.current_consent(tx, staff.account_id, [number, email])
+    for address in (number, email):
+        assert current[address] == fold(e for e in entries if e.address == address)
+    assert consent.verify_ledger(heed.uow, staff.account_id) is None

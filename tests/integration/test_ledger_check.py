@@ -20,6 +20,7 @@ from tamper_support import (
     set_current_consent,
 )
 
+from heed.adapters.db import ledger as ledger_db
 from heed.adapters.transports import LogTransport
 from heed.bootstrap import Heed, build
 from heed.config import Settings
@@ -111,7 +112,7 @@ def test_a_ledger_read_in_many_pages_verifies_and_a_tamper_past_the_first_page_i
     inbound: Callable[..., consent.InboundResult],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(ledger_check, "_PAGE", 2)
+    monkeypatch.setattr(ledger_db, "_PAGE", 2)
     customers = [random_number() for _ in range(3)]
     for customer in customers:
         for body in ("STOP", "START", "STOP"):

@@ -14,17 +14,14 @@ from heed.domain.consent import (
     AddressState,
     ConsentAction,
     LedgerEntry,
+    ScopeConsent,
     Suppression,
+    apply,
     canonical_time,
-    chain_entry,
     entry_hash,
     fold,
-    gsm7_length,
-    help_reply,
-    is_sms_opted_out,
-    opt_in_reply,
-    opt_in_scope,
-    opt_out_reply,
+    fold_rows,
+    next_entry,
     state_mismatches,
     verify_chain,
     verify_head,
@@ -34,7 +31,13 @@ T0 = datetime(2025, 3, 1, 14, 30, 15, 123456, tzinfo=UTC)
 CUSTOMER = "+15125550143"
 SHOP_MAIN = "+15125550100"
 SHOP_DISPATCH = "+15125550101"
-THIRTY_CHARS = "Lone Star Heating & Cooling Co"
+
+
+def chain_entry(previous: LedgerEntry | None, *, account_id: str, **fields: Any) -> LedgerEntry:
+    """The entry after ``previous`` (``None`` for the account's first)."""
+    if previous is None:
+        return next_entry(account_id, 0, GENESIS_HASH, **fields)
+    return next_entry(account_id, previous.seq, previous.hash, **fields)
 
 
 def build_chain(length: int = 6) -> list[LedgerEntry]:
@@ -225,24 +228,24 @@ class Change:
 def test_no_entries_means_no_restriction() -> None:
     state = fold([])
     assert state == AddressState(frozenset(), Suppression.NONE)
-    assert not is_sms_opted_out(state, SHOP_MAIN)
-    assert not is_sms_opted_out(state, None)
+    assert not state.sms_opted_out_for(SHOP_MAIN)
+    assert not state.sms_opted_out_for(None)
 
 
 def test_an_account_wide_opt_out_blocks_every_business_number() -> None:
     state = fold([Change("opt_out")])
-    assert is_sms_opted_out(state, SHOP_MAIN)
-    assert is_sms_opted_out(state, SHOP_DISPATCH)
+    assert state.sms_opted_out_for(SHOP_MAIN)
+    assert state.sms_opted_out_for(SHOP_DISPATCH)
 
 
 def test_an_account_wide_opt_in_lifts_an_account_wide_opt_out() -> None:
-    assert not is_sms_opted_out(fold([Change("opt_out"), Change("opt_in")]), SHOP_MAIN)
+    assert not fold([Change("opt_out"), Change("opt_in")]).sms_opted_out_for(SHOP_MAIN)
 
 
 def test_a_number_scoped_opt_out_blocks_only_that_number() -> None:
     state = fold([Change("opt_out", SHOP_DISPATCH)])
-    assert is_sms_opted_out(state, SHOP_DISPATCH)
-    assert not is_sms_opted_out(state, SHOP_MAIN)
+    assert state.sms_opted_out_for(SHOP_DISPATCH)
+    assert not state.sms_opted_out_for(SHOP_MAIN)
 
 
 def test_a_number_scoped_opt_in_lifts_only_that_number() -> None:
@@ -258,7 +261,7 @@ def test_a_number_scoped_opt_in_lifts_only_that_number() -> None:
 
 def test_a_number_scoped_opt_in_does_not_lift_an_account_wide_opt_out() -> None:
     state = fold([Change("opt_out"), Change("opt_in", SHOP_MAIN)])
-    assert is_sms_opted_out(state, SHOP_MAIN)
+    assert state.sms_opted_out_for(SHOP_MAIN)
 
 
 def test_an_account_wide_opt_in_lifts_number_scoped_opt_outs_too() -> None:
@@ -267,15 +270,7 @@ def test_an_account_wide_opt_in_lifts_number_scoped_opt_outs_too() -> None:
 
 
 def test_sending_from_an_unknown_number_is_blocked_by_any_opt_out() -> None:
-    assert is_sms_opted_out(fold([Change("opt_out", SHOP_DISPATCH)]), None)
-
-
-def test_opt_in_scope_lifts_whatever_blocks_the_number_it_arrived_on() -> None:
-    account_wide = fold([Change("opt_out")])
-    per_number = fold([Change("opt_out", SHOP_MAIN)])
-    assert opt_in_scope(per_number, SHOP_MAIN, account_wide=True) == ALL_NUMBERS
-    assert opt_in_scope(per_number, SHOP_MAIN, account_wide=False) == SHOP_MAIN
-    assert opt_in_scope(account_wide, SHOP_MAIN, account_wide=False) == ALL_NUMBERS
+    assert fold([Change("opt_out", SHOP_DISPATCH)]).sms_opted_out_for(None)
 
 
 def test_email_unsubscribe_suppresses_automated_email() -> None:
@@ -303,39 +298,34 @@ def test_an_unknown_action_is_refused_rather_than_ignored() -> None:
         fold([Change("maybe")])
 
 
-# --- replies (R-16) --------------------------------------------------------------
+def test_the_fold_is_the_projection_step_applied_entry_after_entry() -> None:
+    rows = apply({}, "opt_out", SHOP_MAIN)
+    assert rows == {SHOP_MAIN: ScopeConsent(opted_out=True)}
+    rows |= apply(rows, "opt_out", ALL_NUMBERS)
+    lifted = apply(rows, "opt_in", ALL_NUMBERS)
+    assert lifted == {SHOP_MAIN: ScopeConsent(), ALL_NUMBERS: ScopeConsent()}
+    assert apply(rows, "opt_in", SHOP_MAIN) == {SHOP_MAIN: ScopeConsent()}
 
 
-def test_replies_name_the_business_and_say_how_to_undo() -> None:
-    assert opt_out_reply("Acme").startswith("Acme: ")
-    assert "START" in opt_out_reply("Acme")
-    assert opt_in_reply("Acme").startswith("Acme: ")
-    assert "STOP" in opt_in_reply("Acme")
-    assert help_reply("Acme", None).startswith("Acme: ")
-    assert "STOP" in help_reply("Acme", None)
+def test_email_suppression_lives_on_the_account_wide_row() -> None:
+    rows = apply({}, "suppress_all", ALL_NUMBERS)
+    assert rows == {ALL_NUMBERS: ScopeConsent(suppression=Suppression.ALL)}
+    assert apply(rows, "suppress", ALL_NUMBERS) == rows
 
 
-def test_help_reply_is_the_businesss_own_help_text_when_it_has_one() -> None:
-    assert (
-        help_reply("Acme", "  Acme HVAC: call 512-555-0100.  ") == "Acme HVAC: call 512-555-0100."
+def test_stored_rows_read_as_the_fold_of_the_entries_that_wrote_them() -> None:
+    found = fold_rows(
+        [
+            (CUSTOMER, SHOP_MAIN, True, "none"),
+            (CUSTOMER, ALL_NUMBERS, False, "automated"),
+            ("ann@x.org", ALL_NUMBERS, False, "all"),
+            ("nobody", None, None, None),
+        ]
     )
-    assert help_reply("Acme", "   ").startswith("Acme: ")
-
-
-@pytest.mark.parametrize(
-    "reply",
-    [opt_out_reply(THIRTY_CHARS), opt_in_reply(THIRTY_CHARS), help_reply(THIRTY_CHARS, None)],
-)
-def test_every_reply_fits_one_gsm_segment_for_a_thirty_character_business_name(reply: str) -> None:
-    assert len(THIRTY_CHARS) == 30
-    length = gsm7_length(reply)
-    assert length is not None
-    assert length <= 160
-
-
-def test_gsm7_length_counts_extension_characters_twice_and_refuses_emoji() -> None:
-    assert gsm7_length("a€") == 3
-    assert gsm7_length("hi 👋") is None
+    assert found[CUSTOMER] == fold([Change("opt_out", SHOP_MAIN), Change("suppress")])
+    assert found[CUSTOMER] == AddressState(frozenset({SHOP_MAIN}), Suppression.AUTOMATED)
+    assert found["ann@x.org"] == AddressState(suppression=Suppression.ALL)
+    assert found["nobody"] == AddressState()
 
 
 def test_a_chain_that_ends_at_its_recorded_head_matches_it() -> None:

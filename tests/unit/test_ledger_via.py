@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 from heed.domain.consent import (
     ALL_NUMBERS,
+    GENESIS_HASH,
     ConsentAction,
     LedgerEntry,
-    chain_entry,
     entry_hash,
+    next_entry,
     verify_chain,
 )
 
@@ -20,9 +21,11 @@ CUSTOMER = "+15125550143"
 
 
 def _next(previous: LedgerEntry | None, via: str | None, minutes: int = 0) -> LedgerEntry:
-    return chain_entry(
-        previous,
-        account_id="acct-1",
+    seq, head = (0, GENESIS_HASH) if previous is None else (previous.seq, previous.hash)
+    return next_entry(
+        "acct-1",
+        seq,
+        head,
         address=CUSTOMER,
         channel="sms",
         scope=ALL_NUMBERS,

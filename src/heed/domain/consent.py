@@ -1,5 +1,5 @@
-"""The consent ledger's pure parts: entry hashing, chain verification, the fold
-to an address's current consent, and the confirmation replies (R-13, R-16, R-17).
+"""The consent ledger's pure parts: entry hashing, chain verification, and the fold
+to an address's current consent (R-13, R-17).
 
 The ledger is append-only and per account: every consent change is one entry
 carrying the hash of the entry before it, so editing, removing or reordering a
@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Protocol, TypeVar
 
 GENESIS_HASH = "0" * 64
 ALL_NUMBERS = "*"
@@ -128,38 +128,56 @@ def entry_hash(
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def chain_entry(
-    previous: LedgerEntry | None,
-    *,
+def next_entry(
     account_id: str,
+    head_seq: int,
+    head_hash: str,
+    *,
     address: str,
     channel: str,
     scope: str,
     action: ConsentAction | str,
     source: str,
-    body: str | None,
-    provider_message_id: str | None,
     actor: str,
     at: datetime,
     via: str | None = None,
+    body: str | None = None,
+    provider_message_id: str | None = None,
 ) -> LedgerEntry:
-    """The entry that follows ``previous`` (``None`` for the account's first)."""
-    prev_hash = GENESIS_HASH if previous is None else previous.hash
-    fields: dict[str, Any] = {
-        "account_id": account_id,
-        "seq": 1 if previous is None else previous.seq + 1,
-        "address": address,
-        "channel": channel,
-        "scope": scope,
-        "action": action,
-        "source": source,
-        "body": body,
-        "provider_message_id": provider_message_id,
-        "actor": actor,
-        "at": at,
-        "via": via,
-    }
-    return LedgerEntry(**fields, prev_hash=prev_hash, hash=entry_hash(prev_hash, **fields))
+    """The entry that follows the account's head (``head_seq`` entries, the last
+    hashing to ``head_hash``; 0 and GENESIS_HASH for an empty ledger)."""
+    seq = head_seq + 1
+    digest = entry_hash(
+        head_hash,
+        account_id=account_id,
+        seq=seq,
+        address=address,
+        channel=channel,
+        scope=scope,
+        action=action,
+        source=source,
+        body=body,
+        provider_message_id=provider_message_id,
+        actor=actor,
+        at=at,
+        via=via,
+    )
+    return LedgerEntry(
+        account_id,
+        seq,
+        address,
+        channel,
+        scope,
+        str(action),
+        source,
+        body,
+        provider_message_id,
+        actor,
+        at,
+        head_hash,
+        digest,
+        via,
+    )
 
 
 @dataclass(frozen=True)
@@ -273,6 +291,27 @@ class AddressState:
         return ALL_NUMBERS in self.opted_out_scopes or from_number in self.opted_out_scopes
 
 
+NO_CONSENT_RECORDED = AddressState()
+"""An address nothing was recorded about: no limits."""
+
+
+@dataclass(frozen=True)
+class ScopeConsent:
+    """One scope's row of an address's current consent (the consent_state table).
+
+    An SMS opt-out sits on the row of its scope; email suppression always on the
+    account-wide row "*".
+    """
+
+    opted_out: bool = False
+    suppression: Suppression = Suppression.NONE
+
+
+_NO_ROW = ScopeConsent()
+_STRICTNESS = {Suppression.NONE: 0, Suppression.AUTOMATED: 1, Suppression.ALL: 2}
+_SUPPRESSION = {str(each): each for each in Suppression}
+
+
 class ConsentChange(Protocol):
     """What :func:`fold` needs of an entry; a :class:`LedgerEntry` is one."""
 
@@ -283,34 +322,76 @@ class ConsentChange(Protocol):
     def scope(self) -> str: ...
 
 
-def fold(entries: Iterable[ConsentChange]) -> AddressState:
-    """One address's consent after its entries, oldest first.
+def apply(
+    rows: Mapping[str, ScopeConsent], action: ConsentAction | str, scope: str
+) -> dict[str, ScopeConsent]:
+    """The scope rows one entry changes, with their new values: the one step from
+    the ledger to current consent, which the projection writer and :func:`fold` share.
 
-    An opt-out adds its scope. An opt-in with scope "*" clears every scope;
-    an opt-in on one number clears only that number, so an account-wide
-    opt-out outlives it (we cannot lift "all numbers except some"): the
-    service records an inbound opt-in with the scope :func:`opt_in_scope`
-    gives. A one-click unsubscribe never softens a bounce or complaint.
+    An opt-out sets its scope. An opt-in with scope "*" lifts every scope; an
+    opt-in on one number lifts only that number, so an account-wide opt-out
+    outlives it (we cannot lift "all numbers except some"): an inbound START is
+    recorded with scope "*" when an account-wide opt-out stands. A one-click
+    unsubscribe never softens a bounce or complaint. Any other action is refused.
     """
+    change = ConsentAction(action)
+    if change is ConsentAction.OPT_OUT:
+        return {scope: ScopeConsent(True, rows.get(scope, _NO_ROW).suppression)}
+    if change is ConsentAction.OPT_IN:
+        lifted = set(rows) | {scope} if scope == ALL_NUMBERS else {scope}
+        return {each: ScopeConsent(False, rows.get(each, _NO_ROW).suppression) for each in lifted}
+    row = rows.get(ALL_NUMBERS, _NO_ROW)
+    if change is ConsentAction.SUPPRESS:
+        if row.suppression is Suppression.ALL:
+            return {ALL_NUMBERS: row}
+        suppression = Suppression.AUTOMATED
+    elif change is ConsentAction.SUPPRESS_ALL:
+        suppression = Suppression.ALL
+    else:
+        suppression = Suppression.NONE
+    return {ALL_NUMBERS: ScopeConsent(row.opted_out, suppression)}
+
+
+def state_of(rows: Mapping[str, ScopeConsent]) -> AddressState:
+    """An address's consent from its scope rows."""
+    return _state(rows.items())
+
+
+def _state(rows: Iterable[tuple[str, ScopeConsent]]) -> AddressState:
     scopes: set[str] = set()
     suppression = Suppression.NONE
+    for scope, row in rows:
+        if row.opted_out:
+            scopes.add(scope)
+        if _STRICTNESS[row.suppression] > _STRICTNESS[suppression]:
+            suppression = row.suppression
+    return AddressState(frozenset(scopes), suppression)
+
+
+def fold(entries: Iterable[ConsentChange]) -> AddressState:
+    """One address's consent after its entries, oldest first (see :func:`apply`)."""
+    rows: dict[str, ScopeConsent] = {}
     for entry in entries:
-        action = ConsentAction(entry.action)
-        if action is ConsentAction.OPT_OUT:
-            scopes.add(entry.scope)
-        elif action is ConsentAction.OPT_IN:
-            if entry.scope == ALL_NUMBERS:
-                scopes.clear()
-            else:
-                scopes.discard(entry.scope)
-        elif action is ConsentAction.SUPPRESS:
-            if suppression is Suppression.NONE:
-                suppression = Suppression.AUTOMATED
-        elif action is ConsentAction.SUPPRESS_ALL:
-            suppression = Suppression.ALL
-        else:
-            suppression = Suppression.NONE
-    return AddressState(opted_out_scopes=frozenset(scopes), suppression=suppression)
+        rows.update(apply(rows, entry.action, entry.scope))
+    return _state(rows.items())
+
+
+Key = TypeVar("Key")
+
+
+def fold_rows(
+    rows: Iterable[tuple[Key, str | None, bool | None, str | None]],
+) -> dict[Key, AddressState]:
+    """Current consent per key from stored scope rows ``(key, scope, opted_out,
+    suppression)`` (an outer join may give a key with no row: all None); keys absent
+    from ``rows`` stand for NO_CONSENT_RECORDED."""
+    by_key: dict[Key, list[tuple[str, ScopeConsent]]] = {}
+    for key, scope, opted_out, suppression in rows:
+        found = by_key.setdefault(key, [])
+        if scope is not None:
+            row = ScopeConsent(bool(opted_out), _SUPPRESSION[suppression or "none"])
+            found.append((scope, row))
+    return {key: _state(found) for key, found in by_key.items()}
 
 
 @dataclass(frozen=True)
@@ -354,84 +435,3 @@ def state_mismatches(
             )
         )
     return found
-
-
-def is_sms_opted_out(state: AddressState, from_number: str | None) -> bool:
-    """Whether an SMS from ``from_number`` to this address is blocked (R-12, R-13)."""
-    return state.sms_opted_out_for(from_number)
-
-
-def opt_in_scope(state: AddressState, business_number: str, *, account_wide: bool) -> str:
-    """The scope to record for an inbound opt-in received on ``business_number``.
-
-    An opt-in lifts whatever stops that number from texting the customer. When
-    that is an account-wide opt-out (recorded before the account switched to
-    per-number scope), it can only be lifted whole: the customer's latest word
-    was "START", and a half-lifted state could not be represented anyway.
-    """
-    if account_wide or ALL_NUMBERS in state.opted_out_scopes:
-        return ALL_NUMBERS
-    return business_number
-
-
-# --- confirmation replies (R-16) -----------------------------------------------
-
-# GSM 03.38 basic set (one septet each) and its extension table (two each: ESC + char).
-_GSM_BASIC = frozenset(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-_GSM_EXTENSION = frozenset("^{}\\[~]|€\f")
-
-
-def gsm7_length(text: str) -> int | None:
-    """Septets ``text`` takes in GSM-7, or ``None`` when it needs UCS-2 (70 per segment)."""
-    length = 0
-    for ch in text:
-        if ch in _GSM_BASIC:
-            length += 1
-        elif ch in _GSM_EXTENSION:
-            length += 2
-        else:
-            return None
-    return length
-
-
-# Confirmations answer in the language of the request (R-29). The keywords stay
-# the carriers' own (START, STOP, HELP), which work in every language.
-_OPT_OUT_REPLIES = {
-    "en": "{name}: You're unsubscribed and will get no more texts from us. "
-    "Reply START to resubscribe.",
-    "es": "{name}: Se ha dado de baja y no recibirá más mensajes nuestros. "
-    "Responda START para volver a suscribirse.",
-    "fr": "{name} : Vous êtes désabonné et ne recevrez plus de textos de notre part. "
-    "Répondez START pour vous réabonner.",
-}
-_OPT_IN_REPLIES = {
-    "en": "{name}: You're resubscribed to texts. "
-    "Reply STOP to unsubscribe, HELP for help. Msg&data rates may apply.",
-    "es": "{name}: Se ha vuelto a suscribir a los mensajes. "
-    "Responda STOP para darse de baja, HELP para ayuda. Pueden aplicarse tarifas.",
-    "fr": "{name} : Vous êtes réabonné aux textos. "
-    "Répondez STOP pour vous désabonner, HELP pour de l'aide. Des frais peuvent s'appliquer.",
-}
-
-
-def opt_out_reply(business_name: str, language: str = "en") -> str:
-    template = _OPT_OUT_REPLIES.get(language, _OPT_OUT_REPLIES["en"])
-    return template.format(name=business_name.strip())
-
-
-def opt_in_reply(business_name: str, language: str = "en") -> str:
-    template = _OPT_IN_REPLIES.get(language, _OPT_IN_REPLIES["en"])
-    return template.format(name=business_name.strip())
-
-
-def help_reply(business_name: str, help_text: str | None) -> str:
-    """The business's own help text when it has one, else a default that names it."""
-    if help_text is not None and help_text.strip():
-        return help_text.strip()
-    return (
-        f"{business_name.strip()}: Texts about your service appointments. "
-        "Reply STOP to unsubscribe, START to resubscribe."
-    )

@@ -1,4 +1,5 @@
-"""Reading an inbound SMS: carrier keywords (R-11) and plain-language revocations (R-15).
+"""Reading an inbound SMS: carrier keywords (R-11) and plain-language revocations (R-15),
+and the confirmations heed answers them with (R-16).
 
 This module owns one question: *what does this inbound text ask us to do about
 consent?* It never touches storage and never raises on any string.
@@ -326,3 +327,45 @@ def interpret(body: str, *, opted_out: bool) -> Interpretation:
     if is_revocation(body):
         return Interpretation(InboundAction.OPT_OUT, ConsentSource.NATURAL_LANGUAGE, None)
     return Interpretation(InboundAction.NONE, None, None)
+
+
+# --- confirmation replies (R-16) -----------------------------------------------
+
+# Confirmations answer in the language of the request (R-29). The keywords stay
+# the carriers' own (START, STOP, HELP), which work in every language.
+_OPT_OUT_REPLIES = {
+    "en": "{name}: You're unsubscribed and will get no more texts from us. "
+    "Reply START to resubscribe.",
+    "es": "{name}: Se ha dado de baja y no recibirá más mensajes nuestros. "
+    "Responda START para volver a suscribirse.",
+    "fr": "{name} : Vous êtes désabonné et ne recevrez plus de textos de notre part. "
+    "Répondez START pour vous réabonner.",
+}
+_OPT_IN_REPLIES = {
+    "en": "{name}: You're resubscribed to texts. "
+    "Reply STOP to unsubscribe, HELP for help. Msg&data rates may apply.",
+    "es": "{name}: Se ha vuelto a suscribir a los mensajes. "
+    "Responda STOP para darse de baja, HELP para ayuda. Pueden aplicarse tarifas.",
+    "fr": "{name} : Vous êtes réabonné aux textos. "
+    "Répondez STOP pour vous désabonner, HELP pour de l'aide. Des frais peuvent s'appliquer.",
+}
+
+
+def opt_out_reply(business_name: str, language: str = "en") -> str:
+    template = _OPT_OUT_REPLIES.get(language, _OPT_OUT_REPLIES["en"])
+    return template.format(name=business_name.strip())
+
+
+def opt_in_reply(business_name: str, language: str = "en") -> str:
+    template = _OPT_IN_REPLIES.get(language, _OPT_IN_REPLIES["en"])
+    return template.format(name=business_name.strip())
+
+
+def help_reply(business_name: str, help_text: str | None) -> str:
+    """The business's own help text when it has one, else a default that names it."""
+    if help_text is not None and help_text.strip():
+        return help_text.strip()
+    return (
+        f"{business_name.strip()}: Texts about your service appointments. "
+        "Reply STOP to unsubscribe, START to resubscribe."
+    )

@@ -17,17 +17,16 @@ import dataclasses
 import itertools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ColumnElement, CursorResult, Row, Select, Table, or_, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
-
+from heed.adapters.db import ledger as stored
+from heed.adapters.db import ledger_checks as checks
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain.consent import (
+    NO_CONSENT_RECORDED,
     LedgerEntry,
     fold,
     state_mismatches,
@@ -35,18 +34,9 @@ from heed.domain.consent import (
     verify_head,
 )
 from heed.domain.errors import NotFound
-from heed.services.views import NO_CONSENT_RECORDED, fold_consent
 
 logger = logging.getLogger("heed.ledger")
 
-_EVENTS = cast(Table, t.ConsentEvent.__table__)
-_CHECKS = cast(Table, t.LedgerCheck.__table__)
-# Every field of an entry, read by name: a field added to LedgerEntry (and its
-# column) is read, and hashed, without touching this module.
-_ENTRY_COLUMNS = [_EVENTS.c[field.name] for field in dataclasses.fields(LedgerEntry)]
-_RUN = "ledger"
-# Entries are read in pages, never all held: a ledger may have millions.
-_PAGE = 1000
 # A failed check may name thousands of rows; what is stored and shown is its start.
 _SUMMARY_PROBLEMS = 3
 
@@ -88,63 +78,24 @@ class LedgerReport:
         }
 
 
-@contextmanager
-def _snapshot(uow: UnitOfWork) -> Iterator[Transaction]:
-    """A read transaction that sees one moment of the database throughout.
-
-    PostgreSQL's default (READ COMMITTED) gives each statement its own snapshot:
-    a STOP recorded between reading the ledger and reading consent_state would
-    look like a tampered row. SQLite's read transaction is one snapshot already.
-    """
-    with uow.read() as tx:
-        if tx.engine.dialect.name == "postgresql":
-            tx.connection.execution_options(isolation_level="REPEATABLE READ")
-        yield tx
-
-
 def verify_account(uow: UnitOfWork, account_id: str) -> LedgerReport:
-    """Check one account's ledger: the chain, the head and the current state."""
-    with _snapshot(uow) as tx:
-        head = tx.session.execute(
-            select(t.Account.ledger_seq, t.Account.ledger_head).where(t.Account.id == account_id)
-        ).first()
+    """Check one account's ledger: the chain, the head and the current state, all read
+    in one snapshot."""
+    with checks.snapshot(uow) as tx:
+        head = checks.head(tx.session, account_id)
         if head is None:
             raise NotFound(f"No such account: {account_id}.", field="account")
         problems: list[Problem] = []
-        counted = _Counted(_entries(tx, account_id))
+        counted = _Counted(stored.paged_entries(tx.session, account_id))
         broken = verify_chain(counted)
         if broken is not None:
             problems.append(Problem("chain", broken.reason, seq=broken.seq))
         counted.drain()
-        moved = verify_head(counted.last, head_seq=head.ledger_seq, head_hash=head.ledger_head)
+        moved = verify_head(counted.last, head_seq=head.seq, head_hash=head.hash)
         if moved is not None:
             problems.append(Problem("head", moved.reason, seq=moved.seq))
         problems.extend(_state_problems(tx, account_id))
     return LedgerReport(account_id, counted.count, tuple(problems))
-
-
-def _entries(tx: Transaction, account_id: str) -> Iterator[LedgerEntry]:
-    query = select(*_ENTRY_COLUMNS).where(_EVENTS.c.account_id == account_id)
-    for row in _pages(tx, query, _EVENTS.c.account_id, _EVENTS.c.seq):
-        yield LedgerEntry(**row._mapping)
-
-
-def _pages(tx: Transaction, query: Select[Any], *key: ColumnElement[Any]) -> Iterator[Row[Any]]:
-    """The rows of ``query`` in ``key`` order, read a page at a time.
-
-    Keyset pages rather than a server-side cursor: a ledger may have millions of
-    entries, and most have a handful, which then cost one plain query (a cursor
-    costs PostgreSQL several round trips per account, every day, for every account).
-    ``key`` must lead with the account id and be unique within the query.
-    """
-    after: tuple[Any, ...] | None = None
-    while True:
-        page = query if after is None else query.where(tuple_(*key) > tuple_(*after))
-        rows = tx.session.execute(page.order_by(*key).limit(_PAGE)).all()
-        yield from rows
-        if len(rows) < _PAGE:
-            return
-        after = tuple(rows[-1]._mapping[column] for column in key)
 
 
 class _Counted:
@@ -169,39 +120,18 @@ class _Counted:
 
 def _state_problems(tx: Transaction, account_id: str) -> Iterator[Problem]:
     """Each current-state row that is not what the fold of its address's entries gives."""
-    stored = fold_consent(
-        tx.session.execute(
-            select(
-                t.ConsentState.address,
-                t.ConsentState.scope,
-                t.ConsentState.opted_out,
-                t.ConsentState.suppression,
-            ).where(t.ConsentState.account_id == account_id)
-        )
-    )
-    changes = _pages(
-        tx,
-        select(
-            *(_EVENTS.c[name] for name in ("account_id", "address", "seq", "action", "scope"))
-        ).where(_EVENTS.c.account_id == account_id),
-        _EVENTS.c.account_id,
-        _EVENTS.c.address,
-        _EVENTS.c.seq,
-    )
-    for address, entries in itertools.groupby(changes, key=lambda row: str(row.address)):
-        folded = fold(_Change(row.action, row.scope) for row in entries)
-        for mismatch in state_mismatches(address, folded, stored.pop(address, NO_CONSENT_RECORDED)):
+    current = stored.stored_consent(tx.session, account_id)
+    changes = stored.paged_changes(tx.session, account_id)
+    for address, entries in itertools.groupby(changes, key=lambda change: change.address):
+        folded = fold(entries)
+        for mismatch in state_mismatches(
+            address, folded, current.pop(address, NO_CONSENT_RECORDED)
+        ):
             yield Problem("state", mismatch.reason, address=address, scope=mismatch.scope)
     # Rows of addresses the ledger never mentions.
-    for address in sorted(stored):
-        for mismatch in state_mismatches(address, NO_CONSENT_RECORDED, stored[address]):
+    for address in sorted(current):
+        for mismatch in state_mismatches(address, NO_CONSENT_RECORDED, current[address]):
             yield Problem("state", mismatch.reason, address=address, scope=mismatch.scope)
-
-
-@dataclass(frozen=True)
-class _Change:
-    action: str
-    scope: str
 
 
 def verify_accounts(
@@ -217,7 +147,7 @@ def verify_accounts(
     """
     if account_ids is None:
         with uow.read() as tx:
-            account_ids = list(tx.session.scalars(select(t.Account.id).order_by(t.Account.id)))
+            account_ids = checks.account_ids(tx.session)
     reports: list[LedgerReport] = []
     for account_id in account_ids:
         if stopping():
@@ -228,27 +158,14 @@ def verify_accounts(
 
 def record(uow: UnitOfWork, reports: Iterable[LedgerReport], *, now: datetime) -> None:
     """Keep each account's latest result, replacing the one before."""
-    rows = [
-        {
-            "account_id": r.account_id,
-            "checked_at": now,
-            "ok": r.intact,
-            "problem": None if r.intact else r.summary(),
-        }
+    results = [
+        checks.CheckResult(r.account_id, now, r.intact, None if r.intact else r.summary())
         for r in reports
     ]
-    if not rows:
+    if not results:
         return
     with uow.write() as tx:
-        dialect = postgresql if tx.engine.dialect.name == "postgresql" else sqlite
-        upsert = dialect.insert(_CHECKS)
-        tx.session.execute(
-            upsert.on_conflict_do_update(
-                index_elements=[_CHECKS.c.account_id],
-                set_={c: upsert.excluded[c] for c in ("checked_at", "ok", "problem")},
-            ),
-            rows,
-        )
+        checks.save_results(tx.session, results)
         tx.commit()
 
 
@@ -282,20 +199,9 @@ def claim_run(uow: UnitOfWork, *, now: datetime, every: timedelta) -> bool:
     serializes the writers), so the check runs once however many processes serve.
     """
     with uow.write() as tx:
-        claimed = tx.session.execute(
-            update(t.LedgerCheckRun)
-            .where(
-                t.LedgerCheckRun.name == _RUN,
-                or_(
-                    t.LedgerCheckRun.started_at.is_(None),
-                    t.LedgerCheckRun.started_at <= now - every,
-                ),
-            )
-            .values(started_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        claimed = checks.claim_run(tx.session, now=now, every=every)
         tx.commit()
-    return cast(CursorResult[Any], claimed).rowcount == 1
+    return claimed
 
 
 def run_if_due(
@@ -315,8 +221,4 @@ def run_if_due(
 def last_failure(uow: UnitOfWork, account_id: str) -> t.LedgerCheck | None:
     """The account's latest check when it failed; ``None`` once a later one passed."""
     with uow.read() as tx:
-        return tx.session.scalars(
-            select(t.LedgerCheck).where(
-                t.LedgerCheck.account_id == account_id, t.LedgerCheck.ok.is_(False)
-            )
-        ).first()
+        return checks.last_failure(tx.session, account_id)

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import select
 
+from heed.adapters.db import reviews
 from heed.adapters.db import tables as t
+from heed.adapters.db.inbound import InboundRecord
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain.consent import ConsentAction
 from heed.domain.decision import Category, Channel, Decision, Outcome, Reason
@@ -25,6 +27,7 @@ from heed.domain.errors import Conflict, NotFound
 from heed.domain.keywords import ConsentSource
 from heed.domain.revocation import Verdict, read
 from heed.services.common import Principal, new_id, now
+from heed.services.permissions import requires
 from heed.services.views import consent_for
 
 if TYPE_CHECKING:
@@ -32,36 +35,33 @@ if TYPE_CHECKING:
 
 UNDER_REVIEW = "revocation_under_review"
 
-_REVIEWS = cast(Table, t.ConsentReview.__table__)
 
-
-def queue_unsure(tx: Transaction, inbound: Iterable[dict[str, Any]]) -> None:
-    """Store, for review, every inbound text (rows of inbound_messages) that reads as unsure."""
-    rows = []
-    for row in inbound:
-        if row["action"] != "none":
+def queue_unsure(tx: Transaction, inbound: Iterable[InboundRecord]) -> None:
+    """Store, for review, every inbound text just recorded that reads as unsure."""
+    unsure: list[reviews.Review] = []
+    for text in inbound:
+        if text.action != "none":
             continue
-        reading = read(row["body"])
+        reading = read(text.body)
         if reading.verdict is not Verdict.UNSURE:
             continue
-        rows.append(
-            {
-                "id": new_id("rev"),
-                "account_id": row["account_id"],
-                "provider_message_id": row["provider_message_id"],
-                "from_number": row["from_number"],
-                "to_number": row["to_number"],
-                "body": row["body"],
-                "received_at": row["at"],
-                "language": reading.language,
-                "why": reading.why,
-            }
+        unsure.append(
+            reviews.Review(
+                new_id("rev"),
+                text.account_id,
+                text.provider_message_id,
+                text.from_number,
+                text.to_number,
+                text.body,
+                text.at,
+                reading.language,
+                reading.why,
+            )
         )
-    if rows:
-        tx.session.execute(insert(_REVIEWS), rows)
+    reviews.add(tx.session, unsure)
 
 
-def _public(review: t.ConsentReview) -> dict[str, Any]:
+def _public(review: t.ConsentReview | reviews.Review) -> dict[str, Any]:
     return {
         "id": review.id,
         "from": review.from_number,
@@ -73,45 +73,21 @@ def _public(review: t.ConsentReview) -> dict[str, Any]:
     }
 
 
+@requires("customer:view")
 def pending(uow: UnitOfWork, principal: Principal) -> list[dict[str, Any]]:
     """Undecided texts, oldest first (customer:view)."""
-    principal.require("customer:view")
     with uow.read() as tx:
-        reviews = tx.session.scalars(
-            select(t.ConsentReview)
-            .where(
-                t.ConsentReview.account_id == principal.account_id,
-                t.ConsentReview.decision.is_(None),
-            )
-            .order_by(t.ConsentReview.received_at, t.ConsentReview.id)
-        )
-        return [_public(review) for review in reviews]
+        return [_public(review) for review in reviews.pending(tx.session, principal.account_id)]
 
 
 def pending_count(uow: UnitOfWork, account_id: str) -> int:
     with uow.read() as tx:
-        count = tx.session.scalar(
-            select(func.count())
-            .select_from(t.ConsentReview)
-            .where(t.ConsentReview.account_id == account_id, t.ConsentReview.decision.is_(None))
-        )
-        return int(count or 0)
+        return reviews.pending_count(tx.session, account_id)
 
 
 def numbers_under_review(tx: Transaction, account_id: str, numbers: Iterable[str]) -> set[str]:
     """Which of ``numbers`` have an undecided text: no marketing goes to them."""
-    wanted = set(numbers)
-    if not wanted:
-        return set()
-    return set(
-        tx.session.scalars(
-            select(t.ConsentReview.from_number).where(
-                t.ConsentReview.account_id == account_id,
-                t.ConsentReview.decision.is_(None),
-                t.ConsentReview.from_number.in_(wanted),
-            )
-        )
-    )
+    return reviews.numbers_under_review(tx.session, account_id, numbers)
 
 
 HELD = Decision(

@@ -32,7 +32,7 @@ from heed.domain.addresses import normalize_email
 from heed.domain.errors import InvalidSignature
 from heed.services.common import get_account
 from heed.services.common import now as clock_now
-from heed.services.consent import record_email_event
+from heed.services.consent import EmailEvent, record_email
 
 _PROCESS_SECRET = secrets.token_hex(32)
 # Keeps this key apart from anything else HEED_SECRET_KEY signs (sessions, CSRF).
@@ -137,8 +137,8 @@ def unsubscribe(
 ) -> dict[str, Any]:
     """Suppress the address for automated email (R-14); a second click changes nothing."""
     account_id, email = read_token(signing_key(settings), token, now)
-    changed = record_email_event(
-        uow, account_id, email=email, event="unsubscribe", via="unsubscribe_link"
+    changed = record_email(
+        uow, EmailEvent(account_id, email, "unsubscribe", via="unsubscribe_link")
     )
     with uow.read() as tx:
         account = get_account(tx, account_id)

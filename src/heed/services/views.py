@@ -8,64 +8,29 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import select
-
 from heed.adapters.db import customers as customer_db
+from heed.adapters.db import ledger
 from heed.adapters.db import tables as t
 from heed.adapters.db.contacts import ContactRepository
 from heed.adapters.db.uow import Transaction
 from heed.domain.addresses import display_phone
-from heed.domain.consent import AddressState, Suppression
+from heed.domain.consent import NO_CONSENT_RECORDED as NO_CONSENT_RECORDED
+from heed.domain.consent import AddressState, fold_rows
 from heed.domain.preferences import PHONE_KINDS as PHONE_KINDS
 
 INVOICE_FLAG = "email_delivery_without_invoice_contact"
 
 
-# Consent as the ledger's fold defines it (heed.domain.consent); nothing recorded = no limits.
-NO_CONSENT_RECORDED = AddressState()
+# Current consent per key from stored scope rows: the domain's one reading of them.
+fold_consent = fold_rows
 
 
 def consent_for(
     tx: Transaction, account_id: str, addresses: Iterable[str]
 ) -> dict[str, AddressState]:
-    wanted = sorted(set(addresses))
-    if not wanted:
-        return {}
-    rows = tx.session.execute(
-        select(
-            t.ConsentState.address,
-            t.ConsentState.scope,
-            t.ConsentState.opted_out,
-            t.ConsentState.suppression,
-        ).where(t.ConsentState.account_id == account_id, t.ConsentState.address.in_(wanted))
-    ).all()
-    found = fold_consent(rows)
-    return {a: found.get(a, NO_CONSENT_RECORDED) for a in wanted}
-
-
-def fold_consent(
-    rows: Iterable[tuple[str, str | None, bool | None, str | None]],
-) -> dict[str, AddressState]:
-    """Current consent per key from consent_state rows ``(key, scope, opted_out,
-    suppression)``; keys with no row stand for NO_CONSENT_RECORDED."""
-    scopes: dict[str, set[str]] = {}
-    suppression: dict[str, str] = {}
-    keys: set[str] = set()
-    for key, scope, opted_out, suppressed in rows:
-        keys.add(key)
-        if opted_out and scope is not None:
-            scopes.setdefault(key, set()).add(scope)
-        if suppressed is not None and suppressed != "none":
-            suppression[key] = _stricter(suppression.get(key, "none"), suppressed)
-    return {
-        k: AddressState(frozenset(scopes.get(k, ())), Suppression(suppression.get(k, "none")))
-        for k in keys
-    }
-
-
-def _stricter(a: str, b: str) -> str:
-    order = {"none": 0, "automated": 1, "all": 2}
-    return a if order[a] >= order[b] else b
+    """Current consent of each address, as the ledger's fold defines it
+    (heed.domain.consent); nothing recorded means no limits."""
+    return ledger.consent_for(tx.session, account_id, addresses)
 
 
 def invoice_delivery_list(stored: str) -> list[str]:

@@ -8,9 +8,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse, StreamingResponse
 
 from heed.domain.addresses import display_phone
-from heed.domain.errors import (
-    HeedError,
-)
+from heed.domain.errors import Invalid
 from heed.entrypoints.web.base import FormDep, HeedDep, PageRoute, StaffDep, render, text
 from heed.services import consent as consent_service
 
@@ -30,7 +28,6 @@ def consent_search(request: Request, who: StaffDep, address: str = "") -> Respon
 
 @router.get("/consent.csv")
 def consent_export(who: StaffDep, heed: HeedDep) -> Response:
-    who.principal.require("consent:export")
     events = consent_service.ledger_events(heed.uow, who.principal)
     return StreamingResponse(
         consent_service.events_csv(events),
@@ -42,19 +39,16 @@ def consent_export(who: StaffDep, heed: HeedDep) -> Response:
 @router.post("/consent/{address:path}/opt-out")
 def consent_opt_out(address: str, who: StaffDep, heed: HeedDep, form: FormDep) -> Response:
     """A customer's spoken request to stop, recorded by staff (R-15, R-17); never an opt-in."""
-    who.principal.require("customer:edit")
-    consent_service.record_opt_out_for_customer(
-        heed.uow, who.principal, address, note=text(form, "note") or None
-    )
+    command = consent_service.OptOut(address, text(form, "note") or None)
+    consent_service.record_opt_out(heed.uow, who.principal, command)
     return RedirectResponse("/consent/" + quote(address, safe="@+"), status_code=303)
 
 
 @router.get("/consent/{address:path}")
 def consent_history(request: Request, address: str, who: StaffDep, heed: HeedDep) -> Response:
-    who.principal.require("customer:view")
     try:
-        state = consent_service.address_consent(heed.uow, who.principal, address)
-    except HeedError as error:
+        state = consent_service.consent_history(heed.uow, who.principal, address)
+    except Invalid as error:
         return render(
             request,
             "consent.html",

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from heed.entrypoints.api.deps import CurrentKey, GatewayKey, UowDep, allowed
+from heed.entrypoints.api.deps import CurrentKey, GatewayKey, UowDep
 from heed.entrypoints.api.routes import errors
 from heed.entrypoints.api.schemas import (
     ConsentPublic,
@@ -37,15 +37,10 @@ def inbound_sms(uow: UowDep, key: GatewayKey, body: InboundSms) -> dict[str, Any
     Twilio; only a gateway key may post it (R-25). Keywords and plain requests to stop act
     on it (R-11, R-15); ``reply`` is the one text the gateway should send back (R-16). The
     same message_id twice acts once and is answered the same both times."""
-    result = consent.record_inbound_sms(
-        uow,
-        key.account_id,
-        from_number=body.from_,
-        to_number=body.to,
-        body=body.body,
-        message_id=body.message_id,
-        via=key.via,
+    text = consent.InboundText(
+        key.account_id, body.from_, body.to, body.body, body.message_id, via=key.via
     )
+    result = consent.record_inbound(uow, text)
     return {"action": result.action, "reply": result.reply, "duplicate": result.duplicate}
 
 
@@ -53,14 +48,10 @@ def inbound_sms(uow: UowDep, key: GatewayKey, body: InboundSms) -> dict[str, Any
 def inbound_email(uow: UowDep, key: GatewayKey, body: InboundEmail) -> dict[str, Any]:
     """An unsubscribe, hard bounce or complaint reported by the email provider (R-14); only
     a gateway key may post it (R-25)."""
-    changed = consent.record_email_event(
-        uow,
-        key.account_id,
-        email=body.email,
-        event=body.event,
-        provider_message_id=body.provider_message_id,
-        via=key.via,
+    event = consent.EmailEvent(
+        key.account_id, body.email, body.event, body.provider_message_id, via=key.via
     )
+    changed = consent.record_email(uow, event)
     return {"email": body.email, "event": body.event, "changed": changed}
 
 
@@ -78,7 +69,6 @@ def consent_events(
     format: Annotated[Literal["json", "csv"], Query()] = "json",
 ) -> Any:
     """The account's whole ledger, one hash chain, so an export verifies on its own (R-17)."""
-    allowed(key, "consent:export")
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
     events = consent.ledger_events(uow, key, since)
@@ -94,7 +84,6 @@ def consent_events(
 @router.get("/consent/{address}", response_model=ConsentPublic, responses=errors())
 def address_consent(uow: UowDep, key: CurrentKey, address: str) -> dict[str, Any]:
     """One phone number's or email's consent now, and every ledger entry about it."""
-    allowed(key, "consent:export")
     return consent.address_consent(uow, key, address)
 
 
@@ -103,6 +92,4 @@ def record_opt_out(uow: UowDep, key: CurrentKey, address: str, body: StaffOptOut
     """Record that the customer asked, by phone or in person, to stop (R-15, R-17):
     texts to a number stop on every business number; an email stops getting automated
     mail. Staff can only ever opt out here; opting back in is the customer's alone (R-12)."""
-    allowed(key, "customer:edit")
-    consent.record_opt_out_for_customer(uow, key, address, note=body.note)
-    return consent.address_consent(uow, key, address)
+    return consent.record_staff_opt_out(uow, key, consent.OptOut(address, body.note))

@@ -1,0 +1,205 @@
+"""The consent ledger's statements: append and read entries, and the current-state
+projection beside them (R-17).
+
+The ledger is only ever appended to (the database refuses UPDATE and DELETE on
+it); consent_state is written in the same transaction. Rows come back as the
+domain's LedgerEntry, ScopeConsent and AddressState.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, Row, Select, Table, insert, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from heed.adapters.db import tables as t
+from heed.domain.consent import (
+    NO_CONSENT_RECORDED,
+    AddressState,
+    LedgerEntry,
+    ScopeConsent,
+    Suppression,
+    fold_rows,
+)
+
+_EVENTS = cast(Table, t.ConsentEvent.__table__)
+_STATES = cast(Table, t.ConsentState.__table__)
+# Every field of an entry, read and written by name: a field added to LedgerEntry
+# (and its column) is stored, read and hashed without touching this module.
+_ENTRY_FIELDS = tuple(field.name for field in dataclasses.fields(LedgerEntry))
+_ENTRY_COLUMNS = [_EVENTS.c[name] for name in _ENTRY_FIELDS]
+# Entries are read in pages, never all held: a ledger may have millions.
+_PAGE = 1000
+
+
+# ---- the log --------------------------------------------------------------------------------
+
+
+def append_entries(session: Session, entries: Sequence[LedgerEntry]) -> None:
+    """Store entries already chained (one INSERT for all of them)."""
+    if entries:
+        session.execute(
+            insert(_EVENTS), [{name: getattr(e, name) for name in _ENTRY_FIELDS} for e in entries]
+        )
+
+
+def has_message(session: Session, account_id: str, provider_message_id: str) -> bool:
+    """Whether an entry already records this provider message."""
+    found = session.scalars(
+        select(_EVENTS.c.seq).where(
+            _EVENTS.c.account_id == account_id,
+            _EVENTS.c.provider_message_id == provider_message_id,
+        )
+    ).first()
+    return found is not None
+
+
+def entries(
+    session: Session,
+    account_id: str,
+    *,
+    address: str | None = None,
+    since: datetime | None = None,
+) -> list[LedgerEntry]:
+    """The account's entries in seq order, about one address or from a time on."""
+    query = select(*_ENTRY_COLUMNS).where(_EVENTS.c.account_id == account_id)
+    if address is not None:
+        query = query.where(_EVENTS.c.address == address)
+    if since is not None:
+        query = query.where(_EVENTS.c.at >= since)
+    return [LedgerEntry(**row._mapping) for row in session.execute(query.order_by(_EVENTS.c.seq))]
+
+
+def paged_entries(session: Session, account_id: str) -> Iterator[LedgerEntry]:
+    """Every entry of the account in seq order, read a page at a time."""
+    query = select(*_ENTRY_COLUMNS).where(_EVENTS.c.account_id == account_id)
+    for row in _pages(session, query, _EVENTS.c.account_id, _EVENTS.c.seq):
+        yield LedgerEntry(**row._mapping)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an entry changes: enough for the fold."""
+
+    address: str
+    action: str
+    scope: str
+
+
+def paged_changes(session: Session, account_id: str) -> Iterator[Change]:
+    """The account's entries by address, then seq, a page at a time."""
+    query = select(
+        *(_EVENTS.c[name] for name in ("account_id", "address", "seq", "action", "scope"))
+    ).where(_EVENTS.c.account_id == account_id)
+    keys = (_EVENTS.c.account_id, _EVENTS.c.address, _EVENTS.c.seq)
+    for row in _pages(session, query, *keys):
+        yield Change(str(row.address), row.action, row.scope)
+
+
+def _pages(session: Session, query: Select[Any], *key: ColumnElement[Any]) -> Iterator[Row[Any]]:
+    """The rows of ``query`` in ``key`` order, read a page at a time.
+
+    Keyset pages rather than a server-side cursor: a ledger may have millions of
+    entries, and most have a handful, which then cost one plain query (a cursor
+    costs PostgreSQL several round trips per account, every day, for every account).
+    ``key`` must lead with the account id and be unique within the query.
+    """
+    after: tuple[Any, ...] | None = None
+    while True:
+        page = query if after is None else query.where(tuple_(*key) > tuple_(*after))
+        rows = session.execute(page.order_by(*key).limit(_PAGE)).all()
+        yield from rows
+        if len(rows) < _PAGE:
+            return
+        after = tuple(rows[-1]._mapping[column] for column in key)
+
+
+# ---- current consent (consent_state) --------------------------------------------------------
+
+
+def consent_for(
+    session: Session, account_id: str, addresses: Iterable[str]
+) -> dict[str, AddressState]:
+    """Current consent of each address (NO_CONSENT_RECORDED when nothing is stored)."""
+    wanted = sorted(set(addresses))
+    if not wanted:
+        return {}
+    found = fold_rows(
+        session.execute(
+            select(
+                _STATES.c.address, _STATES.c.scope, _STATES.c.opted_out, _STATES.c.suppression
+            ).where(_STATES.c.account_id == account_id, _STATES.c.address.in_(wanted))
+        )
+    )
+    return {a: found.get(a, NO_CONSENT_RECORDED) for a in wanted}
+
+
+def stored_consent(session: Session, account_id: str) -> dict[str, AddressState]:
+    """Current consent of every address the account has a row for."""
+    return fold_rows(
+        session.execute(
+            select(
+                _STATES.c.address, _STATES.c.scope, _STATES.c.opted_out, _STATES.c.suppression
+            ).where(_STATES.c.account_id == account_id)
+        )
+    )
+
+
+def scope_rows(
+    session: Session, account_id: str, addresses: Iterable[str]
+) -> dict[str, dict[str, ScopeConsent]]:
+    """The stored scope rows of each address (addresses with none are left out)."""
+    wanted = sorted(set(addresses))
+    found: dict[str, dict[str, ScopeConsent]] = {}
+    if not wanted:
+        return found
+    rows = session.execute(
+        select(
+            _STATES.c.address, _STATES.c.scope, _STATES.c.opted_out, _STATES.c.suppression
+        ).where(_STATES.c.account_id == account_id, _STATES.c.address.in_(wanted))
+    )
+    for address, scope, opted_out, suppression in rows:
+        found.setdefault(address, {})[scope] = ScopeConsent(opted_out, Suppression(suppression))
+    return found
+
+
+@dataclass(frozen=True)
+class ScopeWrite:
+    """A scope row to store: ``stored`` says whether it exists already."""
+
+    address: str
+    scope: str
+    channel: str
+    consent: ScopeConsent
+    last_seq: int
+    updated_at: datetime
+    stored: bool
+
+
+def save_scope_rows(session: Session, account_id: str, rows: Iterable[ScopeWrite]) -> None:
+    """Insert the new rows and update the stored ones (one statement each)."""
+    added: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
+    for row in rows:
+        values = {
+            "account_id": account_id,
+            "address": row.address,
+            "scope": row.scope,
+            "opted_out": row.consent.opted_out,
+            "suppression": str(row.consent.suppression),
+            "last_seq": row.last_seq,
+            "updated_at": row.updated_at,
+        }
+        if row.stored:
+            changed.append(values)
+        else:
+            added.append({**values, "channel": row.channel})
+    if added:
+        session.execute(insert(_STATES), added)
+    if changed:
+        session.execute(update(t.ConsentState), changed)

@@ -1,0 +1,76 @@
+"""The review list's statements (R-29): texts waiting for a person, and who has one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import cast
+
+from sqlalchemy import Table, func, insert, select
+from sqlalchemy.orm import Session
+
+from heed.adapters.db import tables as t
+
+_REVIEWS = cast(Table, t.ConsentReview.__table__)
+
+
+@dataclass(frozen=True)
+class Review:
+    """An inbound text heed could not read with confidence."""
+
+    id: str
+    account_id: str
+    provider_message_id: str
+    from_number: str
+    to_number: str
+    body: str
+    received_at: datetime
+    language: str
+    why: str
+
+
+_FIELDS = ("id", "account_id", "provider_message_id", "from_number", "to_number", "body")
+_COLUMNS = [_REVIEWS.c[name] for name in (*_FIELDS, "received_at", "language", "why")]
+
+
+def add(session: Session, reviews: Sequence[Review]) -> None:
+    if reviews:
+        session.execute(
+            insert(_REVIEWS),
+            [{column.name: getattr(r, column.name) for column in _COLUMNS} for r in reviews],
+        )
+
+
+def pending(session: Session, account_id: str) -> list[Review]:
+    """Undecided texts, oldest first."""
+    rows = session.execute(
+        select(*_COLUMNS)
+        .where(_REVIEWS.c.account_id == account_id, _REVIEWS.c.decision.is_(None))
+        .order_by(_REVIEWS.c.received_at, _REVIEWS.c.id)
+    )
+    return [Review(**row._mapping) for row in rows]
+
+
+def pending_count(session: Session, account_id: str) -> int:
+    count = session.scalar(
+        select(func.count())
+        .select_from(_REVIEWS)
+        .where(_REVIEWS.c.account_id == account_id, _REVIEWS.c.decision.is_(None))
+    )
+    return int(count or 0)
+
+
+def numbers_under_review(session: Session, account_id: str, numbers: Iterable[str]) -> set[str]:
+    wanted = set(numbers)
+    if not wanted:
+        return set()
+    return set(
+        session.scalars(
+            select(_REVIEWS.c.from_number).where(
+                _REVIEWS.c.account_id == account_id,
+                _REVIEWS.c.decision.is_(None),
+                _REVIEWS.c.from_number.in_(wanted),
+            )
+        )
+    )

@@ -1,0 +1,150 @@
+"""The account's ledger in a write transaction: entries chained after its head and
+the current consent they change, stored together (R-17).
+
+Every change is one ledger entry plus the projection rows it touches, written in
+the same transaction under the account's lock, so the hash chain has one head.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from heed.adapters.db import ledger as stored
+from heed.adapters.db import tables as t
+from heed.adapters.db.uow import Transaction
+from heed.domain.consent import (
+    ALL_NUMBERS,
+    AddressState,
+    ConsentAction,
+    LedgerEntry,
+    ScopeConsent,
+    apply,
+    next_entry,
+    state_of,
+)
+from heed.services.common import now
+
+
+class Ledger:
+    """One account's chain and the current consent of some of its addresses, changed in
+    memory inside a write transaction and stored together by :meth:`write`.
+
+    A batch of changes costs one INSERT per table, not a round of statements each. The
+    caller holds the account's lock (``tx.lock_account``) from construction to commit.
+    """
+
+    def __init__(self, tx: Transaction, account: t.Account, addresses: Iterable[str]) -> None:
+        self._tx, self.account = tx, account
+        self._rows: dict[str, dict[str, ScopeConsent]] = {}
+        self._stored: set[tuple[str, str]] = set()
+        # (address, scope) → (channel, seq, at) of the rows changed since the last write.
+        self._touched: dict[tuple[str, str], tuple[str, int, datetime]] = {}
+        self._entries: list[LedgerEntry] = []
+        self._load(addresses)
+
+    def _load(self, addresses: Iterable[str]) -> None:
+        wanted = {a for a in addresses if a not in self._rows}
+        if not wanted:
+            return
+        found = stored.scope_rows(self._tx.session, self.account.id, wanted)
+        for address in wanted:
+            rows = self._rows[address] = found.get(address, {})
+            self._stored.update((address, scope) for scope in rows)
+
+    def state(self, address: str) -> AddressState:
+        """The address's consent, with the changes appended so far."""
+        self._load([address])
+        return state_of(self._rows[address])
+
+    def append(
+        self,
+        *,
+        address: str,
+        channel: str,
+        scope: str,
+        action: ConsentAction,
+        source: str,
+        actor: str,
+        via: str | None,
+        body: str | None = None,
+        provider_message_id: str | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        """Chain one entry after the account's head and apply it to current consent.
+
+        ``via`` names the credential that delivered the change (R-25): twilio_webhook,
+        gateway_key:<id>, user:<id>, api_key:<id>, preference_page, import, ...
+        """
+        account = self.account
+        entry = next_entry(
+            account.id,
+            account.ledger_seq,
+            account.ledger_head,
+            address=address,
+            channel=channel,
+            scope=scope,
+            action=action,
+            source=source,
+            actor=actor,
+            at=at or now(),
+            via=via,
+            body=body,
+            provider_message_id=provider_message_id,
+        )
+        self._entries.append(entry)
+        account.ledger_seq, account.ledger_head = entry.seq, entry.hash
+        self._load([address])
+        rows = self._rows[address]
+        for changed, row in apply(rows, action, scope).items():
+            rows[changed] = row
+            first = self._touched.get((address, changed))
+            self._touched[address, changed] = (first[0] if first else channel, entry.seq, entry.at)
+
+    def write(self) -> None:
+        """Store the entries appended so far and the current consent they changed."""
+        session = self._tx.session
+        stored.append_entries(session, self._entries)
+        self._entries = []
+        stored.save_scope_rows(
+            session,
+            self.account.id,
+            (
+                stored.ScopeWrite(
+                    address,
+                    scope,
+                    channel,
+                    self._rows[address][scope],
+                    seq,
+                    at,
+                    (address, scope) in self._stored,
+                )
+                for (address, scope), (channel, seq, at) in self._touched.items()
+            ),
+        )
+        self._stored.update(self._touched)
+        self._touched = {}
+
+
+def append(tx: Transaction, account: t.Account, *, address: str, **change: Any) -> None:
+    """Add one entry to the account's chain and update current consent, at once:
+    :meth:`Ledger.append`'s arguments, for one change alone.
+
+    The caller holds the account's lock (``tx.lock_account``).
+    """
+    ledger = Ledger(tx, account, [address])
+    ledger.append(address=address, **change)
+    ledger.write()
+
+
+def sms_scope(account: t.Account, to_number: str) -> str:
+    """The scope an SMS opt-out received on ``to_number`` covers (R-13)."""
+    return ALL_NUMBERS if account.sms_opt_out_scope == "account" else to_number
+
+
+def current_consent(
+    tx: Transaction, account_id: str, addresses: Iterable[str]
+) -> dict[str, AddressState]:
+    """Current consent of each address (nothing recorded: no limits)."""
+    return stored.consent_for(tx.session, account_id, addresses)

@@ -1,0 +1,295 @@
+"""Inbound texts: STOP, START, HELP and plain requests to stop, recorded once each
+however often a gateway delivers them (R-11 … R-13, R-15, R-16, R-16a, R-17)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from heed.adapters.db import inbound as stored
+from heed.adapters.db import tables as t
+from heed.adapters.db.uow import Transaction, UnitOfWork
+from heed.domain.addresses import normalize_phone, phone_query
+from heed.domain.consent import ALL_NUMBERS, ConsentAction
+from heed.domain.errors import HeedError, Invalid, NotFound
+from heed.domain.keywords import (
+    ConsentSource,
+    InboundAction,
+    help_reply,
+    opt_in_reply,
+    opt_out_reply,
+)
+from heed.domain.revocation import detect_language, interpret
+from heed.services.common import now
+from heed.services.consent.ledger import Ledger, append, current_consent, sms_scope
+from heed.services.review import queue_unsure
+
+
+@dataclass(frozen=True)
+class InboundResult:
+    action: str
+    reply: str | None
+    duplicate: bool = False
+
+
+@dataclass(frozen=True)
+class InboundAccount:
+    """What a gateway's webhook needs of the account that owns the number texted."""
+
+    id: str
+    twilio_auth_token: str | None
+
+
+def accounts_by_number(uow: UnitOfWork, numbers: Iterable[str]) -> dict[str, InboundAccount]:
+    """The owning account of each of ``numbers`` (keyed as given) that a business uses,
+    read in one statement however many numbers are asked."""
+    queries = {number: phone_query(number) for number in set(numbers)}
+    wanted = {query for query in queries.values() if query}
+    if not wanted:
+        return {}
+    with uow.read() as tx:
+        owners = stored.owners_of(tx.session, wanted)
+    return {
+        number: InboundAccount(owners[q].account_id, owners[q].twilio_auth_token)
+        for number, q in queries.items()
+        if q in owners
+    }
+
+
+@dataclass(frozen=True)
+class InboundText:
+    """One text a customer sent to a business number, as the gateway delivered it.
+
+    ``provider_opt_out_type`` is the gateway's own verdict (Twilio's OptOutType:
+    STOP, START, HELP); ``via`` names the credential that delivered the text
+    (``twilio_webhook`` or ``gateway_key:<id>``, R-25) and goes into its ledger
+    entries; callers outside a request (the demo, the benchmarks) may leave it unnamed.
+    """
+
+    account_id: str
+    from_number: str
+    to_number: str
+    body: str
+    message_id: str
+    provider_opt_out_type: str | None = None
+    via: str | None = None
+
+
+def record_inbound(uow: UnitOfWork, text: InboundText) -> InboundResult:
+    """Read an inbound text and act on it once, however often it is delivered.
+
+    When the gateway already answered a keyword (``provider_opt_out_type``), heed
+    records it too but sends no second confirmation (R-16, R-16a). One text is a
+    batch of one: see :func:`record_inbound_batch`.
+    """
+    [result] = record_inbound_batch(uow, [text])
+    if isinstance(result, HeedError):
+        raise result
+    return result
+
+
+def record_inbound_sms(
+    uow: UnitOfWork,
+    account_id: str,
+    *,
+    from_number: str,
+    to_number: str,
+    body: str,
+    message_id: str,
+    provider_opt_out_type: str | None = None,
+    via: str | None = None,
+) -> InboundResult:
+    """:func:`record_inbound` with the text's fields given one by one."""
+    text = InboundText(
+        account_id, from_number, to_number, body, message_id, provider_opt_out_type, via
+    )
+    return record_inbound(uow, text)
+
+
+@dataclass(frozen=True)
+class _Inbound:
+    index: int
+    text: InboundText
+    sender: str
+    to: str
+
+
+Results = list[InboundResult | HeedError | None]
+
+
+def record_inbound_batch(
+    uow: UnitOfWork, texts: Sequence[InboundText]
+) -> list[InboundResult | HeedError]:
+    """Record inbound texts in one transaction; each text's result or refusal, in order.
+
+    The texts are applied one after another, as if they had arrived one by one in
+    this order: of two STOPs from one number, the first opts it out and is
+    confirmed, the second changes nothing and says nothing; a message id already
+    stored, or seen earlier in the batch, records nothing twice (R-17) and is
+    answered with the reply its first delivery got: a gateway retries a text
+    whose answer it did not see, and the customer's confirmation is in that
+    answer (R-16). A text heed refuses (an invalid number, an unknown account or
+    business number) is answered with its error and leaves the others alone. Each
+    account's lock is taken once, in id order, and its ledger entries are chained
+    in text order.
+    """
+    results: Results = [None] * len(texts)
+    by_account = _parsed(texts, results)
+    if by_account:
+        with uow.write() as tx:
+            accounts = tx.lock_accounts(by_account)
+            for account_id, items in sorted(by_account.items()):
+                account = accounts.get(account_id)
+                if account is None:
+                    for item in items:
+                        results[item.index] = NotFound("No such account.")
+                else:
+                    _record_inbound(tx, account, items, results)
+            tx.commit()
+    return [r for r in results if r is not None]
+
+
+def _parsed(texts: Sequence[InboundText], results: Results) -> dict[str, list[_Inbound]]:
+    """The texts whose numbers read, by account; the others' refusals go to ``results``."""
+    by_account: dict[str, list[_Inbound]] = {}
+    # A batch names a few business numbers many times: each is parsed once.
+    business_numbers: dict[str, str] = {}
+    for i, text in enumerate(texts):
+        if not text.message_id or not isinstance(text.message_id, str):
+            results[i] = Invalid("message_id is required.", field="message_id")
+            continue
+        try:
+            sender = normalize_phone(text.from_number, field="from")
+            to = business_numbers.get(text.to_number) or normalize_phone(text.to_number, field="to")
+        except HeedError as refused:
+            results[i] = refused
+            continue
+        business_numbers[text.to_number] = to
+        by_account.setdefault(text.account_id, []).append(_Inbound(i, text, sender, to))
+    return by_account
+
+
+def _record_inbound(
+    tx: Transaction, account: t.Account, items: list[_Inbound], results: Results
+) -> None:
+    session = tx.session
+    # What each message id was answered the first time: a gateway retries a text
+    # whose answer it did not see, so the retry gets that answer again (R-16).
+    seen = {
+        sid: InboundResult(action, reply, duplicate=True)
+        for sid, (action, reply) in stored.answers(
+            session, account.id, (i.text.message_id for i in items)
+        ).items()
+    }
+    numbers = stored.numbers_used(session, account.id, (i.to for i in items))
+    ledger = Ledger(tx, account, {i.sender for i in items})
+    inbound: list[stored.InboundRecord] = []
+    for item in items:
+        message_id = item.text.message_id
+        if message_id in seen:
+            # A redelivery changes nothing; its answer is the first one, word for word.
+            results[item.index] = seen[message_id]
+        elif item.to not in numbers:
+            results[item.index] = NotFound("This business does not use that number.", field="to")
+        else:
+            result = _act_on_text(ledger, item)
+            seen[message_id] = InboundResult(result.action, result.reply, duplicate=True)
+            results[item.index] = result
+            inbound.append(
+                stored.InboundRecord(
+                    account.id,
+                    message_id,
+                    item.sender,
+                    item.to,
+                    item.text.body,
+                    result.action,
+                    result.reply,
+                    now(),
+                )
+            )
+    ledger.write()
+    stored.add(session, inbound)
+    # A text heed cannot read with confidence waits for a person (R-29).
+    queue_unsure(tx, inbound)
+
+
+_PROVIDER_ACTIONS = {
+    "STOP": InboundAction.OPT_OUT,
+    "START": InboundAction.OPT_IN,
+    "HELP": InboundAction.HELP,
+}
+
+
+def _act_on_text(ledger: Ledger, item: _Inbound) -> InboundResult:
+    """What one text means given the sender's consent so far, appended to ``ledger``."""
+    account, text, sender, to = ledger.account, item.text, item.sender, item.to
+    scope = sms_scope(account, to)
+    current = ledger.state(sender)
+    opted_out = current.sms_opted_out_for(to)
+    reading = interpret(text.body, opted_out=opted_out)
+    action = reading.action
+    source = str(reading.source) if reading.source else None
+    provider = (text.provider_opt_out_type or "").strip().upper()
+    if provider in _PROVIDER_ACTIONS and action is InboundAction.NONE:
+        # The carrier's list counts as the truth: heed and it never disagree (R-16a).
+        action = _PROVIDER_ACTIONS[provider]
+        source = str(ConsentSource.PROVIDER)
+    reply: str | None = None
+
+    def record(change: ConsentAction, scope: str) -> None:
+        ledger.append(
+            address=sender,
+            channel="sms",
+            scope=scope,
+            action=change,
+            source=source or "keyword",
+            actor=f"customer:{sender}",
+            via=text.via,
+            body=text.body,
+            provider_message_id=text.message_id,
+        )
+
+    if action is InboundAction.OPT_OUT:
+        if not opted_out:
+            record(ConsentAction.OPT_OUT, scope)
+            reply = opt_out_reply(account.name, detect_language(text.body))
+    elif action is InboundAction.OPT_IN:
+        # Recorded even when nothing was opted out: it is the customer's express consent.
+        # An account-wide opt-out can only be lifted whole, and the entry says so,
+        # so the ledger's fold agrees with current consent (R-13, R-17).
+        if ALL_NUMBERS in current.opted_out_scopes:
+            scope = ALL_NUMBERS
+        record(ConsentAction.OPT_IN, scope)
+        reply = opt_in_reply(account.name, detect_language(text.body))
+    elif action is InboundAction.HELP:
+        reply = help_reply(account.name, account.help_text)
+    if provider in _PROVIDER_ACTIONS:
+        reply = None
+    return InboundResult(str(action), reply)
+
+
+def record_provider_opt_out(
+    uow: UnitOfWork, account_id: str, *, address: str, from_number: str | None, detail: str
+) -> None:
+    """The provider refused a send because the number opted out with it (R-16a)."""
+    with uow.write() as tx:
+        account = tx.lock_account(account_id)
+        assert account is not None
+        scope = sms_scope(account, from_number) if from_number else ALL_NUMBERS
+        current = current_consent(tx, account.id, [address]).get(address)
+        if current is not None and current.sms_opted_out_for(from_number):
+            return
+        append(
+            tx,
+            account,
+            address=address,
+            channel="sms",
+            scope=scope,
+            action=ConsentAction.OPT_OUT,
+            source=str(ConsentSource.PROVIDER),
+            actor="provider",
+            # The provider's answer to heed's own send, over heed's transport credentials.
+            via="provider_send",
+            body=detail,
+        )
+        tx.commit()
