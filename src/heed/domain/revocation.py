@@ -315,6 +315,44 @@ _QUOTED = re.compile(
 )
 _CLAUSE_BREAK = re.compile(r"[.!?;\n]+")
 
+# What a sender's broadcast carries and a customer's reply does not: a short code or
+# a long number, a web address, a price, an instruction naming a keyword, a prize,
+# a template's placeholder. Two kinds of them make a broadcast, whatever else it
+# says ("2 stop texts txt STOP to 80062", "Opt-out txt ENG STOP. Box39822 £1.50").
+_BROADCAST_MARKS = [
+    re.compile(r"\d{5,}"),
+    re.compile(r"https?:|www\.|\.(?:com|net|org|co\.uk)\b", re.IGNORECASE),
+    re.compile(
+        r"[£$€]\s?\d|\b\d+p\b|\d+p/|/(?:min|wk|msg)\b|\bper (?:wk|week|msg|min|month)\b|"
+        r"\bppm\b|\bmsg ?& ?data\b|\brates may apply\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:reply|txt|text|send|respond|responda|responde|envoyez|texter)\s(?:\w+\s)?"
+        r"(?:stop|end|help|start|yes|unstop|baja|arret)\b|"
+        r"\b(?:opt ?-?out|unsub\w*)\s(?:txt|reply|with|stop)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:free|win|won|prize|claim|offer|t ?& ?cs?|ts ?& ?cs|cust(?:omer)? ?care|po box)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(r"[{\[][\w ]+[}\]]|#{3,}|\*{3,}"),
+]
+# A sender's confirmation tells its reader what happened to them: enough alone.
+_CONFIRMATION = re.compile(
+    r"\byou (?:are|have been|were|re) (?:now )?(?:unsubscribed|opted out|removed)\b|"
+    r"\byou will (?:not|no longer) receive\b|\bno (?:more|further) messages will be sent\b|"
+    r"\bwill begin receiving\b|\bvous ne recevrez plus\b|\bsuscripcion ha sido cancelada\b"
+)
+
+
+def _is_broadcast(body: str) -> bool:
+    """Whether a text reads as a sender's broadcast or confirmation, not a customer's reply."""
+    if _CONFIRMATION.search(_words(body)):
+        return True
+    return sum(1 for mark in _BROADCAST_MARKS if mark.search(body)) >= 2
+
 
 def _unquote(body: str) -> str:
     """The text without quoted instructions, each cut from where it starts to its clause's end."""
@@ -350,7 +388,7 @@ _EN_EXTRA = [
         r"\bcancel\s(?:my|the|all|these|your)\s(?:text\s|sms\s)?(?:notifications|alerts|texts)\b"
     ),
     re.compile(
-        r"\b(?:get|take)\s(?:me|this number|my number)\soff\b"
+        r"\b(?:get|take)\s(?:me|this number|my (?:number|contact info|contact|info|details))\soff\b"
         r"(?!\s(?:the|your|my|of)\s(?:\w+\s)?(?:schedule|calendar|route|job|visit|appointment))"
     ),
     re.compile(r"\bwant\soff\b"),
@@ -362,6 +400,10 @@ _EN_EXTRA = [
         r"(?:texts|messages|text messages)\b"
     ),
     re.compile(r"\bdont\s(?:text|message|contact)\sme\b"),
+    re.compile(
+        r"\b(?:dont|don t|do not)\ssend\s(?:me\s|us\s)?(?:any\s)?(?:further|more)\s"
+        r"(?:text messages|texts|messages|msgs)\b"
+    ),
     re.compile(r"\bdo not\s(?:text|message|contact)\s(?:me|this number)\b"),
     re.compile(r"\bstop\s(?:them|these)\b"),
 ]
@@ -510,6 +552,8 @@ def read(body: str) -> Reading:
     bare = _POLITE_TAIL.sub("", _POLITE_HEAD.sub("", words))
     if bare != words and (_is_opt_out_keyword(bare) or bare in extra_keywords()):
         return Reading(Verdict.REVOKE, language, "an opt-out keyword with a greeting or thanks")
+    if _is_broadcast(body):
+        return Reading(Verdict.NOT, language, "a broadcast or confirmation, not a reply")
     unquoted = _unquote(body)
     if unquoted != body.strip():
         # What is left after the quoted instruction is read on its own.
