@@ -68,6 +68,29 @@ COMMENTCAMARCHE_FR = (
     "http://www.commentcamarche.net/faq/34000-signaler-un-spam-recu-sur-votre-mobile-33700"
 )
 
+SPOKE = (
+    "https://github.com/StateVoicesNational/Spoke"
+    " (src/extensions/message-handlers/auto-optout/index.js, its default auto opt-out phrases)"
+)
+BOSLEY = "https://app.midpage.ai/case/bosley-v-a-bradley-hospitality-11141373"
+
+SPOKE_LIST = (
+    "https://scaletowin.freshdesk.com/support/solutions/articles/66000458907-automatic-opt-outs"
+)
+IVIP = (
+    "https://www.ivipmobile.com/faqs/htwhnhb156/"
+    "What-Key-Words-Will-Automatically-Unsubscribe-a-Contact"
+)
+TCPAWORLD = (
+    "https://tcpaworld.com/2025/07/07/no-exit-and-i-do-not-wish-to-be-contacted-"
+    "tcpa-class-action-sms-lawsuits-from-keyword-avoiders-pour-in/"
+)
+TLDCRM = "https://www.tldcrm.com/?p=2665"
+
+POSTSCRIPT = "https://help.postscript.io/hc/en-us/articles/1260804630350-Subscriber-Opt-out-Actions"
+TEXT_EM_ALL = "https://support.text-em-all.com/article/380-understanding-auto-opt-outs"
+SPOKE_REWIRED = "https://docs.spokerewired.com/article/171-automatic-opt-out-keywords-and-phrases"
+
 REVOKE = "revoke"
 NOT = "not"
 
@@ -108,6 +131,100 @@ PUBLIC: dict[str, list[tuple[str, str, str]]] = {
             "https://tcpablog.com/yet-another-court-rejects-yet-another-contrived-revocation-of-consent-claim/",
         ),
         ("leave me alone", REVOKE, BRAZE_FUZZY),
+        ("No stop", REVOKE, BOSLEY),
+        ("Remove my name", REVOKE, SPOKE),
+        ("Lose my number", REVOKE, SPOKE),
+        ("I opt out", REVOKE, SPOKE),
+        ("stop2quit", REVOKE, SPOKE),
+        ("Take me off this list", REVOKE, SPOKE),
+        ("Don't contact me", REVOKE, SPOKE),
+        ("delete my number", REVOKE, SPOKE),
+        # Replies a texting platform opts contacts out on (spelling as listed there).
+        ("delete me", REVOKE, SPOKE_LIST),
+        ("delete this number", REVOKE, SPOKE_LIST),
+        ("do not send me messages", REVOKE, SPOKE_LIST),
+        ("do not text", REVOKE, SPOKE_LIST),
+        ("do not text me", REVOKE, SPOKE_LIST),
+        ("dont text me anymore", REVOKE, SPOKE_LIST),
+        ("i optout", REVOKE, SPOKE_LIST),
+        ("leave my alone", REVOKE, SPOKE_LIST),
+        ("opting out", REVOKE, SPOKE_LIST),
+        ("opt out please", REVOKE, SPOKE_LIST),
+        ("please end", REVOKE, SPOKE_LIST),
+        ("please remove", REVOKE, SPOKE_LIST),
+        ("please remove me from your contacts", REVOKE, SPOKE_LIST),
+        ("please remove me from your list", REVOKE, SPOKE_LIST),
+        ("please remove me from your texting list", REVOKE, SPOKE_LIST),
+        ("please remove my info thanks", REVOKE, SPOKE_LIST),
+        ("please stop sending me messages", REVOKE, SPOKE_LIST),
+        ("please stop sending me texts", REVOKE, SPOKE_LIST),
+        ("please stop texting me", REVOKE, SPOKE_LIST),
+        ("please take off this list", REVOKE, SPOKE_LIST),
+        ("remove and please stop texting me thank you", REVOKE, SPOKE_LIST),
+        ("remove end", REVOKE, SPOKE_LIST),
+        ("remove me", REVOKE, SPOKE_LIST),
+        ("optout end texts", REVOKE, SPOKE_LIST),
+        ("opt out to end", REVOKE, SPOKE_LIST),
+        ("optstop", REVOKE, SPOKE_LIST),
+        ("quitremove", REVOKE, SPOKE_LIST),
+        ("opt outt", REVOKE, SPOKE_LIST),
+        ("opout", REVOKE, SPOKE_LIST),
+        ("optput", REVOKE, SPOKE_LIST),
+        ("no more texts", REVOKE, SPOKE_LIST),
+        ("delete my number", REVOKE, SPOKE_LIST),
+        ("lose my number", REVOKE, SPOKE_LIST),
+        ("block", REVOKE, IVIP),
+        ("stop this", REVOKE, IVIP),
+        ("stop texts", REVOKE, IVIP),
+        ("stop calling", REVOKE, IVIP),
+        ("stop texting", REVOKE, IVIP),
+        ("don't call", REVOKE, IVIP),
+        ("do not call me", REVOKE, IVIP),
+        ("don't text", REVOKE, IVIP),
+        ("don't text me", REVOKE, IVIP),
+        ("I do not wish to be contacted", REVOKE, TCPAWORLD),
+        ("cease and desist", REVOKE, TCPAWORLD),
+        ("cease and desist all communications", REVOKE, TLDCRM),
+        ("Please unsubscribe", REVOKE, TLDCRM),
+        # Replies a shop's texting platform has seen and opts out on.
+        ("take me off", REVOKE, POSTSCRIPT),
+        ("do not contact", REVOKE, POSTSCRIPT),
+        ("don't contact", REVOKE, POSTSCRIPT),
+        ("do not message", REVOKE, POSTSCRIPT),
+        ("do not call", REVOKE, POSTSCRIPT),
+        ("unsubscribe me", REVOKE, POSTSCRIPT),
+        ("stop sending texts", REVOKE, POSTSCRIPT),
+        ("stop sending me texts", REVOKE, POSTSCRIPT),
+        ("stop ****ing texting", REVOKE, POSTSCRIPT),
+        ("Stop the text, please!", REVOKE, POSTSCRIPT),
+        (
+            "Stop sending me text message! I have asked many times and you continue to send them to me!",
+            REVOKE,
+            POSTSCRIPT,
+        ),
+        ("Stop 🛑", REVOKE, POSTSCRIPT),
+        (
+            "STOP SENDING ME THESE TEXTS... I already ordered one and I don't want to keep getting texts "
+            "from you",
+            REVOKE,
+            POSTSCRIPT,
+        ),
+        ("Please remove. Thanks.", REVOKE, POSTSCRIPT),
+        ("Stop all texts to me!", REVOKE, POSTSCRIPT),
+        ("Please delete me from your text list. Thanks so much!", REVOKE, POSTSCRIPT),
+        ("Stop sending me text", REVOKE, POSTSCRIPT),
+        ("Stop sending these, please!", REVOKE, POSTSCRIPT),
+        ("Remove this number", REVOKE, POSTSCRIPT),
+        ("Remove my phone number", REVOKE, POSTSCRIPT),
+        ("Quit texting me you already ripped me off", REVOKE, POSTSCRIPT),
+        ("Please remove my number from your system. Thank you!", REVOKE, POSTSCRIPT),
+        ("Please do not text this number", REVOKE, TEXT_EM_ALL),
+        ("How do I opt out?", REVOKE, TEXT_EM_ALL),
+        ("I don't want these messages", REVOKE, TEXT_EM_ALL),
+        ("stop 2 quit", REVOKE, SPOKE_REWIRED),
+        ("stop=quit", REVOKE, SPOKE_REWIRED),
+        ("stop to quit", REVOKE, SPOKE_REWIRED),
+        ("stoptoquit", REVOKE, SPOKE_REWIRED),
         # Keywords providers and carriers honour.
         ("OPT-OUT", REVOKE, AWS),
         ("TD", REVOKE, AWS),
@@ -189,6 +306,7 @@ PUBLIC: dict[str, list[tuple[str, str, str]]] = {
     "es": [
         ("Bórrenme de su lista", REVOKE, THRUTEXT_ES),
         ("Dejen de enviarme mensajes", REVOKE, THRUTEXT_ES),
+        ("alto", REVOKE, SPOKE_LIST),
         ("Detener", REVOKE, AIVO_ES),
         ("parar", REVOKE, AIVO_ES),
         ("desuscribir", REVOKE, AIVO_ES),

@@ -79,7 +79,7 @@ def test_held_out_texts_are_read_with_the_promised_precision_recall_and_false_al
 
 # Measured when the public texts were added (tests/corpus/README.md). English misses
 # the targets on them: the floor keeps the reader from sliding further.
-_PUBLIC_FLOOR = {"en": (0.87, 0.81), "es": (0.97, 0.93), "fr": (0.97, 0.93)}
+_PUBLIC_FLOOR = {"en": (0.96, 0.82), "es": (0.97, 0.93), "fr": (0.97, 0.93)}
 
 
 def test_held_out_public_texts_are_read_at_least_as_well_as_when_they_were_added() -> None:

@@ -33,6 +33,7 @@ from heed.domain.keywords import (
     ConsentSource,
     InboundAction,
     Interpretation,
+    is_keyword_like,
     is_revocation,
     match_keyword,
 )
@@ -63,8 +64,14 @@ def _fold(text: str) -> str:
     return kept.casefold()
 
 
+_NOT_ASCII_WORD = re.compile(r"[^a-z0-9]+")
+
+
 def _words(text: str) -> str:
     """Folded text with apostrophes as spaces ("m'envoyer" -> "m envoyer") and no symbols."""
+    if text.isascii():
+        # The same answer, faster: in ASCII only letters and digits are kept.
+        return " ".join(_NOT_ASCII_WORD.sub(" ", text.lower()).split())
     chars: list[str] = []
     for ch in _fold(text):
         if ch in _APOSTROPHES or ch.isspace() or unicodedata.category(ch)[0] in "PSCZ":
@@ -74,206 +81,41 @@ def _words(text: str) -> str:
     return " ".join("".join(chars).split())
 
 
+def _data_lines(name: str) -> list[str]:
+    """The lines of a versioned data file in heed.domain.data, without comments or blanks."""
+    text = resources.files("heed.domain.data").joinpath(name).read_text("utf-8")
+    stripped = (line.strip() for line in text.splitlines())
+    return [line for line in stripped if line and not line.startswith("#")]
+
+
 @cache
 def extra_keywords() -> dict[str, str]:
-    """Folded keyword -> canonical spelling, from the versioned data file."""
-    text = (
-        resources.files("heed.domain.data").joinpath("revocation_keywords.txt").read_text("utf-8")
-    )
-    found: dict[str, str] = {}
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            found[_words(line)] = line
+    """Folded keyword -> canonical spelling, from revocation_keywords.txt."""
+    return {_words(line): line for line in _data_lines("revocation_keywords.txt")}
+
+
+@cache
+def _word_lists() -> dict[str, frozenset[str]]:
+    """Section name -> its words, from reading_words.txt ("[section]" lines open one)."""
+    found: dict[str, frozenset[str]] = {}
+    section = ""
+    for line in _data_lines("reading_words.txt"):
+        if line.startswith("["):
+            section = line.strip("[]")
+        else:
+            found[section] = found.get(section, frozenset()) | frozenset(line.split())
     return found
+
+
+def _word_list(section: str) -> frozenset[str]:
+    return _word_lists()[section]
 
 
 # --- language ------------------------------------------------------------------
 
-_ES_WORDS = frozenset(
-    [
-        "mas",
-        "el",
-        "los",
-        "las",
-        "por",
-        "favor",
-        "que",
-        "quiero",
-        "mensajes",
-        "mensaje",
-        "textos",
-        "numero",
-        "mi",
-        "su",
-        "sus",
-        "ya",
-        "gracias",
-        "hola",
-        "dejen",
-        "deja",
-        "paren",
-        "para",
-        "del",
-        "una",
-        "esta",
-        "cita",
-        "manden",
-        "mandar",
-        "envien",
-        "enviar",
-        "escriban",
-        "escribir",
-        "quiten",
-        "borren",
-        "eliminen",
-        "baja",
-        "darme",
-        "lista",
-        "equivocado",
-        "basta",
-        "nos",
-        "ustedes",
-        "puedo",
-        "pueden",
-        "tengo",
-        "hay",
-        "agua",
-        "esta",
-        "estoy",
-        "muchas",
-        "sigan",
-        "llamen",
-        "cuando",
-        "como",
-        "aqui",
-        "y",
-        "o",
-        "con",
-        "se",
-        "recibir",
-        "vez",
-        "interesa",
-        "favor",
-    ]
-)
-_FR_WORDS = frozenset(
-    [
-        "le",
-        "les",
-        "des",
-        "je",
-        "vous",
-        "ne",
-        "plus",
-        "pas",
-        "merci",
-        "mon",
-        "moi",
-        "est",
-        "et",
-        "svp",
-        "bonjour",
-        "ce",
-        "au",
-        "du",
-        "un",
-        "une",
-        "pour",
-        "avec",
-        "sur",
-        "votre",
-        "vos",
-        "numero",
-        "messages",
-        "arretez",
-        "arrete",
-        "arreter",
-        "envoyer",
-        "ecrire",
-        "veux",
-        "suis",
-        "oui",
-        "quand",
-        "rendez",
-        "vous",
-        "facture",
-        "on",
-        "il",
-        "elle",
-        "tu",
-        "ai",
-        "avez",
-        "passer",
-        "liste",
-        "mauvais",
-        "supprimez",
-        "retirez",
-        "laissez",
-        "tranquille",
-        "annuler",
-        "annulez",
-        "cessez",
-        "sms",
-        "textos",
-        "texto",
-    ]
-)
-_EN_WORDS = frozenset(
-    [
-        "the",
-        "you",
-        "me",
-        "my",
-        "i",
-        "to",
-        "please",
-        "text",
-        "texts",
-        "number",
-        "your",
-        "this",
-        "is",
-        "it",
-        "and",
-        "of",
-        "not",
-        "dont",
-        "want",
-        "remove",
-        "from",
-        "thanks",
-        "thank",
-        "can",
-        "stop",
-        "sending",
-        "messages",
-        "message",
-        "will",
-        "be",
-        "at",
-        "on",
-        "for",
-        "have",
-        "we",
-        "us",
-        "no",
-        "more",
-        "off",
-        "list",
-        "any",
-        "do",
-        "would",
-        "like",
-        "get",
-        "what",
-        "when",
-        "how",
-        "who",
-        "wrong",
-        "call",
-    ]
-)
+_ES_WORDS = _word_list("language es")
+_FR_WORDS = _word_list("language fr")
+_EN_WORDS = _word_list("language en")
 _ES_CHARS = frozenset("ñ¿¡áíóú")
 _FR_CHARS = frozenset("çœèêàùâîôûëï")
 _FR_ELISION = re.compile(r"(?:^|\s)(?:[mdnljtsc]|qu)['’]\w", re.IGNORECASE)
@@ -347,9 +189,9 @@ _CONFIRMATION = re.compile(
 )
 
 
-def _is_broadcast(body: str) -> bool:
-    """Whether a text reads as a sender's broadcast or confirmation, not a customer's reply."""
-    if _CONFIRMATION.search(_words(body)):
+def _is_broadcast(body: str, words: str) -> bool:
+    """Whether a text (and its ``words``) reads as a sender's broadcast, not a customer's reply."""
+    if _CONFIRMATION.search(words):
         return True
     return sum(1 for mark in _BROADCAST_MARKS if mark.search(body)) >= 2
 
@@ -392,6 +234,11 @@ _EN_EXTRA = [
         r"(?!\s(?:the|your|my|of)\s(?:\w+\s)?(?:schedule|calendar|route|job|visit|appointment))"
     ),
     re.compile(r"\bwant\soff\b"),
+    re.compile(r"\bopting\sout\b(?!\s(?:of\s)?(?:the|my|our)\s)"),
+    re.compile(
+        r"^(?:(?:please|pls|just)\s)?leave\s(?:me|my|us)\salone"
+        r"(?:\s(?:please|pls|thanks|thank you))?$"
+    ),
     re.compile(r"\b(?:revoke|withdraw)\s(?:my\s)?consent\b"),
     re.compile(r"\bcease\s(?:all|and desist|contacting|texting|communication)\b"),
     re.compile(r"\bremove\s(?:me|us|this number|from list|from (?:the|your) list)\b"),
@@ -413,7 +260,10 @@ _EN_ELSEWHERE = re.compile(
     r"(?:\w+\s){0,3}(?:plan|membership|contract|agreement|subscription|warranty|appointment|"
     r"visit|service|renewal|order)\b"
 )
-_EN_KEEP = re.compile(r"\b(?:want|wanna|like) to keep\b|\bstill want\b|\bkeep (?:sending|the)\b")
+_EN_KEEP = re.compile(
+    r"(?<!dont )(?<!don t )(?<!do not )\b(?:want|wanna|like) to keep\b|\bstill want\b|"
+    r"(?<!to )\bkeep (?:sending|the)\b"
+)
 _EN_LONE_PLEA = re.compile(
     r"^(?:(?:just|ok|okay|so)\s)*quit(?:\s(?:it|now|already|thanks|please|lol))*$"
 )
@@ -542,17 +392,43 @@ def _is_opt_out_keyword(words: str) -> bool:
     return matched is not None and matched[0] is InboundAction.OPT_OUT
 
 
-def read(body: str) -> Reading:
-    """Whether a text revokes consent, in the language it was written in."""
-    language = detect_language(body)
-    words = _words(body)
+_OPT_OUT_VERBS = _word_list("opt-out verbs")
+_OPT_OUT_COMPANIONS = _word_list("opt-out companions")
+
+
+def _is_opt_out_words(bare: str) -> bool:
+    words = bare.split()
+    return (
+        len(words) <= 8
+        and not _QUOTED.search(bare)
+        and any(word in _OPT_OUT_VERBS for word in words)
+        and all(word in _OPT_OUT_VERBS or word in _OPT_OUT_COMPANIONS for word in words)
+    )
+
+
+def _keyword_reading(words: str, language: str) -> Reading | None:
+    """A reading when the text is an opt-out keyword, alone or with a greeting or thanks."""
     keyword = extra_keywords().get(words)
     if keyword is not None:
         return Reading(Verdict.REVOKE, language, "an opt-out keyword", keyword)
     bare = _POLITE_TAIL.sub("", _POLITE_HEAD.sub("", words))
     if bare != words and (_is_opt_out_keyword(bare) or bare in extra_keywords()):
         return Reading(Verdict.REVOKE, language, "an opt-out keyword with a greeting or thanks")
-    if _is_broadcast(body):
+    if bare and is_keyword_like(bare):
+        return Reading(Verdict.REVOKE, language, "opt-out keywords run together or misspelt")
+    if _is_opt_out_words(bare):
+        return Reading(Verdict.REVOKE, language, "only words that ask to stop")
+    return None
+
+
+def read(body: str) -> Reading:
+    """Whether a text revokes consent, in the language it was written in."""
+    language = detect_language(body)
+    words = _words(body)
+    keyword_reading = _keyword_reading(words, language)
+    if keyword_reading is not None:
+        return keyword_reading
+    if _is_broadcast(body, words):
         return Reading(Verdict.NOT, language, "a broadcast or confirmation, not a reply")
     unquoted = _unquote(body)
     if unquoted != body.strip():
