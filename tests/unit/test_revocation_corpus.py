@@ -123,13 +123,25 @@ def test_the_language_of_a_short_text_is_told(body: str, language: str) -> None:
         "Quit? No, we want to keep the service",
         "stop by at 3",
         "Annuler mon rendez-vous de vendredi",
+        "Flash sale 40% off duct cleaning! Txt STOP to 55123 to end. Msg&data rates may apply",
+        "You have been unsubscribed and will receive no further messages from Acme HVAC.",
+        "Acme: you're now opted out. Reply START to resubscribe.",
+        "Promo chauffe-eau : -20 % cette semaine sur www.exemple.fr. Envoyez ARRET au 36180",
+        "Oferta 2x1 en mantenimiento, visite www.ejemplo.com. Responda BAJA al 55123 para salir",
+        "WIN a free tune-up! Call 08001234567 now. To opt out txt STOP to 80080",
     ],
 )
 def test_a_quoted_instruction_or_stopping_something_else_is_not_a_revocation(body: str) -> None:
     assert read(body).verdict is Verdict.NOT
 
 
-@pytest.mark.parametrize("body", ["REMOVE", "Arrete", "No Mas", "parar", "BAJA", "Cancelar"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        *("REMOVE", "Arrete", "No Mas", "parar", "BAJA", "Cancelar"),
+        *("TD", "ARRETT", "OPT-OUT", "Detener", "desuscribir", "Arrêté"),
+    ],
+)
 def test_keywords_carriers_honour_beyond_r11_opt_out_as_keywords(body: str) -> None:
     reading = interpret(body, opted_out=False)
     assert reading.action is InboundAction.OPT_OUT

@@ -1,5 +1,6 @@
-"""The R-29 reader on wording that public sources show: providers' keywords, broadcasts
-that quote an instruction, keywords typed in haste, and the public SMS corpus."""
+"""The R-29 reader on wording that public sources show: keywords typed in haste, short
+texts of opt-out words, and the public SMS corpus (providers' keywords and broadcasts
+are in test_revocation_corpus.py)."""
 
 from __future__ import annotations
 
@@ -10,35 +11,11 @@ from pathlib import Path
 import pytest
 
 from heed.domain.keywords import InboundAction, is_keyword_like
-from heed.domain.revocation import Verdict, interpret, read
+from heed.domain.revocation import interpret
 
 
 def _revokes(text: str) -> bool:
     return interpret(text, opted_out=False).action is InboundAction.OPT_OUT
-
-
-@pytest.mark.parametrize(
-    "body", ["TD", "ARRETT", "OPT-OUT", "Detener", "desuscribir", "Arrêté", "remove"]
-)
-def test_opt_out_keywords_that_providers_honour_are_read_as_keywords(body: str) -> None:
-    reading = interpret(body, opted_out=False)
-    assert reading.action is InboundAction.OPT_OUT
-    assert reading.keyword is not None
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        "Flash sale 40% off duct cleaning! Txt STOP to 55123 to end. Msg&data rates may apply",
-        "You have been unsubscribed and will receive no further messages from Acme HVAC.",
-        "Acme: you're now opted out. Reply START to resubscribe.",
-        "Promo chauffe-eau : -20 % cette semaine sur www.exemple.fr. Envoyez ARRET au 36180",
-        "Oferta 2x1 en mantenimiento, visite www.ejemplo.com. Responda BAJA al 55123 para salir",
-        "WIN a free tune-up! Call 08001234567 now. To opt out txt STOP to 80080",
-    ],
-)
-def test_a_broadcast_or_a_confirmation_is_not_its_reader_opting_out(body: str) -> None:
-    assert read(body).verdict is Verdict.NOT
 
 
 @pytest.mark.parametrize("body", ["stopquit", "unsubscrbe", "optoutt", "remove stop", "Quit-Stop"])
