@@ -1,10 +1,15 @@
 """The R-29 reader alone: precision and recall per language on the corpus, and µs per text.
 
-    uv run python -m bench.reader [--rounds N]
+    uv run python -m bench.reader [--rounds N] [--ordinary PATH]
 
 Reads every text of tests/corpus/revocations.csv (both parts; the held-out figures
 are the ones that count) the way the STOP webhook does, through
 ``heed.domain.revocation.interpret``, and times the whole corpus ``rounds`` times.
+
+``--ordinary`` names a copy of the UCI SMS Spam Collection (tab-separated
+``ham``/``spam`` and the text; see tests/corpus/README.md): every text in it is
+ordinary (ham) or a broadcast (spam), so every revocation read there is false. Its
+part is held out as the corpus's public texts are (``zlib.crc32(text) % 3 != 0``).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import argparse
 import csv
 import time
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -24,7 +30,10 @@ CORPUS = Path(__file__).parents[1] / "tests" / "corpus" / "revocations.csv"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=50)
+    parser.add_argument("--ordinary", type=Path, default=None)
     args = parser.parse_args()
+    if args.ordinary is not None:
+        _ordinary(args.ordinary)
     with CORPUS.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     counts: Counter[tuple[str, str, str]] = Counter()
@@ -55,6 +64,25 @@ def main() -> None:
     elapsed = time.perf_counter() - start
     per_text = elapsed / (args.rounds * len(texts)) * 1e6
     print(f"\n{args.rounds * len(texts)} readings, {per_text:.1f} µs per text (mean, one core)")
+
+
+def _ordinary(path: Path) -> None:
+    counts: Counter[tuple[str, str]] = Counter()
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            kind, _, text = line.rstrip("\n").partition("\t")
+            if kind not in ("ham", "spam"):
+                continue
+            split = "heldout" if zlib.crc32(text.encode()) % 3 else "tune"
+            revoked = interpret(text, opted_out=False).action is InboundAction.OPT_OUT
+            counts[(split, kind)] += 1
+            counts[(split, kind + " revoked")] += revoked
+    print("split    kind   texts  false revocations")
+    for split in ("heldout", "tune"):
+        for kind in ("ham", "spam"):
+            texts, revoked = counts[(split, kind)], counts[(split, kind + " revoked")]
+            print(f"{split:8} {kind:5} {texts:6} {revoked:8}")
+    print()
 
 
 if __name__ == "__main__":

@@ -1,11 +1,14 @@
 """Writes tests/corpus/revocations.csv: labelled inbound texts for the R-29 reader.
 
-Every base text below was written for heed, most modelled on wording from public
+The base texts below were written for heed, most modelled on wording from public
 sources (carrier and provider keyword lists, TCPA court filings quoting customers'
-texts, customer-service texts of trade businesses). Each base text also appears in
+texts, customer-service texts of trade businesses); public_texts.py adds texts read
+at public addresses, each with its address as its source (an entry below that a
+public page also prints takes that page as its source). Each base text also appears in
 a few spellings people really use (lower case, shouting, a greeting before it,
 thanks after it). The split is by base text, so no spelling of a held-out text is
-ever in the tuning part: ``zlib.crc32(base) % 4 == 0`` is held out.
+ever in the tuning part: ``zlib.crc32(base) % 4 == 0`` is held out, and two thirds
+of the public texts (``zlib.crc32(base) % 3 != 0``).
 
 Run ``uv run python tests/corpus/make_corpus.py`` after editing the lists.
 """
@@ -16,8 +19,10 @@ import csv
 import zlib
 from pathlib import Path
 
-CARRIER = "carrier keyword list"
-COURT = "court filing wording"
+from public_texts import PUBLIC
+
+CARRIER = "written for heed, after carriers' keyword lists"
+COURT = "written for heed, after wording quoted in TCPA filings"
 HEED = "written for heed"
 BROADCAST = "broadcast text quoting an instruction"
 SERVICE = "service-business customer text"
@@ -419,23 +424,43 @@ def _spellings(text: str, language: str) -> list[str]:
     return seen
 
 
-def main() -> None:
-    rows: list[dict[str, str]] = []
+def _bases() -> list[list[str]]:
+    """[base, language, label, source, split] for every base text, the public ones last."""
+    bases: list[list[str]] = []
+    by_folded: dict[str, list[str]] = {}
     for label, table in (("revoke", REVOKE), ("not", NOT)):
         for language, entries in table.items():
             for base, source in entries:
                 split = "heldout" if zlib.crc32(base.encode()) % 4 == 0 else "tune"
-                for text in _spellings(base, language):
-                    rows.append(
-                        {
-                            "text": text,
-                            "language": language,
-                            "label": label,
-                            "source": source,
-                            "split": split,
-                            "base": base,
-                        }
-                    )
+                bases.append([base, language, label, source, split])
+                by_folded.setdefault(base.casefold(), bases[-1])
+    for language, public in PUBLIC.items():
+        for base, label, source in public:
+            known = by_folded.get(base.casefold())
+            if known is not None:
+                # Written here before the page was found: the page is its source now.
+                known[3] = source
+                continue
+            split = "heldout" if zlib.crc32(base.encode()) % 3 != 0 else "tune"
+            bases.append([base, language, label, source, split])
+            by_folded[base.casefold()] = bases[-1]
+    return bases
+
+
+def main() -> None:
+    rows: list[dict[str, str]] = []
+    for base, language, label, source, split in _bases():
+        for text in _spellings(base, language):
+            rows.append(
+                {
+                    "text": text,
+                    "language": language,
+                    "label": label,
+                    "source": source,
+                    "split": split,
+                    "base": base,
+                }
+            )
     out = Path(__file__).with_name("revocations.csv")
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(

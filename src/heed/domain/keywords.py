@@ -124,6 +124,35 @@ def match_keyword(body: str) -> tuple[InboundAction, str] | None:
     return _KEYWORDS.get(key)
 
 
+# Keywords run together or typed with one slip, as platforms see them sent alone:
+# "quitremove", "optstop", "optput", "unsubscibe".
+_KEYWORD_RUN = re.compile(r"(?:stop|quit|end|remove|opt|out|unsub|unsubscribe|cancel){2,}")
+_LONG_KEYWORDS = ("optout", "unsubscribe")
+
+
+def _one_slip(word: str, keyword: str) -> bool:
+    """Whether ``word`` is ``keyword`` with one letter changed, added or dropped."""
+    if abs(len(word) - len(keyword)) > 1:
+        return False
+    start = 0
+    while start < min(len(word), len(keyword)) and word[start] == keyword[start]:
+        start += 1
+    return (
+        word[start + (len(word) >= len(keyword)) :]
+        == keyword[start + (len(keyword) >= len(word)) :]
+    )
+
+
+def is_keyword_like(bare: str) -> bool:
+    """Whether a folded text is opt-out keywords run together or one misspelt (R-29)."""
+    joined = bare.replace(" ", "")
+    if len(joined) > 24:
+        return False
+    if _KEYWORD_RUN.fullmatch(joined):
+        return True
+    return any(_one_slip(joined, keyword) for keyword in _LONG_KEYWORDS)
+
+
 # --- natural language (R-15) -------------------------------------------------
 
 _APOSTROPHES = "'’‘ʼ`´′"

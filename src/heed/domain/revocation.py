@@ -33,6 +33,7 @@ from heed.domain.keywords import (
     ConsentSource,
     InboundAction,
     Interpretation,
+    is_keyword_like,
     is_revocation,
     match_keyword,
 )
@@ -63,8 +64,14 @@ def _fold(text: str) -> str:
     return kept.casefold()
 
 
+_NOT_ASCII_WORD = re.compile(r"[^a-z0-9]+")
+
+
 def _words(text: str) -> str:
     """Folded text with apostrophes as spaces ("m'envoyer" -> "m envoyer") and no symbols."""
+    if text.isascii():
+        # The same answer, faster: in ASCII only letters and digits are kept.
+        return " ".join(_NOT_ASCII_WORD.sub(" ", text.lower()).split())
     chars: list[str] = []
     for ch in _fold(text):
         if ch in _APOSTROPHES or ch.isspace() or unicodedata.category(ch)[0] in "PSCZ":
@@ -74,206 +81,41 @@ def _words(text: str) -> str:
     return " ".join("".join(chars).split())
 
 
+def _data_lines(name: str) -> list[str]:
+    """The lines of a versioned data file in heed.domain.data, without comments or blanks."""
+    text = resources.files("heed.domain.data").joinpath(name).read_text("utf-8")
+    stripped = (line.strip() for line in text.splitlines())
+    return [line for line in stripped if line and not line.startswith("#")]
+
+
 @cache
 def extra_keywords() -> dict[str, str]:
-    """Folded keyword -> canonical spelling, from the versioned data file."""
-    text = (
-        resources.files("heed.domain.data").joinpath("revocation_keywords.txt").read_text("utf-8")
-    )
-    found: dict[str, str] = {}
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            found[_words(line)] = line
+    """Folded keyword -> canonical spelling, from revocation_keywords.txt."""
+    return {_words(line): line for line in _data_lines("revocation_keywords.txt")}
+
+
+@cache
+def _word_lists() -> dict[str, frozenset[str]]:
+    """Section name -> its words, from reading_words.txt ("[section]" lines open one)."""
+    found: dict[str, frozenset[str]] = {}
+    section = ""
+    for line in _data_lines("reading_words.txt"):
+        if line.startswith("["):
+            section = line.strip("[]")
+        else:
+            found[section] = found.get(section, frozenset()) | frozenset(line.split())
     return found
+
+
+def _word_list(section: str) -> frozenset[str]:
+    return _word_lists()[section]
 
 
 # --- language ------------------------------------------------------------------
 
-_ES_WORDS = frozenset(
-    [
-        "mas",
-        "el",
-        "los",
-        "las",
-        "por",
-        "favor",
-        "que",
-        "quiero",
-        "mensajes",
-        "mensaje",
-        "textos",
-        "numero",
-        "mi",
-        "su",
-        "sus",
-        "ya",
-        "gracias",
-        "hola",
-        "dejen",
-        "deja",
-        "paren",
-        "para",
-        "del",
-        "una",
-        "esta",
-        "cita",
-        "manden",
-        "mandar",
-        "envien",
-        "enviar",
-        "escriban",
-        "escribir",
-        "quiten",
-        "borren",
-        "eliminen",
-        "baja",
-        "darme",
-        "lista",
-        "equivocado",
-        "basta",
-        "nos",
-        "ustedes",
-        "puedo",
-        "pueden",
-        "tengo",
-        "hay",
-        "agua",
-        "esta",
-        "estoy",
-        "muchas",
-        "sigan",
-        "llamen",
-        "cuando",
-        "como",
-        "aqui",
-        "y",
-        "o",
-        "con",
-        "se",
-        "recibir",
-        "vez",
-        "interesa",
-        "favor",
-    ]
-)
-_FR_WORDS = frozenset(
-    [
-        "le",
-        "les",
-        "des",
-        "je",
-        "vous",
-        "ne",
-        "plus",
-        "pas",
-        "merci",
-        "mon",
-        "moi",
-        "est",
-        "et",
-        "svp",
-        "bonjour",
-        "ce",
-        "au",
-        "du",
-        "un",
-        "une",
-        "pour",
-        "avec",
-        "sur",
-        "votre",
-        "vos",
-        "numero",
-        "messages",
-        "arretez",
-        "arrete",
-        "arreter",
-        "envoyer",
-        "ecrire",
-        "veux",
-        "suis",
-        "oui",
-        "quand",
-        "rendez",
-        "vous",
-        "facture",
-        "on",
-        "il",
-        "elle",
-        "tu",
-        "ai",
-        "avez",
-        "passer",
-        "liste",
-        "mauvais",
-        "supprimez",
-        "retirez",
-        "laissez",
-        "tranquille",
-        "annuler",
-        "annulez",
-        "cessez",
-        "sms",
-        "textos",
-        "texto",
-    ]
-)
-_EN_WORDS = frozenset(
-    [
-        "the",
-        "you",
-        "me",
-        "my",
-        "i",
-        "to",
-        "please",
-        "text",
-        "texts",
-        "number",
-        "your",
-        "this",
-        "is",
-        "it",
-        "and",
-        "of",
-        "not",
-        "dont",
-        "want",
-        "remove",
-        "from",
-        "thanks",
-        "thank",
-        "can",
-        "stop",
-        "sending",
-        "messages",
-        "message",
-        "will",
-        "be",
-        "at",
-        "on",
-        "for",
-        "have",
-        "we",
-        "us",
-        "no",
-        "more",
-        "off",
-        "list",
-        "any",
-        "do",
-        "would",
-        "like",
-        "get",
-        "what",
-        "when",
-        "how",
-        "who",
-        "wrong",
-        "call",
-    ]
-)
+_ES_WORDS = _word_list("language es")
+_FR_WORDS = _word_list("language fr")
+_EN_WORDS = _word_list("language en")
 _ES_CHARS = frozenset("ñ¿¡áíóú")
 _FR_CHARS = frozenset("çœèêàùâîôûëï")
 _FR_ELISION = re.compile(r"(?:^|\s)(?:[mdnljtsc]|qu)['’]\w", re.IGNORECASE)
@@ -315,6 +157,44 @@ _QUOTED = re.compile(
 )
 _CLAUSE_BREAK = re.compile(r"[.!?;\n]+")
 
+# What a sender's broadcast carries and a customer's reply does not: a short code or
+# a long number, a web address, a price, an instruction naming a keyword, a prize,
+# a template's placeholder. Two kinds of them make a broadcast, whatever else it
+# says ("2 stop texts txt STOP to 80062", "Opt-out txt ENG STOP. Box39822 £1.50").
+_BROADCAST_MARKS = [
+    re.compile(r"\d{5,}"),
+    re.compile(r"https?:|www\.|\.(?:com|net|org|co\.uk)\b", re.IGNORECASE),
+    re.compile(
+        r"[£$€]\s?\d|\b\d+p\b|\d+p/|/(?:min|wk|msg)\b|\bper (?:wk|week|msg|min|month)\b|"
+        r"\bppm\b|\bmsg ?& ?data\b|\brates may apply\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:reply|txt|text|send|respond|responda|responde|envoyez|texter)\s(?:\w+\s)?"
+        r"(?:stop|end|help|start|yes|unstop|baja|arret)\b|"
+        r"\b(?:opt ?-?out|unsub\w*)\s(?:txt|reply|with|stop)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:free|win|won|prize|claim|offer|t ?& ?cs?|ts ?& ?cs|cust(?:omer)? ?care|po box)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(r"[{\[][\w ]+[}\]]|#{3,}|\*{3,}"),
+]
+# A sender's confirmation tells its reader what happened to them: enough alone.
+_CONFIRMATION = re.compile(
+    r"\byou (?:are|have been|were|re) (?:now )?(?:unsubscribed|opted out|removed)\b|"
+    r"\byou will (?:not|no longer) receive\b|\bno (?:more|further) messages will be sent\b|"
+    r"\bwill begin receiving\b|\bvous ne recevrez plus\b|\bsuscripcion ha sido cancelada\b"
+)
+
+
+def _is_broadcast(body: str, words: str) -> bool:
+    """Whether a text (and its ``words``) reads as a sender's broadcast, not a customer's reply."""
+    if _CONFIRMATION.search(words):
+        return True
+    return sum(1 for mark in _BROADCAST_MARKS if mark.search(body)) >= 2
+
 
 def _unquote(body: str) -> str:
     """The text without quoted instructions, each cut from where it starts to its clause's end."""
@@ -350,10 +230,15 @@ _EN_EXTRA = [
         r"\bcancel\s(?:my|the|all|these|your)\s(?:text\s|sms\s)?(?:notifications|alerts|texts)\b"
     ),
     re.compile(
-        r"\b(?:get|take)\s(?:me|this number|my number)\soff\b"
+        r"\b(?:get|take)\s(?:me|this number|my (?:number|contact info|contact|info|details))\soff\b"
         r"(?!\s(?:the|your|my|of)\s(?:\w+\s)?(?:schedule|calendar|route|job|visit|appointment))"
     ),
     re.compile(r"\bwant\soff\b"),
+    re.compile(r"\bopting\sout\b(?!\s(?:of\s)?(?:the|my|our)\s)"),
+    re.compile(
+        r"^(?:(?:please|pls|just)\s)?leave\s(?:me|my|us)\salone"
+        r"(?:\s(?:please|pls|thanks|thank you))?$"
+    ),
     re.compile(r"\b(?:revoke|withdraw)\s(?:my\s)?consent\b"),
     re.compile(r"\bcease\s(?:all|and desist|contacting|texting|communication)\b"),
     re.compile(r"\bremove\s(?:me|us|this number|from list|from (?:the|your) list)\b"),
@@ -362,6 +247,10 @@ _EN_EXTRA = [
         r"(?:texts|messages|text messages)\b"
     ),
     re.compile(r"\bdont\s(?:text|message|contact)\sme\b"),
+    re.compile(
+        r"\b(?:dont|don t|do not)\ssend\s(?:me\s|us\s)?(?:any\s)?(?:further|more)\s"
+        r"(?:text messages|texts|messages|msgs)\b"
+    ),
     re.compile(r"\bdo not\s(?:text|message|contact)\s(?:me|this number)\b"),
     re.compile(r"\bstop\s(?:them|these)\b"),
 ]
@@ -371,7 +260,10 @@ _EN_ELSEWHERE = re.compile(
     r"(?:\w+\s){0,3}(?:plan|membership|contract|agreement|subscription|warranty|appointment|"
     r"visit|service|renewal|order)\b"
 )
-_EN_KEEP = re.compile(r"\b(?:want|wanna|like) to keep\b|\bstill want\b|\bkeep (?:sending|the)\b")
+_EN_KEEP = re.compile(
+    r"(?<!dont )(?<!don t )(?<!do not )\b(?:want|wanna|like) to keep\b|\bstill want\b|"
+    r"(?<!to )\bkeep (?:sending|the)\b"
+)
 _EN_LONE_PLEA = re.compile(
     r"^(?:(?:just|ok|okay|so)\s)*quit(?:\s(?:it|now|already|thanks|please|lol))*$"
 )
@@ -500,16 +392,44 @@ def _is_opt_out_keyword(words: str) -> bool:
     return matched is not None and matched[0] is InboundAction.OPT_OUT
 
 
-def read(body: str) -> Reading:
-    """Whether a text revokes consent, in the language it was written in."""
-    language = detect_language(body)
-    words = _words(body)
+_OPT_OUT_VERBS = _word_list("opt-out verbs")
+_OPT_OUT_COMPANIONS = _word_list("opt-out companions")
+
+
+def _is_opt_out_words(bare: str) -> bool:
+    words = bare.split()
+    return (
+        len(words) <= 8
+        and not _QUOTED.search(bare)
+        and any(word in _OPT_OUT_VERBS for word in words)
+        and all(word in _OPT_OUT_VERBS or word in _OPT_OUT_COMPANIONS for word in words)
+    )
+
+
+def _keyword_reading(words: str, language: str) -> Reading | None:
+    """A reading when the text is an opt-out keyword, alone or with a greeting or thanks."""
     keyword = extra_keywords().get(words)
     if keyword is not None:
         return Reading(Verdict.REVOKE, language, "an opt-out keyword", keyword)
     bare = _POLITE_TAIL.sub("", _POLITE_HEAD.sub("", words))
     if bare != words and (_is_opt_out_keyword(bare) or bare in extra_keywords()):
         return Reading(Verdict.REVOKE, language, "an opt-out keyword with a greeting or thanks")
+    if bare and is_keyword_like(bare):
+        return Reading(Verdict.REVOKE, language, "opt-out keywords run together or misspelt")
+    if _is_opt_out_words(bare):
+        return Reading(Verdict.REVOKE, language, "only words that ask to stop")
+    return None
+
+
+def read(body: str) -> Reading:
+    """Whether a text revokes consent, in the language it was written in."""
+    language = detect_language(body)
+    words = _words(body)
+    keyword_reading = _keyword_reading(words, language)
+    if keyword_reading is not None:
+        return keyword_reading
+    if _is_broadcast(body, words):
+        return Reading(Verdict.NOT, language, "a broadcast or confirmation, not a reply")
     unquoted = _unquote(body)
     if unquoted != body.strip():
         # What is left after the quoted instruction is read on its own.

@@ -1,0 +1,350 @@
+# ruff: noqa: E501 (quoted texts and addresses are kept whole)
+"""Labelled texts taken from public sources, each with the address it was read at.
+
+Court opinions and commentary quote the texts customers sent; providers' and
+carriers' pages list the keywords they honour and show the instructions their
+broadcasts carry. Each entry is (text, label, source). Brackets and placeholders
+are kept as the page printed them. Most of these are held out (see make_corpus).
+"""
+
+from __future__ import annotations
+
+EPPS = "https://www.tatango.com/resources/tcpa-videos/tcpa-sms-marketing-lawsuit-epps-v-earth-fare/"
+EPPS_9TH = (
+    "https://www.consumerfinancialserviceslawmonitor.com/2018/10/"
+    "ninth-circuit-rejects-consumers-purposeful-evasion-of-standard-opt-out-practices-in-epps-v-earth-fare-inc-1/"
+)
+EPPS_LEXOLOGY = (
+    "https://www.lexology.com/library/detail.aspx?g=692a686a-62f5-427e-8a17-885e882297a3"
+)
+EPPS_WATERFALL = "http://www.waterfall.com/blog/tcpa-claims-epps-vs-earth-fare/"
+RANDO = "https://manatt.com/insights/newsletters/tcpa-connect/defendants-revocation-method-was-reasonable-ending"
+RANDO_HINSHAW = "https://www.hinshawcfs.com/consumers-attempt-to-revoke-consent-to-text-messages-found-to-be-unreasonable"
+VIGGIANO = "https://manatt.com/insights/newsletters/tcpa-connect/court-finds-revocation-of-consent-unreasonable-tos"
+VIGGIANO_TDF = "https://www.tcpadefenseforce.com/tcpa-law-blog/federal-court-dismisses-tcpa-claim-over-crafty-consent-revocations"
+KOHLS_REPLY = "https://jbho.blog/2017/12/04/long-winded-opt-out-requests-dont-revoke-consent/"
+FIGHT13 = (
+    "https://www.fight13.com/blog/2017/august/revocation-of-consent-for-unwanted-text-messages/"
+)
+AWS = "https://docs.aws.amazon.com/sms-voice/latest/userguide/keywords-required.html"
+TWILIO_2025 = "https://twilio.com/en-us/blog/update-to-fcc-s-sms-opt-out-keywords"
+TWILIO_PROXY = "https://www.twilio.com/docs/proxy/opt-out-keywords"
+TWILIO_CANADA = "https://support.twilio.com/hc/en-us/articles/223182048-Canadian-Short-Code-opt-out-Requirements"
+TWILIO_TOLL_FREE = (
+    "https://support.twilio.com/hc/en-us/articles/"
+    "360058144374-Opt-out-keyword-handling-SMS-STOP-Filtering-for-Toll-Free-SMS"
+)
+TELNYX = "https://developers.telnyx.com/docs/messaging/messages/advanced-opt-in-out"
+VONAGE = "https://developer.vonage.com/en/opt-out-assist/guides/key-word-setup"
+FCC_RULE = (
+    "https://compliancepoint.com/marketing-compliance/"
+    "fccs-consent-revocation-rule-language-analysis-and-compliance-insights"
+)
+CONCEPTS2CODE = (
+    "https://support.concepts2code.com/support/solutions/articles/"
+    "44002373096-opt-out-and-opt-in-of-text-messaging"
+)
+BRAZE_FUZZY = (
+    "https://www.braze.com/docs/user_guide/channels/sms_mms_and_rcs/"
+    "message_features_and_optimization/keyword_processing/fuzzy_opt_out/"
+)
+SOLUTIONSBYTEXT = "https://solutionsbytext.com/opt-out-policy/"
+DMTEXT = "https://dmtext.com/glossary/opt-out"
+SIMPLETEXTING = "https://help.simpletexting.com/en/articles/1177042-what-is-a-stop-response"
+USLEGALFORMS = (
+    "https://www.uslegalforms.com/forms-kit/us-0037lr/los-angeles-opt-out-wording-example"
+)
+THRUTEXT_ES = (
+    "https://getthru.freshdesk.com/support/solutions/articles/"
+    "44002496970-exclusi%C3%B3n-voluntaria-para-los-que-env%C3%ADan-mensajes-de-texto"
+)
+AIVO_ES = "https://helpaivoes.aivohelp.com/search/gestion-de-opt-out-para-sms-y-whatsapp-en-engage"
+NOTIFYCAME_ES = "https://notifycame.com/page/funciones-de-sms"
+INTELIGENTES_ES = "https://inteligentes.online/Teléfonos-celulares-y-accesorios/Móviles/¿Cómo-darse-de-baja-de-SMS-.html"
+BREVO_ES = "https://help.brevo.com/hc/es/articles/115001945670-Incluir-una-opci%C3%B3n-de-bajas-de-los-mensajes-SMS"
+ONESIGNAL_ES = "https://documentation.onesignal.com/docs/es/sms-consent-keyword-management.md"
+UNICODA_FR = "https://unicoda.com/?tag=sms"
+COMMENTCAMARCHE_FR = (
+    "http://www.commentcamarche.net/faq/34000-signaler-un-spam-recu-sur-votre-mobile-33700"
+)
+
+SPOKE = (
+    "https://github.com/StateVoicesNational/Spoke"
+    " (src/extensions/message-handlers/auto-optout/index.js, its default auto opt-out phrases)"
+)
+BOSLEY = "https://app.midpage.ai/case/bosley-v-a-bradley-hospitality-11141373"
+
+SPOKE_LIST = (
+    "https://scaletowin.freshdesk.com/support/solutions/articles/66000458907-automatic-opt-outs"
+)
+IVIP = (
+    "https://www.ivipmobile.com/faqs/htwhnhb156/"
+    "What-Key-Words-Will-Automatically-Unsubscribe-a-Contact"
+)
+TCPAWORLD = (
+    "https://tcpaworld.com/2025/07/07/no-exit-and-i-do-not-wish-to-be-contacted-"
+    "tcpa-class-action-sms-lawsuits-from-keyword-avoiders-pour-in/"
+)
+TLDCRM = "https://www.tldcrm.com/?p=2665"
+
+POSTSCRIPT = "https://help.postscript.io/hc/en-us/articles/1260804630350-Subscriber-Opt-out-Actions"
+TEXT_EM_ALL = "https://support.text-em-all.com/article/380-understanding-auto-opt-outs"
+SPOKE_REWIRED = "https://docs.spokerewired.com/article/171-automatic-opt-out-keywords-and-phrases"
+
+REVOKE = "revoke"
+NOT = "not"
+
+PUBLIC: dict[str, list[tuple[str, str, str]]] = {
+    "en": [
+        # Customers' own texts, quoted from TCPA opinions and their commentary.
+        ("I would appreciate if we discontinue any further texts", REVOKE, EPPS_LEXOLOGY),
+        (
+            "Thank you but I would like the text messages to stop can we make this happen",
+            REVOKE,
+            EPPS_LEXOLOGY,
+        ),
+        ("Thank you. I'd like my contact info removed", REVOKE, RANDO_HINSHAW),
+        ("I would appreciate it if we discontinue any further texts.", REVOKE, EPPS),
+        (
+            "Thank you, but I would like the text messages to stop. Can we make this happen?",
+            REVOKE,
+            EPPS,
+        ),
+        ("I'm simply asking for text to stop. I would appreciate that, thanks.", REVOKE, EPPS),
+        ("I'm simply asking for texts to stop. I would appreciate that. Thanks", REVOKE, EPPS_9TH),
+        (
+            "Thank you but I would like the text messages to stop can we make that happen",
+            REVOKE,
+            "https://www.accountsrecovery.net/2018/10/29/appeals-court-upholds-ruling-dismissing-suit-against-individual-who-didnt-follow-opt-out-instructions/",
+        ),
+        ("Take my contact info off please", REVOKE, RANDO),
+        ("I want to confirm that I have been removed off your contacts.", REVOKE, RANDO),
+        ("I asked to be removed from this service a few times. Stop the messages", REVOKE, RANDO),
+        ("Again I want to stop this service thank you.", REVOKE, RANDO),
+        ("I've changed my mind and don't want to receive these anymore", REVOKE, VIGGIANO),
+        ("Please do not send any further messages", REVOKE, VIGGIANO),
+        ("Please don't send any further messages.", REVOKE, VIGGIANO_TDF),
+        ("I don't want these messages anymore. This is your last warning!", REVOKE, VIGGIANO),
+        (
+            "I don't want these message anymore. This is your last warning!",
+            REVOKE,
+            "https://tcpablog.com/yet-another-court-rejects-yet-another-contrived-revocation-of-consent-claim/",
+        ),
+        ("leave me alone", REVOKE, BRAZE_FUZZY),
+        ("No stop", REVOKE, BOSLEY),
+        ("Remove my name", REVOKE, SPOKE),
+        ("Lose my number", REVOKE, SPOKE),
+        ("I opt out", REVOKE, SPOKE),
+        ("stop2quit", REVOKE, SPOKE),
+        ("Take me off this list", REVOKE, SPOKE),
+        ("Don't contact me", REVOKE, SPOKE),
+        ("delete my number", REVOKE, SPOKE),
+        # Replies a texting platform opts contacts out on (spelling as listed there).
+        ("delete me", REVOKE, SPOKE_LIST),
+        ("delete this number", REVOKE, SPOKE_LIST),
+        ("do not send me messages", REVOKE, SPOKE_LIST),
+        ("do not text", REVOKE, SPOKE_LIST),
+        ("do not text me", REVOKE, SPOKE_LIST),
+        ("dont text me anymore", REVOKE, SPOKE_LIST),
+        ("i optout", REVOKE, SPOKE_LIST),
+        ("leave my alone", REVOKE, SPOKE_LIST),
+        ("opting out", REVOKE, SPOKE_LIST),
+        ("opt out please", REVOKE, SPOKE_LIST),
+        ("please end", REVOKE, SPOKE_LIST),
+        ("please remove", REVOKE, SPOKE_LIST),
+        ("please remove me from your contacts", REVOKE, SPOKE_LIST),
+        ("please remove me from your list", REVOKE, SPOKE_LIST),
+        ("please remove me from your texting list", REVOKE, SPOKE_LIST),
+        ("please remove my info thanks", REVOKE, SPOKE_LIST),
+        ("please stop sending me messages", REVOKE, SPOKE_LIST),
+        ("please stop sending me texts", REVOKE, SPOKE_LIST),
+        ("please stop texting me", REVOKE, SPOKE_LIST),
+        ("please take off this list", REVOKE, SPOKE_LIST),
+        ("remove and please stop texting me thank you", REVOKE, SPOKE_LIST),
+        ("remove end", REVOKE, SPOKE_LIST),
+        ("remove me", REVOKE, SPOKE_LIST),
+        ("optout end texts", REVOKE, SPOKE_LIST),
+        ("opt out to end", REVOKE, SPOKE_LIST),
+        ("optstop", REVOKE, SPOKE_LIST),
+        ("quitremove", REVOKE, SPOKE_LIST),
+        ("opt outt", REVOKE, SPOKE_LIST),
+        ("opout", REVOKE, SPOKE_LIST),
+        ("optput", REVOKE, SPOKE_LIST),
+        ("no more texts", REVOKE, SPOKE_LIST),
+        ("delete my number", REVOKE, SPOKE_LIST),
+        ("lose my number", REVOKE, SPOKE_LIST),
+        ("block", REVOKE, IVIP),
+        ("stop this", REVOKE, IVIP),
+        ("stop texts", REVOKE, IVIP),
+        ("stop calling", REVOKE, IVIP),
+        ("stop texting", REVOKE, IVIP),
+        ("don't call", REVOKE, IVIP),
+        ("do not call me", REVOKE, IVIP),
+        ("don't text", REVOKE, IVIP),
+        ("don't text me", REVOKE, IVIP),
+        ("I do not wish to be contacted", REVOKE, TCPAWORLD),
+        ("cease and desist", REVOKE, TCPAWORLD),
+        ("cease and desist all communications", REVOKE, TLDCRM),
+        ("Please unsubscribe", REVOKE, TLDCRM),
+        # Replies a shop's texting platform has seen and opts out on.
+        ("take me off", REVOKE, POSTSCRIPT),
+        ("do not contact", REVOKE, POSTSCRIPT),
+        ("don't contact", REVOKE, POSTSCRIPT),
+        ("do not message", REVOKE, POSTSCRIPT),
+        ("do not call", REVOKE, POSTSCRIPT),
+        ("unsubscribe me", REVOKE, POSTSCRIPT),
+        ("stop sending texts", REVOKE, POSTSCRIPT),
+        ("stop sending me texts", REVOKE, POSTSCRIPT),
+        ("stop ****ing texting", REVOKE, POSTSCRIPT),
+        ("Stop the text, please!", REVOKE, POSTSCRIPT),
+        (
+            "Stop sending me text message! I have asked many times and you continue to send them to me!",
+            REVOKE,
+            POSTSCRIPT,
+        ),
+        ("Stop 🛑", REVOKE, POSTSCRIPT),
+        (
+            "STOP SENDING ME THESE TEXTS... I already ordered one and I don't want to keep getting texts "
+            "from you",
+            REVOKE,
+            POSTSCRIPT,
+        ),
+        ("Please remove. Thanks.", REVOKE, POSTSCRIPT),
+        ("Stop all texts to me!", REVOKE, POSTSCRIPT),
+        ("Please delete me from your text list. Thanks so much!", REVOKE, POSTSCRIPT),
+        ("Stop sending me text", REVOKE, POSTSCRIPT),
+        ("Stop sending these, please!", REVOKE, POSTSCRIPT),
+        ("Remove this number", REVOKE, POSTSCRIPT),
+        ("Remove my phone number", REVOKE, POSTSCRIPT),
+        ("Quit texting me you already ripped me off", REVOKE, POSTSCRIPT),
+        ("Please remove my number from your system. Thank you!", REVOKE, POSTSCRIPT),
+        ("Please do not text this number", REVOKE, TEXT_EM_ALL),
+        ("How do I opt out?", REVOKE, TEXT_EM_ALL),
+        ("I don't want these messages", REVOKE, TEXT_EM_ALL),
+        ("stop 2 quit", REVOKE, SPOKE_REWIRED),
+        ("stop=quit", REVOKE, SPOKE_REWIRED),
+        ("stop to quit", REVOKE, SPOKE_REWIRED),
+        ("stoptoquit", REVOKE, SPOKE_REWIRED),
+        # Keywords providers and carriers honour.
+        ("OPT-OUT", REVOKE, AWS),
+        ("TD", REVOKE, AWS),
+        ("Remove", REVOKE, CONCEPTS2CODE),
+        ("REVOKE", REVOKE, TWILIO_2025),
+        ("OptOut", REVOKE, TWILIO_2025),
+        ("Stop all", REVOKE, TELNYX),
+        ("stopall", REVOKE, TELNYX),
+        ("Quit", REVOKE, VONAGE),
+        ("End", REVOKE, VONAGE),
+        ("opt out", REVOKE, FCC_RULE),
+        ("Unsubscribe", REVOKE, FCC_RULE),
+        ("Cancel", REVOKE, FCC_RULE),
+        # Broadcasts and confirmations that only quote an instruction.
+        ("Text STOP to stop receiving messages.", NOT, EPPS),
+        ("Text STOP to end", NOT, EPPS_WATERFALL),
+        ("Reply HELP for help. STOP to cancel.", NOT, RANDO),
+        (
+            "Sorry we don't understand the request! Text SAVE to join mobile alerts. "
+            "Msg&DataRatesMayApply. Receive 5-7 msgs/mon. Reply HELP for help, STOP to cancel.",
+            NOT,
+            KOHLS_REPLY,
+        ),
+        (
+            "If you wish to stop receiving text messages from us, please text the word STOP to ****",
+            NOT,
+            FIGHT13,
+        ),
+        (
+            "To stop receiving text messages from us, please respond to this message with the word STOP",
+            NOT,
+            FIGHT13,
+        ),
+        ("Text STOP to cancel", NOT, TWILIO_CANADA),
+        ("Text STOP to opt out", NOT, CONCEPTS2CODE),
+        (
+            'NETWORK MSG: You replied with the word "stop" which blocks all texts sent from this number. '
+            'Text back "unstop" to receive messages again.',
+            NOT,
+            TWILIO_TOLL_FREE,
+        ),
+        (
+            'NETWORK MSG: You have replied "unstop" and will begin receiving messages again from this number.',
+            NOT,
+            TWILIO_TOLL_FREE,
+        ),
+        (
+            "You are now opted out from [Company Name] and will receive no further messages. "
+            "Reply UNSTOP to opt back in.",
+            NOT,
+            SIMPLETEXTING,
+        ),
+        (
+            "You are unsubscribed from {Campaign Name} {Description} Alerts. No more messages will be sent. "
+            "Reply HELP for help or {toll free number}.",
+            NOT,
+            SOLUTIONSBYTEXT,
+        ),
+        (
+            "{Campaign Name} {Description} Alerts: Help at {source of help #1} or {toll free number}. "
+            "Msg&data rates may apply. {Message frequency}. Text STOP to cancel.",
+            NOT,
+            SOLUTIONSBYTEXT,
+        ),
+        (
+            "You have been unsubscribed from [Brand] messages. You will not receive any more texts. "
+            "Reply START to resubscribe.",
+            NOT,
+            DMTEXT,
+        ),
+        (
+            "Company-Name: You have been opted out and will not receive any further messages",
+            NOT,
+            USLEGALFORMS,
+        ),
+        ("Reply stop to opt-out", NOT, USLEGALFORMS),
+        ("For assistance with your account, call (206) 555-0199.", NOT, AWS),
+    ],
+    "es": [
+        ("Bórrenme de su lista", REVOKE, THRUTEXT_ES),
+        ("Dejen de enviarme mensajes", REVOKE, THRUTEXT_ES),
+        ("alto", REVOKE, SPOKE_LIST),
+        ("Detener", REVOKE, AIVO_ES),
+        ("parar", REVOKE, AIVO_ES),
+        ("desuscribir", REVOKE, AIVO_ES),
+        ("Baja", REVOKE, AIVO_ES),
+        ("CANCELAR", REVOKE, INTELIGENTES_ES),
+        ("No Mas", REVOKE, FCC_RULE),
+        (
+            "¡Gracias por suscribirte a [Tienda]! Recibirás ofertas exclusivas. "
+            "Responde BAJA en cualquier momento para dejar de recibir mensajes.",
+            NOT,
+            NOTIFYCAME_ES,
+        ),
+        ("Responde STOP para darte de baja", NOT, NOTIFYCAME_ES),
+        ("Responder STOP a [STOP_CODE]", NOT, BREVO_ES),
+        ("Tu suscripción ha sido cancelada con éxito", NOT, AIVO_ES),
+        ("Iniciar", NOT, AIVO_ES),
+        ("SUSCRIBIRME", NOT, NOTIFYCAME_ES),
+        ("COMENZAR", NOT, NOTIFYCAME_ES),
+        ("Ayuda", NOT, ONESIGNAL_ES),
+    ],
+    "fr": [
+        ("ARRET", REVOKE, TWILIO_CANADA),
+        ("ARRETE", REVOKE, TWILIO_PROXY),
+        ("ARRETT", REVOKE, TWILIO_PROXY),
+        ("Arrêt", REVOKE, AWS),
+        ("STOP", REVOKE, COMMENTCAMARCHE_FR),
+        ("Texter ARRET pour ##### pour annuler", NOT, TWILIO_CANADA),
+        (
+            "Demande enregistree. Vous ne recevrez plus de message en provenance de notre service. "
+            "SMS non surtaxe.",
+            NOT,
+            UNICODA_FR,
+        ),
+        (
+            "Brico Dépot CAMBRAI: dès le 21 octobre, le LEGENDAIRE ANNIVERSAIRE jour les prolongations: "
+            "+ d'arrivages, + de prix bas, +de qualité !",
+            NOT,
+            UNICODA_FR,
+        ),
+    ],
+}
