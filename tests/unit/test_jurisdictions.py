@@ -13,11 +13,10 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from heed.domain.jurisdictions import (
-    Outcome,
-    Reason,
+from heed.domain.decision import Outcome
+from heed.domain.jurisdictions import Reason, evaluate, pick_jurisdiction, pick_zones
+from heed.domain.sending_rules import (
     RulesError,
-    evaluate,
     normalize_jurisdiction,
     parse_rules,
     sending_rules,
@@ -213,6 +212,22 @@ def test_a_naive_now_is_a_programming_error() -> None:
 )
 def test_a_jurisdiction_is_read_as_country_and_region(given: str | None, normalized: str) -> None:
     assert normalize_jurisdiction(given) == normalized
+
+
+def test_the_jurisdiction_is_the_locations_state_else_the_area_codes() -> None:
+    assert pick_jurisdiction("TX", "+12125550143") == "US-TX"
+    assert pick_jurisdiction(None, "+12126210143") == "US-NY"
+    assert pick_jurisdiction("", "+19026210143") is None  # 902: Nova Scotia or PEI
+    assert pick_jurisdiction(None, None) is None
+
+
+def test_a_split_zone_code_with_no_location_must_be_open_in_all_its_zones() -> None:
+    assert pick_zones("America/Denver", "+19156210143") == ("America/Denver",)
+    assert pick_zones(None, "+19156210143") == ("America/Chicago", "America/Denver")
+    verdict = evaluate(
+        RULES, "TX", pick_zones(None, "+19156210143"), "marketing", utc(3, 9, 14, 30)
+    )
+    assert verdict.not_before == utc(3, 9, 15)  # 9:00 MDT, an hour after 9:00 CDT
 
 
 def _shipped() -> dict[str, Any]:
