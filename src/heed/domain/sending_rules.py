@@ -21,6 +21,9 @@ from typing import Any
 
 import holidays
 
+# A rule's window on one day is the same local [start, end) the account's window is.
+from heed.domain.decision import SendingWindow as Window
+
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WINDOW = re.compile(r"(\d{2}):(\d{2})-(\d{2}):(\d{2})")
 _JURISDICTION = re.compile(r"(US|CA)(?:-([A-Z]{2}))?")
@@ -37,17 +40,6 @@ class RulesError(ValueError):
 class AppliesTo(StrEnum):
     MARKETING = "marketing"  # marketing texts only
     AUTOMATED = "automated"  # every automated text, marketing included
-
-
-@dataclass(frozen=True)
-class Window:
-    """Local hours open on ``[start, end)``."""
-
-    start: time
-    end: time
-
-    def describe(self) -> str:
-        return f"{_clock(self.start)}–{_clock(self.end)}"
 
 
 @dataclass(frozen=True)
@@ -227,11 +219,9 @@ def explain(rule: Rule, on: date | None = None) -> str:
     if on is not None and rule.days[on.weekday()] != _usual(rule):
         window = rule.days[on.weekday()]
         assert window is not None
-        return (
-            f"{rule.place}: {what} only {window.describe()} on {DAYS[on.weekday()].capitalize()}s"
-        )
+        return f"{rule.place}: {what} only {_span(window)} on {DAYS[on.weekday()].capitalize()}s"
     usual = _usual(rule)
-    words = f"{rule.place}: {what} only {usual.describe()}" if usual else f"{rule.place}: no {what}"
+    words = f"{rule.place}: {what} only {_span(usual)}" if usual else f"{rule.place}: no {what}"
     return words + _bans(rule)
 
 
@@ -246,6 +236,11 @@ def _bans(rule: Rule) -> str:
     if rule.holiday_ban:
         closed.append("state holidays")
     return f", never on {' or '.join(closed)}" if closed else ""
+
+
+def _span(window: Window) -> str:
+    """ "12:00–21:00": statutes state their hours on the 24-hour clock, and so does heed."""
+    return f"{_clock(window.start)}–{_clock(window.end)}"
 
 
 def _clock(moment: time) -> str:
