@@ -239,7 +239,7 @@ def _bans(rule: Rule) -> str:
 
 
 def _span(window: Window) -> str:
-    """ "12:00–21:00": statutes state their hours on the 24-hour clock, and so does heed."""
+    """The window as "12:00–21:00", on the 24-hour clock the rules table is written in."""
     return f"{_clock(window.start)}–{_clock(window.end)}"
 
 
