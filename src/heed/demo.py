@@ -104,7 +104,7 @@ def seed(heed: Heed, *, business_number: str = DEMO_NUMBER) -> Demo:
                 "invoice_delivery": ["mail", "email"],
                 "billing_address": "88 Lakeshore Dr, Round Rock, TX 78664",
                 "contacts": [
-                    {"kind": "mobile", "value": "+1 512 555 0148"},
+                    {"kind": "mobile", "value": "+1 512 555 2148"},
                     {"kind": "phone", "value": "512.244.9021", "memo": "home landline"},
                     {"kind": "email", "value": "bob.nguyen@outlook.com"},
                 ],
@@ -139,7 +139,7 @@ def seed(heed: Heed, *, business_number: str = DEMO_NUMBER) -> Demo:
                 "name": "Priya Raman",
                 "do_not_mail": True,
                 "contacts": [
-                    {"kind": "mobile", "value": "737-555-0199"},
+                    {"kind": "mobile", "value": "737-555-2199"},
                     {"kind": "email", "value": "priya.raman@yahoo.com"},
                 ],
             }
@@ -152,7 +152,7 @@ def seed(heed: Heed, *, business_number: str = DEMO_NUMBER) -> Demo:
             {
                 "name": "Danny O'Connell",
                 "contacts": [
-                    {"kind": "mobile", "value": "(305) 555-0123", "memo": "winter home, FL"}
+                    {"kind": "mobile", "value": "(305) 555-2123", "memo": "winter home, FL"}
                 ],
             }
         ),
@@ -164,12 +164,12 @@ def seed(heed: Heed, *, business_number: str = DEMO_NUMBER) -> Demo:
             {
                 "name": "Karen Whitfield",
                 "invoice_delivery": ["email"],
-                "contacts": [{"kind": "mobile", "value": "512-555-0177"}],
+                "contacts": [{"kind": "mobile", "value": "512-555-2177"}],
             }
         ),
     )
     for i, (sender, text) in enumerate(
-        [("+15125550148", "STOP"), ("+13055550123", "please stop texting me")]
+        [("+15125552148", "STOP"), ("+13055552123", "please stop texting me")]
     ):
         consent.record_inbound_sms(
             uow,

@@ -48,7 +48,7 @@ def test_a_customer_is_changed_with_patch_and_unset_fields_stay(
 def test_do_not_mail_turns_every_notification_off_and_locks_it(
     client: TestClient, auth: dict[str, str], make_customer: Customer
 ) -> None:
-    made = make_customer("Priya Raman", contacts=[{"kind": "mobile", "value": "737-555-0199"}])
+    made = make_customer("Priya Raman", contacts=[{"kind": "mobile", "value": "737-555-2199"}])
     location = client.post(
         f"/v1/customers/{made['id']}/locations",
         json={"name": "Home", "contacts": [{"kind": "email", "value": "priya@raman.org"}]},

@@ -81,7 +81,7 @@ def test_the_main_pages_and_an_htmx_change_run_without_a_policy_violation(
         heed.uow,
         staff,
         CustomerInput.parse(
-            {"name": "Rosa Diaz", "contacts": [{"kind": "mobile", "value": "+15125550177"}]}
+            {"name": "Rosa Diaz", "contacts": [{"kind": "mobile", "value": "+15125552177"}]}
         ),
     )
     contact_id = made["contacts"][0]["id"]

@@ -36,9 +36,9 @@ def _contact_count(heed: Heed, account_id: str) -> int:
 
 def test_phone_typed_any_way_is_stored_as_e164_and_email_normalized_r1(make_customer, add_contact):
     customer = make_customer()
-    mobile = add_contact(customer["id"], "mobile", "(512) 555-0142 ext. 9")
+    mobile = add_contact(customer["id"], "mobile", "(512) 555-2142 ext. 9")
     email = add_contact(customer["id"], "email", "  Dana.Whitfield@Gmail.COM ")
-    assert mobile["value"] == "+15125550142"
+    assert mobile["value"] == "+15125552142"
     assert mobile["display"] != mobile["value"]
     assert email["value"] == "dana.whitfield@gmail.com"
 

@@ -167,7 +167,7 @@ def test_built_in_phone_placeholders_are_recognised(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["(206) 555-0143", "+12065550143", "(206) 621-1234", "(405) 555-1212", ""]
+    "text", ["(206) 621-0143", "+12066210143", "(206) 621-1234", "(405) 555-1213", ""]
 )
 def test_real_looking_numbers_are_not_placeholders(text: str) -> None:
     assert not is_placeholder("phone", text)
@@ -175,7 +175,8 @@ def test_real_looking_numbers_are_not_placeholders(text: str) -> None:
 
 def test_the_digit_check_accepts_a_leading_country_code() -> None:
     assert is_placeholder_digits("11234567890")
-    assert not is_placeholder_digits("12065550143")
+    assert not is_placeholder_digits("12066210143")
+    assert is_placeholder_digits("12065550143")
     assert not is_placeholder_digits("")
 
 
@@ -262,7 +263,7 @@ def test_an_accounts_own_placeholder_is_flagged_on_import() -> None:
 
 
 def test_a_real_value_comes_back_normalized_and_unflagged() -> None:
-    assert parse_contact_value("mobile", "(206) 555-0143") == ParsedValue("+12065550143", False)
+    assert parse_contact_value("mobile", "(206) 621-0143") == ParsedValue("+12066210143", False)
     assert parse_contact_value("email", "Jane@Acme.com") == ParsedValue("jane@acme.com", False)
 
 

@@ -84,7 +84,7 @@ def test_an_edit_refuses_a_null_kind_or_value_and_a_setting_that_is_not_on_or_of
     assert refused.value.details["field"] == field
 
 
-OLD, NEW = "+15125550142", "+15125550143"
+OLD, NEW = "+15125552142", "+15125552143"
 
 
 def test_a_sync_copies_the_last_change_of_a_real_value_r6():
@@ -98,7 +98,7 @@ def test_a_sync_copies_the_last_change_of_a_real_value_r6():
         (False, OLD, None, (), Invalid),
         (True, OLD, NEW, (), PlaceholderSyncForbidden),
         (False, "+15555555555", NEW, (), PlaceholderSyncForbidden),
-        (False, OLD, NEW, ("(512) 555-0143",), PlaceholderSyncForbidden),
+        (False, OLD, NEW, ("(512) 555-2143",), PlaceholderSyncForbidden),
     ],
 )
 def test_nothing_to_sync_or_a_placeholder_on_either_side_refuses_the_sync_r6(

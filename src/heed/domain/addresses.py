@@ -2,8 +2,8 @@
 
 This module owns turning what staff, imports and the API type into an address
 (R-1: North American phones as E.164, emails syntax-checked and lowercased),
-recognising placeholder values (R-2), and the small helpers for showing and
-searching phone numbers.
+recognising placeholder values (R-2; the lists live in heed.domain.placeholders),
+and the small helpers for showing and searching phone numbers.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
+from heed.domain import areacodes
 from heed.domain.errors import (
     InternationalNumber,
     Invalid,
@@ -24,6 +25,30 @@ from heed.domain.errors import (
     InvalidPhone,
     PlaceholderContact,
 )
+from heed.domain.placeholders import (
+    is_placeholder,
+    is_placeholder_digits,
+    looks_like_email,
+)
+from heed.domain.placeholders import national_digits as _national
+from heed.domain.placeholders import phone_digits as _phone_digits
+
+# Kept importable from here: services and tests ask addresses for them.
+__all__ = [
+    "INTERNATIONAL_MESSAGE",
+    "LETTERS_MESSAGE",
+    "ContactKind",
+    "ParsedValue",
+    "display_phone",
+    "in_service_number",
+    "is_placeholder",
+    "is_placeholder_digits",
+    "looks_like_email",
+    "normalize_email",
+    "normalize_phone",
+    "parse_contact_value",
+    "phone_query",
+]
 
 INTERNATIONAL_MESSAGE = (
     "International numbers are not supported: only US and Canadian numbers can be saved."
@@ -54,49 +79,8 @@ class ParsedValue:
     placeholder: bool
 
 
-# Channels as well as kinds, so R-18 can ask about "sms" or "voice" directly.
-_PHONE_WORDS = frozenset({"mobile", "phone", "fax", "sms", "voice", "call"})
-
 _EXTENSION = re.compile(r"(?:ext(?:ension)?\.?|x|#)\s*\d*\s*$", re.IGNORECASE)
 _E164_NANP = re.compile(r"\+1(\d{3})(\d{3})(\d{4})")
-
-_PLACEHOLDER_NUMBERS = frozenset(
-    {"1234567890", "0123456789", "9876543210", "0987654321", "1231231234"}
-)
-_PLACEHOLDER_LINES = frozenset({"1234567"})
-
-# Compared with punctuation removed, so "no-email", "no.email" and "n/a" match.
-_PLACEHOLDER_LOCALS = frozenset(
-    {
-        "noemail",
-        "nomail",
-        "noemailaddress",
-        "noaddress",
-        "none",
-        "noone",
-        "nobody",
-        "no",
-        "test",
-        "testing",
-        "na",
-        "null",
-        "nil",
-        "donotreply",
-        "noreply",
-        "donotemail",
-        "unknown",
-        "email",
-        "fake",
-        "declined",
-        "refused",
-        "notprovided",
-        "notgiven",
-        "nothanks",
-    }
-)
-_PLACEHOLDER_DOMAINS = frozenset({"test.com", "noemail.com", "nomail.com", "none.com"})
-# Reserved names (RFC 2606/6761): no real mailbox can live under them.
-_RESERVED_LABELS = frozenset({"example", "test", "invalid", "localhost"})
 
 
 def normalize_phone(text: str, *, field: str = "value") -> str:
@@ -107,8 +91,10 @@ def normalize_phone(text: str, *, field: str = "value") -> str:
     would read "512-TRY-HEED" as keypad digits, and a number nobody typed as digits
     is a guess. A trailing extension ("x12", "ext. 12", "#12") is still accepted.
 
-    phonenumbers (9.0) counts the fictional 555-01XX block as valid, so
-    ``+12065550143`` is accepted like any assigned number.
+    A number in an area code NANPA lists as in service is accepted even where
+    phonenumbers' metadata does not know the code yet (R-28: 357, 436, 621...).
+    Whether it is a placeholder (the fictional 555-01XX block) is
+    parse_contact_value's question, not this one's.
     """
     stripped = text.strip()
     if not stripped:
@@ -127,11 +113,27 @@ def normalize_phone(text: str, *, field: str = "value") -> str:
         raise InternationalNumber(INTERNATIONAL_MESSAGE, field=field, value=stripped)
     if not phonenumbers.is_valid_number(number):
         national = phonenumbers.national_significant_number(number)
+        if in_service_number(national):
+            return "+1" + national
         raise InvalidPhone(_why_invalid(national), field=field, value=stripped)
     if phonenumbers.region_code_for_number(number) not in _HOME_REGIONS:
         raise InternationalNumber(INTERNATIONAL_MESSAGE, field=field, value=stripped)
     e164: str = phonenumbers.format_number(number, PhoneNumberFormat.E164)
     return e164
+
+
+def in_service_number(national: str) -> bool:
+    """Whether 10 national digits are a dialable number in an in-service US/Canadian code.
+
+    The exchange follows NANP's rules: it never starts with 0 or 1 and is never
+    an N11 service code (211, 411, 911...).
+    """
+    if len(national) != 10 or not national.isdigit():
+        return False
+    exchange = national[3:6]
+    if exchange[0] in "01" or exchange[1:] == "11":
+        return False
+    return areacodes.in_service(national[:3])
 
 
 def _has_letters(text: str) -> bool:
@@ -188,86 +190,6 @@ def normalize_email(text: str, *, field: str = "value") -> str:
     except EmailNotValidError as exc:
         raise InvalidEmail(str(exc), field=field, value=stripped) from exc
     return result.normalized
-
-
-def is_placeholder_digits(digits: str) -> bool:
-    """Whether a run of digits is a stand-in rather than a number.
-
-    Built in (R-2), after dropping a leading 1 from 11 digits:
-
-    - 123-456-7890, 012-345-6789, 987-654-3210, 098-765-4321, 123-123-1234;
-    - one digit repeated, 7 digits or more (000-000-0000, 555-555-5555, 555-5555);
-    - area code 555, which has never been assigned (555-123-4567);
-    - a real area code with a stand-in number: 555-5555, 000-0000, 123-4567,
-      any one digit repeated ((206) 555-5555);
-    - 123-4567 on its own.
-
-    The fictional 555-0100…0199 block is *not* a placeholder: phonenumbers
-    deems it valid and it is what documentation and tests use.
-    """
-    national = _national(digits)
-    if not national:
-        return False
-    if len(national) >= 7 and len(set(national)) == 1:
-        return True
-    if len(national) == 10:
-        line = national[3:]
-        return (
-            national in _PLACEHOLDER_NUMBERS
-            or national.startswith("555")
-            or len(set(line)) == 1
-            or line in _PLACEHOLDER_LINES
-        )
-    return len(national) == 7 and national in _PLACEHOLDER_LINES
-
-
-def is_placeholder(kind_or_channel: str, value: str, extra: Iterable[str] = ()) -> bool:
-    """Whether ``value`` is a placeholder (R-2) for this kind or channel.
-
-    ``extra`` are the account's own placeholders as staff typed them; each is
-    compared in normalized form. Never raises.
-    """
-    kind = str(kind_or_channel).strip().lower()
-    phone_like = kind in _PHONE_WORDS or (kind != "email" and not looks_like_email(value))
-    if phone_like:
-        return _is_placeholder_phone(value, extra)
-    return _is_placeholder_email(value, extra)
-
-
-def _is_placeholder_phone(value: str, extra: Iterable[str]) -> bool:
-    national = _national(_phone_digits(value))
-    if not national:
-        return False
-    if is_placeholder_digits(national):
-        return True
-    return any("@" not in own and _national(_phone_digits(own)) == national for own in extra)
-
-
-def _is_placeholder_email(value: str, extra: Iterable[str]) -> bool:
-    address = value.strip().lower()
-    if not address:
-        return False
-    local, at, domain = address.rpartition("@")
-    if not at:
-        local, domain = address, ""
-    # "noemail+42@…" is still noemail; the tag is how people make such values unique.
-    key = re.sub(r"[^a-z0-9]", "", local.split("+", 1)[0])
-    if key in _PLACEHOLDER_LOCALS or (key and set(key) == {"x"}):
-        return True
-    if domain and _is_placeholder_domain(domain):
-        return True
-    for typed in extra:
-        own = typed.strip().lower()
-        if own and (own == address or (own.startswith("@") and own[1:] == domain)):
-            return True
-    return False
-
-
-def _is_placeholder_domain(domain: str) -> bool:
-    labels = domain.rstrip(".").split(".")
-    if labels[-1] in _RESERVED_LABELS or "example" in labels:
-        return True
-    return any(".".join(labels[i:]) in _PLACEHOLDER_DOMAINS for i in range(len(labels)))
 
 
 def parse_contact_value(
@@ -358,27 +280,6 @@ def phone_query(text: str) -> str | None:
     except InvalidPhone:
         national = _national(_phone_digits(text))
         return "+1" + national if len(national) == 10 else None
-
-
-def looks_like_email(text: str) -> bool:
-    """Whether a search box entry should be treated as an email address."""
-    return "@" in text
-
-
-def _phone_digits(text: str) -> str:
-    """ASCII digits of ``text`` as phonenumbers reads them, without an extension."""
-    # Letters are converted as on a keypad because phonenumbers parses vanity
-    # numbers that way: "222-AAA-AAAA" is 222-222-2222, a placeholder.
-    without_extension = _EXTENSION.sub("", text.strip())
-    keyed = phonenumbers.convert_alpha_characters_in_number(without_extension)
-    digits: str = phonenumbers.normalize_digits_only(keyed)
-    return digits
-
-
-def _national(digits: str) -> str:
-    if len(digits) == 11 and digits.startswith("1"):
-        return digits[1:]
-    return digits
 
 
 def _format_national(national: str) -> str:

@@ -7,12 +7,14 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from heed.adapters.crypto import SecretKeyError
 from heed.bootstrap import Heed, build
+from heed.domain import nanpa
 from heed.domain.errors import HeedError
 from heed.services import accounts, ledger_check, staff
 from heed.services.common import now
@@ -34,6 +36,8 @@ app.add_typer(key_app, name="key")
 app.add_typer(user_app, name="user")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(secrets_app, name="secrets")
+areacodes_app = typer.Typer(help="heed's area-code table (from NANPA).", no_args_is_help=True)
+app.add_typer(areacodes_app, name="areacodes")
 
 
 @contextmanager
@@ -58,6 +62,22 @@ def _build() -> Heed:
 def _fail(error: HeedError) -> None:
     typer.echo(f"error ({error.code}): {error.message}", err=True)
     raise typer.Exit(2)
+
+
+@areacodes_app.command("update")
+def areacodes_update(
+    report: Annotated[Path, typer.Argument(help="NANPA's npa_report.csv (NPA reports).")],
+) -> None:
+    """Regenerate the area-code table from a NANPA NPA report."""
+    try:
+        done = nanpa.update(report)
+    except (OSError, nanpa.ReportError) as error:
+        typer.echo(f"error (area_codes): {error}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(
+        f"area codes from NANPA's report of {done.file_date}: {done.codes} codes, "
+        f"{done.in_service} in service; wrote {done.module} and {done.report}"
+    )
 
 
 @db_app.command("upgrade")
