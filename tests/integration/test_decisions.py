@@ -22,6 +22,7 @@ from heed.bootstrap import Heed
 from heed.domain.errors import Invalid, NotFound
 from heed.services import consent, customers, decisions
 from heed.services.common import Principal, new_id
+from heed.services.decisions import DecisionRequest
 
 # 2026-05-05 (a Tuesday), in UTC.
 LATE_EVENING_CENTRAL = datetime(2026, 5, 6, 3, 30, tzinfo=UTC)  # 22:30 CDT
@@ -280,8 +281,9 @@ def test_a_batch_answers_in_order_exactly_as_single_decisions_do_r18(
     heed: Heed, staff: Principal, mixed_batch
 ):
     _, mixed_batch = mixed_batch
-    batch = decisions.decide_many(heed.uow, staff, mixed_batch)
-    singles = [decisions.decide_one(heed.uow, staff, item) for item in mixed_batch]
+    requests = [DecisionRequest.parse(item) for item in mixed_batch]
+    batch = decisions.decide_many(heed.uow, staff, requests)
+    singles = [decisions.decide_one(heed.uow, staff, request) for request in requests]
     assert batch == singles
     outcomes = {(r["outcome"], r["reason"]) for r in batch}
     # The batch really is mixed.
@@ -301,9 +303,9 @@ def test_a_batch_of_300_takes_as_many_queries_as_a_batch_of_3_r18(
         {"channel": "sms", "category": "job", "to": random_number()},
     ]
     with counting_statements(heed) as few:
-        decisions.decide_many(heed.uow, staff, small)
+        decisions.decide_many(heed.uow, staff, [DecisionRequest.parse(i) for i in small])
     with counting_statements(heed) as many:
-        decisions.decide_many(heed.uow, staff, items)
+        decisions.decide_many(heed.uow, staff, [DecisionRequest.parse(i) for i in items])
     assert any("FROM messages" in statement for statement in few)
     assert len(few) > 0
     assert len(many) == len(few), many
@@ -320,10 +322,10 @@ def test_a_batch_naming_an_unknown_contact_names_the_item_r18(
     _, mixed_batch = mixed_batch
     items = [*mixed_batch[:5], {"channel": "sms", "contact_id": foreign}]
     with pytest.raises(NotFound) as missing:
-        decisions.decide_many(heed.uow, staff, items)
+        decisions.decide_many(heed.uow, staff, [DecisionRequest.parse(i) for i in items])
     assert missing.value.details["field"] == "items[5].contact_id"
     with pytest.raises(Invalid):
-        decisions.decide_many(heed.uow, staff, [mixed_batch[0]] * 1001)
+        decisions.decide_many(heed.uow, staff, [DecisionRequest.parse(mixed_batch[0])] * 1001)
 
 
 # --- the single decision's statement ---------------------------------------------------

@@ -14,6 +14,7 @@ from starlette.datastructures import FormData
 
 from heed.adapters.csvfile import csv_text
 from heed.bootstrap import Heed
+from heed.domain.decision import Category, Channel
 from heed.domain.errors import (
     Conflict,
     HeedError,
@@ -140,8 +141,8 @@ def record(
                 p,
                 customer_id=customer["id"],
                 location_id=location["id"],
-                category="job",
-                channel="sms",
+                category=Category.JOB,
+                channel=Channel.SMS,
             )
     else:
         locations = []
