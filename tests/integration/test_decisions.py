@@ -409,3 +409,31 @@ def test_a_connection_lent_to_a_decision_comes_back_to_the_pool_in_transactions_
         first = connection.execute(text("SELECT now()")).scalar_one()
         second = connection.execute(text("SELECT now()")).scalar_one()
         assert first == second
+
+
+# --- permissions -------------------------------------------------------------------------
+
+
+def test_every_decision_verb_refuses_a_caller_without_customer_view_r22(
+    heed: Heed, staff: Principal
+) -> None:
+    from heed.domain.decision import Category, Channel
+    from heed.domain.errors import Forbidden
+    from heed.services.permissions import DECLARED
+
+    nobody = Principal(staff.account_id, "user:nobody@acme.example", frozenset())
+    request = DecisionRequest.of(Channel.SMS, to=random_number())
+    calls = {
+        "decide_one": lambda: decisions.decide_one(heed.uow, nobody, request),
+        "decide_many": lambda: decisions.decide_many(heed.uow, nobody, [request]),
+        "decide_stored_contact": lambda: decisions.decide_stored_contact(
+            lambda account_id, contact_id: None, nobody, request
+        ),
+        "recipients_for": lambda: decisions.recipients_for(
+            heed.uow, nobody, customer_id="cus_x", location_id=None, category=Category.JOB
+        ),
+    }
+    for name, call in calls.items():
+        assert DECLARED[f"heed.services.decisions.{name}"] == ("customer:view",)
+        with pytest.raises(Forbidden):
+            call()
