@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 from sqlalchemy import Table, func, insert, select
 
 from heed.adapters.db import tables as t
+from heed.adapters.db.decision_facts import under_review
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain.consent import ConsentAction
 from heed.domain.decision import Decision
@@ -102,18 +103,7 @@ def pending_count(uow: UnitOfWork, account_id: str) -> int:
 
 def numbers_under_review(tx: Transaction, account_id: str, numbers: Iterable[str]) -> set[str]:
     """Which of ``numbers`` have an undecided text: no marketing goes to them."""
-    wanted = set(numbers)
-    if not wanted:
-        return set()
-    return set(
-        tx.session.scalars(
-            select(t.ConsentReview.from_number).where(
-                t.ConsentReview.account_id == account_id,
-                t.ConsentReview.decision.is_(None),
-                t.ConsentReview.from_number.in_(wanted),
-            )
-        )
-    )
+    return under_review(tx, account_id, numbers)
 
 
 def hold_marketing(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal, NamedTuple
 
@@ -54,25 +54,6 @@ class AccountRow(NamedTuple):
     window_start: str
     window_end: str
     placeholders: list[str] | str | None  # SQLite's driver hands JSON back as text
-
-
-class ContactAndAccountRow(NamedTuple):
-    id: str
-    kind: str
-    value: str
-    placeholder: bool
-    notify_job: bool
-    notify_invoice_statement: bool
-    notify_marketing: bool
-    do_not_mail: bool
-    time_zone: str | None
-    consent_scope: str | None
-    consent_opted_out: bool | None
-    consent_suppression: str | None
-    customer_notifications_enabled: bool
-    window_start: str
-    window_end: str
-    placeholders: list[str] | str | None
 
 
 class StoredContacts(NamedTuple):
@@ -157,12 +138,12 @@ _CONTACTS_POSTGRESQL = _named_as(
     _CONTACT_JOINS.where(t.Contact.id == func.any(bindparam("ids", type_=ARRAY(String)))),
     ContactRow,
 )
-# One decision about one contact is one statement: the account's settings ride along.
-_ONE_CONTACT = _named_as(
-    _CONTACT_JOINS.with_only_columns(*_columns_of(ContactAndAccountRow))
+# One decision about one contact is one statement: the account's settings ride along,
+# so its rows are read as two typed rows, each by its own names.
+_ONE_CONTACT = (
+    _CONTACT_JOINS.with_only_columns(*_columns_of(ContactRow), *_columns_of(AccountRow))
     .join(t.Account, t.Account.id == t.Contact.account_id)
-    .where(t.Contact.id == bindparam("contact_id")),
-    ContactAndAccountRow,
+    .where(t.Contact.id == bindparam("contact_id"))
 )
 # SQLite runs it as its SQL on a sqlite3 connection: SQLAlchemy's connection, execution
 # context and result types cost about six times the statement (bench/RESULTS.md, 15).
@@ -205,10 +186,10 @@ def one_contact(engine: Engine, account_id: str, contact_id: str) -> OneContact 
         finally:
             pooled.close()
     with statement_connection(engine) as connection:
-        rows = connection.execute(
+        result = connection.execute(
             _ONE_CONTACT, {"account_id": account_id, "contact_id": contact_id}
-        ).all()
-    return _one([ContactAndAccountRow._make(row) for row in rows])
+        )
+        return _one(list(result.mappings()))
 
 
 def one_contact_sqlite(
@@ -217,7 +198,8 @@ def one_contact_sqlite(
     """``one_contact`` on a sqlite3 connection in autocommit mode (the event loop's own,
     entrypoints/api/loop_reads.py): SQLite's implicit read transaction ends with the fetch."""
     cursor = connection.execute(_ONE_CONTACT_SQLITE, (account_id, contact_id))
-    return _one([ContactAndAccountRow._make(row) for row in cursor.fetchall()])
+    names = [column[0] for column in cursor.description]
+    return _one([dict(zip(names, row, strict=True)) for row in cursor.fetchall()])
 
 
 def raw_records(
@@ -340,7 +322,7 @@ _NOTIFY = {
 }
 
 
-def _stored(rows: Iterable[ContactRow | ContactAndAccountRow]) -> StoredContacts:
+def _stored(rows: Iterable[ContactRow]) -> StoredContacts:
     contacts: dict[str, StoredContact] = {}
     consent_rows: list[ConsentRow] = []
     for row in rows:
@@ -365,7 +347,7 @@ def _stored(rows: Iterable[ContactRow | ContactAndAccountRow]) -> StoredContacts
     return StoredContacts(contacts, consent_rows)
 
 
-def _rules(row: AccountRow | ContactAndAccountRow) -> AccountRules:
+def _rules(row: AccountRow) -> AccountRules:
     placeholders = row.placeholders
     if isinstance(placeholders, str):
         placeholders = json.loads(placeholders)
@@ -375,7 +357,10 @@ def _rules(row: AccountRow | ContactAndAccountRow) -> AccountRules:
     )
 
 
-def _one(rows: list[ContactAndAccountRow]) -> OneContact | None:
+def _one(rows: Sequence[Mapping[Any, Any]]) -> OneContact | None:
+    """The one-contact statement's rows, each read by name as a contact row and the
+    account's row."""
     if not rows:
         return None
-    return OneContact(_stored(rows), _rules(rows[0]))
+    contacts = _stored(ContactRow(**{f: row[f] for f in ContactRow._fields}) for row in rows)
+    return OneContact(contacts, _rules(AccountRow(**{f: rows[0][f] for f in AccountRow._fields})))
