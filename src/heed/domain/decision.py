@@ -284,6 +284,11 @@ Nothing answering means ``ok``; a text to a number saved as a landline goes with
 the ``saved_as_landline`` warning, since the carrier may not deliver it."""
 
 
+# PRECEDENCE as the loop walks it, for automated messages and for messages by hand.
+_AUTOMATED = tuple((rule.check, rule.layer) for rule in PRECEDENCE)
+_BY_HAND = tuple((rule.check, rule.layer) for rule in PRECEDENCE if not rule.automated_only)
+
+
 def decide(facts: Facts, now: datetime) -> Decision:
     """Answer R-18 for one message: the first row of ``PRECEDENCE`` that says no wins."""
     return _decide(facts, as_utc(now, "now"), Timing())
@@ -311,12 +316,17 @@ def decide_each(items: Iterable[tuple[Facts, datetime]]) -> list[Decision]:
 
 
 def _decide(facts: Facts, now: datetime, timing: Timing) -> Decision:
-    for rule in PRECEDENCE:
-        if rule.automated_only and facts.manual:
-            continue
-        answer = rule.check(facts, now, timing)
+    for check, layer in _BY_HAND if facts.manual else _AUTOMATED:
+        answer = check(facts, now, timing)
         if answer is not None:
-            return replace(answer, layer=rule.layer)
+            return Decision(
+                answer.outcome,
+                answer.reason,
+                answer.message,
+                answer.not_before,
+                answer.warnings,
+                layer,
+            )
     if _is_landline_text(facts):
         return Decision(
             Outcome.ALLOWED,

@@ -152,7 +152,7 @@ class FactsOf:
             (contact.time_zone,) if contact.time_zone else zones,
             region,
             marketing_sent,
-            under_review,
+            under_review and may_be_held(asked),
         )
 
     def raw(
@@ -183,7 +183,7 @@ class FactsOf:
             zones,
             region,
             marketing_sent,
-            under_review,
+            under_review and may_be_held(asked),
         )
 
     def _facts(self, asked: Asked, *facts: Any) -> Facts:

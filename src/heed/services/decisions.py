@@ -187,15 +187,17 @@ def _stored_decision(
 ) -> dict[str, Any] | None:
     """The common case, one stored contact, in one statement. None sends the request
     down the general path: no contact named or found (its errors are said there), a
-    named sender (checked against the business's numbers), or a marketing text (the
-    review list, and in a state that caps them the texts already sent)."""
-    if request.contact_id is None or request.sender is not None or may_be_held(request):
+    named sender (checked against the business's numbers), or a marketing text to a
+    state that caps them (which also needs the texts already sent)."""
+    if request.contact_id is None or request.sender is not None:
         return None
     found = read_one(account_id, request.contact_id)
     if found is None:
         return None
     (contact,) = _with_consent(found.stored).values()
-    facts = FactsOf(found.rules).stored(request, contact)
+    if needs_marketing_history(request, contact.value):
+        return None
+    facts = FactsOf(found.rules).stored(request, contact, under_review=found.under_review)
     return decision_view(decide(facts, request.at or now()))
 
 
