@@ -42,11 +42,7 @@ def test_stored_contacts_come_back_by_name_with_their_consent_rows(
     contact = found.contacts[on_cabin["id"]]
     assert (contact.kind, contact.value, contact.time_zone) == ("mobile", number, "America/Denver")
     assert contact.do_not_mail is False and contact.placeholder is False
-    assert contact.notify == {
-        Category.JOB: True,
-        Category.INVOICE_STATEMENT: False,
-        Category.MARKETING: True,
-    }
+    assert [contact.notified(category) for category in Category] == [True, False, True]
     assert fold_consent(found.consent_rows)[on_cabin["id"]].sms_opted_out
 
 

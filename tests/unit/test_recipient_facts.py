@@ -26,11 +26,7 @@ def mobile(value: str = "+15128675309", **changes: object) -> StoredContact:
         "kind": "mobile",
         "value": value,
         "placeholder": False,
-        "notify": {
-            Category.JOB: True,
-            Category.INVOICE_STATEMENT: False,
-            Category.MARKETING: False,
-        },
+        "notify": (True, False, False),  # job, invoice_statement, marketing
         "do_not_mail": False,
         "time_zone": None,
         **changes,

@@ -28,6 +28,7 @@ from heed.domain.decision import (
     caps_marketing,
 )
 
+NOTHING_RECORDED = AddressState()
 E164_NANP = re.compile(r"\+1\d{10}")
 _PHONE_KINDS = frozenset(k.value for k in ContactKind if k.is_phone_like)
 # zoneinfo keeps only the last few zones it built strongly and the rest weakly, so a
@@ -71,14 +72,17 @@ class AccountRules:
 
 class StoredContact:
     """One stored contact with its customer's flag, its location's zone and its consent
-    (set once the reader's consent rows are folded)."""
+    (set once the reader's consent rows are folded). Plain slots, no dataclass: a
+    batch builds a thousand of them."""
 
     __slots__ = (
         "consent",
         "do_not_mail",
         "id",
         "kind",
-        "notify",
+        "notify_invoice_statement",
+        "notify_job",
+        "notify_marketing",
         "placeholder",
         "time_zone",
         "value",
@@ -86,12 +90,11 @@ class StoredContact:
 
     def __init__(
         self,
-        *,
         id: str,
         kind: str,
         value: str,
         placeholder: bool,
-        notify: dict[Category, bool],
+        notify: tuple[bool, bool, bool],
         do_not_mail: bool,
         time_zone: str | None,
     ) -> None:
@@ -99,10 +102,19 @@ class StoredContact:
         self.kind = kind
         self.value = value
         self.placeholder = placeholder
-        self.notify = notify
+        # The contact's setting per category (R-10): job, invoice_statement, marketing.
+        self.notify_job, self.notify_invoice_statement, self.notify_marketing = notify
         self.do_not_mail = do_not_mail
         self.time_zone = time_zone
-        self.consent = AddressState()
+        self.consent = NOTHING_RECORDED
+
+    def notified(self, category: Category) -> bool:
+        """The contact's setting for ``category``."""
+        notify: bool = getattr(self, _SETTING[category])
+        return notify
+
+
+_SETTING = {category: f"notify_{category}" for category in Category}
 
 
 @dataclass(frozen=True)
@@ -148,7 +160,7 @@ class FactsOf:
             contact.kind,
             _opted_out(asked, contact.value, contact.consent),
             contact.do_not_mail,
-            contact.notify[asked.category],
+            contact.notified(asked.category),
             (contact.time_zone,) if contact.time_zone else zones,
             region,
             marketing_sent,

@@ -346,17 +346,17 @@ def _stored(rows: Iterable[ContactRow]) -> StoredContacts:
     for row in rows:
         if row.id not in contacts:
             contacts[row.id] = StoredContact(
-                id=row.id,
-                kind=row.kind,
-                value=row.value,
-                placeholder=bool(row.placeholder),
-                notify={
-                    Category.JOB: bool(row.notify_job),
-                    Category.INVOICE_STATEMENT: bool(row.notify_invoice_statement),
-                    Category.MARKETING: bool(row.notify_marketing),
-                },
-                do_not_mail=bool(row.do_not_mail),
-                time_zone=row.time_zone,
+                row.id,
+                row.kind,
+                row.value,
+                bool(row.placeholder),
+                (
+                    bool(row.notify_job),
+                    bool(row.notify_invoice_statement),
+                    bool(row.notify_marketing),
+                ),
+                bool(row.do_not_mail),
+                row.time_zone,
             )
         if row.consent_scope is not None:
             consent_rows.append(
