@@ -158,7 +158,10 @@ class FactsOf:
             address_fits,
             placeholder,
             contact.kind,
-            _opted_out(asked, contact.value, contact.consent),
+            # Most contacts have nothing recorded, which opts out of nothing.
+            _NOT_OPTED_OUT
+            if contact.consent is NOTHING_RECORDED
+            else _opted_out(asked, contact.value, contact.consent),
             contact.do_not_mail,
             contact.notified(asked.category),
             (contact.time_zone,) if contact.time_zone else zones,
