@@ -1,8 +1,10 @@
-"""Sending windows across time zones: is a window open now in every zone a number may
-ring in, and when does it next open (R-18's timing arithmetic).
+"""When texts may go (R-18): the states' marketing hours and caps
+(``STATE_MARKETING_RULES``, the one table of them), and the sending-window arithmetic
+across time zones: is a window open now in every zone a number may ring in, when does
+it next open, when does a cap free up, and a moment said in words.
 
-Pure standard library. ``heed.domain.decision`` decides *whether* a window applies;
-this module only answers the clock questions, and says a moment in words.
+Pure standard library. ``heed.domain.decision`` decides *whether* a window or a cap
+applies; this module answers the clock questions.
 """
 
 from __future__ import annotations
