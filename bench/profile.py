@@ -29,10 +29,17 @@ from bench.dataset import Numbers
 from bench.httpbench import Server, write_decision_bodies, write_twilio_bodies, wrk
 from heed.bootstrap import build
 from heed.config import Settings
+from heed.domain.decision import Category
 from heed.services.accounts import create_api_key
 from heed.services.common import PERMISSIONS
 from heed.services.consent import record_inbound_sms
-from heed.services.decisions import MAX_BATCH, decide_many, decide_one, recipients_for
+from heed.services.decisions import (
+    MAX_BATCH,
+    DecisionRequest,
+    decide_many,
+    decide_one,
+    recipients_for,
+)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -65,14 +72,20 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     while time.perf_counter() - started < args.seconds:
         if args.target == "decide_one":
-            decide_one(heed.uow, who, sample.decisions[calls % len(sample.decisions)])
+            body = sample.decisions[calls % len(sample.decisions)]
+            decide_one(heed.uow, who, DecisionRequest.parse(body))
         elif args.target == "decide_many":
             start = (calls * MAX_BATCH) % (len(sample.decisions) - MAX_BATCH)
-            decide_many(heed.uow, who, list[object](sample.decisions[start : start + MAX_BATCH]))
+            batch = sample.decisions[start : start + MAX_BATCH]
+            decide_many(heed.uow, who, [DecisionRequest.parse(b) for b in batch])
         elif args.target == "recipients":
             customer_id, location_id = sample.jobs[calls % len(sample.jobs)]
             recipients_for(
-                heed.uow, who, customer_id=customer_id, location_id=location_id, category="job"
+                heed.uow,
+                who,
+                customer_id=customer_id,
+                location_id=location_id,
+                category=Category.JOB,
             )
         else:
             record_inbound_sms(

@@ -92,7 +92,7 @@ def decide(heed: Heed, staff: Principal) -> Callable[..., dict[str, Any]]:
         request.setdefault("channel", "sms")
         request.setdefault("category", "job")
         request.setdefault("at", NOON_CENTRAL)
-        return decisions.decide_one(heed.uow, staff, request)
+        return decisions.decide_one(heed.uow, staff, decisions.DecisionRequest.parse(request))
 
     return answer
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from heed.adapters.db import tables as t
 from heed.bootstrap import Heed
 from heed.domain.contacts import ContactEdit
+from heed.domain.decision import Category, Channel
 from heed.domain.errors import (
     Conflict,
     Forbidden,
@@ -214,13 +215,13 @@ def _calls(heed: Heed, ids: dict[str, str]) -> dict[str, Callable[[Principal], o
         ),
         "delete_contact": lambda p: contacts.delete_contact(uow, p, ids["contact"]),
         "decide_one": lambda p: decisions.decide_one(
-            uow, p, {"channel": "sms", "contact_id": ids["contact"]}
+            uow, p, decisions.DecisionRequest.of(Channel.SMS, contact_id=ids["contact"])
         ),
         "decide_many": lambda p: decisions.decide_many(
-            uow, p, [{"channel": "sms", "contact_id": ids["contact"]}]
+            uow, p, [decisions.DecisionRequest.of(Channel.SMS, contact_id=ids["contact"])]
         ),
         "recipients_for": lambda p: decisions.recipients_for(
-            uow, p, customer_id=ids["customer"], location_id=None, category="job"
+            uow, p, customer_id=ids["customer"], location_id=None, category=Category.JOB
         ),
         "send_message": lambda p: messages.send_message(
             uow, p, {"channel": "sms", "contact_id": ids["contact"], "body": "hi", "manual": True}

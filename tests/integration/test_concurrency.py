@@ -14,6 +14,7 @@ from integration_support import ledger, message_id, postgres_only, random_number
 
 from heed.bootstrap import Heed
 from heed.domain.contacts import ContactEdit
+from heed.domain.decision import Channel
 from heed.domain.errors import SmsOptedOut
 from heed.services import consent, contacts, decisions
 from heed.services.common import Principal
@@ -73,7 +74,9 @@ def test_a_stop_racing_a_staff_turn_on_never_leaves_the_number_messageable_r12(
         assert view["bell"] == "opted_out"
         for manual in (False, True):
             answer = decisions.decide_one(
-                heed.uow, staff, {"channel": "sms", "contact_id": contact["id"], "manual": manual}
+                heed.uow,
+                staff,
+                decisions.DecisionRequest.of(Channel.SMS, contact_id=contact["id"], manual=manual),
             )
             assert (answer["outcome"], answer["reason"]) == ("blocked", "sms_opt_out")
     assert len(ledger(heed, staff.account_id)) == ROUNDS

@@ -23,6 +23,7 @@ from heed.domain.errors import Invalid, NotFound
 from heed.services import consent, customers, decisions
 from heed.services.common import Principal, new_id
 from heed.services.customer_commands import CustomerInput
+from heed.services.decisions import DecisionRequest
 
 # 2026-05-05 (a Tuesday), in UTC.
 LATE_EVENING_CENTRAL = datetime(2026, 5, 6, 3, 30, tzinfo=UTC)  # 22:30 CDT
@@ -281,8 +282,9 @@ def test_a_batch_answers_in_order_exactly_as_single_decisions_do_r18(
     heed: Heed, staff: Principal, mixed_batch
 ):
     _, mixed_batch = mixed_batch
-    batch = decisions.decide_many(heed.uow, staff, mixed_batch)
-    singles = [decisions.decide_one(heed.uow, staff, item) for item in mixed_batch]
+    requests = [DecisionRequest.parse(item) for item in mixed_batch]
+    batch = decisions.decide_many(heed.uow, staff, requests)
+    singles = [decisions.decide_one(heed.uow, staff, request) for request in requests]
     assert batch == singles
     outcomes = {(r["outcome"], r["reason"]) for r in batch}
     # The batch really is mixed.
@@ -302,9 +304,9 @@ def test_a_batch_of_300_takes_as_many_queries_as_a_batch_of_3_r18(
         {"channel": "sms", "category": "job", "to": random_number()},
     ]
     with counting_statements(heed) as few:
-        decisions.decide_many(heed.uow, staff, small)
+        decisions.decide_many(heed.uow, staff, [DecisionRequest.parse(i) for i in small])
     with counting_statements(heed) as many:
-        decisions.decide_many(heed.uow, staff, items)
+        decisions.decide_many(heed.uow, staff, [DecisionRequest.parse(i) for i in items])
     assert any("FROM messages" in statement for statement in few)
     assert len(few) > 0
     assert len(many) == len(few), many
@@ -323,10 +325,10 @@ def test_a_batch_naming_an_unknown_contact_names_the_item_r18(
     _, mixed_batch = mixed_batch
     items = [*mixed_batch[:5], {"channel": "sms", "contact_id": foreign}]
     with pytest.raises(NotFound) as missing:
-        decisions.decide_many(heed.uow, staff, items)
+        decisions.decide_many(heed.uow, staff, [DecisionRequest.parse(i) for i in items])
     assert missing.value.details["field"] == "items[5].contact_id"
     with pytest.raises(Invalid):
-        decisions.decide_many(heed.uow, staff, [mixed_batch[0]] * 1001)
+        decisions.decide_many(heed.uow, staff, [DecisionRequest.parse(mixed_batch[0])] * 1001)
 
 
 # --- the single decision's statement ---------------------------------------------------
@@ -410,3 +412,31 @@ def test_a_connection_lent_to_a_decision_comes_back_to_the_pool_in_transactions_
         first = connection.execute(text("SELECT now()")).scalar_one()
         second = connection.execute(text("SELECT now()")).scalar_one()
         assert first == second
+
+
+# --- permissions -------------------------------------------------------------------------
+
+
+def test_every_decision_verb_refuses_a_caller_without_customer_view_r22(
+    heed: Heed, staff: Principal
+) -> None:
+    from heed.domain.decision import Category, Channel
+    from heed.domain.errors import Forbidden
+    from heed.services.permissions import DECLARED
+
+    nobody = Principal(staff.account_id, "user:nobody@acme.example", frozenset())
+    request = DecisionRequest.of(Channel.SMS, to=random_number())
+    calls = {
+        "decide_one": lambda: decisions.decide_one(heed.uow, nobody, request),
+        "decide_many": lambda: decisions.decide_many(heed.uow, nobody, [request]),
+        "decide_stored_contact": lambda: decisions.decide_stored_contact(
+            lambda account_id, contact_id: None, nobody, request
+        ),
+        "recipients_for": lambda: decisions.recipients_for(
+            heed.uow, nobody, customer_id="cus_x", location_id=None, category=Category.JOB
+        ),
+    }
+    for name, call in calls.items():
+        assert DECLARED[f"heed.services.decisions.{name}"] == ("customer:view",)
+        with pytest.raises(Forbidden):
+            call()

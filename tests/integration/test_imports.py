@@ -31,7 +31,11 @@ def test_an_import_keeps_placeholders_flagged_and_never_messages_them(
     assert contact["placeholder"] is True
     assert "placeholder_contact" in ann["flags"]
     decision = decisions.decide_one(
-        heed.uow, staff, {"channel": "sms", "contact_id": contact["id"], "manual": True}
+        heed.uow,
+        staff,
+        decisions.DecisionRequest.parse(
+            {"channel": "sms", "contact_id": contact["id"], "manual": True}
+        ),
     )
     assert decision["reason"] == "placeholder"
 

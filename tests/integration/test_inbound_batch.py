@@ -10,6 +10,7 @@ import pytest
 from integration_support import ledger, message_id, random_number
 
 from heed.bootstrap import Heed
+from heed.domain.decision import Category, Channel
 from heed.domain.errors import HeedError, InvalidPhone, NotFound
 from heed.services import accounts, consent, decisions
 from heed.services.common import Principal
@@ -127,7 +128,9 @@ def test_stop_then_start_in_one_batch_ends_opted_in_with_both_confirmed(
     assert [e.action for e in ledger(heed, staff.account_id)] == ["opt_out", "opt_in"]
     assert not _opted_out(heed, staff, number)
     answer = decisions.decide_one(
-        heed.uow, staff, {"channel": "sms", "to": number, "category": "job", "manual": True}
+        heed.uow,
+        staff,
+        decisions.DecisionRequest.of(Channel.SMS, Category.JOB, to=number, manual=True),
     )
     assert answer["outcome"] == "allowed"
 

@@ -12,9 +12,11 @@ from typing import Any
 import pytest
 
 from heed.bootstrap import Heed
+from heed.domain.decision import Channel
 from heed.entrypoints.api.loop_reads import LoopReads
 from heed.services import decisions
 from heed.services.common import Principal
+from heed.services.decisions import DecisionRequest
 
 AT = datetime(2026, 11, 24, 17, 0, tzinfo=UTC)  # 11 am in Austin: inside the sending window
 
@@ -46,17 +48,12 @@ def test_the_loop_read_answers_at_once_while_a_writer_holds_the_database(
     make_customer: Callable[..., dict[str, Any]],
 ) -> None:
     customer = make_customer(contacts=[{"kind": "mobile", "value": "512-867-5309"}])
-    request = {
-        "channel": "sms",
-        "contact_id": customer["contacts"][0]["id"],
-        "category": "job",
-        "at": AT.isoformat(),
-    }
+    request = DecisionRequest.of(Channel.SMS, contact_id=customer["contacts"][0]["id"], at=AT)
     reads = LoopReads(heed.engine)
     try:
         with other_connection(sqlite_path) as writer:
             writer.execute("BEGIN IMMEDIATE")
-            writer.execute("DELETE FROM contacts WHERE id = ?", (request["contact_id"],))
+            writer.execute("DELETE FROM contacts WHERE id = ?", (request.contact_id,))
             started = time.monotonic()
             answer = reads.decide(staff, request)
             took = time.monotonic() - started
@@ -76,7 +73,7 @@ def test_the_loop_read_hands_over_instead_of_waiting_when_sqlite_would_wait(
     make_customer: Callable[..., dict[str, Any]],
 ) -> None:
     customer = make_customer(contacts=[{"kind": "mobile", "value": "512-867-5310"}])
-    request = {"channel": "sms", "contact_id": customer["contacts"][0]["id"], "category": "job"}
+    request = DecisionRequest.of(Channel.SMS, contact_id=customer["contacts"][0]["id"])
     reads = LoopReads(heed.engine)
     try:
         # A process holding the database in exclusive mode keeps every other reader out.

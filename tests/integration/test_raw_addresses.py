@@ -3,14 +3,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from heed.bootstrap import Heed
 from heed.domain.contacts import ContactEdit
+from heed.domain.decision import Channel
 from heed.domain.errors import Conflict, Invalid
 from heed.services import accounts, consent, contacts, customers, decisions, messages
 from heed.services.common import Principal
 from heed.services.customer_commands import CustomerInput
+from heed.services.decisions import DecisionRequest
+
+JUNE_FIRST_NOON = datetime(2026, 6, 1, 17, 0, tzinfo=UTC)  # noon in Austin
 
 
 def test_a_raw_number_of_a_do_not_mail_customer_gets_no_automated_message_r8(
@@ -30,13 +36,11 @@ def test_a_raw_number_of_a_do_not_mail_customer_gets_no_automated_message_r8(
             }
         ),
     )
-    for channel, to in (("sms", "(512) 621-7001"), ("email", "Dana@DNM-family.com")):
-        automated = decisions.decide_one(
-            heed.uow, staff, {"channel": channel, "to": to, "category": "job"}
-        )
+    for channel, to in ((Channel.SMS, "(512) 621-7001"), (Channel.EMAIL, "Dana@DNM-family.com")):
+        automated = decisions.decide_one(heed.uow, staff, DecisionRequest.of(channel, to=to))
         assert automated["reason"] == "do_not_mail", channel
         manual = decisions.decide_one(
-            heed.uow, staff, {"channel": channel, "to": to, "category": "job", "manual": True}
+            heed.uow, staff, DecisionRequest.of(channel, to=to, manual=True)
         )
         assert manual["outcome"] != "blocked", channel
 
@@ -55,15 +59,11 @@ def test_a_raw_number_goes_only_where_a_record_has_the_category_on_r10(
         heed.uow, staff, made["contacts"][0]["id"], ContactEdit(notifications={"job": False})
     )
     refused = decisions.decide_one(
-        heed.uow,
-        staff,
-        {"channel": "sms", "to": "5126217002", "category": "job", "at": "2026-06-01T17:00:00Z"},
+        heed.uow, staff, DecisionRequest.of(Channel.SMS, to="5126217002", at=JUNE_FIRST_NOON)
     )
     assert refused["reason"] == "preference_off"
     unknown = decisions.decide_one(
-        heed.uow,
-        staff,
-        {"channel": "sms", "to": "5126217999", "category": "job", "at": "2026-06-01T17:00:00Z"},
+        heed.uow, staff, DecisionRequest.of(Channel.SMS, to="5126217999", at=JUNE_FIRST_NOON)
     )
     assert unknown["outcome"] == "allowed", "a number no record lists has no setting to obey"
     with pytest.raises(Conflict) as blocked:
@@ -89,9 +89,13 @@ def test_a_text_may_leave_only_from_the_business_own_numbers_r13(
     )
     request = {"channel": "sms", "to": "5126217003", "category": "job", "manual": True}
     with pytest.raises(Invalid) as refused:
-        decisions.decide_one(heed.uow, staff, {**request, "from": "+15125550199"})
+        decisions.decide_one(
+            heed.uow, staff, DecisionRequest.parse({**request, "from": "+15125550199"})
+        )
     assert refused.value.details["field"] == "from"
     with pytest.raises(Invalid):
         messages.send_message(heed.uow, staff, {**request, "from": "+15125550199", "body": "hi"})
-    own = decisions.decide_one(heed.uow, staff, {**request, "from": business_number})
+    own = decisions.decide_one(
+        heed.uow, staff, DecisionRequest.parse({**request, "from": business_number})
+    )
     assert own["reason"] == "sms_opt_out"

@@ -7,6 +7,7 @@ from integration_support import random_number
 
 from heed.bootstrap import Heed
 from heed.domain.contacts import ContactEdit
+from heed.domain.decision import Category, Channel
 from heed.domain.errors import NotFound
 from heed.services import contacts, customers, decisions
 from heed.services.common import Principal
@@ -41,7 +42,7 @@ def test_one_number_on_customer_and_location_is_one_recipient_with_both_ids_r19(
         staff,
         customer_id=job_site["customer"]["id"],
         location_id=job_site["lake"]["id"],
-        category="job",
+        category=Category.JOB,
     )
     by_to = {r["to"]: r for r in recipients}
     assert set(by_to) == {job_site["number"], "dana@whitfield.org"}
@@ -62,14 +63,18 @@ def test_recipients_leave_out_disabled_contacts_faxes_and_other_locations_r19(
         staff,
         customer_id=job_site["customer"]["id"],
         location_id=job_site["lake"]["id"],
-        category="job",
+        category=Category.JOB,
     )
     listed = {cid for r in recipients for cid in r["contact_ids"]}
     for left_out in ("disabled", "fax", "other_site"):
         assert job_site[left_out]["id"] not in listed
     # Without a location, only the customer's own contacts.
     own = decisions.recipients_for(
-        heed.uow, staff, customer_id=job_site["customer"]["id"], location_id=None, category="job"
+        heed.uow,
+        staff,
+        customer_id=job_site["customer"]["id"],
+        location_id=None,
+        category=Category.JOB,
     )
     assert {cid for r in own for cid in r["contact_ids"]} == {
         job_site["on_customer"]["id"],
@@ -80,8 +85,8 @@ def test_recipients_leave_out_disabled_contacts_faxes_and_other_locations_r19(
         staff,
         customer_id=job_site["customer"]["id"],
         location_id=job_site["lake"]["id"],
-        category="job",
-        channel="sms",
+        category=Category.JOB,
+        channel=Channel.SMS,
     )
     assert [r["to"] for r in sms_only] == [job_site["number"]]
 
@@ -95,7 +100,7 @@ def test_an_opted_out_recipient_is_listed_with_its_block_r19_r12(
         staff,
         customer_id=job_site["customer"]["id"],
         location_id=job_site["lake"]["id"],
-        category="job",
+        category=Category.JOB,
     )
     merged = next(r for r in recipients if r["to"] == job_site["number"])
     assert (merged["outcome"], merged["reason"]) == ("blocked", "sms_opt_out")
@@ -111,7 +116,7 @@ def test_recipients_for_another_customers_location_is_not_found_r19(
             staff,
             customer_id=stranger["id"],
             location_id=job_site["lake"]["id"],
-            category="job",
+            category=Category.JOB,
         )
 
 
@@ -124,7 +129,7 @@ def test_invoice_recipients_are_the_emails_with_invoices_on_r19(
             staff,
             customer_id=job_site["customer"]["id"],
             location_id=None,
-            category="invoice_statement",
+            category=Category.INVOICE_STATEMENT,
         )
         == []
     )
@@ -139,7 +144,7 @@ def test_invoice_recipients_are_the_emails_with_invoices_on_r19(
         staff,
         customer_id=job_site["customer"]["id"],
         location_id=None,
-        category="invoice_statement",
+        category=Category.INVOICE_STATEMENT,
     )
     assert (recipient["to"], recipient["outcome"]) == ("dana@whitfield.org", "allowed")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,11 +15,13 @@ from hypothesis import strategies as st
 from heed.domain.consent import Suppression
 from heed.domain.decision import (
     CONTINENTAL_US_ZONES,
+    PRECEDENCE,
     SAVED_AS_LANDLINE,
     Category,
     Channel,
     Decision,
     Facts,
+    Layer,
     Outcome,
     Reason,
     SendingWindow,
@@ -66,9 +68,11 @@ def utc(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
 
 # --- the decision table -----------------------------------------------------------
 #
-# Seven dimensions, each two-valued. "opted out" means an SMS opt-out for texts
+# Nine dimensions, each two-valued. "opted out" means an SMS opt-out for texts
 # and an unsubscribe (Suppression.AUTOMATED) for email; bounces and complaints
-# (Suppression.ALL) have their own tests below.
+# (Suppression.ALL) have their own tests below. "marketing" is the category
+# (marketing, else job); "under review" is a text from the number waiting on the
+# review list.
 
 DIMENSIONS = (
     "channel",
@@ -77,43 +81,62 @@ DIMENSIONS = (
     "do_not_mail",
     "switch_on",
     "toggle_on",
+    "marketing",
+    "under_review",
     "in_window",
 )
 VALUES: tuple[tuple[object, ...], ...] = (
     (Channel.SMS, Channel.EMAIL),
-    (True, False),
-    (True, False),
-    (True, False),
-    (True, False),
-    (True, False),
-    (True, False),
+    *[(True, False)] * (len(DIMENSIONS) - 1),
 )
 ANY = object()
 SMS, EMAIL = Channel.SMS, Channel.EMAIL
-ALLOWED = (Outcome.ALLOWED, Reason.OK)
-DEFERRED = (Outcome.DEFERRED, Reason.OUTSIDE_SENDING_WINDOW)
+Expected = tuple[Outcome, Reason, Layer | None]
+ALLOWED: Expected = (Outcome.ALLOWED, Reason.OK, None)
+DEFERRED: Expected = (Outcome.DEFERRED, Reason.OUTSIDE_SENDING_WINDOW, Layer.JURISDICTION)
 
 
-def blocked(reason: Reason) -> tuple[Outcome, Reason]:
-    return (Outcome.BLOCKED, reason)
+def blocked(reason: Reason, layer: Layer) -> Expected:
+    return (Outcome.BLOCKED, reason, layer)
 
 
-# (channel, manual, opted_out, do_not_mail, switch_on, toggle_on, in_window) -> expected
-TABLE: list[tuple[tuple[object, ...], tuple[Outcome, Reason]]] = [
+HELD = blocked(Reason.REVOCATION_UNDER_REVIEW, Layer.MARKETING_CONSENT)
+
+# (channel, manual, opted_out, do_not_mail, switch_on, toggle_on, marketing,
+#  under_review, in_window) -> (outcome, reason, the layer that decided)
+TABLE: list[tuple[tuple[object, ...], Expected]] = [
     # The recipient's own word comes first and binds staff too, for texts.
-    ((SMS, ANY, True, ANY, ANY, ANY, ANY), blocked(Reason.SMS_OPT_OUT)),
-    ((EMAIL, False, True, ANY, ANY, ANY, ANY), blocked(Reason.EMAIL_SUPPRESSED)),
+    ((SMS, ANY, True, ANY, ANY, ANY, ANY, ANY, ANY), blocked(Reason.SMS_OPT_OUT, Layer.OPT_OUT)),
+    (
+        (EMAIL, False, True, ANY, ANY, ANY, ANY, ANY, ANY),
+        blocked(Reason.EMAIL_SUPPRESSED, Layer.OPT_OUT),
+    ),
     # By hand: business settings and the window do not apply; an unsubscribe
-    # only stops automated email.
-    ((SMS, True, False, ANY, ANY, ANY, ANY), ALLOWED),
-    ((EMAIL, True, ANY, ANY, ANY, ANY, ANY), ALLOWED),
-    # Automated: switch, then Do Not Mail, then the toggle, then the window.
-    ((ANY, False, False, ANY, False, ANY, ANY), blocked(Reason.NOTIFICATIONS_DISABLED)),
-    ((ANY, False, False, True, True, ANY, ANY), blocked(Reason.DO_NOT_MAIL)),
-    ((ANY, False, False, False, True, False, ANY), blocked(Reason.PREFERENCE_OFF)),
-    ((SMS, False, False, False, True, True, False), DEFERRED),
-    ((SMS, False, False, False, True, True, True), ALLOWED),
-    ((EMAIL, False, False, False, True, True, ANY), ALLOWED),
+    # only stops automated email; a marketing text still waits on the review list.
+    ((SMS, True, False, ANY, ANY, ANY, True, True, ANY), HELD),
+    ((SMS, True, False, ANY, ANY, ANY, True, False, ANY), ALLOWED),
+    ((SMS, True, False, ANY, ANY, ANY, False, ANY, ANY), ALLOWED),
+    ((EMAIL, True, ANY, ANY, ANY, ANY, ANY, ANY, ANY), ALLOWED),
+    # Automated: switch, then Do Not Mail, then the toggle, then the review list,
+    # then the window.
+    (
+        (ANY, False, False, ANY, False, ANY, ANY, ANY, ANY),
+        blocked(Reason.NOTIFICATIONS_DISABLED, Layer.ACCOUNT_SWITCH),
+    ),
+    (
+        (ANY, False, False, True, True, ANY, ANY, ANY, ANY),
+        blocked(Reason.DO_NOT_MAIL, Layer.DO_NOT_MAIL),
+    ),
+    (
+        (ANY, False, False, False, True, False, ANY, ANY, ANY),
+        blocked(Reason.PREFERENCE_OFF, Layer.CONTACT_SETTING),
+    ),
+    ((SMS, False, False, False, True, True, True, True, ANY), HELD),
+    ((SMS, False, False, False, True, True, True, False, False), DEFERRED),
+    ((SMS, False, False, False, True, True, True, False, True), ALLOWED),
+    ((SMS, False, False, False, True, True, False, ANY, False), DEFERRED),
+    ((SMS, False, False, False, True, True, False, ANY, True), ALLOWED),
+    ((EMAIL, False, False, False, True, True, ANY, ANY, ANY), ALLOWED),
 ]
 
 ALL_COMBINATIONS = list(itertools.product(*VALUES))
@@ -125,29 +148,33 @@ def matches(row: tuple[object, ...], combination: tuple[object, ...]) -> bool:
     return all(want is ANY or want == got for want, got in zip(row, combination, strict=True))
 
 
-def rows_for(combination: tuple[object, ...]) -> list[tuple[Outcome, Reason]]:
+def rows_for(combination: tuple[object, ...]) -> list[Expected]:
     return [expected for row, expected in TABLE if matches(row, combination)]
 
 
 def facts_for(combination: tuple[object, ...]) -> tuple[Facts, datetime]:
-    channel, manual, opted_out, do_not_mail, switch_on, toggle_on, in_window = combination
+    channel, manual, opted_out, dnm, switch_on, toggle_on, marketing, review, in_window = (
+        combination
+    )
     assert isinstance(channel, Channel)
     is_sms = channel is Channel.SMS
     built = facts(
         channel=channel,
+        category=Category.MARKETING if marketing else Category.JOB,
         kind="mobile" if is_sms else "email",
         manual=manual,
         sms_opted_out=bool(opted_out) and is_sms,
         email_suppression=(Suppression.AUTOMATED if opted_out and not is_sms else Suppression.NONE),
-        do_not_mail=do_not_mail,
+        do_not_mail=dnm,
         notifications_enabled=switch_on,
         preference_on=toggle_on,
+        under_review=review,
     )
     return built, IN_WINDOW if in_window else OUT_OF_WINDOW
 
 
 def test_the_table_covers_every_combination_exactly_once() -> None:
-    assert len(ALL_COMBINATIONS) == 2**7
+    assert len(ALL_COMBINATIONS) == 2 ** len(DIMENSIONS)
     problems = {
         dict(zip(DIMENSIONS, combination, strict=True)).__repr__(): len(rows_for(combination))
         for combination in ALL_COMBINATIONS
@@ -159,6 +186,39 @@ def test_the_table_covers_every_combination_exactly_once() -> None:
 def test_every_row_of_the_table_is_reachable() -> None:
     unused = [row for row, _ in TABLE if not any(matches(row, c) for c in ALL_COMBINATIONS)]
     assert unused == []
+
+
+def test_every_dimension_of_the_facts_is_a_dimension_of_the_table_or_tested_apart() -> None:
+    # A new fact (a new row of PRECEDENCE) must join the table above, or be listed
+    # here with the tests that cover it, or this test fails.
+    covered = {
+        "channel",
+        "manual",
+        "sms_opted_out",
+        "email_suppression",
+        "do_not_mail",
+        "notifications_enabled",
+        "preference_on",
+        "category",
+        "under_review",
+    }
+    tested_apart = {
+        "address_valid": "test_a_channel_that_does_not_fit_the_contact_is_an_invalid_address",
+        "placeholder": "test_a_placeholder_is_never_messaged_even_by_hand",
+        "kind": "test_a_fax_gets_no_messages_at_all",
+        "time_zones": "test_an_area_code_spanning_two_zones_waits_for_the_later_morning",
+        "region": "test_marketing_texts_to_florida_stop_at_eight_in_the_evening",
+        "window": "test_a_later_account_opening_still_binds_florida_marketing",
+        "marketing_sent": "test_a_fourth_marketing_text_in_24_hours_waits_in_florida_and_oklahoma",
+    }
+    assert {f.name for f in fields(Facts)} == covered | set(tested_apart)
+    assert all(name in globals() for name in tested_apart.values())
+
+
+def test_every_layer_of_the_precedence_decides_some_case_and_rows_keep_r18_order() -> None:
+    layers = [rule.layer for rule in PRECEDENCE]
+    assert layers == sorted(layers, key=list(Layer).index)
+    assert set(layers) == set(Layer)
 
 
 @pytest.mark.parametrize(
@@ -175,13 +235,27 @@ def test_the_decision_agrees_with_the_table(combination: tuple[object, ...]) -> 
 
     decision = decide(built, now)
 
-    assert (decision.outcome, decision.reason) == expected
+    assert (decision.outcome, decision.reason, decision.layer) == expected
     assert decision.allowed is (expected[0] is Outcome.ALLOWED)
     assert decision.message
     if decision.outcome is Outcome.DEFERRED:
         assert decision.not_before == local(CHICAGO, 2024, 6, 5, 8, 0)
     else:
         assert decision.not_before is None
+
+
+def test_a_held_marketing_text_says_why_in_the_words_staff_read() -> None:
+    decision = decide(facts(category=Category.MARKETING, under_review=True), IN_WINDOW)
+    assert decision.message == (
+        "This number sent a text that may ask to stop messages; no marketing goes to it "
+        "until someone reviews it."
+    )
+
+
+def test_the_review_list_holds_no_job_text_and_no_email() -> None:
+    assert decide(facts(under_review=True), IN_WINDOW).allowed
+    email = facts(channel=Channel.EMAIL, kind="email", category=Category.MARKETING)
+    assert decide(replace(email, under_review=True), IN_WINDOW).allowed
 
 
 # --- the address (step 1) -----------------------------------------------------------
@@ -191,7 +265,7 @@ def test_the_decision_agrees_with_the_table(combination: tuple[object, ...]) -> 
 @pytest.mark.parametrize("manual", [True, False])
 def test_a_fax_gets_no_messages_at_all(channel: Channel, manual: bool) -> None:
     decision = decide(facts(kind="fax", channel=channel, manual=manual), IN_WINDOW)
-    assert (decision.outcome, decision.reason) == blocked(Reason.FAX)
+    assert (decision.outcome, decision.reason, decision.layer) == blocked(Reason.FAX, Layer.ADDRESS)
 
 
 @pytest.mark.parametrize(
@@ -202,7 +276,9 @@ def test_a_channel_that_does_not_fit_the_contact_is_an_invalid_address(
     channel: Channel, kind: str
 ) -> None:
     decision = decide(facts(channel=channel, kind=kind, manual=True), IN_WINDOW)
-    assert (decision.outcome, decision.reason) == blocked(Reason.INVALID_ADDRESS)
+    assert (decision.outcome, decision.reason, decision.layer) == blocked(
+        Reason.INVALID_ADDRESS, Layer.ADDRESS
+    )
 
 
 def test_an_address_that_does_not_parse_is_invalid_even_before_a_placeholder() -> None:
@@ -213,7 +289,9 @@ def test_an_address_that_does_not_parse_is_invalid_even_before_a_placeholder() -
 @pytest.mark.parametrize("manual", [True, False])
 def test_a_placeholder_is_never_messaged_even_by_hand(manual: bool) -> None:
     decision = decide(facts(placeholder=True, manual=manual), IN_WINDOW)
-    assert (decision.outcome, decision.reason) == blocked(Reason.PLACEHOLDER)
+    assert (decision.outcome, decision.reason, decision.layer) == blocked(
+        Reason.PLACEHOLDER, Layer.ADDRESS
+    )
 
 
 # --- consent (step 2) ------------------------------------------------------------------
@@ -235,19 +313,19 @@ def test_an_opt_out_beats_do_not_mail_and_the_switch() -> None:
 @pytest.mark.parametrize(
     ("suppression", "manual", "expected"),
     [
-        (Suppression.AUTOMATED, False, blocked(Reason.EMAIL_SUPPRESSED)),
+        (Suppression.AUTOMATED, False, blocked(Reason.EMAIL_SUPPRESSED, Layer.OPT_OUT)),
         (Suppression.AUTOMATED, True, ALLOWED),
-        (Suppression.ALL, False, blocked(Reason.EMAIL_SUPPRESSED)),
-        (Suppression.ALL, True, blocked(Reason.EMAIL_SUPPRESSED)),
+        (Suppression.ALL, False, blocked(Reason.EMAIL_SUPPRESSED, Layer.OPT_OUT)),
+        (Suppression.ALL, True, blocked(Reason.EMAIL_SUPPRESSED, Layer.OPT_OUT)),
         (Suppression.NONE, True, ALLOWED),
     ],
 )
 def test_an_unsubscribe_stops_automated_email_and_a_bounce_stops_all_email(
-    suppression: Suppression, manual: bool, expected: tuple[Outcome, Reason]
+    suppression: Suppression, manual: bool, expected: Expected
 ) -> None:
     built = facts(channel=Channel.EMAIL, kind="email", email_suppression=suppression, manual=manual)
     decision = decide(built, IN_WINDOW)
-    assert (decision.outcome, decision.reason) == expected
+    assert (decision.outcome, decision.reason, decision.layer) == expected
 
 
 def test_an_email_suppression_does_not_touch_texts() -> None:
@@ -269,7 +347,9 @@ def test_an_automated_job_or_invoice_email_to_a_raw_address_goes(category: Categ
 def test_automated_marketing_to_a_raw_address_needs_consent_nobody_recorded() -> None:
     built = facts(kind=None, preference_on=None, category=Category.MARKETING)
     decision = decide(built, IN_WINDOW)
-    assert (decision.outcome, decision.reason) == blocked(Reason.PREFERENCE_OFF)
+    assert (decision.outcome, decision.reason, decision.layer) == blocked(
+        Reason.PREFERENCE_OFF, Layer.CONTACT_SETTING
+    )
 
 
 def test_a_manual_marketing_text_to_a_raw_address_goes() -> None:
@@ -415,7 +495,7 @@ def marketing(**changes: Any) -> Facts:
 def test_marketing_texts_to_florida_stop_at_eight_in_the_evening(manual: bool) -> None:
     assert decide(marketing(manual=manual), local(NEW_YORK, 2024, 6, 4, 19, 59)).allowed
     decision = decide(marketing(manual=manual), local(NEW_YORK, 2024, 6, 4, 20, 0))
-    assert (decision.outcome, decision.reason) == DEFERRED
+    assert (decision.outcome, decision.reason, decision.layer) == DEFERRED
     assert decision.not_before == local(NEW_YORK, 2024, 6, 5, 8, 0)
     assert "8:00 AM–8:00 PM sending window for marketing texts to Florida" in decision.message
 
@@ -433,7 +513,9 @@ def test_a_later_account_opening_still_binds_florida_marketing() -> None:
 def test_an_account_window_that_never_meets_florida_hours_blocks_marketing() -> None:
     evening = SendingWindow(time(20, 30), time(22, 0))
     decision = decide(marketing(window=evening), local(NEW_YORK, 2024, 6, 4, 21, 0))
-    assert (decision.outcome, decision.reason) == blocked(Reason.OUTSIDE_SENDING_WINDOW)
+    assert (decision.outcome, decision.reason, decision.layer) == blocked(
+        Reason.OUTSIDE_SENDING_WINDOW, Layer.JURISDICTION
+    )
 
 
 NOON = local(NEW_YORK, 2024, 6, 4, 12, 0)
@@ -512,6 +594,7 @@ FACTS = st.builds(
     region=st.sampled_from([None, "FL", "OK", "TX", "fl"]),
     window=WINDOWS,
     marketing_sent=SENT,
+    under_review=st.booleans(),
 )
 
 

@@ -1,29 +1,37 @@
 """The send decision (R-18): may this message go to this address, on this channel,
 from this sender, now?
 
-This module owns the order in which heed's sending rules are checked and the
+This module owns the order in which heed's sending rules are checked,
+``PRECEDENCE``, one row per rule, each naming the layer it belongs to, and the
 answer each one gives: ``allowed``, ``blocked`` or ``deferred``, with a stable
-reason code (CONTRACT.md), a sentence for office staff and, for a deferral, the
-UTC moment it may go. It also owns the sending-window arithmetic across time
-zones (``next_open``).
+reason code (CONTRACT.md), a sentence for office staff, the layer that decided
+and, for a deferral, the UTC moment it may go. The clock arithmetic across time
+zones lives in ``heed.domain.sending_window``.
 
 ``decide`` is a pure function of plain facts: the caller has already looked up
 the contact, resolved the opt-out for the sender's scope (R-13), the email
-suppression, the recipient's time zones and recent marketing sends. "No" is a
-value, never an exception; only a programming error (a naive ``now``) raises.
+suppression, the review list, the recipient's time zones and recent marketing
+sends. "No" is a value, never an exception; only a programming error (a naive
+``now``) raises.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime
 from enum import StrEnum
-from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from heed.domain.consent import Suppression
 from heed.domain.errors import SmsOptedOut
+from heed.domain.sending_window import CONTINENTAL_US_ZONES as CONTINENTAL_US_ZONES
+from heed.domain.sending_window import FLORIDA_MARKETING_HOURS as FLORIDA_MARKETING_HOURS
+from heed.domain.sending_window import MARKETING_LIMIT as MARKETING_LIMIT
+from heed.domain.sending_window import STATE_MARKETING_RULES as STATE_MARKETING_RULES
+from heed.domain.sending_window import SendingWindow as SendingWindow
+from heed.domain.sending_window import StateMarketingRule, Timing, as_utc, cap_freed_at, clock
+from heed.domain.sending_window import caps_marketing as caps_marketing
+from heed.domain.sending_window import next_open as next_open
 
 
 class Channel(StrEnum):
@@ -59,29 +67,20 @@ class Reason(StrEnum):
     REVOCATION_UNDER_REVIEW = "revocation_under_review"
 
 
+class Layer(StrEnum):
+    """Who a rule speaks for, in R-18's order: the layer that decided a message."""
+
+    ADDRESS = "address"  # a valid, real address (R-1, R-2)
+    OPT_OUT = "opt_out"  # the recipient's SMS opt-out or email suppression (R-12, R-14)
+    ACCOUNT_SWITCH = "account_switch"  # the account's customer-notifications switch (R-7)
+    DO_NOT_MAIL = "do_not_mail"  # the customer's Do Not Mail flag (R-8)
+    CONTACT_SETTING = "contact_setting"  # the contact's setting for the category (R-10)
+    MARKETING_CONSENT = "marketing_consent"  # marketing consent, the review list (R-29)
+    JURISDICTION = "jurisdiction"  # the sending window, state hours and caps (R-18)
+
+
 SAVED_AS_LANDLINE = "saved_as_landline"
 
-# When nothing tells us where a number rings, assume it could be anywhere in the
-# continental US, so a text only goes when it is a decent hour in all of them.
-CONTINENTAL_US_ZONES: tuple[str, ...] = (
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Los_Angeles",
-)
-
-# Florida's telephone-solicitation law (FTSA) narrows marketing texts to
-# 8:00-20:00 and caps them at 3 per 24 h; Oklahoma's copy of the law keeps the cap.
-FLORIDA_MARKETING_HOURS = (time(8, 0), time(20, 0))
-MARKETING_LIMIT = 3
-MARKETING_LIMIT_PERIOD = timedelta(hours=24)
-_REGION_NAMES = {"FL": "Florida", "OK": "Oklahoma"}
-_NARROWED_WINDOW_REGIONS = frozenset({"FL"})
-_LIMITED_REGIONS = frozenset({"FL", "OK"})
-
-# Windows repeat daily, so if no simultaneous opening shows up within a week
-# (DST shifts included), there is none to find.
-_SEARCH_HORIZON = timedelta(days=7)
 
 _KINDS_FOR_CHANNEL = {
     Channel.SMS: frozenset({"mobile", "phone"}),
@@ -89,22 +88,7 @@ _KINDS_FOR_CHANNEL = {
 }
 
 
-@dataclass(frozen=True)
-class SendingWindow:
-    """Local hours during which texts may go, open on ``[start, end)``."""
-
-    start: time = time(8, 0)
-    end: time = time(21, 0)
-
-    def __post_init__(self) -> None:
-        # Wall-clock hours only: the zone comes from the recipient, not the window.
-        if self.start.tzinfo is not None or self.end.tzinfo is not None:
-            raise ValueError("a sending window is in local wall-clock time; drop the tzinfo")
-        if not self.start < self.end:
-            raise ValueError("a sending window must open before it closes")
-
-    def describe(self) -> str:
-        return f"{_clock(self.start)}–{_clock(self.end)}"
+_DEFAULT_WINDOW = SendingWindow()
 
 
 @dataclass(frozen=True)
@@ -124,8 +108,10 @@ class Facts:
     preference_on: bool | None
     time_zones: tuple[str, ...]
     region: str | None
-    window: SendingWindow = SendingWindow()
+    window: SendingWindow = _DEFAULT_WINDOW
     marketing_sent: tuple[datetime, ...] = ()
+    # The number has a text on the review list that may ask to stop (R-29).
+    under_review: bool = False
 
 
 @dataclass(frozen=True)
@@ -135,45 +121,177 @@ class Decision:
     message: str
     not_before: datetime | None = None
     warnings: tuple[str, ...] = ()
+    # The layer whose rule decided; None when every layer let the message pass.
+    layer: Layer | None = None
 
     @property
     def allowed(self) -> bool:
         return self.outcome is Outcome.ALLOWED
 
 
+Check = Callable[[Facts, datetime, Timing], Decision | None]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of the precedence: ``check`` answers, or None lets the message on."""
+
+    layer: Layer
+    says: str
+    check: Check
+    automated_only: bool = False
+
+
+# --- the rules, each a row of PRECEDENCE below ---------------------------------------
+
+
+def _fax(facts: Facts, now: datetime, timing: Timing) -> Decision | None:
+    if facts.kind != "fax":
+        return None
+    return _blocked(Reason.FAX, "This number is saved as a fax; faxes get no messages.")
+
+
+def _invalid_address(facts: Facts, now: datetime, timing: Timing) -> Decision | None:
+    # A raw address has no saved kind; address_valid already covers it.
+    fits = facts.kind is None or facts.kind in _KINDS_FOR_CHANNEL[facts.channel]
+    if facts.address_valid and fits:
+        return None
+    return _blocked(Reason.INVALID_ADDRESS, _invalid_address_message(facts))
+
+
+def _placeholder(facts: Facts, now: datetime, timing: Timing) -> Decision | None:
+    if not facts.placeholder:
+        return None
+    return _blocked(
+        Reason.PLACEHOLDER,
+        "This address is a placeholder, not a real contact; it is never messaged. "
+        "Replace it with the customer's real details.",
+    )
+
+
+def _sms_opt_out(facts: Facts, now: datetime, timing: Timing) -> Decision | None:
+    if facts.channel is Channel.SMS and facts.sms_opted_out:
+        return _blocked(Reason.SMS_OPT_OUT, SmsOptedOut.MESSAGE)
+    return None
+
+
+def _email_bounced(facts: Facts, now: datetime, timing: Timing) -> Decision | None:
+    if facts.channel is not Channel.EMAIL or facts.email_suppression is not Suppression.ALL:
+        return None
+    return _blocked(
+        Reason.EMAIL_SUPPRESSED,
+        "Email to this address bounced or was reported as spam, so no email "
+        "(automated or manual) is sent to it.",
+    )
+
+
+def _email_unsubscribed(facts: Facts, now: datetime, timing: Timing) -> Decision | None:
+    if facts.channel is not Channel.EMAIL or facts.email_suppression is not Suppression.AUTOMATED:
+        return None
+    return _blocked(
+        Reason.EMAIL_SUPPRESSED,
+        "This address unsubscribed from automated email; you can still write to it by hand.",
+    )
+
+
+def _switched_off(facts: Facts, now: datetime, timing: Timing) -> Decision | None:
+    if facts.notifications_enabled:
+        return None
+    return _blocked(
+        Reason.NOTIFICATIONS_DISABLED,
+        "Customer notifications are turned off for this account, so no automated message is sent.",
+    )
+
+
+def _do_not_mail(facts: Facts, now: datetime, timing: Timing) -> Decision | None:
+    if not facts.do_not_mail:
+        return None
+    return _blocked(
+        Reason.DO_NOT_MAIL,
+        "This customer is marked Do Not Mail, so no automated message is sent.",
+    )
+
+
+def _setting_off(facts: Facts, now: datetime, timing: Timing) -> Decision | None:
+    # A raw address with no contact record has no setting: job and invoice messages
+    # go, but marketing needs express consent that nobody recorded.
+    if facts.preference_on is None:
+        allows = facts.category is not Category.MARKETING
+    else:
+        allows = facts.preference_on
+    return None if allows else _blocked(Reason.PREFERENCE_OFF, _preference_off_message(facts))
+
+
+def _under_review(facts: Facts, now: datetime, timing: Timing) -> Decision | None:
+    marketing_text = facts.category is Category.MARKETING and facts.channel is Channel.SMS
+    if not (marketing_text and facts.under_review):
+        return None
+    return _blocked(
+        Reason.REVOCATION_UNDER_REVIEW,
+        "This number sent a text that may ask to stop messages; no marketing goes to it "
+        "until someone reviews it.",
+    )
+
+
+def _jurisdiction(facts: Facts, now: datetime, timing: Timing) -> Decision | None:
+    if facts.channel is not Channel.SMS:
+        return None
+    held = _sms_timing(facts, now, timing)
+    if held is None or held.outcome is not Outcome.DEFERRED or not _is_landline_text(facts):
+        return held
+    return replace(held, warnings=(SAVED_AS_LANDLINE,))
+
+
+PRECEDENCE: tuple[Rule, ...] = (
+    Rule(Layer.ADDRESS, "a fax gets no messages", _fax),
+    Rule(Layer.ADDRESS, "the address parses and fits the channel", _invalid_address),
+    Rule(Layer.ADDRESS, "a placeholder is never messaged, even by hand", _placeholder),
+    Rule(Layer.OPT_OUT, "an SMS opt-out binds staff too (R-12)", _sms_opt_out),
+    Rule(Layer.OPT_OUT, "a bounce or complaint stops all email (R-14)", _email_bounced),
+    Rule(
+        Layer.OPT_OUT,
+        "an unsubscribe stops automated email (R-14)",
+        _email_unsubscribed,
+        automated_only=True,
+    ),
+    Rule(Layer.ACCOUNT_SWITCH, "the account's notifications switch (R-7)", _switched_off, True),
+    Rule(Layer.DO_NOT_MAIL, "the customer's Do Not Mail (R-8)", _do_not_mail, True),
+    Rule(Layer.CONTACT_SETTING, "the contact's setting (R-10)", _setting_off, True),
+    Rule(
+        Layer.MARKETING_CONSENT,
+        "no marketing text while a text waits on the review list (R-29)",
+        _under_review,
+    ),
+    Rule(
+        Layer.JURISDICTION,
+        "texts wait for the local window, state hours and caps (R-18)",
+        _jurisdiction,
+    ),
+)
+"""R-18's order, first row that answers wins. Staff writing by hand skip the rows
+marked ``automated_only``. The address comes first: nothing later can make a wrong
+address right. Then the recipient's own word (an SMS opt-out blocks manual texts too;
+a bounce stops all email, an unsubscribe automated email). Then, for automated
+messages, the business's settings: the account switch, Do Not Mail, the contact's
+setting for the category. A marketing text, manual or not, waits while its number
+has a text on the review list. Last, timing, for texts only: automated texts wait
+for the sending window in the recipient's local time (deferred, not dropped; email
+waits in the inbox without waking anyone, and quiet-hours law is about calls and
+texts); marketing texts, manual or automated, obey state rules
+(``STATE_MARKETING_RULES``). A deferral's ``not_before`` is the earliest moment
+every timing rule passes, so a caller that retries then is not deferred again.
+Nothing answering means ``ok``; a text to a number saved as a landline goes with
+the ``saved_as_landline`` warning, since the carrier may not deliver it."""
+
+
+# PRECEDENCE as the loop walks it, for automated messages and for messages by hand.
+_AUTOMATED = tuple((rule.check, rule.layer) for rule in PRECEDENCE)
+_BY_HAND = tuple((rule.check, rule.layer) for rule in PRECEDENCE if not rule.automated_only)
+
+
 def decide(facts: Facts, now: datetime) -> Decision:
-    """Answer R-18 for one message. The first rule that says no wins:
-
-    1. The address itself: a fax gets no messages (``fax``); an address that
-       does not parse for the channel, or a text to an email contact / an email
-       to a phone contact (``invalid_address``); a placeholder (``placeholder``).
-       Nothing later can make a wrong address right.
-    2. The recipient's own word: an SMS opt-out blocks every text, manual ones
-       too, and staff cannot override it (R-12, ``sms_opt_out``). Email
-       suppression (R-14, ``email_suppressed``): a bounce or complaint blocks
-       all email; an unsubscribe blocks automated email only.
-    3-5. Automated messages only -- staff writing by hand skip these (R-10):
-       the account's customer-notifications switch (R-7,
-       ``notifications_disabled``), then Do Not Mail (R-8, ``do_not_mail``),
-       then the contact's setting for the category (R-10, ``preference_off``).
-       A raw address with no contact record has no setting: job and invoice
-       messages go, but marketing needs express consent that nobody recorded,
-       so it is blocked.
-    6. Automated texts wait for the sending window in the recipient's local
-       time (``outside_sending_window``, deferred, not dropped). Email is not
-       held: quiet-hours law (TCPA, state rules) is about calls and texts, and
-       an email waits in the inbox without waking anyone.
-    7. Marketing texts, manual or automated, obey state rules: Florida numbers
-       only 8:00-20:00 (narrowing the account's window), and at most 3 in any
-       24 h to a Florida or Oklahoma number (``state_limit``).
-    8. Otherwise ``ok``; a text to a number saved as a landline goes with the
-       ``saved_as_landline`` warning, since the carrier may not deliver it.
-
-    A deferral's ``not_before`` is the earliest moment every timing rule (6, 7)
-    passes, so a caller that retries then is not deferred again; the reason is
-    the first timing rule that fails now.
-    """
-    return _decide(facts, _as_utc(now, "now"), _Timing())
+    """Answer R-18 for one message: the first row of ``PRECEDENCE`` that says no wins."""
+    return _decide(facts, as_utc(now, "now"), Timing())
 
 
 def decide_each(items: Iterable[tuple[Facts, datetime]]) -> list[Decision]:
@@ -185,143 +303,74 @@ def decide_each(items: Iterable[tuple[Facts, datetime]]) -> list[Decision]:
     window open now", next opening and its wording are worked out once per
     batch. The rules and their order are ``decide``'s own, not a copy.
     """
-    timing = _Timing()
+    timing = Timing()
     answers: dict[tuple[Facts, datetime], Decision] = {}
     decided: list[Decision] = []
     for facts, now in items:
         key = (facts, now)
         answer = answers.get(key)
         if answer is None:
-            answer = answers[key] = _decide(facts, _as_utc(now, "now"), timing)
+            answer = answers[key] = _decide(facts, as_utc(now, "now"), timing)
         decided.append(answer)
     return decided
 
 
-def _decide(facts: Facts, now: datetime, timing: _Timing) -> Decision:
-    """``decide``'s rules, in the order its docstring gives; ``now`` is in UTC."""
-    # 1. The address.
-    if facts.kind == "fax":
-        return _blocked(Reason.FAX, "This number is saved as a fax; faxes get no messages.")
-    if not facts.address_valid or not _kind_fits_channel(facts):
-        return _blocked(Reason.INVALID_ADDRESS, _invalid_address_message(facts))
-    if facts.placeholder:
-        return _blocked(
-            Reason.PLACEHOLDER,
-            "This address is a placeholder, not a real contact; it is never messaged. "
-            "Replace it with the customer's real details.",
-        )
-
-    # 2. Consent withdrawn by the recipient.
-    if facts.channel is Channel.SMS and facts.sms_opted_out:
-        return _blocked(Reason.SMS_OPT_OUT, SmsOptedOut.MESSAGE)
-    if facts.channel is Channel.EMAIL:
-        if facts.email_suppression is Suppression.ALL:
-            return _blocked(
-                Reason.EMAIL_SUPPRESSED,
-                "Email to this address bounced or was reported as spam, so no email "
-                "(automated or manual) is sent to it.",
+def _decide(facts: Facts, now: datetime, timing: Timing) -> Decision:
+    for check, layer in _BY_HAND if facts.manual else _AUTOMATED:
+        answer = check(facts, now, timing)
+        if answer is not None:
+            return Decision(
+                answer.outcome,
+                answer.reason,
+                answer.message,
+                answer.not_before,
+                answer.warnings,
+                layer,
             )
-        if facts.email_suppression is Suppression.AUTOMATED and not facts.manual:
-            return _blocked(
-                Reason.EMAIL_SUPPRESSED,
-                "This address unsubscribed from automated email; you can still write "
-                "to it by hand.",
-            )
-
-    # 3-5. Business settings, which staff may step past when writing by hand.
-    if not facts.manual:
-        if not facts.notifications_enabled:
-            return _blocked(
-                Reason.NOTIFICATIONS_DISABLED,
-                "Customer notifications are turned off for this account, so no "
-                "automated message is sent.",
-            )
-        if facts.do_not_mail:
-            return _blocked(
-                Reason.DO_NOT_MAIL,
-                "This customer is marked Do Not Mail, so no automated message is sent.",
-            )
-        if not _preference_allows(facts):
-            return _blocked(Reason.PREFERENCE_OFF, _preference_off_message(facts))
-
-    # 6-7. Timing, for texts only.
-    warnings = (SAVED_AS_LANDLINE,) if _is_landline_text(facts) else ()
-    if facts.channel is Channel.SMS:
-        held = _sms_timing(facts, now, timing)
-        if held is not None:
-            deferred = held.outcome is Outcome.DEFERRED
-            return replace(held, warnings=warnings) if deferred else held
-
-    # 8.
-    message = "This message may be sent."
-    if warnings:
-        message = (
+    if _is_landline_text(facts):
+        return Decision(
+            Outcome.ALLOWED,
+            Reason.OK,
             "This text may be sent, but the number is saved as a landline, which may "
-            "not receive texts."
+            "not receive texts.",
+            warnings=(SAVED_AS_LANDLINE,),
         )
-    return Decision(Outcome.ALLOWED, Reason.OK, message, warnings=warnings)
-
-
-def next_open(now: datetime, zones: tuple[str, ...], window: SendingWindow) -> datetime:
-    """The earliest UTC moment at or after ``now`` when ``window`` is open in
-    every one of ``zones`` -- an area code can span zones, and a text must not
-    land at 7 AM in the western half. ``now`` itself when already open.
-
-    Unknown zones (an empty tuple, or names zoneinfo does not know) mean the
-    four continental US zones. The search steps over candidate moments (each
-    zone's next local opening times) rather than minute by minute, and looks a
-    week ahead. If the window is never open everywhere at once (Hawaii and New
-    York with a narrow window), no answer would ever satisfy every zone, so it
-    falls back to the next opening in the first zone (the location's zone, or
-    the area code's main one).
-    """
-    now = _as_utc(now, "now")
-    resolved = _resolve_zones(zones)
-    if _is_open(now, resolved, window.start, window.end):
-        return now
-    horizon = now + _SEARCH_HORIZON
-    candidates = sorted(
-        {
-            moment
-            for zone in resolved
-            for moment in _openings(now, zone, window.start)
-            if moment <= horizon
-        }
-    )
-    for moment in candidates:
-        if _is_open(moment, resolved, window.start, window.end):
-            return moment
-    return next(_openings(now, resolved[0], window.start))
+    return Decision(Outcome.ALLOWED, Reason.OK, "This message may be sent.")
 
 
 # --- timing -------------------------------------------------------------------
 
 
-def _sms_timing(facts: Facts, now: datetime, timing: _Timing) -> Decision | None:
-    """Steps 6-7: None when the text may go now, else the deferral (or, when
-    the state window and the account's window never overlap, a block)."""
+def _window_for(facts: Facts, state: StateMarketingRule | None) -> SendingWindow | Decision | None:
+    """The window a text must land in: the account's for automated texts; for marketing
+    to a state with its own hours, the stricter of the account's and the state's, manual
+    or not. A Decision (blocked) when those two never overlap; None when none applies."""
+    window: SendingWindow | None = None if facts.manual else facts.window
+    if state is None or state.hours is None:
+        return window
+    start = max(facts.window.start, state.hours[0])
+    end = min(facts.window.end, state.hours[1])
+    if start < end:
+        return SendingWindow(start, end)
+    return _blocked(
+        Reason.OUTSIDE_SENDING_WINDOW,
+        f"The account's {facts.window.describe()} sending window never overlaps "
+        f"{state.name}'s {clock(state.hours[0])}–{clock(state.hours[1])} hours for "
+        f"marketing texts, so this marketing text cannot be sent to a {state.name} number.",
+    )
+
+
+def _sms_timing(facts: Facts, now: datetime, timing: Timing) -> Decision | None:
+    """None when the text may go now, else the deferral (or, when the state's hours
+    and the account's window never overlap, a block)."""
     region = (facts.region or "").upper()
     marketing = facts.category is Category.MARKETING
-    narrowed = marketing and region in _NARROWED_WINDOW_REGIONS
-    limited = marketing and region in _LIMITED_REGIONS
-
-    # Which window applies: the account's for automated texts; for marketing to
-    # Florida, the stricter of the account's and Florida's, manual or not.
-    window: SendingWindow | None = None if facts.manual else facts.window
-    if narrowed:
-        start = max(facts.window.start, FLORIDA_MARKETING_HOURS[0])
-        end = min(facts.window.end, FLORIDA_MARKETING_HOURS[1])
-        if not start < end:
-            return _blocked(
-                Reason.OUTSIDE_SENDING_WINDOW,
-                f"The account's {facts.window.describe()} sending window never overlaps "
-                f"Florida's {_clock(FLORIDA_MARKETING_HOURS[0])}–"
-                f"{_clock(FLORIDA_MARKETING_HOURS[1])} hours for marketing texts, so "
-                "this marketing text cannot be sent to a Florida number.",
-            )
-        window = SendingWindow(start, end)
-
-    freed = _limit_freed_at(facts.marketing_sent, now) if limited else None
+    state = STATE_MARKETING_RULES.get(region) if marketing else None
+    window = _window_for(facts, state)
+    if isinstance(window, Decision):
+        return window
+    cap = state.cap if state is not None else None
+    freed = cap_freed_at(facts.marketing_sent, now, cap) if cap is not None else None
     outside = window is not None and not timing.is_open(now, facts.time_zones, window)
     if not outside and freed is None:
         return None
@@ -331,155 +380,25 @@ def _sms_timing(facts: Facts, now: datetime, timing: _Timing) -> Decision | None
     when = timing.describe(not_before, facts.time_zones, window)
     if outside and window is not None:
         rule = f"the {window.describe()} sending window"
-        if narrowed:
-            rule += " for marketing texts to Florida numbers"
+        if state is not None and state.hours is not None:
+            rule += f" for marketing texts to {state.name} numbers"
         return Decision(
             Outcome.DEFERRED,
             Reason.OUTSIDE_SENDING_WINDOW,
             f"Texts to this number are deferred until {when} (outside {rule}).",
             not_before=not_before,
         )
-    state = _REGION_NAMES.get(region, region)
+    assert state is not None and cap is not None
     return Decision(
         Outcome.DEFERRED,
         Reason.STATE_LIMIT,
-        f"{state} allows at most {MARKETING_LIMIT} marketing texts to a number in 24 hours; "
+        f"{state.name} allows at most {cap} marketing texts to a number in 24 hours; "
         f"this one is deferred until {when}.",
         not_before=not_before,
     )
 
 
-def _limit_freed_at(sent: tuple[datetime, ...], now: datetime) -> datetime | None:
-    """When the trailing-24 h count of marketing texts drops below the limit, or
-    None when it already is. Counting ``(now - 24 h, now]``, the count falls
-    below 3 exactly 24 h after the third most recent send."""
-    recent = sorted(
-        t
-        for t in (_as_utc(s, "marketing_sent", assume_utc=True) for s in sent)
-        if now - MARKETING_LIMIT_PERIOD < t <= now
-    )
-    if len(recent) < MARKETING_LIMIT:
-        return None
-    return recent[-MARKETING_LIMIT] + MARKETING_LIMIT_PERIOD
-
-
-class _Timing:
-    """The window arithmetic ``_sms_timing`` asks for, each answer worked out once.
-
-    Every answer is a pure function of its arguments, so remembering them cannot
-    change a decision; one instance lives for one ``decide`` call or one batch.
-    """
-
-    __slots__ = ("_described", "_next", "_open")
-
-    def __init__(self) -> None:
-        self._open: dict[tuple[datetime, tuple[str, ...], SendingWindow], bool] = {}
-        self._next: dict[tuple[datetime, tuple[str, ...], SendingWindow], datetime] = {}
-        self._described: dict[tuple[datetime, tuple[str, ...], SendingWindow | None], str] = {}
-
-    def is_open(self, now: datetime, names: tuple[str, ...], window: SendingWindow) -> bool:
-        key = (now, names, window)
-        found = self._open.get(key)
-        if found is None:
-            zones = _resolve_zones(names)
-            found = self._open[key] = _is_open(now, zones, window.start, window.end)
-        return found
-
-    def next_open(self, now: datetime, names: tuple[str, ...], window: SendingWindow) -> datetime:
-        key = (now, names, window)
-        found = self._next.get(key)
-        if found is None:
-            found = self._next[key] = next_open(now, names, window)
-        return found
-
-    def describe(
-        self, moment: datetime, names: tuple[str, ...], window: SendingWindow | None
-    ) -> str:
-        key = (moment, names, window)
-        found = self._described.get(key)
-        if found is None:
-            zones = _resolve_zones(names)
-            found = self._described[key] = _describe_moment(moment, zones, window)
-        return found
-
-
-@lru_cache(maxsize=1024)
-def _resolve_zones(names: tuple[str, ...]) -> tuple[ZoneInfo, ...]:
-    # An unknown name is treated like no name: guessing it away would risk a
-    # text at night, so fall back to the conservative continental set. Remembered
-    # (a few dozen zone sets exist), since zoneinfo keeps only 8 zones strongly.
-    known = tuple(zone for zone in (_zone(name) for name in names) if zone is not None)
-    if known:
-        return known
-    return tuple(ZoneInfo(name) for name in CONTINENTAL_US_ZONES)
-
-
-def _zone(name: str) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name)
-    except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
-        return None
-
-
-def _is_open(moment: datetime, zones: tuple[ZoneInfo, ...], start: time, end: time) -> bool:
-    return all(start <= moment.astimezone(zone).time() < end for zone in zones)
-
-
-def _openings(after: datetime, zone: ZoneInfo, start: time) -> Iterator[datetime]:
-    """Each UTC moment after ``after`` when ``zone``'s wall clock reaches
-    ``start``, over the next eight days, in order."""
-    first = after.astimezone(zone).date() - timedelta(days=1)
-    for offset in range(10):
-        moment = _wall_clock_reaches(first + timedelta(days=offset), start, zone)
-        if moment > after:
-            yield moment
-
-
-def _wall_clock_reaches(day: date, start: time, zone: ZoneInfo) -> datetime:
-    """The first UTC moment on ``day`` when ``zone``'s clock shows ``start`` or later.
-
-    On a fall-back day a repeated time's first occurrence (fold=0) is meant. On a
-    spring-forward day a time inside the skipped hour never shows, so the window
-    opens when the clock jumps past it: found by bisection between the two
-    readings zoneinfo offers, which bracket the jump.
-    """
-    wall = datetime.combine(day, start)
-    first = wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
-    second = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
-    if second >= first:  # an ordinary or a repeated time
-        return first
-    low, high = second, first  # the clock reads before ``wall`` at low, after at high
-    while high - low > timedelta(seconds=1):
-        middle = low + (high - low) / 2
-        if middle.astimezone(zone).replace(tzinfo=None) >= wall:
-            high = middle
-        else:
-            low = middle
-    return high.replace(microsecond=0)
-
-
 # --- small helpers ----------------------------------------------------------------
-
-
-def _as_utc(moment: datetime, name: str, *, assume_utc: bool = False) -> datetime:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        if assume_utc:
-            # Stored send times are documented as UTC; some drivers hand them
-            # back naive, which is not worth refusing to answer over.
-            return moment.replace(tzinfo=UTC)
-        raise ValueError(f"{name} must be timezone-aware; got a naive datetime {moment!r}")
-    return moment.astimezone(UTC)
-
-
-def _kind_fits_channel(facts: Facts) -> bool:
-    # A raw address has no saved kind; address_valid already covers it.
-    return facts.kind is None or facts.kind in _KINDS_FOR_CHANNEL[facts.channel]
-
-
-def _preference_allows(facts: Facts) -> bool:
-    if facts.preference_on is None:
-        return facts.category is not Category.MARKETING
-    return facts.preference_on
 
 
 def _is_landline_text(facts: Facts) -> bool:
@@ -518,21 +437,3 @@ def _preference_off_message(facts: Facts) -> str:
         f"This contact has {name} notifications turned off, so no automated {name} "
         "message is sent; you can still send a manual message."
     )
-
-
-def _clock(moment: time) -> str:
-    hour = moment.hour % 12 or 12
-    return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
-
-
-def _describe_moment(
-    moment: datetime, zones: tuple[ZoneInfo, ...], window: SendingWindow | None
-) -> str:
-    """Say ``moment`` in the zone that held it back: the one whose window opens
-    exactly then, else the first zone."""
-    zone = zones[0]
-    if window is not None:
-        opening = [z for z in zones if moment.astimezone(z).time() == window.start]
-        zone = opening[0] if opening else zone
-    local = moment.astimezone(zone)
-    return f"{_clock(local.time())} on {local:%a %b} {local.day} in {zone.key}"

@@ -13,6 +13,7 @@ from typing import Any
 from heed.adapters.db import customers as db
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
+from heed.domain.decision import Category, Channel
 from heed.domain.errors import NotFound
 from heed.services import contacts, decisions, messages
 from heed.services.common import Principal
@@ -78,8 +79,8 @@ def customer_record(
             principal,
             customer_id=customer["id"],
             location_id=loc["id"],
-            category="job",
-            channel="sms",
+            category=Category.JOB,
+            channel=Channel.SMS,
         )
     return CustomerRecord(
         customer=customer,

@@ -5,8 +5,9 @@ transaction, and listed until someone with customer:edit decides. ``opt_out``
 records the revocation as the customer's own by plain language (source
 ``natural_language``), naming the reviewer as the actor; ``dismiss`` records
 nothing in the ledger. While a number has an undecided text, heed sends it no
-marketing (reason ``revocation_under_review``): the customer may have asked to
-stop, and a marketing text is the one message that must not follow such a wish.
+marketing (reason ``revocation_under_review``, a row of the decision's precedence in
+heed.domain.decision): the customer may have asked to stop, and a marketing text is
+the one message that must not follow such a wish.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from heed.adapters.db import tables as t
 from heed.adapters.db.inbound import InboundRecord
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain.consent import ConsentAction
-from heed.domain.decision import Category, Channel, Decision, Outcome, Reason
+from heed.domain.decision import Decision
 from heed.domain.errors import Conflict, NotFound
 from heed.domain.keywords import ConsentSource
 from heed.domain.revocation import Verdict, read
@@ -90,19 +91,6 @@ def numbers_under_review(tx: Transaction, account_id: str, numbers: Iterable[str
     return reviews.numbers_under_review(tx.session, account_id, numbers)
 
 
-HELD = Decision(
-    Outcome.BLOCKED,
-    Reason.REVOCATION_UNDER_REVIEW,
-    "This number sent a text that may ask to stop messages; no marketing goes to it "
-    "until someone reviews it.",
-)
-
-
-def may_hold(request: DecisionRequest) -> bool:
-    """Whether a request is of the kind a pending review holds: a marketing text."""
-    return request.category is Category.MARKETING and request.channel is Channel.SMS
-
-
 def hold_marketing(
     tx: Transaction,
     account_id: str,
@@ -110,17 +98,14 @@ def hold_marketing(
     address: str | None,
     decision: Decision,
 ) -> Decision:
-    """``decision``, unless it lets a marketing text go to a number whose text waits for review."""
-    if (
-        decision.outcome is Outcome.BLOCKED
-        or not may_hold(request)
-        or address is None
-        or not numbers_under_review(tx, account_id, [address])
-    ):
-        return decision
-    return HELD
+    """``decision`` as it is: the review list is now a row of the decision's own
+    precedence (heed.domain.decision, ``Layer.MARKETING_CONSENT``), read with the rest
+    of its facts by ``services.decisions.resolve``. Kept for callers still passing
+    their decision through it."""
+    return decision
 
 
+@requires("customer:edit")
 def decide(
     uow: UnitOfWork,
     principal: Principal,
@@ -132,7 +117,6 @@ def decide(
     deciding it the other way is refused, since an opt-out once recorded stands."""
     from heed.services.consent import _sms_scope, append
 
-    principal.require("customer:edit")
     with uow.write() as tx:
         account = tx.lock_account(principal.account_id)
         assert account is not None

@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from heed.adapters.db.decision_facts import one_contact_sqlite
 from heed.services import decisions
 from heed.services.common import Principal
 
@@ -40,7 +41,9 @@ class LoopReads:
     def enabled(self) -> bool:
         return self._path is not None
 
-    def decide(self, principal: Principal, data: object) -> dict[str, Any] | None:
+    def decide(
+        self, principal: Principal, request: decisions.DecisionRequest
+    ) -> dict[str, Any] | None:
         """``decisions.decide_stored_contact`` on this thread's own connection, or None
         when the thread pool must decide: the general path, or SQLite would have waited."""
         connection = self._connection()
@@ -48,11 +51,11 @@ class LoopReads:
             return None
         try:
             return decisions.decide_stored_contact(
-                lambda account_id, contact_id: decisions.sqlite_contact_rows(
+                lambda account_id, contact_id: one_contact_sqlite(
                     connection, account_id, contact_id
                 ),
                 principal,
-                data,
+                request,
             )
         except sqlite3.OperationalError:
             return None

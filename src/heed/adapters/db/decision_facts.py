@@ -1,0 +1,382 @@
+"""Every read the send decision makes (R-18, R-19): stored contacts with their consent,
+the account's settings, the records behind a raw address, the business's numbers,
+recent marketing texts, the review list, and a job's contacts.
+
+Rows are decoded by name: each statement selects the fields of a typed row, in that
+row's order and under its names (checked when this module loads), and comes back as
+that row. The decision about one stored contact is one statement, the same SQL on both
+databases; it runs on SQLite's own driver connection and, on PostgreSQL, outside a
+transaction so its plan is reused (bench/RESULTS.md, changes 11 and 15).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from functools import lru_cache
+from operator import itemgetter
+from typing import Any, Literal, NamedTuple
+
+from sqlalchemy import Engine, Select, String, and_, bindparam, exists, func, select
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
+
+from heed.adapters.db import tables as t
+from heed.adapters.db.engine import statement_connection
+from heed.adapters.db.uow import Transaction
+from heed.domain.decision import Category
+from heed.domain.recipient_facts import AccountRules, RawRecords, StoredContact
+
+ConsentRow = tuple[str, str | None, bool | None, str | None]
+"""(contact id or address, scope, opted_out, suppression): one consent_state row."""
+
+
+class ContactRow(NamedTuple):
+    """A stored contact, its customer's flag, its location's zone and one consent row of
+    its address (none when nothing was ever recorded: the consent fields are None)."""
+
+    id: str
+    kind: str
+    value: str
+    placeholder: bool
+    notify_job: bool
+    notify_invoice_statement: bool
+    notify_marketing: bool
+    do_not_mail: bool
+    time_zone: str | None
+    consent_scope: str | None
+    consent_opted_out: bool | None
+    consent_suppression: str | None
+
+
+class AccountRow(NamedTuple):
+    customer_notifications_enabled: bool
+    window_start: str
+    window_end: str
+    placeholders: list[str] | str | None  # SQLite's driver hands JSON back as text
+
+
+class StoredContacts(NamedTuple):
+    """Contacts by id, and the consent rows of their addresses, keyed by contact id."""
+
+    contacts: dict[str, StoredContact]
+    consent_rows: list[ConsentRow]
+
+
+class OneContact(NamedTuple):
+    stored: StoredContacts
+    rules: AccountRules
+    under_review: bool  # the number has a text on the review list (R-29)
+
+
+class JobContact(NamedTuple):
+    id: str
+    kind: str
+    value: str
+    location_id: str | None
+
+
+_SOURCES: dict[str, Any] = {
+    "id": t.Contact.id,
+    "kind": t.Contact.kind,
+    "value": t.Contact.value,
+    "placeholder": t.Contact.placeholder,
+    "notify_job": t.Contact.notify_job,
+    "notify_invoice_statement": t.Contact.notify_invoice_statement,
+    "notify_marketing": t.Contact.notify_marketing,
+    "do_not_mail": t.Customer.do_not_mail,
+    "time_zone": t.Location.time_zone,
+    "consent_scope": t.ConsentState.scope,
+    "consent_opted_out": t.ConsentState.opted_out,
+    "consent_suppression": t.ConsentState.suppression,
+    "customer_notifications_enabled": t.Account.customer_notifications_enabled,
+    "window_start": t.Account.window_start,
+    "window_end": t.Account.window_end,
+    "placeholders": t.Account.placeholders,
+}
+
+
+def _columns_of(row: type[tuple[Any, ...]]) -> list[Any]:
+    fields: tuple[str, ...] = row._fields  # type: ignore[attr-defined]
+    return [_SOURCES[name].label(name) for name in fields]
+
+
+def _named_as(statement: Select[Any], row: type[tuple[Any, ...]]) -> Select[Any]:
+    assert list(statement.selected_columns.keys()) == list(row._fields)  # type: ignore[attr-defined]
+    return statement
+
+
+_CONTACT_JOINS = (
+    select(*_columns_of(ContactRow))
+    .select_from(t.Contact)
+    .join(
+        t.Customer,
+        and_(t.Customer.account_id == t.Contact.account_id, t.Customer.id == t.Contact.customer_id),
+    )
+    .outerjoin(
+        t.Location,
+        and_(t.Location.account_id == t.Contact.account_id, t.Location.id == t.Contact.location_id),
+    )
+    .outerjoin(
+        t.ConsentState,
+        and_(
+            t.ConsentState.account_id == t.Contact.account_id,
+            t.ConsentState.address == t.Contact.value,
+        ),
+    )
+    .where(t.Contact.account_id == bindparam("account_id"))
+)
+# A batch's contacts, one statement per database. SQLite runs its SQL as text with one
+# ? per id: SQLAlchemy's handling of a thousand expanding parameters and of its result
+# types costs about 1 us per contact, a twentieth of a batch decision. PostgreSQL takes
+# the ids as one array parameter: the statement's text is the same for every batch
+# size, and neither side handles a thousand parameters (2.5 against 6.7 ms per 1,000).
+_CONTACTS_SQLITE = (
+    str(_named_as(_CONTACT_JOINS, ContactRow).compile(dialect=sqlite.dialect()))
+    + " AND contacts.id IN ({})"
+)
+_CONTACTS_POSTGRESQL = _named_as(
+    _CONTACT_JOINS.where(t.Contact.id == func.any(bindparam("ids", type_=ARRAY(String)))),
+    ContactRow,
+)
+# One decision about one contact is one statement: the account's settings and whether
+# the number has a text on the review list ride along. Its rows are read as a contact
+# row and an account row, each picked out by its own names.
+_UNDER_REVIEW = (
+    exists()
+    .where(
+        t.ConsentReview.account_id == t.Contact.account_id,
+        t.ConsentReview.from_number == t.Contact.value,
+        t.ConsentReview.decision.is_(None),
+    )
+    .label("under_review")
+)
+_ONE_CONTACT = (
+    _CONTACT_JOINS.with_only_columns(
+        *_columns_of(ContactRow), *_columns_of(AccountRow), _UNDER_REVIEW
+    )
+    .join(t.Account, t.Account.id == t.Contact.account_id)
+    .where(t.Contact.id == bindparam("contact_id"))
+)
+_ONE_NAMES: list[str] = list(_ONE_CONTACT.selected_columns.keys())
+_PICK_CONTACT = itemgetter(*(_ONE_NAMES.index(name) for name in ContactRow._fields))
+_PICK_ACCOUNT = itemgetter(*(_ONE_NAMES.index(name) for name in AccountRow._fields))
+_UNDER_REVIEW_AT = _ONE_NAMES.index("under_review")
+# SQLite runs it as its SQL on a sqlite3 connection: SQLAlchemy's connection, execution
+# context and result types cost about six times the statement (bench/RESULTS.md, 15).
+_ONE_CONTACT_SQLITE = str(_ONE_CONTACT.compile(dialect=sqlite.dialect()))
+assert _ONE_CONTACT.compile(dialect=sqlite.dialect()).positiontup == ["account_id", "contact_id"]
+_ACCOUNT = _named_as(
+    select(*_columns_of(AccountRow)).where(t.Account.id == bindparam("account_id")), AccountRow
+)
+
+
+def stored_contacts(tx: Transaction, account_id: str, ids: Sequence[str]) -> StoredContacts:
+    """The named contacts of the account with their consent rows; unknown ids are absent."""
+    if not ids:
+        return StoredContacts({}, [])
+    connection = tx.session.connection()
+    if connection.dialect.name == "sqlite":
+        sql = _CONTACTS_SQLITE.format(",".join("?" * len(ids)))
+        rows: Iterable[Any] = connection.exec_driver_sql(sql, (account_id, *ids)).all()
+    else:
+        rows = connection.execute(_CONTACTS_POSTGRESQL, {"account_id": account_id, "ids": ids})
+    return _stored(map(ContactRow._make, rows))
+
+
+def account_rules(tx: Transaction, account_id: str) -> AccountRules | None:
+    found = tx.session.connection().execute(_ACCOUNT, {"account_id": account_id}).first()
+    return None if found is None else _rules(AccountRow._make(found))
+
+
+def one_contact(engine: Engine, account_id: str, contact_id: str) -> OneContact | None:
+    """A stored contact with the account's settings, in one statement outside any
+    transaction; None when the account has no such contact."""
+    if engine.dialect.name == "sqlite":
+        # The pool's own sqlite3 connection, in its autocommit mode: the SELECT runs
+        # in SQLite's implicit read transaction, one snapshot, and nothing is left open.
+        pooled = engine.raw_connection()
+        try:
+            driver = pooled.driver_connection
+            assert driver is not None
+            return one_contact_sqlite(driver, account_id, contact_id)
+        finally:
+            pooled.close()
+    with statement_connection(engine) as connection:
+        rows = connection.execute(
+            _ONE_CONTACT, {"account_id": account_id, "contact_id": contact_id}
+        ).all()
+    return _one(rows)
+
+
+def one_contact_sqlite(
+    connection: sqlite3.Connection, account_id: str, contact_id: str
+) -> OneContact | None:
+    """``one_contact`` on a sqlite3 connection in autocommit mode (the event loop's own,
+    entrypoints/api/loop_reads.py): SQLite's implicit read transaction ends with the fetch."""
+    rows = connection.execute(_ONE_CONTACT_SQLITE, (account_id, contact_id)).fetchall()
+    return _one(rows)
+
+
+def raw_records(
+    tx: Transaction, account_id: str, addresses: Iterable[str]
+) -> dict[str, RawRecords]:
+    """What the records listing each address say: Do Not Mail on any of their customers,
+    and the categories some record has on. An address no record lists is absent."""
+    rows = tx.session.execute(
+        select(
+            t.Contact.value,
+            t.Customer.do_not_mail,
+            t.Contact.notify_job,
+            t.Contact.notify_invoice_statement,
+            t.Contact.notify_marketing,
+        )
+        .join(
+            t.Customer,
+            and_(
+                t.Customer.account_id == t.Contact.account_id,
+                t.Customer.id == t.Contact.customer_id,
+            ),
+        )
+        .where(t.Contact.account_id == account_id, t.Contact.value.in_(sorted(set(addresses))))
+    ).mappings()
+    found: dict[str, tuple[bool, set[Category]]] = {}
+    for row in rows:
+        any_dnm, enabled = found.setdefault(row["value"], (False, set()))
+        enabled.update(c for c in Category if row[_NOTIFY[c]])
+        found[row["value"]] = (any_dnm or bool(row["do_not_mail"]), enabled)
+    return {value: RawRecords(dnm, frozenset(enabled)) for value, (dnm, enabled) in found.items()}
+
+
+def business_numbers(tx: Transaction, account_id: str, numbers: Iterable[str]) -> set[str]:
+    """Which of ``numbers`` are the business's own (R-13)."""
+    return set(
+        tx.session.scalars(
+            select(t.BusinessNumber.number).where(
+                t.BusinessNumber.account_id == account_id,
+                t.BusinessNumber.number.in_(sorted(set(numbers))),
+            )
+        )
+    )
+
+
+def marketing_sent(
+    tx: Transaction, account_id: str, numbers: Iterable[str], since: datetime
+) -> dict[str, tuple[datetime, ...]]:
+    """Marketing texts sent to each number since ``since``, oldest first."""
+    rows = tx.session.execute(
+        select(t.Message.to, t.Message.sent_at).where(
+            t.Message.account_id == account_id,
+            t.Message.to.in_(sorted(set(numbers))),
+            t.Message.category == "marketing",
+            t.Message.channel == "sms",
+            t.Message.status == "sent",
+            t.Message.sent_at >= since,
+        )
+    ).mappings()
+    sent: dict[str, list[datetime]] = {}
+    for row in rows:
+        if row["sent_at"] is not None:
+            sent.setdefault(row["to"], []).append(row["sent_at"])
+    return {number: tuple(sorted(times)) for number, times in sent.items()}
+
+
+def owner_missing(
+    tx: Transaction, account_id: str, customer_id: str, location_id: str | None
+) -> Literal["customer", "location"] | None:
+    """Which of a job's customer and location (one of that customer's) is not found."""
+    if tx.session.get(t.Customer, (account_id, customer_id)) is None:
+        return "customer"
+    if location_id is not None:
+        location = tx.session.get(t.Location, (account_id, location_id))
+        if location is None or location.customer_id != customer_id:
+            return "location"
+    return None
+
+
+def job_contacts(
+    tx: Transaction, account_id: str, customer_id: str, location_id: str | None, category: Category
+) -> list[JobContact]:
+    """The contacts of a customer, and of one of its locations, with ``category`` on, in
+    the order they were added."""
+    owners: Any = t.Contact.location_id.is_(None)
+    if location_id is not None:
+        owners = owners | (t.Contact.location_id == location_id)
+    rows = tx.session.execute(
+        select(t.Contact.id, t.Contact.kind, t.Contact.value, t.Contact.location_id)
+        .where(
+            t.Contact.account_id == account_id,
+            t.Contact.customer_id == customer_id,
+            owners,
+            getattr(t.Contact, _NOTIFY[category]).is_(True),
+        )
+        .order_by(t.Contact.created_at, t.Contact.id)
+    ).mappings()
+    return [JobContact(**row) for row in rows]
+
+
+_NOTIFY = {
+    Category.JOB: "notify_job",
+    Category.INVOICE_STATEMENT: "notify_invoice_statement",
+    Category.MARKETING: "notify_marketing",
+}
+
+
+def _stored(rows: Iterable[ContactRow]) -> StoredContacts:
+    contacts: dict[str, StoredContact] = {}
+    consent_rows: list[ConsentRow] = []
+    for row in rows:
+        if row.id not in contacts:
+            contacts[row.id] = StoredContact(
+                row.id,
+                row.kind,
+                row.value,
+                bool(row.placeholder),
+                (
+                    bool(row.notify_job),
+                    bool(row.notify_invoice_statement),
+                    bool(row.notify_marketing),
+                ),
+                bool(row.do_not_mail),
+                row.time_zone,
+            )
+        if row.consent_scope is not None:
+            consent_rows.append(
+                (row.id, row.consent_scope, row.consent_opted_out, row.consent_suppression)
+            )
+    return StoredContacts(contacts, consent_rows)
+
+
+def _rules(row: AccountRow) -> AccountRules:
+    placeholders = row.placeholders
+    return _rules_of(
+        bool(row.customer_notifications_enabled),
+        row.window_start,
+        row.window_end,
+        placeholders if isinstance(placeholders, str) else tuple(placeholders or ()),
+    )
+
+
+@lru_cache(maxsize=256)
+def _rules_of(
+    enabled: bool, start: str, end: str, placeholders: str | tuple[str, ...]
+) -> AccountRules:
+    # Keyed by the settings' own values, so a changed setting is read anew at once;
+    # it spares each decision parsing the same window and list (about 8 us).
+    listed = json.loads(placeholders) if isinstance(placeholders, str) else list(placeholders)
+    return AccountRules.of(enabled, start, end, listed)
+
+
+def _one(rows: Sequence[Sequence[Any]]) -> OneContact | None:
+    """The one-contact statement's rows: the contact's and the account's columns picked
+    out by their names (_PICK_CONTACT, _PICK_ACCOUNT), whatever the driver's row type."""
+    if not rows:
+        return None
+    first = rows[0]
+    return OneContact(
+        _stored(ContactRow._make(_PICK_CONTACT(row)) for row in rows),
+        _rules(AccountRow._make(_PICK_ACCOUNT(first))),
+        bool(first[_UNDER_REVIEW_AT]),
+    )

@@ -1,0 +1,294 @@
+"""What heed has stored about a message's recipient, and how it becomes the decision's Facts.
+
+The reader (heed.adapters.db.decision_facts) returns these records; ``FactsOf``
+turns each request's records into ``Facts`` for ``heed.domain.decision.decide``:
+the placeholder check, the area code's zones and state, the opt-out for the
+sender's scope, the contact's setting for the category. Pure: no database here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, time
+from functools import lru_cache
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from heed.domain import areacodes
+from heed.domain.addresses import ContactKind, is_placeholder, is_placeholder_digits
+from heed.domain.area_code_table import ZONES
+from heed.domain.consent import AddressState, Suppression
+from heed.domain.decision import (
+    CONTINENTAL_US_ZONES,
+    Category,
+    Channel,
+    Facts,
+    SendingWindow,
+    caps_marketing,
+)
+
+NOTHING_RECORDED = AddressState()
+E164_NANP = re.compile(r"\+1\d{10}")
+_PHONE_KINDS = frozenset(k.value for k in ContactKind if k.is_phone_like)
+# zoneinfo keeps only the last few zones it built strongly and the rest weakly, so a
+# batch spread over many area codes would re-read zone files from disk on every
+# decision. Holding every zone the area-code table names (a few dozen) keeps them hot.
+_ZONES_HELD = tuple(
+    ZoneInfo(name)
+    for name in sorted({z for zs in ZONES.values() for z in zs} | set(CONTINENTAL_US_ZONES))
+)
+
+
+class Asked(Protocol):
+    """What a request asks that its facts depend on (a service's decision request)."""
+
+    @property
+    def channel(self) -> Channel: ...
+    @property
+    def category(self) -> Category: ...
+    @property
+    def manual(self) -> bool: ...
+    @property
+    def sender(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class AccountRules:
+    """The account's settings that a decision reads."""
+
+    notifications_enabled: bool
+    placeholders: tuple[str, ...]
+    window: SendingWindow
+
+    @classmethod
+    def of(
+        cls, enabled: bool, start: str, end: str, placeholders: list[str] | None
+    ) -> AccountRules:
+        return cls(
+            bool(enabled), tuple(placeholders or ()), SendingWindow(_hhmm(start), _hhmm(end))
+        )
+
+
+class StoredContact:
+    """One stored contact with its customer's flag, its location's zone and its consent
+    (set once the reader's consent rows are folded). Plain slots, no dataclass: a
+    batch builds a thousand of them."""
+
+    __slots__ = (
+        "consent",
+        "do_not_mail",
+        "id",
+        "kind",
+        "notify_invoice_statement",
+        "notify_job",
+        "notify_marketing",
+        "placeholder",
+        "time_zone",
+        "value",
+    )
+
+    def __init__(
+        self,
+        id: str,
+        kind: str,
+        value: str,
+        placeholder: bool,
+        notify: tuple[bool, bool, bool],
+        do_not_mail: bool,
+        time_zone: str | None,
+    ) -> None:
+        self.id = id
+        self.kind = kind
+        self.value = value
+        self.placeholder = placeholder
+        # The contact's setting per category (R-10): job, invoice_statement, marketing.
+        self.notify_job, self.notify_invoice_statement, self.notify_marketing = notify
+        self.do_not_mail = do_not_mail
+        self.time_zone = time_zone
+        self.consent = NOTHING_RECORDED
+
+    def notified(self, category: Category) -> bool:
+        """The contact's setting for ``category``."""
+        notify: bool = getattr(self, _SETTING[category])
+        return notify
+
+
+_SETTING = {category: f"notify_{category}" for category in Category}
+
+
+@dataclass(frozen=True)
+class RawRecords:
+    """What the account's records say about an address named without a contact id: Do
+    Not Mail on any of their customers, and the categories some record has on."""
+
+    do_not_mail: bool
+    enabled: frozenset[Category]
+
+
+class FactsOf:
+    """Builds the Facts of one account's requests. Equal facts come back as one
+    object: a batch has only a few hundred distinct ones (facts name no address),
+    so each is built once and the batch's decisions can be shared."""
+
+    __slots__ = ("_built", "_rules")
+
+    def __init__(self, rules: AccountRules) -> None:
+        self._rules = rules
+        self._built: dict[tuple[Any, ...], Facts] = {}
+
+    def stored(
+        self,
+        asked: Asked,
+        contact: StoredContact,
+        marketing_sent: tuple[datetime, ...] = (),
+        under_review: bool = False,
+    ) -> Facts:
+        """The facts of a request naming a stored contact."""
+        e164 = E164_NANP.fullmatch(contact.value) is not None
+        placeholder = contact.placeholder or _is_placeholder(
+            contact.kind, contact.value, self._rules.placeholders, e164=e164
+        )
+        zones, region = _where(contact.value, e164)
+        address_fits = (contact.value.startswith("+") == (asked.channel is Channel.SMS)) or (
+            contact.kind in _PHONE_KINDS
+        ) == contact.value.startswith("+")
+        return self._facts(
+            asked,
+            address_fits,
+            placeholder,
+            contact.kind,
+            # Most contacts have nothing recorded, which opts out of nothing.
+            _NOT_OPTED_OUT
+            if contact.consent is NOTHING_RECORDED
+            else _opted_out(asked, contact.value, contact.consent),
+            contact.do_not_mail,
+            contact.notified(asked.category),
+            (contact.time_zone,) if contact.time_zone else zones,
+            region,
+            marketing_sent,
+            under_review and may_be_held(asked),
+        )
+
+    def raw(
+        self,
+        asked: Asked,
+        address: str | None,
+        state: AddressState,
+        records: RawRecords | None,
+        marketing_sent: tuple[datetime, ...] = (),
+        under_review: bool = False,
+    ) -> Facts:
+        """The facts of a request naming a raw address (None: it did not parse)."""
+        placeholder = address is not None and _is_placeholder(
+            "mobile" if asked.channel is Channel.SMS else "email",
+            address,
+            self._rules.placeholders,
+        )
+        is_phone = address is not None and address.startswith("+")
+        zones, region = _where(address, E164_NANP.fullmatch(address or "") is not None)
+        return self._facts(
+            asked,
+            address is not None and is_phone == (asked.channel is Channel.SMS),
+            placeholder,
+            None,
+            _opted_out(asked, address, state) if address is not None else _NOT_OPTED_OUT,
+            bool(records and records.do_not_mail),
+            asked.category in records.enabled if records else None,
+            zones,
+            region,
+            marketing_sent,
+            under_review and may_be_held(asked),
+        )
+
+    def _facts(self, asked: Asked, *facts: Any) -> Facts:
+        # Everything Facts holds except the account's settings, which one FactsOf shares.
+        key = (asked.channel, asked.category, asked.manual, *facts)
+        built = self._built.get(key)
+        if built is None:
+            (valid, placeholder, kind, opted_out, dnm, preference, zones, region, sent, held) = (
+                facts
+            )
+            built = self._built[key] = Facts(
+                channel=asked.channel,
+                category=asked.category,
+                manual=asked.manual,
+                address_valid=valid,
+                placeholder=placeholder,
+                kind=kind,
+                sms_opted_out=opted_out[0],
+                email_suppression=opted_out[1],
+                notifications_enabled=self._rules.notifications_enabled,
+                do_not_mail=dnm,
+                preference_on=preference,
+                time_zones=zones,
+                region=region,
+                window=self._rules.window,
+                marketing_sent=sent,
+                under_review=held,
+            )
+        return built
+
+
+def needs_marketing_history(asked: Asked, address: str | None) -> bool:
+    """A marketing text to a number in a state that caps them: deciding it needs the
+    marketing texts already sent there (the domain's STATE_MARKETING_RULES)."""
+    return (
+        asked.category is Category.MARKETING
+        and asked.channel is Channel.SMS
+        and address is not None
+        and address.startswith("+")
+        and caps_marketing(_where(address, E164_NANP.fullmatch(address) is not None)[1])
+    )
+
+
+def may_be_held(asked: Asked) -> bool:
+    """Whether the review list can hold this request: a marketing text (R-29)."""
+    return asked.category is Category.MARKETING and asked.channel is Channel.SMS
+
+
+_NOT_OPTED_OUT = (False, Suppression.NONE)
+
+
+def _opted_out(asked: Asked, address: str, state: AddressState) -> tuple[bool, Suppression]:
+    """(the SMS opt-out for the sender's scope, the email suppression) of an address."""
+    if address.startswith("+"):
+        # Most numbers have nothing recorded, which opts out of nothing.
+        return bool(state.opted_out_scopes) and state.sms_opted_out_for(asked.sender), (
+            Suppression.NONE
+        )
+    return False, Suppression(state.suppression)
+
+
+def _where(address: str | None, e164: bool) -> tuple[tuple[str, ...], str | None]:
+    """The zones and region of a number's area code; none for an email."""
+    if e164:
+        assert address is not None
+        return _area_code_table(address[2:5])
+    if address is not None and address.startswith("+"):
+        return areacodes.zones_for(address), areacodes.region_for(address)
+    return (), None
+
+
+@lru_cache(maxsize=1024)
+def _area_code_table(code: str) -> tuple[tuple[str, ...], str | None]:
+    # areacodes reads only the area code of a +1 number: any seven digits after it do.
+    number = f"+1{code}5550100"
+    return areacodes.zones_for(number), areacodes.region_for(number)
+
+
+def _is_placeholder(
+    kind: str, value: str, extra: tuple[str, ...], *, e164: bool | None = None
+) -> bool:
+    """is_placeholder, without phonenumbers' digit extraction for a stored E.164 number
+    (its ten digits after +1 are exactly what that extraction yields)."""
+    if e164 is None:
+        e164 = E164_NANP.fullmatch(value) is not None
+    if not extra and kind in _PHONE_KINDS and e164:
+        return is_placeholder_digits(value[2:])
+    return is_placeholder(kind, value, extra)
+
+
+def _hhmm(text: str) -> time:
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
