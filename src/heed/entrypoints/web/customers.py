@@ -351,7 +351,7 @@ def send(
         sent = messages.send_message(
             heed.uow,
             who.principal,
-            {"channel": channel, "contact_id": contact_id, "body": body, "manual": True},
+            messages.SendMessage(channel, body, contact_id=contact_id, manual=True),
         )
     except HeedError as error:
         key = "body" if field_of(error) == "body" else "contact_id"
