@@ -229,7 +229,6 @@ def update_account(
             raise Invalid("No such account.")
         for name, value in settings:
             _apply(tx, principal, account, name, value)
-        tx.session.flush()
         view = account_view(tx, account)
         tx.commit()
     return view
