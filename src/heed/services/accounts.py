@@ -62,9 +62,7 @@ def create_account(
 ) -> NewAccount:
     """A new business and its first key, which may do everything staff may do; posting
     inbound messages is for gateway keys only (R-25)."""
-    name = name.strip()
-    if not name:
-        raise Invalid("name must not be empty.", field="name")
+    name = _checked_name(name)
     numbers = _parse_business_numbers(business_numbers)
     token = _checked_token(twilio_auth_token) if twilio_auth_token else None
     with uow.write() as tx:
