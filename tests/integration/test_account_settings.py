@@ -153,25 +153,22 @@ def test_a_message_from_the_api_is_about_a_job_unless_it_names_a_category() -> N
     assert given_null.command().category is None
 
 
-def test_a_message_with_a_null_category_is_refused_naming_the_field(
-    heed: Heed, staff: Principal
-) -> None:
-    command = messages.SendMessage("sms", "Hi", to="+15125550123", category=None)
-    with pytest.raises(Invalid) as refused:
-        messages.send_message(heed.uow, staff, command)
-    assert refused.value.details["field"] == "category"
-
-
-def test_a_blank_message_is_refused_only_after_the_permission_check(
-    heed: Heed, staff: Principal
+@pytest.mark.parametrize(
+    ("command", "field"),
+    [
+        (messages.SendMessage("sms", "Hi", to="+15125550123", category=None), "category"),
+        (messages.SendMessage("sms", "   ", to="+15125550123"), "body"),
+    ],
+)
+def test_a_message_that_breaks_a_rule_is_refused_naming_its_field_after_the_permission_check(
+    heed: Heed, staff: Principal, command: messages.SendMessage, field: str
 ) -> None:
     cannot_send = Principal(staff.account_id, "api_key:v", frozenset({"customer:view"}))
-    blank = messages.SendMessage("sms", "   ", to="+15125550123")
     with pytest.raises(Forbidden):
-        messages.send_message(heed.uow, cannot_send, blank)
+        messages.send_message(heed.uow, cannot_send, command)
     with pytest.raises(Invalid) as refused:
-        messages.send_message(heed.uow, staff, blank)
-    assert refused.value.details["field"] == "body"
+        messages.send_message(heed.uow, staff, command)
+    assert refused.value.details["field"] == field
 
 
 def test_a_live_session_names_its_member_and_business_in_one_read(

@@ -96,7 +96,7 @@ def test_a_message_is_claimed_by_one_claimer_only_r30(
     claims = []
     for _ in range(2):
         with heed.uow.write() as tx:
-            claimed = outbox.claim(tx.session, staff.account_id, message_id, T0, T0 + LEASE)
+            claimed = outbox.claim(tx, staff.account_id, message_id, T0, T0 + LEASE)
             claims.append(claimed is not None)
             tx.commit()
     assert claims == [True, False]

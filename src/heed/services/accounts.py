@@ -81,7 +81,7 @@ def create_account(
             ledger_head="0" * 64,
             created_at=now(),
         )
-        stored.add(tx.session, account, numbers)
+        stored.add(tx, account, numbers)
         _change_twilio_auth_token(tx, account, token, operator)
         _, raw = add_key(tx, account.id, PERMISSIONS)
         tx.commit()
@@ -144,7 +144,7 @@ def account_view(tx: Transaction, account: t.Account) -> dict[str, Any]:
         "name": account.name,
         "customer_notifications_enabled": account.customer_notifications_enabled,
         "sms_opt_out_scope": account.sms_opt_out_scope,
-        "business_numbers": stored.business_numbers(tx.session, account.id),
+        "business_numbers": stored.business_numbers(tx, account.id),
         "sending_window": {"start": account.window_start, "end": account.window_end},
         "placeholders": list(account.placeholders),
         "help_text": account.help_text,
@@ -256,9 +256,9 @@ def _apply(
     if name == "business_numbers":
         assert isinstance(value, list)
         _refuse_taken_numbers(tx, value, account_id=account.id)
-        old = stored.business_numbers(tx.session, account.id)
+        old = stored.business_numbers(tx, account.id)
         audit(tx, principal, "account", account.id, name, old, value)
-        stored.replace_business_numbers(tx.session, account.id, value)
+        stored.replace_business_numbers(tx, account.id, value)
     elif name == "sending_window":
         assert isinstance(value, Window)
         old_window = f"{account.window_start}-{account.window_end}"
@@ -311,7 +311,7 @@ def _parse_business_numbers(values: Sequence[str] | None) -> list[str]:
 
 
 def _refuse_taken_numbers(tx: Transaction, numbers: list[str], account_id: str | None) -> None:
-    others = stored.numbers_held_elsewhere(tx.session, numbers, account_id)
+    others = stored.numbers_held_elsewhere(tx, numbers, account_id)
     if others:
         raise Conflict(
             f"{', '.join(others)} already belongs to another business.",

@@ -68,7 +68,7 @@ def add_key(
     raw = "heed_" + secrets.token_urlsafe(32)
     key_id = new_id("key")
     stored.add_api_key(
-        tx.session,
+        tx,
         t.ApiKey(
             account_id=account_id,
             id=key_id,
@@ -129,7 +129,7 @@ def authenticate_api_key(uow: UnitOfWork, raw: str | None) -> Principal:
     cache_key = _cache_key(uow, raw)
     moment = time.monotonic()
     with uow.read() as tx:
-        key = stored.api_key_by_hash(tx.session, cache_key[1])
+        key = stored.api_key_by_hash(tx, cache_key[1])
     if key is None:
         with _key_cache_lock:
             _key_cache.pop(cache_key, None)

@@ -93,15 +93,13 @@ def send_message(uow: UnitOfWork, principal: Principal, command: SendMessage) ->
             actor=principal.actor,
             created_at=moment,
         )
-        stored.add(tx.session, message)
+        stored.add(tx, message)
         tx.commit()
     return message_view(message, warnings=list(decision.warnings))
 
 
 def _default_sender(tx: Transaction, account_id: str, channel: str) -> str | None:
-    return (
-        stored_accounts.first_business_number(tx.session, account_id) if channel == "sms" else None
-    )
+    return stored_accounts.first_business_number(tx, account_id) if channel == "sms" else None
 
 
 def message_view(message: t.Message, warnings: list[str] | None = None) -> dict[str, Any]:
@@ -132,7 +130,7 @@ def message_view(message: t.Message, warnings: list[str] | None = None) -> dict[
 @requires("messages:send")
 def get_message(uow: UnitOfWork, principal: Principal, message_id: str) -> dict[str, Any]:
     with uow.read() as tx:
-        message = stored.get(tx.session, principal.account_id, message_id)
+        message = stored.get(tx, principal.account_id, message_id)
         if message is None:
             raise NotFound("No message with this id.")
         return message_view(message)
@@ -147,7 +145,7 @@ def list_messages(
     if not principal.can("location:view"):
         principal.require("customer:view")
     with uow.read() as tx:
-        rows = stored.latest_to_contacts(tx.session, principal.account_id, contact_ids, limit)
+        rows = stored.latest_to_contacts(tx, principal.account_id, contact_ids, limit)
     return [message_view(m) for m in rows]
 
 

@@ -108,7 +108,7 @@ def deliver_due(
     delivered = 0
     for _ in range(_MAX_BATCHES):
         with uow.read() as tx:
-            due = claims.due_messages(tx.session, clock(), limit, account_id)
+            due = claims.due_messages(tx, clock(), limit, account_id)
         # Servers that walked the same due list in the same order would collide on every
         # message (the loser's claim finds it taken); each in its own order mostly wins.
         random.shuffle(due)
@@ -135,7 +135,7 @@ def _claim(
         # The account's lock first, like an inbound STOP: the last decision and the
         # mark as sending cannot interleave with an opt-out being recorded.
         account = tx.lock_account(account_id)
-        message = claims.claim(tx.session, account_id, message_id, moment, lease_until)
+        message = claims.claim(tx, account_id, message_id, moment, lease_until)
         if message is None or account is None:
             return None  # another process has it, or it settled meanwhile
         if message.status == "sending":
@@ -231,7 +231,7 @@ def _send(
         )
     moment = clock()
     with uow.write() as tx:
-        stored = claims.held(tx.session, message.account_id, message.id, claimer, claim.attempt)
+        stored = claims.held(tx, message.account_id, message.id, claimer, claim.attempt)
         if stored is None:
             # Our lease ran out before the provider answered and another process took
             # the message over: it may go twice. Say so; its new owner settles it.

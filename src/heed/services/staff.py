@@ -128,9 +128,9 @@ def sign_in(
         raise _count_failure(uow, user, moment)
     token = secrets.token_urlsafe(32)
     with uow.write() as tx:
-        if not logins.clear_failures_unless_locked(tx.session, user, moment):
+        if not logins.clear_failures_unless_locked(tx, user, moment):
             raise _locked(int(LOCK_FOR.total_seconds()))
-        logins.start_session(tx.session, token_hash(token), user, moment, SESSION_LIFETIME)
+        logins.start_session(tx, token_hash(token), user, moment, SESSION_LIFETIME)
         tx.commit()
     return SignIn(user, token)
 
@@ -141,13 +141,13 @@ def _user_to_sign_in(uow: UnitOfWork, email: str) -> t.User | None:
     except Invalid:
         return None
     with uow.read() as tx:
-        return logins.user_by_email(tx.session, address)
+        return logins.user_by_email(tx, address)
 
 
 def _count_failure(uow: UnitOfWork, user: t.User, moment: datetime) -> Unauthorized:
     """Count one wrong password in the database (atomically), then the refusal to raise."""
     with uow.write() as tx:
-        until = logins.count_failure(tx.session, user, moment, MAX_FAILURES, LOCK_FOR)
+        until = logins.count_failure(tx, user, moment, MAX_FAILURES, LOCK_FOR)
         tx.commit()
     if until is not None and until > moment:
         return _locked(_seconds_left(until, moment))
@@ -172,7 +172,7 @@ def signed_in(uow: UnitOfWork, token: str, now: datetime | None = None) -> Staff
     """Who a live session token belongs to, with their business's name, in one read;
     None once the session is ended or expired."""
     with uow.read() as tx:
-        holder = logins.session_holder(tx.session, token_hash(token), now or clock_now())
+        holder = logins.session_holder(tx, token_hash(token), now or clock_now())
     if holder is None:
         return None
     user = holder.user
@@ -182,7 +182,7 @@ def signed_in(uow: UnitOfWork, token: str, now: datetime | None = None) -> Staff
 def end_session(uow: UnitOfWork, token: str) -> None:
     """Log out: the session's cookie is worth nothing from now on."""
     with uow.write() as tx:
-        logins.end_session(tx.session, token_hash(token))
+        logins.end_session(tx, token_hash(token))
         tx.commit()
 
 
@@ -196,7 +196,7 @@ def create_user(uow: UnitOfWork, account_id: str, email: str, password: str, rol
     address = normalize_email(email, field="email")
     with uow.write() as tx:
         get_account(tx, account_id)
-        if logins.user_by_email(tx.session, address) is not None:
+        if logins.user_by_email(tx, address) is not None:
             raise Conflict(
                 "A staff login with this email already exists.", code="email_taken", field="email"
             )
@@ -209,7 +209,7 @@ def create_user(uow: UnitOfWork, account_id: str, email: str, password: str, rol
             failed_logins=0,
             created_at=clock_now(),
         )
-        logins.add_user(tx.session, user)
+        logins.add_user(tx, user)
         tx.commit()
     return user.id
 
@@ -219,8 +219,8 @@ def set_password(uow: UnitOfWork, email: str, password: str) -> None:
     new_hash = _new_hash(password)
     address = normalize_email(email, field="email")
     with uow.write() as tx:
-        user = _find(logins.user_by_email(tx.session, address))
-        logins.end_sessions_of(tx.session, user)
+        user = _find(logins.user_by_email(tx, address))
+        logins.end_sessions_of(tx, user)
         user.password_hash = new_hash
         user.failed_logins = 0
         user.locked_until = None
@@ -231,7 +231,7 @@ def remove_user(uow: UnitOfWork, email: str) -> None:
     """Remove a staff login and end every session it has."""
     address = normalize_email(email, field="email")
     with uow.write() as tx:
-        logins.remove_user(tx.session, _find(logins.user_by_email(tx.session, address)))
+        logins.remove_user(tx, _find(logins.user_by_email(tx, address)))
         tx.commit()
 
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, delete, literal, or_, select, update
-from sqlalchemy.orm import Session
 
 from heed.adapters.db import tables as t
+from heed.adapters.db.uow import Transaction
 
 
 @dataclass(frozen=True)
@@ -24,27 +24,27 @@ class SessionHolder:
     account_name: str
 
 
-def user_by_email(session: Session, email: str) -> t.User | None:
-    found: t.User | None = session.scalars(select(t.User).where(t.User.email == email)).first()
+def user_by_email(tx: Transaction, email: str) -> t.User | None:
+    found: t.User | None = tx.session.scalars(select(t.User).where(t.User.email == email)).first()
     return found
 
 
-def add_user(session: Session, user: t.User) -> None:
-    session.add(user)
+def add_user(tx: Transaction, user: t.User) -> None:
+    tx.session.add(user)
 
 
-def remove_user(session: Session, user: t.User) -> None:
-    end_sessions_of(session, user)
-    session.delete(user)
+def remove_user(tx: Transaction, user: t.User) -> None:
+    end_sessions_of(tx, user)
+    tx.session.delete(user)
 
 
-def clear_failures_unless_locked(session: Session, user: t.User, moment: datetime) -> bool:
+def clear_failures_unless_locked(tx: Transaction, user: t.User, moment: datetime) -> bool:
     """Forget the login's wrong passwords, unless a lock holds at ``moment``.
 
     Answers whether it was unlocked: a lock set by parallel guesses while this
     password was being checked still holds.
     """
-    cleared = session.execute(
+    cleared = tx.session.execute(
         update(t.User)
         .where(
             t.User.account_id == user.account_id,
@@ -58,13 +58,13 @@ def clear_failures_unless_locked(session: Session, user: t.User, moment: datetim
 
 
 def count_failure(
-    session: Session, user: t.User, moment: datetime, max_failures: int, lock_for: timedelta
+    tx: Transaction, user: t.User, moment: datetime, max_failures: int, lock_for: timedelta
 ) -> datetime | None:
     """One more wrong password, counted by the database; the lock's end if one holds."""
     reached = t.User.failed_logins + 1 >= max_failures
     # Typed as the column, so the time is stored as every other timestamp is (UTC, naive).
     until = literal(moment + lock_for, t.User.locked_until.type)
-    row = session.execute(
+    row = tx.session.execute(
         update(t.User)
         .where(t.User.account_id == user.account_id, t.User.id == user.id)
         .values(
@@ -78,17 +78,17 @@ def count_failure(
 
 
 def start_session(
-    session: Session, token_hash: str, user: t.User, moment: datetime, lifetime: timedelta
+    tx: Transaction, token_hash: str, user: t.User, moment: datetime, lifetime: timedelta
 ) -> None:
     """A new session for the user; its sessions that expired go at the same time."""
-    session.execute(
+    tx.session.execute(
         delete(t.StaffSession).where(
             t.StaffSession.account_id == user.account_id,
             t.StaffSession.user_id == user.id,
             t.StaffSession.expires_at <= moment,
         )
     )
-    session.add(
+    tx.session.add(
         t.StaffSession(
             token_hash=token_hash,
             account_id=user.account_id,
@@ -99,9 +99,9 @@ def start_session(
     )
 
 
-def session_holder(session: Session, token_hash: str, moment: datetime) -> SessionHolder | None:
+def session_holder(tx: Transaction, token_hash: str, moment: datetime) -> SessionHolder | None:
     """The user of a live session and their business's name, in one statement."""
-    row = session.execute(
+    row = tx.session.execute(
         select(t.User, t.Account.name)
         .join(
             t.StaffSession,
@@ -117,12 +117,12 @@ def session_holder(session: Session, token_hash: str, moment: datetime) -> Sessi
     return None if row is None else SessionHolder(row[0], row[1])
 
 
-def end_session(session: Session, token_hash: str) -> None:
-    session.execute(delete(t.StaffSession).where(t.StaffSession.token_hash == token_hash))
+def end_session(tx: Transaction, token_hash: str) -> None:
+    tx.session.execute(delete(t.StaffSession).where(t.StaffSession.token_hash == token_hash))
 
 
-def end_sessions_of(session: Session, user: t.User) -> None:
-    session.execute(
+def end_sessions_of(tx: Transaction, user: t.User) -> None:
+    tx.session.execute(
         delete(t.StaffSession).where(
             t.StaffSession.account_id == user.account_id, t.StaffSession.user_id == user.id
         )
