@@ -119,7 +119,9 @@ def queue_held(heed: Heed, count: int) -> str:
         messages.send_message(
             heed.uow,
             staff,
-            {"channel": "sms", "to": f"+1512{6210000 + i:07d}", "body": f"Job {i}", "manual": True},
+            messages.SendMessage(
+                channel="sms", to=f"+1512{6210000 + i:07d}", body=f"Job {i}", manual=True
+            ),
         )
     with heed.uow.write() as tx:
         tx.session.execute(

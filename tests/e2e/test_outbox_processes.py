@@ -103,7 +103,7 @@ def test_two_servers_on_one_database_send_each_message_exactly_once_r30(
         messages.send_message(
             heed.uow,
             staff,
-            {"channel": "sms", "to": _number(i), "body": body, "manual": True},
+            messages.SendMessage(channel="sms", to=_number(i), body=body, manual=True),
         )["id"]
         for i, body in enumerate(bodies)
     ]
@@ -233,7 +233,9 @@ def test_a_server_killed_mid_send_leaves_a_message_another_server_retries_r30(
 
     def queue(to: str) -> str:
         sent = messages.send_message(
-            heed.uow, staff, {"channel": "sms", "to": to, "body": "On the way", "manual": True}
+            heed.uow,
+            staff,
+            messages.SendMessage(channel="sms", to=to, body="On the way", manual=True),
         )
         message_id: str = sent["id"]
         return message_id

@@ -11,14 +11,14 @@ from sqlalchemy import delete
 from heed.adapters.db import tables as t
 from heed.bootstrap import Heed
 from heed.domain.errors import Unauthorized
-from heed.services import accounts
+from heed.services import api_keys
 
 
 @pytest.fixture(autouse=True)
 def empty_cache() -> Iterator[None]:
-    accounts.forget_api_keys()
+    api_keys.forget_api_keys()
     yield
-    accounts.forget_api_keys()
+    api_keys.forget_api_keys()
 
 
 def _delete_keys(heed: Heed, account_id: str) -> None:
@@ -27,38 +27,38 @@ def _delete_keys(heed: Heed, account_id: str) -> None:
 
 
 def test_a_deleted_key_works_until_the_cache_forgets_it(heed: Heed, account):
-    before = accounts.authenticate_api_key(heed.uow, account.api_key)
+    before = api_keys.authenticate_api_key(heed.uow, account.api_key)
     _delete_keys(heed, account.account_id)
-    assert accounts.authenticate_api_key(heed.uow, account.api_key) == before
-    accounts.forget_api_keys()
+    assert api_keys.authenticate_api_key(heed.uow, account.api_key) == before
+    api_keys.forget_api_keys()
     with pytest.raises(Unauthorized):
-        accounts.authenticate_api_key(heed.uow, account.api_key)
+        api_keys.authenticate_api_key(heed.uow, account.api_key)
 
 
 def test_a_remembered_key_is_read_again_once_its_time_is_up(
     heed: Heed, account, monkeypatch: pytest.MonkeyPatch
 ):
-    accounts.authenticate_api_key(heed.uow, account.api_key)
+    api_keys.authenticate_api_key(heed.uow, account.api_key)
     _delete_keys(heed, account.account_id)
-    later = accounts.time.monotonic() + accounts.API_KEY_CACHE_SECONDS + 1
-    monkeypatch.setattr(accounts.time, "monotonic", lambda: later)
+    later = api_keys.time.monotonic() + api_keys.API_KEY_CACHE_SECONDS + 1
+    monkeypatch.setattr(api_keys.time, "monotonic", lambda: later)
     with pytest.raises(Unauthorized):
-        accounts.authenticate_api_key(heed.uow, account.api_key)
+        api_keys.authenticate_api_key(heed.uow, account.api_key)
 
 
 def test_an_unknown_key_is_never_remembered(heed: Heed, account):
     with pytest.raises(Unauthorized):
-        accounts.authenticate_api_key(heed.uow, "heed_not-a-key")
-    assert not accounts._key_cache
+        api_keys.authenticate_api_key(heed.uow, "heed_not-a-key")
+    assert not api_keys._key_cache
 
 
 def test_the_cache_keeps_only_the_most_recent_keys(
     heed: Heed, account, monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.setattr(accounts, "API_KEY_CACHE_SIZE", 2)
-    keys = [accounts.create_api_key(heed.uow, account.account_id, ["customer:view"]) for _ in "abc"]
+    monkeypatch.setattr(api_keys, "API_KEY_CACHE_SIZE", 2)
+    keys = [api_keys.create_api_key(heed.uow, account.account_id, ["customer:view"]) for _ in "abc"]
     for raw in keys:
-        accounts.authenticate_api_key(heed.uow, raw)
-    assert len(accounts._key_cache) == 2
-    remembered = {key_hash for _, key_hash in accounts._key_cache}
-    assert remembered == {accounts.hash_api_key(raw) for raw in keys[1:]}
+        api_keys.authenticate_api_key(heed.uow, raw)
+    assert len(api_keys._key_cache) == 2
+    remembered = {key_hash for _, key_hash in api_keys._key_cache}
+    assert remembered == {api_keys.hash_api_key(raw) for raw in keys[1:]}

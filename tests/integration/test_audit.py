@@ -137,7 +137,9 @@ def test_do_not_mail_and_invoice_delivery_changes_are_audited_r23(
 
 def test_account_settings_changes_are_audited_r23(heed: Heed, staff: Principal):
     accounts.update_account(
-        heed.uow, staff, {"customer_notifications_enabled": False, "sms_opt_out_scope": "number"}
+        heed.uow,
+        staff,
+        accounts.AccountChanges(customer_notifications_enabled=False, sms_opt_out_scope="number"),
     )
     assert _changes(heed, staff, staff.account_id) == [
         ("customer_notifications_enabled", "on", "off"),
@@ -224,7 +226,9 @@ def _calls(heed: Heed, ids: dict[str, str]) -> dict[str, Callable[[Principal], o
             uow, p, customer_id=ids["customer"], location_id=None, category=Category.JOB
         ),
         "send_message": lambda p: messages.send_message(
-            uow, p, {"channel": "sms", "contact_id": ids["contact"], "body": "hi", "manual": True}
+            uow,
+            p,
+            messages.SendMessage(channel="sms", contact_id=ids["contact"], body="hi", manual=True),
         ),
     }
     return calls
@@ -283,7 +287,9 @@ def test_settings_refuse_the_twilio_auth_token_and_leave_it_unchanged_r25(
     may replace it; nothing of the request is written, not even its other fields."""
     with pytest.raises(Forbidden) as refused:
         accounts.update_account(
-            heed.uow, staff, {"help_text": "Call 512-555-0100", "twilio_auth_token": "mallory"}
+            heed.uow,
+            staff,
+            accounts.AccountChanges(help_text="Call 512-555-0100", twilio_auth_token="mallory"),
         )
     assert refused.value.details == {"field": "twilio_auth_token"}
     assert "set by the operator" in refused.value.message
@@ -329,7 +335,9 @@ def test_a_taken_business_number_or_login_has_its_own_code(
     heed: Heed, staff: Principal, other_staff: Principal, business_number: str
 ) -> None:
     with pytest.raises(Conflict) as taken:
-        accounts.update_account(heed.uow, other_staff, {"business_numbers": [business_number]})
+        accounts.update_account(
+            heed.uow, other_staff, accounts.AccountChanges(business_numbers=[business_number])
+        )
     assert taken.value.code == "business_number_taken"
     # Logins are unique across accounts, so each run takes a login of its own.
     login_email = f"sam-{secrets.token_hex(4)}@acme-plumbing.com"

@@ -100,7 +100,9 @@ def test_manual_send_to_an_opted_out_number_is_refused_with_the_r12_sentence(
         messages.send_message(
             heed.uow,
             staff,
-            {"channel": "sms", "contact_id": records[1]["id"], "body": "Hi", "manual": True},
+            messages.SendMessage(
+                channel="sms", contact_id=records[1]["id"], body="Hi", manual=True
+            ),
         )
     assert refused.value.code == "sms_opt_out"
     assert refused.value.message == R12_SENTENCE
@@ -186,7 +188,9 @@ def test_help_replies_with_the_business_help_text_and_changes_nothing_r11_r16(
     assert default.action == "help"
     assert default.reply is not None and "Acme Plumbing" in default.reply
     accounts.update_account(
-        heed.uow, staff, {"help_text": "Acme Plumbing: call (512) 555-0100. Reply STOP to end."}
+        heed.uow,
+        staff,
+        accounts.AccountChanges(help_text="Acme Plumbing: call (512) 555-0100. Reply STOP to end."),
     )
     custom = inbound(number, "INFO")
     assert custom.reply == "Acme Plumbing: call (512) 555-0100. Reply STOP to end."
@@ -260,7 +264,9 @@ def test_per_number_scope_blocks_only_the_number_texted_r13(
     accounts.update_account(
         heed.uow,
         staff,
-        {"sms_opt_out_scope": "number", "business_numbers": [business_number, other_number]},
+        accounts.AccountChanges(
+            sms_opt_out_scope="number", business_numbers=[business_number, other_number]
+        ),
     )
     customer_number = random_number()
     contact = add_contact(make_customer()["id"], "mobile", customer_number)
@@ -280,7 +286,9 @@ def test_account_scope_blocks_every_business_number_r13(
     heed: Heed, staff, business_number, make_customer, add_contact, inbound, decide
 ):
     other_number = random_number("737")
-    accounts.update_account(heed.uow, staff, {"business_numbers": [business_number, other_number]})
+    accounts.update_account(
+        heed.uow, staff, accounts.AccountChanges(business_numbers=[business_number, other_number])
+    )
     customer_number = random_number()
     contact = add_contact(make_customer()["id"], "mobile", customer_number)
     inbound(customer_number, "STOP", to=other_number)
@@ -295,10 +303,12 @@ def test_start_after_the_account_switched_to_per_number_scope_lifts_the_old_opt_
     customer's latest word is START, and the ledger's fold must agree with what
     heed enforces (R-13, R-17)."""
     other_number = random_number("737")
-    accounts.update_account(heed.uow, staff, {"business_numbers": [business_number, other_number]})
+    accounts.update_account(
+        heed.uow, staff, accounts.AccountChanges(business_numbers=[business_number, other_number])
+    )
     customer_number = random_number()
     inbound(customer_number, "STOP", to=business_number)
-    accounts.update_account(heed.uow, staff, {"sms_opt_out_scope": "number"})
+    accounts.update_account(heed.uow, staff, accounts.AccountChanges(sms_opt_out_scope="number"))
     assert inbound(customer_number, "START", to=business_number).action == "opted_in"
     entries = ledger(heed, staff.account_id)
     folded = fold(entries)
@@ -469,7 +479,9 @@ def test_current_consent_always_equals_the_fold_of_the_ledger_r17(
     """A seeded random run of keywords, plain language, scope switches and email events."""
     rng = random.Random(20261123)
     other_number = random_number("737")
-    accounts.update_account(heed.uow, staff, {"business_numbers": [business_number, other_number]})
+    accounts.update_account(
+        heed.uow, staff, accounts.AccountChanges(business_numbers=[business_number, other_number])
+    )
     numbers = [random_number() for _ in range(4)]
     emails = ["ann@x.org", "bo@y.org"]
     bodies = ["STOP", "START", "yes", "HELP", "stop texting me", "ok thanks", "UNSTOP", "quit"]
@@ -477,7 +489,9 @@ def test_current_consent_always_equals_the_fold_of_the_ledger_r17(
         roll = rng.random()
         if roll < 0.12:
             scope = rng.choice(["account", "number"])
-            accounts.update_account(heed.uow, staff, {"sms_opt_out_scope": scope})
+            accounts.update_account(
+                heed.uow, staff, accounts.AccountChanges(sms_opt_out_scope=scope)
+            )
         elif roll < 0.2:
             consent.record_email_event(
                 heed.uow,

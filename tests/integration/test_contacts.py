@@ -94,7 +94,9 @@ def test_account_listed_placeholder_is_refused_by_hand_r2(
     heed: Heed, staff: Principal, make_customer, add_contact
 ):
     accounts.update_account(
-        heed.uow, staff, {"placeholders": ["(512) 867-5309", "office@acme-plumbing.com"]}
+        heed.uow,
+        staff,
+        accounts.AccountChanges(placeholders=["(512) 867-5309", "office@acme-plumbing.com"]),
     )
     customer = make_customer()
     for kind, value in (("mobile", "512.867.5309"), ("email", "Office@Acme-Plumbing.com")):
@@ -148,7 +150,9 @@ def test_new_phone_and_email_default_job_on_and_the_rest_off_r3(make_customer, a
 def test_new_contacts_default_off_when_the_account_switch_is_off_r3_r7(
     heed: Heed, staff: Principal, make_customer, add_contact
 ):
-    accounts.update_account(heed.uow, staff, {"customer_notifications_enabled": False})
+    accounts.update_account(
+        heed.uow, staff, accounts.AccountChanges(customer_notifications_enabled=False)
+    )
     customer = make_customer()
     contact = add_contact(customer["id"], "mobile", random_number())
     assert contact["notifications"]["job"] is False

@@ -54,10 +54,10 @@ def test_one_contact_reads_the_account_settings_alongside(
     accounts.update_account(
         heed.uow,
         staff,
-        {
-            "sending_window": {"start": "09:00", "end": "18:30"},
-            "placeholders": ["none@acme.example"],
-        },
+        accounts.AccountChanges(
+            sending_window=accounts.Window("09:00", "18:30"),
+            placeholders=["none@acme.example"],
+        ),
     )
     contact = make_customer(contacts=[{"kind": "mobile", "value": random_number()}])["contacts"][0]
 

@@ -69,7 +69,9 @@ def test_the_account_sending_window_is_used_r18(
 ):
     from heed.services import accounts
 
-    accounts.update_account(heed.uow, staff, {"sending_window": {"start": "10:00", "end": "17:00"}})
+    accounts.update_account(
+        heed.uow, staff, accounts.AccountChanges(sending_window=accounts.Window("10:00", "17:00"))
+    )
     contact = add_contact(make_customer()["id"], "mobile", random_number("512"))
     answer = decide(contact_id=contact["id"], at=datetime(2026, 5, 5, 14, 0, tzinfo=UTC))
     assert answer["outcome"] == "deferred"

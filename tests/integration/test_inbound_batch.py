@@ -102,10 +102,14 @@ def test_a_retried_help_is_answered_with_the_help_text_it_first_got(
     heed: Heed, staff: Principal, business_number: str
 ):
     """The answer is the one stored with the text, not one made again from today's settings."""
-    accounts.update_account(heed.uow, staff, {"help_text": "Acme: call (512) 555-0100."})
+    accounts.update_account(
+        heed.uow, staff, accounts.AccountChanges(help_text="Acme: call (512) 555-0100.")
+    )
     text = _text(staff.account_id, business_number, random_number(), "HELP")
     [first] = consent.record_inbound_batch(heed.uow, [text])
-    accounts.update_account(heed.uow, staff, {"help_text": "Acme: call (512) 555-0199."})
+    accounts.update_account(
+        heed.uow, staff, accounts.AccountChanges(help_text="Acme: call (512) 555-0199.")
+    )
     [retry] = consent.record_inbound_batch(heed.uow, [text])
     assert isinstance(first, InboundResult) and isinstance(retry, InboundResult)
     assert first.reply == retry.reply == "Acme: call (512) 555-0100."

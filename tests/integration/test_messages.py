@@ -61,7 +61,9 @@ def test_a_blocked_send_is_refused_with_its_reason_and_stored_nowhere_r21(
         messages.send_message(
             heed.uow,
             staff,
-            {"channel": "sms", "contact_id": contact["id"], "body": "Your tech is on the way"},
+            messages.SendMessage(
+                channel="sms", contact_id=contact["id"], body="Your tech is on the way"
+            ),
         )
     assert refused.value.code == reason
     assert refused.value.details["reason"] == reason
@@ -75,7 +77,7 @@ def test_an_international_to_is_refused_and_never_queued_r21_r1(
         messages.send_message(
             heed.uow,
             staff,
-            {"channel": "sms", "to": "+44 20 7946 0958", "body": "Hello", "manual": True},
+            messages.SendMessage(channel="sms", to="+44 20 7946 0958", body="Hello", manual=True),
         )
     assert refused.value.code == "invalid_address"
     assert _message_rows(heed, staff.account_id) == 0
@@ -86,7 +88,9 @@ def test_an_allowed_send_is_queued_then_delivered_once_r21(
 ):
     contact = add_contact(make_customer()["id"], "phone", random_number())
     queued = messages.send_message(
-        heed.uow, staff, {"channel": "sms", "contact_id": contact["id"], "body": "Booked for 9"}
+        heed.uow,
+        staff,
+        messages.SendMessage(channel="sms", contact_id=contact["id"], body="Booked for 9"),
     )
     assert queued["status"] == "queued"
     assert queued["warnings"] == ["saved_as_landline"]
@@ -107,7 +111,9 @@ def test_a_deferred_send_waits_and_goes_when_due_r21_r18(
     contact = add_contact(make_customer()["id"], "mobile", random_number("512"))
     frozen_clock(LATE_EVENING_CENTRAL)
     deferred = messages.send_message(
-        heed.uow, staff, {"channel": "sms", "contact_id": contact["id"], "body": "Reminder"}
+        heed.uow,
+        staff,
+        messages.SendMessage(channel="sms", contact_id=contact["id"], body="Reminder"),
     )
     assert deferred["status"] == "deferred"
     assert datetime.fromisoformat(deferred["not_before"]) == EIGHT_AM_CENTRAL
@@ -128,7 +134,9 @@ def test_a_stop_while_a_message_waits_deferred_blocks_it_before_the_transport_r2
     contact = add_contact(make_customer()["id"], "mobile", random_number("512"))
     frozen_clock(LATE_EVENING_CENTRAL)
     deferred = messages.send_message(
-        heed.uow, staff, {"channel": "sms", "contact_id": contact["id"], "body": "Reminder"}
+        heed.uow,
+        staff,
+        messages.SendMessage(channel="sms", contact_id=contact["id"], body="Reminder"),
     )
     inbound(contact["value"], "STOP")
     transport = _transport()
@@ -162,7 +170,9 @@ def test_a_provider_opt_out_on_send_is_recorded_in_the_ledger_r16a(
 ):
     contact = add_contact(make_customer()["id"], "mobile", random_number())
     queued = messages.send_message(
-        heed.uow, staff, {"channel": "sms", "contact_id": contact["id"], "body": "On our way"}
+        heed.uow,
+        staff,
+        messages.SendMessage(channel="sms", contact_id=contact["id"], body="On our way"),
     )
     messages.deliver_due(heed.uow, _CarrierSaysOptedOut(contact["value"]))
     stored = messages.get_message(heed.uow, staff, queued["id"])

@@ -73,7 +73,7 @@ def _queue(heed: Heed, staff: Principal, count: int = 1, at: datetime = T0) -> l
         sent = messages.send_message(
             heed.uow,
             staff,
-            {"channel": "sms", "to": random_number(), "body": f"Job {i}", "manual": True},
+            messages.SendMessage(channel="sms", to=random_number(), body=f"Job {i}", manual=True),
         )
         ids.append(sent["id"])
     return ids
@@ -96,7 +96,7 @@ def test_a_message_is_claimed_by_one_claimer_only_r30(
     claims = []
     for _ in range(2):
         with heed.uow.write() as tx:
-            claimed = outbox.claim(tx.session, staff.account_id, message_id, T0, T0 + LEASE)
+            claimed = outbox.claim(tx, staff.account_id, message_id, T0, T0 + LEASE)
             claims.append(claimed is not None)
             tx.commit()
     assert claims == [True, False]
@@ -194,7 +194,9 @@ def test_a_stop_while_a_retry_waits_blocks_the_retry_r30_r12(
 ) -> None:
     number = random_number()
     queued = messages.send_message(
-        heed.uow, staff, {"channel": "sms", "to": number, "body": "On our way", "manual": True}
+        heed.uow,
+        staff,
+        messages.SendMessage(channel="sms", to=number, body="On our way", manual=True),
     )
     busy = Recording(Delivery(None, 20503, "Service Unavailable", transient=True))
     _deliver(heed, staff, busy, T0)

@@ -21,7 +21,9 @@ def test_account_switch_off_blocks_every_automated_message_but_not_a_manual_one_
     email = add_contact(customer["id"], "email", "dana@whitfield.org")
     assert decide(contact_id=mobile["id"])["outcome"] == "allowed"
 
-    accounts.update_account(heed.uow, staff, {"customer_notifications_enabled": False})
+    accounts.update_account(
+        heed.uow, staff, accounts.AccountChanges(customer_notifications_enabled=False)
+    )
     for contact, channel in ((mobile, "sms"), (email, "email")):
         answer = decide(contact_id=contact["id"], channel=channel)
         assert (answer["outcome"], answer["reason"]) == ("blocked", "notifications_disabled")

@@ -70,7 +70,7 @@ def test_a_raw_number_goes_only_where_a_record_has_the_category_on_r10(
         messages.send_message(
             heed.uow,
             staff,
-            {"channel": "sms", "to": "5126217002", "body": "Reminder", "category": "job"},
+            messages.SendMessage(channel="sms", to="5126217002", body="Reminder", category="job"),
         )
     assert blocked.value.code == "preference_off"
 
@@ -78,7 +78,7 @@ def test_a_raw_number_goes_only_where_a_record_has_the_category_on_r10(
 def test_a_text_may_leave_only_from_the_business_own_numbers_r13(
     heed: Heed, staff: Principal, business_number: str
 ) -> None:
-    accounts.update_account(heed.uow, staff, {"sms_opt_out_scope": "number"})
+    accounts.update_account(heed.uow, staff, accounts.AccountChanges(sms_opt_out_scope="number"))
     consent.record_inbound_sms(
         heed.uow,
         staff.account_id,
@@ -94,7 +94,13 @@ def test_a_text_may_leave_only_from_the_business_own_numbers_r13(
         )
     assert refused.value.details["field"] == "from"
     with pytest.raises(Invalid):
-        messages.send_message(heed.uow, staff, {**request, "from": "+15125550199", "body": "hi"})
+        messages.send_message(
+            heed.uow,
+            staff,
+            messages.SendMessage(
+                "sms", "hi", to="5126217003", category="job", manual=True, sender="+15125550199"
+            ),
+        )
     own = decisions.decide_one(
         heed.uow, staff, DecisionRequest.parse({**request, "from": business_number})
     )

@@ -147,6 +147,6 @@ def send_from_record(
     message = messages.send_message(
         uow,
         principal,
-        {"channel": channel, "contact_id": contact_id, "body": body, "manual": True},
+        messages.SendMessage(channel, body, contact_id=contact_id, manual=True),
     )
     return Sent(contact, channel, message)

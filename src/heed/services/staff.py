@@ -24,15 +24,16 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import NoReturn
 
-from sqlalchemy import and_, case, delete, literal, or_, select, update
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 
+from heed.adapters.db import staff as logins
 from heed.adapters.db import tables as t
-from heed.adapters.db.uow import Transaction, UnitOfWork
+from heed.adapters.db.uow import UnitOfWork
 from heed.domain.addresses import normalize_email
-from heed.domain.errors import Invalid, NotFound, Unauthorized
-from heed.services.accounts import _hasher, verify_password
+from heed.domain.errors import Conflict, Invalid, NotFound, Unauthorized
+from heed.services.common import INBOUND, ROLES, Principal, get_account, new_id
 from heed.services.common import now as clock_now
 
 MAX_FAILURES = 5
@@ -40,6 +41,7 @@ LOCK_FOR = timedelta(seconds=60)
 SESSION_LIFETIME = timedelta(hours=12)
 WRONG = "The email or password is not right."
 
+_hasher = PasswordHasher()
 # Checked against when the email is unknown, so a wrong email costs as long as a wrong password
 # and response times do not reveal which staff emails exist.
 _DUMMY_HASH = _hasher.hash("heed-dummy-password")
@@ -67,9 +69,35 @@ class SignIn:
     token: str
 
 
+@dataclass(frozen=True)
+class StaffMember:
+    """Who is signed in to the staff pages, read in one statement per request."""
+
+    principal: Principal
+    email: str
+    role: str
+    account_name: str
+
+
 def token_hash(token: str) -> str:
     # The token carries 256 random bits, so one fast hash is enough (as for API keys).
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def principal_for_user(user: t.User) -> Principal:
+    return Principal(
+        user.account_id,
+        f"user:{user.email}",
+        frozenset(ROLES[user.role]) - {INBOUND},
+        credential=f"user:{user.id}",
+    )
 
 
 # ---- signing in -------------------------------------------------------------------------
@@ -90,82 +118,40 @@ def sign_in(
     its own low-priority threads.
     """
     moment = now or clock_now()
-    try:
-        address: str | None = normalize_email(email, field="email")
-    except Invalid:
-        address = None
-    with uow.read() as tx:
-        user = (
-            tx.session.scalars(select(t.User).where(t.User.email == address)).first()
-            if address
-            else None
-        )
+    user = _user_to_sign_in(uow, email)
     if user is None:
         verify(_DUMMY_HASH, password)
         raise Unauthorized(WRONG)
     if user.locked_until is not None and user.locked_until > moment:
         raise _locked(_seconds_left(user.locked_until, moment))
     if not verify(user.password_hash, password):
-        _count_failure(uow, user, moment)
+        raise _count_failure(uow, user, moment)
     token = secrets.token_urlsafe(32)
     with uow.write() as tx:
-        # Only an unlocked login signs in: a lock set by parallel guesses while this
-        # password was being checked still holds.
-        cleared = tx.session.execute(
-            update(t.User)
-            .where(
-                t.User.account_id == user.account_id,
-                t.User.id == user.id,
-                or_(t.User.locked_until.is_(None), t.User.locked_until <= moment),
-            )
-            .values(failed_logins=0, locked_until=None)
-            .returning(t.User.id)
-        ).first()
-        if cleared is None:
+        if not logins.clear_failures_unless_locked(tx, user, moment):
             raise _locked(int(LOCK_FOR.total_seconds()))
-        tx.session.execute(
-            delete(t.StaffSession).where(
-                t.StaffSession.account_id == user.account_id,
-                t.StaffSession.user_id == user.id,
-                t.StaffSession.expires_at <= moment,
-            )
-        )
-        tx.session.add(
-            t.StaffSession(
-                token_hash=token_hash(token),
-                account_id=user.account_id,
-                user_id=user.id,
-                created_at=moment,
-                expires_at=moment + SESSION_LIFETIME,
-            )
-        )
+        logins.start_session(tx, token_hash(token), user, moment, SESSION_LIFETIME)
         tx.commit()
     return SignIn(user, token)
 
 
-def _count_failure(uow: UnitOfWork, user: t.User, moment: datetime) -> NoReturn:
-    """Count one wrong password in a single UPDATE … RETURNING, then refuse.
+def _user_to_sign_in(uow: UnitOfWork, email: str) -> t.User | None:
+    try:
+        address = normalize_email(email, field="email")
+    except Invalid:
+        return None
+    with uow.read() as tx:
+        return logins.user_by_email(tx, address)
 
-    The database adds one to what it holds, not to what this request read, so forty
-    parallel guesses count forty and the fifth of any run sets the lock.
-    """
-    reached = t.User.failed_logins + 1 >= MAX_FAILURES
-    # Typed as the column, so the time is stored as every other timestamp is (UTC, naive).
-    until = literal(moment + LOCK_FOR, t.User.locked_until.type)
+
+def _count_failure(uow: UnitOfWork, user: t.User, moment: datetime) -> Unauthorized:
+    """Count one wrong password in the database (atomically), then the refusal to raise."""
     with uow.write() as tx:
-        row = tx.session.execute(
-            update(t.User)
-            .where(t.User.account_id == user.account_id, t.User.id == user.id)
-            .values(
-                failed_logins=case((reached, 0), else_=t.User.failed_logins + 1),
-                locked_until=case((reached, until), else_=t.User.locked_until),
-            )
-            .returning(t.User.locked_until)
-        ).first()
+        until = logins.count_failure(tx, user, moment, MAX_FAILURES, LOCK_FOR)
         tx.commit()
-    if row is not None and row.locked_until is not None and row.locked_until > moment:
-        raise _locked(_seconds_left(row.locked_until, moment))
-    raise Unauthorized(WRONG)
+    if until is not None and until > moment:
+        return _locked(_seconds_left(until, moment))
+    return Unauthorized(WRONG)
 
 
 def _seconds_left(until: datetime, moment: datetime) -> int:
@@ -182,50 +168,59 @@ def _locked(seconds: int) -> LoginLocked:
 # ---- sessions -----------------------------------------------------------------------------
 
 
-def session_user(uow: UnitOfWork, token: str, now: datetime | None = None) -> t.User | None:
-    """The user a live session token belongs to; None once it is ended or expired."""
-    moment = now or clock_now()
+def signed_in(uow: UnitOfWork, token: str, now: datetime | None = None) -> StaffMember | None:
+    """Who a live session token belongs to, with their business's name, in one read;
+    None once the session is ended or expired."""
     with uow.read() as tx:
-        return tx.session.scalars(
-            select(t.User)
-            .join(
-                t.StaffSession,
-                and_(
-                    t.StaffSession.account_id == t.User.account_id,
-                    t.StaffSession.user_id == t.User.id,
-                ),
-            )
-            .where(t.StaffSession.token_hash == token_hash(token))
-            .where(t.StaffSession.expires_at > moment)
-        ).first()
+        holder = logins.session_holder(tx, token_hash(token), now or clock_now())
+    if holder is None:
+        return None
+    user = holder.user
+    return StaffMember(principal_for_user(user), user.email, user.role, holder.account_name)
 
 
 def end_session(uow: UnitOfWork, token: str) -> None:
     """Log out: the session's cookie is worth nothing from now on."""
     with uow.write() as tx:
-        tx.session.execute(
-            delete(t.StaffSession).where(t.StaffSession.token_hash == token_hash(token))
-        )
+        logins.end_session(tx, token_hash(token))
         tx.commit()
-
-
-def get_user(uow: UnitOfWork, account_id: str, user_id: str) -> t.User | None:
-    with uow.read() as tx:
-        return tx.session.get(t.User, (account_id, user_id))
 
 
 # ---- managing logins ------------------------------------------------------------------------
 
 
+def create_user(uow: UnitOfWork, account_id: str, email: str, password: str, role: str) -> str:
+    if role not in ROLES:
+        raise Invalid(f"role must be one of {', '.join(ROLES)}.", field="role")
+    password_hash = _new_hash(password)
+    address = normalize_email(email, field="email")
+    with uow.write() as tx:
+        get_account(tx, account_id)
+        if logins.user_by_email(tx, address) is not None:
+            raise Conflict(
+                "A staff login with this email already exists.", code="email_taken", field="email"
+            )
+        user = t.User(
+            account_id=account_id,
+            id=new_id("usr"),
+            email=address,
+            password_hash=password_hash,
+            role=role,
+            failed_logins=0,
+            created_at=clock_now(),
+        )
+        logins.add_user(tx, user)
+        tx.commit()
+    return user.id
+
+
 def set_password(uow: UnitOfWork, email: str, password: str) -> None:
     """Give a staff login a new password and end every session it has."""
-    if len(password) < 8:
-        raise Invalid("password must be at least 8 characters long.", field="password")
+    new_hash = _new_hash(password)
     address = normalize_email(email, field="email")
-    new_hash = _hasher.hash(password)
     with uow.write() as tx:
-        user = _find(tx.session.scalars(select(t.User).where(t.User.email == address)).first())
-        _end_sessions_of(tx, user)
+        user = _find(logins.user_by_email(tx, address))
+        logins.end_sessions_of(tx, user)
         user.password_hash = new_hash
         user.failed_logins = 0
         user.locked_until = None
@@ -236,24 +231,21 @@ def remove_user(uow: UnitOfWork, email: str) -> None:
     """Remove a staff login and end every session it has."""
     address = normalize_email(email, field="email")
     with uow.write() as tx:
-        user = _find(tx.session.scalars(select(t.User).where(t.User.email == address)).first())
-        _end_sessions_of(tx, user)
-        tx.session.delete(user)
+        logins.remove_user(tx, _find(logins.user_by_email(tx, address)))
         tx.commit()
+
+
+def _new_hash(password: str) -> str:
+    """The password's hash, made before any transaction: argon2 is slow on purpose."""
+    if len(password) < 8:
+        raise Invalid("password must be at least 8 characters long.", field="password")
+    return _hasher.hash(password)
 
 
 def _find(user: t.User | None) -> t.User:
     if user is None:
         raise NotFound("No staff login with this email.", field="email")
     return user
-
-
-def _end_sessions_of(tx: Transaction, user: t.User) -> None:
-    tx.session.execute(
-        delete(t.StaffSession).where(
-            t.StaffSession.account_id == user.account_id, t.StaffSession.user_id == user.id
-        )
-    )
 
 
 # ---- limits on attempts -------------------------------------------------------------------------

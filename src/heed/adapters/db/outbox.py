@@ -12,16 +12,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from heed.adapters.db import tables as t
+from heed.adapters.db.uow import Transaction
 
 # The states a message can still leave: sending only through its lease running out.
 LIVE = ("queued", "deferred", "sending")
 
 
 def due_messages(
-    session: Session, moment: datetime, limit: int, account_id: str | None = None
+    tx: Transaction, moment: datetime, limit: int, account_id: str | None = None
 ) -> list[tuple[str, str]]:
     """(account id, message id) of the messages due at ``moment``, oldest due first.
 
@@ -33,12 +33,12 @@ def due_messages(
     )
     if account_id is not None:
         query = query.where(t.Message.account_id == account_id)
-    rows = session.execute(query.order_by(t.Message.next_attempt_at).limit(limit))
+    rows = tx.session.execute(query.order_by(t.Message.next_attempt_at).limit(limit))
     return [(owner, message_id) for owner, message_id in rows]
 
 
 def claim(
-    session: Session, account_id: str, message_id: str, moment: datetime, hold_until: datetime
+    tx: Transaction, account_id: str, message_id: str, moment: datetime, hold_until: datetime
 ) -> t.Message | None:
     """Take the message if it is still due at ``moment``; None when someone else has it.
 
@@ -58,12 +58,12 @@ def claim(
         .returning(t.Message)
         .execution_options(populate_existing=True)
     )
-    claimed: t.Message | None = session.scalars(statement).one_or_none()
+    claimed: t.Message | None = tx.session.scalars(statement).one_or_none()
     return claimed
 
 
 def held(
-    session: Session, account_id: str, message_id: str, claimer: str, attempt: int
+    tx: Transaction, account_id: str, message_id: str, claimer: str, attempt: int
 ) -> t.Message | None:
     """The message, locked, if it is still in the hands of this claim; None otherwise."""
     query = (
@@ -77,7 +77,7 @@ def held(
         )
         .execution_options(populate_existing=True)
     )
-    if session.get_bind().dialect.name != "sqlite":
+    if tx.engine.dialect.name != "sqlite":
         query = query.with_for_update()
-    found: t.Message | None = session.scalars(query).one_or_none()
+    found: t.Message | None = tx.session.scalars(query).one_or_none()
     return found

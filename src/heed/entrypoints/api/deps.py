@@ -19,7 +19,7 @@ from heed.adapters.db.uow import UnitOfWork
 from heed.bootstrap import Heed
 from heed.domain.errors import Forbidden, NotFound
 from heed.entrypoints.web.session import COOKIE, Signer
-from heed.services.accounts import authenticate_api_key, cached_api_key
+from heed.services.api_keys import authenticate_api_key, cached_api_key
 from heed.services.common import INBOUND, Principal
 from heed.services.contacts import contact_owners
 

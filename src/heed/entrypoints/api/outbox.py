@@ -1,7 +1,7 @@
 """The outbox worker: delivers queued messages, and deferred ones when they come due.
 
 It lives inside the server process (started by the app's lifespan), so nobody has
-a separate scheduler to remember. Each round runs ``messages.deliver_due`` in a
+a separate scheduler to remember. Each round runs ``outbox.deliver_due`` in a
 worker thread, because a transport may wait on the network; the round repeats
 every ``HEED_OUTBOX_INTERVAL`` seconds, and at once when POST /v1/messages wakes it.
 Any number of servers may run one each on the same database: every message is
@@ -15,7 +15,7 @@ import contextlib
 import logging
 
 from heed.bootstrap import Heed
-from heed.services.messages import deliver_due
+from heed.services.outbox import deliver_due
 
 logger = logging.getLogger("heed.outbox")
 

@@ -32,7 +32,7 @@ from heed.entrypoints.web.session import (
     Session,
     Signer,
 )
-from heed.services import accounts, staff
+from heed.services import staff
 from heed.services.common import Principal
 from heed.services.views import INVOICE_FLAG
 
@@ -131,16 +131,14 @@ def is_htmx(request: Request) -> bool:
 
 
 def current_staff(request: Request) -> Staff:
+    """The signed-in staff member and their business, read in one transaction."""
     session = read_session(request)
     if session is None or not session.token:
         raise LoginRequired
-    heed = get_heed(request)
-    user = staff.session_user(heed.uow, session.token)
-    if user is None:
+    member = staff.signed_in(get_heed(request).uow, session.token)
+    if member is None:
         raise LoginRequired
-    principal = accounts.principal_for_user(user)
-    name = accounts.get_account_settings(heed.uow, principal)["name"]
-    return Staff(principal, user.email, user.role, str(name), session)
+    return Staff(member.principal, member.email, member.role, member.account_name, session)
 
 
 async def checked_form(request: Request) -> FormData:

@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from starlette.datastructures import FormData
 
+from heed.bootstrap import Heed
 from heed.domain.addresses import display_phone
-from heed.domain.errors import (
-    HeedError,
-)
+from heed.domain.errors import Forbidden, HeedError
 from heed.entrypoints.web.base import (
     FormDep,
     HeedDep,
     PageRoute,
+    Staff,
     StaffDep,
     checked,
     field_of,
@@ -30,8 +31,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 @router.get("/settings")
 def settings_page(request: Request, who: StaffDep, heed: HeedDep) -> Response:
-    who.principal.require("settings:manage")
-    current = accounts.get_account_settings(heed.uow, who.principal)
+    current = accounts.settings_to_edit(heed.uow, who.principal)
     return render(request, "settings.html", {"s": _settings_form(current), "errors": {}}, who)
 
 
@@ -50,36 +50,15 @@ def _settings_form(current: dict[str, Any]) -> dict[str, Any]:
 
 @router.post("/settings")
 def settings_save(request: Request, who: StaffDep, heed: HeedDep, form: FormDep) -> Response:
-    who.principal.require("settings:manage")
-
-    def lines(name: str) -> list[str]:
-        return [x.strip() for x in text(form, name).splitlines() if x.strip()]
-
-    changes: dict[str, Any] = {
-        "customer_notifications_enabled": checked(form, "customer_notifications_enabled"),
-        "sms_opt_out_scope": text(form, "sms_opt_out_scope"),
-        "business_numbers": lines("business_numbers"),
-        "sending_window": {"start": text(form, "window_start"), "end": text(form, "window_end")},
-        "placeholders": lines("placeholders"),
-        "help_text": text(form, "help_text") or None,
-    }
     try:
-        saved = accounts.update_account(heed.uow, who.principal, changes)
+        saved = accounts.update_account(heed.uow, who.principal, _changes(form))
+    except Forbidden:
+        raise  # the page's own answer, not a field to correct
     except HeedError as error:
-        values = {
-            **{k: text(form, k) for k in ("business_numbers", "placeholders", "help_text")},
-            "customer_notifications_enabled": changes["customer_notifications_enabled"],
-            "sms_opt_out_scope": changes["sms_opt_out_scope"],
-            "window_start": text(form, "window_start"),
-            "window_end": text(form, "window_end"),
-            "twilio_auth_token_set": accounts.get_account_settings(heed.uow, who.principal)[
-                "twilio_auth_token_set"
-            ],
-        }
         return render(
             request,
             "settings.html",
-            {"s": values, "errors": {field_of(error) or "form": error.message}},
+            {"s": _as_sent(heed, who, form), "errors": {field_of(error) or "form": error.message}},
             who,
             status=422,
         )
@@ -89,6 +68,35 @@ def settings_save(request: Request, who: StaffDep, heed: HeedDep, form: FormDep)
         {"s": _settings_form(saved), "errors": {}, "notice": "Settings saved."},
         who,
     )
+
+
+def _changes(form: FormData) -> accounts.AccountChanges:
+    """The form's settings, as the API's PATCH /v1/account gives them."""
+    return accounts.AccountChanges(
+        customer_notifications_enabled=checked(form, "customer_notifications_enabled"),
+        sms_opt_out_scope=text(form, "sms_opt_out_scope"),
+        business_numbers=_lines(form, "business_numbers"),
+        sending_window=accounts.Window(text(form, "window_start"), text(form, "window_end")),
+        placeholders=_lines(form, "placeholders"),
+        help_text=text(form, "help_text") or None,
+    )
+
+
+def _lines(form: FormData, name: str) -> list[str]:
+    return [x.strip() for x in text(form, name).splitlines() if x.strip()]
+
+
+def _as_sent(heed: Heed, who: Staff, form: FormData) -> dict[str, Any]:
+    """The form filled in as it was sent, to correct what was refused."""
+    current = accounts.settings_to_edit(heed.uow, who.principal)
+    return {
+        **{k: text(form, k) for k in ("business_numbers", "placeholders", "help_text")},
+        "customer_notifications_enabled": checked(form, "customer_notifications_enabled"),
+        "sms_opt_out_scope": text(form, "sms_opt_out_scope"),
+        "window_start": text(form, "window_start"),
+        "window_end": text(form, "window_end"),
+        "twilio_auth_token_set": current["twilio_auth_token_set"],
+    }
 
 
 __all__ = ["router"]

@@ -40,7 +40,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 @router.get("/login")
 def login_page(request: Request, next: str = "/") -> Response:
     session = read_session(request)
-    if session and session.token and staff.session_user(get_heed(request).uow, session.token):
+    if session and session.token and staff.signed_in(get_heed(request).uow, session.token):
         return RedirectResponse(_safe_next(next), status_code=303)
     session = session or new_session()
     signer = signer_of(request)

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from heed.entrypoints.api.deps import CurrentKey, UowDep, allowed
+from heed.entrypoints.api.deps import CurrentKey, UowDep
 from heed.entrypoints.api.routes import errors
 from heed.entrypoints.api.schemas import AccountPublic, AccountUpdate
 from heed.services import accounts
@@ -17,8 +17,6 @@ router = APIRouter(prefix="/v1/account", tags=["account"])
 @router.get("", response_model=AccountPublic, responses=errors())
 def get_account(uow: UowDep, key: CurrentKey) -> dict[str, Any]:
     """The account's settings (settings:view, or settings:manage, which includes it)."""
-    if not key.can("settings:manage"):
-        allowed(key, "settings:view")
     return accounts.get_account_settings(uow, key)
 
 
@@ -26,5 +24,4 @@ def get_account(uow: UowDep, key: CurrentKey) -> dict[str, Any]:
 def update_account(uow: UowDep, key: CurrentKey, body: AccountUpdate) -> dict[str, Any]:
     """Change settings (settings:manage). ``twilio_auth_token`` is write-only: the answer
     only says whether one is set. A business number another account uses answers 409."""
-    allowed(key, "settings:manage")
-    return accounts.update_account(uow, key, body.model_dump(exclude_unset=True))
+    return accounts.update_account(uow, key, body.command())

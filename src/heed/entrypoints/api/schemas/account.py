@@ -14,6 +14,7 @@ from heed.entrypoints.api.limits import (
     Secret,
 )
 from heed.entrypoints.api.schemas.base import Public, Request, _examples
+from heed.services.accounts import AccountChanges, Window
 
 
 class SendingWindow(Request):
@@ -53,6 +54,14 @@ class AccountUpdate(Request):
         "(heed account set-twilio-token, or HEED_TWILIO_AUTH_TOKEN), never through the API.",
         json_schema_extra={"deprecated": True},
     )
+
+    def command(self) -> AccountChanges:
+        """The changes asked for; a field left out stays out (null is a value)."""
+        given = {name: getattr(self, name) for name in self.model_fields_set}
+        window = given.get("sending_window")
+        if window is not None:
+            given["sending_window"] = Window(window.start, window.end)
+        return AccountChanges(**given)
 
 
 class AccountPublic(Public):

@@ -12,6 +12,7 @@ from heed.entrypoints.api.limits import (
     MessageBody,
 )
 from heed.entrypoints.api.schemas.base import CategoryName, ChannelName, Public, Request, _examples
+from heed.services.messages import SendMessage
 
 
 class MessageCreate(Request):
@@ -33,6 +34,18 @@ class MessageCreate(Request):
     category: CategoryName | None = None
     manual: bool = False
     from_: Address | None = Field(default=None, alias="from")
+
+    def command(self) -> SendMessage:
+        return SendMessage(
+            channel=self.channel,
+            body=self.body,
+            contact_id=self.contact_id,
+            to=self.to,
+            # Left out, a message is about a job; given as null, it is refused.
+            category=self.category if "category" in self.model_fields_set else "job",
+            manual=self.manual,
+            sender=self.from_,
+        )
 
 
 class MessagePublic(Public):
