@@ -197,7 +197,7 @@ def decide_each(items: Iterable[tuple[Facts, datetime]]) -> list[Decision]:
     return decided
 
 
-def _decide(facts: Facts, now: datetime, timing: _Timing) -> Decision:
+def _decide(facts: Facts, now: datetime, timing: _Timing) -> Decision:  # noqa: C901
     """``decide``'s rules, in the order its docstring gives; ``now`` is in UTC."""
     # 1. The address.
     if facts.kind == "fax":

@@ -348,7 +348,7 @@ def get_account_settings(uow: UnitOfWork, principal: Principal) -> dict[str, Any
         return account_view(tx, get_account(tx, principal.account_id))
 
 
-def update_account(
+def update_account(  # noqa: C901
     uow: UnitOfWork, principal: Principal, changes: dict[str, Any]
 ) -> dict[str, Any]:
     """Apply the given settings; every field is checked before anything is written.

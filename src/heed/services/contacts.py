@@ -330,7 +330,7 @@ def get_contact(uow: UnitOfWork, principal: Principal, contact_id: str) -> dict[
         return contact_views(tx, principal.account_id, [contact])[0]
 
 
-def update_contact(
+def update_contact(  # noqa: C901
     uow: UnitOfWork, principal: Principal, contact_id: str, data: dict[str, Any]
 ) -> dict[str, Any]:
     """Change kind, value, memo or notification settings in one transaction.

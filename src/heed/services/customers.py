@@ -375,7 +375,7 @@ def _decode_cursor(cursor: str) -> tuple[str, str]:
     return name_key, customer_id
 
 
-def list_customers(
+def list_customers(  # noqa: C901
     uow: UnitOfWork,
     principal: Principal,
     *,

@@ -71,7 +71,7 @@ class DecisionRequest(NamedTuple):
     at: datetime | None
 
     @classmethod
-    def parse(cls, data: object, field: str = "") -> DecisionRequest:
+    def parse(cls, data: object, field: str = "") -> DecisionRequest:  # noqa: C901
         # Error texts are built only on error: a batch parses a thousand of these.
         if not isinstance(data, dict):
             raise Invalid(f"{field or 'body'} must be an object.", field=field or "body")
