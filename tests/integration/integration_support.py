@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -16,6 +15,7 @@ from sqlalchemy import event, select
 from heed.adapters.db import tables as t
 from heed.bootstrap import Heed
 from heed.services.consent import InboundResult
+from unique_values import unique_number
 
 # The concurrency tests need real row locks and parallel writers.
 postgres_only = pytest.mark.skipif(
@@ -45,8 +45,8 @@ def message_id() -> str:
 
 
 def random_number(area: str = "512") -> str:
-    """A valid, random North American number in ``area``."""
-    return f"+1{area}{random.randint(200, 999)}{random.randint(0, 9999):04d}"
+    """A valid North American number in ``area`` that no test has drawn in this database."""
+    return unique_number(area)
 
 
 def ledger(heed: Heed, account_id: str) -> list[t.ConsentEvent]:

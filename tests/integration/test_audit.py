@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +22,7 @@ from heed.domain.errors import (
 from heed.services import accounts, consent, contacts, customers, decisions, messages
 from heed.services.accounts import NewAccount
 from heed.services.common import GRANTABLE, INBOUND, ROLES, Principal
+from unique_values import unique_email
 
 
 def test_api_key_permissions_are_validated_r22(heed: Heed, account: NewAccount) -> None:
@@ -324,7 +324,7 @@ def test_a_taken_business_number_or_login_has_its_own_code(
         accounts.update_account(heed.uow, other_staff, {"business_numbers": [business_number]})
     assert taken.value.code == "business_number_taken"
     # Logins are unique across accounts, so each run takes a login of its own.
-    login_email = f"sam-{secrets.token_hex(4)}@acme-plumbing.com"
+    login_email = unique_email("sam", "acme-plumbing.com")
     accounts.create_user(heed.uow, staff.account_id, login_email, "longenough", "office")
     with pytest.raises(Conflict) as login:
         accounts.create_user(

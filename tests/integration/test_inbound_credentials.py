@@ -33,6 +33,7 @@ from heed.domain.errors import Invalid
 from heed.services import accounts, consent, imports, unsubscribe
 from heed.services.accounts import NewAccount
 from heed.services.common import INBOUND, PERMISSIONS, ROLES
+from unique_values import unique_email
 
 
 def test_the_accounts_own_key_cannot_post_inbound_messages(heed: Heed, account: NewAccount) -> None:
@@ -58,7 +59,7 @@ def test_no_staff_login_holds_inbound_record_whatever_its_role(
     heed: Heed, account: NewAccount
 ) -> None:
     for role in ROLES:
-        email = f"{role}-{secrets.token_hex(4)}@acme.example"
+        email = unique_email(role, "acme.example")
         user_id = accounts.create_user(heed.uow, account.account_id, email, "correct horse", role)
         with heed.uow.read() as tx:
             user = tx.session.get(t.User, (account.account_id, user_id))
@@ -111,7 +112,7 @@ def test_each_path_into_the_ledger_names_its_credential_and_the_chain_verifies(
     user_id = accounts.create_user(
         heed.uow,
         account_id,
-        f"office-{secrets.token_hex(4)}@acme.example",
+        unique_email("office", "acme.example"),
         "correct horse",
         "office",
     )
