@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -384,6 +384,45 @@ def analyze(heed: Heed, *, vacuum: bool = False) -> None:
             conn.commit()
 
 
+@dataclass
+class _Tally:
+    """What the generated rows hold, counted as they go to the import."""
+
+    customers: int = 0
+    locations: int = 0
+    contacts: int = 0
+    do_not_mail: int = 0
+    phones: list[str] = field(default_factory=list)
+
+    def count(self, row: dict[str, Any]) -> None:
+        self.customers += 1
+        self.locations += len(row["locations"])
+        self.do_not_mail += row["do_not_mail"]
+        for contact in [
+            *row["contacts"],
+            *(c for loc in row["locations"] for c in loc["contacts"]),
+        ]:
+            self.contacts += 1
+            if contact["kind"] == "mobile" and not contact["value"].startswith(("(123)", "000")):
+                self.phones.append(contact["value"])
+
+
+def _text_stops(heed: Heed, account_id: str, phones: list[str], rng: random.Random) -> int:
+    """OPT_OUT_SHARE of the distinct mobile numbers text STOP; answers how many did."""
+    distinct = sorted({normalize_phone(p) for p in phones})
+    stoppers = rng.sample(distinct, round(len(distinct) * OPT_OUT_SHARE))
+    for i, number in enumerate(stoppers):
+        record_inbound_sms(
+            heed.uow,
+            account_id,
+            from_number=number,
+            to_number=BUSINESS_NUMBER,
+            body=rng.choice(("STOP", "Stop", "STOP.", "stop", "UNSUBSCRIBE")),
+            message_id=f"SMload{i:08d}",
+        )
+    return len(stoppers)
+
+
 def load(database: str, size: int, *, force: bool = False, quiet: bool = False) -> Meta:
     if not force:
         meta = reusable(database, size)
@@ -397,8 +436,7 @@ def load(database: str, size: int, *, force: bool = False, quiet: bool = False) 
     )
     principal = Principal(account.account_id, "import:bench", frozenset(PERMISSIONS))
     rng = random.Random(7)
-    n_customers = n_locations = n_contacts = n_dnm = 0
-    phones: list[str] = []
+    tally = _Tally()
     batch: list[dict[str, Any]] = []
 
     batches = 0
@@ -412,22 +450,13 @@ def load(database: str, size: int, *, force: bool = False, quiet: bool = False) 
             analyze(heed)
 
     for row in customers(size):
-        n_customers += 1
-        n_locations += len(row["locations"])
-        n_dnm += row["do_not_mail"]
-        for contact in [
-            *row["contacts"],
-            *(c for loc in row["locations"] for c in loc["contacts"]),
-        ]:
-            n_contacts += 1
-            if contact["kind"] == "mobile" and not contact["value"].startswith(("(123)", "000")):
-                phones.append(contact["value"])
+        tally.count(row)
         batch.append(row)
         if len(batch) >= BATCH:
             flush()
-            if not quiet and n_customers % (BATCH * 20) == 0:
+            if not quiet and tally.customers % (BATCH * 20) == 0:
                 print(
-                    f"  {database} {size_label(size)}: {n_contacts:,} contacts "
+                    f"  {database} {size_label(size)}: {tally.contacts:,} contacts "
                     f"({time.perf_counter() - started:.0f} s)",
                     file=sys.stderr,
                     flush=True,
@@ -435,35 +464,25 @@ def load(database: str, size: int, *, force: bool = False, quiet: bool = False) 
     if batch:
         flush()
     imported = time.perf_counter() - started
-    distinct = sorted({normalize_phone(p) for p in phones})
-    stoppers = rng.sample(distinct, round(len(distinct) * OPT_OUT_SHARE))
-    for i, number in enumerate(stoppers):
-        record_inbound_sms(
-            heed.uow,
-            account.account_id,
-            from_number=number,
-            to_number=BUSINESS_NUMBER,
-            body=rng.choice(("STOP", "Stop", "STOP.", "stop", "UNSUBSCRIBE")),
-            message_id=f"SMload{i:08d}",
-        )
+    stopped = _text_stops(heed, account.account_id, tally.phones, rng)
     analyze(heed, vacuum=True)
     heed.engine.dispose()
     elapsed = time.perf_counter() - started
     if not quiet:
         print(
             f"  {database} {size_label(size)}: imported in {imported:.0f} s, "
-            f"{len(stoppers):,} STOPs in {elapsed - imported:.0f} s",
+            f"{stopped:,} STOPs in {elapsed - imported:.0f} s",
             file=sys.stderr,
         )
     meta = Meta(
         database=database,
         size=size,
         account_id=account.account_id,
-        contacts=n_contacts,
-        customers=n_customers,
-        locations=n_locations,
-        opted_out=len(stoppers),
-        do_not_mail=n_dnm,
+        contacts=tally.contacts,
+        customers=tally.customers,
+        locations=tally.locations,
+        opted_out=stopped,
+        do_not_mail=tally.do_not_mail,
         load_seconds=round(elapsed, 1),
         load_peak_rss_kb=status_kb("self", "VmHWM"),
         load_command=f"uv run python -m bench.dataset --database {database} "

@@ -126,8 +126,8 @@ def main(argv: list[str] | None = None) -> None:
         "runs": runs,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{args.database}-{size_label(size)}.json"
-    path.write_text(json.dumps(result, indent=2) + "\n")
+    out = RESULTS / f"{args.database}-{size_label(size)}.json"
+    out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(summary, indent=2))
 
 

@@ -80,8 +80,8 @@ def _ordinary(path: Path) -> None:
     print("split    kind   texts  false revocations")
     for split in ("heldout", "tune"):
         for kind in ("ham", "spam"):
-            texts, revoked = counts[(split, kind)], counts[(split, kind + " revoked")]
-            print(f"{split:8} {kind:5} {texts:6} {revoked:8}")
+            texts, wrong = counts[(split, kind)], counts[(split, kind + " revoked")]
+            print(f"{split:8} {kind:5} {texts:6} {wrong:8}")
     print()
 
 

@@ -8,7 +8,6 @@ other's rows, so tests need no clean-up between them.
 from __future__ import annotations
 
 import os
-import random
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from heed.bootstrap import Heed, build
 from heed.config import Settings, normalize_database_url
 from heed.services import accounts
 from heed.services.common import PERMISSIONS, Principal
+from unique_values import unique_number
 
 # Timing belongs in bench/, not in tests: a loaded CI machine must not fail a
 # property because one example was slow.
@@ -55,7 +55,8 @@ def is_postgres(heed: Heed) -> bool:
 
 
 def random_number(area: str = "512") -> str:
-    return f"+1{area}{random.randint(200, 999)}{random.randint(0, 9999):04d}"
+    """A valid number in ``area`` no test has drawn in this database (unique_values)."""
+    return unique_number(area)
 
 
 @pytest.fixture

@@ -40,13 +40,13 @@ def server(db_url: str, heed: Heed) -> Iterator[str]:
 def writers_locked_out(db_url: str) -> Iterator[None]:
     """Hold the database the way a long write transaction does: readers go on, writers wait."""
     if db_url.startswith("sqlite"):
-        connection = sqlite3.connect(db_url.removeprefix("sqlite:///"), isolation_level=None)
+        raw = sqlite3.connect(db_url.removeprefix("sqlite:///"), isolation_level=None)
         try:
-            connection.execute("BEGIN IMMEDIATE")
+            raw.execute("BEGIN IMMEDIATE")
             yield
-            connection.execute("ROLLBACK")
+            raw.execute("ROLLBACK")
         finally:
-            connection.close()
+            raw.close()
         return
     engine = sqlalchemy.create_engine(db_url)
     try:

@@ -13,7 +13,6 @@ import dataclasses
 import io
 import json
 import os
-import random
 import re
 import subprocess
 from collections.abc import Iterator
@@ -39,6 +38,7 @@ from heed.bootstrap import Heed
 from heed.entrypoints.api.app import create_app
 from heed.services import accounts
 from heed.services.common import ROLES
+from unique_values import unique_number
 
 PASSWORD = "correct horse battery"
 
@@ -86,7 +86,7 @@ class Business:
 def business(served: Served, heed: Heed) -> Business:
     """An account made by the CLI, as an operator would, and its gateway key (the CLI's
     --gateway is tested in tests/integration/test_cli.py; a process each costs seconds)."""
-    number = f"+1512{random.randint(200, 999)}{random.randint(0, 9999):04d}"
+    number = unique_number()
     created = json.loads(
         _heed(
             served,

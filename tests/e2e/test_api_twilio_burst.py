@@ -160,7 +160,7 @@ def test_retries_arriving_with_their_originals_and_after_them_get_the_same_twiml
                 t.ConsentEvent.account_id == account.account_id
             )
         ).all()
-    assert sorted(entries) == sorted(f["MessageSid"] for f in forms if f["Body"] != "HELP")
+    assert sorted(entries, key=str) == sorted(f["MessageSid"] for f in forms if f["Body"] != "HELP")
 
 
 def test_a_retry_in_the_same_batch_as_its_original_is_answered_as_the_original(
@@ -181,7 +181,7 @@ def test_a_retry_in_the_same_batch_as_its_original_is_answered_as_the_original(
         batches.append(len(texts))
         return record_signed_texts(heed, texts)
 
-    async def deliver_twice() -> list[Outcome]:
+    async def deliver_twice() -> tuple[Outcome, Outcome]:
         writer: BatchWriter[SignedText, Outcome] = BatchWriter(record)
         writer.start()
         try:
@@ -232,8 +232,10 @@ def test_a_batch_the_database_refuses_is_written_again_text_by_text(
         writer: BatchWriter[InboundText, InboundResult | Exception] = BatchWriter(record)
         writer.start()
         try:
-            return await asyncio.gather(
-                *(writer.submit(text) for text in texts), return_exceptions=True
+            return list(
+                await asyncio.gather(
+                    *(writer.submit(text) for text in texts), return_exceptions=True
+                )
             )
         finally:
             await writer.stop()

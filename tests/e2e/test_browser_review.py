@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import secrets
 from collections.abc import Iterator
 
@@ -21,6 +20,7 @@ from heed.bootstrap import Heed
 from heed.services import accounts, consent
 from heed.services.accounts import NewAccount
 from heed.services.common import Principal
+from unique_values import unique_email, unique_number
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +51,7 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 def _sender() -> str:
-    return f"+1512{random.randint(200, 999)}{random.randint(0, 9999):04d}"
+    return unique_number()
 
 
 def test_staff_see_the_count_and_opt_out_or_dismiss_each_unsure_text(
@@ -72,7 +72,7 @@ def test_staff_see_the_count_and_opt_out_or_dismiss_each_unsure_text(
             body=body,
             message_id=f"gw-{secrets.token_hex(4)}",
         )
-    email = f"office-{secrets.token_hex(4)}@acme.example"
+    email = unique_email("office", "acme.example")
     accounts.create_user(heed.uow, account.account_id, email, PASSWORD, "office")
     page.goto(server.url + "/login")
     page.get_by_label("Email").fill(email)

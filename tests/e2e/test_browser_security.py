@@ -3,7 +3,6 @@ or htmx swap needs an inline script, style or handler the policy refuses."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 
 import pytest
@@ -22,6 +21,7 @@ from heed.services import accounts, customers
 from heed.services.accounts import NewAccount
 from heed.services.common import Principal
 from heed.services.customer_commands import CustomerInput
+from unique_values import unique_email
 
 pytestmark = pytest.mark.browser
 
@@ -75,7 +75,7 @@ def test_the_main_pages_and_an_htmx_change_run_without_a_policy_violation(
     staff: Principal,
 ) -> None:
     page, complaints = watched
-    email = f"admin-{secrets.token_hex(4)}@acme.example"
+    email = unique_email("admin", "acme.example")
     accounts.create_user(heed.uow, account.account_id, email, PASSWORD, "admin")
     made = customers.create_customer(
         heed.uow,

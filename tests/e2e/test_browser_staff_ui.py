@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import re
 import secrets
 from collections.abc import Callable, Iterator
@@ -31,6 +30,7 @@ from heed.services import accounts, consent, customers, ledger_check, messages
 from heed.services.accounts import NewAccount
 from heed.services.common import Principal
 from heed.services.customer_commands import CustomerInput, LocationInput
+from unique_values import unique_email, unique_number
 
 pytestmark = pytest.mark.browser
 
@@ -83,7 +83,7 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 def number(area: str = "512") -> str:
-    return f"+1{area}{random.randint(200, 999)}{random.randint(0, 9999):04d}"
+    return unique_number(area)
 
 
 def dashed(e164: str) -> str:
@@ -91,7 +91,7 @@ def dashed(e164: str) -> str:
 
 
 def user(heed: Heed, account: NewAccount, role: str = "office") -> str:
-    email = f"{role}-{secrets.token_hex(4)}@acme.example"
+    email = unique_email(role, "acme.example")
     accounts.create_user(heed.uow, account.account_id, email, PASSWORD, role)
     return email
 
@@ -129,7 +129,7 @@ def test_staff_sign_in_and_find_a_customer_by_a_phone_typed_another_way(
         invoice_delivery=["email"],
         contacts=[
             {"kind": "mobile", "value": mobile, "memo": "cell"},
-            {"kind": "email", "value": f"maria{secrets.token_hex(3)}@gmail.com"},
+            {"kind": "email", "value": unique_email("maria", "gmail.com")},
         ],
     )
     customers.create_location(
@@ -306,7 +306,7 @@ def test_do_not_mail_locks_every_bell_on_the_customer_and_its_locations(
         name="Dana Evans",
         contacts=[
             {"kind": "mobile", "value": number()},
-            {"kind": "email", "value": f"dana{secrets.token_hex(3)}@gmail.com"},
+            {"kind": "email", "value": unique_email("dana", "gmail.com")},
         ],
     )
     customers.create_location(

@@ -185,7 +185,7 @@ class HoldingTwilio(BaseHTTPRequestHandler):
 @pytest.fixture
 def holding_twilio() -> Iterator[tuple[str, type[HoldingTwilio]]]:
     unique = os.getpid() % 499
-    handler = type(
+    handler: type[HoldingTwilio] = type(
         "Handler",
         (HoldingTwilio,),
         {

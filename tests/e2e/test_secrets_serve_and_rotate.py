@@ -11,6 +11,7 @@ import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -22,9 +23,8 @@ from api_support import (
     twilio_signature,
     wait_until_up,
 )
-from click.testing import Result
 from sqlalchemy import create_engine, make_url, text
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from heed.adapters.crypto import SEALED
 from heed.adapters.db.instance import instance_secret
@@ -32,6 +32,7 @@ from heed.bootstrap import Heed, build
 from heed.config import Settings
 from heed.entrypoints.cli import app
 from heed.services import accounts, consent
+from heed.services.common import PERMISSIONS, Principal
 
 TOKEN = "0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f"
 NUMBER = "+15125550111"
@@ -144,9 +145,7 @@ def test_a_sealed_token_still_verifies_webhooks_and_a_rotation_keeps_every_secre
         restarted.engine.dispose()
 
 
-def _principal(account_id: str) -> consent.Principal:
-    from heed.services.common import PERMISSIONS, Principal
-
+def _principal(account_id: str) -> Principal:
     return Principal(account_id, "user:test", frozenset(PERMISSIONS))
 
 
@@ -200,7 +199,8 @@ def test_moving_to_a_new_heed_secret_key_through_rotate_keeps_every_secret_reada
 
     assert _cli(monkeypatch, new, "db", "upgrade").exit_code == 0
     assert _cli(monkeypatch, old, "db", "upgrade").exit_code == 2
-    heed = build(Settings(**{k[5:].lower(): v for k, v in new.items()}))
+    fields: dict[str, Any] = {k[5:].lower(): v for k, v in new.items()}
+    heed = build(Settings(**fields))
     try:
         owner = consent.accounts_by_number(heed.uow, [NUMBER])[NUMBER]
         assert owner.twilio_auth_token == TOKEN

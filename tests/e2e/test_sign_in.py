@@ -27,6 +27,7 @@ from heed.bootstrap import Heed
 from heed.entrypoints.cli import app
 from heed.services import accounts
 from heed.services.accounts import NewAccount
+from unique_values import unique_email
 
 PASSWORD = "correct-horse-battery"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -55,7 +56,7 @@ def cli(monkeypatch: pytest.MonkeyPatch, db_url: str) -> CliRunner:
 
 @pytest.fixture
 def email(heed: Heed, account: NewAccount) -> str:
-    address = f"office-{secrets.token_hex(4)}@acme.example"
+    address = unique_email("office", "acme.example")
     accounts.create_user(heed.uow, account.account_id, address, PASSWORD, "office")
     return address
 
@@ -128,7 +129,7 @@ def test_forty_parallel_wrong_passwords_lock_the_login_and_the_right_one_is_refu
 def test_a_client_that_keeps_failing_is_throttled_whichever_login_it_tries(
     served: str, email: str, heed: Heed, account: NewAccount
 ) -> None:
-    locked = f"locked-{secrets.token_hex(4)}@acme.example"
+    locked = unique_email("locked", "acme.example")
     accounts.create_user(heed.uow, account.account_id, locked, PASSWORD, "office")
     for _ in range(5):
         with _client(served) as guesser:
@@ -205,7 +206,7 @@ def test_no_stop_waits_five_seconds_while_the_login_form_is_sprayed(
                 client.post(
                     "/login",
                     data={
-                        "email": f"guess-{secrets.token_hex(3)}@acme.example",
+                        "email": unique_email("guess", "acme.example"),
                         "password": "hunter22",
                         "csrf_token": token,
                     },

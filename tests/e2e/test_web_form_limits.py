@@ -5,7 +5,6 @@ SQLite and PostgreSQL alike."""
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Iterator
 
 import pytest
@@ -17,6 +16,7 @@ from heed.services import accounts, customers
 from heed.services.accounts import NewAccount
 from heed.services.common import Principal
 from heed.services.customer_commands import CustomerInput
+from unique_values import unique_email
 
 PASSWORD = "correct horse battery"
 
@@ -24,7 +24,7 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 def signed_in(heed: Heed, account: NewAccount, api_app: FastAPI) -> Iterator[TestClient]:
     """A browser-like client signed in as office staff; ``client.csrf`` is its form token."""
-    email = f"office-{secrets.token_hex(4)}@acme.example"
+    email = unique_email("office", "acme.example")
     accounts.create_user(heed.uow, account.account_id, email, PASSWORD, "office")
     client = TestClient(api_app, follow_redirects=False)
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)

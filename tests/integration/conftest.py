@@ -24,7 +24,9 @@ from heed.services.customer_commands import CustomerInput, LocationInput
 def make_customer(heed: Heed, staff: Principal) -> Callable[..., dict[str, Any]]:
     """``make_customer(name, **fields)`` -> the created customer's view, in the staff account."""
 
-    def make(name: str = "Dana Whitfield", principal: Principal | None = None, **fields: Any):
+    def make(
+        name: str = "Dana Whitfield", principal: Principal | None = None, **fields: Any
+    ) -> dict[str, Any]:
         return customers.create_customer(
             heed.uow, principal or staff, CustomerInput.parse({"name": name, **fields})
         )
@@ -36,7 +38,9 @@ def make_customer(heed: Heed, staff: Principal) -> Callable[..., dict[str, Any]]
 def add_contact(heed: Heed, staff: Principal) -> Callable[..., dict[str, Any]]:
     """``add_contact(owner_id, kind, value, **extra)``: owner is a customer or location id."""
 
-    def add(owner_id: str, kind: str, value: str, principal: Principal | None = None, **extra: Any):
+    def add(
+        owner_id: str, kind: str, value: str, principal: Principal | None = None, **extra: Any
+    ) -> dict[str, Any]:
         where = (
             {"location_id": owner_id} if owner_id.startswith("loc_") else {"customer_id": owner_id}
         )

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
-import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -15,6 +14,8 @@ from sqlalchemy import event, select
 
 from heed.adapters.db import tables as t
 from heed.bootstrap import Heed
+from heed.services.consent import InboundResult
+from unique_values import unique_number
 
 # The concurrency tests need real row locks and parallel writers.
 postgres_only = pytest.mark.skipif(
@@ -25,6 +26,16 @@ postgres_only = pytest.mark.skipif(
 # A Tuesday, 18:00 UTC = 13:00 in Austin (512): inside every default sending window.
 NOON_CENTRAL = datetime(2026, 5, 5, 18, 0, tzinfo=UTC)
 
+# What the fixtures of conftest.py hand a test.
+Record = dict[str, Any]
+"""A customer, location, contact or decision as the services answer it."""
+MakeRecord = Callable[..., Record]
+"""``make_customer``, ``make_location``, ``add_contact`` and ``decide``."""
+ReceiveText = Callable[..., InboundResult]
+"""``inbound``: a customer texts the business."""
+SetClock = Callable[[datetime], None]
+"""``frozen_clock``: heed's clock reads this moment."""
+
 _message_ids = itertools.count(1)
 
 
@@ -34,8 +45,8 @@ def message_id() -> str:
 
 
 def random_number(area: str = "512") -> str:
-    """A valid, random North American number in ``area``."""
-    return f"+1{area}{random.randint(200, 999)}{random.randint(0, 9999):04d}"
+    """A valid North American number in ``area`` that no test has drawn in this database."""
+    return unique_number(area)
 
 
 def ledger(heed: Heed, account_id: str) -> list[t.ConsentEvent]:

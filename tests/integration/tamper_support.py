@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, create_engine, make_url, select, text
 
@@ -68,7 +69,7 @@ def delete_newest_entry(heed: Heed, account_id: str) -> int:
     return seq
 
 
-def rewrite_newest_entry(heed: Heed, account_id: str, **changes: object) -> int:
+def rewrite_newest_entry(heed: Heed, account_id: str, **changes: Any) -> int:
     """Change the newest entry and store the hash its new contents call for, so every
     link of the chain still holds; answers its seq."""
     forged = dataclasses.replace(newest_entry(heed, account_id), **changes)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from integration_support import audit_rows, random_number
+from integration_support import MakeRecord, ReceiveText, audit_rows, random_number
 from sqlalchemy import select
 
 from heed.adapters.db import tables as t
@@ -23,6 +22,7 @@ from heed.domain.errors import (
     Unauthorized,
 )
 from heed.services import accounts, consent, contacts, customers, decisions, messages
+from heed.services.accounts import NewAccount
 from heed.services.common import GRANTABLE, INBOUND, ROLES, Principal
 from heed.services.customer_commands import (
     CustomerChanges,
@@ -30,9 +30,10 @@ from heed.services.customer_commands import (
     LocationChanges,
     LocationInput,
 )
+from unique_values import unique_email
 
 
-def test_api_key_permissions_are_validated_r22(heed: Heed, account):
+def test_api_key_permissions_are_validated_r22(heed: Heed, account: NewAccount) -> None:
     for bad in (["customer:view", "customer:delete"], [], ["admin"]):
         with pytest.raises(Invalid) as refused:
             accounts.create_api_key(heed.uow, account.account_id, bad)
@@ -41,7 +42,9 @@ def test_api_key_permissions_are_validated_r22(heed: Heed, account):
         accounts.create_api_key(heed.uow, "acc_does_not_exist", ["customer:view"])
 
 
-def test_a_key_authenticates_with_exactly_its_permissions_r22(heed: Heed, account):
+def test_a_key_authenticates_with_exactly_its_permissions_r22(
+    heed: Heed, account: NewAccount
+) -> None:
     full = accounts.authenticate_api_key(heed.uow, account.api_key)
     assert full.account_id == account.account_id
     assert full.permissions == frozenset(GRANTABLE)
@@ -54,13 +57,17 @@ def test_a_key_authenticates_with_exactly_its_permissions_r22(heed: Heed, accoun
 
 
 @pytest.mark.parametrize("raw", [None, "", "heed_not-a-real-key", "Bearer heed_xyz"])
-def test_a_missing_or_unknown_key_is_unauthorized_r22(heed: Heed, account, raw):
+def test_a_missing_or_unknown_key_is_unauthorized_r22(
+    heed: Heed, account: NewAccount, raw: str | None
+) -> None:
     with pytest.raises(Unauthorized) as refused:
         accounts.authenticate_api_key(heed.uow, raw)
     assert refused.value.code == "unauthorized"
 
 
-def test_keys_are_stored_hashed_and_the_raw_key_is_nowhere_r22(heed: Heed, account):
+def test_keys_are_stored_hashed_and_the_raw_key_is_nowhere_r22(
+    heed: Heed, account: NewAccount
+) -> None:
     raw = accounts.create_api_key(heed.uow, account.account_id, ["messages:send"])
     with heed.engine.connect() as connection:
         rows = connection.execute(
@@ -87,8 +94,8 @@ def _changes(heed: Heed, staff: Principal, entity_id: str) -> list[tuple[str, An
 
 
 def test_every_contact_change_is_audited_with_actor_and_old_to_new_r23(
-    heed: Heed, staff: Principal, make_customer, add_contact
-):
+    heed: Heed, staff: Principal, make_customer: MakeRecord, add_contact: MakeRecord
+) -> None:
     old, new = random_number(), random_number()
     contact = add_contact(make_customer()["id"], "mobile", old)
     contacts.update_contact(heed.uow, staff, contact["id"], ContactEdit(value=new))
@@ -114,8 +121,8 @@ def test_every_contact_change_is_audited_with_actor_and_old_to_new_r23(
 
 
 def test_do_not_mail_and_invoice_delivery_changes_are_audited_r23(
-    heed: Heed, staff: Principal, make_customer, add_contact
-):
+    heed: Heed, staff: Principal, make_customer: MakeRecord, add_contact: MakeRecord
+) -> None:
     customer = make_customer()
     contact = add_contact(customer["id"], "email", "dana@whitfield.org")
     customers.update_customer(
@@ -135,7 +142,7 @@ def test_do_not_mail_and_invoice_delivery_changes_are_audited_r23(
     assert ("notifications.job", "on", "off") in _changes(heed, staff, contact["id"])
 
 
-def test_account_settings_changes_are_audited_r23(heed: Heed, staff: Principal):
+def test_account_settings_changes_are_audited_r23(heed: Heed, staff: Principal) -> None:
     accounts.update_account(
         heed.uow,
         staff,
@@ -148,8 +155,12 @@ def test_account_settings_changes_are_audited_r23(heed: Heed, staff: Principal):
 
 
 def test_a_refused_change_leaves_no_audit_row_r23(
-    heed: Heed, staff: Principal, make_customer, add_contact, inbound
-):
+    heed: Heed,
+    staff: Principal,
+    make_customer: MakeRecord,
+    add_contact: MakeRecord,
+    inbound: ReceiveText,
+) -> None:
     number = random_number()
     contact = add_contact(make_customer()["id"], "mobile", number)
     contacts.update_contact(
@@ -254,8 +265,8 @@ def _calls(heed: Heed, ids: dict[str, str]) -> dict[str, Callable[[Principal], o
     ],
 )
 def test_another_accounts_ids_are_not_found_from_every_service_tenancy(
-    heed: Heed, staff: Principal, other_staff: Principal, theirs, call
-):
+    heed: Heed, staff: Principal, other_staff: Principal, theirs: dict[str, str], call: str
+) -> None:
     before = customers.get_customer(heed.uow, other_staff, theirs["customer"])
     with pytest.raises(NotFound):
         _calls(heed, theirs)[call](staff)
@@ -265,8 +276,12 @@ def test_another_accounts_ids_are_not_found_from_every_service_tenancy(
 
 
 def test_another_accounts_records_stay_invisible_in_lists_and_lookups_tenancy(
-    heed: Heed, staff: Principal, other_staff: Principal, theirs, make_customer
-):
+    heed: Heed,
+    staff: Principal,
+    other_staff: Principal,
+    theirs: dict[str, str],
+    make_customer: MakeRecord,
+) -> None:
     make_customer("Their Customer")
     listed = customers.list_customers(heed.uow, staff, q="Their")["items"]
     assert theirs["customer"] not in [c["id"] for c in listed]
@@ -282,7 +297,7 @@ def test_another_accounts_records_stay_invisible_in_lists_and_lookups_tenancy(
 
 def test_settings_refuse_the_twilio_auth_token_and_leave_it_unchanged_r25(
     heed: Heed, staff: Principal
-):
+) -> None:
     """Whoever holds the token can sign a START, so no settings:manage key or staff login
     may replace it; nothing of the request is written, not even its other fields."""
     with pytest.raises(Forbidden) as refused:
@@ -303,7 +318,7 @@ def test_settings_refuse_the_twilio_auth_token_and_leave_it_unchanged_r25(
 
 def test_the_operator_sets_the_twilio_token_and_the_audit_says_so_without_the_value_r23(
     heed: Heed, staff: Principal
-):
+) -> None:
     assert accounts.set_twilio_auth_token(
         heed.uow, staff.account_id, "s3cret-new", operator="operator:dana"
     )
@@ -340,7 +355,7 @@ def test_a_taken_business_number_or_login_has_its_own_code(
         )
     assert taken.value.code == "business_number_taken"
     # Logins are unique across accounts, so each run takes a login of its own.
-    login_email = f"sam-{secrets.token_hex(4)}@acme-plumbing.com"
+    login_email = unique_email("sam", "acme-plumbing.com")
     accounts.create_user(heed.uow, staff.account_id, login_email, "longenough", "office")
     with pytest.raises(Conflict) as login:
         accounts.create_user(

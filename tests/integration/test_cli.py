@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from integration_support import audit_rows, message_id, random_number
 from sqlalchemy import text
 from tamper_support import (
@@ -16,7 +15,7 @@ from tamper_support import (
     rewrite_newest_entry,
     set_current_consent,
 )
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from heed.adapters.transports import LogTransport
 from heed.bootstrap import Heed, build
@@ -41,7 +40,7 @@ def _create_account(cli: CliRunner, *args: str) -> dict[str, str]:
 
 def test_account_create_prints_an_account_and_a_key_with_every_permission(
     cli: CliRunner, heed: Heed
-):
+) -> None:
     number = random_number("737")
     created = _create_account(cli, "--business-number", number)
     assert set(created) == {"account_id", "api_key"}
@@ -52,7 +51,7 @@ def test_account_create_prints_an_account_and_a_key_with_every_permission(
     assert (settings["name"], settings["business_numbers"]) == ("Acme Plumbing", [number])
 
 
-def test_account_create_refuses_a_bad_business_number(cli: CliRunner):
+def test_account_create_refuses_a_bad_business_number(cli: CliRunner) -> None:
     result = cli.invoke(
         app, ["account", "create", "--name", "X", "--business-number", "+44 20 7946 0958", "--json"]
     )
@@ -60,7 +59,9 @@ def test_account_create_refuses_a_bad_business_number(cli: CliRunner):
     assert "international_number" in result.output
 
 
-def test_key_create_prints_a_key_with_exactly_the_permissions_asked(cli: CliRunner, heed: Heed):
+def test_key_create_prints_a_key_with_exactly_the_permissions_asked(
+    cli: CliRunner, heed: Heed
+) -> None:
     account_id = _create_account(cli)["account_id"]
     result = cli.invoke(
         app, ["key", "create", "--account", account_id, "--permissions", "customer:view", "--json"]
@@ -77,14 +78,14 @@ def test_key_create_prints_a_key_with_exactly_the_permissions_asked(cli: CliRunn
     assert "validation_error" in bad.output
 
 
-def test_db_upgrade_is_idempotent(cli: CliRunner):
+def test_db_upgrade_is_idempotent(cli: CliRunner) -> None:
     for _ in range(2):
         result = cli.invoke(app, ["db", "upgrade"])
         assert result.exit_code == 0, result.output
         assert "database is up to date" in result.stdout
 
 
-def test_ledger_verify_says_intact_for_an_untouched_ledger(cli: CliRunner, heed: Heed):
+def test_ledger_verify_says_intact_for_an_untouched_ledger(cli: CliRunner, heed: Heed) -> None:
     number = random_number("737")
     account_id = _create_account(cli, "--business-number", number)["account_id"]
     customer_number = random_number()
@@ -137,7 +138,7 @@ def _verify(cli: CliRunner, account_id: str, *args: str) -> Result:
 
 def test_ledger_verify_names_the_address_whose_current_consent_was_edited(
     cli: CliRunner, heed: Heed, stopped_account: tuple[str, str]
-):
+) -> None:
     account_id, customer_number = stopped_account
     assert _verify(cli, account_id).exit_code == 0
     set_current_consent(heed, account_id, customer_number, opted_out=False)
@@ -160,7 +161,7 @@ def test_ledger_verify_names_the_address_whose_current_consent_was_edited(
 
 def test_ledger_verify_names_a_deleted_newest_entry(
     cli: CliRunner, heed: Heed, stopped_account: tuple[str, str]
-):
+) -> None:
     account_id, _ = stopped_account
     delete_newest_entry(heed, account_id)
     result = _verify(cli, account_id)
@@ -170,7 +171,7 @@ def test_ledger_verify_names_a_deleted_newest_entry(
 
 def test_ledger_verify_names_a_rewritten_newest_entry(
     cli: CliRunner, heed: Heed, stopped_account: tuple[str, str]
-):
+) -> None:
     account_id, _ = stopped_account
     rewrite_newest_entry(heed, account_id, body="just checking", actor="staff:mallory")
     result = _verify(cli, account_id, "--json")
@@ -179,7 +180,7 @@ def test_ledger_verify_names_a_rewritten_newest_entry(
     assert [(p["kind"], p["seq"]) for p in report["problems"]] == [("head", 3)]
 
 
-def test_ledger_verify_of_an_account_that_does_not_exist_is_an_error(cli: CliRunner):
+def test_ledger_verify_of_an_account_that_does_not_exist_is_an_error(cli: CliRunner) -> None:
     result = cli.invoke(app, ["ledger", "verify", "--account", "acct_nobody"])
     assert result.exit_code == 2
     assert "no such account" in result.stderr.lower()
@@ -188,7 +189,7 @@ def test_ledger_verify_of_an_account_that_does_not_exist_is_an_error(cli: CliRun
 
 def test_ledger_verify_without_an_account_checks_every_account(
     monkeypatch: pytest.MonkeyPatch, db_url: str, tmp_path: Path
-):
+) -> None:
     with private_database(db_url, tmp_path, "verify_all") as url:
         monkeypatch.setenv("HEED_DATABASE_URL", url)
         cli = CliRunner()
@@ -218,7 +219,7 @@ def test_ledger_verify_without_an_account_checks_every_account(
 
 def test_key_create_gateway_prints_a_key_that_may_only_post_inbound_messages(
     cli: CliRunner, heed: Heed
-):
+) -> None:
     account_id = _create_account(cli)["account_id"]
     result = cli.invoke(app, ["key", "create", "--account", account_id, "--gateway", "--json"])
     assert result.exit_code == 0, result.output
@@ -240,7 +241,7 @@ def test_key_create_gateway_prints_a_key_that_may_only_post_inbound_messages(
 
 def test_account_set_twilio_token_reads_the_token_from_stdin_and_audits_without_it(
     cli: CliRunner, heed: Heed
-):
+) -> None:
     account_id = _create_account(cli, "--twilio-auth-token", "first-token")["account_id"]
     result = cli.invoke(
         app, ["account", "set-twilio-token", "--account", account_id], input="second-token\n"

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from integration_support import ledger, message_id, postgres_only, random_number
+from integration_support import MakeRecord, Record, ledger, message_id, postgres_only, random_number
 
 from heed.bootstrap import Heed
 from heed.domain.contacts import ContactEdit
@@ -45,26 +45,34 @@ def together(*calls: Callable[[], Any]) -> list[Any]:
 
 @postgres_only
 def test_a_stop_racing_a_staff_turn_on_never_leaves_the_number_messageable_r12(
-    heed: Heed, staff: Principal, business_number, make_customer, add_contact
-):
+    heed: Heed,
+    staff: Principal,
+    business_number: str,
+    make_customer: MakeRecord,
+    add_contact: MakeRecord,
+) -> None:
     customer = make_customer()
     refused = 0
     for _ in range(ROUNDS):
         number = random_number()
         contact = add_contact(customer["id"], "mobile", number, notifications={"job": False})
-        stop, turn_on = together(
-            lambda number=number: consent.record_inbound_sms(
+
+        def text_stop(number: str = number) -> consent.InboundResult:
+            return consent.record_inbound_sms(
                 heed.uow,
                 staff.account_id,
                 from_number=number,
                 to_number=business_number,
                 body="STOP",
                 message_id=message_id(),
-            ),
-            lambda contact=contact: contacts.update_contact(
+            )
+
+        def turn_job_on(contact: Record = contact) -> Record:
+            return contacts.update_contact(
                 heed.uow, staff, contact["id"], ContactEdit(notifications={"job": True})
-            ),
-        )
+            )
+
+        stop, turn_on = together(text_stop, turn_job_on)
         assert isinstance(stop, consent.InboundResult) and stop.action == "opted_out", stop
         assert isinstance(turn_on, dict | SmsOptedOut), turn_on
         view = contacts.get_contact(heed.uow, staff, contact["id"])
@@ -84,8 +92,8 @@ def test_a_stop_racing_a_staff_turn_on_never_leaves_the_number_messageable_r12(
 
 
 def test_one_provider_message_delivered_twice_at_once_is_recorded_once_r17(
-    heed: Heed, staff: Principal, business_number
-):
+    heed: Heed, staff: Principal, business_number: str
+) -> None:
     for _ in range(ROUNDS // 2):
         number, sid = random_number(), message_id()
 
@@ -109,8 +117,8 @@ def test_one_provider_message_delivered_twice_at_once_is_recorded_once_r17(
 
 
 def test_many_numbers_stopping_at_once_keep_one_unbroken_chain_r17(
-    heed: Heed, staff: Principal, business_number
-):
+    heed: Heed, staff: Principal, business_number: str
+) -> None:
     numbers = [random_number() for _ in range(8)]
     results = together(
         *(

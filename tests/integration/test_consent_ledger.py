@@ -6,9 +6,10 @@ import dataclasses
 import itertools
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
-from integration_support import ledger, message_id, random_number
+from integration_support import MakeRecord, ReceiveText, Record, ledger, message_id, random_number
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
@@ -20,6 +21,7 @@ from heed.domain.consent import GENESIS_HASH, LedgerEntry, fold, verify_chain
 from heed.domain.contacts import ContactEdit
 from heed.domain.errors import Conflict, Forbidden, SmsOptedOut
 from heed.services import accounts, consent, contacts, messages
+from heed.services.common import Principal
 
 R12_SENTENCE = (
     "This contact has opted out of SMS communication. "
@@ -28,7 +30,9 @@ R12_SENTENCE = (
 
 
 @pytest.fixture
-def number_on_three_records(make_customer, make_location, add_contact):
+def number_on_three_records(
+    make_customer: MakeRecord, make_location: MakeRecord, add_contact: MakeRecord
+) -> tuple[str, list[Record]]:
     """One mobile number on two customers and on one of their locations."""
     number = random_number()
     dana = make_customer("Dana Whitfield")
@@ -43,8 +47,12 @@ def number_on_three_records(make_customer, make_location, add_contact):
 
 
 def test_stop_from_any_record_blocks_every_record_of_that_number_r11_r12(
-    heed: Heed, staff, number_on_three_records, inbound, decide
-):
+    heed: Heed,
+    staff: Principal,
+    number_on_three_records: tuple[str, list[Record]],
+    inbound: ReceiveText,
+    decide: MakeRecord,
+) -> None:
     number, records = number_on_three_records
     assert all(decide(contact_id=r["id"])["outcome"] == "allowed" for r in records)
 
@@ -78,13 +86,17 @@ def test_stop_from_any_record_blocks_every_record_of_that_number_r11_r12(
 @pytest.mark.parametrize(
     "body", ["STOPALL", "stop all", "End.", "cancel", "UNSUBSCRIBE", "quit", "Revoke", "opt out"]
 )
-def test_every_opt_out_keyword_opts_out_r11(staff, heed: Heed, inbound, body):
+def test_every_opt_out_keyword_opts_out_r11(
+    staff: Principal, heed: Heed, inbound: ReceiveText, body: str
+) -> None:
     number = random_number()
     assert inbound(number, body).action == "opted_out"
     assert [e.action for e in ledger(heed, staff.account_id)] == ["opt_out"]
 
 
-def test_arret_with_or_without_accent_opts_out_r11(heed: Heed, staff, inbound):
+def test_arret_with_or_without_accent_opts_out_r11(
+    heed: Heed, staff: Principal, inbound: ReceiveText
+) -> None:
     first, second = random_number(), random_number()
     assert inbound(first, "ARRÊT").action == "opted_out"
     assert inbound(second, "arret").action == "opted_out"
@@ -92,8 +104,11 @@ def test_arret_with_or_without_accent_opts_out_r11(heed: Heed, staff, inbound):
 
 
 def test_manual_send_to_an_opted_out_number_is_refused_with_the_r12_sentence(
-    heed: Heed, staff, number_on_three_records, inbound
-):
+    heed: Heed,
+    staff: Principal,
+    number_on_three_records: tuple[str, list[Record]],
+    inbound: ReceiveText,
+) -> None:
     number, records = number_on_three_records
     inbound(number, "STOP")
     with pytest.raises(Conflict) as refused:
@@ -109,8 +124,12 @@ def test_manual_send_to_an_opted_out_number_is_refused_with_the_r12_sentence(
 
 
 def test_staff_cannot_turn_notifications_on_for_an_opted_out_number_r12(
-    heed: Heed, staff, make_customer, add_contact, inbound
-):
+    heed: Heed,
+    staff: Principal,
+    make_customer: MakeRecord,
+    add_contact: MakeRecord,
+    inbound: ReceiveText,
+) -> None:
     number = random_number()
     customer = make_customer()
     contact = add_contact(customer["id"], "mobile", number)
@@ -135,8 +154,13 @@ def test_staff_cannot_turn_notifications_on_for_an_opted_out_number_r12(
 
 
 def test_opt_out_survives_deleting_and_re_adding_the_contact_r12_r17(
-    heed: Heed, staff, make_customer, add_contact, inbound, decide
-):
+    heed: Heed,
+    staff: Principal,
+    make_customer: MakeRecord,
+    add_contact: MakeRecord,
+    inbound: ReceiveText,
+    decide: MakeRecord,
+) -> None:
     number = random_number()
     customer = make_customer()
     contact = add_contact(customer["id"], "mobile", number)
@@ -149,8 +173,13 @@ def test_opt_out_survives_deleting_and_re_adding_the_contact_r12_r17(
 
 
 def test_yes_opts_in_only_when_the_number_is_opted_out_r11(
-    heed: Heed, staff, make_customer, add_contact, inbound, decide
-):
+    heed: Heed,
+    staff: Principal,
+    make_customer: MakeRecord,
+    add_contact: MakeRecord,
+    inbound: ReceiveText,
+    decide: MakeRecord,
+) -> None:
     number = random_number()
     contact = add_contact(make_customer()["id"], "mobile", number)
     answered = inbound(number, "Yes")
@@ -168,8 +197,13 @@ def test_yes_opts_in_only_when_the_number_is_opted_out_r11(
 
 @pytest.mark.parametrize("keyword", ["START", "unstop"])
 def test_start_lifts_the_opt_out_r11_r12(
-    heed: Heed, staff, number_on_three_records, inbound, decide, keyword
-):
+    heed: Heed,
+    staff: Principal,
+    number_on_three_records: tuple[str, list[Record]],
+    inbound: ReceiveText,
+    decide: MakeRecord,
+    keyword: str,
+) -> None:
     number, records = number_on_three_records
     inbound(number, "STOP")
     result = inbound(number, keyword)
@@ -181,8 +215,8 @@ def test_start_lifts_the_opt_out_r11_r12(
 
 
 def test_help_replies_with_the_business_help_text_and_changes_nothing_r11_r16(
-    heed: Heed, staff, inbound
-):
+    heed: Heed, staff: Principal, inbound: ReceiveText
+) -> None:
     number = random_number()
     default = inbound(number, "help")
     assert default.action == "help"
@@ -198,8 +232,8 @@ def test_help_replies_with_the_business_help_text_and_changes_nothing_r11_r16(
 
 
 def test_a_second_stop_is_not_a_second_entry_and_gets_no_second_reply_r16(
-    heed: Heed, staff, inbound
-):
+    heed: Heed, staff: Principal, inbound: ReceiveText
+) -> None:
     number = random_number()
     assert inbound(number, "STOP").reply is not None
     again = inbound(number, "STOP")
@@ -209,8 +243,8 @@ def test_a_second_stop_is_not_a_second_entry_and_gets_no_second_reply_r16(
 
 @pytest.mark.parametrize("body", ["please stop texting me", "Remove me from your list."])
 def test_plain_language_request_to_stop_opts_out_marked_natural_language_r15(
-    heed: Heed, staff, inbound, decide, body
-):
+    heed: Heed, staff: Principal, inbound: ReceiveText, decide: MakeRecord, body: str
+) -> None:
     number = random_number()
     result = inbound(number, body)
     assert result.action == "opted_out"
@@ -219,15 +253,17 @@ def test_plain_language_request_to_stop_opts_out_marked_natural_language_r15(
     assert decide(to=number, manual=True)["reason"] == "sms_opt_out"
 
 
-def test_an_ordinary_reply_changes_no_consent_r15(heed: Heed, staff, inbound):
+def test_an_ordinary_reply_changes_no_consent_r15(
+    heed: Heed, staff: Principal, inbound: ReceiveText
+) -> None:
     result = inbound(random_number(), "Can you stop by at 3pm?")
     assert (result.action, result.reply) == ("none", None)
     assert ledger(heed, staff.account_id) == []
 
 
 def test_replayed_provider_message_is_recorded_once_and_answered_the_same_r17(
-    heed: Heed, staff, inbound
-):
+    heed: Heed, staff: Principal, inbound: ReceiveText
+) -> None:
     number, sid = random_number(), message_id()
     first = inbound(number, "STOP", msg_id=sid)
     replay = inbound(number, "STOP", msg_id=sid)
@@ -242,7 +278,9 @@ def test_replayed_provider_message_is_recorded_once_and_answered_the_same_r17(
     assert len(ledger(heed, staff.account_id)) == 1
 
 
-def test_inbound_to_a_number_the_business_does_not_use_is_refused(heed: Heed, staff):
+def test_inbound_to_a_number_the_business_does_not_use_is_refused(
+    heed: Heed, staff: Principal
+) -> None:
     from heed.domain.errors import NotFound
 
     with pytest.raises(NotFound):
@@ -258,8 +296,14 @@ def test_inbound_to_a_number_the_business_does_not_use_is_refused(heed: Heed, st
 
 
 def test_per_number_scope_blocks_only_the_number_texted_r13(
-    heed: Heed, staff, business_number, make_customer, add_contact, inbound, decide
-):
+    heed: Heed,
+    staff: Principal,
+    business_number: str,
+    make_customer: MakeRecord,
+    add_contact: MakeRecord,
+    inbound: ReceiveText,
+    decide: MakeRecord,
+) -> None:
     other_number = random_number("737")
     accounts.update_account(
         heed.uow,
@@ -283,8 +327,14 @@ def test_per_number_scope_blocks_only_the_number_texted_r13(
 
 
 def test_account_scope_blocks_every_business_number_r13(
-    heed: Heed, staff, business_number, make_customer, add_contact, inbound, decide
-):
+    heed: Heed,
+    staff: Principal,
+    business_number: str,
+    make_customer: MakeRecord,
+    add_contact: MakeRecord,
+    inbound: ReceiveText,
+    decide: MakeRecord,
+) -> None:
     other_number = random_number("737")
     accounts.update_account(
         heed.uow, staff, accounts.AccountChanges(business_numbers=[business_number, other_number])
@@ -297,8 +347,8 @@ def test_account_scope_blocks_every_business_number_r13(
 
 
 def test_start_after_the_account_switched_to_per_number_scope_lifts_the_old_opt_out_r13(
-    heed: Heed, staff, business_number, inbound, decide
-):
+    heed: Heed, staff: Principal, business_number: str, inbound: ReceiveText, decide: MakeRecord
+) -> None:
     """An account-wide STOP, then per-number scope, then START on one number: the
     customer's latest word is START, and the ledger's fold must agree with what
     heed enforces (R-13, R-17)."""
@@ -318,8 +368,12 @@ def test_start_after_the_account_switched_to_per_number_scope_lifts_the_old_opt_
 
 
 def test_email_unsubscribe_suppresses_automated_email_only_r14(
-    heed: Heed, staff, make_customer, add_contact, decide
-):
+    heed: Heed,
+    staff: Principal,
+    make_customer: MakeRecord,
+    add_contact: MakeRecord,
+    decide: MakeRecord,
+) -> None:
     email = add_contact(make_customer()["id"], "email", "dana@whitfield.org")
     assert consent.record_email_event(
         heed.uow, staff.account_id, email="Dana@Whitfield.org", event="unsubscribe"
@@ -339,8 +393,13 @@ def test_email_unsubscribe_suppresses_automated_email_only_r14(
 
 @pytest.mark.parametrize("event", ["bounce", "complaint"])
 def test_bounce_or_complaint_suppresses_all_email_r14(
-    heed: Heed, staff, make_customer, add_contact, decide, event
-):
+    heed: Heed,
+    staff: Principal,
+    make_customer: MakeRecord,
+    add_contact: MakeRecord,
+    decide: MakeRecord,
+    event: str,
+) -> None:
     email = add_contact(make_customer()["id"], "email", "dana@whitfield.org")
     consent.record_email_event(heed.uow, staff.account_id, email="dana@whitfield.org", event=event)
     for manual in (False, True):
@@ -356,7 +415,7 @@ def test_bounce_or_complaint_suppresses_all_email_r14(
 # --- the ledger -------------------------------------------------------------------------
 
 
-def _some_history(inbound, heed: Heed, staff) -> list[t.ConsentEvent]:
+def _some_history(inbound: ReceiveText, heed: Heed, staff: Principal) -> list[t.ConsentEvent]:
     first, second = random_number(), random_number()
     inbound(first, "STOP")
     inbound(second, "please stop texting me")
@@ -367,14 +426,12 @@ def _some_history(inbound, heed: Heed, staff) -> list[t.ConsentEvent]:
 
 
 def _entry(row: t.ConsentEvent) -> LedgerEntry:
-    return LedgerEntry(
-        **{f.name: getattr(row, f.name) for f in dataclasses.fields(LedgerEntry)}  # type: ignore[arg-type]
-    )
+    return LedgerEntry(**{f.name: getattr(row, f.name) for f in dataclasses.fields(LedgerEntry)})
 
 
 def test_each_entry_carries_the_previous_hash_and_the_chain_verifies_r17(
-    heed: Heed, staff, inbound
-):
+    heed: Heed, staff: Principal, inbound: ReceiveText
+) -> None:
     entries = _some_history(inbound, heed, staff)
     assert [e.seq for e in entries] == [1, 2, 3, 4, 5]
     assert entries[0].prev_hash == GENESIS_HASH
@@ -389,7 +446,9 @@ def test_each_entry_carries_the_previous_hash_and_the_chain_verifies_r17(
     ]
 
 
-def test_ledgers_of_two_accounts_are_separate_chains_r17(heed: Heed, staff, other_staff, inbound):
+def test_ledgers_of_two_accounts_are_separate_chains_r17(
+    heed: Heed, staff: Principal, other_staff: Principal, inbound: ReceiveText
+) -> None:
     inbound(random_number(), "STOP")
     consent.record_email_event(heed.uow, other_staff.account_id, email="x@y.org", event="bounce")
     (mine,) = ledger(heed, staff.account_id)
@@ -408,8 +467,8 @@ def test_ledgers_of_two_accounts_are_separate_chains_r17(heed: Heed, staff, othe
     ],
 )
 def test_an_entry_altered_after_the_fact_is_found_by_verification_r17(
-    heed: Heed, staff, inbound, change
-):
+    heed: Heed, staff: Principal, inbound: ReceiveText, change: dict[str, Any]
+) -> None:
     entries = [_entry(e) for e in _some_history(inbound, heed, staff)]
     entries[2] = dataclasses.replace(entries[2], **change)
     broken = verify_chain(entries)
@@ -422,8 +481,8 @@ def test_an_entry_altered_after_the_fact_is_found_by_verification_r17(
 
 @pytest.mark.parametrize("statement", ["UPDATE", "DELETE", "TRUNCATE"])
 def test_the_database_refuses_to_change_or_remove_ledger_entries_r17(
-    heed: Heed, staff, inbound, is_postgres, statement
-):
+    heed: Heed, staff: Principal, inbound: ReceiveText, is_postgres: bool, statement: str
+) -> None:
     inbound(random_number(), "STOP")
     sql = {
         "UPDATE": "UPDATE consent_events SET action = 'opt_in' WHERE account_id = :account",
@@ -440,7 +499,7 @@ def test_the_database_refuses_to_change_or_remove_ledger_entries_r17(
     assert consent.verify_ledger(heed.uow, staff.account_id) is None
 
 
-def test_verify_ledger_names_an_entry_tampered_with_in_the_database_r17(tmp_path: Path):
+def test_verify_ledger_names_an_entry_tampered_with_in_the_database_r17(tmp_path: Path) -> None:
     """On a database of its own, drop the guard as an attacker with DBA rights would."""
     with open("/dev/null", "w") as quiet:
         own = build(
@@ -474,8 +533,8 @@ def test_verify_ledger_names_an_entry_tampered_with_in_the_database_r17(tmp_path
 
 
 def test_current_consent_always_equals_the_fold_of_the_ledger_r17(
-    heed: Heed, staff, business_number, inbound
-):
+    heed: Heed, staff: Principal, business_number: str, inbound: ReceiveText
+) -> None:
     """A seeded random run of keywords, plain language, scope switches and email events."""
     rng = random.Random(20261123)
     other_number = random_number("737")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 
 import pytest
-from integration_support import random_number
+from integration_support import MakeRecord, Record, random_number
 from sqlalchemy import func, select
 
 from heed.adapters.db import tables as t
@@ -34,7 +34,9 @@ def _contact_count(heed: Heed, account_id: str) -> int:
         )
 
 
-def test_phone_typed_any_way_is_stored_as_e164_and_email_normalized_r1(make_customer, add_contact):
+def test_phone_typed_any_way_is_stored_as_e164_and_email_normalized_r1(
+    make_customer: MakeRecord, add_contact: MakeRecord
+) -> None:
     customer = make_customer()
     mobile = add_contact(customer["id"], "mobile", "(512) 555-2142 ext. 9")
     email = add_contact(customer["id"], "email", "  Dana.Whitfield@Gmail.COM ")
@@ -55,8 +57,14 @@ def test_phone_typed_any_way_is_stored_as_e164_and_email_normalized_r1(make_cust
     ],
 )
 def test_invalid_or_international_values_are_refused_with_a_reason_and_nothing_written_r1(
-    heed: Heed, staff: Principal, make_customer, add_contact, kind, value, code
-):
+    heed: Heed,
+    staff: Principal,
+    make_customer: MakeRecord,
+    add_contact: MakeRecord,
+    kind: str,
+    value: str,
+    code: str,
+) -> None:
     customer = make_customer()
     with pytest.raises(Invalid) as refused:
         add_contact(customer["id"], kind, value)
@@ -81,8 +89,13 @@ def test_invalid_or_international_values_are_refused_with_a_reason_and_nothing_w
     ],
 )
 def test_placeholder_typed_by_hand_is_refused_and_nothing_written_r2(
-    heed: Heed, staff: Principal, make_customer, add_contact, kind, value
-):
+    heed: Heed,
+    staff: Principal,
+    make_customer: MakeRecord,
+    add_contact: MakeRecord,
+    kind: str,
+    value: str,
+) -> None:
     customer = make_customer()
     with pytest.raises(Invalid) as refused:
         add_contact(customer["id"], kind, value)
@@ -91,8 +104,8 @@ def test_placeholder_typed_by_hand_is_refused_and_nothing_written_r2(
 
 
 def test_account_listed_placeholder_is_refused_by_hand_r2(
-    heed: Heed, staff: Principal, make_customer, add_contact
-):
+    heed: Heed, staff: Principal, make_customer: MakeRecord, add_contact: MakeRecord
+) -> None:
     accounts.update_account(
         heed.uow,
         staff,
@@ -109,8 +122,8 @@ def test_account_listed_placeholder_is_refused_by_hand_r2(
 
 
 def test_imported_placeholder_is_kept_flagged_and_never_messaged_r2(
-    make_customer, add_contact, decide
-):
+    make_customer: MakeRecord, add_contact: MakeRecord, decide: MakeRecord
+) -> None:
     customer = make_customer()
     phone = add_contact(customer["id"], "mobile", "555-555-5555", imported=True)
     email = add_contact(customer["id"], "email", "noemail@x.com", imported=True)
@@ -123,15 +136,17 @@ def test_imported_placeholder_is_kept_flagged_and_never_messaged_r2(
 
 
 def test_imported_placeholder_is_listed_for_clean_up_r2(
-    heed: Heed, staff: Principal, make_customer, add_contact
-):
+    heed: Heed, staff: Principal, make_customer: MakeRecord, add_contact: MakeRecord
+) -> None:
     customer = make_customer()
     add_contact(customer["id"], "mobile", "(123) 456-7890", imported=True)
     view = customers.get_customer(heed.uow, staff, customer["id"])
     assert "placeholder_contact" in view["flags"]
 
 
-def test_new_phone_and_email_default_job_on_and_the_rest_off_r3(make_customer, add_contact):
+def test_new_phone_and_email_default_job_on_and_the_rest_off_r3(
+    make_customer: MakeRecord, add_contact: MakeRecord
+) -> None:
     customer = make_customer()
     for kind, value in (
         ("mobile", random_number()),
@@ -148,8 +163,8 @@ def test_new_phone_and_email_default_job_on_and_the_rest_off_r3(make_customer, a
 
 
 def test_new_contacts_default_off_when_the_account_switch_is_off_r3_r7(
-    heed: Heed, staff: Principal, make_customer, add_contact
-):
+    heed: Heed, staff: Principal, make_customer: MakeRecord, add_contact: MakeRecord
+) -> None:
     accounts.update_account(
         heed.uow, staff, accounts.AccountChanges(customer_notifications_enabled=False)
     )
@@ -160,15 +175,17 @@ def test_new_contacts_default_off_when_the_account_switch_is_off_r3_r7(
 
 
 def test_new_contacts_of_a_do_not_mail_customer_start_off_and_locked_r3_r8(
-    make_customer, add_contact
-):
+    make_customer: MakeRecord, add_contact: MakeRecord
+) -> None:
     customer = make_customer(do_not_mail=True)
     contact = add_contact(customer["id"], "email", "dana@whitfield.org")
     assert not any(contact["notifications"].values())
     assert contact["bell"] == "locked"
 
 
-def test_fax_gets_no_notifications_and_cannot_be_given_any_r3(make_customer, add_contact, decide):
+def test_fax_gets_no_notifications_and_cannot_be_given_any_r3(
+    make_customer: MakeRecord, add_contact: MakeRecord, decide: MakeRecord
+) -> None:
     customer = make_customer()
     fax = add_contact(customer["id"], "fax", random_number())
     assert not any(fax["notifications"].values())
@@ -177,7 +194,9 @@ def test_fax_gets_no_notifications_and_cannot_be_given_any_r3(make_customer, add
     assert decide(contact_id=fax["id"], manual=True)["reason"] == "fax"
 
 
-def test_invoice_setting_exists_only_on_emails_r3(make_customer, add_contact):
+def test_invoice_setting_exists_only_on_emails_r3(
+    make_customer: MakeRecord, add_contact: MakeRecord
+) -> None:
     customer = make_customer()
     with pytest.raises(Invalid):
         add_contact(
@@ -190,8 +209,8 @@ def test_invoice_setting_exists_only_on_emails_r3(make_customer, add_contact):
 
 
 def test_switching_mobile_to_landline_and_back_keeps_the_value_r4(
-    heed: Heed, staff: Principal, make_customer, add_contact
-):
+    heed: Heed, staff: Principal, make_customer: MakeRecord, add_contact: MakeRecord
+) -> None:
     customer = make_customer()
     number = random_number()
     contact = add_contact(customer["id"], "mobile", number)
@@ -206,8 +225,8 @@ def test_switching_mobile_to_landline_and_back_keeps_the_value_r4(
 
 
 def test_value_change_is_recorded_and_old_number_no_longer_finds_the_record_r5_r20(
-    heed: Heed, staff: Principal, make_customer, add_contact
-):
+    heed: Heed, staff: Principal, make_customer: MakeRecord, add_contact: MakeRecord
+) -> None:
     customer = make_customer()
     old, new = random_number(), random_number()
     contact = add_contact(customer["id"], "mobile", old)
@@ -226,8 +245,8 @@ def test_value_change_is_recorded_and_old_number_no_longer_finds_the_record_r5_r
 
 
 def test_removing_a_contact_is_recorded_and_it_leaves_caller_id_r5(
-    heed: Heed, staff: Principal, make_customer, add_contact
-):
+    heed: Heed, staff: Principal, make_customer: MakeRecord, add_contact: MakeRecord
+) -> None:
     customer = make_customer()
     number = random_number()
     contact = add_contact(customer["id"], "mobile", number)
@@ -238,8 +257,8 @@ def test_removing_a_contact_is_recorded_and_it_leaves_caller_id_r5(
 
 
 def test_value_change_to_a_placeholder_by_hand_is_refused_r2(
-    heed: Heed, staff: Principal, make_customer, add_contact
-):
+    heed: Heed, staff: Principal, make_customer: MakeRecord, add_contact: MakeRecord
+) -> None:
     customer = make_customer()
     number = random_number()
     contact = add_contact(customer["id"], "mobile", number)
@@ -253,7 +272,9 @@ def test_value_change_to_a_placeholder_by_hand_is_refused_r2(
 
 
 @pytest.fixture
-def shared_number(make_customer, make_location, add_contact):
+def shared_number(
+    make_customer: MakeRecord, make_location: MakeRecord, add_contact: MakeRecord
+) -> Record:
     """One number on a customer, on its location, and on another customer."""
     number = random_number()
     dana = make_customer("Dana Whitfield")
@@ -270,8 +291,8 @@ def shared_number(make_customer, make_location, add_contact):
 
 
 def test_value_change_lists_every_other_record_carrying_the_old_value_r6(
-    heed: Heed, staff: Principal, shared_number
-):
+    heed: Heed, staff: Principal, shared_number: Record
+) -> None:
     changed = contacts.update_contact(
         heed.uow, staff, shared_number["source"]["id"], ContactEdit(value=random_number())
     )
@@ -290,8 +311,8 @@ def test_value_change_lists_every_other_record_carrying_the_old_value_r6(
 
 
 def test_sync_to_a_record_of_the_same_customer_applies_without_confirmation_r6(
-    heed: Heed, staff: Principal, shared_number
-):
+    heed: Heed, staff: Principal, shared_number: Record
+) -> None:
     new = random_number()
     contacts.update_contact(heed.uow, staff, shared_number["source"]["id"], ContactEdit(value=new))
     target = shared_number["same_customer"]["id"]
@@ -306,8 +327,8 @@ def test_sync_to_a_record_of_the_same_customer_applies_without_confirmation_r6(
 
 
 def test_sync_to_another_customer_needs_confirmation_and_changes_nothing_without_it_r6(
-    heed: Heed, staff: Principal, shared_number
-):
+    heed: Heed, staff: Principal, shared_number: Record
+) -> None:
     new = random_number()
     source = shared_number["source"]["id"]
     contacts.update_contact(heed.uow, staff, source, ContactEdit(value=new))
@@ -330,8 +351,8 @@ def test_sync_to_another_customer_needs_confirmation_and_changes_nothing_without
 
 
 def test_placeholder_is_never_synced_and_a_refused_sync_changes_nothing_r6(
-    heed: Heed, staff: Principal, make_customer, add_contact
-):
+    heed: Heed, staff: Principal, make_customer: MakeRecord, add_contact: MakeRecord
+) -> None:
     dana = make_customer("Dana Whitfield")
     number = random_number()
     flagged = add_contact(dana["id"], "mobile", "555-555-5555", imported=True)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from integration_support import (
     NOON_CENTRAL,
+    MakeRecord,
+    ReceiveText,
+    Record,
     counting_sqlite_statements,
     counting_statements,
     postgres_only,
@@ -32,8 +36,8 @@ HALF_PAST_EIGHT_PM_EASTERN = datetime(2026, 5, 6, 0, 30, tzinfo=UTC)  # 20:30 ED
 
 
 def test_deferred_outside_the_sending_window_until_the_next_local_opening_r18(
-    make_customer, add_contact, decide
-):
+    make_customer: MakeRecord, add_contact: MakeRecord, decide: MakeRecord
+) -> None:
     contact = add_contact(make_customer()["id"], "mobile", random_number("512"))
     answer = decide(contact_id=contact["id"], at=LATE_EVENING_CENTRAL.isoformat())
     assert (answer["outcome"], answer["reason"]) == ("deferred", "outside_sending_window")
@@ -50,8 +54,11 @@ def test_deferred_outside_the_sending_window_until_the_next_local_opening_r18(
 
 
 def test_the_location_time_zone_wins_over_the_area_code_r18(
-    make_customer, make_location, add_contact, decide
-):
+    make_customer: MakeRecord,
+    make_location: MakeRecord,
+    add_contact: MakeRecord,
+    decide: MakeRecord,
+) -> None:
     number = random_number("512")  # Central by area code
     customer = make_customer()
     cabin = make_location(customer["id"], "Cabin", time_zone="America/Los_Angeles")
@@ -65,8 +72,12 @@ def test_the_location_time_zone_wins_over_the_area_code_r18(
 
 
 def test_the_account_sending_window_is_used_r18(
-    heed: Heed, staff: Principal, make_customer, add_contact, decide
-):
+    heed: Heed,
+    staff: Principal,
+    make_customer: MakeRecord,
+    add_contact: MakeRecord,
+    decide: MakeRecord,
+) -> None:
     from heed.services import accounts
 
     accounts.update_account(
@@ -79,8 +90,8 @@ def test_the_account_sending_window_is_used_r18(
 
 
 def test_a_number_saved_as_landline_is_allowed_with_a_warning_r18(
-    make_customer, add_contact, decide
-):
+    make_customer: MakeRecord, add_contact: MakeRecord, decide: MakeRecord
+) -> None:
     landline = add_contact(make_customer()["id"], "phone", random_number())
     answer = decide(contact_id=landline["id"])
     assert (answer["outcome"], answer["warnings"]) == ("allowed", ["saved_as_landline"])
@@ -89,8 +100,8 @@ def test_a_number_saved_as_landline_is_allowed_with_a_warning_r18(
 
 
 def test_a_text_to_an_email_contact_or_an_email_to_a_phone_is_an_invalid_address_r18(
-    make_customer, add_contact, decide
-):
+    make_customer: MakeRecord, add_contact: MakeRecord, decide: MakeRecord
+) -> None:
     customer = make_customer()
     email = add_contact(customer["id"], "email", "dana@whitfield.org")
     mobile = add_contact(customer["id"], "mobile", random_number())
@@ -103,15 +114,25 @@ def test_a_text_to_an_email_contact_or_an_email_to_a_phone_is_an_invalid_address
         assert (answer["outcome"], answer["reason"]) == ("blocked", "invalid_address")
 
 
-def test_raw_address_with_no_record_gets_job_messages_but_never_marketing_r18(decide):
+def test_raw_address_with_no_record_gets_job_messages_but_never_marketing_r18(
+    decide: MakeRecord,
+) -> None:
     number = random_number()
     assert decide(to=number)["outcome"] == "allowed"
     assert decide(to=number, category="marketing")["reason"] == "preference_off"
     assert decide(to="555-555-5555", manual=True)["reason"] == "placeholder"
 
 
+# A Florida contact, and a way to record marketing texts sent to it at these moments.
+FloridaMarketing = tuple[Record, Callable[..., None]]
+# The Florida contact's id, and 300 decision requests.
+MixedBatch = tuple[str, list[dict[str, Any]]]
+
+
 @pytest.fixture
-def florida_marketing(heed: Heed, staff: Principal, make_customer, add_contact):
+def florida_marketing(
+    heed: Heed, staff: Principal, make_customer: MakeRecord, add_contact: MakeRecord
+) -> FloridaMarketing:
     """A Florida mobile with marketing on, and a way to record marketing texts sent to it."""
     contact = add_contact(
         make_customer()["id"], "mobile", random_number("305"), notifications={"marketing": True}
@@ -142,7 +163,9 @@ def florida_marketing(heed: Heed, staff: Principal, make_customer, add_contact):
     return contact, sent
 
 
-def test_florida_gets_at_most_three_marketing_texts_in_24_hours_r18(florida_marketing, decide):
+def test_florida_gets_at_most_three_marketing_texts_in_24_hours_r18(
+    florida_marketing: FloridaMarketing, decide: MakeRecord
+) -> None:
     contact, sent = florida_marketing
     at = NOON_CENTRAL  # 14:00 in Miami
     sent(at - timedelta(hours=23), at - timedelta(hours=5))
@@ -159,14 +182,18 @@ def test_florida_gets_at_most_three_marketing_texts_in_24_hours_r18(florida_mark
     assert decide(contact_id=contact["id"], category="job", at=at)["outcome"] == "allowed"
 
 
-def test_marketing_sent_more_than_a_day_before_does_not_count_r18(florida_marketing, decide):
+def test_marketing_sent_more_than_a_day_before_does_not_count_r18(
+    florida_marketing: FloridaMarketing, decide: MakeRecord
+) -> None:
     contact, sent = florida_marketing
     at = NOON_CENTRAL
     sent(at - timedelta(hours=30), at - timedelta(hours=26), at - timedelta(hours=25))
     assert decide(contact_id=contact["id"], category="marketing", at=at)["outcome"] == "allowed"
 
 
-def test_florida_marketing_stops_at_8_pm_while_job_texts_go_until_9_r18(florida_marketing, decide):
+def test_florida_marketing_stops_at_8_pm_while_job_texts_go_until_9_r18(
+    florida_marketing: FloridaMarketing, decide: MakeRecord
+) -> None:
     contact, _ = florida_marketing
     marketing = decide(
         contact_id=contact["id"], category="marketing", at=HALF_PAST_EIGHT_PM_EASTERN
@@ -179,8 +206,12 @@ def test_florida_marketing_stops_at_8_pm_while_job_texts_go_until_9_r18(florida_
 
 
 def test_oklahoma_marketing_is_capped_but_texas_is_not_r18(
-    heed: Heed, staff: Principal, make_customer, add_contact, decide
-):
+    heed: Heed,
+    staff: Principal,
+    make_customer: MakeRecord,
+    add_contact: MakeRecord,
+    decide: MakeRecord,
+) -> None:
     customer = make_customer()
     rows = []
     results = {}
@@ -218,7 +249,13 @@ def test_oklahoma_marketing_is_capped_but_texas_is_not_r18(
 
 
 @pytest.fixture
-def mixed_batch(heed: Heed, staff: Principal, make_customer, add_contact, inbound):
+def mixed_batch(
+    heed: Heed,
+    staff: Principal,
+    make_customer: MakeRecord,
+    add_contact: MakeRecord,
+    inbound: ReceiveText,
+) -> MixedBatch:
     """Three hundred requests over contacts in every state R-18 distinguishes."""
     rng = random.Random(18)
     plain = make_customer(
@@ -281,10 +318,10 @@ AREAS = ("512", "305", "405", "212", "808", "907")
 
 
 def test_a_batch_answers_in_order_exactly_as_single_decisions_do_r18(
-    heed: Heed, staff: Principal, mixed_batch
-):
-    _, mixed_batch = mixed_batch
-    requests = [DecisionRequest.parse(item) for item in mixed_batch]
+    heed: Heed, staff: Principal, mixed_batch: MixedBatch
+) -> None:
+    _, items = mixed_batch
+    requests = [DecisionRequest.parse(item) for item in items]
     batch = decisions.decide_many(heed.uow, staff, requests)
     singles = [decisions.decide_one(heed.uow, staff, request) for request in requests]
     assert batch == singles
@@ -297,8 +334,8 @@ def test_a_batch_answers_in_order_exactly_as_single_decisions_do_r18(
 
 
 def test_a_batch_of_300_takes_as_many_queries_as_a_batch_of_3_r18(
-    heed: Heed, staff: Principal, mixed_batch
-):
+    heed: Heed, staff: Principal, mixed_batch: MixedBatch
+) -> None:
     florida, items = mixed_batch
     small = [
         {"channel": "sms", "category": "marketing", "contact_id": florida},
@@ -315,8 +352,8 @@ def test_a_batch_of_300_takes_as_many_queries_as_a_batch_of_3_r18(
 
 
 def test_a_batch_naming_an_unknown_contact_names_the_item_r18(
-    heed: Heed, staff: Principal, other_staff: Principal, mixed_batch
-):
+    heed: Heed, staff: Principal, other_staff: Principal, mixed_batch: MixedBatch
+) -> None:
     foreign = customers.create_customer(
         heed.uow,
         other_staff,
@@ -324,8 +361,8 @@ def test_a_batch_naming_an_unknown_contact_names_the_item_r18(
             {"name": "Theirs", "contacts": [{"kind": "mobile", "value": random_number()}]}
         ),
     )["contacts"][0]["id"]
-    _, mixed_batch = mixed_batch
-    items = [*mixed_batch[:5], {"channel": "sms", "contact_id": foreign}]
+    _, batch = mixed_batch
+    items = [*batch[:5], {"channel": "sms", "contact_id": foreign}]
     with pytest.raises(NotFound) as missing:
         decisions.decide_many(heed.uow, staff, [DecisionRequest.parse(i) for i in items])
     assert missing.value.details["field"] == "items[5].contact_id"
@@ -337,8 +374,8 @@ def test_a_batch_naming_an_unknown_contact_names_the_item_r18(
 
 
 def test_a_decision_about_a_stored_contact_is_one_statement_outside_any_transaction_r18(
-    heed: Heed, make_customer, decide
-):
+    heed: Heed, make_customer: MakeRecord, decide: MakeRecord
+) -> None:
     contact = make_customer(contacts=[{"kind": "mobile", "value": random_number("512")}])[
         "contacts"
     ][0]
@@ -358,8 +395,8 @@ def test_a_decision_about_a_stored_contact_is_one_statement_outside_any_transact
 
 
 def test_after_a_decision_a_read_on_sqlite_still_begins_its_transaction_r18(
-    heed: Heed, make_customer, decide
-):
+    heed: Heed, make_customer: MakeRecord, decide: MakeRecord
+) -> None:
     if heed.engine.dialect.name != "sqlite":
         pytest.skip("SQLite's BEGIN is heed's own; PostgreSQL's case is tested below")
     contact = make_customer(contacts=[{"kind": "mobile", "value": random_number("512")}])[
@@ -378,8 +415,8 @@ def test_after_a_decision_a_read_on_sqlite_still_begins_its_transaction_r18(
 
 @postgres_only
 def test_a_decision_runs_a_prepared_statement_with_a_reused_plan_on_postgresql_r18(
-    heed: Heed, make_customer, decide
-):
+    heed: Heed, make_customer: MakeRecord, decide: MakeRecord
+) -> None:
     contact = make_customer(contacts=[{"kind": "mobile", "value": random_number("512")}])[
         "contacts"
     ][0]
@@ -400,8 +437,8 @@ def test_a_decision_runs_a_prepared_statement_with_a_reused_plan_on_postgresql_r
 
 @postgres_only
 def test_a_connection_lent_to_a_decision_comes_back_to_the_pool_in_transactions_r18(
-    heed: Heed, make_customer, decide
-):
+    heed: Heed, make_customer: MakeRecord, decide: MakeRecord
+) -> None:
     contact = make_customer(contacts=[{"kind": "mobile", "value": random_number("512")}])[
         "contacts"
     ][0]
@@ -409,7 +446,9 @@ def test_a_connection_lent_to_a_decision_comes_back_to_the_pool_in_transactions_
         decide(contact_id=contact["id"])
 
     with heed.engine.connect() as connection:
-        assert connection.connection.driver_connection.autocommit is False
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        assert driver.autocommit is False
         # Inside a transaction, now() stays at its start while statements move on.
         first = connection.execute(text("SELECT now()")).scalar_one()
         second = connection.execute(text("SELECT now()")).scalar_one()

@@ -18,7 +18,7 @@ from heed.services.consent import InboundResult, InboundText
 
 
 def _text(account_id: str, to: str, sender: str, body: str = "STOP", **kw: str) -> InboundText:
-    return InboundText(account_id, sender, to, body, kw.pop("sid", None) or message_id(), **kw)
+    return InboundText(account_id, sender, to, body, kw.pop("sid", "") or message_id(), **kw)
 
 
 def _opted_out(heed: Heed, principal: Principal, number: str) -> bool:
@@ -28,7 +28,7 @@ def _opted_out(heed: Heed, principal: Principal, number: str) -> bool:
 
 def test_two_stops_from_one_number_in_one_batch_change_the_ledger_once_and_confirm_once(
     heed: Heed, staff: Principal, business_number: str
-):
+) -> None:
     number = random_number()
     first, second = consent.record_inbound_batch(
         heed.uow,
@@ -48,7 +48,7 @@ def test_two_stops_from_one_number_in_one_batch_change_the_ledger_once_and_confi
 
 def test_a_message_id_repeated_in_one_batch_records_once(
     heed: Heed, staff: Principal, business_number: str
-):
+) -> None:
     number, sid = random_number(), message_id()
     first, retry = consent.record_inbound_batch(
         heed.uow,
@@ -66,7 +66,7 @@ def test_a_message_id_repeated_in_one_batch_records_once(
 
 def test_a_message_id_stored_by_an_earlier_batch_records_nothing_again(
     heed: Heed, staff: Principal, business_number: str
-):
+) -> None:
     number, sid = random_number(), message_id()
     [first] = consent.record_inbound_batch(
         heed.uow, [_text(staff.account_id, business_number, number, sid=sid)]
@@ -85,7 +85,7 @@ def test_a_message_id_stored_by_an_earlier_batch_records_nothing_again(
 )
 def test_a_retried_keyword_gets_its_first_reply_again_and_records_nothing_twice_r16(
     heed: Heed, staff: Principal, business_number: str, body: str, action: str, entries: list[str]
-):
+) -> None:
     """The gateway retries a text whose answer it did not see: the retry, in the same
     batch as the original or a later one, is answered with the same confirmation."""
     text = _text(staff.account_id, business_number, random_number(), body)
@@ -100,7 +100,7 @@ def test_a_retried_keyword_gets_its_first_reply_again_and_records_nothing_twice_
 
 def test_a_retried_help_is_answered_with_the_help_text_it_first_got(
     heed: Heed, staff: Principal, business_number: str
-):
+) -> None:
     """The answer is the one stored with the text, not one made again from today's settings."""
     accounts.update_account(
         heed.uow, staff, accounts.AccountChanges(help_text="Acme: call (512) 555-0100.")
@@ -117,7 +117,7 @@ def test_a_retried_help_is_answered_with_the_help_text_it_first_got(
 
 def test_stop_then_start_in_one_batch_ends_opted_in_with_both_confirmed(
     heed: Heed, staff: Principal, business_number: str
-):
+) -> None:
     number = random_number()
     stop, start = consent.record_inbound_batch(
         heed.uow,
@@ -141,7 +141,7 @@ def test_stop_then_start_in_one_batch_ends_opted_in_with_both_confirmed(
 
 def test_a_batch_across_two_accounts_keeps_each_accounts_chain_valid(
     heed: Heed, staff: Principal, business_number: str
-):
+) -> None:
     other_number = random_number("214")
     other = accounts.create_account(heed.uow, "Other Heating Co", [other_number])
     consent.record_inbound_sms(
@@ -175,7 +175,7 @@ def test_a_batch_across_two_accounts_keeps_each_accounts_chain_valid(
 
 def test_refused_texts_do_not_cost_the_others_their_opt_out(
     heed: Heed, staff: Principal, business_number: str
-):
+) -> None:
     good = [random_number() for _ in range(3)]
     texts = [
         _text(staff.account_id, business_number, good[0]),
@@ -199,7 +199,7 @@ def test_refused_texts_do_not_cost_the_others_their_opt_out(
 
 def test_results_come_back_in_the_order_of_the_texts(
     heed: Heed, staff: Principal, business_number: str
-):
+) -> None:
     numbers = [random_number() for _ in range(5)]
     bodies = ["STOP", "Thanks, see you at 3", "HELP", "STOP", "please stop texting me"]
     results = consent.record_inbound_batch(
@@ -223,6 +223,6 @@ def test_results_come_back_in_the_order_of_the_texts(
     ]
 
 
-def test_an_empty_batch_records_nothing(heed: Heed, staff: Principal):
+def test_an_empty_batch_records_nothing(heed: Heed, staff: Principal) -> None:
     assert consent.record_inbound_batch(heed.uow, []) == []
     assert ledger(heed, staff.account_id) == []

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -30,17 +31,19 @@ from heed.config import Settings
 from heed.domain.consent import GENESIS_HASH, LedgerEntry, entry_hash, verify_chain
 from heed.domain.errors import Invalid
 from heed.services import accounts, consent, imports, unsubscribe
+from heed.services.accounts import NewAccount
 from heed.services.common import INBOUND, PERMISSIONS, ROLES
+from unique_values import unique_email
 
 
-def test_the_accounts_own_key_cannot_post_inbound_messages(heed: Heed, account) -> None:
+def test_the_accounts_own_key_cannot_post_inbound_messages(heed: Heed, account: NewAccount) -> None:
     admin = accounts.authenticate_api_key(heed.uow, account.api_key)
     assert INBOUND not in admin.permissions and not admin.is_gateway
     assert admin.permissions == frozenset(PERMISSIONS)
     assert admin.via.startswith("api_key:key_")
 
 
-def test_inbound_record_is_granted_to_gateway_keys_alone(heed: Heed, account) -> None:
+def test_inbound_record_is_granted_to_gateway_keys_alone(heed: Heed, account: NewAccount) -> None:
     for asked in ([INBOUND], ["customer:view", INBOUND]):
         with pytest.raises(Invalid) as refused:
             accounts.create_api_key(heed.uow, account.account_id, asked)
@@ -52,9 +55,11 @@ def test_inbound_record_is_granted_to_gateway_keys_alone(heed: Heed, account) ->
     assert gateway.via == f"gateway_key:{made.key_id}"
 
 
-def test_no_staff_login_holds_inbound_record_whatever_its_role(heed: Heed, account) -> None:
+def test_no_staff_login_holds_inbound_record_whatever_its_role(
+    heed: Heed, account: NewAccount
+) -> None:
     for role in ROLES:
-        email = f"{role}-{secrets.token_hex(4)}@acme.example"
+        email = unique_email(role, "acme.example")
         user_id = accounts.create_user(heed.uow, account.account_id, email, "correct horse", role)
         with heed.uow.read() as tx:
             user = tx.session.get(t.User, (account.account_id, user_id))
@@ -64,7 +69,9 @@ def test_no_staff_login_holds_inbound_record_whatever_its_role(heed: Heed, accou
         assert login.via == f"user:{user_id}"
 
 
-def test_a_staff_key_row_still_carrying_inbound_record_cannot_use_it(heed: Heed, account) -> None:
+def test_a_staff_key_row_still_carrying_inbound_record_cannot_use_it(
+    heed: Heed, account: NewAccount
+) -> None:
     """A row the upgrade missed (restored from an old backup) grants nothing inbound."""
     raw = accounts.create_api_key(heed.uow, account.account_id, ["customer:view"])
     with heed.uow.write() as tx:
@@ -86,7 +93,7 @@ def _vias(heed: Heed, account_id: str) -> list[str | None]:
 
 
 def test_each_path_into_the_ledger_names_its_credential_and_the_chain_verifies(
-    heed: Heed, account, business_number: str
+    heed: Heed, account: NewAccount, business_number: str
 ) -> None:
     account_id = account.account_id
     gateway = accounts.create_gateway_key(heed.uow, account_id)
@@ -105,7 +112,7 @@ def test_each_path_into_the_ledger_names_its_credential_and_the_chain_verifies(
     user_id = accounts.create_user(
         heed.uow,
         account_id,
-        f"office-{secrets.token_hex(4)}@acme.example",
+        unique_email("office", "acme.example"),
         "correct horse",
         "office",
     )
@@ -188,7 +195,7 @@ def test_upgrading_takes_inbound_record_from_staff_keys_and_keeps_old_entries_ve
     narrow key is untouched; a ledger entry written before ``via`` still verifies."""
     admin_raw, gateway_raw, narrow_raw = (f"heed_{secrets.token_urlsafe(16)}" for _ in range(3))
     at = datetime(2026, 11, 20, 15, 0, 0, 123456)
-    entry = {
+    entry: dict[str, Any] = {
         "account_id": "acc_old",
         "seq": 1,
         "address": "+15128675309",

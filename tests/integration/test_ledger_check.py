@@ -148,7 +148,7 @@ def test_insert_or_replace_cannot_rewrite_a_ledger_entry_on_sqlite(
         ":provider_message_id, actor, at, prev_hash, hash FROM consent_events "
         "WHERE account_id = :account AND seq = :from_seq"
     )
-    attempts = [
+    attempts: list[dict[str, object]] = [
         # The same seq: REPLACE would delete the entry without firing its DELETE trigger.
         {"seq": entry.seq, "provider_message_id": message_id()},
         # A new seq with the same provider message id: REPLACE would delete the older entry.

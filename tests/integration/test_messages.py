@@ -6,7 +6,7 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from integration_support import ledger, random_number
+from integration_support import MakeRecord, ReceiveText, SetClock, ledger, random_number
 from sqlalchemy import func, select
 
 from heed.adapters.db import tables as t
@@ -45,8 +45,15 @@ def _sent_ids(transport: LogTransport) -> list[str]:
     [("stop", "sms_opt_out"), ("preference_off", "preference_off"), ("fax", "fax")],
 )
 def test_a_blocked_send_is_refused_with_its_reason_and_stored_nowhere_r21(
-    heed: Heed, staff: Principal, make_customer, add_contact, inbound, frozen_clock, setup, reason
-):
+    heed: Heed,
+    staff: Principal,
+    make_customer: MakeRecord,
+    add_contact: MakeRecord,
+    inbound: ReceiveText,
+    frozen_clock: SetClock,
+    setup: str,
+    reason: str,
+) -> None:
     customer = make_customer()
     kind = "fax" if setup == "fax" else "mobile"
     contact = add_contact(
@@ -71,8 +78,8 @@ def test_a_blocked_send_is_refused_with_its_reason_and_stored_nowhere_r21(
 
 
 def test_an_international_to_is_refused_and_never_queued_r21_r1(
-    heed: Heed, staff: Principal, frozen_clock
-):
+    heed: Heed, staff: Principal, frozen_clock: SetClock
+) -> None:
     with pytest.raises(Conflict) as refused:
         messages.send_message(
             heed.uow,
@@ -84,8 +91,13 @@ def test_an_international_to_is_refused_and_never_queued_r21_r1(
 
 
 def test_an_allowed_send_is_queued_then_delivered_once_r21(
-    heed: Heed, staff: Principal, business_number, make_customer, add_contact, frozen_clock
-):
+    heed: Heed,
+    staff: Principal,
+    business_number: str,
+    make_customer: MakeRecord,
+    add_contact: MakeRecord,
+    frozen_clock: SetClock,
+) -> None:
     contact = add_contact(make_customer()["id"], "phone", random_number())
     queued = messages.send_message(
         heed.uow,
@@ -106,8 +118,12 @@ def test_an_allowed_send_is_queued_then_delivered_once_r21(
 
 
 def test_a_deferred_send_waits_and_goes_when_due_r21_r18(
-    heed: Heed, staff: Principal, make_customer, add_contact, frozen_clock
-):
+    heed: Heed,
+    staff: Principal,
+    make_customer: MakeRecord,
+    add_contact: MakeRecord,
+    frozen_clock: SetClock,
+) -> None:
     contact = add_contact(make_customer()["id"], "mobile", random_number("512"))
     frozen_clock(LATE_EVENING_CENTRAL)
     deferred = messages.send_message(
@@ -129,8 +145,13 @@ def test_a_deferred_send_waits_and_goes_when_due_r21_r18(
 
 
 def test_a_stop_while_a_message_waits_deferred_blocks_it_before_the_transport_r21_r12(
-    heed: Heed, staff: Principal, make_customer, add_contact, inbound, frozen_clock
-):
+    heed: Heed,
+    staff: Principal,
+    make_customer: MakeRecord,
+    add_contact: MakeRecord,
+    inbound: ReceiveText,
+    frozen_clock: SetClock,
+) -> None:
     contact = add_contact(make_customer()["id"], "mobile", random_number("512"))
     frozen_clock(LATE_EVENING_CENTRAL)
     deferred = messages.send_message(
@@ -166,8 +187,13 @@ class _CarrierSaysOptedOut:
 
 
 def test_a_provider_opt_out_on_send_is_recorded_in_the_ledger_r16a(
-    heed: Heed, staff: Principal, make_customer, add_contact, decide, frozen_clock
-):
+    heed: Heed,
+    staff: Principal,
+    make_customer: MakeRecord,
+    add_contact: MakeRecord,
+    decide: MakeRecord,
+    frozen_clock: SetClock,
+) -> None:
     contact = add_contact(make_customer()["id"], "mobile", random_number())
     queued = messages.send_message(
         heed.uow,

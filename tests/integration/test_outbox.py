@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from integration_support import random_number
+from integration_support import ReceiveText, SetClock, random_number
 from sqlalchemy import event
 from test_concurrency import together
 
@@ -90,7 +90,7 @@ def _deliver(heed: Heed, staff: Principal, transport: Any, at: datetime, **setti
 
 
 def test_a_message_is_claimed_by_one_claimer_only_r30(
-    heed: Heed, staff: Principal, frozen_clock
+    heed: Heed, staff: Principal, frozen_clock: SetClock
 ) -> None:
     (message_id,) = _queue(heed, staff)
     claims = []
@@ -103,7 +103,7 @@ def test_a_message_is_claimed_by_one_claimer_only_r30(
 
 
 def test_racing_outboxes_hand_each_message_to_the_provider_once_r30(
-    heed: Heed, staff: Principal, frozen_clock
+    heed: Heed, staff: Principal, frozen_clock: SetClock
 ) -> None:
     ids = _queue(heed, staff, 40)
     provider = Recording()
@@ -126,7 +126,7 @@ def test_racing_outboxes_hand_each_message_to_the_provider_once_r30(
 
 
 def test_a_send_whose_process_died_is_retried_after_its_lease_and_backoff_r30(
-    heed: Heed, staff: Principal, frozen_clock
+    heed: Heed, staff: Principal, frozen_clock: SetClock
 ) -> None:
     (message_id,) = _queue(heed, staff)
     with pytest.raises(ProcessDied):
@@ -150,7 +150,7 @@ def test_a_send_whose_process_died_is_retried_after_its_lease_and_backoff_r30(
 
 
 def test_a_message_whose_sends_keep_dying_fails_at_the_limit_and_is_logged_r30(
-    heed: Heed, staff: Principal, frozen_clock, caplog: pytest.LogCaptureFixture
+    heed: Heed, staff: Principal, frozen_clock: SetClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     (message_id,) = _queue(heed, staff)
     moment = T0
@@ -170,7 +170,7 @@ def test_a_message_whose_sends_keep_dying_fails_at_the_limit_and_is_logged_r30(
 
 
 def test_a_busy_provider_is_retried_with_backoff_and_a_refusal_fails_at_once_r30(
-    heed: Heed, staff: Principal, frozen_clock
+    heed: Heed, staff: Principal, frozen_clock: SetClock
 ) -> None:
     (busy_id,) = _queue(heed, staff)
     busy = Recording(Delivery(None, 20429, "Too Many Requests", transient=True))
@@ -190,7 +190,7 @@ def test_a_busy_provider_is_retried_with_backoff_and_a_refusal_fails_at_once_r30
 
 
 def test_a_stop_while_a_retry_waits_blocks_the_retry_r30_r12(
-    heed: Heed, staff: Principal, business_number, inbound, frozen_clock
+    heed: Heed, staff: Principal, business_number: str, inbound: ReceiveText, frozen_clock: SetClock
 ) -> None:
     number = random_number()
     queued = messages.send_message(

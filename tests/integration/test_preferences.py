@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from integration_support import random_number
+from integration_support import MakeRecord, Record, random_number
 
 from heed.bootstrap import Heed
 from heed.domain.contacts import ContactEdit, ContactInput
@@ -14,8 +14,12 @@ from heed.services.customer_commands import CustomerChanges, CustomerInput
 
 
 def test_account_switch_off_blocks_every_automated_message_but_not_a_manual_one_r7(
-    heed: Heed, staff: Principal, make_customer, add_contact, decide
-):
+    heed: Heed,
+    staff: Principal,
+    make_customer: MakeRecord,
+    add_contact: MakeRecord,
+    decide: MakeRecord,
+) -> None:
     customer = make_customer()
     mobile = add_contact(customer["id"], "mobile", random_number())
     email = add_contact(customer["id"], "email", "dana@whitfield.org")
@@ -36,7 +40,9 @@ def test_account_switch_off_blocks_every_automated_message_but_not_a_manual_one_
 
 
 @pytest.fixture
-def household(make_customer, make_location, add_contact):
+def household(
+    make_customer: MakeRecord, make_location: MakeRecord, add_contact: MakeRecord
+) -> Record:
     """A customer with a phone and an email, and a location with its own phone."""
     customer = make_customer("Dana Whitfield", invoice_delivery=["email"])
     location = make_location(customer["id"], "Lake house")
@@ -54,13 +60,13 @@ def household(make_customer, make_location, add_contact):
     }
 
 
-def _contact(heed: Heed, staff: Principal, contact_id: str) -> dict:
+def _contact(heed: Heed, staff: Principal, contact_id: str) -> Record:
     return contacts.get_contact(heed.uow, staff, contact_id)
 
 
 def test_do_not_mail_turns_everything_off_on_the_customer_and_its_locations_r8(
-    heed: Heed, staff: Principal, household, decide
-):
+    heed: Heed, staff: Principal, household: Record, decide: MakeRecord
+) -> None:
     assert _contact(heed, staff, household["site"]["id"])["notifications"]["job"] is True
     view = customers.update_customer(
         heed.uow, staff, household["customer"]["id"], CustomerChanges.parse({"do_not_mail": True})
@@ -83,8 +89,8 @@ def test_do_not_mail_turns_everything_off_on_the_customer_and_its_locations_r8(
 
 @pytest.mark.parametrize("category", ["job", "marketing"])
 def test_do_not_mail_contact_cannot_be_turned_on_while_the_flag_stands_r8(
-    heed: Heed, staff: Principal, household, category
-):
+    heed: Heed, staff: Principal, household: Record, category: str
+) -> None:
     customers.update_customer(
         heed.uow, staff, household["customer"]["id"], CustomerChanges.parse({"do_not_mail": True})
     )
@@ -109,8 +115,8 @@ def test_do_not_mail_contact_cannot_be_turned_on_while_the_flag_stands_r8(
 
 
 def test_clearing_do_not_mail_turns_nothing_back_on_but_allows_turning_on_again_r8(
-    heed: Heed, staff: Principal, household
-):
+    heed: Heed, staff: Principal, household: Record
+) -> None:
     customer_id = household["customer"]["id"]
     customers.update_customer(
         heed.uow, staff, customer_id, CustomerChanges.parse({"do_not_mail": True})
@@ -129,8 +135,12 @@ def test_clearing_do_not_mail_turns_nothing_back_on_but_allows_turning_on_again_
 
 
 def test_do_not_mail_leaves_other_customers_contacts_alone_r8(
-    heed: Heed, staff: Principal, household, make_customer, add_contact
-):
+    heed: Heed,
+    staff: Principal,
+    household: Record,
+    make_customer: MakeRecord,
+    add_contact: MakeRecord,
+) -> None:
     neighbour = make_customer("Sam Neighbour")
     theirs = add_contact(neighbour["id"], "mobile", random_number())
     customers.update_customer(
@@ -140,8 +150,8 @@ def test_do_not_mail_leaves_other_customers_contacts_alone_r8(
 
 
 def test_invoice_delivery_list_filters_and_flags_email_without_an_invoice_contact_r9(
-    heed: Heed, staff: Principal, make_customer, add_contact
-):
+    heed: Heed, staff: Principal, make_customer: MakeRecord, add_contact: MakeRecord
+) -> None:
     by_mail = make_customer("Avery Mail")
     by_both = make_customer("Blair Both", invoice_delivery=["mail", "email"])
     add_contact(by_both["id"], "email", "blair@both.org", notifications={"invoice_statement": True})
@@ -168,8 +178,8 @@ def test_invoice_delivery_list_filters_and_flags_email_without_an_invoice_contac
 
 
 def test_invoice_delivery_change_is_validated_and_stored_r9(
-    heed: Heed, staff: Principal, make_customer
-):
+    heed: Heed, staff: Principal, make_customer: MakeRecord
+) -> None:
     customer = make_customer()
     assert customer["invoice_delivery"] == ["mail"]
     view = customers.update_customer(
@@ -191,8 +201,12 @@ def test_invoice_delivery_change_is_validated_and_stored_r9(
 
 
 def test_preference_off_blocks_automated_of_that_category_only_and_manual_still_goes_r10(
-    heed: Heed, staff: Principal, make_customer, add_contact, decide
-):
+    heed: Heed,
+    staff: Principal,
+    make_customer: MakeRecord,
+    add_contact: MakeRecord,
+    decide: MakeRecord,
+) -> None:
     customer = make_customer()
     email = add_contact(
         customer["id"], "email", "dana@whitfield.org", notifications={"invoice_statement": True}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from integration_support import random_number
+from integration_support import MakeRecord, ReceiveText, Record, SetClock, random_number
 
 from heed.bootstrap import Heed
 from heed.domain.contacts import ContactEdit
@@ -14,7 +14,9 @@ from heed.services.common import Principal
 
 
 @pytest.fixture
-def job_site(make_customer, make_location, add_contact):
+def job_site(
+    make_customer: MakeRecord, make_location: MakeRecord, add_contact: MakeRecord
+) -> Record:
     number = random_number()
     customer = make_customer("Dana Whitfield")
     lake = make_location(customer["id"], "Lake house")
@@ -35,8 +37,8 @@ def job_site(make_customer, make_location, add_contact):
 
 
 def test_one_number_on_customer_and_location_is_one_recipient_with_both_ids_r19(
-    heed: Heed, staff: Principal, job_site, frozen_clock
-):
+    heed: Heed, staff: Principal, job_site: Record, frozen_clock: SetClock
+) -> None:
     recipients = decisions.recipients_for(
         heed.uow,
         staff,
@@ -56,8 +58,8 @@ def test_one_number_on_customer_and_location_is_one_recipient_with_both_ids_r19(
 
 
 def test_recipients_leave_out_disabled_contacts_faxes_and_other_locations_r19(
-    heed: Heed, staff: Principal, job_site, frozen_clock
-):
+    heed: Heed, staff: Principal, job_site: Record, frozen_clock: SetClock
+) -> None:
     recipients = decisions.recipients_for(
         heed.uow,
         staff,
@@ -92,8 +94,8 @@ def test_recipients_leave_out_disabled_contacts_faxes_and_other_locations_r19(
 
 
 def test_an_opted_out_recipient_is_listed_with_its_block_r19_r12(
-    heed: Heed, staff: Principal, job_site, inbound, frozen_clock
-):
+    heed: Heed, staff: Principal, job_site: Record, inbound: ReceiveText, frozen_clock: SetClock
+) -> None:
     inbound(job_site["number"], "STOP")
     recipients = decisions.recipients_for(
         heed.uow,
@@ -107,8 +109,8 @@ def test_an_opted_out_recipient_is_listed_with_its_block_r19_r12(
 
 
 def test_recipients_for_another_customers_location_is_not_found_r19(
-    heed: Heed, staff: Principal, job_site, make_customer
-):
+    heed: Heed, staff: Principal, job_site: Record, make_customer: MakeRecord
+) -> None:
     stranger = make_customer("Someone Else")
     with pytest.raises(NotFound):
         decisions.recipients_for(
@@ -121,8 +123,8 @@ def test_recipients_for_another_customers_location_is_not_found_r19(
 
 
 def test_invoice_recipients_are_the_emails_with_invoices_on_r19(
-    heed: Heed, staff: Principal, job_site, frozen_clock
-):
+    heed: Heed, staff: Principal, job_site: Record, frozen_clock: SetClock
+) -> None:
     assert (
         decisions.recipients_for(
             heed.uow,
@@ -160,8 +162,13 @@ def test_invoice_recipients_are_the_emails_with_invoices_on_r19(
     ],
 )
 def test_caller_id_finds_every_customer_and_location_by_any_format_r20(
-    heed: Heed, staff: Principal, job_site, make_customer, add_contact, written
-):
+    heed: Heed,
+    staff: Principal,
+    job_site: Record,
+    make_customer: MakeRecord,
+    add_contact: MakeRecord,
+    written: str,
+) -> None:
     number = job_site["number"]
     cousin = make_customer("Lee Whitfield")
     add_contact(cousin["id"], "phone", number)
@@ -180,14 +187,16 @@ def test_caller_id_finds_every_customer_and_location_by_any_format_r20(
     ]
 
 
-def test_caller_id_of_an_unknown_number_finds_nothing_r20(heed: Heed, staff: Principal, job_site):
+def test_caller_id_of_an_unknown_number_finds_nothing_r20(
+    heed: Heed, staff: Principal, job_site: Record
+) -> None:
     found = customers.lookup_phone(heed.uow, staff, random_number("737"))
     assert (found["customers"], found["locations"]) == ([], [])
 
 
 def test_caller_id_finds_an_imported_placeholder_for_clean_up_r20_r2(
-    heed: Heed, staff: Principal, make_customer, add_contact
-):
+    heed: Heed, staff: Principal, make_customer: MakeRecord, add_contact: MakeRecord
+) -> None:
     customer = make_customer()
     add_contact(customer["id"], "mobile", "555-555-5555", imported=True)
     found = customers.lookup_phone(heed.uow, staff, "(555) 555-5555")
