@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from heed.adapters.db import customers as db
+from heed.adapters.db import messages as stored_messages
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain.decision import Category, Channel
@@ -69,7 +70,9 @@ def customer_record(
             c for loc in locations for c in loc["contacts"]
         ]
         sent = (
-            db.recent_messages(tx, account_id, [c["id"] for c in shown], RECENT_MESSAGES)
+            stored_messages.latest_to_contacts(
+                tx, account_id, [c["id"] for c in shown], RECENT_MESSAGES
+            )
             if principal.can("messages:send")
             else []
         )

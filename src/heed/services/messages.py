@@ -20,7 +20,6 @@ from heed.services.common import Principal, get_account, new_id, now
 from heed.services.decisions import DecisionRequest, resolve
 from heed.services.outbox import BATCH, WORKER, DeliveryPolicy, deliver_due
 from heed.services.permissions import checked_inside, requires
-from heed.services.review import hold_marketing
 
 MAX_BODY = limits.MESSAGE_BODY
 
@@ -68,9 +67,7 @@ def send_message(uow: UnitOfWork, principal: Principal, command: SendMessage) ->
     with uow.write() as tx:
         account = get_account(tx, principal.account_id)
         (resolved,) = resolve(tx, account, [request])
-        decision = hold_marketing(
-            tx, account.id, request, resolved.address, decide(resolved.facts, moment)
-        )
+        decision = decide(resolved.facts, moment)
         if decision.outcome is Outcome.BLOCKED:
             raise Conflict(decision.message, code=str(decision.reason), reason=str(decision.reason))
         assert resolved.address is not None

@@ -31,7 +31,6 @@ from heed.domain.errors import Invalid, NotFound
 from heed.services.common import now
 from heed.services.consent import record_provider_opt_out
 from heed.services.decisions import DecisionRequest, resolve
-from heed.services.review import hold_marketing
 from heed.services.unsubscribe import list_unsubscribe_headers
 
 logger = logging.getLogger("heed.outbox")
@@ -179,7 +178,7 @@ def _decide_again(
         # The contact was removed while the message waited: decide on the address.
         request = DecisionRequest.parse({**asked, "to": message.to})
         (resolved,) = resolve(tx, account, [request])
-    return hold_marketing(tx, account.id, request, resolved.address, decide(resolved.facts, moment))
+    return decide(resolved.facts, moment)
 
 
 def _recover(message: t.Message, moment: datetime, policy: DeliveryPolicy) -> None:

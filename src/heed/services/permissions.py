@@ -53,3 +53,11 @@ def checked_inside(verb: Callable[P, R]) -> Callable[P, R]:
     """Declares that ``verb`` checks its permission itself, once it knows the record."""
     DECLARED[f"{verb.__module__}.{verb.__qualname__}"] = ()
     return verb
+
+
+def refuse_early(verb: Callable[..., object], principal: Principal) -> Principal:
+    """Refuses ``principal`` if ``verb`` would, before a face reads the request's body,
+    so a caller without the permission learns nothing about its body's faults."""
+    for permission in DECLARED[f"{verb.__module__}.{verb.__qualname__}"]:
+        principal.require(permission)
+    return principal

@@ -23,7 +23,6 @@ from heed.adapters.db import tables as t
 from heed.adapters.db.inbound import InboundRecord
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain.consent import ConsentAction
-from heed.domain.decision import Decision
 from heed.domain.errors import Conflict, NotFound
 from heed.domain.keywords import ConsentSource
 from heed.domain.revocation import Verdict, read
@@ -32,7 +31,7 @@ from heed.services.permissions import requires
 from heed.services.views import consent_for
 
 if TYPE_CHECKING:
-    from heed.services.decisions import DecisionRequest
+    pass
 
 UNDER_REVIEW = "revocation_under_review"
 
@@ -89,20 +88,6 @@ def pending_count(uow: UnitOfWork, account_id: str) -> int:
 def numbers_under_review(tx: Transaction, account_id: str, numbers: Iterable[str]) -> set[str]:
     """Which of ``numbers`` have an undecided text: no marketing goes to them."""
     return reviews.numbers_under_review(tx.session, account_id, numbers)
-
-
-def hold_marketing(
-    tx: Transaction,
-    account_id: str,
-    request: DecisionRequest,
-    address: str | None,
-    decision: Decision,
-) -> Decision:
-    """``decision`` as it is: the review list is now a row of the decision's own
-    precedence (heed.domain.decision, ``Layer.MARKETING_CONSENT``), read with the rest
-    of its facts by ``services.decisions.resolve``. Kept for callers still passing
-    their decision through it."""
-    return decision
 
 
 @requires("customer:edit")

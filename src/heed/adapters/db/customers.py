@@ -211,19 +211,3 @@ def listing_number(
         [CustomerRef(c.id, c.name) for c in customers],
         [LocationRef(loc.id, loc.customer_id, loc.name) for loc in locations],
     )
-
-
-def recent_messages(
-    tx: Transaction, account_id: str, contact_ids: Sequence[str], limit: int
-) -> list[t.Message]:
-    """The newest messages to these contacts, newest first."""
-    if not contact_ids:
-        return []
-    return list(
-        tx.session.scalars(
-            select(t.Message)
-            .where(t.Message.account_id == account_id, t.Message.contact_id.in_(contact_ids))
-            .order_by(t.Message.created_at.desc())
-            .limit(limit)
-        )
-    )

@@ -17,11 +17,10 @@ from starlette.concurrency import run_in_threadpool
 
 from heed.adapters.db.uow import UnitOfWork
 from heed.bootstrap import Heed
-from heed.domain.errors import Forbidden, NotFound
+from heed.domain.errors import Forbidden
 from heed.entrypoints.web.session import COOKIE, Signer
 from heed.services.api_keys import authenticate_api_key, cached_api_key
 from heed.services.common import INBOUND, Principal
-from heed.services.contacts import contact_owners
 
 
 async def get_heed(request: Request) -> Heed:
@@ -119,30 +118,3 @@ HeedDep = Annotated[Heed, Depends(get_heed)]
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
 CurrentKey = Annotated[Principal, Depends(get_principal)]
 GatewayKey = Annotated[Principal, Depends(get_gateway)]
-
-
-def allowed(principal: Principal, permission: str) -> Principal:
-    """Check one permission (R-22); routes call it first thing."""
-    principal.require(permission)
-    return principal
-
-
-def allowed_on_contacts(
-    uow: UnitOfWork,
-    principal: Principal,
-    action: str,
-    contact_id: str,
-    *others: str,
-) -> Principal:
-    """A contact's permission is its owner's: customer:<action> or location:<action>.
-
-    ``contact_id`` must be the caller's (404 otherwise, whatever the permissions);
-    ``others`` (sync targets) are checked only when found, because the sync service
-    names the missing ones itself, field by field.
-    """
-    owners = contact_owners(uow, principal, [contact_id, *others])
-    if contact_id not in owners:
-        raise NotFound("No contact with this id.")
-    for owner in sorted(set(owners.values())):
-        principal.require(f"{owner}:{action}")
-    return principal

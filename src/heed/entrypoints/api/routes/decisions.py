@@ -3,7 +3,6 @@ service's typed request, calls one verb, and answers its view."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -23,8 +22,7 @@ from heed.entrypoints.api.schemas import (
     RecipientsRequest,
 )
 from heed.services import decisions
-from heed.services.common import Principal
-from heed.services.permissions import DECLARED
+from heed.services.permissions import refuse_early
 
 router = APIRouter(prefix="/v1", tags=["sending"])
 
@@ -39,7 +37,7 @@ async def decide(uow: UowDep, request: Request) -> JSONResponse:
     """May this message go to this contact or address, on this channel, now? Always
     answers allowed, blocked or deferred with a reason code; "no" is not an error."""
     # The key, then its permission, then the body: 401, 403, 422.
-    key = _as_the_verb_allows(decisions.decide_one, await get_principal(request))
+    key = refuse_early(decisions.decide_one, await get_principal(request))
     asked = command(await json_body(request, DecisionRequest))
     # A stored contact on SQLite is decided on the loop, by a read that cannot wait
     # (loop_reads.py); everything else in the thread pool.
@@ -55,7 +53,7 @@ async def decide(uow: UowDep, request: Request) -> JSONResponse:
 @router.post("/decisions/batch", response_model=DecisionBatchPublic, responses=errors(404))
 def decide_batch(uow: UowDep, key: CurrentKey, body: DecisionBatch) -> dict[str, Any]:
     """Up to 1000 decisions, answered in the order asked."""
-    _as_the_verb_allows(decisions.decide_many, key)
+    refuse_early(decisions.decide_many, key)
     asked = [command(item, f"items[{i}]") for i, item in enumerate(body.items)]
     return {"results": decisions.decide_many(uow, key, asked)}
 
@@ -87,11 +85,3 @@ def command(body: DecisionRequest, field: str = "") -> decisions.DecisionRequest
         at=body.at,
         field=field,
     )
-
-
-def _as_the_verb_allows(verb: Callable[..., object], key: Principal) -> Principal:
-    """Refuses a key that ``verb`` would refuse, before the body is read or turned into
-    requests, so a key without the permission learns nothing about its body's faults."""
-    for permission in DECLARED[f"{verb.__module__}.{verb.__qualname__}"]:
-        key.require(permission)
-    return key
