@@ -18,8 +18,14 @@ from __future__ import annotations
 import csv
 import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from public_texts import PUBLIC
+# Run as a script, this folder is on sys.path; mypy checks it as the folder corpus
+# under tests/ (scripts/typecheck), where the same module is corpus.public_texts.
+if TYPE_CHECKING:
+    from corpus.public_texts import PUBLIC
+else:
+    from public_texts import PUBLIC
 
 CARRIER = "written for heed, after carriers' keyword lists"
 COURT = "written for heed, after wording quoted in TCPA filings"

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from heed.adapters.db import tables as t
 from heed.bootstrap import Heed
-from heed.domain.contacts import ContactEdit
+from heed.domain.contacts import ContactEdit, ContactInput
 from heed.domain.decision import Category, Channel
 from heed.domain.errors import (
     Conflict,
@@ -203,7 +203,7 @@ def theirs(heed: Heed, other_staff: Principal) -> dict[str, str]:
 
 def _calls(heed: Heed, ids: dict[str, str]) -> dict[str, Callable[[Principal], object]]:
     uow = heed.uow
-    mobile = {"kind": "mobile", "value": random_number()}
+    mobile = ContactInput(kind="mobile", value=random_number(), memo=None)
     calls: dict[str, Callable[[Principal], object]] = {
         "get_customer": lambda p: customers.get_customer(uow, p, ids["customer"]),
         "update_customer": lambda p: customers.update_customer(

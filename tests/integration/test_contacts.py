@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 
 import pytest
 from integration_support import MakeRecord, Record, random_number
@@ -385,12 +386,12 @@ def _with(staff: Principal, *permissions: str) -> Principal:
 
 
 def test_a_viewer_reads_a_contact_but_every_change_is_refused_and_nothing_moves_r22(
-    heed: Heed, staff: Principal, shared_number
-):
+    heed: Heed, staff: Principal, shared_number: Record
+) -> None:
     viewer = _with(staff, "customer:view", "location:view")
     source = shared_number["source"]["id"]
     assert contacts.get_contact(heed.uow, viewer, source)["id"] == source
-    refusals = [
+    refusals: list[Callable[[], object]] = [
         lambda: contacts.update_contact(heed.uow, viewer, source, ContactEdit(memo="cell")),
         lambda: contacts.set_notifications(heed.uow, viewer, source, []),
         lambda: contacts.delete_contact(heed.uow, viewer, source),
@@ -406,8 +407,8 @@ def test_a_viewer_reads_a_contact_but_every_change_is_refused_and_nothing_moves_
 
 
 def test_location_edit_changes_a_locations_contact_and_not_the_customers_r22(
-    heed: Heed, staff: Principal, shared_number
-):
+    heed: Heed, staff: Principal, shared_number: Record
+) -> None:
     site_staff = _with(staff, "location:view", "location:edit")
     site = shared_number["same_customer"]["id"]
     changed = contacts.update_contact(heed.uow, site_staff, site, ContactEdit(memo="tenant"))
@@ -422,8 +423,8 @@ def test_location_edit_changes_a_locations_contact_and_not_the_customers_r22(
 
 
 def test_adding_a_contact_is_refused_for_want_of_the_owners_edit_before_the_owner_is_read_r22(
-    heed: Heed, staff: Principal, make_customer
-):
+    heed: Heed, staff: Principal, make_customer: MakeRecord
+) -> None:
     mobile = ContactInput(kind="mobile", value=random_number(), memo=None)
     customer = make_customer()
     for permissions, where, missing in (
@@ -437,8 +438,8 @@ def test_adding_a_contact_is_refused_for_want_of_the_owners_edit_before_the_owne
 
 
 def test_a_removed_contacts_history_needs_both_view_permissions_r5_r22(
-    heed: Heed, staff: Principal, make_customer, add_contact
-):
+    heed: Heed, staff: Principal, make_customer: MakeRecord, add_contact: MakeRecord
+) -> None:
     contact = add_contact(make_customer()["id"], "mobile", random_number())
     contacts.delete_contact(heed.uow, staff, contact["id"])
     with pytest.raises(Forbidden):
@@ -447,7 +448,7 @@ def test_a_removed_contacts_history_needs_both_view_permissions_r5_r22(
     assert len(contacts.contact_history(heed.uow, both, contact["id"])) == 1
 
 
-def test_every_contact_verb_taking_a_principal_declares_its_permission_r22():
+def test_every_contact_verb_taking_a_principal_declares_its_permission_r22() -> None:
     verbs = [
         name
         for name, verb in vars(contacts).items()

@@ -467,7 +467,7 @@ def test_every_decision_verb_refuses_a_caller_without_customer_view_r22(
 
     nobody = Principal(staff.account_id, "user:nobody@acme.example", frozenset())
     request = DecisionRequest.of(Channel.SMS, to=random_number())
-    calls = {
+    calls: dict[str, Callable[[], object]] = {
         "decide_one": lambda: decisions.decide_one(heed.uow, nobody, request),
         "decide_many": lambda: decisions.decide_many(heed.uow, nobody, [request]),
         "decide_stored_contact": lambda: decisions.decide_stored_contact(

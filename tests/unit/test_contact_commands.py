@@ -13,10 +13,10 @@ from heed.domain.contacts import (
     check_sync_source,
     check_sync_target,
 )
-from heed.domain.errors import Invalid, PlaceholderSyncForbidden
+from heed.domain.errors import HeedError, Invalid, PlaceholderSyncForbidden
 
 
-def test_a_new_contact_is_parsed_with_its_memo_trimmed_and_settings_in_category_order():
+def test_a_new_contact_is_parsed_with_its_memo_trimmed_and_settings_in_category_order() -> None:
     parsed = ContactInput.parse(
         {
             "kind": "email",
@@ -52,13 +52,13 @@ def test_a_new_contact_is_parsed_with_its_memo_trimmed_and_settings_in_category_
         ("a string", "contacts[1]"),
     ],
 )
-def test_a_new_contact_refused_names_the_field_under_its_path(data: Any, field: str):
+def test_a_new_contact_refused_names_the_field_under_its_path(data: Any, field: str) -> None:
     with pytest.raises(Invalid) as refused:
         ContactInput.parse(data, "contacts[1]")
     assert refused.value.details["field"] == field
 
 
-def test_an_edit_keeps_what_was_not_sent_and_a_null_memo_clears_it():
+def test_an_edit_keeps_what_was_not_sent_and_a_null_memo_clears_it() -> None:
     assert ContactEdit.parse({}) == ContactEdit()
     assert ContactEdit.parse({"memo": None}) == ContactEdit(memo="")
     assert ContactEdit.parse({"memo": " gate "}).memo == "gate"
@@ -78,7 +78,7 @@ def test_an_edit_keeps_what_was_not_sent_and_a_null_memo_clears_it():
 )
 def test_an_edit_refuses_a_null_kind_or_value_and_a_setting_that_is_not_on_or_off(
     data: dict[str, Any], field: str
-):
+) -> None:
     with pytest.raises(Invalid) as refused:
         ContactEdit.parse(data)
     assert refused.value.details["field"] == field
@@ -87,7 +87,7 @@ def test_an_edit_refuses_a_null_kind_or_value_and_a_setting_that_is_not_on_or_of
 OLD, NEW = "+15125552142", "+15125552143"
 
 
-def test_a_sync_copies_the_last_change_of_a_real_value_r6():
+def test_a_sync_copies_the_last_change_of_a_real_value_r6() -> None:
     assert check_sync_source("mobile", False, OLD, NEW, ()) == (OLD, NEW)
 
 
@@ -102,8 +102,12 @@ def test_a_sync_copies_the_last_change_of_a_real_value_r6():
     ],
 )
 def test_nothing_to_sync_or_a_placeholder_on_either_side_refuses_the_sync_r6(
-    placeholder: bool, old: str | None, new: str | None, extra: tuple[str, ...], refusal: type
-):
+    placeholder: bool,
+    old: str | None,
+    new: str | None,
+    extra: tuple[str, ...],
+    refusal: type[HeedError],
+) -> None:
     with pytest.raises(refusal):
         check_sync_source("mobile", placeholder, old, new, extra)
 
@@ -124,8 +128,8 @@ class Record:
     ],
 )
 def test_a_target_must_be_another_real_record_still_carrying_the_old_value_r6(
-    target: Record | None, refusal: type, field: str | None
-):
+    target: Record | None, refusal: type[HeedError], field: str | None
+) -> None:
     with pytest.raises(refusal) as refused:
         check_sync_target(2, target, OLD)
     assert refused.value.details.get("field") == field

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 import pytest
 
@@ -12,8 +12,17 @@ from heed.domain.errors import Invalid
 from heed.services.decisions import DecisionRequest
 
 
+class Recipients(TypedDict, total=False):
+    """The recipient keywords of DecisionRequest.of, as a test may pass them."""
+
+    contact_id: str
+    to: str
+
+
 def test_a_request_names_exactly_one_recipient() -> None:
-    for both_or_none in ({}, {"contact_id": "con_1", "to": "+15128675309"}):
+    neither: Recipients = {}
+    both: Recipients = {"contact_id": "con_1", "to": "+15128675309"}
+    for both_or_none in (neither, both):
         with pytest.raises(Invalid) as refused:
             DecisionRequest.of(Channel.SMS, **both_or_none)
         assert refused.value.message == "contact_id or to is required (exactly one)."

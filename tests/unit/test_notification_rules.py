@@ -31,11 +31,13 @@ UNSUBSCRIBED = AddressState(suppression=Suppression("automated"))
         ("fax", ()),
     ],
 )
-def test_each_kind_carries_its_categories_in_one_order_r3(kind: str, carried: tuple[str, ...]):
+def test_each_kind_carries_its_categories_in_one_order_r3(
+    kind: str, carried: tuple[str, ...]
+) -> None:
     assert categories_for(kind) == carried
 
 
-def test_every_kind_has_a_row_and_no_kind_carries_an_unknown_category():
+def test_every_kind_has_a_row_and_no_kind_carries_an_unknown_category() -> None:
     for kind in KINDS:
         assert set(categories_for(kind)) <= set(CATEGORIES)
     assert categories_for("pager") == ()
@@ -53,7 +55,7 @@ def test_every_kind_has_a_row_and_no_kind_carries_an_unknown_category():
         ("fax", "email", False),
     ],
 )
-def test_a_number_switches_kind_among_numbers_only_r4(old: str, new: str, allowed: bool):
+def test_a_number_switches_kind_among_numbers_only_r4(old: str, new: str, allowed: bool) -> None:
     if allowed:
         check_kind_change(old, new)
     else:
@@ -63,7 +65,9 @@ def test_a_number_switches_kind_among_numbers_only_r4(old: str, new: str, allowe
 
 
 @pytest.mark.parametrize("kind", ["mobile", "phone", "email"])
-def test_a_new_phone_or_email_gets_job_from_the_account_switch_and_the_rest_off_r3(kind: str):
+def test_a_new_phone_or_email_gets_job_from_the_account_switch_and_the_rest_off_r3(
+    kind: str,
+) -> None:
     on = initial_settings(kind, notifications_enabled=True, do_not_mail=False, placeholder=False)
     assert on == {"job": True, "invoice_statement": False, "marketing": False}
     off = initial_settings(kind, notifications_enabled=False, do_not_mail=False, placeholder=False)
@@ -76,7 +80,7 @@ def test_a_new_phone_or_email_gets_job_from_the_account_switch_and_the_rest_off_
 )
 def test_a_fax_a_do_not_mail_customers_contact_and_a_placeholder_start_all_off_r3_r8(
     kind: str, do_not_mail: bool, placeholder: bool
-):
+) -> None:
     settings = initial_settings(
         kind, notifications_enabled=True, do_not_mail=do_not_mail, placeholder=placeholder
     )
@@ -105,7 +109,7 @@ def test_turning_on_names_the_first_rule_that_forbids_it_r3_r8_r12_r14(
     consent: AddressState,
     do_not_mail: bool,
     refusal: type[HeedError] | None,
-):
+) -> None:
     field = f"notifications.{category}"
     if refusal is None:
         check_turn_on(kind, category, consent, do_not_mail=do_not_mail, field=field)
@@ -116,7 +120,7 @@ def test_turning_on_names_the_first_rule_that_forbids_it_r3_r8_r12_r14(
     assert refused.value.details["field"] == field
 
 
-def test_asking_for_a_setting_the_default_gives_is_still_checked_r12():
+def test_asking_for_a_setting_the_default_gives_is_still_checked_r12() -> None:
     with pytest.raises(SmsOptedOut) as refused:
         new_contact_settings(
             "mobile",
@@ -130,7 +134,7 @@ def test_asking_for_a_setting_the_default_gives_is_still_checked_r12():
     assert refused.value.details["field"] == "contacts[2].notifications.job"
 
 
-def test_a_new_contacts_settings_are_the_defaults_with_what_was_asked_r3():
+def test_a_new_contacts_settings_are_the_defaults_with_what_was_asked_r3() -> None:
     settings = new_contact_settings(
         "email",
         {"job": False, "invoice_statement": True},
@@ -143,7 +147,7 @@ def test_a_new_contacts_settings_are_the_defaults_with_what_was_asked_r3():
     assert settings == {"job": False, "invoice_statement": True, "marketing": False}
 
 
-def test_only_settings_going_from_off_to_on_are_turned_on():
+def test_only_settings_going_from_off_to_on_are_turned_on() -> None:
     current = {"job": True, "invoice_statement": False, "marketing": False}
     wanted = {"marketing": True, "job": True, "invoice_statement": False}
     assert turned_on(current, wanted) == ["marketing"]
