@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 
@@ -78,3 +79,13 @@ def statement_connection(engine: Engine) -> Connection:
     else:
         connection.execution_options(heed_single_statement=True)
     return connection
+
+
+def answers(engine: Engine) -> bool:
+    """Whether the database answers a read of heed's own schema now (readiness)."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1 FROM accounts LIMIT 1")).all()
+    except SQLAlchemyError:
+        return False
+    return True

@@ -16,9 +16,8 @@ import threading
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
+from heed.adapters.db.engine import answers
 from heed.bootstrap import Heed
 from heed.entrypoints.api.errors import error_body
 from heed.entrypoints.api.schemas import ErrorPublic, HealthPublic
@@ -30,13 +29,8 @@ def add_readiness(app: FastAPI, heed: Heed) -> None:
     probing = threading.Lock()
 
     def probe(loop: asyncio.AbstractEventLoop, answer: asyncio.Future[bool]) -> None:
-        ok = False
         try:
-            with heed.engine.connect() as connection:
-                connection.execute(text("SELECT 1 FROM accounts LIMIT 1")).all()
-            ok = True
-        except SQLAlchemyError:
-            pass
+            ok = answers(heed.engine)
         finally:
             probing.release()
         with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is waiting
