@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from heed.bootstrap import Heed
 from heed.domain.errors import Conflict
@@ -12,6 +15,13 @@ from heed.services.common import PERMISSIONS, Principal
 from heed.services.customer_commands import CustomerInput, LocationInput
 
 DEMO_NUMBER = "+15125550100"
+
+
+def _customers() -> list[dict[str, Any]]:
+    """The demo's customers (demo_customers.json), each with the locations added after it."""
+    text = Path(__file__).with_name("demo_customers.json").read_text("utf-8")
+    entries: list[dict[str, Any]] = json.loads(text)
+    return entries
 
 
 @dataclass(frozen=True)
@@ -50,124 +60,10 @@ def seed(heed: Heed, *, business_number: str = DEMO_NUMBER) -> Demo:
     accounts.create_user(heed.uow, created.account_id, email, password, "admin")
     uow = heed.uow
 
-    maria = customers.create_customer(
-        uow,
-        staff,
-        CustomerInput.parse(
-            {
-                "name": "Maria Alvarez",
-                "invoice_delivery": ["email"],
-                "billing_address": "4100 Speedway, Austin, TX 78751",
-                "contacts": [
-                    {"kind": "mobile", "value": "(512) 867-5309", "memo": "cell"},
-                    {
-                        "kind": "email",
-                        "value": "maria.alvarez@gmail.com",
-                        "notifications": {"invoice_statement": True},
-                    },
-                ],
-            }
-        ),
-    )
-    customers.create_location(
-        uow,
-        staff,
-        maria["id"],
-        LocationInput.parse(
-            {
-                "name": "Home",
-                "address": "4100 Speedway, Austin, TX 78751",
-                "time_zone": "America/Chicago",
-                "contacts": [{"kind": "mobile", "value": "512-867-5309", "memo": "Maria"}],
-            }
-        ),
-    )
-    customers.create_location(
-        uow,
-        staff,
-        maria["id"],
-        LocationInput.parse(
-            {
-                "name": "Rental duplex",
-                "address": "2207 E 12th St, Austin, TX 78702",
-                "time_zone": "America/Chicago",
-                "contacts": [{"kind": "mobile", "value": "737-209-4411", "memo": "tenant (Devin)"}],
-            }
-        ),
-    )
-    customers.create_customer(
-        uow,
-        staff,
-        CustomerInput.parse(
-            {
-                "name": "Bob Nguyen",
-                "invoice_delivery": ["mail", "email"],
-                "billing_address": "88 Lakeshore Dr, Round Rock, TX 78664",
-                "contacts": [
-                    {"kind": "mobile", "value": "+1 512 555 2148"},
-                    {"kind": "phone", "value": "512.244.9021", "memo": "home landline"},
-                    {"kind": "email", "value": "bob.nguyen@outlook.com"},
-                ],
-            }
-        ),
-    )
-    customers.create_customer(
-        uow,
-        staff,
-        CustomerInput.parse(
-            {
-                "name": "Hill Country Dental Group",
-                "invoice_delivery": ["email"],
-                "billing_address": "500 W 5th St, Austin, TX 78701",
-                "contacts": [
-                    {"kind": "phone", "value": "(512) 474-2200", "memo": "front desk"},
-                    {
-                        "kind": "email",
-                        "value": "ap@hillcountrydental.com",
-                        "notifications": {"invoice_statement": True},
-                    },
-                    {"kind": "fax", "value": "(512) 474-2299"},
-                ],
-            }
-        ),
-    )
-    customers.create_customer(
-        uow,
-        staff,
-        CustomerInput.parse(
-            {
-                "name": "Priya Raman",
-                "do_not_mail": True,
-                "contacts": [
-                    {"kind": "mobile", "value": "737-555-2199"},
-                    {"kind": "email", "value": "priya.raman@yahoo.com"},
-                ],
-            }
-        ),
-    )
-    customers.create_customer(
-        uow,
-        staff,
-        CustomerInput.parse(
-            {
-                "name": "Danny O'Connell",
-                "contacts": [
-                    {"kind": "mobile", "value": "(305) 555-2123", "memo": "winter home, FL"}
-                ],
-            }
-        ),
-    )
-    customers.create_customer(
-        uow,
-        staff,
-        CustomerInput.parse(
-            {
-                "name": "Karen Whitfield",
-                "invoice_delivery": ["email"],
-                "contacts": [{"kind": "mobile", "value": "512-555-2177"}],
-            }
-        ),
-    )
+    for entry in _customers():
+        customer = customers.create_customer(uow, staff, CustomerInput.parse(entry["customer"]))
+        for location in entry["locations"]:
+            customers.create_location(uow, staff, customer["id"], LocationInput.parse(location))
     for i, (sender, text) in enumerate(
         [("+15125552148", "STOP"), ("+13055552123", "please stop texting me")]
     ):

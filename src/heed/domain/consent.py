@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol, TypeVar
@@ -34,6 +34,10 @@ class ConsentAction(StrEnum):
     # Email: a hard bounce or complaint stops all email (R-14).
     SUPPRESS_ALL = "suppress_all"
     UNSUPPRESS = "unsuppress"
+
+
+# An entry's own hash and the one it chains from are not part of what it hashes as fields.
+_UNHASHED = ("prev_hash", "hash")
 
 
 @dataclass(frozen=True)
@@ -57,21 +61,8 @@ class LedgerEntry:
 
     def computed_hash(self) -> str:
         """The hash this entry's contents call for, whatever ``hash`` says."""
-        return entry_hash(
-            self.prev_hash,
-            account_id=self.account_id,
-            seq=self.seq,
-            address=self.address,
-            channel=self.channel,
-            scope=self.scope,
-            action=self.action,
-            source=self.source,
-            body=self.body,
-            provider_message_id=self.provider_message_id,
-            actor=self.actor,
-            at=self.at,
-            via=self.via,
-        )
+        hashed = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _UNHASHED}
+        return entry_hash(self.prev_hash, **hashed)
 
 
 def canonical_time(at: datetime) -> str:

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -50,6 +50,16 @@ def _heed() -> Iterator[Heed]:
         heed.engine.dispose()
 
 
+@contextmanager
+def _acting() -> Iterator[Heed]:
+    """``_heed`` for a command that acts: a refusal is printed and the command exits 2."""
+    try:
+        with _heed() as heed:
+            yield heed
+    except HeedError as error:
+        _fail(error)
+
+
 def _build() -> Heed:
     """heed started, or the command stopped with the reason its key was refused."""
     try:
@@ -59,7 +69,7 @@ def _build() -> Heed:
         raise typer.Exit(2) from None
 
 
-def _fail(error: HeedError) -> None:
+def _fail(error: HeedError) -> NoReturn:
     typer.echo(f"error ({error.code}): {error.message}", err=True)
     raise typer.Exit(2)
 
@@ -105,14 +115,10 @@ def account_create(
 ) -> None:
     """Create an account and an API key with every staff permission (posting inbound
     messages needs a gateway key: key create --gateway)."""
-    try:
-        with _heed() as heed:
-            created = accounts.create_account(
-                heed.uow, name, business_number or [], twilio_auth_token, operator=_operator()
-            )
-    except HeedError as error:
-        _fail(error)
-        return
+    with _acting() as heed:
+        created = accounts.create_account(
+            heed.uow, name, business_number or [], twilio_auth_token, operator=_operator()
+        )
     if as_json:
         typer.echo(json.dumps({"account_id": created.account_id, "api_key": created.api_key}))
     else:
@@ -135,12 +141,8 @@ def account_set_twilio_token(
             token = typer.prompt("Twilio auth token", hide_input=True)
         else:
             token = sys.stdin.read().strip()
-    try:
-        with _heed() as heed:
-            changed = accounts.set_twilio_auth_token(heed.uow, account, token, operator=_operator())
-    except HeedError as error:
-        _fail(error)
-        return
+    with _acting() as heed:
+        changed = accounts.set_twilio_auth_token(heed.uow, account, token, operator=_operator())
     if not changed:
         typer.echo("Twilio auth token unchanged")
     else:
@@ -175,21 +177,17 @@ def key_create(
     if gateway == (permissions is not None):
         typer.echo("error (validation_error): give either --permissions or --gateway.", err=True)
         raise typer.Exit(2)
-    try:
-        with _heed() as heed:
-            if gateway:
-                made = accounts.create_gateway_key(heed.uow, account)
-                raw = made.api_key
-                printed = {"api_key": raw, "key_id": made.key_id, "kind": "gateway"}
-            else:
-                assert permissions is not None
-                raw = accounts.create_api_key(
-                    heed.uow, account, [p.strip() for p in permissions.split(",") if p.strip()]
-                )
-                printed = {"api_key": raw}
-    except HeedError as error:
-        _fail(error)
-        return
+    with _acting() as heed:
+        if gateway:
+            made = accounts.create_gateway_key(heed.uow, account)
+            raw = made.api_key
+            printed = {"api_key": raw, "key_id": made.key_id, "kind": "gateway"}
+        else:
+            assert permissions is not None
+            raw = accounts.create_api_key(
+                heed.uow, account, [p.strip() for p in permissions.split(",") if p.strip()]
+            )
+            printed = {"api_key": raw}
     typer.echo(json.dumps(printed) if as_json else raw)
 
 
@@ -201,12 +199,8 @@ def user_create(
     role: Annotated[str, typer.Option(help="admin, office or viewer.")] = "office",
 ) -> None:
     """Create a staff login for the web UI."""
-    try:
-        with _heed() as heed:
-            accounts.create_user(heed.uow, account, email, password, role)
-    except HeedError as error:
-        _fail(error)
-        return
+    with _acting() as heed:
+        accounts.create_user(heed.uow, account, email, password, role)
     typer.echo(f"staff login {email} ({role}) created")
 
 
@@ -216,24 +210,16 @@ def user_set_password(
     password: Annotated[str, typer.Option(help="At least 8 characters.")],
 ) -> None:
     """Give a staff login a new password; every place it is signed in is signed out."""
-    try:
-        with _heed() as heed:
-            staff.set_password(heed.uow, email, password)
-    except HeedError as error:
-        _fail(error)
-        return
+    with _acting() as heed:
+        staff.set_password(heed.uow, email, password)
     typer.echo(f"new password set for {email}; its sessions are ended")
 
 
 @user_app.command("remove")
 def user_remove(email: Annotated[str, typer.Option(help="The login email.")]) -> None:
     """Remove a staff login; every place it is signed in is signed out."""
-    try:
-        with _heed() as heed:
-            staff.remove_user(heed.uow, email)
-    except HeedError as error:
-        _fail(error)
-        return
+    with _acting() as heed:
+        staff.remove_user(heed.uow, email)
     typer.echo(f"staff login {email} removed")
 
 
@@ -246,14 +232,10 @@ def ledger_verify(
 ) -> None:
     """Check the consent ledger: its hash chain, the account's recorded head and that
     current consent is the ledger's fold. Exits 1 naming each problem found."""
-    try:
-        with _heed() as heed:
-            reports = ledger_check.check_ledgers(
-                heed.uow, None if account is None else [account], now=now()
-            )
-    except HeedError as error:
-        _fail(error)
-        return
+    with _acting() as heed:
+        reports = ledger_check.check_ledgers(
+            heed.uow, None if account is None else [account], now=now()
+        )
     intact = all(report.intact for report in reports)
     if as_json:
         typer.echo(

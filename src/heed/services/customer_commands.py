@@ -8,7 +8,7 @@ refusal names the field the way the caller spelled it (``contacts[0].value``,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -94,6 +94,22 @@ def _list(value: object, field: str) -> list[Any]:
     return value
 
 
+def _parsed(
+    data: object,
+    field: str,
+    parsers: Mapping[str, Callable[[Any, str], Any]],
+    defaults: Mapping[str, object] | None = None,
+) -> dict[str, Any]:
+    """Each of ``parsers``' fields of the object ``data``, parsed in order; errors name
+    them under ``field``."""
+    given, p = _object(data, field), _prefix(field)
+    unset = defaults or {}
+    return {
+        name: parse(given.get(name, unset.get(name)), f"{p}{name}")
+        for name, parse in parsers.items()
+    }
+
+
 def _contact_inputs(value: object, field: str) -> list[ContactInput]:
     return [ContactInput.parse(c, f"{field}[{i}]") for i, c in enumerate(_list(value, field))]
 
@@ -109,14 +125,7 @@ class LocationInput:
 
     @classmethod
     def parse(cls, data: object, field: str = "") -> LocationInput:
-        p = _prefix(field)
-        given = _object(data, field)
-        return cls(
-            name=_name(given.get("name"), f"{p}name"),
-            address=_postal(given.get("address"), f"{p}address"),
-            time_zone=parse_time_zone(given.get("time_zone"), f"{p}time_zone"),
-            contacts=_contact_inputs(given.get("contacts"), f"{p}contacts"),
-        )
+        return cls(**_parsed(data, field, _LOCATION_INPUT))
 
 
 @dataclass(frozen=True)
@@ -132,21 +141,28 @@ class CustomerInput:
 
     @classmethod
     def parse(cls, data: object, field: str = "") -> CustomerInput:
-        p = _prefix(field)
-        given = _object(data, field)
-        return cls(
-            name=_name(given.get("name"), f"{p}name"),
-            do_not_mail=_flag(given.get("do_not_mail", False), f"{p}do_not_mail"),
-            invoice_delivery=parse_invoice_delivery(
-                given.get("invoice_delivery", ["mail"]), f"{p}invoice_delivery"
-            ),
-            billing_address=_postal(given.get("billing_address"), f"{p}billing_address"),
-            contacts=_contact_inputs(given.get("contacts"), f"{p}contacts"),
-            locations=[
-                LocationInput.parse(loc, f"{p}locations[{i}]")
-                for i, loc in enumerate(_list(given.get("locations"), f"{p}locations"))
-            ],
-        )
+        return cls(**_parsed(data, field, _CUSTOMER_INPUT, _CUSTOMER_DEFAULTS))
+
+
+def _location_inputs(value: object, field: str) -> list[LocationInput]:
+    return [LocationInput.parse(loc, f"{field}[{i}]") for i, loc in enumerate(_list(value, field))]
+
+
+_LOCATION_INPUT: dict[str, Callable[[Any, str], Any]] = {
+    "name": _name,
+    "address": _postal,
+    "time_zone": parse_time_zone,
+    "contacts": _contact_inputs,
+}
+_CUSTOMER_INPUT: dict[str, Callable[[Any, str], Any]] = {
+    "name": _name,
+    "do_not_mail": _flag,
+    "invoice_delivery": parse_invoice_delivery,
+    "billing_address": _postal,
+    "contacts": _contact_inputs,
+    "locations": _location_inputs,
+}
+_CUSTOMER_DEFAULTS: dict[str, object] = {"do_not_mail": False, "invoice_delivery": ["mail"]}
 
 
 def _given(data: Mapping[str, object], parsers: Mapping[str, Any]) -> dict[str, Any]:

@@ -54,7 +54,12 @@ def customer_query(
         if stored is None:
             raise Invalid("invoice_delivery must be mail, email or both.", field="invoice_delivery")
     text = q.strip() if q and q.strip() else None
-    return db.CustomerQuery(text, _search_addresses(text), stored, do_not_mail)
+    return db.CustomerQuery(
+        invoice_delivery=stored,
+        do_not_mail=do_not_mail,
+        text=text,
+        addresses=_search_addresses(text),
+    )
 
 
 def _search_addresses(text: str | None) -> tuple[str, ...]:
@@ -73,14 +78,15 @@ def list_customers(
     uow: UnitOfWork,
     principal: Principal,
     *,
+    limit: int = 50,
+    cursor: str | None = None,
     q: str | None = None,
     invoice_delivery: str | None = None,
     do_not_mail: bool | None = None,
     flagged: bool | None = None,
-    limit: int = 50,
-    cursor: str | None = None,
 ) -> dict[str, Any]:
-    """Customers by name order, searchable by name, phone in any format, or email."""
+    """Customers by name order, a page of ``limit`` after ``cursor`` at a time, searchable
+    by name, phone in any format, or email and narrowed by the filters."""
     if not 1 <= limit <= MAX_PAGE:
         raise Invalid(f"limit must be between 1 and {MAX_PAGE}.", field="limit")
     query = customer_query(q, invoice_delivery, do_not_mail)

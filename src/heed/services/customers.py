@@ -186,13 +186,7 @@ def update_customer(
     with uow.write() as tx:
         tx.lock_account(principal.account_id)
         customer = load_customer(tx, principal.account_id, customer_id)
-        for field in ("name", "billing_address", "invoice_delivery"):
-            if field in changes.given:
-                value = getattr(changes, field)
-                audit(
-                    tx, principal, "customer", customer.id, field, getattr(customer, field), value
-                )
-                setattr(customer, field, value)
+        _apply(tx, principal, "customer", customer, changes, CUSTOMER_FIELDS)
         if "name" in changes.given:
             customer.name_key = changes.name.casefold()
         if "do_not_mail" in changes.given:
@@ -277,13 +271,7 @@ def update_location(
 ) -> dict[str, Any]:
     with uow.write() as tx:
         location = load_location(tx, principal.account_id, location_id)
-        for field in ("name", "address", "time_zone"):
-            if field in changes.given:
-                value = getattr(changes, field)
-                audit(
-                    tx, principal, "location", location.id, field, getattr(location, field), value
-                )
-                setattr(location, field, value)
+        _apply(tx, principal, "location", location, changes, LOCATION_FIELDS)
         tx.session.flush()
         view = _location_view(tx, location)
         tx.commit()
@@ -303,12 +291,8 @@ def lookup_phone(uow: UnitOfWork, principal: Principal, phone: str) -> dict[str,
         customers, locations = db.listing_number(tx, principal.account_id, number)
     return {
         "phone": number,
-        "customers": [{"id": c.id, "name": c.name} for c in customers],
-        "locations": [
-            {"id": loc.id, "customer_id": loc.customer_id, "name": loc.name} for loc in locations
-        ]
-        if principal.can("location:view")
-        else [],
+        "customers": customers,
+        "locations": locations if principal.can("location:view") else [],
     }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 
 from sqlalchemy import Table, and_, insert, or_, select, update
 from sqlalchemy.sql import ColumnElement
@@ -21,13 +21,14 @@ NOTIFICATION_COLUMNS = ("notify_job", "notify_invoice_statement", "notify_market
 
 @dataclass(frozen=True)
 class CustomerQuery:
-    """Which customers a page lists; ``addresses`` are the search text read as a phone
-    number or an email, already normalized (a contact stores them so)."""
+    """Which customers a page lists: the filters, and the search text both as given and,
+    in ``addresses``, read as a phone number or an email, already normalized (a contact
+    stores them so)."""
 
-    text: str | None = None
-    addresses: tuple[str, ...] = ()
     invoice_delivery: str | None = None
     do_not_mail: bool | None = None
+    text: str | None = None
+    addresses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -42,14 +43,16 @@ class Position:
         return cls(customer.name_key, customer.id)
 
 
-@dataclass(frozen=True)
-class CustomerRef:
+class CustomerRef(TypedDict):
+    """A customer that lists a number, as caller ID answers it."""
+
     id: str
     name: str
 
 
-@dataclass(frozen=True)
-class LocationRef:
+class LocationRef(TypedDict):
+    """A location that lists a number, as caller ID answers it."""
+
     id: str
     customer_id: str
     name: str
@@ -208,6 +211,6 @@ def listing_number(
         else []
     )
     return (
-        [CustomerRef(c.id, c.name) for c in customers],
-        [LocationRef(loc.id, loc.customer_id, loc.name) for loc in locations],
+        [CustomerRef(id=c.id, name=c.name) for c in customers],
+        [LocationRef(id=loc.id, customer_id=loc.customer_id, name=loc.name) for loc in locations],
     )

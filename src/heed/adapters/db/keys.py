@@ -133,17 +133,14 @@ def _write(
     settings: Sequence[tuple[str, str]],
 ) -> None:
     """Each value sealed with the current key: one statement per table, however many rows."""
-    if tokens:
-        tx.session.connection().execute(
-            update(_accounts)
-            .where(_accounts.c.id == bindparam("row_id"))
-            .values(twilio_auth_token=bindparam("sealed")),
-            [{"row_id": key, "sealed": keyring.reseal(value)} for key, value in tokens],
-        )
-    if settings:
-        tx.session.connection().execute(
-            update(_settings)
-            .where(_settings.c.name == bindparam("row_id"))
-            .values(value=bindparam("sealed")),
-            [{"row_id": key, "sealed": keyring.reseal(value)} for key, value in settings],
-        )
+    for target, row_id, sealed, rows in (
+        (_accounts, _accounts.c.id, "twilio_auth_token", tokens),
+        (_settings, _settings.c.name, "value", settings),
+    ):
+        if rows:
+            tx.session.connection().execute(
+                update(target)
+                .where(row_id == bindparam("row_id"))
+                .values({sealed: bindparam("sealed")}),
+                [{"row_id": key, "sealed": keyring.reseal(value)} for key, value in rows],
+            )

@@ -14,26 +14,15 @@ from heed.bootstrap import Heed
 from heed.domain.contacts import ContactEdit
 from heed.domain.errors import ConfirmationRequired, Conflict, Invalid, NotFound
 from heed.domain.preferences import CATEGORIES, categories_for
-from heed.entrypoints.web.base import (
-    KIND_LABELS,
-    TEMPLATES,
-    FormDep,
-    HeedDep,
-    PageRoute,
-    Staff,
-    StaffDep,
-    checked,
-    field_of,
-    text,
-    texts,
-)
+from heed.entrypoints.web import base
+from heed.entrypoints.web.base import FormDep, HeedDep, PageRoute, Staff, StaffDep
 from heed.entrypoints.web.customers import View, record, view_from
 from heed.services import contacts, customers
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 # The bells a contact shows are the categories its kind carries (heed.domain.preferences).
-TEMPLATES.env.globals["categories_for"] = categories_for
+base.TEMPLATES.env.globals["categories_for"] = categories_for
 
 # A refusal on its merits re-renders the record; NotFound and Forbidden become their pages.
 Refused = (Invalid, Conflict)
@@ -49,8 +38,8 @@ def _before(heed: Heed, who: Staff, contact_id: str, back: str) -> tuple[dict[st
 def contact_notifications(
     request: Request, contact_id: str, who: StaffDep, heed: HeedDep, form: FormDep
 ) -> Response:
-    contact, view = _before(heed, who, contact_id, text(form, "back"))
-    on = [c for c in CATEGORIES if checked(form, c)]
+    contact, view = _before(heed, who, contact_id, base.text(form, "back"))
+    on = [c for c in CATEGORIES if base.checked(form, c)]
     try:
         contacts.set_notifications(heed.uow, who.principal, contact_id, on)
     except Refused as error:
@@ -65,15 +54,15 @@ def contact_notifications(
 def contact_kind(
     request: Request, contact_id: str, who: StaffDep, heed: HeedDep, form: FormDep
 ) -> Response:
-    contact, view = _before(heed, who, contact_id, text(form, "back"))
-    kind = text(form, "kind")
+    kind = base.text(form, "kind")
+    contact, view = _before(heed, who, contact_id, base.text(form, "back"))
     try:
         contacts.update_contact(
             heed.uow, who.principal, contact_id, ContactEdit.parse({"kind": kind})
         )
     except Refused as error:
         return record(request, heed, who, view, status=422, error=error.message)
-    label = KIND_LABELS.get(kind, kind)
+    label = base.KIND_LABELS.get(kind, kind)
     return record(request, heed, who, view, notice=f"{contact['display']} is now saved as {label}.")
 
 
@@ -81,10 +70,10 @@ def contact_kind(
 def contact_edit(
     request: Request, contact_id: str, who: StaffDep, heed: HeedDep, form: FormDep
 ) -> Response:
-    contact, view = _before(heed, who, contact_id, text(form, "back"))
-    data: dict[str, Any] = {"value": text(form, "value"), "memo": text(form, "memo")}
-    if text(form, "kind"):
-        data["kind"] = text(form, "kind")
+    contact, view = _before(heed, who, contact_id, base.text(form, "back"))
+    data: dict[str, Any] = {"value": base.text(form, "value"), "memo": base.text(form, "memo")}
+    if base.text(form, "kind"):
+        data["kind"] = base.text(form, "kind")
     try:
         result = contacts.update_contact(
             heed.uow, who.principal, contact_id, ContactEdit.parse(data)
@@ -93,7 +82,7 @@ def contact_edit(
         refused = {
             "kind": "edit",
             "contact_id": contact_id,
-            "errors": {field_of(error) or "value": error.message},
+            "errors": {base.field_of(error) or "value": error.message},
             "values": data,
         }
         return record(request, heed, who, view, status=422, panel=refused)
@@ -127,8 +116,8 @@ def _candidate_label(heed: Heed, who: Staff, candidate: dict[str, Any]) -> dict[
 def contact_sync(
     request: Request, contact_id: str, who: StaffDep, heed: HeedDep, form: FormDep
 ) -> Response:
-    contact, view = _before(heed, who, contact_id, text(form, "back"))
-    targets = texts(form, "targets")
+    contact, view = _before(heed, who, contact_id, base.text(form, "back"))
+    targets = base.texts(form, "targets")
     if not targets:
         return record(request, heed, who, view, notice="Nothing else was changed.")
     try:
@@ -137,7 +126,7 @@ def contact_sync(
             who.principal,
             contact_id,
             targets,
-            confirm_other_customers=checked(form, "confirm_other_customers"),
+            confirm_other_customers=base.checked(form, "confirm_other_customers"),
         )
     except ConfirmationRequired as error:
         others = [_candidate_label(heed, who, c) for c in error.details.get("contacts", [])]
@@ -167,6 +156,6 @@ def contact_sync(
 def contact_delete(
     request: Request, contact_id: str, who: StaffDep, heed: HeedDep, form: FormDep
 ) -> Response:
-    contact, view = _before(heed, who, contact_id, text(form, "back"))
+    contact, view = _before(heed, who, contact_id, base.text(form, "back"))
     contacts.delete_contact(heed.uow, who.principal, contact_id)
     return record(request, heed, who, view, notice=f"Removed {contact['display']}.")

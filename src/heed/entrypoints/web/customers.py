@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
@@ -76,6 +77,14 @@ DELIVERY_FILTERS = {"any": None, "mail": "mail", "email": "email", "both": "both
 FLAG_FILTERS = {"any": None, "yes": True, "no": False}
 
 
+def _filters(delivery: str, flagged: str) -> dict[str, Any]:
+    """The AR page's filters as the customer lists take them; an unknown one is "any"."""
+    return {
+        "invoice_delivery": DELIVERY_FILTERS.get(delivery),
+        "flagged": FLAG_FILTERS.get(flagged),
+    }
+
+
 @router.get("/ar")
 def ar(
     request: Request,
@@ -85,14 +94,8 @@ def ar(
     flagged: str = "any",
     cursor: str | None = None,
 ) -> Response:
-    page = customers.list_customers(
-        heed.uow,
-        who.principal,
-        invoice_delivery=DELIVERY_FILTERS.get(delivery),
-        flagged=FLAG_FILTERS.get(flagged),
-        limit=100,
-        cursor=cursor,
-    )
+    filters = _filters(delivery, flagged)
+    page = customers.list_customers(heed.uow, who.principal, limit=100, cursor=cursor, **filters)
     context = {
         "items": page["items"],
         "next_cursor": page["next_cursor"],
@@ -107,12 +110,7 @@ def ar(
 def ar_csv(
     request: Request, who: StaffDep, heed: HeedDep, delivery: str = "any", flagged: str = "any"
 ) -> Response:
-    rows = customers.list_all_customers(
-        heed.uow,
-        who.principal,
-        invoice_delivery=DELIVERY_FILTERS.get(delivery),
-        flagged=FLAG_FILTERS.get(flagged),
-    )
+    rows = customers.list_all_customers(heed.uow, who.principal, **_filters(delivery, flagged))
     return StreamingResponse(
         ar_csv_lines(rows),
         media_type="text/csv; charset=utf-8",

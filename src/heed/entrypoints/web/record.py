@@ -6,6 +6,7 @@ page it was made from (the form's ``back``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,20 +16,8 @@ from starlette.datastructures import FormData
 
 from heed.bootstrap import Heed
 from heed.domain.errors import Conflict, Forbidden, HeedError, NotFound
-from heed.entrypoints.web.base import (
-    _BACK,
-    KIND_LABELS,
-    FormDep,
-    HeedDep,
-    PageRoute,
-    Staff,
-    StaffDep,
-    checked,
-    field_of,
-    render,
-    text,
-    texts,
-)
+from heed.entrypoints.web import base
+from heed.entrypoints.web.base import FormDep, HeedDep, PageRoute, Staff, StaffDep
 from heed.services import contacts, customers
 from heed.services.customer_commands import CustomerChanges, LocationInput
 from heed.services.customer_record import Sent, customer_record, send_from_record
@@ -50,7 +39,7 @@ class View:
 
 def view_from(heed: Heed, who: Staff, back: str, customer_id: str) -> View:
     """The page a change on ``customer_id`` answers with: the one named by ``back``."""
-    match = _BACK.match(back)
+    match = base._BACK.match(back)
     if match and match.group(1) == "locations":
         return View(customer_id, match.group(2))
     return View(customer_id)
@@ -79,7 +68,7 @@ def record(
         "values": {},
         **state,
     }
-    return render(request, "customer.html", context, who, status)
+    return base.render(request, "customer.html", context, who, status)
 
 
 def _open_panel(open: str) -> dict[str, Any] | None:
@@ -103,27 +92,53 @@ def location_page(
     return record(request, heed, who, View(None, location_id), panel=_open_panel(open))
 
 
+def _named(form: FormData, *others: str) -> dict[str, str | None]:
+    """A record's name as typed, and its other fields with an empty one as None."""
+    return {
+        "name": base.text(form, "name"),
+        **{name: base.text(form, name) or None for name in others},
+    }
+
+
+def _named_change(
+    request: Request,
+    heed: Heed,
+    who: Staff,
+    view: View,
+    panel: str,
+    data: dict[str, str | None],
+    change: Callable[[], object],
+    notice: str,
+) -> Response:
+    """Make a change typed into one of the record's panels; a refusal answers the page with
+    the panel's fields as typed and the error at its field (the name's, if none is named)."""
+    try:
+        change()
+    except Forbidden:
+        raise
+    except HeedError as error:
+        errors = {panel: {base.field_of(error) or "name": error.message}}
+        return record(request, heed, who, view, status=422, errors=errors, values={panel: data})
+    return record(request, heed, who, view, notice=notice)
+
+
 @router.post("/customers/{customer_id}/details")
 def customer_details(
     request: Request, customer_id: str, who: StaffDep, heed: HeedDep, form: FormDep
 ) -> Response:
-    data = {"name": text(form, "name"), "billing_address": text(form, "billing_address") or None}
-    try:
-        customers.update_customer(heed.uow, who.principal, customer_id, CustomerChanges.parse(data))
-    except Forbidden:
-        raise
-    except HeedError as error:
-        errors = {"details": {field_of(error) or "name": error.message}}
-        return record(
-            request,
-            heed,
-            who,
-            View(customer_id),
-            status=422,
-            errors=errors,
-            values={"details": data},
-        )
-    return record(request, heed, who, View(customer_id), notice="Details saved.")
+    data = _named(form, "billing_address")
+    return _named_change(
+        request,
+        heed,
+        who,
+        View(customer_id),
+        "details",
+        data,
+        lambda: customers.update_customer(
+            heed.uow, who.principal, customer_id, CustomerChanges.parse(data)
+        ),
+        "Details saved.",
+    )
 
 
 DO_NOT_MAIL_NOTICES = {
@@ -137,10 +152,10 @@ DO_NOT_MAIL_NOTICES = {
 def do_not_mail(
     request: Request, customer_id: str, who: StaffDep, heed: HeedDep, form: FormDep
 ) -> Response:
-    value = checked(form, "do_not_mail")
+    value = base.checked(form, "do_not_mail")
     changes = CustomerChanges(given=frozenset({"do_not_mail"}), do_not_mail=value)
     customers.update_customer(heed.uow, who.principal, customer_id, changes)
-    view = view_from(heed, who, text(form, "back"), customer_id)
+    view = view_from(heed, who, base.text(form, "back"), customer_id)
     return record(request, heed, who, view, notice=DO_NOT_MAIL_NOTICES[value])
 
 
@@ -150,7 +165,7 @@ def invoice_delivery(
 ) -> Response:
     view = View(customer_id)
     try:
-        changes = CustomerChanges.parse({"invoice_delivery": texts(form, "invoice_delivery")})
+        changes = CustomerChanges.parse({"invoice_delivery": base.texts(form, "invoice_delivery")})
         customers.update_customer(heed.uow, who.principal, customer_id, changes)
     except Forbidden:
         raise
@@ -164,26 +179,26 @@ def invoice_delivery(
 def add_customer_contact(
     request: Request, customer_id: str, who: StaffDep, heed: HeedDep, form: FormDep
 ) -> Response:
-    return _add_contact(request, heed, who, form, customer_id=customer_id)
+    return _add_contact(request, heed, who, form, {"customer_id": customer_id})
 
 
 @router.post("/locations/{location_id}/contacts")
 def add_location_contact(
     request: Request, location_id: str, who: StaffDep, heed: HeedDep, form: FormDep
 ) -> Response:
-    return _add_contact(request, heed, who, form, location_id=location_id)
+    return _add_contact(request, heed, who, form, {"location_id": location_id})
 
 
 def _add_contact(
-    request: Request,
-    heed: Heed,
-    who: Staff,
-    form: FormData,
-    *,
-    customer_id: str | None = None,
-    location_id: str | None = None,
+    request: Request, heed: Heed, who: Staff, form: FormData, owner: dict[str, str]
 ) -> Response:
-    data = {"kind": text(form, "kind"), "value": text(form, "value"), "memo": text(form, "memo")}
+    """Add a contact to its owner: ``{"customer_id": …}`` or ``{"location_id": …}``."""
+    customer_id, location_id = owner.get("customer_id"), owner.get("location_id")
+    data = {
+        "kind": base.text(form, "kind"),
+        "value": base.text(form, "value"),
+        "memo": base.text(form, "memo"),
+    }
     key = f"add:{location_id or 'customer'}"
     try:
         added = contacts.add_contact(
@@ -197,10 +212,10 @@ def _add_contact(
         raise
     except HeedError as error:
         view = _contact_view(heed, who, form, customer_id, location_id)
-        errors = {key: {field_of(error) or "value": error.message}}
+        errors = {key: {base.field_of(error) or "value": error.message}}
         return record(request, heed, who, view, status=422, errors=errors, values={key: data})
-    view = view_from(heed, who, text(form, "back"), added["customer_id"])
-    notice = f"Added {KIND_LABELS[added['kind']]} {added['display']}."
+    view = view_from(heed, who, base.text(form, "back"), added["customer_id"])
+    notice = f"Added {base.KIND_LABELS[added['kind']]} {added['display']}."
     return record(request, heed, who, view, notice=notice)
 
 
@@ -211,7 +226,7 @@ def _contact_view(
     if customer_id is None:
         assert location_id is not None
         location = customers.get_location(heed.uow, who.principal, location_id)
-        return view_from(heed, who, text(form, "back"), location["customer_id"])
+        return view_from(heed, who, base.text(form, "back"), location["customer_id"])
     return View(customer_id)
 
 
@@ -219,35 +234,33 @@ def _contact_view(
 def add_location(
     request: Request, customer_id: str, who: StaffDep, heed: HeedDep, form: FormDep
 ) -> Response:
-    data = {
-        "name": text(form, "name"),
-        "address": text(form, "address") or None,
-        "time_zone": text(form, "time_zone") or None,
-    }
-    view = View(customer_id)
-    try:
-        customers.create_location(heed.uow, who.principal, customer_id, LocationInput.parse(data))
-    except Forbidden:
-        raise
-    except HeedError as error:
-        errors = {"add-location": {field_of(error) or "name": error.message}}
-        values = {"add-location": data}
-        return record(request, heed, who, view, status=422, errors=errors, values=values)
-    return record(request, heed, who, view, notice=f"Location {data['name']} added.")
+    data = _named(form, "address", "time_zone")
+    return _named_change(
+        request,
+        heed,
+        who,
+        View(customer_id),
+        "add-location",
+        data,
+        lambda: customers.create_location(
+            heed.uow, who.principal, customer_id, LocationInput.parse(data)
+        ),
+        f"Location {data['name']} added.",
+    )
 
 
 @router.post("/customers/{customer_id}/messages")
 def send(
     request: Request, customer_id: str, who: StaffDep, heed: HeedDep, form: FormDep
 ) -> Response:
-    view = view_from(heed, who, text(form, "back"), customer_id)
-    contact_id, body = text(form, "contact_id"), text(form, "body")
+    view = view_from(heed, who, base.text(form, "back"), customer_id)
+    contact_id, body = base.text(form, "contact_id"), base.text(form, "body")
     try:
         sent = send_from_record(heed.uow, who.principal, customer_id, contact_id, body)
     except Forbidden:
         raise
     except HeedError as error:
-        key = "body" if field_of(error) == "body" else "contact_id"
+        key = "body" if base.field_of(error) == "body" else "contact_id"
         return record(
             request,
             heed,

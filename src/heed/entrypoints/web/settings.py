@@ -10,17 +10,8 @@ from starlette.datastructures import FormData
 from heed.bootstrap import Heed
 from heed.domain.addresses import display_phone
 from heed.domain.errors import Forbidden, HeedError
-from heed.entrypoints.web.base import (
-    FormDep,
-    HeedDep,
-    PageRoute,
-    Staff,
-    StaffDep,
-    checked,
-    field_of,
-    render,
-    text,
-)
+from heed.entrypoints.web import base
+from heed.entrypoints.web.base import FormDep, HeedDep, PageRoute, Staff, StaffDep
 from heed.services import accounts
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -32,7 +23,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 @router.get("/settings")
 def settings_page(request: Request, who: StaffDep, heed: HeedDep) -> Response:
     current = accounts.settings_to_edit(heed.uow, who.principal)
-    return render(request, "settings.html", {"s": _settings_form(current), "errors": {}}, who)
+    return base.render(request, "settings.html", {"s": _settings_form(current), "errors": {}}, who)
 
 
 def _settings_form(current: dict[str, Any]) -> dict[str, Any]:
@@ -55,14 +46,17 @@ def settings_save(request: Request, who: StaffDep, heed: HeedDep, form: FormDep)
     except Forbidden:
         raise  # the page's own answer, not a field to correct
     except HeedError as error:
-        return render(
+        return base.render(
             request,
             "settings.html",
-            {"s": _as_sent(heed, who, form), "errors": {field_of(error) or "form": error.message}},
+            {
+                "s": _as_sent(heed, who, form),
+                "errors": {base.field_of(error) or "form": error.message},
+            },
             who,
             status=422,
         )
-    return render(
+    return base.render(
         request,
         "settings.html",
         {"s": _settings_form(saved), "errors": {}, "notice": "Settings saved."},
@@ -73,28 +67,30 @@ def settings_save(request: Request, who: StaffDep, heed: HeedDep, form: FormDep)
 def _changes(form: FormData) -> accounts.AccountChanges:
     """The form's settings, as the API's PATCH /v1/account gives them."""
     return accounts.AccountChanges(
-        customer_notifications_enabled=checked(form, "customer_notifications_enabled"),
-        sms_opt_out_scope=text(form, "sms_opt_out_scope"),
+        customer_notifications_enabled=base.checked(form, "customer_notifications_enabled"),
+        sms_opt_out_scope=base.text(form, "sms_opt_out_scope"),
         business_numbers=_lines(form, "business_numbers"),
-        sending_window=accounts.Window(text(form, "window_start"), text(form, "window_end")),
+        sending_window=accounts.Window(
+            base.text(form, "window_start"), base.text(form, "window_end")
+        ),
         placeholders=_lines(form, "placeholders"),
-        help_text=text(form, "help_text") or None,
+        help_text=base.text(form, "help_text") or None,
     )
 
 
 def _lines(form: FormData, name: str) -> list[str]:
-    return [x.strip() for x in text(form, name).splitlines() if x.strip()]
+    return [x.strip() for x in base.text(form, name).splitlines() if x.strip()]
 
 
 def _as_sent(heed: Heed, who: Staff, form: FormData) -> dict[str, Any]:
     """The form filled in as it was sent, to correct what was refused."""
     current = accounts.settings_to_edit(heed.uow, who.principal)
     return {
-        **{k: text(form, k) for k in ("business_numbers", "placeholders", "help_text")},
-        "customer_notifications_enabled": checked(form, "customer_notifications_enabled"),
-        "sms_opt_out_scope": text(form, "sms_opt_out_scope"),
-        "window_start": text(form, "window_start"),
-        "window_end": text(form, "window_end"),
+        **{k: base.text(form, k) for k in ("business_numbers", "placeholders", "help_text")},
+        "customer_notifications_enabled": base.checked(form, "customer_notifications_enabled"),
+        "sms_opt_out_scope": base.text(form, "sms_opt_out_scope"),
+        "window_start": base.text(form, "window_start"),
+        "window_end": base.text(form, "window_end"),
         "twilio_auth_token_set": current["twilio_auth_token_set"],
     }
 

@@ -29,6 +29,11 @@ def errors(*statuses: int, auth: bool = True) -> dict[int | str, dict[str, Any]]
     return {s: {"model": ErrorPublic, "description": _WHY[s]} for s in sorted(wanted)}
 
 
+def created(*statuses: int) -> dict[str, Any]:
+    """A route's keywords for an answer that creates something: 201 and its errors."""
+    return {"status_code": 201, "responses": errors(*statuses)}
+
+
 def json_errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """``errors`` for a route that answers XML or HTML when it succeeds: FastAPI would
     document a ``model`` under the route's own media type, but errors are always JSON."""

@@ -13,17 +13,9 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
+from heed.entrypoints.api import schemas
 from heed.entrypoints.api.deps import CurrentKey, GatewayKey, UowDep
 from heed.entrypoints.api.routes import errors
-from heed.entrypoints.api.schemas import (
-    ConsentPublic,
-    InboundEmail,
-    InboundEmailPublic,
-    InboundSms,
-    InboundSmsPublic,
-    LedgerPublic,
-    StaffOptOut,
-)
 from heed.services import consent
 
 router = APIRouter(prefix="/v1", tags=["consent"])
@@ -31,8 +23,8 @@ router = APIRouter(prefix="/v1", tags=["consent"])
 _CSV = {"text/csv": {"schema": {"type": "string"}}}
 
 
-@router.post("/inbound/sms", response_model=InboundSmsPublic, responses=errors(404))
-def inbound_sms(uow: UowDep, key: GatewayKey, body: InboundSms) -> dict[str, Any]:
+@router.post("/inbound/sms", response_model=schemas.InboundSmsPublic, responses=errors(404))
+def inbound_sms(uow: UowDep, key: GatewayKey, body: schemas.InboundSms) -> dict[str, Any]:
     """A text a customer sent to one of the business's numbers, from a gateway other than
     Twilio; only a gateway key may post it (R-25). Keywords and plain requests to stop act
     on it (R-11, R-15); ``reply`` is the one text the gateway should send back (R-16). The
@@ -44,8 +36,8 @@ def inbound_sms(uow: UowDep, key: GatewayKey, body: InboundSms) -> dict[str, Any
     return {"action": result.action, "reply": result.reply, "duplicate": result.duplicate}
 
 
-@router.post("/inbound/email", response_model=InboundEmailPublic, responses=errors())
-def inbound_email(uow: UowDep, key: GatewayKey, body: InboundEmail) -> dict[str, Any]:
+@router.post("/inbound/email", response_model=schemas.InboundEmailPublic, responses=errors())
+def inbound_email(uow: UowDep, key: GatewayKey, body: schemas.InboundEmail) -> dict[str, Any]:
     """An unsubscribe, hard bounce or complaint reported by the email provider (R-14); only
     a gateway key may post it (R-25)."""
     event = consent.EmailEvent(
@@ -57,7 +49,7 @@ def inbound_email(uow: UowDep, key: GatewayKey, body: InboundEmail) -> dict[str,
 
 @router.get(
     "/consent/events",
-    response_model=LedgerPublic,
+    response_model=schemas.LedgerPublic,
     responses={**errors(), 200: {"content": _CSV, "description": "The ledger, oldest first."}},
 )
 def consent_events(
@@ -81,14 +73,16 @@ def consent_events(
     return {"events": events}
 
 
-@router.get("/consent/{address}", response_model=ConsentPublic, responses=errors())
+@router.get("/consent/{address}", response_model=schemas.ConsentPublic, responses=errors())
 def address_consent(uow: UowDep, key: CurrentKey, address: str) -> dict[str, Any]:
     """One phone number's or email's consent now, and every ledger entry about it."""
     return consent.address_consent(uow, key, address)
 
 
-@router.post("/consent/{address}/opt-out", response_model=ConsentPublic, responses=errors())
-def record_opt_out(uow: UowDep, key: CurrentKey, address: str, body: StaffOptOut) -> dict[str, Any]:
+@router.post("/consent/{address}/opt-out", response_model=schemas.ConsentPublic, responses=errors())
+def record_opt_out(
+    uow: UowDep, key: CurrentKey, address: str, body: schemas.StaffOptOut
+) -> dict[str, Any]:
     """Record that the customer asked, by phone or in person, to stop (R-15, R-17):
     texts to a number stop on every business number; an email stops getting automated
     mail. Staff can only ever opt out here; opting back in is the customer's alone (R-12)."""

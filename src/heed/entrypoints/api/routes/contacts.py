@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from heed.entrypoints.api.deps import CurrentKey, UowDep
-from heed.entrypoints.api.routes import errors
+from heed.entrypoints.api.routes import created, errors
 from heed.entrypoints.api.schemas import (
     ContactChangePublic,
     ContactCreate,
@@ -26,12 +26,7 @@ from heed.services import contacts
 router = APIRouter(prefix="/v1", tags=["contacts"])
 
 
-@router.post(
-    "/customers/{customer_id}/contacts",
-    status_code=201,
-    response_model=ContactPublic,
-    responses=errors(404, 409),
-)
+@router.post("/customers/{customer_id}/contacts", response_model=ContactPublic, **created(404, 409))
 def add_customer_contact(
     uow: UowDep, key: CurrentKey, customer_id: str, body: ContactCreate
 ) -> dict[str, Any]:
@@ -40,12 +35,7 @@ def add_customer_contact(
     return contacts.add_contact(uow, key, body.command(), customer_id=customer_id)
 
 
-@router.post(
-    "/locations/{location_id}/contacts",
-    status_code=201,
-    response_model=ContactPublic,
-    responses=errors(404, 409),
-)
+@router.post("/locations/{location_id}/contacts", response_model=ContactPublic, **created(404, 409))
 def add_location_contact(
     uow: UowDep, key: CurrentKey, location_id: str, body: ContactCreate
 ) -> dict[str, Any]:

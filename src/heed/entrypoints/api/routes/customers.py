@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from heed.domain import limits
 from heed.entrypoints.api.deps import CurrentKey, UowDep
-from heed.entrypoints.api.routes import errors
+from heed.entrypoints.api.routes import created, errors
 from heed.entrypoints.api.schemas import (
     CustomerCreate,
     CustomerPage,
@@ -30,11 +30,10 @@ from heed.services.customer_commands import (
 router = APIRouter(prefix="/v1", tags=["customers"])
 
 
-@router.post("/customers", status_code=201, response_model=CustomerPublic, responses=errors(409))
+@router.post("/customers", response_model=CustomerPublic, **created(409))
 def create_customer(uow: UowDep, key: CurrentKey, body: CustomerCreate) -> dict[str, Any]:
     """A customer with its contacts (customer:edit) and locations (also location:edit)."""
-    data = CustomerInput.parse(body.model_dump(exclude_unset=True))
-    return customers.create_customer(uow, key, data)
+    return customers.create_customer(uow, key, CustomerInput.parse(body.sent()))
 
 
 @router.get("/customers", response_model=CustomerPage, responses=errors())
@@ -82,34 +81,28 @@ def update_customer(
 ) -> dict[str, Any]:
     """Setting do_not_mail turns every notification of the customer off (R-8);
     clearing it turns nothing back on."""
-    changes = CustomerChanges.parse(body.model_dump(exclude_unset=True))
-    return customers.update_customer(uow, key, customer_id, changes)
+    return customers.update_customer(uow, key, customer_id, CustomerChanges.parse(body.sent()))
 
 
 @router.post(
-    "/customers/{customer_id}/locations",
-    status_code=201,
-    response_model=LocationPublic,
-    responses=errors(404, 409),
+    "/customers/{customer_id}/locations", response_model=LocationPublic, **created(404, 409)
 )
 def create_location(
     uow: UowDep, key: CurrentKey, customer_id: str, body: LocationCreate
 ) -> dict[str, Any]:
-    data = LocationInput.parse(body.model_dump(exclude_unset=True))
-    return customers.create_location(uow, key, customer_id, data)
-
-
-@router.get("/locations/{location_id}", response_model=LocationPublic, responses=errors(404))
-def get_location(uow: UowDep, key: CurrentKey, location_id: str) -> dict[str, Any]:
-    return customers.get_location(uow, key, location_id)
+    return customers.create_location(uow, key, customer_id, LocationInput.parse(body.sent()))
 
 
 @router.patch("/locations/{location_id}", response_model=LocationPublic, responses=errors(404))
 def update_location(
     uow: UowDep, key: CurrentKey, location_id: str, body: LocationUpdate
 ) -> dict[str, Any]:
-    changes = LocationChanges.parse(body.model_dump(exclude_unset=True))
-    return customers.update_location(uow, key, location_id, changes)
+    return customers.update_location(uow, key, location_id, LocationChanges.parse(body.sent()))
+
+
+@router.get("/locations/{location_id}", response_model=LocationPublic, responses=errors(404))
+def get_location(uow: UowDep, key: CurrentKey, location_id: str) -> dict[str, Any]:
+    return customers.get_location(uow, key, location_id)
 
 
 @router.get("/lookup", response_model=LookupPublic, responses=errors())

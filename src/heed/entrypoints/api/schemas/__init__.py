@@ -3,8 +3,8 @@
 Request models (``…Create``, ``…Update``, ``…Request``) are strict: a wrong JSON
 type is a 422 ``validation_error`` naming the field, never a silent coercion
 ("true" is not true). They only check shape; the services own the rules (a valid
-phone number, a placeholder, Do Not Mail), so routes pass
-``model_dump(exclude_unset=True)`` on and an absent field stays absent.
+phone number, a placeholder, Do Not Mail), so routes pass ``sent()`` (the
+fields sent, ``model_dump(exclude_unset=True)``) on and an absent field stays absent.
 Response models (``…Public``) mirror the plain dicts the services answer, so
 /openapi.json describes every answer exactly.
 """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from heed.entrypoints.api.limits import (
     Address,
@@ -13,7 +13,7 @@ from heed.entrypoints.api.limits import (
     Name,
     Secret,
 )
-from heed.entrypoints.api.schemas.base import Public, Request, _examples
+from heed.entrypoints.api.schemas.base import Public, Request, examples
 from heed.services.accounts import AccountChanges, Window
 
 
@@ -28,15 +28,13 @@ class SendingWindowPublic(Public):
 
 
 class AccountUpdate(Request):
-    model_config = ConfigDict(
-        json_schema_extra=_examples(
-            {
-                "customer_notifications_enabled": True,
-                "sms_opt_out_scope": "account",
-                "sending_window": {"start": "08:00", "end": "21:00"},
-                "help_text": "Acme Plumbing: reply STOP to stop texts. Call (512) 555-0100.",
-            }
-        )
+    model_config = examples(
+        {
+            "customer_notifications_enabled": True,
+            "sms_opt_out_scope": "account",
+            "sending_window": {"start": "08:00", "end": "21:00"},
+            "help_text": "Acme Plumbing: reply STOP to stop texts. Call (512) 555-0100.",
+        }
     )
 
     name: Name | None = None
@@ -65,20 +63,18 @@ class AccountUpdate(Request):
 
 
 class AccountPublic(Public):
-    model_config = ConfigDict(
-        json_schema_extra=_examples(
-            {
-                "id": "acc_5f0c2d9e8a7b6c5d4e3f",
-                "name": "Acme Plumbing",
-                "customer_notifications_enabled": True,
-                "sms_opt_out_scope": "account",
-                "business_numbers": ["+15125550100"],
-                "sending_window": {"start": "08:00", "end": "21:00"},
-                "placeholders": [],
-                "help_text": None,
-                "twilio_auth_token_set": True,
-            }
-        )
+    model_config = examples(
+        {
+            "id": "acc_5f0c2d9e8a7b6c5d4e3f",
+            "name": "Acme Plumbing",
+            "customer_notifications_enabled": True,
+            "sms_opt_out_scope": "account",
+            "business_numbers": ["+15125550100"],
+            "sending_window": {"start": "08:00", "end": "21:00"},
+            "placeholders": [],
+            "help_text": None,
+            "twilio_auth_token_set": True,
+        }
     )
 
     id: str

@@ -22,8 +22,17 @@ def _examples(*examples: dict[str, Any]) -> dict[str, Any]:
     return {"examples": list(examples)}
 
 
+def examples(*examples: dict[str, Any]) -> ConfigDict:
+    """A model's config that only gives its OpenAPI examples."""
+    return ConfigDict(json_schema_extra=_examples(*examples))
+
+
 class Request(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+
+    def sent(self) -> dict[str, Any]:
+        """The fields the caller sent: one left out stays out, and null is a value."""
+        return self.model_dump(exclude_unset=True)
 
 
 class Public(BaseModel):
@@ -37,17 +46,15 @@ class ErrorDetail(Public):
 
 
 class ErrorPublic(Public):
-    model_config = ConfigDict(
-        json_schema_extra=_examples(
-            {
-                "error": {
-                    "code": "sms_opt_out",
-                    "message": "This contact has opted out of SMS communication. "
-                    "Only the customer can opt back in by texting START.",
-                    "details": {"field": "notifications.job"},
-                }
+    model_config = examples(
+        {
+            "error": {
+                "code": "sms_opt_out",
+                "message": "This contact has opted out of SMS communication. "
+                "Only the customer can opt back in by texting START.",
+                "details": {"field": "notifications.job"},
             }
-        )
+        }
     )
 
     error: ErrorDetail

@@ -13,7 +13,7 @@ from heed.entrypoints.api.limits import (
     ProviderId,
     RelayedAddress,
 )
-from heed.entrypoints.api.schemas.base import ChannelName, Public, Request, _examples
+from heed.entrypoints.api.schemas.base import ChannelName, Public, Request, _examples, examples
 
 
 class InboundSms(Request):
@@ -36,15 +36,13 @@ class InboundSms(Request):
 
 
 class InboundSmsPublic(Public):
-    model_config = ConfigDict(
-        json_schema_extra=_examples(
-            {
-                "action": "opted_out",
-                "reply": "Acme Plumbing: You're unsubscribed and will get no more texts from us. "
-                "Reply START to resubscribe.",
-                "duplicate": False,
-            }
-        )
+    model_config = examples(
+        {
+            "action": "opted_out",
+            "reply": "Acme Plumbing: You're unsubscribed and will get no more texts from us. "
+            "Reply START to resubscribe.",
+            "duplicate": False,
+        }
     )
 
     action: Literal["opted_out", "opted_in", "help", "none"]
@@ -56,10 +54,8 @@ class InboundSmsPublic(Public):
 
 
 class InboundEmail(Request):
-    model_config = ConfigDict(
-        json_schema_extra=_examples(
-            {"email": "maria.alvarez@gmail.com", "event": "bounce", "provider_message_id": "ev-9"}
-        )
+    model_config = examples(
+        {"email": "maria.alvarez@gmail.com", "event": "bounce", "provider_message_id": "ev-9"}
     )
 
     email: Address
@@ -68,9 +64,7 @@ class InboundEmail(Request):
 
 
 class StaffOptOut(Request):
-    model_config = ConfigDict(
-        json_schema_extra=_examples({"note": "Asked on the phone not to be texted any more."})
-    )
+    model_config = examples({"note": "Asked on the phone not to be texted any more."})
 
     note: Note | None = None
 
@@ -104,34 +98,32 @@ class ConsentEventPublic(Public):
 
 
 class ConsentPublic(Public):
-    model_config = ConfigDict(
-        json_schema_extra=_examples(
-            {
-                "address": "+15128675309",
-                "channel": "sms",
-                "opted_out": True,
-                "suppressed": False,
-                "suppression": "none",
-                "scopes": ["*"],
-                "events": [
-                    {
-                        "seq": 1,
-                        "at": "2026-05-01T15:04:05.123456+00:00",
-                        "address": "+15128675309",
-                        "channel": "sms",
-                        "scope": "*",
-                        "action": "opt_out",
-                        "source": "keyword",
-                        "body": "STOP",
-                        "provider_message_id": "SM0123456789abcdef0123456789abcdef",
-                        "actor": "customer:+15128675309",
-                        "via": "twilio_webhook",
-                        "prev_hash": "0" * 64,
-                        "hash": "9f2c" + "0" * 60,
-                    }
-                ],
-            }
-        )
+    model_config = examples(
+        {
+            "address": "+15128675309",
+            "channel": "sms",
+            "opted_out": True,
+            "suppressed": False,
+            "suppression": "none",
+            "scopes": ["*"],
+            "events": [
+                {
+                    "seq": 1,
+                    "at": "2026-05-01T15:04:05.123456+00:00",
+                    "address": "+15128675309",
+                    "channel": "sms",
+                    "scope": "*",
+                    "action": "opt_out",
+                    "source": "keyword",
+                    "body": "STOP",
+                    "provider_message_id": "SM0123456789abcdef0123456789abcdef",
+                    "actor": "customer:+15128675309",
+                    "via": "twilio_webhook",
+                    "prev_hash": "0" * 64,
+                    "hash": "9f2c" + "0" * 60,
+                }
+            ],
+        }
     )
 
     address: str

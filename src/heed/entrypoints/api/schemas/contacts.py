@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from heed.domain.contacts import ContactEdit, ContactInput
 from heed.entrypoints.api.limits import (
@@ -12,7 +12,7 @@ from heed.entrypoints.api.limits import (
     Id,
     Memo,
 )
-from heed.entrypoints.api.schemas.base import Kind, OwnerType, Public, Request, _examples
+from heed.entrypoints.api.schemas.base import Kind, OwnerType, Public, Request, examples
 
 
 class NotificationsIn(Request):
@@ -22,15 +22,13 @@ class NotificationsIn(Request):
 
 
 class ContactCreate(Request):
-    model_config = ConfigDict(
-        json_schema_extra=_examples(
-            {"kind": "mobile", "value": "(512) 867-5309", "memo": "cell"},
-            {
-                "kind": "email",
-                "value": "Maria.Alvarez@Gmail.com",
-                "notifications": {"invoice_statement": True},
-            },
-        )
+    model_config = examples(
+        {"kind": "mobile", "value": "(512) 867-5309", "memo": "cell"},
+        {
+            "kind": "email",
+            "value": "Maria.Alvarez@Gmail.com",
+            "notifications": {"invoice_statement": True},
+        },
     )
 
     kind: Kind
@@ -40,14 +38,12 @@ class ContactCreate(Request):
 
     def command(self, field: str = "") -> ContactInput:
         """The new contact this asks for; errors name fields under ``field``."""
-        return ContactInput.parse(self.model_dump(exclude_unset=True), field)
+        return ContactInput.parse(self.sent(), field)
 
 
 class ContactUpdate(Request):
-    model_config = ConfigDict(
-        json_schema_extra=_examples(
-            {"value": "512-867-5310"}, {"kind": "phone"}, {"notifications": {"job": False}}
-        )
+    model_config = examples(
+        {"value": "512-867-5310"}, {"kind": "phone"}, {"notifications": {"job": False}}
     )
 
     kind: Kind | None = None
@@ -57,7 +53,7 @@ class ContactUpdate(Request):
 
     def command(self) -> ContactEdit:
         """The change this asks for: only the fields sent; null clears the memo alone."""
-        return ContactEdit.parse(self.model_dump(exclude_unset=True))
+        return ContactEdit.parse(self.sent())
 
 
 class OwnerRef(Public):
@@ -72,24 +68,22 @@ class NotificationsPublic(Public):
 
 
 class ContactPublic(Public):
-    model_config = ConfigDict(
-        json_schema_extra=_examples(
-            {
-                "id": "con_8c1f6a2b3d4e5f607182",
-                "owner": {"type": "customer", "id": "cus_1a2b3c4d5e6f70819203"},
-                "customer_id": "cus_1a2b3c4d5e6f70819203",
-                "kind": "mobile",
-                "value": "+15128675309",
-                "display": "(512) 867-5309",
-                "memo": "cell",
-                "notifications": {"job": True, "invoice_statement": False, "marketing": False},
-                "bell": "on",
-                "sms_opted_out": False,
-                "email_suppressed": False,
-                "email_suppression": "none",
-                "placeholder": False,
-            }
-        )
+    model_config = examples(
+        {
+            "id": "con_8c1f6a2b3d4e5f607182",
+            "owner": {"type": "customer", "id": "cus_1a2b3c4d5e6f70819203"},
+            "customer_id": "cus_1a2b3c4d5e6f70819203",
+            "kind": "mobile",
+            "value": "+15128675309",
+            "display": "(512) 867-5309",
+            "memo": "cell",
+            "notifications": {"job": True, "invoice_statement": False, "marketing": False},
+            "bell": "on",
+            "sms_opted_out": False,
+            "email_suppressed": False,
+            "email_suppression": "none",
+            "placeholder": False,
+        }
     )
 
     id: str
@@ -121,10 +115,8 @@ class ContactUpdated(Public):
 
 
 class SyncRequest(Request):
-    model_config = ConfigDict(
-        json_schema_extra=_examples(
-            {"targets": ["con_2b3c4d5e6f7081920314"], "confirm_other_customers": False}
-        )
+    model_config = examples(
+        {"targets": ["con_2b3c4d5e6f7081920314"], "confirm_other_customers": False}
     )
 
     targets: list[Id] = Field(description="Contacts that still carry the old value.")

@@ -4,27 +4,25 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from heed.entrypoints.api.limits import (
     Name,
     PostalAddress,
     TimeZone,
 )
-from heed.entrypoints.api.schemas.base import Public, Request, _examples
+from heed.entrypoints.api.schemas.base import Public, Request, examples
 from heed.entrypoints.api.schemas.contacts import ContactCreate, ContactPublic
 
 
 class LocationCreate(Request):
-    model_config = ConfigDict(
-        json_schema_extra=_examples(
-            {
-                "name": "Home",
-                "address": "4100 Speedway, Austin, TX 78751",
-                "time_zone": "America/Chicago",
-                "contacts": [{"kind": "mobile", "value": "737-209-4411", "memo": "tenant"}],
-            }
-        )
+    model_config = examples(
+        {
+            "name": "Home",
+            "address": "4100 Speedway, Austin, TX 78751",
+            "time_zone": "America/Chicago",
+            "contacts": [{"kind": "mobile", "value": "737-209-4411", "memo": "tenant"}],
+        }
     )
 
     name: Name
@@ -34,7 +32,7 @@ class LocationCreate(Request):
 
 
 class LocationUpdate(Request):
-    model_config = ConfigDict(json_schema_extra=_examples({"time_zone": "America/Denver"}))
+    model_config = examples({"time_zone": "America/Denver"})
 
     name: Name | None = None
     address: PostalAddress | None = None
@@ -51,22 +49,20 @@ class LocationPublic(Public):
 
 
 class CustomerCreate(Request):
-    model_config = ConfigDict(
-        json_schema_extra=_examples(
-            {
-                "name": "Maria Alvarez",
-                "invoice_delivery": ["email"],
-                "billing_address": "4100 Speedway, Austin, TX 78751",
-                "contacts": [
-                    {"kind": "mobile", "value": "(512) 867-5309"},
-                    {
-                        "kind": "email",
-                        "value": "maria.alvarez@gmail.com",
-                        "notifications": {"invoice_statement": True},
-                    },
-                ],
-            }
-        )
+    model_config = examples(
+        {
+            "name": "Maria Alvarez",
+            "invoice_delivery": ["email"],
+            "billing_address": "4100 Speedway, Austin, TX 78751",
+            "contacts": [
+                {"kind": "mobile", "value": "(512) 867-5309"},
+                {
+                    "kind": "email",
+                    "value": "maria.alvarez@gmail.com",
+                    "notifications": {"invoice_statement": True},
+                },
+            ],
+        }
     )
 
     name: Name
@@ -82,7 +78,7 @@ class CustomerCreate(Request):
 
 
 class CustomerUpdate(Request):
-    model_config = ConfigDict(json_schema_extra=_examples({"do_not_mail": True}))
+    model_config = examples({"do_not_mail": True})
 
     name: Name | None = None
     do_not_mail: bool | None = None
@@ -111,22 +107,20 @@ class CustomerSummary(Public):
 
 
 class CustomerPage(Public):
-    model_config = ConfigDict(
-        json_schema_extra=_examples(
-            {
-                "items": [
-                    {
-                        "id": "cus_1a2b3c4d5e6f70819203",
-                        "name": "Maria Alvarez",
-                        "do_not_mail": False,
-                        "invoice_delivery": ["email"],
-                        "billing_address": "4100 Speedway, Austin, TX 78751",
-                        "flags": ["email_delivery_without_invoice_contact"],
-                    }
-                ],
-                "next_cursor": None,
-            }
-        )
+    model_config = examples(
+        {
+            "items": [
+                {
+                    "id": "cus_1a2b3c4d5e6f70819203",
+                    "name": "Maria Alvarez",
+                    "do_not_mail": False,
+                    "invoice_delivery": ["email"],
+                    "billing_address": "4100 Speedway, Austin, TX 78751",
+                    "flags": ["email_delivery_without_invoice_contact"],
+                }
+            ],
+            "next_cursor": None,
+        }
     )
 
     items: list[CustomerSummary]

@@ -4,27 +4,25 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from heed.entrypoints.api.limits import (
     Address,
     Id,
     MessageBody,
 )
-from heed.entrypoints.api.schemas.base import CategoryName, ChannelName, Public, Request, _examples
+from heed.entrypoints.api.schemas.base import CategoryName, ChannelName, Public, Request, examples
 from heed.services.messages import SendMessage
 
 
 class MessageCreate(Request):
-    model_config = ConfigDict(
-        json_schema_extra=_examples(
-            {
-                "channel": "sms",
-                "contact_id": "con_8c1f6a2b3d4e5f607182",
-                "body": "Acme Plumbing: your technician Luis is on the way.",
-                "category": "job",
-            }
-        )
+    model_config = examples(
+        {
+            "channel": "sms",
+            "contact_id": "con_8c1f6a2b3d4e5f607182",
+            "body": "Acme Plumbing: your technician Luis is on the way.",
+            "category": "job",
+        }
     )
 
     channel: ChannelName
@@ -49,28 +47,26 @@ class MessageCreate(Request):
 
 
 class MessagePublic(Public):
-    model_config = ConfigDict(
-        json_schema_extra=_examples(
-            {
-                "id": "msg_3c4d5e6f708192a3b4c5",
-                "status": "queued",
-                "channel": "sms",
-                "to": "+15128675309",
-                "from": "+15125550100",
-                "contact_id": "con_8c1f6a2b3d4e5f607182",
-                "category": "job",
-                "manual": False,
-                "body": "Acme Plumbing: your technician Luis is on the way.",
-                "reason": "ok",
-                "not_before": None,
-                "created_at": "2026-05-01T15:04:05+00:00",
-                "sent_at": None,
-                "provider_id": None,
-                "error": None,
-                "attempts": 0,
-                "last_error": None,
-            }
-        )
+    model_config = examples(
+        {
+            "id": "msg_3c4d5e6f708192a3b4c5",
+            "status": "queued",
+            "channel": "sms",
+            "to": "+15128675309",
+            "from": "+15125550100",
+            "contact_id": "con_8c1f6a2b3d4e5f607182",
+            "category": "job",
+            "manual": False,
+            "body": "Acme Plumbing: your technician Luis is on the way.",
+            "reason": "ok",
+            "not_before": None,
+            "created_at": "2026-05-01T15:04:05+00:00",
+            "sent_at": None,
+            "provider_id": None,
+            "error": None,
+            "attempts": 0,
+            "last_error": None,
+        }
     )
 
     id: str
