@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from heed.adapters.db import accounts as stored_accounts
 from heed.adapters.db import tables as t
 from heed.adapters.db.audit import AuditRow, add_audit_row, add_audit_rows
 from heed.adapters.db.rows import insert_rows as insert_rows  # services write batches with it
@@ -146,7 +147,7 @@ def _text(value: object) -> str:
 
 
 def get_account(tx: Transaction, account_id: str) -> t.Account:
-    account = tx.session.get(t.Account, account_id)
+    account = stored_accounts.get(tx, account_id)
     if account is None:
         raise NotFound("No such account.")
     return account

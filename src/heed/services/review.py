@@ -16,8 +16,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import select
-
 from heed.adapters.db import reviews
 from heed.adapters.db import tables as t
 from heed.adapters.db.inbound import InboundRecord
@@ -26,7 +24,7 @@ from heed.domain.consent import ConsentAction
 from heed.domain.errors import Conflict, NotFound
 from heed.domain.keywords import ConsentSource
 from heed.domain.revocation import Verdict, read
-from heed.services.common import Principal, new_id, now
+from heed.services.common import Principal, audit, new_id, now
 from heed.services.permissions import requires
 from heed.services.views import consent_for
 
@@ -105,12 +103,7 @@ def decide(
     with uow.write() as tx:
         account = tx.lock_account(principal.account_id)
         assert account is not None
-        review = tx.session.scalar(
-            select(t.ConsentReview).where(
-                t.ConsentReview.account_id == principal.account_id,
-                t.ConsentReview.id == review_id,
-            )
-        )
+        review = reviews.one(tx.session, principal.account_id, review_id)
         if review is None:
             raise NotFound("No such text waiting for review.", field="id")
         if review.decision is not None:
@@ -139,6 +132,8 @@ def decide(
         review.decision = decision
         review.decided_by = principal.actor
         review.decided_at = at or now()
+        # Who settled the text, and how, stands in the audit trail too.
+        audit(tx, principal, "review", review.id, "decision", None, decision)
         result = {**_public(review), "decision": decision}
         tx.commit()
     return result

@@ -66,3 +66,7 @@ def api_key_by_hash(tx: Transaction, key_hash: str) -> t.ApiKey | None:
         select(t.ApiKey).where(t.ApiKey.key_hash == key_hash)
     ).one_or_none()
     return found
+
+
+def get(tx: Transaction, account_id: str) -> t.Account | None:
+    return tx.session.get(t.Account, account_id)

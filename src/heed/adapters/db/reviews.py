@@ -74,3 +74,12 @@ def numbers_under_review(session: Session, account_id: str, numbers: Iterable[st
             )
         )
     )
+
+
+def one(session: Session, account_id: str, review_id: str) -> t.ConsentReview | None:
+    """One of the account's reviews, to decide (the caller holds the account's lock)."""
+    return session.scalar(
+        select(t.ConsentReview).where(
+            t.ConsentReview.account_id == account_id, t.ConsentReview.id == review_id
+        )
+    )

@@ -1,0 +1,31 @@
+"""Settling a text on the review list leaves an audit row naming who and how (R-23, R-29)."""
+
+from __future__ import annotations
+
+from integration_support import ReceiveText, random_number
+from sqlalchemy import select
+
+from heed.adapters.db import tables as t
+from heed.bootstrap import Heed
+from heed.services import review
+from heed.services.common import Principal
+
+
+def test_deciding_a_review_is_audited_with_the_reviewer_and_the_decision(
+    heed: Heed, staff: Principal, inbound: ReceiveText
+) -> None:
+    inbound(random_number(), "Wrong number")
+    (waiting,) = review.pending(heed.uow, staff)
+
+    review.decide(heed.uow, staff, waiting["id"], "dismiss")
+    review.decide(heed.uow, staff, waiting["id"], "dismiss")  # again: changes nothing
+
+    with heed.uow.read() as tx:
+        rows = tx.session.scalars(
+            select(t.AuditEntry).where(
+                t.AuditEntry.account_id == staff.account_id, t.AuditEntry.entity == "review"
+            )
+        ).all()
+    assert [(r.entity_id, r.field, r.old, r.new, r.actor) for r in rows] == [
+        (waiting["id"], "decision", None, "dismiss", staff.actor)
+    ]
