@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 from typing import Any, NamedTuple, TypeVar
 
@@ -28,6 +28,7 @@ from heed.domain.recipient_facts import (
     may_be_held,
     needs_marketing_history,
 )
+from heed.domain.sending_rules import sending_rules
 from heed.services.common import Principal, now
 from heed.services.permissions import requires
 from heed.services.views import NO_CONSENT_RECORDED, consent_for, fold_consent
@@ -148,6 +149,11 @@ def decision_view(decision: Decision) -> dict[str, Any]:
         "message": decision.message,
         "not_before": decision.not_before.isoformat() if decision.not_before else None,
         "warnings": list(decision.warnings),
+        "rule": {
+            "jurisdiction": decision.rule.jurisdiction if decision.rule else None,
+            "name": decision.rule.id if decision.rule else None,
+            "rules_version": sending_rules().version,
+        },
     }
 
 
@@ -434,7 +440,8 @@ def _marketing_sent(
     addresses: list[str | None],
     at: datetime | None,
 ) -> dict[str, tuple[datetime, ...]]:
-    """Marketing texts already sent in the last 24 h, for numbers where a state caps them."""
+    """Marketing texts already sent within the longest cap's hours, for numbers whose
+    jurisdiction caps them (the rules table, R-26)."""
     wanted = {
         a for r, a in zip(requests, addresses, strict=True) if a and needs_marketing_history(r, a)
     }
@@ -445,4 +452,4 @@ def _marketing_sent(
     earliest = min(
         (r.at or moment for r in requests if r.category is Category.MARKETING), default=moment
     )
-    return read.marketing_sent(tx, account_id, wanted, earliest - timedelta(hours=24))
+    return read.marketing_sent(tx, account_id, wanted, earliest - sending_rules().longest_cap)
