@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from integration_support import MakeRecord, Record, random_number
+from integration_support import MakeRecord, Record, marketing_sent, random_number
 
-from heed.adapters.db import tables as t
 from heed.bootstrap import Heed
 from heed.domain.sending_rules import sending_rules
-from heed.services.common import Principal, new_id
+from heed.services.common import Principal
 
 VERSION = sending_rules().version
 SUNDAY_HALF_PAST_ELEVEN_CENTRAL = datetime(2026, 12, 6, 17, 30, tzinfo=UTC)
@@ -51,27 +50,8 @@ def test_a_fourth_marketing_text_to_maryland_in_24_hours_waits_r26(
 ) -> None:
     contact = marketing_contact(make_customer, add_contact, "301")
     at = datetime(2026, 12, 8, 17, tzinfo=UTC)  # 12:00 in Baltimore
-    with heed.uow.write() as tx:
-        for hours in (20, 5, 1):
-            moment = at - timedelta(hours=hours)
-            tx.session.add(
-                t.Message(
-                    account_id=staff.account_id,
-                    id=new_id("msg"),
-                    channel="sms",
-                    to=contact["value"],
-                    from_=None,
-                    contact_id=contact["id"],
-                    body="A spring tune-up, 10% off",
-                    category="marketing",
-                    manual=False,
-                    status="sent",
-                    actor=staff.actor,
-                    created_at=moment,
-                    sent_at=moment,
-                )
-            )
-        tx.commit()
+    sent = (at - timedelta(hours=20), at - timedelta(hours=5), at - timedelta(hours=1))
+    marketing_sent(heed, staff.account_id, staff.actor, contact, *sent)
     answer = decide(contact_id=contact["id"], category="marketing", at=at)
     assert (answer["outcome"], answer["reason"]) == ("deferred", "state_limit")
     # The oldest of the three leaves the trailing 24 hours at 16:00 in Baltimore.

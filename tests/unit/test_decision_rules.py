@@ -6,8 +6,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
+import pytest
+
+from heed import bootstrap
+from heed.config import Settings
 from heed.domain import areacodes
 from heed.domain.consent import Suppression
 from heed.domain.decision import (
@@ -27,6 +32,7 @@ from heed.domain.recipient_facts import (
     StoredContact,
     needs_marketing_history,
 )
+from heed.domain.sending_rules import Rules, RulesError, parse_rules
 from heed.services.decisions import DecisionRequest
 
 CHICAGO = "America/Chicago"
@@ -173,3 +179,15 @@ def test_a_batch_answers_the_rules_table_as_decide_does() -> None:
         (marketing("US-TX", CHICAGO), utc(12, 6, 17, 30)),
     ]
     assert decide_each(pairs) == [decide(built, now) for built, now in pairs]
+
+
+def test_a_broken_rules_table_stops_start_up_naming_the_rule_and_field(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def broken() -> Rules:
+        row = {"jurisdiction": "Texas", "place": "Texas", "applies_to": "marketing"}
+        return parse_rules({"version": "broken", "rules": {"us-tx": row}})
+
+    monkeypatch.setattr(bootstrap, "sending_rules", broken)
+    with pytest.raises(RulesError, match="rule 'us-tx': 'jurisdiction'"):
+        bootstrap.build(Settings(database_url=f"sqlite:///{tmp_path / 'heed.db'}"))

@@ -79,6 +79,15 @@ class Rules:
     version: str
     rules: tuple[Rule, ...]
 
+    def name(self, rule: Rule | None) -> dict[str, str | None]:
+        """How an answer names the rule that decided (CONTRACT v2 ``rule``): null
+        fields when none did, the table's version always."""
+        return {
+            "jurisdiction": rule.jurisdiction if rule else None,
+            "name": rule.id if rule else None,
+            "rules_version": self.version,
+        }
+
     @property
     def longest_cap(self) -> timedelta:
         """How far back a cap may count: the longest cap's hours (24 h when none)."""

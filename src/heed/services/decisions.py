@@ -149,11 +149,7 @@ def decision_view(decision: Decision) -> dict[str, Any]:
         "message": decision.message,
         "not_before": decision.not_before.isoformat() if decision.not_before else None,
         "warnings": list(decision.warnings),
-        "rule": {
-            "jurisdiction": decision.rule.jurisdiction if decision.rule else None,
-            "name": decision.rule.id if decision.rule else None,
-            "rules_version": sending_rules().version,
-        },
+        "rule": sending_rules().name(decision.rule),
     }
 
 
@@ -195,7 +191,7 @@ def _stored_decision(
     """The common case, one stored contact, in one statement. None sends the request
     down the general path: no contact named or found (its errors are said there), a
     named sender (checked against the business's numbers), or a marketing text to a
-    state that caps them (which also needs the texts already sent)."""
+    jurisdiction that caps them (which also needs the texts already sent)."""
     if request.contact_id is None or request.sender is not None:
         return None
     found = read_one(account_id, request.contact_id)
@@ -440,8 +436,7 @@ def _marketing_sent(
     addresses: list[str | None],
     at: datetime | None,
 ) -> dict[str, tuple[datetime, ...]]:
-    """Marketing texts already sent within the longest cap's hours, for numbers whose
-    jurisdiction caps them (the rules table, R-26)."""
+    """Marketing texts sent within the longest cap's hours, to numbers whose rules cap them."""
     wanted = {
         a for r, a in zip(requests, addresses, strict=True) if a and needs_marketing_history(r, a)
     }
