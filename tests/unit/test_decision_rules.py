@@ -4,17 +4,13 @@ explicit; US daylight time in 2026 starts 8 March and ends 1 November."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from heed import bootstrap
 from heed.config import Settings
-from heed.domain import areacodes
-from heed.domain.consent import Suppression
 from heed.domain.decision import (
     Category,
     Channel,
@@ -22,7 +18,6 @@ from heed.domain.decision import (
     Layer,
     Outcome,
     Reason,
-    SendingWindow,
     decide,
     decide_each,
 )
@@ -43,28 +38,39 @@ def utc(month: int, day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2026, month, day, hour, minute, tzinfo=UTC)
 
 
-def marketing(region: str, *zones: str, **changes: Any) -> Facts:
-    """An automated marketing text to a mobile with marketing on."""
-    base = Facts(
-        channel=Channel.SMS,
-        category=Category.MARKETING,
-        manual=False,
-        address_valid=True,
-        placeholder=False,
+AUSTIN, CHICAGO_LOOP, BALTIMORE = "+15124729301", "+13124729301", "+13014729301"
+BIRMINGHAM, EL_PASO, INDIANA = "+12054729301", "+19154729301", "+19304729301"
+
+
+def on_file(number: str, time_zone: str | None = None) -> StoredContact:
+    """A stored mobile with every category on; ``time_zone`` its location's."""
+    return StoredContact(
+        id="con_1",
         kind="mobile",
-        sms_opted_out=False,
-        email_suppression=Suppression.NONE,
-        notifications_enabled=True,
+        value=number,
+        placeholder=False,
+        notify=(True, False, True),
         do_not_mail=False,
-        preference_on=True,
-        time_zones=zones,
-        region=region,
+        time_zone=time_zone,
     )
-    return replace(base, **changes)
+
+
+def text_to(
+    number: str,
+    time_zone: str | None = None,
+    *,
+    category: Category = Category.MARKETING,
+    opens: str = "08:00",
+    sent: tuple[datetime, ...] = (),
+) -> Facts:
+    """The facts of an automated text to a stored contact, as FactsOf builds them."""
+    facts_of = FactsOf(AccountRules.of(True, opens, "21:00", []))
+    asked = DecisionRequest.of(Channel.SMS, category, contact_id="con_1")
+    return facts_of.stored(asked, on_file(number, time_zone), marketing_sent=sent)
 
 
 def test_texas_marketing_at_half_past_eleven_on_sunday_waits_for_noon_local() -> None:
-    decision = decide(marketing("US-TX", CHICAGO), utc(12, 6, 17, 30))  # 11:30 CST
+    decision = decide(text_to(AUSTIN), utc(12, 6, 17, 30))  # 11:30 CST
     assert (decision.outcome, decision.reason, decision.layer) == (
         Outcome.DEFERRED,
         Reason.OUTSIDE_SENDING_WINDOW,
@@ -79,24 +85,24 @@ def test_texas_marketing_at_half_past_eleven_on_sunday_waits_for_noon_local() ->
 
 def test_an_allowed_marketing_text_names_the_most_local_rule_and_a_job_text_none() -> None:
     at = utc(12, 8, 18)  # Tuesday noon in Chicago
-    texas, illinois = decide(marketing("US-TX", CHICAGO), at), decide(marketing("IL", CHICAGO), at)
+    texas, illinois = decide(text_to(AUSTIN), at), decide(text_to(CHICAGO_LOOP), at)
     assert texas.allowed and texas.rule is not None and texas.rule.id == "us-tx"
     assert illinois.allowed and illinois.rule is not None and illinois.rule.id == "us-federal"
-    job = decide(marketing("US-TX", CHICAGO, category=Category.JOB), at)
+    job = decide(text_to(AUSTIN, category=Category.JOB), at)
     assert job.allowed and job.rule is None
 
 
 def test_a_fourth_marketing_text_to_maryland_in_24_hours_waits_until_the_oldest_leaves() -> None:
     at = utc(12, 8, 17)  # 12:00 in Baltimore
     sent = (at - timedelta(hours=20), at - timedelta(hours=5), at - timedelta(hours=1))
-    decision = decide(marketing("US-MD", NEW_YORK, marketing_sent=sent), at)
+    decision = decide(text_to(BALTIMORE, sent=sent), at)
     assert (decision.outcome, decision.reason) == (Outcome.DEFERRED, Reason.STATE_LIMIT)
     assert decision.not_before == sent[0] + timedelta(hours=24)
     assert decision.message.startswith(
         "Maryland: at most 3 marketing texts to one number in 24 hours"
     )
     assert decision.rule is not None and decision.rule.id == "us-md"
-    assert decide(marketing("US-MD", NEW_YORK, marketing_sent=sent[1:]), at).allowed
+    assert decide(text_to(BALTIMORE, sent=sent[1:]), at).allowed
 
 
 def test_a_capped_jurisdiction_needs_the_marketing_history_and_others_do_not() -> None:
@@ -107,66 +113,47 @@ def test_a_capped_jurisdiction_needs_the_marketing_history_and_others_do_not() -
 
 def test_a_split_zone_code_with_no_location_waits_until_open_in_both_zones() -> None:
     # 915 (El Paso) rings in Central and Mountain time; 930 (Indiana) in Central and Eastern.
-    el_paso = areacodes.zones_for("+19155550123")
-    assert set(el_paso) == {CHICAGO, "America/Denver"}
-    decision = decide(marketing("US-TX", *el_paso), utc(12, 8, 15, 30))  # 9:30 CST, 8:30 MST
+    assert set(text_to(EL_PASO).time_zones) == {CHICAGO, "America/Denver"}
+    decision = decide(text_to(EL_PASO), utc(12, 8, 15, 30))  # 9:30 CST, 8:30 MST
     assert decision.reason is Reason.OUTSIDE_SENDING_WINDOW
     assert decision.not_before == utc(12, 8, 16)  # 9:00 in Denver
-    indiana = areacodes.zones_for("+19305550123")
-    late = decide(marketing("US-IN", *indiana), utc(12, 9, 2, 30))  # 21:30 EST, 20:30 CST
+    assert set(text_to(INDIANA).time_zones) == {CHICAGO, NEW_YORK}
+    late = decide(text_to(INDIANA), utc(12, 9, 2, 30))  # 21:30 EST, 20:30 CST
     assert late.outcome is Outcome.DEFERRED
     assert late.not_before == utc(12, 9, 14)  # 8:00 in Chicago the next morning
 
 
 def test_a_location_zone_overrides_the_area_codes_zones() -> None:
-    facts_of = FactsOf(AccountRules.of(True, "08:00", "21:00", []))
-    asked = DecisionRequest.of(Channel.SMS, Category.MARKETING, contact_id="con_1")
-
-    def on_file(time_zone: str | None) -> StoredContact:
-        return StoredContact(
-            id="con_1",
-            kind="mobile",
-            value="+19155472301",
-            placeholder=False,
-            notify=(True, False, True),
-            do_not_mail=False,
-            time_zone=time_zone,
-        )
-
     at = utc(12, 8, 15, 30)  # 9:30 in Chicago, 8:30 in Denver
-    by_area_code = facts_of.stored(asked, on_file(None))
-    assert (by_area_code.region, set(by_area_code.time_zones)) == (
-        "US-TX",
-        {CHICAGO, "America/Denver"},
-    )
+    by_area_code = text_to(EL_PASO)
+    assert by_area_code.region == "US-TX"
     assert decide(by_area_code, at).outcome is Outcome.DEFERRED
     # The location says Central: 9:30 there is inside Texas's hours, whatever Denver says.
-    located = facts_of.stored(asked, on_file(CHICAGO))
+    located = text_to(EL_PASO, CHICAGO)
     assert located.time_zones == (CHICAGO,)
     assert decide(located, at).allowed
 
 
 def test_the_window_follows_the_clock_across_daylight_saving_changes() -> None:
     # Sunday 8 March: 11:30 CDT is 16:30 UTC; noon CDT is 17:00 UTC, not 18:00.
-    spring = decide(marketing("US-TX", CHICAGO), utc(3, 8, 16, 30))
+    spring = decide(text_to(AUSTIN), utc(3, 8, 16, 30))
     assert spring.not_before == utc(3, 8, 17)
     assert "Sunday 12:00 CDT" in spring.message
     # Sunday 1 November, after clocks fall back: 11:30 CST is 17:30 UTC, noon 18:00.
-    autumn = decide(marketing("US-TX", CHICAGO), utc(11, 1, 17, 30))
+    autumn = decide(text_to(AUSTIN), utc(11, 1, 17, 30))
     assert autumn.not_before == utc(11, 1, 18)
 
 
 def test_a_sunday_or_holiday_ban_is_a_quiet_day() -> None:
-    sunday = decide(marketing("US-AL", CHICAGO), utc(12, 6, 18))  # Sunday noon in Alabama
+    sunday = decide(text_to(BIRMINGHAM), utc(12, 6, 18))  # Sunday noon in Alabama
     assert (sunday.outcome, sunday.reason) == (Outcome.DEFERRED, Reason.QUIET_DAY)
     assert sunday.message.startswith("Alabama: no marketing texts on Sundays")
     assert sunday.not_before == utc(12, 7, 14)  # Monday 8:00 CST
 
 
 def test_the_stricter_of_the_account_and_the_rule_wins() -> None:
-    late_opening = SendingWindow(time(10, 0), time(21, 0))
     # Tuesday 9:30 in Austin: Texas is open from 9:00, the account only from 10:00.
-    decision = decide(marketing("US-TX", CHICAGO, window=late_opening), utc(12, 8, 15, 30))
+    decision = decide(text_to(AUSTIN, opens="10:00"), utc(12, 8, 15, 30))
     assert decision.not_before == utc(12, 8, 16)
     assert decision.message.startswith("This account's sending window")
     assert decision.rule is None
@@ -174,9 +161,9 @@ def test_the_stricter_of_the_account_and_the_rule_wins() -> None:
 
 def test_a_batch_answers_the_rules_table_as_decide_does() -> None:
     pairs = [
-        (marketing("US-TX", CHICAGO), utc(12, 6, 17, 30)),
-        (marketing("US-AL", CHICAGO), utc(12, 6, 18)),
-        (marketing("US-TX", CHICAGO), utc(12, 6, 17, 30)),
+        (text_to(AUSTIN), utc(12, 6, 17, 30)),
+        (text_to(BIRMINGHAM), utc(12, 6, 18)),
+        (text_to(AUSTIN), utc(12, 6, 17, 30)),
     ]
     assert decide_each(pairs) == [decide(built, now) for built, now in pairs]
 
