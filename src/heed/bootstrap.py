@@ -22,6 +22,7 @@ from heed.adapters.transports import (
     TwilioTransport,
 )
 from heed.config import Settings
+from heed.domain.sending_rules import sending_rules
 from heed.services import common
 
 logger = logging.getLogger("heed")
@@ -82,6 +83,9 @@ def build(
     transport: Transport | None = None,
 ) -> Heed:
     settings = settings or Settings()
+    # The sending rules table, read and checked once: a broken data file stops
+    # start-up here with a RulesError naming the rule and the field at fault.
+    sending_rules()
     if settings.test_clock is not None:
         common.clock = common.clock_starting_at(settings.test_clock)
         logger.warning(

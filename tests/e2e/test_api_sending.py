@@ -14,6 +14,7 @@ from starlette.testclient import TestClient
 
 from heed.adapters.transports import LogTransport
 from heed.bootstrap import Heed
+from heed.domain.sending_rules import sending_rules
 from heed.entrypoints.api.app import create_app
 from heed.services import common
 
@@ -50,6 +51,8 @@ def test_a_decision_allows_blocks_or_defers_with_a_reason(
         "message": "This message may be sent.",
         "not_before": None,
         "warnings": [],
+        # A job text: no row of the rules table covers it, but the version is said.
+        "rule": {"jurisdiction": None, "name": None, "rules_version": sending_rules().version},
     }
     deferred = client.post("/v1/decisions", json={**ask, "at": NIGHT_CENTRAL}, headers=auth).json()
     assert (deferred["outcome"], deferred["reason"]) == ("deferred", "outside_sending_window")
@@ -120,6 +123,41 @@ def test_a_batch_of_decisions_answers_in_the_order_asked(
     ]
     empty = client.post("/v1/decisions/batch", json={"items": []}, headers=auth)
     assert empty.status_code == 422 and empty.json()["error"]["details"]["field"] == "items"
+
+
+# 11:30 in Austin on a Sunday: Texas holds marketing texts until noon.
+SUNDAY_MORNING_CENTRAL = "2026-12-06T17:30:00Z"
+
+
+def test_single_batch_and_recipients_answers_name_the_rule_and_the_tables_version(
+    client: TestClient, auth: dict[str, str], make_customer: Customer
+) -> None:
+    made = make_customer(
+        contacts=[{"kind": "mobile", "value": "512-867-5309", "notifications": {"marketing": True}}]
+    )
+    ask = {
+        "channel": "sms",
+        "contact_id": made["contacts"][0]["id"],
+        "category": "marketing",
+        "at": SUNDAY_MORNING_CENTRAL,
+    }
+    texas = {"jurisdiction": "US-TX", "name": "us-tx", "rules_version": sending_rules().version}
+    one = client.post("/v1/decisions", json=ask, headers=auth).json()
+    assert (one["outcome"], one["reason"], one["rule"]) == (
+        "deferred",
+        "outside_sending_window",
+        texas,
+    )
+    assert one["not_before"] == "2026-12-06T18:00:00+00:00"
+    assert one["message"] == (
+        "Texas: marketing texts only 12:00–21:00 on Sundays; deferred until Sunday 12:00 CST."
+    )
+    batch = client.post("/v1/decisions/batch", json={"items": [ask]}, headers=auth).json()
+    assert batch["results"] == [one]
+    recipients = client.post(
+        "/v1/recipients", json={"customer_id": made["id"], "category": "marketing"}, headers=auth
+    ).json()["recipients"]
+    assert [r["rule"] for r in recipients] == [texas]
 
 
 def test_recipients_merge_the_customers_and_locations_numbers(

@@ -14,6 +14,7 @@ from sqlalchemy import event, select
 
 from heed.adapters.db import tables as t
 from heed.bootstrap import Heed
+from heed.services.common import new_id
 from heed.services.consent import InboundResult
 from unique_values import unique_number
 
@@ -47,6 +48,32 @@ def message_id() -> str:
 def random_number(area: str = "512") -> str:
     """A valid North American number in ``area`` that no test has drawn in this database."""
     return unique_number(area)
+
+
+def marketing_sent(
+    heed: Heed, account_id: str, actor: str, contact: Record, *moments: datetime
+) -> None:
+    """Record marketing texts sent to ``contact`` at these moments."""
+    with heed.uow.write() as tx:
+        for moment in moments:
+            tx.session.add(
+                t.Message(
+                    account_id=account_id,
+                    id=new_id("msg"),
+                    channel="sms",
+                    to=contact["value"],
+                    from_=None,
+                    contact_id=contact["id"],
+                    body="20% off a water heater flush",
+                    category="marketing",
+                    manual=False,
+                    status="sent",
+                    actor=actor,
+                    created_at=moment,
+                    sent_at=moment,
+                )
+            )
+        tx.commit()
 
 
 def ledger(heed: Heed, account_id: str) -> list[t.ConsentEvent]:

@@ -15,17 +15,17 @@ from integration_support import (
     Record,
     counting_sqlite_statements,
     counting_statements,
+    marketing_sent,
     postgres_only,
     random_number,
 )
 from sqlalchemy import text
 
-from heed.adapters.db import tables as t
 from heed.adapters.db.engine import statement_connection
 from heed.bootstrap import Heed
 from heed.domain.errors import Invalid, NotFound
 from heed.services import consent, customers, decisions
-from heed.services.common import Principal, new_id
+from heed.services.common import Principal
 from heed.services.customer_commands import CustomerInput
 from heed.services.decisions import DecisionRequest
 
@@ -139,26 +139,7 @@ def florida_marketing(
     )
 
     def sent(*moments: datetime) -> None:
-        with heed.uow.write() as tx:
-            for moment in moments:
-                tx.session.add(
-                    t.Message(
-                        account_id=staff.account_id,
-                        id=new_id("msg"),
-                        channel="sms",
-                        to=contact["value"],
-                        from_=None,
-                        contact_id=contact["id"],
-                        body="20% off a water heater flush",
-                        category="marketing",
-                        manual=False,
-                        status="sent",
-                        actor=staff.actor,
-                        created_at=moment,
-                        sent_at=moment,
-                    )
-                )
-            tx.commit()
+        marketing_sent(heed, staff.account_id, staff.actor, contact, *moments)
 
     return contact, sent
 
@@ -220,26 +201,8 @@ def test_oklahoma_marketing_is_capped_but_texas_is_not_r18(
             customer["id"], "mobile", random_number(area), notifications={"marketing": True}
         )
         rows.append(contact)
-        with heed.uow.write() as tx:
-            for hours in (1, 2, 3):
-                moment = NOON_CENTRAL - timedelta(hours=hours)
-                tx.session.add(
-                    t.Message(
-                        account_id=staff.account_id,
-                        id=new_id("msg"),
-                        channel="sms",
-                        to=contact["value"],
-                        contact_id=contact["id"],
-                        body="Spring tune-up special",
-                        category="marketing",
-                        manual=False,
-                        status="sent",
-                        actor=staff.actor,
-                        created_at=moment,
-                        sent_at=moment,
-                    )
-                )
-            tx.commit()
+        three = (NOON_CENTRAL - timedelta(hours=hours) for hours in (1, 2, 3))
+        marketing_sent(heed, staff.account_id, staff.actor, contact, *three)
         results[area] = decide(contact_id=contact["id"], category="marketing")
     assert results["405"]["reason"] == "state_limit"
     assert results["512"]["outcome"] == "allowed"

@@ -111,10 +111,13 @@ TABLE: list[tuple[tuple[object, ...], Expected]] = [
         (EMAIL, False, True, ANY, ANY, ANY, ANY, ANY, ANY),
         blocked(Reason.EMAIL_SUPPRESSED, Layer.OPT_OUT),
     ),
-    # By hand: business settings and the window do not apply; an unsubscribe
-    # only stops automated email; a marketing text still waits on the review list.
+    # By hand: business settings and the account's window do not apply; an
+    # unsubscribe only stops automated email; a marketing text still waits on the
+    # review list, and for the rules table's hours (R-26: the federal 8:00-21:00
+    # binds every marketing text, with the account's window beside it).
     ((SMS, True, False, ANY, ANY, ANY, True, True, ANY), HELD),
-    ((SMS, True, False, ANY, ANY, ANY, True, False, ANY), ALLOWED),
+    ((SMS, True, False, ANY, ANY, ANY, True, False, False), DEFERRED),
+    ((SMS, True, False, ANY, ANY, ANY, True, False, True), ALLOWED),
     ((SMS, True, False, ANY, ANY, ANY, False, ANY, ANY), ALLOWED),
     ((EMAIL, True, ANY, ANY, ANY, ANY, ANY, ANY, ANY), ALLOWED),
     # Automated: switch, then Do Not Mail, then the toggle, then the review list,
@@ -497,7 +500,9 @@ def test_marketing_texts_to_florida_stop_at_eight_in_the_evening(manual: bool) -
     decision = decide(marketing(manual=manual), local(NEW_YORK, 2024, 6, 4, 20, 0))
     assert (decision.outcome, decision.reason, decision.layer) == DEFERRED
     assert decision.not_before == local(NEW_YORK, 2024, 6, 5, 8, 0)
-    assert "8:00 AM–8:00 PM sending window for marketing texts to Florida" in decision.message
+    assert decision.message == (
+        "Florida: marketing texts only 8:00–20:00; deferred until Wednesday 08:00 EDT."
+    )
 
 
 def test_job_texts_to_florida_keep_the_account_window() -> None:

@@ -71,7 +71,7 @@ def test_the_location_zone_wins_over_the_area_code() -> None:
     assert facts_of.stored(text(), mobile()).time_zones == ("America/Chicago",)
     cabin = mobile(time_zone="America/Los_Angeles")
     assert facts_of.stored(text(), cabin).time_zones == ("America/Los_Angeles",)
-    assert facts_of.stored(text(), cabin).region == "TX"
+    assert facts_of.stored(text(), cabin).region == "US-TX"
 
 
 def test_a_stand_in_number_on_file_is_a_placeholder_r2() -> None:

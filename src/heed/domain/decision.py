@@ -6,7 +6,8 @@ This module owns the order in which heed's sending rules are checked,
 answer each one gives: ``allowed``, ``blocked`` or ``deferred``, with a stable
 reason code (CONTRACT.md), a sentence for office staff, the layer that decided
 and, for a deferral, the UTC moment it may go. The clock arithmetic across time
-zones lives in ``heed.domain.sending_window``.
+zones lives in ``heed.domain.sending_window``; the jurisdictions' rules table
+(R-26) is evaluated by ``heed.domain.jurisdictions``.
 
 ``decide`` is a pure function of plain facts: the caller has already looked up
 the contact, resolved the opt-out for the sender's scope (R-13), the email
@@ -22,15 +23,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
+from heed.domain import jurisdictions
 from heed.domain.consent import Suppression
 from heed.domain.errors import SmsOptedOut
+from heed.domain.outcome import Outcome as Outcome
+from heed.domain.sending_rules import Rule as SendingRule
+from heed.domain.sending_rules import sending_rules
 from heed.domain.sending_window import CONTINENTAL_US_ZONES as CONTINENTAL_US_ZONES
-from heed.domain.sending_window import FLORIDA_MARKETING_HOURS as FLORIDA_MARKETING_HOURS
-from heed.domain.sending_window import MARKETING_LIMIT as MARKETING_LIMIT
-from heed.domain.sending_window import STATE_MARKETING_RULES as STATE_MARKETING_RULES
 from heed.domain.sending_window import SendingWindow as SendingWindow
-from heed.domain.sending_window import StateMarketingRule, Timing, as_utc, cap_freed_at, clock
-from heed.domain.sending_window import caps_marketing as caps_marketing
+from heed.domain.sending_window import Timing, as_utc
 from heed.domain.sending_window import next_open as next_open
 
 
@@ -45,12 +46,6 @@ class Category(StrEnum):
     MARKETING = "marketing"
 
 
-class Outcome(StrEnum):
-    ALLOWED = "allowed"
-    BLOCKED = "blocked"
-    DEFERRED = "deferred"
-
-
 class Reason(StrEnum):
     OK = "ok"
     INVALID_ADDRESS = "invalid_address"
@@ -62,6 +57,7 @@ class Reason(StrEnum):
     DO_NOT_MAIL = "do_not_mail"
     PREFERENCE_OFF = "preference_off"
     OUTSIDE_SENDING_WINDOW = "outside_sending_window"
+    QUIET_DAY = "quiet_day"  # a jurisdiction's Sunday or holiday ban (R-26)
     STATE_LIMIT = "state_limit"
     # The number sent a text that may revoke consent and waits on the review list (R-29).
     REVOCATION_UNDER_REVIEW = "revocation_under_review"
@@ -76,7 +72,7 @@ class Layer(StrEnum):
     DO_NOT_MAIL = "do_not_mail"  # the customer's Do Not Mail flag (R-8)
     CONTACT_SETTING = "contact_setting"  # the contact's setting for the category (R-10)
     MARKETING_CONSENT = "marketing_consent"  # marketing consent, the review list (R-29)
-    JURISDICTION = "jurisdiction"  # the sending window, state hours and caps (R-18)
+    JURISDICTION = "jurisdiction"  # the sending window, the rules table's hours and caps (R-26)
 
 
 SAVED_AS_LANDLINE = "saved_as_landline"
@@ -107,7 +103,7 @@ class Facts:
     do_not_mail: bool
     preference_on: bool | None
     time_zones: tuple[str, ...]
-    region: str | None
+    region: str | None  # the jurisdiction, "US-TX" or "TX"; None: somewhere in the US
     window: SendingWindow = _DEFAULT_WINDOW
     marketing_sent: tuple[datetime, ...] = ()
     # The number has a text on the review list that may ask to stop (R-29).
@@ -123,6 +119,9 @@ class Decision:
     warnings: tuple[str, ...] = ()
     # The layer whose rule decided; None when every layer let the message pass.
     layer: Layer | None = None
+    # The rules table's row that decided the timing, or (allowed) the most local
+    # one that applied; None when none did (R-26).
+    rule: SendingRule | None = None
 
     @property
     def allowed(self) -> bool:
@@ -264,7 +263,7 @@ PRECEDENCE: tuple[Rule, ...] = (
     ),
     Rule(
         Layer.JURISDICTION,
-        "texts wait for the local window, state hours and caps (R-18)",
+        "texts wait for the local window, the jurisdiction's hours, quiet days and caps (R-26)",
         _jurisdiction,
     ),
 )
@@ -277,9 +276,10 @@ setting for the category. A marketing text, manual or not, waits while its numbe
 has a text on the review list. Last, timing, for texts only: automated texts wait
 for the sending window in the recipient's local time (deferred, not dropped; email
 waits in the inbox without waking anyone, and quiet-hours law is about calls and
-texts); marketing texts, manual or automated, obey state rules
-(``STATE_MARKETING_RULES``). A deferral's ``not_before`` is the earliest moment
-every timing rule passes, so a caller that retries then is not deferred again.
+texts); marketing texts, manual or automated, obey the rules table of the number's
+jurisdiction (R-26, ``heed.domain.jurisdictions``) beside the account's window. A
+deferral's ``not_before`` is the earliest moment every timing rule passes, so a
+caller that retries then is not deferred again.
 Nothing answering means ``ok``; a text to a number saved as a landline goes with
 the ``saved_as_landline`` warning, since the carrier may not deliver it."""
 
@@ -319,14 +319,8 @@ def _decide(facts: Facts, now: datetime, timing: Timing) -> Decision:
     for check, layer in _BY_HAND if facts.manual else _AUTOMATED:
         answer = check(facts, now, timing)
         if answer is not None:
-            return Decision(
-                answer.outcome,
-                answer.reason,
-                answer.message,
-                answer.not_before,
-                answer.warnings,
-                layer,
-            )
+            return replace(answer, layer=layer)
+    rule = next(iter(_laws(facts)), None)
     if _is_landline_text(facts):
         return Decision(
             Outcome.ALLOWED,
@@ -334,67 +328,63 @@ def _decide(facts: Facts, now: datetime, timing: Timing) -> Decision:
             "This text may be sent, but the number is saved as a landline, which may "
             "not receive texts.",
             warnings=(SAVED_AS_LANDLINE,),
+            rule=rule,
         )
-    return Decision(Outcome.ALLOWED, Reason.OK, "This message may be sent.")
+    return Decision(Outcome.ALLOWED, Reason.OK, "This message may be sent.", rule=rule)
 
 
 # --- timing -------------------------------------------------------------------
 
 
-def _window_for(facts: Facts, state: StateMarketingRule | None) -> SendingWindow | Decision | None:
-    """The window a text must land in: the account's for automated texts; for marketing
-    to a state with its own hours, the stricter of the account's and the state's, manual
-    or not. A Decision (blocked) when those two never overlap; None when none applies."""
-    window: SendingWindow | None = None if facts.manual else facts.window
-    if state is None or state.hours is None:
-        return window
-    start = max(facts.window.start, state.hours[0])
-    end = min(facts.window.end, state.hours[1])
-    if start < end:
-        return SendingWindow(start, end)
-    return _blocked(
+def _sms_timing(facts: Facts, now: datetime, timing: Timing) -> Decision | None:
+    """None when the text may go now, else the deferral (or a block when it never may).
+
+    A text no row of the rules table covers waits only for the account's window
+    (automated texts; a manual one goes). Otherwise the table's rules for the
+    number's jurisdiction decide, with the account's window beside them."""
+    laws = _laws(facts)
+    if laws:
+        return _under_the_rules(facts, now)
+    if facts.manual or timing.is_open(now, facts.time_zones, facts.window):
+        return None
+    not_before = timing.next_open(now, facts.time_zones, facts.window)
+    when = timing.describe(not_before, facts.time_zones, facts.window)
+    return Decision(
+        Outcome.DEFERRED,
         Reason.OUTSIDE_SENDING_WINDOW,
-        f"The account's {facts.window.describe()} sending window never overlaps "
-        f"{state.name}'s {clock(state.hours[0])}–{clock(state.hours[1])} hours for "
-        f"marketing texts, so this marketing text cannot be sent to a {state.name} number.",
+        f"Texts to this number are deferred until {when} "
+        f"(outside the {facts.window.describe()} sending window).",
+        not_before=not_before,
     )
 
 
-def _sms_timing(facts: Facts, now: datetime, timing: Timing) -> Decision | None:
-    """None when the text may go now, else the deferral (or, when the state's hours
-    and the account's window never overlap, a block)."""
-    region = (facts.region or "").upper()
+def _laws(facts: Facts) -> tuple[SendingRule, ...]:
+    """The rules table's rows for this text, most local first: none for email or for
+    a text by hand other than marketing."""
     marketing = facts.category is Category.MARKETING
-    state = STATE_MARKETING_RULES.get(region) if marketing else None
-    window = _window_for(facts, state)
-    if isinstance(window, Decision):
-        return window
-    cap = state.cap if state is not None else None
-    freed = cap_freed_at(facts.marketing_sent, now, cap) if cap is not None else None
-    outside = window is not None and not timing.is_open(now, facts.time_zones, window)
-    if not outside and freed is None:
-        return None
+    if facts.channel is not Channel.SMS or (facts.manual and not marketing):
+        return ()
+    return jurisdictions.applicable(sending_rules(), facts.region, marketing)
 
-    earliest = max(now, freed) if freed is not None else now
-    not_before = timing.next_open(earliest, facts.time_zones, window) if window else earliest
-    when = timing.describe(not_before, facts.time_zones, window)
-    if outside and window is not None:
-        rule = f"the {window.describe()} sending window"
-        if state is not None and state.hours is not None:
-            rule += f" for marketing texts to {state.name} numbers"
-        return Decision(
-            Outcome.DEFERRED,
-            Reason.OUTSIDE_SENDING_WINDOW,
-            f"Texts to this number are deferred until {when} (outside {rule}).",
-            not_before=not_before,
-        )
-    assert state is not None and cap is not None
+
+def _under_the_rules(facts: Facts, now: datetime) -> Decision | None:
+    verdict = jurisdictions.evaluate(
+        sending_rules(),
+        facts.region,
+        facts.time_zones,
+        str(facts.category),
+        now,
+        sent=facts.marketing_sent,
+        account=facts.window,
+    )
+    if verdict.outcome is Outcome.ALLOWED:
+        return None
     return Decision(
-        Outcome.DEFERRED,
-        Reason.STATE_LIMIT,
-        f"{state.name} allows at most {cap} marketing texts to a number in 24 hours; "
-        f"this one is deferred until {when}.",
-        not_before=not_before,
+        verdict.outcome,
+        Reason(verdict.reason.value),
+        verdict.message,
+        not_before=verdict.not_before,
+        rule=verdict.rule,
     )
 
 

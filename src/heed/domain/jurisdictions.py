@@ -5,8 +5,9 @@ may it go (the earliest moment open in every zone the number may ring in), or
 is it over the jurisdiction's cap, with the rule that decided, the table's
 version and words for staff. It reads no clock and no database: the caller
 passes ``now``, the recipient's zones and how many counted texts went in the
-last 24 hours. It also picks the jurisdiction and zones for a recipient. The
-account's own window is the decision's business, not this module's.
+last 24 hours (or when they went). It also picks the jurisdiction and zones
+for a recipient. The decision (heed.domain.decision) asks it for every text a
+rule of the table covers, passing the account's own window alongside.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from heed.domain import areacodes
-from heed.domain.decision import Outcome
+from heed.domain.outcome import Outcome
 from heed.domain.sending_rules import (
     DAYS,
     AppliesTo,
@@ -28,6 +30,7 @@ from heed.domain.sending_rules import (
     explain,
     normalize_jurisdiction,
 )
+from heed.domain.sending_window import SendingWindow as Window
 
 # Where a number rings when nothing says: anywhere in the continental US.
 UNKNOWN_ZONES = ("America/Chicago", "America/Denver", "America/Los_Angeles", "America/New_York")
@@ -84,6 +87,9 @@ def evaluate(
     category: str,
     now: datetime,
     counted_last_24h: int = 0,
+    *,
+    sent: Iterable[datetime] | None = None,
+    account: Window | None = None,
 ) -> Verdict:
     """The jurisdiction's answer for one automated text at ``now``.
 
@@ -94,23 +100,47 @@ def evaluate(
     automated text). ``counted_last_24h`` is how many texts that count toward a
     cap went to this number in the 24 hours before ``now``.
 
-    Over a cap → blocked; closed now → deferred to the earliest moment open in
-    every zone under every rule; never open within two weeks → blocked.
+    The decision (R-18) passes more: ``sent``, when the counted texts went (it
+    replaces the count), and ``account``, the account's own window, which holds
+    alongside the table's rules (the stricter wins; a Verdict it decides names
+    no rule).
+
+    Over a cap → blocked when only a count is known; with ``sent``, deferred
+    until the oldest counted text leaves the cap's hours and every window is
+    open. Closed now → deferred to the earliest moment open in every zone under
+    every rule; never open within two weeks → blocked.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    marketing = category == AppliesTo.MARKETING.value
-    applicable = rules.applicable(jurisdiction, marketing)
-    resolved = _zones(zones)
-    for rule in _most_local_first(applicable):
-        if rule.cap and _counted(rule.cap, marketing) and counted_last_24h >= rule.cap.messages:
-            return _capped(rules, rule, counted_last_24h)
-    closed = _closed_rule(applicable, resolved, now)
-    if closed is None:
-        return _allowed(rules, applicable)
+    now = now.astimezone(UTC)
+    laws = applicable(rules, jurisdiction, category == AppliesTo.MARKETING.value)
+    every = (*laws, _account_rule(account)) if account is not None else laws
+    resolved = resolve_zones(tuple(zones))
+    capped = _over_cap(laws, category, now, counted_last_24h, sent)
+    if capped is not None and capped.freed is None:
+        return _capped(rules, capped.rule, capped.counted)
+    earliest = capped.freed if capped is not None and capped.freed is not None else now
+    closed = _closed_rule(every, resolved, earliest)
+    if closed is None and capped is None:
+        return _allowed(rules, laws)
+    not_before = next_open(every, resolved, earliest)
+    if capped is not None:
+        return _cap_held(rules, capped, resolved, not_before)
+    assert closed is not None
     rule, day_closed = closed
-    not_before = next_open(applicable, resolved, now)
     return _held(rules, rule, day_closed, resolved, now, not_before)
+
+
+@lru_cache(maxsize=512)
+def applicable(rules: Rules, jurisdiction: str | None, marketing: bool) -> tuple[Rule, ...]:
+    """The table's rules for a text to ``jurisdiction``, most local first."""
+    return tuple(_most_local_first(rules.applicable(jurisdiction, marketing)))
+
+
+def caps(rules: Rules, jurisdiction: str | None) -> bool:
+    """Whether a rule caps marketing texts to ``jurisdiction``: deciding one needs the
+    marketing texts already sent to the number."""
+    return any(rule.cap is not None for rule in applicable(rules, jurisdiction, True))
 
 
 def is_open(rules: Iterable[Rule], zones: Iterable[ZoneInfo], moment: datetime) -> bool:
@@ -169,18 +199,90 @@ def _counted(cap: Cap, marketing: bool) -> bool:
     return marketing or cap.counts is AppliesTo.AUTOMATED
 
 
-def _zones(names: Iterable[str]) -> tuple[ZoneInfo, ...]:
+@dataclass(frozen=True)
+class _Capped:
+    rule: Rule
+    counted: int
+    freed: datetime | None  # when the count drops below the cap; None: not known
+
+
+def _over_cap(
+    laws: tuple[Rule, ...],
+    category: str,
+    now: datetime,
+    counted: int,
+    sent: Iterable[datetime] | None,
+) -> _Capped | None:
+    """The most local cap reached at ``now``, if any."""
+    marketing = category == AppliesTo.MARKETING.value
+    for rule in laws:
+        if rule.cap is None or not _counted(rule.cap, marketing):
+            continue
+        if sent is None:
+            if counted >= rule.cap.messages:
+                return _Capped(rule, counted, None)
+            continue
+        freed, recent = cap_freed_at(tuple(sent), now, rule.cap)
+        if freed is not None:
+            return _Capped(rule, recent, freed)
+    return None
+
+
+def cap_freed_at(
+    sent: tuple[datetime, ...], now: datetime, cap: Cap
+) -> tuple[datetime | None, int]:
+    """(when the count of texts sent in the cap's trailing hours drops below the cap,
+    None when it already is; that count). Counting ``(now - hours, now]``, it falls
+    below the cap exactly ``hours`` after the cap's n-th most recent text."""
+    period = timedelta(hours=cap.hours)
+    recent = sorted(t for t in (_as_utc(s) for s in sent) if now - period < t <= now)
+    if len(recent) < cap.messages:
+        return None, len(recent)
+    return recent[-cap.messages] + period, len(recent)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    # Stored send times are UTC; some drivers hand them back naive.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+@lru_cache(maxsize=256)
+def resolve_zones(names: tuple[str, ...]) -> tuple[ZoneInfo, ...]:
+    """The zones named that zoneinfo knows; none known: the four continental US zones."""
     zones = []
     for name in dict.fromkeys(names):
         try:
             zones.append(ZoneInfo(name))
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             continue
     return tuple(zones) or tuple(ZoneInfo(name) for name in UNKNOWN_ZONES)
 
 
+_ACCOUNT = "account"
+
+
+@lru_cache(maxsize=64)
+def _account_rule(window: Window) -> Rule:
+    """The account's own window as a row beside the table's, every day alike."""
+    return Rule(
+        id=_ACCOUNT,
+        jurisdiction="",
+        place="This account's sending window",
+        applies_to=AppliesTo.AUTOMATED,
+        days=(window,) * len(DAYS),
+        holiday_ban=False,
+        cap=None,
+        source="the account's settings",
+    )
+
+
+def _named(rule: Rule) -> Rule | None:
+    """The rule a Verdict names: the account's own window is no jurisdiction's rule."""
+    return None if rule.id == _ACCOUNT else rule
+
+
 def _allowed(rules: Rules, applicable: tuple[Rule, ...]) -> Verdict:
-    rule = _most_local_first(applicable)[0] if applicable else None
+    rule = applicable[0] if applicable else None
     words = explain(rule) if rule else "No jurisdiction rule applies to this text"
     return Verdict(
         Outcome.ALLOWED, Reason.OK, rule, rules.version, words, f"{words}; it may go now."
@@ -188,15 +290,20 @@ def _allowed(rules: Rules, applicable: tuple[Rule, ...]) -> Verdict:
 
 
 def _capped(rules: Rules, rule: Rule, counted: int) -> Verdict:
+    words = _cap_words(rule)
     assert rule.cap is not None
-    what = "marketing texts" if rule.cap.counts is AppliesTo.MARKETING else "automated texts"
-    words = (
-        f"{rule.place}: at most {rule.cap.messages} {what} to one number in {rule.cap.hours} hours"
-    )
     message = (
         f"{words}; {counted} went in the last {rule.cap.hours} hours, so this one is not sent."
     )
     return Verdict(Outcome.BLOCKED, Reason.STATE_LIMIT, rule, rules.version, words, message)
+
+
+def _cap_words(rule: Rule) -> str:
+    assert rule.cap is not None
+    what = "marketing texts" if rule.cap.counts is AppliesTo.MARKETING else "automated texts"
+    return (
+        f"{rule.place}: at most {rule.cap.messages} {what} to one number in {rule.cap.hours} hours"
+    )
 
 
 def _held(
@@ -210,6 +317,24 @@ def _held(
     reason = Reason.QUIET_DAY if day_closed else Reason.OUTSIDE_SENDING_WINDOW
     local_day = _closed_day(rule, zones, now)
     words = explain(rule, local_day)
+    return _deferral(rules, _named(rule), reason, words, zones, not_before)
+
+
+def _cap_held(
+    rules: Rules, capped: _Capped, zones: tuple[ZoneInfo, ...], not_before: datetime | None
+) -> Verdict:
+    words = _cap_words(capped.rule)
+    return _deferral(rules, capped.rule, Reason.STATE_LIMIT, words, zones, not_before)
+
+
+def _deferral(
+    rules: Rules,
+    rule: Rule | None,
+    reason: Reason,
+    words: str,
+    zones: tuple[ZoneInfo, ...],
+    not_before: datetime | None,
+) -> Verdict:
     if not_before is None:
         message = f"{words}; there is no time within two weeks when this text may go."
         return Verdict(Outcome.BLOCKED, reason, rule, rules.version, words, message)

@@ -25,8 +25,9 @@ from heed.domain.decision import (
     Channel,
     Facts,
     SendingWindow,
-    caps_marketing,
 )
+from heed.domain.jurisdictions import caps, pick_jurisdiction
+from heed.domain.sending_rules import sending_rules
 
 NOTHING_RECORDED = AddressState()
 E164_NANP = re.compile(r"\+1\d{10}")
@@ -231,14 +232,14 @@ class FactsOf:
 
 
 def needs_marketing_history(asked: Asked, address: str | None) -> bool:
-    """A marketing text to a number in a state that caps them: deciding it needs the
-    marketing texts already sent there (the domain's STATE_MARKETING_RULES)."""
+    """A marketing text to a number whose jurisdiction caps them (a row of the rules
+    table with a cap): deciding it needs the marketing texts already sent there."""
     return (
         asked.category is Category.MARKETING
         and asked.channel is Channel.SMS
         and address is not None
         and address.startswith("+")
-        and caps_marketing(_where(address, E164_NANP.fullmatch(address) is not None)[1])
+        and caps(sending_rules(), _where(address, E164_NANP.fullmatch(address) is not None)[1])
     )
 
 
@@ -261,12 +262,14 @@ def _opted_out(asked: Asked, address: str, state: AddressState) -> tuple[bool, S
 
 
 def _where(address: str | None, e164: bool) -> tuple[tuple[str, ...], str | None]:
-    """The zones and region of a number's area code; none for an email."""
+    """The zones and jurisdiction ("US-TX") of a number's area code; none for an email.
+    Locations have a zone but no structured state yet, so the area code's state is
+    the jurisdiction (R-26)."""
     if e164:
         assert address is not None
         return _area_code_table(address[2:5])
     if address is not None and address.startswith("+"):
-        return areacodes.zones_for(address), areacodes.region_for(address)
+        return areacodes.zones_for(address), pick_jurisdiction(None, address)
     return (), None
 
 
@@ -274,7 +277,7 @@ def _where(address: str | None, e164: bool) -> tuple[tuple[str, ...], str | None
 def _area_code_table(code: str) -> tuple[tuple[str, ...], str | None]:
     # areacodes reads only the area code of a +1 number: any seven digits after it do.
     number = f"+1{code}5550100"
-    return areacodes.zones_for(number), areacodes.region_for(number)
+    return areacodes.zones_for(number), pick_jurisdiction(None, number)
 
 
 def _is_placeholder(

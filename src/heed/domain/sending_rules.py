@@ -13,7 +13,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -22,7 +22,7 @@ from typing import Any
 import holidays
 
 # A rule's window on one day is the same local [start, end) the account's window is.
-from heed.domain.decision import SendingWindow as Window
+from heed.domain.sending_window import SendingWindow as Window
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WINDOW = re.compile(r"(\d{2}):(\d{2})-(\d{2}):(\d{2})")
@@ -78,6 +78,20 @@ class Rule:
 class Rules:
     version: str
     rules: tuple[Rule, ...]
+
+    def name(self, rule: Rule | None) -> dict[str, str | None]:
+        """How an answer names the rule that decided (CONTRACT v2 ``rule``): null
+        fields when none did, the table's version always."""
+        return {
+            "jurisdiction": rule.jurisdiction if rule else None,
+            "name": rule.id if rule else None,
+            "rules_version": self.version,
+        }
+
+    @property
+    def longest_cap(self) -> timedelta:
+        """How far back a cap may count: the longest cap's hours (24 h when none)."""
+        return timedelta(hours=max((r.cap.hours for r in self.rules if r.cap), default=24))
 
     def applicable(self, jurisdiction: str | None, marketing: bool) -> tuple[Rule, ...]:
         """The rules for a text to ``jurisdiction``: the country's, then the state's."""

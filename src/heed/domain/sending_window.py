@@ -1,10 +1,9 @@
-"""When texts may go (R-18): the states' marketing hours and caps
-(``STATE_MARKETING_RULES``, the one table of them), and the sending-window arithmetic
-across time zones: is a window open now in every zone a number may ring in, when does
-it next open, when does a cap free up, and a moment said in words.
+"""When texts may go (R-18): the account's sending-window arithmetic across time
+zones: is a window open now in every zone a number may ring in, when does it next
+open, and a moment said in words.
 
-Pure standard library. ``heed.domain.decision`` decides *whether* a window or a cap
-applies; this module answers the clock questions.
+Pure standard library. ``heed.domain.decision`` decides *whether* a window applies;
+the jurisdictions' hours and caps are a table (R-26, ``heed.domain.jurisdictions``).
 """
 
 from __future__ import annotations
@@ -24,25 +23,6 @@ CONTINENTAL_US_ZONES: tuple[str, ...] = (
     "America/Los_Angeles",
 )
 
-
-@dataclass(frozen=True)
-class StateMarketingRule:
-    """What a state adds for marketing texts to its numbers."""
-
-    name: str
-    hours: tuple[time, time] | None  # narrows the account's window, manual texts too
-    cap: int | None  # at most this many marketing texts to one number in 24 h
-
-
-# Florida's telephone-solicitation law (FTSA) narrows marketing texts to
-# 8:00-20:00 and caps them at 3 per 24 h; Oklahoma's copy of the law keeps the cap.
-FLORIDA_MARKETING_HOURS = (time(8, 0), time(20, 0))
-MARKETING_LIMIT = 3
-MARKETING_LIMIT_PERIOD = timedelta(hours=24)
-STATE_MARKETING_RULES: dict[str, StateMarketingRule] = {
-    "FL": StateMarketingRule("Florida", FLORIDA_MARKETING_HOURS, MARKETING_LIMIT),
-    "OK": StateMarketingRule("Oklahoma", None, MARKETING_LIMIT),
-}
 
 # Windows repeat daily, so if no simultaneous opening shows up within a week
 # (DST shifts included), there is none to find.
@@ -192,27 +172,6 @@ def _wall_clock_reaches(day: date, start: time, zone: ZoneInfo) -> datetime:
         else:
             low = middle
     return high.replace(microsecond=0)
-
-
-def caps_marketing(region: str | None) -> bool:
-    """Whether marketing texts to a number of ``region`` are capped per 24 h: deciding
-    them needs the texts already sent there."""
-    rule = STATE_MARKETING_RULES.get((region or "").upper())
-    return rule is not None and rule.cap is not None
-
-
-def cap_freed_at(sent: tuple[datetime, ...], now: datetime, cap: int) -> datetime | None:
-    """When the trailing-24 h count of marketing texts drops below ``cap``, or None
-    when it already is. Counting ``(now - 24 h, now]``, the count falls below the cap
-    exactly 24 h after the cap-th most recent send."""
-    recent = sorted(
-        t
-        for t in (as_utc(s, "marketing_sent", assume_utc=True) for s in sent)
-        if now - MARKETING_LIMIT_PERIOD < t <= now
-    )
-    if len(recent) < cap:
-        return None
-    return recent[-cap] + MARKETING_LIMIT_PERIOD
 
 
 def as_utc(moment: datetime, name: str, *, assume_utc: bool = False) -> datetime:

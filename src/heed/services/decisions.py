@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 from typing import Any, NamedTuple, TypeVar
 
@@ -28,6 +28,7 @@ from heed.domain.recipient_facts import (
     may_be_held,
     needs_marketing_history,
 )
+from heed.domain.sending_rules import sending_rules
 from heed.services.common import Principal, now
 from heed.services.permissions import requires
 from heed.services.views import NO_CONSENT_RECORDED, consent_for, fold_consent
@@ -148,6 +149,7 @@ def decision_view(decision: Decision) -> dict[str, Any]:
         "message": decision.message,
         "not_before": decision.not_before.isoformat() if decision.not_before else None,
         "warnings": list(decision.warnings),
+        "rule": sending_rules().name(decision.rule),
     }
 
 
@@ -189,7 +191,7 @@ def _stored_decision(
     """The common case, one stored contact, in one statement. None sends the request
     down the general path: no contact named or found (its errors are said there), a
     named sender (checked against the business's numbers), or a marketing text to a
-    state that caps them (which also needs the texts already sent)."""
+    jurisdiction that caps them (which also needs the texts already sent)."""
     if request.contact_id is None or request.sender is not None:
         return None
     found = read_one(account_id, request.contact_id)
@@ -434,7 +436,7 @@ def _marketing_sent(
     addresses: list[str | None],
     at: datetime | None,
 ) -> dict[str, tuple[datetime, ...]]:
-    """Marketing texts already sent in the last 24 h, for numbers where a state caps them."""
+    """Marketing texts sent within the longest cap's hours, to numbers whose rules cap them."""
     wanted = {
         a for r, a in zip(requests, addresses, strict=True) if a and needs_marketing_history(r, a)
     }
@@ -445,4 +447,4 @@ def _marketing_sent(
     earliest = min(
         (r.at or moment for r in requests if r.category is Category.MARKETING), default=moment
     )
-    return read.marketing_sent(tx, account_id, wanted, earliest - timedelta(hours=24))
+    return read.marketing_sent(tx, account_id, wanted, earliest - sending_rules().longest_cap)

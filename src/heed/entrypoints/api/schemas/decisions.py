@@ -33,6 +33,15 @@ class DecisionRequest(Request):
     )
 
 
+class RulePublic(Public):
+    """The rules table's row that decided the timing, or the most local one that
+    applied (R-26); null fields when none did. ``rules_version`` is always given."""
+
+    jurisdiction: str | None = None
+    name: str | None = None
+    rules_version: str
+
+
 class DecisionPublic(Public):
     model_config = ConfigDict(
         json_schema_extra=_examples(
@@ -43,6 +52,7 @@ class DecisionPublic(Public):
                 "the message waits until 8:00.",
                 "not_before": "2026-05-02T13:00:00+00:00",
                 "warnings": [],
+                "rule": {"jurisdiction": None, "name": None, "rules_version": "2026-12-06"},
             }
         )
     )
@@ -52,6 +62,7 @@ class DecisionPublic(Public):
     message: str
     not_before: str | None = None
     warnings: list[str]
+    rule: RulePublic
 
 
 class DecisionBatch(Request):
