@@ -19,8 +19,8 @@ from heed.services.decisions import (
     DecisionRequest,
     decide_many,
     decide_one,
-    recipients_for,
 )
+from heed.services.recipients import recipients_for
 
 
 @dataclass(frozen=True)

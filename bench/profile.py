@@ -38,8 +38,8 @@ from heed.services.decisions import (
     DecisionRequest,
     decide_many,
     decide_one,
-    recipients_for,
 )
+from heed.services.recipients import recipients_for
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -21,7 +21,7 @@ from heed.domain.errors import (
     SmsOptedOut,
     Unauthorized,
 )
-from heed.services import accounts, consent, contacts, customers, decisions, messages
+from heed.services import accounts, consent, contacts, customers, decisions, messages, recipients
 from heed.services.accounts import NewAccount
 from heed.services.common import GRANTABLE, INBOUND, ROLES, Principal
 from heed.services.customer_commands import (
@@ -233,7 +233,7 @@ def _calls(heed: Heed, ids: dict[str, str]) -> dict[str, Callable[[Principal], o
         "decide_many": lambda p: decisions.decide_many(
             uow, p, [decisions.DecisionRequest.of(Channel.SMS, contact_id=ids["contact"])]
         ),
-        "recipients_for": lambda p: decisions.recipients_for(
+        "recipients_for": lambda p: recipients.recipients_for(
             uow, p, customer_id=ids["customer"], location_id=None, category=Category.JOB
         ),
         "send_message": lambda p: messages.send_message(

@@ -24,7 +24,7 @@ from sqlalchemy import text
 from heed.adapters.db.engine import statement_connection
 from heed.bootstrap import Heed
 from heed.domain.errors import Invalid, NotFound
-from heed.services import consent, customers, decisions
+from heed.services import consent, customers, decisions, recipients
 from heed.services.common import Principal
 from heed.services.customer_commands import CustomerInput
 from heed.services.decisions import DecisionRequest
@@ -436,11 +436,12 @@ def test_every_decision_verb_refuses_a_caller_without_customer_view_r22(
         "decide_stored_contact": lambda: decisions.decide_stored_contact(
             lambda account_id, contact_id: None, nobody, request
         ),
-        "recipients_for": lambda: decisions.recipients_for(
+        "recipients_for": lambda: recipients.recipients_for(
             heed.uow, nobody, customer_id="cus_x", location_id=None, category=Category.JOB
         ),
     }
     for name, call in calls.items():
-        assert DECLARED[f"heed.services.decisions.{name}"] == ("customer:view",)
+        module = "recipients" if name == "recipients_for" else "decisions"
+        assert DECLARED[f"heed.services.{module}.{name}"] == ("customer:view",)
         with pytest.raises(Forbidden):
             call()

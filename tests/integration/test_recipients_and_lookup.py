@@ -9,7 +9,8 @@ from heed.bootstrap import Heed
 from heed.domain.contacts import ContactEdit
 from heed.domain.decision import Category, Channel
 from heed.domain.errors import NotFound
-from heed.services import contacts, customers, decisions
+from heed.services import contacts, customers
+from heed.services import recipients as job_recipients
 from heed.services.common import Principal
 
 
@@ -39,7 +40,7 @@ def job_site(
 def test_one_number_on_customer_and_location_is_one_recipient_with_both_ids_r19(
     heed: Heed, staff: Principal, job_site: Record, frozen_clock: SetClock
 ) -> None:
-    recipients = decisions.recipients_for(
+    recipients = job_recipients.recipients_for(
         heed.uow,
         staff,
         customer_id=job_site["customer"]["id"],
@@ -60,7 +61,7 @@ def test_one_number_on_customer_and_location_is_one_recipient_with_both_ids_r19(
 def test_recipients_leave_out_disabled_contacts_faxes_and_other_locations_r19(
     heed: Heed, staff: Principal, job_site: Record, frozen_clock: SetClock
 ) -> None:
-    recipients = decisions.recipients_for(
+    recipients = job_recipients.recipients_for(
         heed.uow,
         staff,
         customer_id=job_site["customer"]["id"],
@@ -71,7 +72,7 @@ def test_recipients_leave_out_disabled_contacts_faxes_and_other_locations_r19(
     for left_out in ("disabled", "fax", "other_site"):
         assert job_site[left_out]["id"] not in listed
     # Without a location, only the customer's own contacts.
-    own = decisions.recipients_for(
+    own = job_recipients.recipients_for(
         heed.uow,
         staff,
         customer_id=job_site["customer"]["id"],
@@ -82,7 +83,7 @@ def test_recipients_leave_out_disabled_contacts_faxes_and_other_locations_r19(
         job_site["on_customer"]["id"],
         job_site["email"]["id"],
     }
-    sms_only = decisions.recipients_for(
+    sms_only = job_recipients.recipients_for(
         heed.uow,
         staff,
         customer_id=job_site["customer"]["id"],
@@ -97,7 +98,7 @@ def test_an_opted_out_recipient_is_listed_with_its_block_r19_r12(
     heed: Heed, staff: Principal, job_site: Record, inbound: ReceiveText, frozen_clock: SetClock
 ) -> None:
     inbound(job_site["number"], "STOP")
-    recipients = decisions.recipients_for(
+    recipients = job_recipients.recipients_for(
         heed.uow,
         staff,
         customer_id=job_site["customer"]["id"],
@@ -113,7 +114,7 @@ def test_recipients_for_another_customers_location_is_not_found_r19(
 ) -> None:
     stranger = make_customer("Someone Else")
     with pytest.raises(NotFound):
-        decisions.recipients_for(
+        job_recipients.recipients_for(
             heed.uow,
             staff,
             customer_id=stranger["id"],
@@ -126,7 +127,7 @@ def test_invoice_recipients_are_the_emails_with_invoices_on_r19(
     heed: Heed, staff: Principal, job_site: Record, frozen_clock: SetClock
 ) -> None:
     assert (
-        decisions.recipients_for(
+        job_recipients.recipients_for(
             heed.uow,
             staff,
             customer_id=job_site["customer"]["id"],
@@ -141,7 +142,7 @@ def test_invoice_recipients_are_the_emails_with_invoices_on_r19(
         job_site["email"]["id"],
         ContactEdit(notifications={"invoice_statement": True}),
     )
-    (recipient,) = decisions.recipients_for(
+    (recipient,) = job_recipients.recipients_for(
         heed.uow,
         staff,
         customer_id=job_site["customer"]["id"],

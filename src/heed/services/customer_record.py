@@ -2,7 +2,7 @@
 
 A record gathers the customer with its contacts, consent and locations, and the
 latest messages to the contacts on the page. Job recipients (R-19) come from
-services.decisions.recipients_for, which reads in a transaction of its own.
+services.recipients.recipients_in, inside the same read: one transaction a page.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain.decision import Category, Channel
 from heed.domain.errors import NotFound
-from heed.services import contacts, decisions, messages
+from heed.services import contacts, messages, recipients
 from heed.services.common import Principal
 from heed.services.customers import load_customer, load_location
 from heed.services.messages import message_view
@@ -76,15 +76,10 @@ def customer_record(
             if principal.can("messages:send")
             else []
         )
-    for loc in locations:
-        loc["job_contacts"] = decisions.recipients_for(
-            uow,
-            principal,
-            customer_id=customer["id"],
-            location_id=loc["id"],
-            category=Category.JOB,
-            channel=Channel.SMS,
-        )
+        for loc in locations:
+            loc["job_contacts"] = recipients.recipients_in(
+                tx, account_id, recipients.Job(customer["id"], loc["id"], Category.JOB, Channel.SMS)
+            )
     return CustomerRecord(
         customer=customer,
         locations=locations,

@@ -22,6 +22,7 @@ from heed.entrypoints.api.schemas import (
     RecipientsRequest,
 )
 from heed.services import decisions
+from heed.services import recipients as job_recipients
 from heed.services.permissions import refuse_early
 
 router = APIRouter(prefix="/v1", tags=["sending"])
@@ -62,7 +63,7 @@ def decide_batch(uow: UowDep, key: CurrentKey, body: DecisionBatch) -> dict[str,
 def recipients(uow: UowDep, key: CurrentKey, body: RecipientsRequest) -> dict[str, Any]:
     """Who hears about a job (R-19): every enabled phone and email on the customer and
     the job's location, merged by address, each with its decision."""
-    found = decisions.recipients_for(
+    found = job_recipients.recipients_for(
         uow,
         key,
         customer_id=body.customer_id,
