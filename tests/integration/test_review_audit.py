@@ -29,3 +29,23 @@ def test_deciding_a_review_is_audited_with_the_reviewer_and_the_decision(
     assert [(r.entity_id, r.field, r.old, r.new, r.actor) for r in rows] == [
         (waiting["id"], "decision", None, "dismiss", staff.actor)
     ]
+
+
+def test_a_stop_after_an_unsure_text_closes_its_review_as_an_opt_out(
+    heed: Heed, staff: Principal, inbound: ReceiveText
+) -> None:
+    number, other = random_number(), random_number()
+    inbound(number, "Wrong number")
+    inbound(other, "Wrong number")
+
+    inbound(number, "STOP")
+
+    assert [r["from"] for r in review.pending(heed.uow, staff)] == [other]
+    with heed.uow.read() as tx:
+        closed = tx.session.scalars(
+            select(t.ConsentReview).where(
+                t.ConsentReview.account_id == staff.account_id,
+                t.ConsentReview.from_number == number,
+            )
+        ).one()
+    assert (closed.decision, closed.decided_by) == ("opt_out", "customer")

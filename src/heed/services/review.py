@@ -22,7 +22,7 @@ from heed.adapters.db.inbound import InboundRecord
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain.consent import ConsentAction
 from heed.domain.errors import Conflict, NotFound
-from heed.domain.keywords import ConsentSource
+from heed.domain.keywords import ConsentSource, InboundAction
 from heed.domain.revocation import Verdict, read
 from heed.services.common import Principal, audit, new_id, now
 from heed.services.permissions import requires
@@ -57,6 +57,13 @@ def queue_unsure(tx: Transaction, inbound: Iterable[InboundRecord]) -> None:
             )
         )
     reviews.add(tx.session, unsure)
+    # A STOP from a number whose earlier text waits for review answers the question:
+    # the review closes as an opt-out, and nobody has to decide it again.
+    stopped = [text for text in inbound if text.action == InboundAction.OPT_OUT]
+    if stopped:
+        account_id, at = stopped[0].account_id, max(text.at for text in stopped)
+        numbers = (text.from_number for text in stopped)
+        reviews.settle_for(tx.session, account_id, numbers, "customer", at)
 
 
 def _public(review: t.ConsentReview | reviews.Review) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from heed.adapters.db import tables as t
@@ -83,3 +83,20 @@ def one(session: Session, account_id: str, review_id: str) -> t.ConsentReview | 
             t.ConsentReview.account_id == account_id, t.ConsentReview.id == review_id
         )
     )
+
+
+def settle_for(
+    session: Session, account_id: str, numbers: Iterable[str], decided_by: str, at: datetime
+) -> None:
+    """Mark the undecided texts of ``numbers`` decided as an opt-out, by ``decided_by``."""
+    wanted = sorted(set(numbers))
+    if wanted:
+        session.execute(
+            update(_REVIEWS)
+            .where(
+                _REVIEWS.c.account_id == account_id,
+                _REVIEWS.c.decision.is_(None),
+                _REVIEWS.c.from_number.in_(wanted),
+            )
+            .values(decision="opt_out", decided_by=decided_by, decided_at=at)
+        )
