@@ -281,8 +281,8 @@ class ConsentReview(Base):
         ),
         Index("ix_consent_reviews_account_id_from_number", "account_id", "from_number"),
     )
+    account_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    account_id: Mapped[str] = mapped_column(String(40))
     provider_message_id: Mapped[str] = mapped_column(String(500))
     from_number: Mapped[str] = mapped_column(String(20))
     to_number: Mapped[str] = mapped_column(String(20))
