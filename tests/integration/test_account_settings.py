@@ -46,7 +46,7 @@ def test_every_public_verb_that_takes_a_principal_declares_its_permission(
 def test_a_setting_left_out_stays_as_it_is(heed: Heed, staff: Principal) -> None:
     before = accounts.get_account_settings(heed.uow, staff)
     after = accounts.update_account(heed.uow, staff, AccountChanges(help_text="Call us."))
-    assert after == {**before, "help_text": "Call us."}
+    assert after == {**before, "help_text": "Call us.", "reply_texts": {"en": {"help": "Call us."}}}
 
 
 def test_help_text_given_as_none_clears_it(heed: Heed, staff: Principal) -> None:

@@ -10,12 +10,9 @@ from heed.domain.keywords import (
     ConsentSource,
     InboundAction,
     Interpretation,
-    help_reply,
     interpret,
     is_revocation,
     match_keyword,
-    opt_in_reply,
-    opt_out_reply,
 )
 
 OUT = InboundAction.OPT_OUT
@@ -236,62 +233,3 @@ def test_any_case_whitespace_or_trailing_punctuation_variant_acts_like_the_keywo
     keyword, body = variant
     for opted_out in (True, False):
         assert interpret(body, opted_out=opted_out) == interpret(keyword, opted_out=opted_out)
-
-
-THIRTY_CHARS = "Lone Star Heating & Cooling Co"
-
-
-# --- replies (R-16) --------------------------------------------------------------
-
-
-def test_replies_name_the_business_and_say_how_to_undo() -> None:
-    assert opt_out_reply("Acme").startswith("Acme: ")
-    assert "START" in opt_out_reply("Acme")
-    assert opt_in_reply("Acme").startswith("Acme: ")
-    assert "STOP" in opt_in_reply("Acme")
-    assert help_reply("Acme", None).startswith("Acme: ")
-    assert "STOP" in help_reply("Acme", None)
-
-
-def test_help_reply_is_the_businesss_own_help_text_when_it_has_one() -> None:
-    assert (
-        help_reply("Acme", "  Acme HVAC: call 512-555-0100.  ") == "Acme HVAC: call 512-555-0100."
-    )
-    assert help_reply("Acme", "   ").startswith("Acme: ")
-
-
-# GSM 03.38 basic set (one septet each) and its extension table (two each: ESC + char).
-_GSM_BASIC = frozenset(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-_GSM_EXTENSION = frozenset("^{}\\[~]|€\f")
-
-
-def gsm7_length(text: str) -> int | None:
-    """Septets ``text`` takes in GSM-7, or ``None`` when it needs UCS-2."""
-    length = 0
-    for ch in text:
-        if ch in _GSM_BASIC:
-            length += 1
-        elif ch in _GSM_EXTENSION:
-            length += 2
-        else:
-            return None
-    return length
-
-
-def test_gsm7_length_counts_extension_characters_twice_and_refuses_emoji() -> None:
-    assert gsm7_length("a€") == 3
-    assert gsm7_length("hi 👋") is None
-
-
-@pytest.mark.parametrize(
-    "reply",
-    [opt_out_reply(THIRTY_CHARS), opt_in_reply(THIRTY_CHARS), help_reply(THIRTY_CHARS, None)],
-)
-def test_every_reply_fits_one_gsm_segment_for_a_thirty_character_business_name(reply: str) -> None:
-    assert len(THIRTY_CHARS) == 30
-    length = gsm7_length(reply)
-    assert length is not None
-    assert length <= 160

@@ -93,6 +93,9 @@ _KEYWORDS: dict[str, tuple[InboundAction, str]] = {
     "yes": (InboundAction.OPT_IN, "YES"),
     "help": (InboundAction.HELP, "HELP"),
     "info": (InboundAction.HELP, "INFO"),
+    # HELP in Spanish and French: answered in that language (R-29).
+    "ayuda": (InboundAction.HELP, "AYUDA"),
+    "aide": (InboundAction.HELP, "AIDE"),
 }
 
 # Combining marks carry accents; format characters are invisible (zero-width
@@ -110,18 +113,23 @@ def _is_trailing_noise(ch: str) -> bool:
     return ch.isspace() or unicodedata.category(ch)[0] in "PSC"
 
 
+def folded_words(body: str) -> str:
+    """The message case- and accent-folded, trailing punctuation dropped, words joined
+    by one space: the form keywords are matched in."""
+    folded = _fold(body)
+    end = len(folded)
+    while end and _is_trailing_noise(folded[end - 1]):
+        end -= 1
+    return " ".join(folded[:end].split())
+
+
 def match_keyword(body: str) -> tuple[InboundAction, str] | None:
     """The keyword the whole message is, with its action, or ``None`` (R-11).
 
     YES is returned as an opt-in here; whether it counts depends on the
     number's state, which :func:`interpret` decides.
     """
-    folded = _fold(body)
-    end = len(folded)
-    while end and _is_trailing_noise(folded[end - 1]):
-        end -= 1
-    key = " ".join(folded[:end].split())
-    return _KEYWORDS.get(key)
+    return _KEYWORDS.get(folded_words(body))
 
 
 # Keywords run together or typed with one slip, as platforms see them sent alone:
@@ -356,45 +364,3 @@ def interpret(body: str, *, opted_out: bool) -> Interpretation:
     if is_revocation(body):
         return Interpretation(InboundAction.OPT_OUT, ConsentSource.NATURAL_LANGUAGE, None)
     return Interpretation(InboundAction.NONE, None, None)
-
-
-# --- confirmation replies (R-16) -----------------------------------------------
-
-# Confirmations answer in the language of the request (R-29). The keywords stay
-# the carriers' own (START, STOP, HELP), which work in every language.
-_OPT_OUT_REPLIES = {
-    "en": "{name}: You're unsubscribed and will get no more texts from us. "
-    "Reply START to resubscribe.",
-    "es": "{name}: Se ha dado de baja y no recibirá más mensajes nuestros. "
-    "Responda START para volver a suscribirse.",
-    "fr": "{name} : Vous êtes désabonné et ne recevrez plus de textos de notre part. "
-    "Répondez START pour vous réabonner.",
-}
-_OPT_IN_REPLIES = {
-    "en": "{name}: You're resubscribed to texts. "
-    "Reply STOP to unsubscribe, HELP for help. Msg&data rates may apply.",
-    "es": "{name}: Se ha vuelto a suscribir a los mensajes. "
-    "Responda STOP para darse de baja, HELP para ayuda. Pueden aplicarse tarifas.",
-    "fr": "{name} : Vous êtes réabonné aux textos. "
-    "Répondez STOP pour vous désabonner, HELP pour de l'aide. Des frais peuvent s'appliquer.",
-}
-
-
-def opt_out_reply(business_name: str, language: str = "en") -> str:
-    template = _OPT_OUT_REPLIES.get(language, _OPT_OUT_REPLIES["en"])
-    return template.format(name=business_name.strip())
-
-
-def opt_in_reply(business_name: str, language: str = "en") -> str:
-    template = _OPT_IN_REPLIES.get(language, _OPT_IN_REPLIES["en"])
-    return template.format(name=business_name.strip())
-
-
-def help_reply(business_name: str, help_text: str | None) -> str:
-    """The business's own help text when it has one, else a default that names it."""
-    if help_text is not None and help_text.strip():
-        return help_text.strip()
-    return (
-        f"{business_name.strip()}: Texts about your service appointments. "
-        "Reply STOP to unsubscribe, START to resubscribe."
-    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Final
@@ -14,6 +14,7 @@ from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain import limits
 from heed.domain.addresses import normalize_phone
 from heed.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from heed.domain.replies import LANGUAGES, ReplyKind, checked_overrides, with_help_text
 
 # API keys live in services/api_keys.py and staff logins in services/staff.py; their
 # verbs stay importable from here, where callers have always found them.
@@ -148,6 +149,7 @@ def account_view(tx: Transaction, account: t.Account) -> dict[str, Any]:
         "sending_window": {"start": account.window_start, "end": account.window_end},
         "placeholders": list(account.placeholders),
         "help_text": account.help_text,
+        "reply_texts": with_help_text(account.reply_texts, account.help_text),
         "twilio_auth_token_set": bool(account.twilio_auth_token),
     }
 
@@ -205,6 +207,8 @@ class AccountChanges:
     sending_window: Window | Unset | None = UNSET
     placeholders: Sequence[str] | Unset | None = UNSET
     help_text: str | Unset | None = UNSET
+    # Per language, the texts that replace that language's; None clears them all.
+    reply_texts: Mapping[str, Mapping[str, str]] | Unset | None = UNSET
     # Never accepted (TOKEN_BY_OPERATOR); carried so the refusal names it.
     twilio_auth_token: str | Unset | None = UNSET
 
@@ -221,6 +225,13 @@ def update_account(
     if changes.twilio_auth_token is not UNSET:
         raise Forbidden(TOKEN_BY_OPERATOR, field="twilio_auth_token")
     settings = _checked(changes)
+    texts = dict(settings).get("reply_texts")
+    if changes.help_text is not UNSET and isinstance(texts, dict) and "en" in texts:
+        raise Invalid(
+            "reply_texts.en.help: the English HELP reply is given twice; "
+            "give help_text or reply_texts.en, not both.",
+            field="reply_texts.en.help",
+        )
     with uow.write() as tx:
         account = tx.lock_account(principal.account_id)
         if account is None:
@@ -244,6 +255,7 @@ def _checked(changes: AccountChanges) -> list[tuple[str, object]]:
         ("sending_window", changes.sending_window, _parse_window),
         ("placeholders", changes.placeholders, _checked_placeholders),
         ("help_text", changes.help_text, _checked_help_text),
+        ("reply_texts", changes.reply_texts, _checked_reply_texts),
         ("business_numbers", changes.business_numbers, _parse_business_numbers),
     )
     return [(name, check(value)) for name, value, check in checks if value is not UNSET]
@@ -259,6 +271,9 @@ def _apply(
         old = stored.business_numbers(tx, account.id)
         audit(tx, principal, "account", account.id, name, old, value)
         stored.replace_business_numbers(tx, account.id, value)
+    elif name == "reply_texts":
+        assert isinstance(value, dict)
+        _apply_reply_texts(tx, principal, account, value)
     elif name == "sending_window":
         assert isinstance(value, Window)
         old_window = f"{account.window_start}-{account.window_end}"
@@ -267,6 +282,36 @@ def _apply(
     else:
         audit(tx, principal, "account", account.id, name, getattr(account, name), value)
         setattr(account, name, value)
+
+
+def _checked_reply_texts(value: Mapping[str, Mapping[str, str]] | None) -> dict[str, Any]:
+    if value is None:
+        return {language: {} for language in LANGUAGES}
+    return checked_overrides(value)
+
+
+def _apply_reply_texts(
+    tx: Transaction, principal: Principal, account: t.Account, given: dict[str, dict[str, str]]
+) -> None:
+    """Each language given replaces that language's texts; the English HELP reply is
+    help_text (v1), kept in its own column."""
+    texts = {language: dict(kinds) for language, kinds in (account.reply_texts or {}).items()}
+    for language, kinds in given.items():
+        kinds = dict(kinds)
+        if language == "en":
+            help_text = kinds.pop(ReplyKind.HELP, None)
+            if help_text != account.help_text:
+                audit(
+                    tx, principal, "account", account.id, "help_text", account.help_text, help_text
+                )
+                account.help_text = help_text
+        if kinds:
+            texts[language] = kinds
+        else:
+            texts.pop(language, None)
+    if texts != (account.reply_texts or {}):
+        audit(tx, principal, "account", account.id, "reply_texts", account.reply_texts, texts)
+        account.reply_texts = texts
 
 
 def _checked_name(value: str | None) -> str:

@@ -72,6 +72,11 @@ class Account(Base):
     window_end: Mapped[str] = mapped_column(String(5), default="21:00")
     placeholders: Mapped[list[str]] = mapped_column(JSON, default=list)
     help_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The account's own STOP/START confirmations and HELP replies, language → kind →
+    # text; the English HELP reply is help_text.
+    reply_texts: Mapped[dict[str, dict[str, str]]] = mapped_column(
+        JSON, default=dict, server_default="{}"
+    )
     twilio_auth_token: Mapped[str | None] = mapped_column(SealedText(), nullable=True)
     ledger_seq: Mapped[int] = mapped_column(Integer, default=0)
     ledger_head: Mapped[str] = mapped_column(String(64), default="0" * 64)

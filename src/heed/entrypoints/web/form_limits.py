@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from starlette.datastructures import FormData
 
-from heed.domain import limits
+from heed.domain import limits, replies
 
 # field name -> (limit, may span lines); the names the templates' forms post.
 FIELDS: dict[str, tuple[int, bool]] = {
@@ -36,6 +36,12 @@ FIELDS: dict[str, tuple[int, bool]] = {
     # One number or value per line.
     "business_numbers": (limits.SHORT_TEXT * 10, True),
     "placeholders": (limits.SHORT_TEXT * 10, True),
+    # The replies page: one box per language and kind ("es.help").
+    **{
+        f"{lang}.{kind}": (replies.TEXT_LIMIT, True)
+        for lang in replies.LANGUAGES
+        for kind in replies.ReplyKind
+    },
 }
 
 #: Everything else a form posts (CSRF token, ``back``, ``next``, a check box, a choice).
@@ -54,6 +60,11 @@ LABELS = {
     "help_text": "HELP reply",
     "business_numbers": "Business numbers",
     "placeholders": "Placeholders",
+    **{
+        f"{lang}.{kind}": f"{replies.LANGUAGE_NAMES[lang]} {replies.KIND_NAMES[kind]}"
+        for lang in replies.LANGUAGES
+        for kind in replies.ReplyKind
+    },
 }
 
 

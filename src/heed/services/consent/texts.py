@@ -12,14 +12,9 @@ from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain.addresses import normalize_phone, phone_query
 from heed.domain.consent import ALL_NUMBERS, ConsentAction
 from heed.domain.errors import HeedError, Invalid, NotFound
-from heed.domain.keywords import (
-    ConsentSource,
-    InboundAction,
-    help_reply,
-    opt_in_reply,
-    opt_out_reply,
-)
-from heed.domain.revocation import detect_language, interpret
+from heed.domain.keywords import ConsentSource, InboundAction
+from heed.domain.replies import ReplyKind, reply, reply_language, with_help_text
+from heed.domain.revocation import interpret
 from heed.services.common import now
 from heed.services.consent.ledger import Ledger, append, current_consent, sms_scope
 from heed.services.review import queue_unsure
@@ -252,7 +247,7 @@ def _act_on_text(ledger: Ledger, item: _Inbound) -> InboundResult:
     if action is InboundAction.OPT_OUT:
         if not opted_out:
             record(ConsentAction.OPT_OUT, scope)
-            reply = opt_out_reply(account.name, detect_language(text.body))
+            reply = account_reply(account, ReplyKind.OPT_OUT, text.body)
     elif action is InboundAction.OPT_IN:
         # Recorded even when nothing was opted out: it is the customer's express consent.
         # An account-wide opt-out can only be lifted whole, and the entry says so,
@@ -260,12 +255,19 @@ def _act_on_text(ledger: Ledger, item: _Inbound) -> InboundResult:
         if ALL_NUMBERS in current.opted_out_scopes:
             scope = ALL_NUMBERS
         record(ConsentAction.OPT_IN, scope)
-        reply = opt_in_reply(account.name, detect_language(text.body))
+        reply = account_reply(account, ReplyKind.OPT_IN, text.body)
     elif action is InboundAction.HELP:
-        reply = help_reply(account.name, account.help_text)
+        reply = account_reply(account, ReplyKind.HELP, text.body)
     if provider in _PROVIDER_ACTIONS:
         reply = None
     return InboundResult(str(action), reply)
+
+
+def account_reply(account: t.Account, kind: ReplyKind, body: str) -> str:
+    """The reply to ``body`` in the language it was written in, in the account's own
+    words where it set them (R-16, R-29)."""
+    texts = with_help_text(account.reply_texts, account.help_text)
+    return reply(kind, account.name, reply_language(body), texts)
 
 
 def record_provider_opt_out(

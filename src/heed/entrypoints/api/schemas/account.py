@@ -27,6 +27,16 @@ class SendingWindowPublic(Public):
     end: str
 
 
+class ReplyTexts(Request):
+    """One language's texts; a text left out answers with heed's default."""
+
+    opt_out: HelpText | None = Field(default=None, description="Confirms a STOP.")
+    opt_in: HelpText | None = Field(
+        default=None, description="Confirms a START; must say how to STOP."
+    )
+    help: HelpText | None = Field(default=None, description="Answers HELP; must say STOP.")
+
+
 class AccountUpdate(Request):
     model_config = examples(
         {
@@ -46,6 +56,12 @@ class AccountUpdate(Request):
         default=None, description="Extra values treated as placeholders (R-2)."
     )
     help_text: HelpText | None = Field(default=None, description="Reply to HELP (R-16).")
+    reply_texts: dict[Literal["en", "es", "fr"], ReplyTexts] | None = Field(
+        default=None,
+        description="The account's own STOP and START confirmations and HELP replies, per "
+        "language of the customer's text (R-29). Each language given replaces that "
+        "language's texts; null clears them all. reply_texts.en.help is help_text.",
+    )
     twilio_auth_token: Secret | None = Field(
         default=None,
         description="Refused (403 forbidden): the Twilio auth token is set by the operator "
@@ -59,6 +75,11 @@ class AccountUpdate(Request):
         window = given.get("sending_window")
         if window is not None:
             given["sending_window"] = Window(window.start, window.end)
+        texts = given.get("reply_texts")
+        if texts is not None:
+            given["reply_texts"] = {
+                language: kinds.model_dump(exclude_none=True) for language, kinds in texts.items()
+            }
         return AccountChanges(**given)
 
 
@@ -73,6 +94,9 @@ class AccountPublic(Public):
             "sending_window": {"start": "08:00", "end": "21:00"},
             "placeholders": [],
             "help_text": None,
+            "reply_texts": {
+                "es": {"help": "Acme Plumbing: llame al (512) 555-0100. STOP para salir."}
+            },
             "twilio_auth_token_set": True,
         }
     )
@@ -85,4 +109,8 @@ class AccountPublic(Public):
     sending_window: SendingWindowPublic
     placeholders: list[str]
     help_text: str | None
+    reply_texts: dict[str, dict[str, str]] = Field(
+        description="The account's own texts by language and kind (opt_out, opt_in, help); "
+        "a text not set answers with heed's default in that language."
+    )
     twilio_auth_token_set: bool
