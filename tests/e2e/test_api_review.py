@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import time_machine
 from starlette.testclient import TestClient
+
+from unique_values import unique_number
 
 SENDER = "+15128675309"
 NOON_CENTRAL = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
@@ -180,3 +182,42 @@ def test_decisions_say_a_marketing_text_waits_for_the_review_and_other_texts_do_
     marketing, job = batch.json()["results"]
     assert marketing["reason"] == "revocation_under_review"
     assert job["outcome"] == "allowed"
+
+
+def test_the_review_list_pages_oldest_first_and_every_text_is_listed_once(
+    client: TestClient, auth: dict[str, str], gateway: dict[str, str], business_number: str
+) -> None:
+    senders = [unique_number() for _ in range(5)]
+    for n, sender in enumerate(senders):
+        with time_machine.travel(NOON_CENTRAL + timedelta(minutes=n), tick=False):
+            client.post(
+                "/v1/inbound/sms",
+                json={
+                    "from": sender,
+                    "to": business_number,
+                    "body": "Número equivocado",
+                    "message_id": f"gw-page-{n}",
+                },
+                headers=gateway,
+            )
+    seen: list[str] = []
+    cursor: str | None = None
+    pages = 0
+    while True:
+        params: dict[str, str | int] = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = client.get("/v1/consent/review", params=params, headers=auth).json()
+        seen += [item["from"] for item in page["items"]]
+        pages += 1
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == senders and pages == 3
+
+
+@pytest.mark.parametrize("cursor", ["not-a-cursor", "WyJhIl0=", "WyIyMDI2IiwgIngiXQ=="])
+def test_a_review_cursor_heed_did_not_give_out_is_refused_naming_it(
+    client: TestClient, auth: dict[str, str], cursor: str
+) -> None:
+    refused = client.get("/v1/consent/review", params={"cursor": cursor}, headers=auth)
+    assert refused.status_code == 422
+    assert refused.json()["error"]["details"]["field"] == "cursor"

@@ -15,7 +15,7 @@ def test_deciding_a_review_is_audited_with_the_reviewer_and_the_decision(
     heed: Heed, staff: Principal, inbound: ReceiveText
 ) -> None:
     inbound(random_number(), "Wrong number")
-    (waiting,) = review.pending(heed.uow, staff)
+    (waiting,) = review.pending(heed.uow, staff)["items"]
 
     review.decide(heed.uow, staff, waiting["id"], "dismiss")
     review.decide(heed.uow, staff, waiting["id"], "dismiss")  # again: changes nothing
@@ -40,7 +40,7 @@ def test_a_stop_after_an_unsure_text_closes_its_review_as_an_opt_out(
 
     inbound(number, "STOP")
 
-    assert [r["from"] for r in review.pending(heed.uow, staff)] == [other]
+    assert [r["from"] for r in review.pending(heed.uow, staff)["items"]] == [other]
     with heed.uow.read() as tx:
         closed = tx.session.scalars(
             select(t.ConsentReview).where(

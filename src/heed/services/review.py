@@ -21,9 +21,10 @@ from heed.adapters.db import tables as t
 from heed.adapters.db.inbound import InboundRecord
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain.consent import ConsentAction
-from heed.domain.errors import Conflict, NotFound
+from heed.domain.errors import Conflict, Invalid, NotFound
 from heed.domain.keywords import ConsentSource, InboundAction
 from heed.domain.revocation import Verdict, read
+from heed.services import cursors
 from heed.services.common import Principal, audit, new_id, now
 from heed.services.permissions import requires
 from heed.services.views import consent_for
@@ -78,11 +79,32 @@ def _public(review: t.ConsentReview | reviews.Review) -> dict[str, Any]:
     }
 
 
+MAX_PAGE = 200
+
+
 @requires("customer:view")
-def pending(uow: UnitOfWork, principal: Principal) -> list[dict[str, Any]]:
-    """Undecided texts, oldest first (customer:view)."""
+def pending(
+    uow: UnitOfWork, principal: Principal, *, limit: int = 50, cursor: str | None = None
+) -> dict[str, Any]:
+    """Undecided texts, oldest first, a page of ``limit`` after ``cursor`` at a time
+    (customer:view): ``{items, next_cursor}``, next_cursor null on the last page."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise Invalid(f"limit must be between 1 and {MAX_PAGE}.", field="limit")
+    after = None
+    if cursor is not None:
+        at, review_id = cursors.decode(cursor, 2)
+        try:
+            after = (datetime.fromisoformat(at), review_id)
+        except ValueError:
+            raise Invalid("cursor is not one heed gave out.", field="cursor") from None
     with uow.read() as tx:
-        return [_public(review) for review in reviews.pending(tx.session, principal.account_id)]
+        page = reviews.pending(tx.session, principal.account_id, limit + 1, after)
+    items, more = page[:limit], len(page) > limit
+    last = items[-1] if more else None
+    return {
+        "items": [_public(review) for review in items],
+        "next_cursor": cursors.encode(last.received_at.isoformat(), last.id) if last else None,
+    }
 
 
 def pending_count(uow: UnitOfWork, account_id: str) -> int:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from heed.adapters.db import tables as t
@@ -42,13 +42,23 @@ def add(session: Session, reviews: Sequence[Review]) -> None:
         )
 
 
-def pending(session: Session, account_id: str) -> list[Review]:
-    """Undecided texts, oldest first."""
-    rows = session.execute(
-        select(*_COLUMNS)
-        .where(_REVIEWS.c.account_id == account_id, _REVIEWS.c.decision.is_(None))
-        .order_by(_REVIEWS.c.received_at, _REVIEWS.c.id)
+def pending(
+    session: Session, account_id: str, limit: int, after: tuple[datetime, str] | None = None
+) -> list[Review]:
+    """Undecided texts, oldest first: at most ``limit`` of them after ``after``
+    (received_at, id), the last one listed on the page before."""
+    query = select(*_COLUMNS).where(
+        _REVIEWS.c.account_id == account_id, _REVIEWS.c.decision.is_(None)
     )
+    if after is not None:
+        at, review_id = after
+        query = query.where(
+            or_(
+                _REVIEWS.c.received_at > at,
+                and_(_REVIEWS.c.received_at == at, _REVIEWS.c.id > review_id),
+            )
+        )
+    rows = session.execute(query.order_by(_REVIEWS.c.received_at, _REVIEWS.c.id).limit(limit))
     return [Review(**row._mapping) for row in rows]
 
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from heed.bootstrap import Heed
+from heed.domain.errors import Invalid
 from heed.entrypoints.web.base import (
     TEMPLATES,
     FormDep,
@@ -30,9 +31,16 @@ TEMPLATES.env.globals["review_count"] = review_count
 
 
 @router.get("/review")
-def review_page(request: Request, who: StaffDep, heed: HeedDep) -> Response:
-    items = review.pending(heed.uow, who.principal)
-    return render(request, "review.html", {"items": items}, who)
+def review_page(
+    request: Request, who: StaffDep, heed: HeedDep, cursor: str | None = None
+) -> Response:
+    try:
+        page = review.pending(heed.uow, who.principal, cursor=cursor)
+    except Invalid:  # an edited link: the first page
+        page = review.pending(heed.uow, who.principal)
+    return render(
+        request, "review.html", {"items": page["items"], "next": page["next_cursor"]}, who
+    )
 
 
 @router.post("/review/{review_id}")

@@ -8,11 +8,12 @@ plain-language request (source ``natural_language``), with the reviewer as actor
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import Field
 
+from heed.domain import limits
 from heed.entrypoints.api.deps import CurrentKey, UowDep
 from heed.entrypoints.api.routes import errors
 from heed.entrypoints.api.schemas import Public, Request
@@ -33,6 +34,9 @@ class ReviewItemPublic(Public):
 
 class ReviewListPublic(Public):
     items: list[ReviewItemPublic]
+    next_cursor: str | None = Field(
+        default=None, description="Pass as cursor for the next page; null on the last page."
+    )
 
 
 class ReviewDecision(Request):
@@ -44,10 +48,18 @@ class ReviewDecidedPublic(ReviewItemPublic):
 
 
 @router.get("/consent/review", response_model=ReviewListPublic, responses=errors())
-def review_list(uow: UowDep, key: CurrentKey) -> dict[str, Any]:
+def review_list(
+    uow: UowDep,
+    key: CurrentKey,
+    limit: Annotated[int, Query(ge=1, le=review.MAX_PAGE)] = 50,
+    cursor: Annotated[
+        str | None,
+        Query(description="next_cursor of the previous page.", max_length=limits.CURSOR),
+    ] = None,
+) -> dict[str, Any]:
     """Inbound texts waiting for a person to decide whether they revoke consent, oldest
-    first (customer:view). Marketing to their senders waits too."""
-    return {"items": review.pending(uow, key)}
+    first, a page at a time (customer:view). Marketing to their senders waits too."""
+    return review.pending(uow, key, limit=limit, cursor=cursor)
 
 
 @router.post(
