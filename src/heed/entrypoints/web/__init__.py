@@ -17,6 +17,7 @@ STATIC = Path(__file__).parent / "static"
 def mount_web(app: FastAPI, heed: Heed) -> None:
     """Add the staff pages and their static files to ``app``."""
     from heed.entrypoints.web import consent, contacts, customers, record, review, settings, signin
+    from heed.entrypoints.web import preferences as preference_pages
 
     # No configured key: a random one for this process (see session.py for what that costs).
     heed.extras["web_signer"] = Signer(
@@ -25,6 +26,7 @@ def mount_web(app: FastAPI, heed: Heed) -> None:
     )
     for page in (signin, customers, record, contacts, consent, settings, review):
         app.include_router(page.router)
+    app.include_router(preference_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
 
