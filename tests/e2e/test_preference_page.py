@@ -41,7 +41,8 @@ def roomy_limits(heed: Heed) -> None:
 def _link(client: TestClient, auth: dict[str, str], customer_id: str, **body: Any) -> str:
     made = client.post(f"/v1/customers/{customer_id}/preference-link", json=body, headers=auth)
     assert made.status_code == 201, made.text
-    return urlsplit(made.json()["url"]).path
+    url: str = made.json()["url"]
+    return urlsplit(url).path
 
 
 def _csrf(page: str) -> str:
