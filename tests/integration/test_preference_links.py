@@ -144,6 +144,7 @@ def test_stopping_texts_and_email_on_the_page_goes_to_the_ledger_via_preference_
             "preference_page",
             f"customer:{customer['id']}",
         )
+    assert consent.verify_ledger(heed.uow, staff.account_id) is None
     view = preference_page.preference_view(heed.uow, principal)
     assert view["phones"][0]["stopped"] and view["emails"][0]["unsubscribed"]
     assert view["phones"][0]["start_to"]

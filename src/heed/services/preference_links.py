@@ -128,9 +128,11 @@ def footer_link(
     if customer is None:
         return None
     key = link_key(settings)
-    row = stored.current(tx, account_id, customer.id) or _save(
-        tx, key, customer, 1, "system:outbox", moment
-    )
+    row = stored.current(tx, account_id, customer.id)
+    if row is None:
+        outbox = Principal(account_id, "system:outbox")
+        row = _save(tx, key, customer, 1, outbox.actor, moment)
+        audit(tx, outbox, "customer", customer.id, "preference_link", None, 1)
     return _url(settings, _token(key, row, moment + timedelta(days=DEFAULT_DAYS)))
 
 
