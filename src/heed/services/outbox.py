@@ -31,7 +31,8 @@ from heed.domain.errors import Invalid, NotFound
 from heed.services.common import now
 from heed.services.consent import record_provider_opt_out
 from heed.services.decisions import DecisionRequest, resolve
-from heed.services.unsubscribe import list_unsubscribe_headers
+from heed.services.preference_links import footer_link
+from heed.services.unsubscribe import list_unsubscribe_headers, unsubscribe_url
 
 logger = logging.getLogger("heed.outbox")
 
@@ -79,6 +80,8 @@ class _Claim:
     message: t.Message
     account_name: str
     attempt: int
+    # The customer's preference page, for an automated email's footer (R-31).
+    preference_url: str | None = None
 
 
 def deliver_due(
@@ -112,7 +115,7 @@ def deliver_due(
         # message (the loser's claim finds it taken); each in its own order mostly wins.
         random.shuffle(due)
         for owner, message_id in due:
-            claim = _claim(uow, owner, message_id, clock(), policy, claimer)
+            claim = _claim(uow, owner, message_id, clock(), policy, claimer, settings)
             if claim is not None and _send(uow, transport, claim, clock, policy, claimer, settings):
                 delivered += 1
         if len(due) < limit:
@@ -127,6 +130,7 @@ def _claim(
     moment: datetime,
     policy: DeliveryPolicy,
     claimer: str,
+    settings: Settings | None = None,
 ) -> _Claim | None:
     """Claim the message and settle what needs no provider; a claim to send, or None."""
     lease_until = moment + policy.lease
@@ -162,8 +166,9 @@ def _claim(
         # Marked before it leaves: if this process dies mid-send, the lease says so.
         message.status, message.attempts = "sending", message.attempts + 1
         message.claimed_by, message.lease_until = claimer, lease_until
+        link = _preference_link(tx, settings, message, moment)
         tx.commit()
-        return _Claim(message, account.name, message.attempts)
+        return _Claim(message, account.name, message.attempts, link)
 
 
 def _decide_again(
@@ -209,7 +214,7 @@ def _send(
         message.channel,
         message.to,
         message.from_,
-        message.body,
+        message.body + _email_footer(settings, message, claim.preference_url),
         subject=f"{claim.account_name}: {_SUBJECTS.get(message.category, 'a message')}",
         headers=_email_headers(settings, message),
     )
@@ -311,3 +316,27 @@ def _email_headers(settings: Settings | None, message: t.Message) -> dict[str, s
     if settings is None or message.channel != "email" or message.manual:
         return {}
     return list_unsubscribe_headers(settings, message.account_id, message.to)
+
+
+def _automated_email(settings: Settings | None, message: t.Message) -> bool:
+    return settings is not None and message.channel == "email" and not message.manual
+
+
+def _preference_link(
+    tx: Transaction, settings: Settings | None, message: t.Message, moment: datetime
+) -> str | None:
+    if settings is None or not _automated_email(settings, message):
+        return None
+    return footer_link(tx, settings, message.account_id, message.contact_id, moment)
+
+
+def _email_footer(settings: Settings | None, message: t.Message, preference_url: str | None) -> str:
+    """An automated email ends with the unsubscribe link its headers carry (RFC 8058) and,
+    when it goes to a customer's contact, the link to their preference page (R-31)."""
+    if settings is None or not _automated_email(settings, message):
+        return ""
+    lines = ["", "", "--"]
+    if preference_url:
+        lines.append(f"Choose which messages you get: {preference_url}")
+    lines.append(f"Unsubscribe: {unsubscribe_url(settings, message.account_id, message.to)}")
+    return "\n".join(lines)

@@ -200,6 +200,24 @@ class Contact(Base):
     )
 
 
+class PreferenceLink(Base):
+    """The current preference-page link of a customer (R-31). Only a hash of its nonce is
+    kept; raising ``generation`` revokes every link made before."""
+
+    __tablename__ = "preference_links"
+    account_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer)
+    nonce_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(200))
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["account_id", "customer_id"], ["customers.account_id", "customers.id"]
+        ),
+    )
+
+
 class ContactChange(Base):
     """Every change of a contact's value (R-5), and the source of a later sync (R-6)."""
 

@@ -26,6 +26,7 @@ def mount_web(app: FastAPI, heed: Heed) -> None:
         settings,
         signin,
     )
+    from heed.entrypoints.web import preferences as preference_pages
 
     # No configured key: a random one for this process (see session.py for what that costs).
     heed.extras["web_signer"] = Signer(
@@ -34,6 +35,7 @@ def mount_web(app: FastAPI, heed: Heed) -> None:
     )
     for page in (signin, customers, record, contacts, consent, settings, replies, review):
         app.include_router(page.router)
+    app.include_router(preference_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
 
