@@ -42,3 +42,4 @@ SELECT create_distributed_table('consent_reviews', 'account_id', colocate_with =
 SELECT create_distributed_table('messages', 'account_id', colocate_with => 'accounts');
 SELECT create_distributed_table('audit_log', 'account_id', colocate_with => 'accounts');
 SELECT create_distributed_table('ledger_checks', 'account_id', colocate_with => 'accounts');
+SELECT create_distributed_table('preference_links', 'account_id', colocate_with => 'accounts');
