@@ -14,7 +14,7 @@ from heed.adapters.db import customers as db
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain.addresses import phone_query
-from heed.domain.errors import Invalid, NotFound
+from heed.domain.errors import Invalid, LocationHasContacts, NotFound
 from heed.domain.postal import zone_for_postal
 from heed.domain.street_address import PARTS, StreetAddress
 from heed.services.common import Principal, audit, audit_many, get_account, new_id, now
@@ -328,6 +328,29 @@ def update_location(
     return view
 
 
+@requires("location:edit")
+def delete_location(uow: UnitOfWork, principal: Principal, location_id: str) -> str:
+    """Remove a location that has no contacts; one with contacts is refused (409
+    location_has_contacts) and nothing changes: staff remove its contacts first.
+    Returns the id of the customer it belonged to."""
+    with uow.write() as tx:
+        tx.lock_account(principal.account_id)
+        location = load_location(tx, principal.account_id, location_id)
+        count = len(db.location_contacts(tx, location.account_id, location.id))
+        if count:
+            methods = "contact method" if count == 1 else "contact methods"
+            raise LocationHasContacts(
+                f"{location.name} still has {count} {methods}: remove them first. "
+                "Nothing was deleted.",
+                contacts=count,
+            )
+        audit(tx, principal, "location", location.id, "deleted", location.name, None)
+        customer_id = location.customer_id
+        db.remove_location(tx, location)
+        tx.commit()
+    return customer_id
+
+
 def _change_place(
     tx: Transaction, principal: Principal, location: t.Location, changes: LocationChanges
 ) -> None:
@@ -370,6 +393,7 @@ __all__ = [
     "address_columns",
     "create_customer",
     "create_location",
+    "delete_location",
     "get_account",
     "get_customer",
     "get_location",
