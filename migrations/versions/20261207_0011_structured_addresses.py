@@ -45,10 +45,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("customers") as batch:
-        for suffix, _ in reversed(PARTS):
-            batch.drop_column(f"billing_{suffix}")
-    with op.batch_alter_table("locations") as batch:
-        batch.drop_column("time_zone_source")
-        for suffix, _ in reversed(PARTS):
-            batch.drop_column(f"address_{suffix}")
+    # ALTER TABLE ... DROP COLUMN on both databases (SQLite has it since 3.35): a batch
+    # copy would drop and re-create tables other tables' foreign keys point at.
+    for suffix, _ in reversed(PARTS):
+        op.execute(f"ALTER TABLE customers DROP COLUMN billing_{suffix}")
+    op.execute("ALTER TABLE locations DROP COLUMN time_zone_source")
+    for suffix, _ in reversed(PARTS):
+        op.execute(f"ALTER TABLE locations DROP COLUMN address_{suffix}")
