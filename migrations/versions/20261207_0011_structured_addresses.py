@@ -39,9 +39,7 @@ def upgrade() -> None:
         for suffix, length in PARTS:
             batch.add_column(sa.Column(f"billing_{suffix}", sa.String(length), nullable=True))
     # Every zone stored before this revision was typed by staff or an API caller.
-    op.execute(
-        "UPDATE locations SET time_zone_source = 'given' WHERE time_zone IS NOT NULL"
-    )
+    op.execute("UPDATE locations SET time_zone_source = 'given' WHERE time_zone IS NOT NULL")
 
 
 def downgrade() -> None:

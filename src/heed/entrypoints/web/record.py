@@ -133,6 +133,9 @@ def customer_details(
     request: Request, customer_id: str, who: StaffDep, heed: HeedDep, form: FormDep
 ) -> Response:
     data = _named(form, "billing_address")
+    if "billing_was" in form and (data["billing_address"] or "") == base.text(form, "billing_was"):
+        # Unchanged: a structured billing address stays structured.
+        del data["billing_address"]
     return _named_change(
         request,
         heed,
