@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WithJsonSchema,
+    WrapValidator,
+)
+from pydantic_core import PydanticCustomError
 
 from heed.domain import limits
 from heed.entrypoints.api.limits import (
@@ -15,16 +25,21 @@ from heed.entrypoints.api.limits import (
 from heed.entrypoints.api.schemas.base import Public, Request, examples
 from heed.entrypoints.api.schemas.contacts import ContactCreate, ContactPublic
 
-
-def _part(limit: int, description: str) -> Any:
-    # Published, not enforced here: the service checks each part and names it in its 422
-    # (``address.postal_code``), the same for the API, the staff pages and the import.
-    return Field(default=None, description=description, json_schema_extra={"maxLength": limit})
+# Published, not enforced here: the service checks each part and names it in its 422
+# (``address.postal_code``), the same for the API, the staff pages and the import.
+Street = Annotated[str, WithJsonSchema({"type": "string", "maxLength": limits.STREET})]
+Unit = Annotated[str, WithJsonSchema({"type": "string", "maxLength": limits.UNIT})]
+City = Annotated[str, WithJsonSchema({"type": "string", "maxLength": limits.CITY})]
+StateCode = Annotated[str, WithJsonSchema({"type": "string", "maxLength": limits.STATE})]
+PostalCode = Annotated[str, WithJsonSchema({"type": "string", "maxLength": limits.POSTAL_CODE})]
+CountryCode = Annotated[str, WithJsonSchema({"type": "string", "maxLength": limits.COUNTRY})]
 
 
 class StreetAddressCreate(BaseModel):
     """A structured address (R-27). It decides the jurisdiction and, for a location, the
-    time zone when none is given."""
+    time zone when none is given. ``state``: the USPS or Canada Post two-letter code
+    (TX, QC); ``postal_code``: a US ZIP (78751, 78751-1234) or a Canadian code (K1A 0B1);
+    ``country``: "US" or "CA"; ``unit`` is optional."""
 
     model_config = ConfigDict(
         extra="allow",
@@ -42,14 +57,31 @@ class StreetAddressCreate(BaseModel):
         },
     )
 
-    street: str | None = _part(limits.STREET, "Required.")
-    unit: str | None = _part(limits.UNIT, "Optional.")
-    city: str | None = _part(limits.CITY, "Required.")
-    state: str | None = _part(2, "USPS or Canada Post two-letter code: TX, QC.")
-    postal_code: str | None = _part(
-        10, "A US ZIP (78751, 78751-1234) or a Canadian code (K1A 0B1)."
-    )
-    country: str | None = _part(2, '"US" or "CA".')
+    street: Street | None = None
+    unit: Unit | None = None
+    city: City | None = None
+    state: StateCode | None = None
+    postal_code: PostalCode | None = None
+    country: CountryCode | None = None
+
+
+_TEXT: TypeAdapter[str] = TypeAdapter(PostalAddress)
+
+
+def _one_error(error: ValidationError) -> PydanticCustomError:
+    first = error.errors()[0]
+    return PydanticCustomError(first["type"], first["msg"].replace("{", "(").replace("}", ")"))
+
+
+def _address_given(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """An object or a string, refused at the field itself: a union's refusal would
+    name each of its members (``billing_address.StreetAddressCreate``)."""
+    try:
+        if isinstance(value, dict):
+            return StreetAddressCreate.model_validate(value)
+        return _TEXT.validate_python(value, strict=True)
+    except ValidationError as error:
+        raise _one_error(error) from None
 
 
 class StreetAddressPublic(Public):
@@ -61,7 +93,7 @@ class StreetAddressPublic(Public):
     country: Literal["US", "CA"]
 
 
-AddressGiven = StreetAddressCreate | PostalAddress
+AddressGiven = Annotated[StreetAddressCreate | PostalAddress, WrapValidator(_address_given)]
 """An address as a caller gives it: an object, or a plain string kept as text."""
 AddressShown = StreetAddressPublic | str | None
 
