@@ -8,7 +8,12 @@ import pytest
 
 from heed.domain.errors import Invalid
 from heed.domain.street_address import StreetAddress, parse_street_address
-from heed.services.customer_commands import CustomerInput, LocationInput, parse_address
+from heed.services.customer_commands import (
+    CustomerInput,
+    LocationInput,
+    address_from_columns,
+    parse_address,
+)
 
 AUSTIN = {
     "street": "4100  Speedway ",
@@ -102,3 +107,13 @@ def test_commands_name_the_part_where_the_location_sits() -> None:
     assert billing.value.details["field"] == "billing_address.postal_code"
     location = LocationInput.parse({"name": "Home", "address": AUSTIN})
     assert isinstance(location.address, StreetAddress)
+
+
+def test_an_import_row_s_address_columns_make_an_address_or_none() -> None:
+    row = {**AUSTIN, "unit": "", "external_id": "A-1", "customer_name": "Ann"}
+    assert address_from_columns(row) == parse_street_address(AUSTIN)
+    empty = dict.fromkeys(("street", "unit", "city", "state", "postal_code", "country"), "")
+    assert address_from_columns({**empty, "customer_name": "Ann"}) is None
+    with pytest.raises(Invalid) as caught:
+        address_from_columns({**row, "postal_code": "x"}, "rows[3]")
+    assert caught.value.details["field"] == "rows[3].postal_code"

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from heed.domain import limits
 from heed.domain.errors import Invalid
-from heed.domain.street_address import StreetAddress, parse_street_address
+from heed.domain.street_address import PARTS, StreetAddress, parse_street_address
 from heed.services.contacts import ContactInput
 
 INVOICE_DELIVERIES = ("mail", "email")
@@ -70,6 +70,17 @@ def parse_invoice_delivery(value: object, field: str = "invoice_delivery") -> st
         raise Invalid(f'{field} may only contain "mail" and "email".', field=field)
     chosen = set(value)
     return ",".join(part for part in INVOICE_DELIVERIES if part in chosen)
+
+
+def address_from_columns(row: Mapping[str, object], field: str = "address") -> Address:
+    """An import row's ``street, unit, city, state, postal_code, country`` columns as an
+    address: None when all are empty, else checked as parse_address checks an object
+    (errors name ``<field>.postal_code``). Put it in LocationInput.address or
+    CustomerInput.billing_address."""
+    parts = {part: row.get(part) for part in PARTS}
+    if not any(isinstance(v, str) and v.strip() for v in parts.values()):
+        return None
+    return parse_street_address(parts, field)
 
 
 def parse_time_zone(value: object, field: str = "time_zone") -> str | None:
