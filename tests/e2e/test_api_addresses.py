@@ -183,3 +183,19 @@ def test_a_texas_location_defers_a_sunday_morning_marketing_text_over_http(
     ).json()
     assert (answer["outcome"], answer["rule"]["jurisdiction"]) == ("deferred", "US-TX")
     assert answer["not_before"].startswith("2026-12-06T18:00")
+
+
+def test_a_location_s_address_is_removed_with_null_and_its_postal_zone_goes_with_it(
+    client: TestClient, auth: dict[str, str], make_customer: Customer
+) -> None:
+    made = make_customer("Ray Cole", locations=[{"name": "Home", "address": AUSTIN}])
+    location_id = made["locations"][0]["id"]
+    cleared = client.patch(f"/v1/locations/{location_id}", json={"address": None}, headers=auth)
+    assert cleared.status_code == 200, cleared.text
+    body = cleared.json()
+    assert (body["address"], body["time_zone"], body["jurisdiction"]) == (None, None, None)
+    too_long = client.patch(
+        f"/v1/locations/{location_id}", json={"address": "a" * 501}, headers=auth
+    )
+    assert too_long.status_code == 422
+    assert too_long.json()["error"]["details"]["field"] == "address"
