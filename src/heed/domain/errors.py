@@ -72,6 +72,13 @@ class PlaceholderSyncForbidden(Conflict):
     code = "placeholder_sync_forbidden"
 
 
+class LocationHasContacts(Conflict):
+    """A location is deleted only once it has no contacts: its numbers' consent and
+    notification settings belong to that place, so staff remove or re-add them first."""
+
+    code = "location_has_contacts"
+
+
 class Invalid(HeedError):
     """The input itself is wrong (422). ``field`` names what is wrong."""
 

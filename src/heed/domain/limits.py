@@ -34,6 +34,13 @@ ADDRESS = 320
 MEMO = 200
 #: A postal address as one text (billing_address, locations.address: Text).
 POSTAL_ADDRESS = 500
+#: A structured address's parts (R-27): locations' and customers' address_* columns.
+STREET = 200
+UNIT = 50
+CITY = 100
+STATE = 2
+POSTAL_CODE = 10
+COUNTRY = 2
 #: An IANA time-zone name: String(64).
 TIME_ZONE = 64
 #: A local time of day, ``HH:MM``: String(5).

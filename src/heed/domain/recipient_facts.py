@@ -85,6 +85,7 @@ class StoredContact:
         "notify_job",
         "notify_marketing",
         "placeholder",
+        "region",
         "time_zone",
         "value",
     )
@@ -98,6 +99,7 @@ class StoredContact:
         notify: tuple[bool, bool, bool],
         do_not_mail: bool,
         time_zone: str | None,
+        region: str | None = None,
     ) -> None:
         self.id = id
         self.kind = kind
@@ -107,6 +109,8 @@ class StoredContact:
         self.notify_job, self.notify_invoice_statement, self.notify_marketing = notify
         self.do_not_mail = do_not_mail
         self.time_zone = time_zone
+        # The location's state or province from its structured address ("US-TX"), else None.
+        self.region = region
         self.consent = NOTHING_RECORDED
 
     def notified(self, category: Category) -> bool:
@@ -166,7 +170,7 @@ class FactsOf:
             contact.do_not_mail,
             contact.notified(asked.category),
             (contact.time_zone,) if contact.time_zone else zones,
-            region,
+            pick_jurisdiction(contact.region, None) if contact.region else region,
             marketing_sent,
             under_review and may_be_held(asked),
         )
@@ -231,16 +235,20 @@ class FactsOf:
         return built
 
 
-def needs_marketing_history(asked: Asked, address: str | None) -> bool:
+def needs_marketing_history(asked: Asked, address: str | None, region: str | None = None) -> bool:
     """A marketing text to a number whose jurisdiction caps them (a row of the rules
-    table with a cap): deciding it needs the marketing texts already sent there."""
-    return (
+    table with a cap): deciding it needs the marketing texts already sent there.
+    ``region`` is the location's state where its address says (StoredContact.region)."""
+    if not (
         asked.category is Category.MARKETING
         and asked.channel is Channel.SMS
         and address is not None
         and address.startswith("+")
-        and caps(sending_rules(), _where(address, E164_NANP.fullmatch(address) is not None)[1])
-    )
+    ):
+        return False
+    if region is None:
+        region = _where(address, E164_NANP.fullmatch(address) is not None)[1]
+    return caps(sending_rules(), pick_jurisdiction(region, None))
 
 
 def may_be_held(asked: Asked) -> bool:
@@ -263,8 +271,8 @@ def _opted_out(asked: Asked, address: str, state: AddressState) -> tuple[bool, S
 
 def _where(address: str | None, e164: bool) -> tuple[tuple[str, ...], str | None]:
     """The zones and jurisdiction ("US-TX") of a number's area code; none for an email.
-    Locations have a zone but no structured state yet, so the area code's state is
-    the jurisdiction (R-26)."""
+    A location's state, where its address is structured, comes first (StoredContact.region,
+    R-26)."""
     if e164:
         assert address is not None
         return _area_code_table(address[2:5])

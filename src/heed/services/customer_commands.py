@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from heed.domain import limits
 from heed.domain.errors import Invalid
+from heed.domain.street_address import PARTS, StreetAddress, parse_street_address
 from heed.services.contacts import ContactInput
 
 INVOICE_DELIVERIES = ("mail", "email")
@@ -41,7 +42,17 @@ def _name(value: object, field: str) -> str:
     return name
 
 
-def _postal(value: object, field: str) -> str | None:
+Address = StreetAddress | str | None
+"""A location's or a customer's billing address as given: structured (it decides the
+jurisdiction and the time zone, R-26, R-27), plain text (kept, deciding nothing), or none."""
+
+
+def parse_address(value: object, field: str = "address") -> Address:
+    """An address object ``{street, unit?, city, state, postal_code, country}`` checked into
+    a StreetAddress, a plain string kept as text, or None; errors name the part
+    (``address.postal_code``). The import and every other face take addresses through it."""
+    if isinstance(value, Mapping):
+        return parse_street_address(value, field)
     return _text(value, field, required=False, limit=limits.POSTAL_ADDRESS)
 
 
@@ -59,6 +70,17 @@ def parse_invoice_delivery(value: object, field: str = "invoice_delivery") -> st
         raise Invalid(f'{field} may only contain "mail" and "email".', field=field)
     chosen = set(value)
     return ",".join(part for part in INVOICE_DELIVERIES if part in chosen)
+
+
+def address_from_columns(row: Mapping[str, object], field: str = "address") -> Address:
+    """An import row's ``street, unit, city, state, postal_code, country`` columns as an
+    address: None when all are empty, else checked as parse_address checks an object
+    (errors name ``<field>.postal_code``). Put it in LocationInput.address or
+    CustomerInput.billing_address."""
+    parts = {part: row.get(part) for part in PARTS}
+    if not any(isinstance(v, str) and v.strip() for v in parts.values()):
+        return None
+    return parse_street_address(parts, field)
 
 
 def parse_time_zone(value: object, field: str = "time_zone") -> str | None:
@@ -119,7 +141,7 @@ class LocationInput:
     """A new location with its contacts."""
 
     name: str
-    address: str | None
+    address: Address
     time_zone: str | None
     contacts: list[ContactInput]
 
@@ -135,7 +157,7 @@ class CustomerInput:
     name: str
     do_not_mail: bool
     invoice_delivery: str
-    billing_address: str | None
+    billing_address: Address
     contacts: list[ContactInput]
     locations: list[LocationInput]
 
@@ -150,7 +172,7 @@ def _location_inputs(value: object, field: str) -> list[LocationInput]:
 
 _LOCATION_INPUT: dict[str, Callable[[Any, str], Any]] = {
     "name": _name,
-    "address": _postal,
+    "address": parse_address,
     "time_zone": parse_time_zone,
     "contacts": _contact_inputs,
 }
@@ -158,7 +180,7 @@ _CUSTOMER_INPUT: dict[str, Callable[[Any, str], Any]] = {
     "name": _name,
     "do_not_mail": _flag,
     "invoice_delivery": parse_invoice_delivery,
-    "billing_address": _postal,
+    "billing_address": parse_address,
     "contacts": _contact_inputs,
     "locations": _location_inputs,
 }
@@ -172,11 +194,11 @@ def _given(data: Mapping[str, object], parsers: Mapping[str, Any]) -> dict[str, 
 
 _CUSTOMER_FIELDS = {
     "name": _name,
-    "billing_address": _postal,
+    "billing_address": parse_address,
     "invoice_delivery": parse_invoice_delivery,
     "do_not_mail": _flag,
 }
-_LOCATION_FIELDS = {"name": _name, "address": _postal, "time_zone": parse_time_zone}
+_LOCATION_FIELDS = {"name": _name, "address": parse_address, "time_zone": parse_time_zone}
 
 
 @dataclass(frozen=True)
@@ -185,7 +207,7 @@ class CustomerChanges:
 
     given: frozenset[str] = frozenset()
     name: str = ""
-    billing_address: str | None = None
+    billing_address: Address = None
     invoice_delivery: str = "mail"
     do_not_mail: bool = False
 
@@ -201,7 +223,7 @@ class LocationChanges:
 
     given: frozenset[str] = frozenset()
     name: str = ""
-    address: str | None = None
+    address: Address = None
     time_zone: str | None = None
 
     @classmethod

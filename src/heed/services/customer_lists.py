@@ -20,7 +20,13 @@ from heed.domain.errors import Invalid
 from heed.domain.limits import refused_character
 from heed.services.common import Principal
 from heed.services.permissions import requires
-from heed.services.views import INVOICE_FLAG, customer_flags, invoice_delivery_list
+from heed.services.views import (
+    INVOICE_FLAG,
+    address_text,
+    address_view,
+    customer_flags,
+    invoice_delivery_list,
+)
 
 MAX_PAGE = 200
 DELIVERY_FILTERS = {"mail": "mail", "email": "email", "both": "mail,email"}
@@ -159,7 +165,7 @@ def _summaries(
             "name": c.name,
             "do_not_mail": c.do_not_mail,
             "invoice_delivery": invoice_delivery_list(c.invoice_delivery),
-            "billing_address": c.billing_address,
+            "billing_address": address_view(c, "billing", c.billing_address),
             "flags": customer_flags(c, contacts[c.id]),
         }
         for c in customers
@@ -186,7 +192,7 @@ def ar_csv_lines(rows: list[dict[str, Any]]) -> Iterator[str]:
                 row["name"],
                 "+".join(row["invoice_delivery"]),
                 "yes" if row["do_not_mail"] else "no",
-                row["billing_address"] or "",
+                address_text(row["billing_address"]),
                 " ".join(row["flags"]),
             ]
             for row in rows

@@ -14,20 +14,24 @@ from heed.adapters.db import customers as db
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain.addresses import phone_query
-from heed.domain.errors import Invalid, NotFound
+from heed.domain.errors import Invalid, LocationHasContacts, NotFound
+from heed.domain.postal import zone_for_postal
+from heed.domain.street_address import PARTS, StreetAddress
 from heed.services.common import Principal, audit, audit_many, get_account, new_id, now
 from heed.services.contacts import CATEGORIES, NewContact, Owner, insert_contacts
 from heed.services.customer_commands import (
+    Address,
     CustomerChanges,
     CustomerInput,
     LocationChanges,
     LocationInput,
+    parse_address,
     parse_invoice_delivery,
     parse_time_zone,
 )
 from heed.services.customer_lists import MAX_PAGE, list_all_customers, list_customers
 from heed.services.permissions import checked_inside, requires
-from heed.services.views import contact_views, customer_view, location_view
+from heed.services.views import contact_views, customer_view, location_view, stored_address
 
 
 def insert_customers(
@@ -53,7 +57,7 @@ def insert_customers(
             "name_key": data.name.casefold(),
             "do_not_mail": data.do_not_mail,
             "invoice_delivery": data.invoice_delivery,
-            "billing_address": data.billing_address,
+            **address_columns("billing", data.billing_address),
             "created_at": now(),
         }
         for data, _ in inputs
@@ -102,8 +106,8 @@ def insert_locations(
             "id": new_id("loc"),
             "customer_id": customer.customer_id,
             "name": data.name,
-            "address": data.address,
-            "time_zone": data.time_zone,
+            **address_columns("address", data.address),
+            **zone_columns(data.address, data.time_zone),
             "created_at": now(),
         }
         for customer, data, _ in inputs
@@ -130,6 +134,48 @@ def insert_locations(
 
 def _prefix(field: str) -> str:
     return f"{field}." if field else ""
+
+
+# ---- addresses (R-27) -----------------------------------------------------------------
+# A location's address is kept in ``address`` (one line of text) and its parts in
+# ``address_<part>``; a customer's billing address in ``billing_address`` and
+# ``billing_<part>``. A plain string leaves the parts empty: it decides nothing.
+_TEXT_COLUMN = {"address": "address", "billing": "billing_address"}
+
+
+def address_columns(prefix: str, address: Address) -> dict[str, str | None]:
+    """The columns an address is stored in: its text and, when structured, its parts."""
+    parts = address.as_dict() if isinstance(address, StreetAddress) else dict.fromkeys(PARTS)
+    text = address.one_line() if isinstance(address, StreetAddress) else address
+    return {_TEXT_COLUMN[prefix]: text, **{f"{prefix}_{p}": v for p, v in parts.items()}}
+
+
+def zone_columns(address: Address, given: str | None) -> dict[str, str | None]:
+    """A location's time zone and its source: the zone given, else its postal code's
+    (R-27), else none (its numbers' area codes time its texts)."""
+    if given:
+        return {"time_zone": given, "time_zone_source": "given"}
+    if isinstance(address, StreetAddress):
+        found = zone_for_postal(address.country, address.postal_code)
+        if found is not None:
+            return {"time_zone": found.zone, "time_zone_source": found.source}
+    return {"time_zone": None, "time_zone_source": None}
+
+
+def _write_columns(
+    tx: Transaction,
+    principal: Principal,
+    entity: str,
+    row: t.Customer | t.Location,
+    columns: dict[str, str | None],
+    audited: tuple[str, ...],
+) -> None:
+    """Set ``columns`` on ``row``; a change of an ``audited`` one gets its audit row."""
+    for column, value in columns.items():
+        old = getattr(row, column)
+        if column in audited and old != value:
+            audit(tx, principal, entity, row.id, column, old, value)
+        setattr(row, column, value)
 
 
 def load_customer(tx: Transaction, account_id: str, customer_id: str) -> t.Customer:
@@ -187,6 +233,9 @@ def update_customer(
         tx.lock_account(principal.account_id)
         customer = load_customer(tx, principal.account_id, customer_id)
         _apply(tx, principal, "customer", customer, changes, CUSTOMER_FIELDS)
+        if "billing_address" in changes.given:
+            columns = address_columns("billing", changes.billing_address)
+            _write_columns(tx, principal, "customer", customer, columns, ("billing_address",))
         if "name" in changes.given:
             customer.name_key = changes.name.casefold()
         if "do_not_mail" in changes.given:
@@ -197,8 +246,8 @@ def update_customer(
     return visible(principal, view)
 
 
-CUSTOMER_FIELDS = ("name", "billing_address", "invoice_delivery")
-LOCATION_FIELDS = ("name", "address", "time_zone")
+CUSTOMER_FIELDS = ("name", "invoice_delivery")
+LOCATION_FIELDS = ("name",)
 
 
 def _apply(
@@ -272,10 +321,49 @@ def update_location(
     with uow.write() as tx:
         location = load_location(tx, principal.account_id, location_id)
         _apply(tx, principal, "location", location, changes, LOCATION_FIELDS)
+        _change_place(tx, principal, location, changes)
         tx.session.flush()
         view = _location_view(tx, location)
         tx.commit()
     return view
+
+
+@requires("location:edit")
+def delete_location(uow: UnitOfWork, principal: Principal, location_id: str) -> str:
+    """Remove a location that has no contacts; one with contacts is refused (409
+    location_has_contacts) and nothing changes: staff remove its contacts first.
+    Returns the id of the customer it belonged to."""
+    with uow.write() as tx:
+        tx.lock_account(principal.account_id)
+        location = load_location(tx, principal.account_id, location_id)
+        count = len(db.location_contacts(tx, location.account_id, location.id))
+        if count:
+            methods = "contact method" if count == 1 else "contact methods"
+            raise LocationHasContacts(
+                f"{location.name} still has {count} {methods}: remove them first. "
+                "Nothing was deleted.",
+                contacts=count,
+            )
+        audit(tx, principal, "location", location.id, "deleted", location.name, None)
+        customer_id = location.customer_id
+        db.remove_location(tx, location)
+        tx.commit()
+    return customer_id
+
+
+def _change_place(
+    tx: Transaction, principal: Principal, location: t.Location, changes: LocationChanges
+) -> None:
+    """A new address, zone or both; a zone not given follows the postal code (R-27)."""
+    if "address" in changes.given:
+        columns = address_columns("address", changes.address)
+        _write_columns(tx, principal, "location", location, columns, ("address",))
+    if "time_zone" in changes.given:
+        given = changes.time_zone
+    else:
+        given = location.time_zone if location.time_zone_source == "given" else None
+    zone = zone_columns(stored_address(location, "address"), given)
+    _write_columns(tx, principal, "location", location, zone, ("time_zone",))
 
 
 @requires("customer:view")
@@ -302,16 +390,20 @@ __all__ = [
     "CustomerInput",
     "LocationChanges",
     "LocationInput",
+    "address_columns",
     "create_customer",
     "create_location",
+    "delete_location",
     "get_account",
     "get_customer",
     "get_location",
     "list_all_customers",
     "list_customers",
     "lookup_phone",
+    "parse_address",
     "parse_invoice_delivery",
     "parse_time_zone",
     "update_customer",
     "update_location",
+    "zone_columns",
 ]

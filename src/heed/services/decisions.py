@@ -198,7 +198,7 @@ def _stored_decision(
     if found is None:
         return None
     (contact,) = _with_consent(found.stored).values()
-    if needs_marketing_history(request, contact.value):
+    if needs_marketing_history(request, contact.value, contact.region):
         return None
     facts = FactsOf(found.rules).stored(request, contact, under_review=found.under_review)
     return decision_view(decide(facts, request.at or now()))
@@ -305,7 +305,8 @@ def _gather(
     consent = consent_for(tx, account_id, raw) if raw else {}
     records = read.raw_records(tx, account_id, raw) if raw else {}
     _check_senders(tx, account_id, requests, field)
-    sent = _marketing_sent(tx, account_id, requests, addresses, at)
+    regions = [c.region if c else None for c in found]
+    sent = _marketing_sent(tx, account_id, requests, addresses, regions, at)
     held = reviews.numbers_under_review(
         tx.session,
         account_id,
@@ -381,11 +382,14 @@ def _marketing_sent(
     account_id: str,
     requests: Sequence[DecisionRequest],
     addresses: list[str | None],
+    regions: list[str | None],
     at: datetime | None,
 ) -> dict[str, tuple[datetime, ...]]:
     """Marketing texts sent within the longest cap's hours, to numbers whose rules cap them."""
     wanted = {
-        a for r, a in zip(requests, addresses, strict=True) if a and needs_marketing_history(r, a)
+        a
+        for r, a, region in zip(requests, addresses, regions, strict=True)
+        if a and needs_marketing_history(r, a, region)
     }
     if not wanted:
         return {}

@@ -13,10 +13,12 @@ from heed.adapters.db import ledger
 from heed.adapters.db import tables as t
 from heed.adapters.db.contacts import ContactRepository
 from heed.adapters.db.uow import Transaction
+from heed.domain import areacodes
 from heed.domain.addresses import display_phone
 from heed.domain.consent import NO_CONSENT_RECORDED as NO_CONSENT_RECORDED
 from heed.domain.consent import AddressState, fold_rows
 from heed.domain.preferences import PHONE_KINDS as PHONE_KINDS
+from heed.domain.street_address import PARTS, StreetAddress
 
 INVOICE_FLAG = "email_delivery_without_invoice_contact"
 
@@ -116,13 +118,57 @@ def contact_change_view(change: t.ContactChange) -> dict[str, Any]:
     }
 
 
+def stored_address(row: t.Location | t.Customer, prefix: str) -> StreetAddress | None:
+    """The structured address kept in ``<prefix>_<part>`` columns; None for a plain-text
+    (or no) address."""
+    parts = {part: getattr(row, f"{prefix}_{part}") for part in PARTS}
+    if not parts["country"]:
+        return None
+    return StreetAddress(**parts)
+
+
+def address_view(
+    row: t.Location | t.Customer, prefix: str, text: str | None
+) -> dict[str, Any] | str | None:
+    """An address as callers read it: the object when it was given structured, else the
+    string it was given as (R-27)."""
+    structured = stored_address(row, prefix)
+    return structured.as_dict() if structured is not None else text
+
+
+def address_text(view: dict[str, Any] | str | None) -> str:
+    """An address as address_view answers it, as one line of text ("" for none)."""
+    if isinstance(view, dict):
+        return StreetAddress(**view).one_line()
+    return view or ""
+
+
+def _area_code_zone(contacts: list[dict[str, Any]]) -> str | None:
+    """The one zone of the first of a location's numbers whose area code has only one."""
+    for contact in contacts:
+        if contact["kind"] in PHONE_KINDS and str(contact["value"]).startswith("+1"):
+            zones = areacodes.zones_for(contact["value"])
+            if len(zones) == 1:
+                return zones[0]
+    return None
+
+
 def location_view(location: t.Location, contacts: list[dict[str, Any]]) -> dict[str, Any]:
+    """A location with its time zone and where it came from (``given``, ``postal_code``, or
+    ``area_code`` when only its numbers say), and the jurisdiction its address names."""
+    structured = stored_address(location, "address")
+    zone, source = location.time_zone, location.time_zone_source
+    if zone is None:
+        zone = _area_code_zone(contacts)
+        source = "area_code" if zone else None
     return {
         "id": location.id,
         "customer_id": location.customer_id,
         "name": location.name,
-        "address": location.address,
-        "time_zone": location.time_zone,
+        "address": structured.as_dict() if structured is not None else location.address,
+        "time_zone": zone,
+        "time_zone_source": source,
+        "jurisdiction": structured.jurisdiction if structured is not None else None,
         "contacts": contacts,
     }
 
@@ -153,7 +199,7 @@ def customer_view(tx: Transaction, customer: t.Customer) -> dict[str, Any]:
         "name": customer.name,
         "do_not_mail": customer.do_not_mail,
         "invoice_delivery": invoice_delivery_list(customer.invoice_delivery),
-        "billing_address": customer.billing_address,
+        "billing_address": address_view(customer, "billing", customer.billing_address),
         "contacts": own,
         "locations": [
             location_view(loc, [views[c.id] for c in contacts if c.location_id == loc.id])

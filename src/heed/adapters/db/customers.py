@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypedDict, TypeVar
 
-from sqlalchemy import Table, and_, insert, or_, select, update
+from sqlalchemy import Table, and_, delete, insert, or_, select, update
 from sqlalchemy.sql import ColumnElement
 
 from heed.adapters.db import tables as t
@@ -64,6 +64,14 @@ def customer(tx: Transaction, account_id: str, customer_id: str) -> t.Customer |
 
 def location(tx: Transaction, account_id: str, location_id: str) -> t.Location | None:
     return tx.session.get(t.Location, (account_id, location_id))
+
+
+def remove_location(tx: Transaction, location: t.Location) -> None:
+    tx.session.execute(
+        delete(t.Location).where(
+            t.Location.account_id == location.account_id, t.Location.id == location.id
+        )
+    )
 
 
 def add_customers(tx: Transaction, rows: Sequence[dict[str, Any]]) -> None:

@@ -34,7 +34,7 @@ ConsentRow = tuple[str, str | None, bool | None, str | None]
 
 
 class ContactRow(NamedTuple):
-    """A stored contact, its customer's flag, its location's zone and one consent row of
+    """A stored contact, its customer's flag, its location's zone and state, and one consent row of
     its address (none when nothing was ever recorded: the consent fields are None)."""
 
     id: str
@@ -46,6 +46,8 @@ class ContactRow(NamedTuple):
     notify_marketing: bool
     do_not_mail: bool
     time_zone: str | None
+    location_country: str | None  # the location's structured address (R-26), else None
+    location_state: str | None
     consent_scope: str | None
     consent_opted_out: bool | None
     consent_suppression: str | None
@@ -88,6 +90,8 @@ _SOURCES: dict[str, Any] = {
     "notify_marketing": t.Contact.notify_marketing,
     "do_not_mail": t.Customer.do_not_mail,
     "time_zone": t.Location.time_zone,
+    "location_country": t.Location.address_country,
+    "location_state": t.Location.address_state,
     "consent_scope": t.ConsentState.scope,
     "consent_opted_out": t.ConsentState.opted_out,
     "consent_suppression": t.ConsentState.suppression,
@@ -341,6 +345,7 @@ def _stored(rows: Iterable[ContactRow]) -> StoredContacts:
                 ),
                 bool(row.do_not_mail),
                 row.time_zone,
+                f"{row.location_country}-{row.location_state}" if row.location_state else None,
             )
         if row.consent_scope is not None:
             consent_rows.append(

@@ -152,6 +152,13 @@ class Customer(Base):
     do_not_mail: Mapped[bool] = mapped_column(Boolean, default=False)
     invoice_delivery: Mapped[str] = mapped_column(String(20), default="mail")
     billing_address: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The billing address's parts when it was given structured; else all None.
+    billing_street: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    billing_unit: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    billing_city: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    billing_state: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    billing_postal_code: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    billing_country: Mapped[str | None] = mapped_column(String(2), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     __table_args__ = (
         ForeignKeyConstraint(["account_id"], ["accounts.id"]),
@@ -166,7 +173,17 @@ class Location(Base):
     customer_id: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
     address: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The address's parts when it was given structured; else all None.
+    address_street: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    address_unit: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    address_city: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    address_state: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    address_postal_code: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    address_country: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    # The zone the location's texts are timed in, and where it came from: "given" (typed
+    # by staff or a caller) or "postal_code" (the structured address's); None: neither.
     time_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    time_zone_source: Mapped[str | None] = mapped_column(String(20), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     __table_args__ = (
         ForeignKeyConstraint(

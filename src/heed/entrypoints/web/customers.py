@@ -8,8 +8,10 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse, StreamingResponse
+from starlette.datastructures import FormData
 
 from heed.domain.errors import Forbidden, HeedError
+from heed.entrypoints.web import places
 from heed.entrypoints.web.base import (
     FormDep,
     HeedDep,
@@ -57,6 +59,9 @@ def new_customer(request: Request, who: StaffDep, heed: HeedDep, form: FormDep) 
         "invoice_delivery": delivery,
         "contacts": [{"kind": k, "value": values[k]} for k in fields],
     }
+    location = _first_location(form)
+    if location is not None:
+        data["locations"] = [location]
     try:
         created = customers.create_customer(heed.uow, who.principal, CustomerInput.parse(data))
     except Forbidden:
@@ -66,9 +71,33 @@ def new_customer(request: Request, who: StaffDep, heed: HeedDep, form: FormDep) 
         match = re.match(r"contacts\[(\d+)\]", str(error.details.get("field") or ""))
         key = fields[int(match.group(1))] if match else field_of(error) or "name"
         values["invoice_delivery"] = ",".join(delivery)
-        context = {"values": values, "errors": {key: error.message}}
+        errors: dict[str, Any] = {key: error.message}
+        if key == "locations":
+            errors = {"location": {places.error_part(error, "locations[0]"): error.message}}
+        context = {"values": {**values, **_location_values(form)}, "errors": errors}
         return render(request, "new_customer.html", context, who, status=422)
     return RedirectResponse(f"/customers/{created['id']}", status_code=303)
+
+
+def _first_location(form: FormData) -> dict[str, Any] | None:
+    """The form's first location, when any of its fields was filled in; named after its
+    street when no name was typed."""
+    address = places.address_from_form(form, "location_")
+    name = text(form, "location_name")
+    zone = text(form, "location_time_zone") or None
+    if address is None and not name and zone is None:
+        return None
+    street = address.get("street") if address else ""
+    return {"name": name or street, "address": address, "time_zone": zone}
+
+
+def _location_values(form: FormData) -> dict[str, Any]:
+    """The first location's fields as typed, for the form shown again."""
+    return {
+        "location_name": text(form, "location_name"),
+        "location_time_zone": text(form, "location_time_zone"),
+        "location": places.address_from_form(form, "location_") or {},
+    }
 
 
 # ---- AR ------------------------------------------------------------------------------------

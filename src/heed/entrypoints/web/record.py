@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.datastructures import FormData
 
 from heed.bootstrap import Heed
-from heed.domain.errors import Conflict, Forbidden, HeedError, NotFound
-from heed.entrypoints.web import base
+from heed.domain.errors import Conflict, Forbidden, HeedError, LocationHasContacts, NotFound
+from heed.entrypoints.web import base, places
 from heed.entrypoints.web.base import FormDep, HeedDep, PageRoute, Staff, StaffDep
 from heed.services import contacts, customers
-from heed.services.customer_commands import CustomerChanges, LocationInput
+from heed.services.customer_commands import CustomerChanges, LocationChanges, LocationInput
 from heed.services.customer_record import Sent, customer_record, send_from_record
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -80,9 +80,15 @@ def _open_panel(open: str) -> dict[str, Any] | None:
 
 @router.get("/customers/{customer_id}")
 def customer_page(
-    request: Request, customer_id: str, who: StaffDep, heed: HeedDep, open: str = ""
+    request: Request,
+    customer_id: str,
+    who: StaffDep,
+    heed: HeedDep,
+    open: str = "",
+    deleted: str = "",
 ) -> Response:
-    return record(request, heed, who, View(customer_id), panel=_open_panel(open))
+    notice = "Location deleted." if deleted == "location" else None
+    return record(request, heed, who, View(customer_id), panel=_open_panel(open), notice=notice)
 
 
 @router.get("/locations/{location_id}")
@@ -106,7 +112,7 @@ def _named_change(
     who: Staff,
     view: View,
     panel: str,
-    data: dict[str, str | None],
+    data: dict[str, Any],
     change: Callable[[], object],
     notice: str,
 ) -> Response:
@@ -117,7 +123,7 @@ def _named_change(
     except Forbidden:
         raise
     except HeedError as error:
-        errors = {panel: {base.field_of(error) or "name": error.message}}
+        errors = {panel: {places.error_part(error) or "name": error.message}}
         return record(request, heed, who, view, status=422, errors=errors, values={panel: data})
     return record(request, heed, who, view, notice=notice)
 
@@ -127,6 +133,9 @@ def customer_details(
     request: Request, customer_id: str, who: StaffDep, heed: HeedDep, form: FormDep
 ) -> Response:
     data = _named(form, "billing_address")
+    if "billing_was" in form and (data["billing_address"] or "") == base.text(form, "billing_was"):
+        # Unchanged: a structured billing address stays structured (R-27).
+        del data["billing_address"]
     return _named_change(
         request,
         heed,
@@ -230,23 +239,77 @@ def _contact_view(
     return View(customer_id)
 
 
+def _place(form: FormData) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A location form's fields: the command's data, and the values to show again."""
+    address = places.address_from_form(form)
+    data = {
+        "name": base.text(form, "name"),
+        "address": address,
+        "time_zone": base.text(form, "time_zone") or None,
+    }
+    shown = {"name": data["name"], "time_zone": data["time_zone"] or "", **(address or {})}
+    return data, shown
+
+
 @router.post("/customers/{customer_id}/locations")
 def add_location(
     request: Request, customer_id: str, who: StaffDep, heed: HeedDep, form: FormDep
 ) -> Response:
-    data = _named(form, "address", "time_zone")
+    data, shown = _place(form)
     return _named_change(
         request,
         heed,
         who,
         View(customer_id),
         "add-location",
-        data,
+        shown,
         lambda: customers.create_location(
             heed.uow, who.principal, customer_id, LocationInput.parse(data)
         ),
         f"Location {data['name']} added.",
     )
+
+
+@router.post("/locations/{location_id}/details")
+def location_details(
+    request: Request, location_id: str, who: StaffDep, heed: HeedDep, form: FormDep
+) -> Response:
+    data, shown = _place(form)
+    if data["address"] is None and base.checked(form, "keep_text_address"):
+        # Empty fields over an address kept as text leave that text as it is.
+        del data["address"]
+    return _named_change(
+        request,
+        heed,
+        who,
+        View(None, location_id),
+        "edit-location",
+        shown,
+        lambda: customers.update_location(
+            heed.uow, who.principal, location_id, LocationChanges.parse(data)
+        ),
+        "Location saved.",
+    )
+
+
+@router.get("/locations/{location_id}/delete")
+def delete_location_page(
+    request: Request, location_id: str, who: StaffDep, heed: HeedDep
+) -> Response:
+    """Asks before deleting; works without JavaScript (a page and a form)."""
+    location = customers.get_location(heed.uow, who.principal, location_id)
+    return base.render(request, "delete_location.html", {"location": location}, who)
+
+
+@router.post("/locations/{location_id}/delete")
+def delete_location(
+    request: Request, location_id: str, who: StaffDep, heed: HeedDep, form: FormDep
+) -> Response:
+    try:
+        customer_id = customers.delete_location(heed.uow, who.principal, location_id)
+    except LocationHasContacts as error:
+        return base.error_page(request, 409, "Location not deleted", error.message)
+    return RedirectResponse(f"/customers/{customer_id}?deleted=location", status_code=303)
 
 
 @router.post("/customers/{customer_id}/messages")

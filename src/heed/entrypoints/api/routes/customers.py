@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from heed.domain import limits
 from heed.entrypoints.api.deps import CurrentKey, UowDep
@@ -98,6 +98,19 @@ def update_location(
     uow: UowDep, key: CurrentKey, location_id: str, body: LocationUpdate
 ) -> dict[str, Any]:
     return customers.update_location(uow, key, location_id, LocationChanges.parse(body.sent()))
+
+
+@router.delete(
+    "/locations/{location_id}",
+    status_code=204,
+    response_class=Response,
+    responses=errors(404, 409),
+)
+def delete_location(uow: UowDep, key: CurrentKey, location_id: str) -> Response:
+    """Remove a location (location:edit). One that still has contacts is refused with 409
+    location_has_contacts: remove its contacts first."""
+    customers.delete_location(uow, key, location_id)
+    return Response(status_code=204)
 
 
 @router.get("/locations/{location_id}", response_model=LocationPublic, responses=errors(404))
