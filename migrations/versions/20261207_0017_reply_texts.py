@@ -19,8 +19,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("accounts") as batch:
-        batch.add_column(sa.Column("reply_texts", sa.JSON(), nullable=False, server_default="{}"))
+    # A plain ADD COLUMN: SQLite's batch mode would copy the accounts table, which every
+    # other table's rows point at.
+    op.add_column(
+        "accounts", sa.Column("reply_texts", sa.JSON(), nullable=False, server_default="{}")
+    )
 
 
 def downgrade() -> None:
