@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from integration_support import NOON_CENTRAL, MakeRecord, random_number
-from unique_values import unique_email
 
 from heed.adapters.db import tables as t
 from heed.adapters.db.audit import AuditRow, add_audit_row
@@ -19,6 +18,7 @@ from heed.services import accounts, consent, contacts, customers, display
 from heed.services.audit_trail import AuditQuery, audit_trail
 from heed.services.common import PERMISSIONS, Principal
 from heed.services.customer_commands import CustomerChanges, LocationChanges
+from unique_values import unique_email
 
 
 def _history(heed: Heed, principal: Principal, **query: Any) -> list[dict[str, Any]]:
@@ -216,7 +216,7 @@ def test_a_phone_revocation_taken_by_staff_names_the_member_and_the_call_and_act
     assert decide(contact_id=phone["id"])["reason"] == "sms_opt_out"
     newest = _history(heed, staff, customer_id=customer["id"])[0]
     assert newest["action"] == "opted_out"
-    assert newest["target"] == {"type": "consent", "id": phone["value"]}
+    assert newest["target"] == {"type": "consent", "id": phone["value"], "label": phone["value"]}
     assert newest["changes"] == {"sms_opt_out": [False, True]}
     assert newest["actor"] == {"type": "user", "id": user_id, "label": email}
     with pytest.raises(Invalid) as refused:

@@ -115,6 +115,10 @@ class AuditPage:
     items: list[dict[str, Any]]
     next_cursor: str | None
     zone: ZoneInfo
+    record_name: str | None = None
+    """The customer's or location's name, for a page's heading."""
+    customer_id: str | None = None
+    """The record's customer, for a location's page to lead back to."""
 
     def as_dict(self) -> dict[str, Any]:
         return {"items": self.items, "next_cursor": self.next_cursor}
@@ -126,34 +130,62 @@ def audit_trail(uow: UnitOfWork, principal: Principal, query: AuditQuery) -> Aud
     or none, is not found: no row of another account is ever read."""
     account_id = principal.account_id
     with uow.read() as tx:
-        _check_record(tx, account_id, query.record)
+        name, customer_id = _check_record(tx, account_id, query.record)
         rows = stored.history(
             tx, account_id, query.record, before=query.after, limit=query.limit + 1
         )
         shown = rows[: query.limit]
         who = actors(tx, account_id, (row.actor for row in shown))
+        named = stored.target_names(tx, account_id, _targets(shown))
         zone = account_zone(tx, account_id)
     more = len(rows) > query.limit
     return AuditPage(
-        [audit_item(row, who[row.actor]) for row in shown],
+        [audit_item(row, who[row.actor], _label(row, named)) for row in shown],
         encode_cursor(shown[-1].at, shown[-1].id) if more else None,
         zone,
+        name,
+        customer_id,
     )
 
 
-def _check_record(tx: Transaction, account_id: str, record: stored.Record) -> None:
+def _targets(rows: list[t.AuditEntry]) -> dict[str, set[str]]:
+    ids: dict[str, set[str]] = {}
+    for row in rows:
+        ids.setdefault(row.entity, set()).add(row.entity_id)
+    return ids
+
+
+def _label(row: t.AuditEntry, named: dict[tuple[str, str], str]) -> str:
+    """The record's name now; a removed contact by the value it had; an address itself."""
+    found = named.get((row.entity, row.entity_id))
+    if found is not None:
+        return found
+    if row.entity == "contact" and row.field == "value" and row.old:
+        return row.old
+    return row.entity_id
+
+
+def _check_record(
+    tx: Transaction, account_id: str, record: stored.Record
+) -> tuple[str | None, str | None]:
+    """The record's name and customer, once it is known to be the account's."""
     if record.customer_id is not None:
-        load_customer(tx, account_id, record.customer_id)
-    elif record.location_id is not None:
-        load_location(tx, account_id, record.location_id)
-    elif record.contact_id is not None:
-        exists = ContactRepository(tx, account_id).get(record.contact_id) is not None
-        if not exists and not stored.has_rows_of(tx, account_id, "contact", record.contact_id):
+        customer = load_customer(tx, account_id, record.customer_id)
+        return customer.name, customer.id
+    if record.location_id is not None:
+        location = load_location(tx, account_id, record.location_id)
+        return location.name, location.customer_id
+    if record.contact_id is not None:
+        contact = ContactRepository(tx, account_id).get(record.contact_id)
+        if contact is not None:
+            return contact.value, contact.customer_id
+        if not stored.has_rows_of(tx, account_id, "contact", record.contact_id):
             raise NotFound("No contact with this id.")
+    return None, None
 
 
-def audit_item(row: t.AuditEntry, actor: Actor) -> dict[str, Any]:
-    """One stored row as the API shows it."""
+def audit_item(row: t.AuditEntry, actor: Actor, label: str) -> dict[str, Any]:
+    """One stored row as the API shows it; ``label`` names the target as staff know it."""
     old, new = _value(row.field, row.old), _value(row.field, row.new)
     field, action = row.field, "updated"
     if field == "created":
@@ -167,7 +199,7 @@ def audit_item(row: t.AuditEntry, actor: Actor) -> dict[str, Any]:
         "at": row.at.isoformat(),
         "actor": actor.as_dict(),
         "action": action,
-        "target": {"type": row.entity, "id": row.entity_id},
+        "target": {"type": row.entity, "id": row.entity_id, "label": label},
         "changes": {field: [old, new]},
     }
 

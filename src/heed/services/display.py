@@ -107,22 +107,18 @@ def value_text(value: object) -> str:
 
 
 def change_lines(item: dict[str, Any]) -> list[str]:
-    """An audit item's changes as sentences: ``Do Not Mail: off → on``; an added
-    or removed record or contact named as such."""
+    """An audit item's changes as sentences: ``Do Not Mail: off → on``; a location's or
+    contact's change names it; an added or removed record is said so."""
     action, target = item["action"], item["target"]
+    kind, name = target["type"], value_text(target.get("label") or target["id"])
     lines = []
     for field, (old, new) in item["changes"].items():
         label = FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
-        if action == "created" and target["type"] == "contact":
-            lines.append(f"Contact added: {value_text(new)}")
-        elif action == "created":
-            lines.append(f"{TARGET_LABELS.get(target['type'], 'Record')} added: {value_text(new)}")
+        if action == "created":
+            lines.append(f"{TARGET_LABELS.get(kind, 'Record')} added: {value_text(new)}")
         elif action == "removed":
             lines.append(f"Contact removed: {value_text(old)}")
-        elif target["type"] == "consent":
-            lines.append(
-                f"{label} of {value_text(target['id'])}: {value_text(old)} → {value_text(new)}"
-            )
         else:
-            lines.append(f"{label}: {value_text(old)} → {value_text(new)}")
+            of = "" if kind == "customer" else f" of {name}"
+            lines.append(f"{label}{of}: {value_text(old)} → {value_text(new)}")
     return lines

@@ -111,3 +111,22 @@ def has_rows_of(tx: Transaction, account_id: str, entity: str, entity_id: str) -
         .limit(1)
     ).first()
     return found is not None
+
+
+def target_names(
+    tx: Transaction, account_id: str, ids: dict[str, set[str]]
+) -> dict[tuple[str, str], str]:
+    """What staff call each audited record: a customer's or location's name, a contact's
+    value; ``ids`` maps an entity to its ids. One statement per kind of record named."""
+    columns = {
+        "customer": (t.Customer.id, t.Customer.name, t.Customer.account_id),
+        "location": (t.Location.id, t.Location.name, t.Location.account_id),
+        "contact": (t.Contact.id, t.Contact.value, t.Contact.account_id),
+    }
+    names: dict[tuple[str, str], str] = {}
+    for entity, (key, name, account) in columns.items():
+        wanted = ids.get(entity)
+        if wanted:
+            query = select(key, name).where(account == account_id, key.in_(wanted))
+            names.update({(entity, row_id): label for row_id, label in tx.session.execute(query)})
+    return names

@@ -10,10 +10,11 @@ from typing import Any, Literal
 
 from heed.adapters.csvfile import csv_text
 from heed.adapters.db import ledger as stored
+from heed.adapters.db.contacts import ContactRepository
 from heed.adapters.db.uow import UnitOfWork
 from heed.domain.addresses import normalize_email, normalize_phone
 from heed.domain.consent import ALL_NUMBERS, ConsentAction, LedgerEntry, Suppression
-from heed.domain.errors import Invalid
+from heed.domain.errors import Invalid, NotFound
 from heed.services.common import Principal, audit
 from heed.services.consent.ledger import append, current_consent
 from heed.services.ledger_check import Problem, verify_account
@@ -103,6 +104,22 @@ def record_opt_out(uow: UnitOfWork, principal: Principal, command: OptOut) -> bo
         audit(tx, principal, "consent", value, field, False, True)
         tx.commit()
     return True
+
+
+@requires("customer:edit")
+def record_contact_opt_out(
+    uow: UnitOfWork, principal: Principal, contact_id: str, note: str | None = None
+) -> bool:
+    """Staff heard the customer on the phone ask to stop texts to this contact's number:
+    :func:`record_opt_out` of its number, ``method`` phone_call (customer:edit)."""
+    with uow.read() as tx:
+        contact = ContactRepository(tx, principal.account_id).get(contact_id)
+        if contact is None:
+            raise NotFound("No contact with this id.")
+        value, kind = contact.value, contact.kind
+    if kind not in ("mobile", "phone"):
+        raise Invalid("Only a phone number can be opted out of texts.", field="contact_id")
+    return record_opt_out(uow, principal, OptOut(value, note, method="phone_call"))
 
 
 @requires("customer:edit")

@@ -18,6 +18,9 @@ class AuditActorPublic(Public):
 class AuditTargetPublic(Public):
     type: str = Field(description="customer, location, contact, or consent (an address).")
     id: str
+    label: str = Field(
+        description="The record's name now; a contact's value (a removed one's last value)."
+    )
 
 
 class AuditItemPublic(Public):
@@ -38,7 +41,11 @@ class AuditPage(Public):
                     "at": "2026-12-07T20:05:00+00:00",
                     "actor": {"type": "user", "id": "usr_1", "label": "office@acme.example"},
                     "action": "updated",
-                    "target": {"type": "customer", "id": "cus_1a2b3c4d5e6f70819203"},
+                    "target": {
+                        "type": "customer",
+                        "id": "cus_1a2b3c4d5e6f70819203",
+                        "label": "Maria Alvarez",
+                    },
                     "changes": {"do_not_mail": [False, True]},
                 }
             ],
