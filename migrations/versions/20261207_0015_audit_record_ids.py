@@ -43,12 +43,8 @@ def upgrade() -> None:
         + _OWNER.format(column="location_id", table="contacts")
         + " WHERE entity = 'contact'"
     )
-    op.create_index(
-        "ix_audit_log_customer", "audit_log", ["account_id", "customer_id", "at", "id"]
-    )
-    op.create_index(
-        "ix_audit_log_location", "audit_log", ["account_id", "location_id", "at", "id"]
-    )
+    op.create_index("ix_audit_log_customer", "audit_log", ["account_id", "customer_id", "at", "id"])
+    op.create_index("ix_audit_log_location", "audit_log", ["account_id", "location_id", "at", "id"])
 
 
 def downgrade() -> None:

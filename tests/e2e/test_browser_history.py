@@ -127,9 +127,7 @@ def test_staff_record_a_phone_call_asking_to_stop_texts_after_confirming(
     page: Page, server: Server, heed: Heed, account: NewAccount, staff: Principal, earlier: None
 ) -> None:
     mobile = unique_number("512")
-    made = _customer(
-        heed, staff, name="Ana Ruiz", contacts=[{"kind": "mobile", "value": mobile}]
-    )
+    made = _customer(heed, staff, name="Ana Ruiz", contacts=[{"kind": "mobile", "value": mobile}])
     contact_id = made["contacts"][0]["id"]
     email = _sign_in(page, server, heed, account)
 
