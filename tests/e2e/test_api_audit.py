@@ -15,7 +15,7 @@ from heed.bootstrap import Heed
 from heed.services import accounts, customers
 from heed.services.accounts import NewAccount
 from heed.services.common import Principal
-from heed.services.customer_commands import CustomerInput
+from heed.services.customer_commands import CustomerChanges, CustomerInput
 from unique_values import unique_email, unique_number
 
 PASSWORD = "correct horse battery"
@@ -166,7 +166,34 @@ def test_the_record_page_shows_history_and_a_staff_phone_revocation_without_java
     assert full.status_code == 200
     assert "History of Lou Moss" in full.text
     assert re.search(
-        r"<time datetime=\"[^\"]+\">\d{4}-\d\d-\d\d \d\d:\d\d C[SD]T</time>", full.text
+        r"<time datetime=\"[^\"]+\" title=\"America/Chicago\">"
+        r"\d{4}-\d\d-\d\d \d\d:\d\d C[SD]T</time>",
+        full.text,
     )
     assert signed_in.get(f"/customers/{made['id']}/history?cursor=x").status_code == 422
     assert signed_in.get("/customers/cus_nobody/history").status_code == 404
+
+
+def test_the_panels_older_link_opens_the_next_page_without_javascript(
+    signed_in: TestClient, heed: Heed, staff: Principal
+) -> None:
+    made = customers.create_customer(
+        heed.uow, staff, CustomerInput.parse({"name": "Ida Page", "locations": [{"name": "Barn"}]})
+    )
+    for n in range(11):
+        customers.update_customer(
+            heed.uow, staff, made["id"], CustomerChanges.parse({"name": f"Ida Page {n}"})
+        )
+    record = signed_in.get(f"/customers/{made['id']}").text
+    older = re.search(r'<a class="older" href="([^"]+)"', record)
+    assert older is not None and older[1].startswith(f"/customers/{made['id']}/history?cursor=")
+    following = signed_in.get(older[1].replace("&amp;", "&"))
+    assert following.status_code == 200
+    assert "Customer added: Ida Page" in following.text
+    assert 'class="older"' not in following.text
+
+    location_id = made["locations"][0]["id"]
+    location_page = signed_in.get(f"/locations/{location_id}").text
+    assert f'id="history-{location_id}"' in location_page
+    assert f'id="history-{made["id"]}"' not in location_page
+    assert "Location added: Barn" in location_page

@@ -293,7 +293,7 @@ def _audit_table(page: audit_trail.AuditPage) -> list[str]:
     """The page as aligned columns: when (account's local time), who, what, the change."""
     if not page.items:
         return ["no changes recorded"]
-    rows = [("WHEN", "WHO", "RECORD", "CHANGE")]
+    rows = [(f"WHEN ({page.zone})", "WHO", "RECORD", "CHANGE")]
     for item in page.items:
         when = display.local_time(datetime.fromisoformat(item["at"]), page.zone)
         target = f"{item['target']['type']} {item['target']['id']}"
