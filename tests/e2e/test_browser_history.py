@@ -124,7 +124,13 @@ def test_the_history_panel_shows_a_change_by_name_in_local_time_and_pages_older_
 
 
 def test_staff_record_a_phone_call_asking_to_stop_texts_after_confirming(
-    page: Page, server: Server, heed: Heed, account: NewAccount, staff: Principal, earlier: None
+    page: Page,
+    server: Server,
+    heed: Heed,
+    account: NewAccount,
+    staff: Principal,
+    earlier: None,
+    artifacts: Path,
 ) -> None:
     mobile = unique_number("512")
     made = _customer(heed, staff, name="Ana Ruiz", contacts=[{"kind": "mobile", "value": mobile}])
@@ -137,6 +143,7 @@ def test_staff_record_a_phone_call_asking_to_stop_texts_after_confirming(
     expect(confirm).to_be_hidden()
     row.get_by_text("Customer asked to stop texts").click()
     row.get_by_label("Note").fill("Called the office")
+    page.screenshot(path=artifacts / "ui-stop-texting-confirm.png", full_page=True)
     confirm.click()
 
     expect(row.locator(".opted-out-note")).to_contain_text("opted out of SMS")
