@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -21,8 +22,9 @@ from heed.adapters.transports import LogTransport
 from heed.bootstrap import Heed, build
 from heed.config import Settings
 from heed.entrypoints.cli import app
-from heed.services import accounts, consent
+from heed.services import accounts, consent, customers
 from heed.services.common import GRANTABLE, INBOUND, Principal
+from heed.services.customer_commands import CustomerChanges, CustomerInput
 
 
 @pytest.fixture
@@ -262,3 +264,39 @@ def test_account_set_twilio_token_reads_the_token_from_stdin_and_audits_without_
     ]
     assert all(r.actor.startswith("operator") for r in rows)
     assert not any("token" in f"{r.old} {r.new}" for r in rows)
+
+
+def test_audit_prints_a_customers_changes_in_the_accounts_local_time_or_as_json(
+    cli: CliRunner, heed: Heed
+) -> None:
+    created = _create_account(cli, "--business-number", random_number("512"))
+    account_id = created["account_id"]
+    staff = Principal(account_id, "user:ann@acme.example", frozenset(GRANTABLE))
+    made = customers.create_customer(heed.uow, staff, CustomerInput.parse({"name": "Lou Moss"}))
+    customers.update_customer(
+        heed.uow, staff, made["id"], CustomerChanges.parse({"do_not_mail": True})
+    )
+
+    table = cli.invoke(app, ["audit", "--account", account_id, "--customer", made["id"]])
+    assert table.exit_code == 0, table.output
+    header, newest, oldest = table.stdout.splitlines()
+    assert header.split() == ["WHEN", "(America/Chicago)", "WHO", "RECORD", "CHANGE"]
+    assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d C[SD]T +ann@acme\.example", newest)
+    assert newest.endswith("Do Not Mail: off → on")
+    assert oldest.endswith("Customer added: Lou Moss")
+
+    page = cli.invoke(
+        app, ["audit", "--account", account_id, "--customer", made["id"], "--limit", "1", "--json"]
+    )
+    assert page.exit_code == 0, page.output
+    answer = json.loads(page.stdout)
+    assert answer["items"][0]["changes"] == {"do_not_mail": [False, True]}
+    assert answer["items"][0]["actor"] == {"type": "user", "id": None, "label": "ann@acme.example"}
+    assert answer["next_cursor"]
+
+    elsewhere = cli.invoke(app, ["audit", "--account", "acc_nobody", "--customer", made["id"]])
+    assert elsewhere.exit_code == 2
+    assert "not_found" in elsewhere.output
+    bad = cli.invoke(app, ["audit", "--account", account_id, "--cursor", "nonsense"])
+    assert bad.exit_code == 2
+    assert "cursor" in bad.output

@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -16,8 +17,8 @@ from heed.adapters.crypto import SecretKeyError
 from heed.bootstrap import Heed, build
 from heed.domain import nanpa
 from heed.domain.errors import HeedError
-from heed.services import accounts, ledger_check, staff
-from heed.services.common import now
+from heed.services import accounts, audit_trail, display, ledger_check, staff
+from heed.services.common import Principal, now
 
 app = typer.Typer(
     help="heed: customer contact methods, preferences and SMS/email consent.",
@@ -251,6 +252,57 @@ def ledger_verify(
                 )
     if not intact:
         raise typer.Exit(1)
+
+
+@app.command("audit")
+def audit(
+    account: Annotated[str, typer.Option(help="The account's id.")],
+    customer: Annotated[
+        str | None, typer.Option(help="A customer's id: its locations and contacts too.")
+    ] = None,
+    location: Annotated[str | None, typer.Option(help="A location's id: its contacts too.")] = None,
+    contact: Annotated[str | None, typer.Option(help="A contact's id.")] = None,
+    limit: Annotated[int, typer.Option(help="How many changes, newest first.")] = 50,
+    cursor: Annotated[
+        str | None, typer.Option(help="next_cursor of the page before (from --json).")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON, as the API answers.")
+    ] = False,
+) -> None:
+    """Who changed what, when, old → new (R-23, R-33): a record's history, or the account's,
+    newest first, times in the account's local time."""
+    reader = Principal(account, _operator(), frozenset({"customer:view"}))
+    with _acting() as heed:
+        query = audit_trail.AuditQuery.parse(
+            customer_id=customer,
+            location_id=location,
+            contact_id=contact,
+            limit=limit,
+            cursor=cursor,
+        )
+        page = audit_trail.audit_trail(heed.uow, reader, query)
+    if as_json:
+        typer.echo(json.dumps(page.as_dict()))
+        return
+    for line in _audit_table(page):
+        typer.echo(line)
+
+
+def _audit_table(page: audit_trail.AuditPage) -> list[str]:
+    """The page as aligned columns: when (account's local time), who, what, the change."""
+    if not page.items:
+        return ["no changes recorded"]
+    rows = [(f"WHEN ({page.zone})", "WHO", "RECORD", "CHANGE")]
+    for item in page.items:
+        when = display.local_time(datetime.fromisoformat(item["at"]), page.zone)
+        target = f"{item['target']['type']} {item['target']['id']}"
+        rows += [(when, item["actor"]["label"], target, c) for c in display.change_lines(item)]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = ["  ".join([*(r[i].ljust(widths[i]) for i in range(3)), r[3]]) for r in rows]
+    if page.next_cursor:
+        lines.append(f"older changes: --cursor {page.next_cursor}")
+    return lines
 
 
 @secrets_app.command("rotate")

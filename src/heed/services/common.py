@@ -105,26 +105,52 @@ def audit(
     field_name: str,
     old: object,
     new: object,
+    *,
+    customer_id: str | None = None,
+    location_id: str | None = None,
 ) -> None:
-    """One audit row per changed field (R-23); unchanged fields leave no row."""
+    """One audit row per changed field (R-23); unchanged fields leave no row.
+
+    ``customer_id`` and ``location_id`` place the row in a record's history (R-33):
+    give them for a contact (and a location's customer); a customer's or a location's
+    own row places itself.
+    """
     if old == new:
         return
-    add_audit_row(tx, _audit_row(principal, entity, entity_id, field_name, old, new))
+    add_audit_row(
+        tx,
+        _audit_row(principal, entity, entity_id, field_name, old, new, customer_id, location_id),
+    )
 
 
 AuditChange = tuple[str, str, str, object, object]
 """(entity, entity_id, field, old, new), as audit() takes them."""
+PlacedAuditChange = tuple[str, str, str, object, object, str | None, str | None]
+"""An AuditChange with the customer_id and location_id of its record."""
 
 
-def audit_many(tx: Transaction, principal: Principal, changes: Sequence[AuditChange]) -> None:
+def audit_many(
+    tx: Transaction, principal: Principal, changes: Sequence[AuditChange | PlacedAuditChange]
+) -> None:
     """audit() for many rows at once, written in one statement (imports add thousands)."""
     rows = [_audit_row(principal, *change) for change in changes if change[3] != change[4]]
     add_audit_rows(tx, rows)
 
 
 def _audit_row(
-    principal: Principal, entity: str, entity_id: str, field_name: str, old: object, new: object
+    principal: Principal,
+    entity: str,
+    entity_id: str,
+    field_name: str,
+    old: object,
+    new: object,
+    customer_id: str | None = None,
+    location_id: str | None = None,
 ) -> AuditRow:
+    if entity == "customer":
+        customer_id = customer_id or entity_id
+    elif entity == "location":
+        location_id = location_id or entity_id
     return AuditRow(
         account_id=principal.account_id,
         id=new_id("aud"),
@@ -135,6 +161,8 @@ def _audit_row(
         old=None if old is None else _text(old),
         new=None if new is None else _text(new),
         at=now(),
+        customer_id=customer_id,
+        location_id=location_id,
     )
 
 

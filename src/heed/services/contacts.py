@@ -65,6 +65,23 @@ def _owner_type(contact: t.Contact) -> str:
     return "location" if contact.location_id else "customer"
 
 
+def _audit_contact(
+    tx: Transaction, principal: Principal, contact: t.Contact, field: str, old: object, new: object
+) -> None:
+    """audit() for a contact, placed in its customer's and location's history (R-33)."""
+    audit(
+        tx,
+        principal,
+        "contact",
+        contact.id,
+        field,
+        old,
+        new,
+        customer_id=contact.customer_id,
+        location_id=contact.location_id,
+    )
+
+
 def _settings(contact: t.Contact) -> dict[str, bool]:
     return {c: bool(getattr(contact, f"notify_{c}")) for c in CATEGORIES}
 
@@ -115,7 +132,22 @@ def insert_contacts(
         for item, value in zip(items, parsed, strict=True)
     ]
     ContactRepository(tx, account.id).add_many(rows)
-    audit_many(tx, principal, [("contact", row["id"], "value", None, row["value"]) for row in rows])
+    audit_many(
+        tx,
+        principal,
+        [
+            (
+                "contact",
+                row["id"],
+                "value",
+                None,
+                row["value"],
+                row["customer_id"],
+                row["location_id"],
+            )
+            for row in rows
+        ],
+    )
     return [row["id"] for row in rows]
 
 
@@ -285,7 +317,7 @@ def _edit(
             _change_kind(tx, principal, contact, change.kind)
         if change.memo is not None:
             memo = change.memo.strip() or None
-            audit(tx, principal, "contact", contact.id, "memo", contact.memo, memo)
+            _audit_contact(tx, principal, contact, "memo", contact.memo, memo)
             contact.memo = memo
         if change.value is not None:
             parsed = parse_contact_value(
@@ -307,7 +339,7 @@ def _change_kind(tx: Transaction, principal: Principal, contact: t.Contact, kind
     if kind == contact.kind:
         return
     preferences.check_kind_change(contact.kind, kind)
-    audit(tx, principal, "contact", contact.id, "kind", contact.kind, kind)
+    _audit_contact(tx, principal, contact, "kind", contact.kind, kind)
     contact.kind = kind
     if not preferences.categories_for(kind):
         for category in CATEGORIES:
@@ -338,7 +370,7 @@ def _set(
     tx: Transaction, principal: Principal, contact: t.Contact, category: str, on: bool
 ) -> None:
     column, was = f"notify_{category}", _settings(contact)[category]
-    audit(tx, principal, "contact", contact.id, f"notifications.{category}", was, on)
+    _audit_contact(tx, principal, contact, f"notifications.{category}", was, on)
     setattr(contact, column, on)
 
 
@@ -346,7 +378,7 @@ def _change_value(
     repo: ContactRepository, principal: Principal, contact: t.Contact, new_value: str | None
 ) -> None:
     """Record a value change (R-5, R-23) and make it; ``None`` is a removal."""
-    audit(repo.tx, principal, "contact", contact.id, "value", contact.value, new_value)
+    _audit_contact(repo.tx, principal, contact, "value", contact.value, new_value)
     repo.record_change(new_id("chg"), contact, new_value, actor=principal.actor, at=now())
     if new_value is not None:
         contact.value = new_value

@@ -114,7 +114,14 @@ def insert_locations(
     ]
     if rows:
         db.add_locations(tx, rows)
-        audit_many(tx, principal, [("location", r["id"], "created", None, r["name"]) for r in rows])
+        audit_many(
+            tx,
+            principal,
+            [
+                ("location", r["id"], "created", None, r["name"], r["customer_id"], r["id"])
+                for r in rows
+            ],
+        )
     contacts = [
         *with_contacts,
         *(
@@ -262,7 +269,10 @@ def _apply(
     for field in fields:
         if field in changes.given:
             value = getattr(changes, field)
-            audit(tx, principal, entity, row.id, field, getattr(row, field), value)
+            old = getattr(row, field)
+            # A location's rows belong to its customer's history too.
+            owner = row.customer_id if isinstance(row, t.Location) else None
+            audit(tx, principal, entity, row.id, field, old, value, customer_id=owner)
             setattr(row, field, value)
 
 
@@ -281,7 +291,15 @@ def set_do_not_mail(
         for category in CATEGORIES:
             if getattr(contact, f"notify_{category}"):
                 audit(
-                    tx, principal, "contact", contact.id, f"notifications.{category}", True, False
+                    tx,
+                    principal,
+                    "contact",
+                    contact.id,
+                    f"notifications.{category}",
+                    True,
+                    False,
+                    customer_id=contact.customer_id,
+                    location_id=contact.location_id,
                 )
     db.switch_off_notifications(tx, customer.account_id, customer.id)
 

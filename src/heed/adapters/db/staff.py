@@ -7,6 +7,7 @@ lock, whichever process served it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -125,5 +126,16 @@ def end_sessions_of(tx: Transaction, user: t.User) -> None:
     tx.session.execute(
         delete(t.StaffSession).where(
             t.StaffSession.account_id == user.account_id, t.StaffSession.user_id == user.id
+        )
+    )
+
+
+def users_by_email(tx: Transaction, account_id: str, emails: Sequence[str]) -> list[t.User]:
+    """The account's staff logins among ``emails`` (the audit trail names them)."""
+    if not emails:
+        return []
+    return list(
+        tx.session.scalars(
+            select(t.User).where(t.User.account_id == account_id, t.User.email.in_(emails))
         )
     )

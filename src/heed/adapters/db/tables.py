@@ -396,7 +396,15 @@ class AuditEntry(Base):
     old: Mapped[str | None] = mapped_column(Text, nullable=True)
     new: Mapped[str | None] = mapped_column(Text, nullable=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
-    __table_args__ = (Index("ix_audit_log_entity", "account_id", "entity", "entity_id", "at"),)
+    # The record the row belongs to: a customer's history reads by customer_id and
+    # keeps the rows of contacts removed since; empty for account settings and reviews.
+    customer_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    location_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    __table_args__ = (
+        Index("ix_audit_log_entity", "account_id", "entity", "entity_id", "at"),
+        Index("ix_audit_log_customer", "account_id", "customer_id", "at", "id"),
+        Index("ix_audit_log_location", "account_id", "location_id", "at", "id"),
+    )
 
 
 class InstanceSetting(Base):

@@ -35,6 +35,7 @@ from heed.entrypoints.api.loop_reads import LoopReads
 from heed.entrypoints.api.outbox import Outbox
 from heed.entrypoints.api.routes import (
     account,
+    audit,
     consent,
     contacts,
     customers,
@@ -98,7 +99,17 @@ def create_app(heed: Heed) -> FastAPI:
     app.add_middleware(RefuseControlCharacters)
     app.add_middleware(SecurityHeaders, https=heed.settings.public_url.startswith("https://"))
     # review before consent, whose /v1/consent/{address} would take /v1/consent/review.
-    for module in (account, customers, contacts, decisions, messages, review, consent, webhooks):
+    for module in (
+        account,
+        customers,
+        contacts,
+        decisions,
+        messages,
+        review,
+        consent,
+        webhooks,
+        audit,
+    ):
         app.include_router(module.router)
     app.include_router(preference_links.router)
 

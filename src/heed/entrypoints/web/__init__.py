@@ -20,6 +20,7 @@ def mount_web(app: FastAPI, heed: Heed) -> None:
         consent,
         contacts,
         customers,
+        history,
         record,
         replies,
         review,
@@ -33,7 +34,8 @@ def mount_web(app: FastAPI, heed: Heed) -> None:
         heed.settings.secret_key or secrets.token_hex(32),
         secure=heed.settings.public_url.startswith("https://"),
     )
-    for page in (signin, customers, record, contacts, consent, settings, replies, review):
+    pages = (signin, customers, record, contacts, consent, settings, replies, review, history)
+    for page in pages:
         app.include_router(page.router)
     app.include_router(preference_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

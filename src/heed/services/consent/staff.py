@@ -10,11 +10,12 @@ from typing import Any, Literal
 
 from heed.adapters.csvfile import csv_text
 from heed.adapters.db import ledger as stored
+from heed.adapters.db.contacts import ContactRepository
 from heed.adapters.db.uow import UnitOfWork
 from heed.domain.addresses import normalize_email, normalize_phone
 from heed.domain.consent import ALL_NUMBERS, ConsentAction, LedgerEntry, Suppression
-from heed.domain.errors import Invalid
-from heed.services.common import Principal
+from heed.domain.errors import Invalid, NotFound
+from heed.services.common import Principal, audit
 from heed.services.consent.ledger import append, current_consent
 from heed.services.ledger_check import Problem, verify_account
 from heed.services.permissions import requires
@@ -36,16 +37,29 @@ EVENT_FIELDS = (
 )
 
 
+STAFF_METHODS = ("phone_call", "in_person", "written")
+"""How staff heard a customer's request to stop."""
+
+
 @dataclass(frozen=True)
 class OptOut:
     """A customer's request to stop, heard by other means than a text or a link.
 
-    ``source`` is ``staff`` (said on the phone or in person) or ``import``.
+    ``source`` is ``staff`` (said on the phone or in person) or ``import``. ``method``
+    says how staff heard it: the ledger entry's source becomes ``staff_<method>``
+    (``staff_phone_call``: "the customer called and asked us to stop texting").
     """
 
     address: str
     note: str | None = None
     source: Literal["staff", "import"] = "staff"
+    method: Literal["phone_call", "in_person", "written"] | None = None
+
+    @property
+    def ledger_source(self) -> str:
+        if self.source == "staff" and self.method is not None:
+            return f"staff_{self.method}"
+        return self.source
 
 
 @requires("customer:edit")
@@ -58,6 +72,8 @@ def record_opt_out(uow: UnitOfWork, principal: Principal, command: OptOut) -> bo
     """
     if command.source not in ("staff", "import"):
         raise Invalid("source must be staff or import.", field="source")
+    if command.method not in (None, *STAFF_METHODS):
+        raise Invalid(f"method must be one of {', '.join(STAFF_METHODS)}.", field="method")
     value, channel = parse_address(command.address)
     with uow.write() as tx:
         account = tx.lock_account(principal.account_id)
@@ -78,13 +94,32 @@ def record_opt_out(uow: UnitOfWork, principal: Principal, command: OptOut) -> bo
             channel=channel,
             scope=ALL_NUMBERS,
             action=action,
-            source=command.source,
+            source=command.ledger_source,
             actor=principal.actor,
             via="import" if command.source == "import" else principal.via,
             body=command.note,
         )
+        # The record's History shows it beside the other changes staff made (R-23, R-33).
+        field = "sms_opt_out" if channel == "sms" else "email_suppression"
+        audit(tx, principal, "consent", value, field, False, True)
         tx.commit()
     return True
+
+
+@requires("customer:edit")
+def record_contact_opt_out(
+    uow: UnitOfWork, principal: Principal, contact_id: str, note: str | None = None
+) -> bool:
+    """Staff heard the customer on the phone ask to stop texts to this contact's number:
+    :func:`record_opt_out` of its number, ``method`` phone_call (customer:edit)."""
+    with uow.read() as tx:
+        contact = ContactRepository(tx, principal.account_id).get(contact_id)
+        if contact is None:
+            raise NotFound("No contact with this id.")
+        value, kind = contact.value, contact.kind
+    if kind not in ("mobile", "phone"):
+        raise Invalid("Only a phone number can be opted out of texts.", field="contact_id")
+    return record_opt_out(uow, principal, OptOut(value, note, method="phone_call"))
 
 
 @requires("customer:edit")

@@ -86,4 +86,6 @@ def record_opt_out(
     """Record that the customer asked, by phone or in person, to stop (R-15, R-17):
     texts to a number stop on every business number; an email stops getting automated
     mail. Staff can only ever opt out here; opting back in is the customer's alone (R-12)."""
-    return consent.record_staff_opt_out(uow, key, consent.OptOut(address, body.note))
+    return consent.record_staff_opt_out(
+        uow, key, consent.OptOut(address, body.note, method=body.method)
+    )

@@ -64,9 +64,16 @@ class InboundEmail(Request):
 
 
 class StaffOptOut(Request):
-    model_config = examples({"note": "Asked on the phone not to be texted any more."})
+    model_config = examples(
+        {"note": "Asked on the phone not to be texted any more.", "method": "phone_call"}
+    )
 
     note: Note | None = None
+    method: Literal["phone_call", "in_person", "written"] | None = Field(
+        default=None,
+        description="How the customer asked; the ledger entry's source is then "
+        "staff_<method> (e.g. staff_phone_call) instead of staff.",
+    )
 
 
 class InboundEmailPublic(Public):
