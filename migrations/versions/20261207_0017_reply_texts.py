@@ -27,5 +27,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("accounts") as batch:
-        batch.drop_column("reply_texts")
+    op.drop_column("accounts", "reply_texts")  # SQLite 3.35 and later drop it in place
