@@ -40,6 +40,7 @@ from heed.entrypoints.api.routes import (
     customers,
     decisions,
     messages,
+    record_tools,
     review,
     webhooks,
 )
@@ -99,6 +100,7 @@ def create_app(heed: Heed) -> FastAPI:
     # review before consent, whose /v1/consent/{address} would take /v1/consent/review.
     for module in (account, customers, contacts, decisions, messages, review, consent, webhooks):
         app.include_router(module.router)
+    app.include_router(record_tools.router)
 
     @app.get("/healthz", response_model=HealthPublic, tags=["health"])
     async def health() -> dict[str, str]:

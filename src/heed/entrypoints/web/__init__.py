@@ -16,7 +16,17 @@ STATIC = Path(__file__).parent / "static"
 
 def mount_web(app: FastAPI, heed: Heed) -> None:
     """Add the staff pages and their static files to ``app``."""
-    from heed.entrypoints.web import consent, contacts, customers, record, review, settings, signin
+    from heed.entrypoints.web import (
+        consent,
+        contacts,
+        customers,
+        lists,
+        record,
+        record_tools,
+        review,
+        settings,
+        signin,
+    )
 
     # No configured key: a random one for this process (see session.py for what that costs).
     heed.extras["web_signer"] = Signer(
@@ -25,6 +35,8 @@ def mount_web(app: FastAPI, heed: Heed) -> None:
     )
     for page in (signin, customers, record, contacts, consent, settings, review):
         app.include_router(page.router)
+    app.include_router(record_tools.router)
+    app.include_router(lists.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
 
