@@ -50,11 +50,6 @@ class MergeCustomers:
                 f"from_customer_id must be at most {limits.ID} characters.",
                 field="from_customer_id",
             )
-        if other == customer_id:
-            raise Invalid(
-                "from_customer_id names the kept customer itself: choose another customer.",
-                field="from_customer_id",
-            )
         return cls(customer_id, other)
 
 
@@ -62,10 +57,14 @@ def _pair(
     tx: Transaction, account_id: str, command: MergeCustomers
 ) -> tuple[t.Customer, t.Customer]:
     """Both customers, within the account: another account's id is simply not found."""
-    return (
-        load_customer(tx, account_id, command.customer_id),
-        load_customer(tx, account_id, command.from_customer_id),
-    )
+    kept = load_customer(tx, account_id, command.customer_id)
+    merged = load_customer(tx, account_id, command.from_customer_id)
+    if kept.id == merged.id:
+        raise Invalid(
+            "from_customer_id names the kept customer itself: choose another customer.",
+            field="from_customer_id",
+        )
+    return kept, merged
 
 
 def _duplicates(kept: dict[str, Any], merged: dict[str, Any]) -> list[str]:
