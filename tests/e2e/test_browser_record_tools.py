@@ -230,7 +230,7 @@ def test_set_all_bells_turns_job_off_then_on_and_lists_the_opted_out_number(
     tools.get_by_label("Notification").select_option("job")
     tools.get_by_label("Off").check()
     tools.get_by_role("button", name="Set all bells").click()
-    expect(page.get_by_role("status")).to_contain_text("Job notifications turned off for 2 contacts")
+    expect(page.get_by_role("status")).to_contain_text("Job notifications turned off for 2")
     expect(page.locator(f"#contact-{first} [data-bell=job]")).to_have_attribute("data-state", "off")
 
     tools.get_by_text("Set all bells").first.click()
