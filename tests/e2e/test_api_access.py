@@ -51,6 +51,13 @@ STAFF_ROUTES: list[Route] = [
     ("GET", "/v1/contacts/{location_contact}", "location:view", None),
     ("PATCH", "/v1/contacts/{location_contact}", "location:edit", {"memo": "tenant"}),
     ("DELETE", "/v1/contacts/{location_contact}", "location:edit", None),
+    ("POST", "/v1/customers/{customer}/merge", "customer:edit", {"from_customer_id": "{customer}"}),
+    (
+        "POST",
+        "/v1/customers/{customer}/notifications",
+        "customer:edit",
+        {"category": "job", "on": True},
+    ),
     ("GET", "/v1/lookup?phone={phone}", "customer:view", None),
     (
         "POST",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from heed.adapters.db import accounts as stored_accounts
 from heed.adapters.db import customers as db
 from heed.adapters.db import messages as stored_messages
 from heed.adapters.db import tables as t
@@ -37,6 +38,8 @@ class CustomerRecord:
     location: dict[str, Any] | None
     sendable: list[dict[str, Any]]
     messages: list[dict[str, Any]] = field(default_factory=list)
+    # The account's business numbers a text may leave from (for who may send).
+    senders: list[str] = field(default_factory=list)
 
     @property
     def path(self) -> str:
@@ -76,6 +79,11 @@ def customer_record(
             if principal.can("messages:send")
             else []
         )
+        senders = (
+            stored_accounts.business_numbers(tx, account_id)
+            if principal.can("messages:send")
+            else []
+        )
         for loc in locations:
             loc["job_contacts"] = recipients.recipients_in(
                 tx, account_id, recipients.Job(customer["id"], loc["id"], Category.JOB, Channel.SMS)
@@ -86,6 +94,7 @@ def customer_record(
         location=locations[0] if location else None,
         sendable=[c for c in shown if c["kind"] in SENDABLE_KINDS],
         messages=_messages(sent, shown),
+        senders=senders,
     )
 
 
@@ -134,10 +143,16 @@ class Sent:
 
 @requires("messages:send")
 def send_from_record(
-    uow: UnitOfWork, principal: Principal, customer_id: str, contact_id: str, body: str
+    uow: UnitOfWork,
+    principal: Principal,
+    customer_id: str,
+    contact_id: str,
+    body: str,
+    sender: str | None = None,
 ) -> Sent:
     """A manual message to one of the customer's contacts (or its locations'), by the
-    channel its kind takes: email to an email, a text to a phone (R-21 decides)."""
+    channel its kind takes: email to an email, a text to a phone (R-21 decides), a
+    text from ``sender`` (one of the business's numbers) when given."""
     contact = contacts.get_contact(uow, principal, contact_id)
     if contact["customer_id"] != customer_id:
         raise NotFound("Choose one of this customer's contacts.", field="contact_id")
@@ -145,6 +160,12 @@ def send_from_record(
     message = messages.send_message(
         uow,
         principal,
-        messages.SendMessage(channel, body, contact_id=contact_id, manual=True),
+        messages.SendMessage(
+            channel,
+            body,
+            contact_id=contact_id,
+            manual=True,
+            sender=sender if channel == "sms" else None,
+        ),
     )
     return Sent(contact, channel, message)

@@ -69,6 +69,8 @@ def contact_view(contact: t.Contact, consent: AddressState, do_not_mail: bool) -
         "notifications": notifications,
         "bell": bell,
         "sms_opted_out": sms_opted_out,
+        # The business numbers it opted out from ("*": all of them), per R-13's scope.
+        "sms_opt_out_scopes": sorted(consent.opted_out_scopes) if is_phone else [],
         "email_suppressed": email_suppressed,
         "email_suppression": consent.suppression if contact.kind == "email" else "none",
         "placeholder": contact.placeholder,

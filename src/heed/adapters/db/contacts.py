@@ -139,3 +139,40 @@ class ContactRepository:
         """Every value change of the contact, oldest first; it outlives the contact."""
         oldest_first = self._changes_of(contact_id).order_by(t.ContactChange.at, t.ContactChange.id)
         return list(self.tx.session.scalars(oldest_first))
+
+
+# ---- the clean-up list (R-2) -----------------------------------------------------------------
+
+
+def contact_listing(tx: Transaction, account_id: str) -> list[Any]:
+    """Every contact of the account with its customer's and location's names, in customer
+    name order: what the placeholder clean-up list picks from (the account's own
+    placeholders may have grown since a value was stored, so the flag alone is not enough)."""
+    location_name = (
+        select(t.Location.name)
+        .where(
+            t.Location.account_id == t.Contact.account_id, t.Location.id == t.Contact.location_id
+        )
+        .scalar_subquery()
+    )
+    return list(
+        tx.session.execute(
+            select(
+                t.Contact.id,
+                t.Contact.customer_id,
+                t.Contact.location_id,
+                t.Contact.kind,
+                t.Contact.value,
+                t.Contact.placeholder,
+                t.Customer.name.label("customer_name"),
+                location_name.label("location_name"),
+            )
+            .join(
+                t.Customer,
+                (t.Customer.account_id == t.Contact.account_id)
+                & (t.Customer.id == t.Contact.customer_id),
+            )
+            .where(t.Contact.account_id == account_id)
+            .order_by(t.Customer.name_key, t.Customer.id, t.Contact.created_at, t.Contact.id)
+        ).all()
+    )

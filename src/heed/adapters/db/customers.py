@@ -222,3 +222,46 @@ def listing_number(
         [CustomerRef(id=c.id, name=c.name) for c in customers],
         [LocationRef(id=loc.id, customer_id=loc.customer_id, name=loc.name) for loc in locations],
     )
+
+
+# ---- merging two customers -----------------------------------------------------------
+
+
+def remove_customer(tx: Transaction, customer: t.Customer) -> None:
+    """Delete a customer that owns nothing any more (a merge moved its records away).
+
+    Pending moves are written first, so no contact or location still points at it.
+    """
+    tx.session.flush()
+    tx.session.execute(
+        delete(t.Customer).where(
+            t.Customer.account_id == customer.account_id, t.Customer.id == customer.id
+        )
+    )
+    tx.session.expunge(customer)
+
+
+def customers_listing(
+    tx: Transaction, account_id: str, values: Sequence[str]
+) -> dict[str, list[CustomerRef]]:
+    """Per contact value, the customers (by name) whose records list it."""
+    found: dict[str, list[CustomerRef]] = {}
+    if not values:
+        return found
+    rows = tx.session.execute(
+        select(t.Contact.value, t.Customer.id, t.Customer.name)
+        .join(
+            t.Customer,
+            and_(
+                t.Customer.account_id == t.Contact.account_id,
+                t.Customer.id == t.Contact.customer_id,
+            ),
+        )
+        .where(t.Contact.account_id == account_id, t.Contact.value.in_(sorted(set(values))))
+        .order_by(t.Customer.name_key, t.Customer.id)
+    ).all()
+    for value, customer_id, name in rows:
+        listed = found.setdefault(value, [])
+        if all(ref["id"] != customer_id for ref in listed):
+            listed.append(CustomerRef(id=customer_id, name=name))
+    return found

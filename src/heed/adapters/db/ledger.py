@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Row, Select, Table, insert, select, tuple_, update
+from sqlalchemy import ColumnElement, Row, Select, Table, and_, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from heed.adapters.db import tables as t
@@ -203,3 +203,53 @@ def save_scope_rows(session: Session, account_id: str, rows: Iterable[ScopeWrite
         session.execute(insert(_STATES), added)
     if changed:
         session.execute(update(t.ConsentState), changed)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A scope row that refuses messages now (an SMS opt-out or an email suppression),
+    with the ledger entry that last wrote it: when and how it came to be."""
+
+    address: str
+    channel: str
+    scope: str
+    opted_out: bool
+    suppression: str
+    at: datetime
+    source: str
+    actor: str
+    via: str | None
+
+
+def standing_refusals(
+    session: Session, account_id: str, *, containing: str | None, offset: int, limit: int
+) -> list[Standing]:
+    """The account's opted-out and suppressed addresses (one row per scope), newest
+    first; ``containing`` keeps those whose stored address contains it."""
+    query = (
+        select(
+            _STATES.c.address,
+            _STATES.c.channel,
+            _STATES.c.scope,
+            _STATES.c.opted_out,
+            _STATES.c.suppression,
+            _EVENTS.c.at,
+            _EVENTS.c.source,
+            _EVENTS.c.actor,
+            _EVENTS.c.via,
+        )
+        .join(
+            _EVENTS,
+            and_(_EVENTS.c.account_id == _STATES.c.account_id, _EVENTS.c.seq == _STATES.c.last_seq),
+        )
+        .where(
+            _STATES.c.account_id == account_id,
+            or_(_STATES.c.opted_out.is_(True), _STATES.c.suppression != "none"),
+        )
+    )
+    if containing:
+        query = query.where(_STATES.c.address.contains(containing, autoescape=True))
+    ordered = query.order_by(_EVENTS.c.seq.desc(), _STATES.c.address, _STATES.c.scope)
+    return [
+        Standing(**row._mapping) for row in session.execute(ordered.offset(offset).limit(limit))
+    ]

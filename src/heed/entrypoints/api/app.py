@@ -42,6 +42,7 @@ from heed.entrypoints.api.routes import (
     decisions,
     messages,
     preference_links,
+    record_tools,
     review,
     webhooks,
 )
@@ -112,6 +113,7 @@ def create_app(heed: Heed) -> FastAPI:
     ):
         app.include_router(module.router)
     app.include_router(preference_links.router)
+    app.include_router(record_tools.router)
 
     @app.get("/healthz", response_model=HealthPublic, tags=["health"])
     async def health() -> dict[str, str]:

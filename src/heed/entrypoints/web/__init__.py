@@ -21,7 +21,9 @@ def mount_web(app: FastAPI, heed: Heed) -> None:
         contacts,
         customers,
         history,
+        lists,
         record,
+        record_tools,
         replies,
         review,
         settings,
@@ -38,6 +40,8 @@ def mount_web(app: FastAPI, heed: Heed) -> None:
     for page in pages:
         app.include_router(page.router)
     app.include_router(preference_pages.router)
+    app.include_router(record_tools.router)
+    app.include_router(lists.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
 

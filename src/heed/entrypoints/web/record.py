@@ -63,6 +63,7 @@ def record(
         "base": page.path,
         "sendable": page.sendable,
         "messages": page.messages,
+        "senders": page.senders,
         "panel": None,
         "errors": {},
         "values": {},
@@ -318,12 +319,13 @@ def send(
 ) -> Response:
     view = view_from(heed, who, base.text(form, "back"), customer_id)
     contact_id, body = base.text(form, "contact_id"), base.text(form, "body")
+    sender = base.text(form, "from") or None
     try:
-        sent = send_from_record(heed.uow, who.principal, customer_id, contact_id, body)
+        sent = send_from_record(heed.uow, who.principal, customer_id, contact_id, body, sender)
     except Forbidden:
         raise
     except HeedError as error:
-        key = "body" if base.field_of(error) == "body" else "contact_id"
+        key = base.field_of(error) if base.field_of(error) in ("body", "from") else "contact_id"
         return record(
             request,
             heed,
@@ -331,7 +333,7 @@ def send(
             view,
             status=409 if isinstance(error, Conflict) else 422,
             errors={"send": {key: error.message}},
-            values={"send": {"contact_id": contact_id, "body": body}},
+            values={"send": {"contact_id": contact_id, "body": body, "from": sender or ""}},
         )
     return record(request, heed, who, view, notice=_sent_notice(sent))
 
