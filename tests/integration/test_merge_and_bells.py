@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from heed.adapters.db import tables as t
 from heed.bootstrap import Heed
 from heed.domain.errors import Forbidden, Invalid, NotFound
-from heed.services import bells, common, customers, merge
+from heed.services import bells, common, customers, merge, preference_links
 from heed.services.common import Principal
 from heed.services.customer_commands import CustomerChanges
 
@@ -69,6 +69,28 @@ def test_a_merge_moves_contacts_and_locations_and_removes_the_other_customer(
     assert ("customer_id", other["id"], keep["id"]) in fields
     gone = {(row.field, row.new) for row in audit_rows(heed, staff.account_id, other["id"])}
     assert ("merged_into", keep["id"]) in gone
+
+
+def test_a_merge_removes_the_merged_customers_preference_link_and_keeps_the_kept_ones(
+    heed: Heed, staff: Principal, make_customer: MakeRecord
+) -> None:
+    keep, other = make_customer("Ana Ruiz"), make_customer("Ana Ruiz (old)")
+    for customer in (keep, other):
+        request = preference_links.LinkRequest(customer_id=customer["id"])
+        preference_links.create_link(heed.uow, staff, request, settings=heed.settings)
+
+    _merge(heed, staff, keep["id"], other["id"])
+
+    with heed.uow.read() as tx:
+        linked = set(
+            tx.session.scalars(
+                select(t.PreferenceLink.customer_id).where(
+                    t.PreferenceLink.account_id == staff.account_id,
+                    t.PreferenceLink.customer_id.in_([keep["id"], other["id"]]),
+                )
+            )
+        )
+    assert linked == {keep["id"]}
 
 
 def test_a_merge_leaves_consent_with_the_address_and_the_ledger_untouched(

@@ -230,9 +230,16 @@ def listing_number(
 def remove_customer(tx: Transaction, customer: t.Customer) -> None:
     """Delete a customer that owns nothing any more (a merge moved its records away).
 
-    Pending moves are written first, so no contact or location still points at it.
+    Pending moves are written first, so no contact or location still points at it. Its
+    preference links go with it: the page they opened has no customer left to show.
     """
     tx.session.flush()
+    tx.session.execute(
+        delete(t.PreferenceLink).where(
+            t.PreferenceLink.account_id == customer.account_id,
+            t.PreferenceLink.customer_id == customer.id,
+        )
+    )
     tx.session.execute(
         delete(t.Customer).where(
             t.Customer.account_id == customer.account_id, t.Customer.id == customer.id
