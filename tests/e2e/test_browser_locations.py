@@ -86,7 +86,7 @@ def test_staff_add_a_location_by_its_address_then_choose_its_zone_and_delete_it(
     expect(card.locator(".zone")).to_have_text("Central (America/Chicago), from the postal code")
 
     card.get_by_role("link", name="Ranch").click()
-    expect(page.get_by_role("heading", name="Ranch")).to_be_visible()
+    expect(page.get_by_role("heading", name="Ranch", exact=True)).to_be_visible()
     page.get_by_text("Edit location").click()
     editing = page.locator("form[action$='/details']")
     expect(editing.get_by_label("State or province")).to_have_value("TX")
