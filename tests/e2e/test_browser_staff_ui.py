@@ -322,6 +322,8 @@ def test_do_not_mail_locks_every_bell_on_the_customer_and_its_locations(
     expect(page.locator("button.bell")).to_have_count(7)
 
     page.get_by_role("switch", name="Do Not Mail").click()
+    # Setting it asks first, on a page of its own.
+    page.get_by_role("button", name="Yes, set Do Not Mail").click()
     expect(page.locator("#dnm-banner")).to_be_visible()
     bells = page.locator("[data-bell]")
     expect(bells).to_have_count(7)

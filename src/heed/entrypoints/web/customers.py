@@ -38,7 +38,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 # The form's contact slots: (slot, kind, label, input type).
 NEW_CONTACT_SLOTS = (
     ("mobile", "mobile", "Mobile", "tel"),
-    ("phone", "phone", "Phone (landline)", "tel"),
+    ("phone", "phone", "Landline", "tel"),
     ("email", "email", "Email", "email"),
 )
 base.TEMPLATES.env.globals["NEW_CONTACT_SLOTS"] = NEW_CONTACT_SLOTS
