@@ -272,3 +272,30 @@ def test_the_favicon_is_linked_and_served(office: TestClient) -> None:
     icon = office.get("/static/favicon.svg")
     assert icon.status_code == 200
     assert icon.text.startswith("<svg")
+
+
+def test_every_settings_error_shows_at_once_in_the_pages_words(
+    admin: TestClient, heed: Heed, staff: Principal, business_number: str
+) -> None:
+    sent = {
+        "customer_notifications_enabled": "on",
+        "sms_opt_out_scope": "account",
+        "business_numbers": f"{dotted(business_number)}\n512-12",
+        "window_start": "21:00",
+        "window_end": "08:00",
+        "placeholders": "",
+        "help_text": "Reply STOP to stop.",
+        **csrf(admin),
+    }
+    response = admin.post("/settings", data=sent)
+    assert response.status_code == 422
+    page = response.text
+    assert "2 fields need attention" in page
+    assert "Number 2 of the list: A North American phone number has 10 digits" in page
+    assert "Enter two times like 08:00 and 21:00, the start before the end." in page
+    for leak in ("sending_window.", "business_numbers["):
+        assert leak not in page
+    assert re.search(r'id="business_numbers"[^>]*aria-invalid="true"[^>]*autofocus', page)
+    assert "512-12" in page
+    settings = accounts.settings_to_edit(heed.uow, staff)
+    assert settings["sending_window"] == {"start": "08:00", "end": "21:00"}

@@ -44,11 +44,12 @@ def read_query(text: str) -> Query | None:
         return None
     if len(text) > MAX_QUERY or refused_character(text, multiline=False):
         raise Invalid(f"The search text must be at most {MAX_QUERY} characters.", field="q")
-    digits = None
+    digits = email = None
     if _NUMBER_LIKE.fullmatch(text):
         found = re.sub(r"\D", "", text)
         digits = found if len(found) >= MIN_DIGITS else None
-    email = text.lower() if not any(c.isspace() for c in text) and digits is None else None
+    elif not any(c.isspace() for c in text):
+        email = text.lower()
     return Query(text, db.SearchTerms(name=text.casefold(), digits=digits, email=email))
 
 
