@@ -299,3 +299,13 @@ def test_every_settings_error_shows_at_once_in_the_pages_words(
     assert "512-12" in page
     settings = accounts.settings_to_edit(heed.uow, staff)
     assert settings["sending_window"] == {"start": "08:00", "end": "21:00"}
+
+
+def test_a_viewer_is_not_asked_to_confirm_do_not_mail(
+    heed: Heed, account: NewAccount, api_app: FastAPI, staff: Principal
+) -> None:
+    viewer = sign_in(api_app, heed, account, "viewer")
+    made = customers.create_customer(heed.uow, staff, CustomerInput.parse({"name": "Al Ray"}))
+    refused = viewer.get(f"/customers/{made['id']}/do-not-mail/confirm")
+    assert refused.status_code == 403
+    assert "customer:edit" in refused.text

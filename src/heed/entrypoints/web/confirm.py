@@ -23,6 +23,8 @@ def _back(back: str, fallback: str) -> str:
 def confirm_do_not_mail(
     request: Request, customer_id: str, who: StaffDep, heed: HeedDep, back: str = ""
 ) -> Response:
+    # Only those who may set it are asked (the form alone: the verb checks again on post).
+    who.principal.require("customer:edit")
     customer = customers.get_customer(heed.uow, who.principal, customer_id)
     context = {
         "what": "do_not_mail",
