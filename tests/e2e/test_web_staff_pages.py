@@ -309,3 +309,19 @@ def test_a_viewer_is_not_asked_to_confirm_do_not_mail(
     refused = viewer.get(f"/customers/{made['id']}/do-not-mail/confirm")
     assert refused.status_code == 403
     assert "customer:edit" in refused.text
+
+
+def test_a_forms_address_opened_as_a_page_answers_a_page_not_json(
+    office: TestClient, heed: Heed, staff: Principal
+) -> None:
+    made = customers.create_customer(heed.uow, staff, CustomerInput.parse({"name": "Bo Cray"}))
+    page = office.get(f"/customers/{made['id']}/do-not-mail")
+    assert page.status_code == 405
+    assert page.headers["content-type"].startswith("text/html")
+    assert "nothing was changed" in page.text
+    assert "POST" in page.headers["allow"]
+    assert (
+        office.get("/v1/customers", headers={})
+        .headers["content-type"]
+        .startswith("application/json")
+    )

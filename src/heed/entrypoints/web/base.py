@@ -252,23 +252,37 @@ TEMPLATES.env.filters["local"] = _local_filter
 # ---- unknown addresses -------------------------------------------------------------------------
 
 
+PAGES_FOR_STATUS = {
+    404: (
+        "Page not found",
+        "There is no page at this address. It may have been mistyped, or the record it "
+        "showed was removed.",
+    ),
+    # A page reached by sending a form (its address is the form's) and then reloaded
+    # or opened again from the history.
+    405: (
+        "Nothing to show here",
+        "This address only takes a form sent from a heed page; nothing was changed. "
+        "Find the customer again to see where things stand.",
+    ),
+}
+
+
 def html_not_found(app: FastAPI) -> None:
-    """An unknown address outside the API answers a page; under /v1 it keeps the JSON
-    answer the API's handler gives. Call once the API's handlers are registered."""
+    """An unknown address (or a form's address opened as a page) outside the API answers
+    a page; under /v1 it keeps the JSON answer the API's handler gives. Call once the
+    API's handlers are registered."""
     api_answer = app.exception_handlers[StarletteHTTPException]
 
     async def answer(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         path = request.url.path
-        if exc.status_code != 404 or path == "/v1" or path.startswith("/v1/"):
+        page = PAGES_FOR_STATUS.get(exc.status_code)
+        if page is None or path == "/v1" or path.startswith("/v1/"):
             answered = api_answer(request, exc)
             return answered if isinstance(answered, Response) else await answered
-        return error_page(
-            request,
-            404,
-            "Page not found",
-            "There is no page at this address. It may have been mistyped, or the "
-            "record it showed was removed.",
-        )
+        response = error_page(request, exc.status_code, *page)
+        response.headers.update(getattr(exc, "headers", None) or {})
+        return response
 
     app.add_exception_handler(StarletteHTTPException, answer)
