@@ -272,3 +272,116 @@ def customers_listing(
         if all(ref["id"] != customer_id for ref in listed):
             listed.append(CustomerRef(id=customer_id, name=name))
     return found
+
+
+# ---- search by any part of a name, a number or an email ------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    """What the search box asks for, each already in the form the columns keep.
+
+    ``name`` (case-folded) is looked for anywhere in a customer's name, ``digits`` (four
+    or more) anywhere in a phone or fax number, ``email`` (lowercased) anywhere in an
+    email address: its local part, its domain ("gmail") or all of it.
+    """
+
+    name: str
+    digits: str | None = None
+    email: str | None = None
+
+
+def _contact_match(terms: SearchTerms) -> ColumnElement[bool] | None:
+    parts: list[ColumnElement[bool]] = []
+    if terms.digits:
+        parts.append(
+            and_(t.Contact.kind != "email", t.Contact.value.contains(terms.digits, autoescape=True))
+        )
+    if terms.email:
+        parts.append(
+            and_(t.Contact.kind == "email", t.Contact.value.contains(terms.email, autoescape=True))
+        )
+    return or_(*parts) if parts else None
+
+
+def search_page(
+    tx: Transaction, account_id: str, terms: SearchTerms, *, after: Position | None, limit: int
+) -> list[t.Customer]:
+    """Up to ``limit`` customers in name order after ``after`` whose name, or one of whose
+    contacts (theirs or their locations'), matches ``terms``.
+
+    Every part is bounded by the account first, the leading column of the customers'
+    name index and of the contacts' value index: a fragment in the middle of a value
+    cannot use a B-tree, so the database reads one account's rows, in index order,
+    never the table.
+    """
+    matches: list[ColumnElement[bool]] = [t.Customer.name_key.contains(terms.name, autoescape=True)]
+    by_contact = _contact_match(terms)
+    if by_contact is not None:
+        matches.append(
+            t.Customer.id.in_(
+                select(t.Contact.customer_id).where(t.Contact.account_id == account_id, by_contact)
+            )
+        )
+    statement = select(t.Customer).where(t.Customer.account_id == account_id, or_(*matches))
+    if after is not None:
+        statement = statement.where(
+            or_(
+                t.Customer.name_key > after.name_key,
+                and_(t.Customer.name_key == after.name_key, t.Customer.id > after.customer_id),
+            )
+        )
+    statement = statement.order_by(t.Customer.name_key, t.Customer.id).limit(limit)
+    return list(tx.session.scalars(statement))
+
+
+def matching_contacts(
+    tx: Transaction, account_id: str, customer_ids: Sequence[str], terms: SearchTerms
+) -> dict[str, list[t.Contact]]:
+    """The contacts of these customers that ``terms`` match, oldest first, by customer:
+    what a result shows as the reason it was found."""
+    found: dict[str, list[t.Contact]] = {c: [] for c in customer_ids}
+    by_contact = _contact_match(terms)
+    if by_contact is None or not customer_ids:
+        return found
+    statement = (
+        select(t.Contact)
+        .where(
+            t.Contact.account_id == account_id,
+            t.Contact.customer_id.in_(customer_ids),
+            by_contact,
+        )
+        .order_by(t.Contact.created_at, t.Contact.id)
+    )
+    for contact in tx.session.scalars(statement):
+        found[contact.customer_id].append(contact)
+    return found
+
+
+class Listing(TypedDict):
+    """A record that lists an address: the address, and its customer."""
+
+    value: str
+    customer_id: str
+    customer_name: str
+
+
+def listing_values(tx: Transaction, account_id: str, values: Sequence[str]) -> list[Listing]:
+    """Every customer that lists one of ``values`` (exact, as stored) on itself or on one
+    of its locations, by name; one row per value and customer."""
+    if not values:
+        return []
+    rows = tx.session.execute(
+        select(t.Contact.value, t.Customer.id, t.Customer.name)
+        .join(
+            t.Customer,
+            and_(
+                t.Customer.account_id == t.Contact.account_id,
+                t.Customer.id == t.Contact.customer_id,
+            ),
+        )
+        .where(t.Contact.account_id == account_id, t.Contact.value.in_(values))
+        .distinct()
+        .order_by(t.Contact.value, t.Customer.name, t.Customer.id)
+    ).all()
+    return [Listing(value=r[0], customer_id=r[1], customer_name=r[2]) for r in rows]

@@ -17,6 +17,8 @@ STATIC = Path(__file__).parent / "static"
 def mount_web(app: FastAPI, heed: Heed) -> None:
     """Add the staff pages and their static files to ``app``."""
     from heed.entrypoints.web import (
+        base,
+        confirm,
         consent,
         contacts,
         customers,
@@ -36,13 +38,14 @@ def mount_web(app: FastAPI, heed: Heed) -> None:
         heed.settings.secret_key or secrets.token_hex(32),
         secure=heed.settings.public_url.startswith("https://"),
     )
-    pages = (signin, customers, record, contacts, consent, settings, replies, review, history)
-    for page in pages:
+    pages = (signin, customers, record, confirm, contacts, consent, settings, replies, review)
+    for page in (*pages, history):
         app.include_router(page.router)
     app.include_router(preference_pages.router)
     app.include_router(record_tools.router)
     app.include_router(lists.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    base.html_not_found(app)
 
 
 __all__ = ["mount_web"]

@@ -5,15 +5,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from heed.bootstrap import Heed
 from heed.domain.addresses import display_phone
@@ -34,6 +39,7 @@ from heed.entrypoints.web.session import (
 )
 from heed.services import staff
 from heed.services.common import Principal
+from heed.services.page_frame import DEFAULT_ZONE, page_frame
 from heed.services.views import INVOICE_FLAG
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -51,6 +57,13 @@ CATEGORY_LABELS = {
     "marketing": "Marketing",
 }
 TEMPLATES.env.globals["CATEGORY_LABELS"] = CATEGORY_LABELS
+
+# Notices a page shows after a redirect (``?done=…``): fixed sentences, so a link cannot
+# make heed say anything else.
+DONE_NOTICES = {
+    "created": "Customer created.",
+    "opted_out": "Opt-out recorded. Only the customer can opt back in.",
+}
 _BACK = re.compile(r"^/(customers|locations)/([A-Za-z0-9_]+)$")
 
 
@@ -186,12 +199,15 @@ def render(
     status: int = 200,
 ) -> HTMLResponse:
     session = who.session if who else read_session(request)
+    frame = page_frame(get_heed(request).uow, who.principal.account_id) if who else None
     base: dict[str, Any] = {
         "staff": who,
         "csrf": signer_of(request).csrf_token(session),
         "can": who.principal.can if who else (lambda permission: False),
-        "notice": None,
+        "notice": DONE_NOTICES.get(request.query_params.get("done", "")),
         "error": None,
+        "frame": frame,
+        "time_zone": frame.time_zone if frame else DEFAULT_ZONE,
     }
     response = TEMPLATES.TemplateResponse(request, name, {**base, **context}, status_code=status)
     response.headers["Cache-Control"] = "no-store"
@@ -204,3 +220,69 @@ def error_page(request: Request, status: int, title: str, message: str) -> HTMLR
     except LoginRequired:
         who = None
     return render(request, "error.html", {"title": title, "message": message}, who, status)
+
+
+# ---- times -------------------------------------------------------------------------------------
+
+
+def local_time(moment: datetime | str | None, zone: str) -> str:
+    """``moment`` in ``zone`` with the zone's name: ``2026-05-05 15:00 CDT``."""
+    if moment is None or moment == "":
+        return ""
+    when = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    local = when.astimezone(ZoneInfo(zone))
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+
+
+def account_zone(request: Request, who: Staff) -> str:
+    """The zone the account's times are shown in (services/page_frame.py)."""
+    return page_frame(get_heed(request).uow, who.principal.account_id).time_zone
+
+
+@pass_context
+def _local_filter(context: Context, moment: datetime | str | None) -> str:
+    return local_time(moment, str(context.get("time_zone") or DEFAULT_ZONE))
+
+
+TEMPLATES.env.filters["local"] = _local_filter
+
+
+# ---- unknown addresses -------------------------------------------------------------------------
+
+
+PAGES_FOR_STATUS = {
+    404: (
+        "Page not found",
+        "There is no page at this address. It may have been mistyped, or the record it "
+        "showed was removed.",
+    ),
+    # A page reached by sending a form (its address is the form's) and then reloaded
+    # or opened again from the history.
+    405: (
+        "Nothing to show here",
+        "This address only takes a form sent from a heed page; nothing was changed. "
+        "Find the customer again to see where things stand.",
+    ),
+}
+
+
+def html_not_found(app: FastAPI) -> None:
+    """An unknown address (or a form's address opened as a page) outside the API answers
+    a page; under /v1 it keeps the JSON answer the API's handler gives. Call once the
+    API's handlers are registered."""
+    api_answer = app.exception_handlers[StarletteHTTPException]
+
+    async def answer(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        path = request.url.path
+        page = PAGES_FOR_STATUS.get(exc.status_code)
+        if page is None or path == "/v1" or path.startswith("/v1/"):
+            answered = api_answer(request, exc)
+            return answered if isinstance(answered, Response) else await answered
+        response = error_page(request, exc.status_code, *page)
+        response.headers.update(getattr(exc, "headers", None) or {})
+        return response
+
+    app.add_exception_handler(StarletteHTTPException, answer)

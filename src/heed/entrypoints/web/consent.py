@@ -41,7 +41,9 @@ def consent_opt_out(address: str, who: StaffDep, heed: HeedDep, form: FormDep) -
     """A customer's spoken request to stop, recorded by staff (R-15, R-17); never an opt-in."""
     command = consent_service.OptOut(address, text(form, "note") or None)
     consent_service.record_opt_out(heed.uow, who.principal, command)
-    return RedirectResponse("/consent/" + quote(address, safe="@+"), status_code=303)
+    return RedirectResponse(
+        "/consent/" + quote(address, safe="@+") + "?done=opted_out", status_code=303
+    )
 
 
 @router.get("/consent/{address:path}")

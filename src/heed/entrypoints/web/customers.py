@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import quote
 
@@ -10,73 +9,103 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse, StreamingResponse
 from starlette.datastructures import FormData
 
-from heed.domain.errors import Forbidden, HeedError
-from heed.entrypoints.web import places
+from heed.domain.errors import Invalid
+from heed.domain.preferences import CATEGORIES
+from heed.entrypoints.web import base, highlight, places
 from heed.entrypoints.web.base import (
     FormDep,
     HeedDep,
     PageRoute,
     StaffDep,
-    field_of,
+    checked,
     render,
     text,
     texts,
 )
 from heed.entrypoints.web.record import View, record, view_from
 from heed.services import customers
-from heed.services.customer_commands import CustomerInput
+from heed.services import search as find
 from heed.services.customer_lists import ar_csv_lines
+from heed.services.new_customer import (
+    ContactFields,
+    Duplicate,
+    NewCustomerForm,
+    add_customer_from_form,
+)
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
-NEW_CONTACT_FIELDS = ("mobile", "phone", "email")
+# The form's contact slots: (slot, kind, label, input type).
+NEW_CONTACT_SLOTS = (
+    ("mobile", "mobile", "Mobile", "tel"),
+    ("phone", "phone", "Landline", "tel"),
+    ("email", "email", "Email", "email"),
+)
+base.TEMPLATES.env.globals["NEW_CONTACT_SLOTS"] = NEW_CONTACT_SLOTS
+base.TEMPLATES.env.filters["mark_text"] = highlight.mark_text
+base.TEMPLATES.env.filters["mark_digits"] = highlight.mark_digits
 
 
 @router.get("/")
 def search(
     request: Request, who: StaffDep, heed: HeedDep, q: str = "", cursor: str | None = None
 ) -> Response:
-    page = customers.list_customers(heed.uow, who.principal, q=q or None, limit=50, cursor=cursor)
-    context = {"q": q, "items": page["items"], "next_cursor": page["next_cursor"]}
-    return render(request, "search.html", context, who)
+    try:
+        page = find.search_customers(heed.uow, who.principal, q, limit=50, cursor=cursor)
+    except Invalid as error:
+        context: dict[str, Any] = {"q": q, "items": [], "q_error": error.message}
+        return render(request, "search.html", context, who, status=422)
+    return render(request, "search.html", {"q": q, **page}, who)
 
 
 @router.get("/customers/new")
-def new_customer_page(request: Request, who: StaffDep) -> Response:
+def new_customer_page(request: Request, who: StaffDep, heed: HeedDep) -> Response:
     # The form alone: no service runs until it is posted.
     who.principal.require("customer:edit")
-    return render(request, "new_customer.html", {"values": {}, "errors": {}}, who)
+    return render(request, "new_customer.html", _form_context({}, {}, ()), who)
 
 
-@router.post("/customers/new")
-def new_customer(request: Request, who: StaffDep, heed: HeedDep, form: FormDep) -> Response:
-    values = {k: text(form, k) for k in ("name", *NEW_CONTACT_FIELDS, "billing_address")}
-    delivery = texts(form, "invoice_delivery") or ["mail"]
-    fields = [k for k in NEW_CONTACT_FIELDS if values[k]]
-    data = {
-        "name": values["name"],
-        "billing_address": values["billing_address"] or None,
-        "invoice_delivery": delivery,
-        "contacts": [{"kind": k, "value": values[k]} for k in fields],
+def _form_context(
+    values: dict[str, Any], errors: dict[str, str], duplicates: tuple[Duplicate, ...]
+) -> dict[str, Any]:
+    """The form's values as typed (a fresh form when empty), its problems by field and
+    the first of them in the form's order, which gets the focus."""
+    order = ["name"]
+    for slot, *_ in NEW_CONTACT_SLOTS:
+        order += [slot, f"{slot}_memo", f"{slot}_notifications"]
+    order += ["billing_address", "invoice_delivery"]
+    first = next((field for field in order if field in errors), None)
+    # The first location's problems, by the part of the location they name.
+    place = {k.removeprefix("location."): v for k, v in errors.items() if k.startswith("location.")}
+    return {
+        "values": values,
+        "fresh": not values,
+        "errors": {**errors, "location": place},
+        "first_error": first,
+        "duplicates": duplicates,
     }
-    location = _first_location(form)
-    if location is not None:
-        data["locations"] = [location]
-    try:
-        created = customers.create_customer(heed.uow, who.principal, CustomerInput.parse(data))
-    except Forbidden:
-        raise
-    except HeedError as error:
-        # contacts[i] is the i-th filled contact field of the form.
-        match = re.match(r"contacts\[(\d+)\]", str(error.details.get("field") or ""))
-        key = fields[int(match.group(1))] if match else field_of(error) or "name"
-        values["invoice_delivery"] = ",".join(delivery)
-        errors: dict[str, Any] = {key: error.message}
-        if key == "locations":
-            errors = {"location": {places.error_part(error, "locations[0]"): error.message}}
-        context = {"values": {**values, **_location_values(form)}, "errors": errors}
-        return render(request, "new_customer.html", context, who, status=422)
-    return RedirectResponse(f"/customers/{created['id']}", status_code=303)
+
+
+def _form_of(form: FormData) -> NewCustomerForm:
+    return NewCustomerForm(
+        name=text(form, "name"),
+        billing_address=text(form, "billing_address"),
+        invoice_delivery=tuple(texts(form, "invoice_delivery")),
+        do_not_mail=checked(form, "do_not_mail"),
+        contacts=tuple(
+            ContactFields(
+                slot,
+                kind,
+                text(form, slot),
+                text(form, f"{slot}_memo"),
+                {c: checked(form, f"{slot}_{c}") for c in CATEGORIES},
+            )
+            for slot, kind, *_ in NEW_CONTACT_SLOTS
+            if text(form, slot)
+        ),
+        save_anyway=checked(form, "save_anyway"),
+        location=_first_location(form),
+    )
 
 
 def _first_location(form: FormData) -> dict[str, Any] | None:
@@ -91,13 +120,29 @@ def _first_location(form: FormData) -> dict[str, Any] | None:
     return {"name": name or street, "address": address, "time_zone": zone}
 
 
-def _location_values(form: FormData) -> dict[str, Any]:
-    """The first location's fields as typed, for the form shown again."""
-    return {
-        "location_name": text(form, "location_name"),
-        "location_time_zone": text(form, "location_time_zone"),
-        "location": places.address_from_form(form, "location_") or {},
-    }
+@router.post("/customers/new")
+def new_customer(request: Request, who: StaffDep, heed: HeedDep, form: FormDep) -> Response:
+    answer = add_customer_from_form(heed.uow, who.principal, _form_of(form))
+    if answer.customer_id is not None:
+        return RedirectResponse(f"/customers/{answer.customer_id}?done=created", status_code=303)
+    context = _form_context(_as_typed(form), answer.problems, answer.duplicates)
+    status = 422 if answer.problems else 409
+    return render(request, "new_customer.html", context, who, status=status)
+
+
+def _as_typed(form: FormData) -> dict[str, Any]:
+    """The form's fields as typed, to fill the form in again."""
+    values: dict[str, Any] = {name: text(form, name) for name in ("name", "billing_address")}
+    for slot, *_ in NEW_CONTACT_SLOTS:
+        values[slot] = text(form, slot)
+        values[f"{slot}_memo"] = text(form, f"{slot}_memo")
+        values.update({f"{slot}_{c}": checked(form, f"{slot}_{c}") for c in CATEGORIES})
+    values["invoice_delivery"] = texts(form, "invoice_delivery")
+    values["do_not_mail"] = checked(form, "do_not_mail")
+    values["location_name"] = text(form, "location_name")
+    values["location_time_zone"] = text(form, "location_time_zone")
+    values["location"] = places.address_from_form(form, "location_") or {}
+    return values
 
 
 # ---- AR ------------------------------------------------------------------------------------

@@ -335,16 +335,18 @@ def send(
             errors={"send": {key: error.message}},
             values={"send": {"contact_id": contact_id, "body": body, "from": sender or ""}},
         )
-    return record(request, heed, who, view, notice=_sent_notice(sent))
+    zone = base.account_zone(request, who)
+    return record(request, heed, who, view, notice=_sent_notice(sent, zone))
 
 
-def _sent_notice(sent: Sent) -> str:
+def _sent_notice(sent: Sent, zone: str) -> str:
     what = "Email" if sent.channel == "email" else "Text"
     display = sent.contact["display"]
     notice = f"{what} to {display} queued."
     if sent.message["status"] == "deferred":
         notice = (
-            f"{what} to {display} will go out at {sent.message['not_before']} (sending window)."
+            f"{what} to {display} will go out at "
+            f"{base.local_time(sent.message['not_before'], zone)} (sending window)."
         )
     if "saved_as_landline" in sent.message.get("warnings", []):
         notice += " This number is saved as a landline (Phone); it may not receive texts."

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from starlette.datastructures import FormData
 
 from heed.bootstrap import Heed
+from heed.domain import limits
 from heed.domain.addresses import display_phone
 from heed.domain.errors import Forbidden, HeedError
 from heed.entrypoints.web import base
 from heed.entrypoints.web.base import FormDep, HeedDep, PageRoute, Staff, StaffDep
 from heed.services import accounts
+from heed.services.settings_form import settings_problems
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -23,7 +26,8 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 @router.get("/settings")
 def settings_page(request: Request, who: StaffDep, heed: HeedDep) -> Response:
     current = accounts.settings_to_edit(heed.uow, who.principal)
-    return base.render(request, "settings.html", {"s": _settings_form(current), "errors": {}}, who)
+    context = {"s": _settings_form(current), "errors": {}, "first_error": None}
+    return base.render(request, "settings.html", context, who)
 
 
 def _settings_form(current: dict[str, Any]) -> dict[str, Any]:
@@ -39,27 +43,61 @@ def _settings_form(current: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# Each setting's refusal in the words of the page (the service's name the API's fields).
+PLAIN = {
+    "name": "Enter the business's name.",
+    "sms_opt_out_scope": "Choose whether a STOP stops texts from all our numbers or only "
+    "from the number it was sent to.",
+    "sending_window": "Enter two times like 08:00 and 21:00, the start before the end.",
+    "placeholders": "Enter one placeholder value per line.",
+    "help_text": f"The HELP reply can be at most {limits.HELP_TEXT} characters.",
+}
+# The order of the page's fields: the first with a problem gets the focus.
+FIELD_ORDER = ("sms_opt_out_scope", "business_numbers", "sending_window", "placeholders")
+
+
+def _plain(name: str, error: HeedError) -> str:
+    if name != "business_numbers":
+        return PLAIN.get(name, error.message)
+    line = re.search(r"\[(\d+)\]", str(error.details.get("field") or ""))
+    if line:
+        return f"Number {int(line.group(1)) + 1} of the list: {error.message}"
+    return error.message
+
+
+def _problems(changes: accounts.AccountChanges, refused: HeedError) -> dict[str, str]:
+    """Every setting the form got wrong, beside the one the save refused."""
+    found = settings_problems(changes)
+    found.setdefault(base.field_of(refused) or "form", refused)
+    return {name: _plain(name, error) for name, error in found.items()}
+
+
 @router.post("/settings")
 def settings_save(request: Request, who: StaffDep, heed: HeedDep, form: FormDep) -> Response:
+    changes = _changes(form)
     try:
-        saved = accounts.update_account(heed.uow, who.principal, _changes(form))
+        saved = accounts.update_account(heed.uow, who.principal, changes)
     except Forbidden:
         raise  # the page's own answer, not a field to correct
     except HeedError as error:
+        errors = _problems(changes, error)
+        first = next((name for name in (*FIELD_ORDER, "help_text") if name in errors), None)
         return base.render(
             request,
             "settings.html",
-            {
-                "s": _as_sent(heed, who, form),
-                "errors": {base.field_of(error) or "form": error.message},
-            },
+            {"s": _as_sent(heed, who, form), "errors": errors, "first_error": first},
             who,
             status=422,
         )
     return base.render(
         request,
         "settings.html",
-        {"s": _settings_form(saved), "errors": {}, "notice": "Settings saved."},
+        {
+            "s": _settings_form(saved),
+            "errors": {},
+            "first_error": None,
+            "notice": "Settings saved.",
+        },
         who,
     )
 
