@@ -61,7 +61,8 @@ def test_the_new_customer_form_takes_a_first_location_with_its_address(
     assert '<option value="" selected>From the postal code</option>' in form
     posted = {f"location_{k}": v for k, v in AUSTIN.items()}
     response = signed_in.post(
-        "/customers/new", data={"name": "Nora Newcomer", **posted, **csrf(signed_in)}
+        "/customers/new",
+        data={"name": "Nora Newcomer", "invoice_delivery": "mail", **posted, **csrf(signed_in)},
     )
     assert response.status_code == 303, response.text
     customer_id = response.headers["location"].rsplit("/", 1)[1]
@@ -75,7 +76,8 @@ def test_a_wrong_postal_code_on_the_new_customer_form_is_shown_at_its_field(
 ) -> None:
     posted = {f"location_{k}": v for k, v in {**AUSTIN, "postal_code": "7875"}.items()}
     response = signed_in.post(
-        "/customers/new", data={"name": "Nora Newcomer", **posted, **csrf(signed_in)}
+        "/customers/new",
+        data={"name": "Nora Newcomer", "invoice_delivery": "mail", **posted, **csrf(signed_in)},
     )
     assert response.status_code == 422
     assert 'id="nc-location-address-postal_code-error"' in response.text

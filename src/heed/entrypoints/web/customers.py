@@ -77,10 +77,13 @@ def _form_context(
     first = next((field for field in order if field in errors), None)
     # The first location's problems, by the part of the location they name.
     place = {k.removeprefix("location."): v for k, v in errors.items() if k.startswith("location.")}
+    shown: dict[str, Any] = {k: v for k, v in errors.items() if not k.startswith("location.")}
+    if place:
+        shown["location"] = place
     return {
         "values": values,
         "fresh": not values,
-        "errors": {**errors, "location": place},
+        "errors": shown,
         "first_error": first,
         "duplicates": duplicates,
     }

@@ -88,8 +88,10 @@ def customer_page(
     open: str = "",
     deleted: str = "",
 ) -> Response:
-    notice = "Location deleted." if deleted == "location" else None
-    return record(request, heed, who, View(customer_id), panel=_open_panel(open), notice=notice)
+    # A notice of its own only after a location's deletion: otherwise the page's ?done=
+    # notice (base.DONE_NOTICES) stands.
+    notice = {"notice": "Location deleted."} if deleted == "location" else {}
+    return record(request, heed, who, View(customer_id), panel=_open_panel(open), **notice)
 
 
 @router.get("/locations/{location_id}")
