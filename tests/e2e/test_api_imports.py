@@ -95,7 +95,9 @@ def test_a_file_without_a_name_column_fails_its_import_with_the_reason(
     client: TestClient, auth: dict[str, str]
 ) -> None:
     started = client.post(
-        "/v1/imports", content=b"colour,size\nblue,3\n", headers={**auth, "Content-Type": "text/csv"}
+        "/v1/imports",
+        content=b"colour,size\nblue,3\n",
+        headers={**auth, "Content-Type": "text/csv"},
     )
     job = _wait(client, auth, started.json()["id"])
     assert job["status"] == "failed"
