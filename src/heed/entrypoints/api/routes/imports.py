@@ -7,12 +7,7 @@ the job's progress from the database, so any heed process answers it.
 
 from __future__ import annotations
 
-import logging
-import os
 import shutil
-import tempfile
-import threading
-from pathlib import Path
 from typing import IO, Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -25,12 +20,11 @@ from heed.domain.errors import Invalid
 from heed.entrypoints.api.deps import CurrentKey, UowDep, get_principal
 from heed.entrypoints.api.routes import errors
 from heed.entrypoints.api.schemas.imports import ImportPublic, ImportStarted
+from heed.entrypoints.import_jobs import spool, start_in_background
 from heed.services import csv_import, customer_export
-from heed.services.common import Principal
 from heed.services.permissions import refuse_early
 
 router = APIRouter(prefix="/v1", tags=["import and export"])
-log = logging.getLogger("heed.imports")
 
 _CSV = {"text/csv": {"schema": {"type": "string"}}}
 _CSV_TYPES = ("text/csv", "text/plain", "application/octet-stream", "application/vnd.ms-excel")
@@ -49,26 +43,6 @@ _UPLOAD = {
         "required": True,
     }
 }
-
-
-def start_in_background(heed: Heed, principal: Principal, job_id: str, path: Path) -> None:
-    """Run the started job in a thread of this process; the file is removed after."""
-
-    def run() -> None:
-        try:
-            csv_import.run_import(heed.uow, principal, csv_import.RunImport(job_id, path))
-        except Exception:
-            log.exception("import %s stopped", job_id)
-        finally:
-            path.unlink(missing_ok=True)
-
-    threading.Thread(target=run, name=f"heed-import-{job_id}", daemon=True).start()
-
-
-def spool() -> tuple[Path, IO[bytes]]:
-    """A new file on disk for an upload, with its path."""
-    handle, name = tempfile.mkstemp(prefix="heed-import-", suffix=".csv")
-    return Path(name), os.fdopen(handle, "wb")
 
 
 async def receive_csv(request: Request, target: IO[bytes]) -> str | None:
