@@ -16,7 +16,10 @@ from heed.domain.errors import Forbidden
 from heed.services import consent, csv_import, customer_export, customers
 from heed.services.common import Principal, now
 
-HEADER = "external_id,customer_name,location_name,street,city,state,zip,mobile,phone,email,memo,sms_opted_out"
+HEADER = (
+    "external_id,customer_name,location_name,street,city,state,zip,"
+    "mobile,phone,email,memo,sms_opted_out"
+)
 
 
 def _import(

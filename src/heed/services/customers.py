@@ -58,9 +58,7 @@ def insert_customers(
             "created_at": now(),
             "external_id": external,
         }
-        for (data, _), external in zip(
-            inputs, external_ids or [None] * len(inputs), strict=True
-        )
+        for (data, _), external in zip(inputs, external_ids or [None] * len(inputs), strict=True)
     ]
     db.add_customers(tx, rows)
     audit_many(tx, principal, [("customer", r["id"], "created", None, r["name"]) for r in rows])
