@@ -254,3 +254,11 @@ def test_export_then_import_changes_nothing(heed: Heed, staff: Principal, tmp_pa
             .limit(1)
         )
     assert after == before
+
+
+def test_the_sample_in_the_docs_imports_as_the_docs_say(heed: Heed, staff: Principal) -> None:
+    sample = Path(__file__).resolve().parents[2] / "docs" / "import-sample.csv"
+    job = csv_import.start_import(heed.uow, staff, csv_import.StartImport(sample.name))
+    report = csv_import.run_import(heed.uow, staff, csv_import.RunImport(job["id"], sample))
+    assert (report["status"], report["created"], report["errors"]) == ("done", 3, [])
+    assert [f["reason"] for f in report["flagged"]] == ["placeholder", "placeholder"]
