@@ -38,6 +38,7 @@ from heed.adapters.db import imports as db
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain import limits
+from heed.domain.addresses import ParsedValue
 from heed.domain.errors import HeedError, Invalid, NotFound
 from heed.domain.import_rows import (
     REASONS,
@@ -472,7 +473,10 @@ class _Chunk:
 
 
 def _inputs(contacts: list[tuple[RowContact, str | None]]) -> list[ContactInput]:
-    return [ContactInput(kind=c.kind, value=c.value, memo=memo) for c, memo in contacts]
+    return [
+        ContactInput(c.kind, c.value, memo, parsed=ParsedValue(c.value, c.placeholder))
+        for c, memo in contacts
+    ]
 
 
 def _absorb(plan: _Plan, row: ImportRow) -> None:
