@@ -3,9 +3,11 @@ progress followed to the end, the problems CSV, and the message log's filters.""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from browser_support import (
     AFTERNOON_IN_CHICAGO,
@@ -115,3 +117,39 @@ def test_staff_filter_the_message_log_by_number_and_status(
     page.get_by_label("Status").select_option("failed")
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_text("No messages match these filters.")).to_be_visible()
+
+
+def test_the_real_server_takes_a_chunked_upload_and_reports_progress_until_done(
+    heed: Heed, account: NewAccount, server: Server
+) -> None:
+    auth = {"Authorization": f"Bearer {account.api_key}"}
+    rows = [f"S-{i},Streamed {i},{unique_number()}\n" for i in range(1200)]
+
+    def body() -> Iterator[bytes]:
+        yield b"external_id,customer_name,mobile\n"
+        for start in range(0, len(rows), 100):
+            yield "".join(rows[start : start + 100]).encode()
+
+    started = httpx.post(
+        server.url + "/v1/imports",
+        content=body(),
+        headers={**auth, "Content-Type": "text/csv"},
+        timeout=60,
+    )
+    assert started.status_code == 202, started.text
+    seen: list[int] = []
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        job = httpx.get(f"{server.url}/v1/imports/{started.json()['id']}", headers=auth).json()
+        seen.append(job["rows"])
+        if job["status"] != "running":
+            break
+        time.sleep(0.1)
+    assert (job["status"], job["rows"], job["created"], job["total"]) == ("done", 1200, 1200, 1200)
+    assert seen == sorted(seen)
+    other = accounts.create_account(heed.uow, "Other Imports Co")
+    elsewhere = httpx.get(
+        f"{server.url}/v1/imports/{job['id']}",
+        headers={"Authorization": f"Bearer {other.api_key}"},
+    )
+    assert elsewhere.status_code == 404
