@@ -178,6 +178,10 @@ def test_the_message_log_lists_newest_first_with_filters_and_a_cursor(
         "/v1/messages", params={"to": number, "status": "failed"}, headers=auth
     ).json()
     assert none["items"] == []
+    later = client.get(
+        "/v1/messages", params={"to": number, "since": "2999-01-01"}, headers=auth
+    ).json()
+    assert later["items"] == []
     bad = client.get("/v1/messages", params={"status": "lost"}, headers=auth)
     assert bad.status_code == 422
     assert bad.json()["error"]["details"]["field"] == "status"

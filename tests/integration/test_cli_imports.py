@@ -83,3 +83,14 @@ def test_heed_export_writes_the_import_columns_to_a_file(
     assert number in text
     printed = cli.invoke(app, ["export", "--account", account.account_id])
     assert printed.stdout == text
+
+
+def test_on_a_terminal_the_import_reports_progress_through_a_rich_bar() -> None:
+    from heed.entrypoints.cli import _progress
+
+    with _progress(enabled=True) as advance:
+        assert advance is not None
+        advance(0, 1000)
+        advance(500, 1000)
+    with _progress(enabled=False) as nothing:
+        assert nothing is None
