@@ -43,3 +43,5 @@ SELECT create_distributed_table('messages', 'account_id', colocate_with => 'acco
 SELECT create_distributed_table('audit_log', 'account_id', colocate_with => 'accounts');
 SELECT create_distributed_table('ledger_checks', 'account_id', colocate_with => 'accounts');
 SELECT create_distributed_table('preference_links', 'account_id', colocate_with => 'accounts');
+SELECT create_distributed_table('import_jobs', 'account_id', colocate_with => 'accounts');
+SELECT create_distributed_table('import_problems', 'account_id', colocate_with => 'accounts');

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from heed.domain import limits
-from heed.domain.addresses import is_placeholder
+from heed.domain.addresses import ParsedValue, is_placeholder
 from heed.domain.errors import Invalid, PlaceholderSyncForbidden
 from heed.domain.preferences import CATEGORIES, KINDS
 
@@ -63,6 +63,9 @@ class ContactInput:
     value: str
     memo: str | None
     notifications: dict[str, bool] = field(default_factory=dict)
+    # An import has already parsed the value (with the account's placeholders); only
+    # an import's insert reads it, so no other caller can skip the parse.
+    parsed: ParsedValue | None = None
 
     @classmethod
     def parse(cls, data: object, field: str = "") -> ContactInput:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -17,8 +17,16 @@ from heed.adapters.crypto import SecretKeyError
 from heed.bootstrap import Heed, build
 from heed.domain import nanpa
 from heed.domain.errors import HeedError
-from heed.services import accounts, audit_trail, display, ledger_check, staff
-from heed.services.common import Principal, now
+from heed.services import (
+    accounts,
+    audit_trail,
+    csv_import,
+    customer_export,
+    display,
+    ledger_check,
+    staff,
+)
+from heed.services.common import PERMISSIONS, Principal, now
 
 app = typer.Typer(
     help="heed: customer contact methods, preferences and SMS/email consent.",
@@ -324,6 +332,95 @@ def secrets_rotate() -> None:
             raise typer.Exit(2) from None
     where = f"the key file {rotated.key_file}" if rotated.key_file else "HEED_SECRET_KEY"
     typer.echo(f"{rotated.count} secrets sealed again with the new key ({where})")
+
+
+def _account_principal(heed: Heed, account: str) -> Principal:
+    """The operator acting in ``account`` with every staff permission; refuses an unknown id."""
+    principal = Principal(account, _operator(), frozenset(PERMISSIONS))
+    accounts.get_account_settings(heed.uow, principal)
+    return principal
+
+
+@app.command("import")
+def import_csv(
+    file: Annotated[Path, typer.Argument(help="The CSV file (docs/IMPORT.md has the columns).")],
+    account: Annotated[str, typer.Option(help="The account's id.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every row and write nothing.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Import customers, locations and contacts from a CSV file (R-32). Exits 2 if the
+    import failed; rows not imported are listed and do not stop the others."""
+    if not file.is_file():
+        typer.echo(f"error (validation_error): {file} is not a file.", err=True)
+        raise typer.Exit(2)
+    with _acting() as heed:
+        principal = _account_principal(heed, account)
+        command = csv_import.StartImport(filename=file.name, dry_run=dry_run)
+        job = csv_import.start_import(heed.uow, principal, command)
+        with _progress(enabled=not as_json and sys.stdout.isatty()) as on_progress:
+            run = csv_import.RunImport(job["id"], file, on_progress)
+            report = csv_import.run_import(heed.uow, principal, run)
+    typer.echo(json.dumps(report) if as_json else _summary(report))
+    if report["status"] == "failed":
+        raise typer.Exit(2)
+
+
+@contextmanager
+def _progress(*, enabled: bool) -> Iterator[csv_import.Progress | None]:
+    """A rich progress bar on a terminal; nothing otherwise."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("importing", total=None)
+
+        def advance(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
+
+
+def _summary(report: dict[str, Any]) -> str:
+    verb = "would import" if report["dry_run"] else "imported"
+    lines = [
+        f"{report['status']}: {verb} {report['rows']} rows: {report['created']} customers "
+        f"created, {report['updated']} updated, {report['flagged_count']} values flagged, "
+        f"{report['error_count']} rows not imported (import {report['id']})"
+    ]
+    if report["message"]:
+        lines.append(report["message"])
+    if report["unknown_columns"]:
+        lines.append("columns not read: " + ", ".join(report["unknown_columns"]))
+    lines += [
+        f"  row {f['row']} {f['field']} {f['value']!r}: flagged ({f['reason']})"
+        for f in report["flagged"][:20]
+    ]
+    lines += [f"  row {e['row']} {e['field']}: {e['message']}" for e in report["errors"][:20]]
+    return "\n".join(lines)
+
+
+@app.command("export")
+def export_csv(
+    account: Annotated[str, typer.Option(help="The account's id.")],
+    out: Annotated[
+        Path | None, typer.Option(help="Write to this file instead of standard output.")
+    ] = None,
+) -> None:
+    """Export every customer, location and contact in the import's columns (R-32)."""
+    with _acting() as heed:
+        principal = _account_principal(heed, account)
+        pages = customer_export.export_customers(heed.uow, principal)
+        if out is None:
+            for page in pages:
+                sys.stdout.write(page)
+            return
+        with out.open("w", newline="", encoding="utf-8") as target:
+            target.writelines(pages)
+    typer.echo(f"customers written to {out}", err=True)
 
 
 @app.command()

@@ -109,6 +109,9 @@ def insert_contacts(
     """
     parsed: list[ParsedValue | Invalid] = []
     for item in items:
+        if imported and item.data.parsed is not None:
+            parsed.append(item.data.parsed)
+            continue
         try:
             parsed.append(
                 parse_contact_value(

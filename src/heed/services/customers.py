@@ -41,6 +41,7 @@ def insert_customers(
     inputs: Sequence[tuple[CustomerInput, str]],
     *,
     imported: bool = False,
+    external_ids: Sequence[str | None] | None = None,
 ) -> list[str]:
     """Add customers, each with its contacts and locations, in the caller's transaction.
 
@@ -59,8 +60,9 @@ def insert_customers(
             "invoice_delivery": data.invoice_delivery,
             **address_columns("billing", data.billing_address),
             "created_at": now(),
+            "external_id": external,
         }
-        for data, _ in inputs
+        for (data, _), external in zip(inputs, external_ids or [None] * len(inputs), strict=True)
     ]
     db.add_customers(tx, rows)
     audit_many(tx, principal, [("customer", r["id"], "created", None, r["name"]) for r in rows])

@@ -9,11 +9,12 @@ opt anyone back in (R-12).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from heed.adapters.db.uow import UnitOfWork
+from heed.adapters.db import tables as t
+from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain.addresses import parse_contact_value
 from heed.domain.consent import ALL_NUMBERS, ConsentAction
 from heed.domain.errors import Invalid
@@ -87,24 +88,37 @@ def import_batch(uow: UnitOfWork, principal: Principal, batch: ImportBatch) -> d
                 for kind, value in batch.opted_out
             }
         )
-        # One ledger for the batch: one consent read, one write per table.
-        ledger = Ledger(tx, account, opted_out)
-        for address in opted_out:
-            email = "@" in address
-            state = ledger.state(address)
-            if (email and state.suppression != "none") or (
-                not email and ALL_NUMBERS in state.opted_out_scopes
-            ):
-                continue
-            ledger.append(
-                address=address,
-                channel="email" if email else "sms",
-                scope=ALL_NUMBERS,
-                action=ConsentAction.SUPPRESS if email else ConsentAction.OPT_OUT,
-                source="import",
-                actor=principal.actor,
-                via="import",
-            )
-        ledger.write()
+        record_import_opt_outs(tx, principal, account, opted_out)
         tx.commit()
     return {"created": ids, "opted_out": opted_out}
+
+
+def record_import_opt_outs(
+    tx: Transaction, principal: Principal, account: t.Account, addresses: Sequence[str]
+) -> set[str]:
+    """Opt each number out of every business number (an email: suppress it), source and
+    via ``import``, in the caller's transaction; an address already out is left as it
+    is. Returns the addresses that got a new ledger entry. Never opts anyone in (R-12).
+    """
+    # One ledger for the batch: one consent read, one write per table.
+    ledger = Ledger(tx, account, addresses)
+    appended: set[str] = set()
+    for address in addresses:
+        email = "@" in address
+        state = ledger.state(address)
+        if (email and state.suppression != "none") or (
+            not email and ALL_NUMBERS in state.opted_out_scopes
+        ):
+            continue
+        ledger.append(
+            address=address,
+            channel="email" if email else "sms",
+            scope=ALL_NUMBERS,
+            action=ConsentAction.SUPPRESS if email else ConsentAction.OPT_OUT,
+            source="import",
+            actor=principal.actor,
+            via="import",
+        )
+        appended.add(address)
+    ledger.write()
+    return appended

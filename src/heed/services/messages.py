@@ -6,7 +6,11 @@ deferred one waits for its ``not_before``. services/outbox.py delivers them.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from heed.adapters.db import accounts as stored_accounts
@@ -14,6 +18,7 @@ from heed.adapters.db import messages as stored
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain import limits
+from heed.domain.addresses import phone_query
 from heed.domain.decision import Outcome, decide
 from heed.domain.errors import Conflict, Invalid, NotFound
 from heed.services.common import Principal, get_account, new_id, now
@@ -146,15 +151,94 @@ def list_messages(
     return [message_view(m) for m in rows]
 
 
+STATUSES = ("queued", "deferred", "sending", "sent", "delivered", "blocked", "failed")
+MAX_LOG_PAGE = 200
+
+
+@dataclass(frozen=True)
+class MessageLog:
+    """The message log's filters as a caller gives them (text); checked by message_log."""
+
+    status: str | None = None
+    to: str | None = None
+    since: str | None = None
+    limit: int = 50
+    cursor: str | None = None
+
+    def query(self) -> stored.MessageQuery:
+        if self.status and self.status not in STATUSES:
+            raise Invalid(f"status must be one of {', '.join(STATUSES)}.", field="status")
+        if not 1 <= self.limit <= MAX_LOG_PAGE:
+            raise Invalid(f"limit must be between 1 and {MAX_LOG_PAGE}.", field="limit")
+        return stored.MessageQuery(
+            status=self.status or None,
+            to=_address(self.to) if self.to else None,
+            since=_moment(self.since, "since") if self.since else None,
+            after=_decode_log_cursor(self.cursor) if self.cursor else None,
+        )
+
+
+def _address(text: str) -> str:
+    """A number as E.164 (any way it is typed), an email lowercased: as messages store them."""
+    if "@" in text:
+        return text.strip().lower()
+    number = phone_query(text)
+    if number is None:
+        raise Invalid("to must be a phone number or an email address.", field="to")
+    return number
+
+
+def _moment(text: str, field: str) -> datetime:
+    """An ISO 8601 date or time; without a zone it is UTC."""
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise Invalid(
+            f"{field} must be an ISO 8601 date or time (2026-05-01 or 2026-05-01T08:00:00Z).",
+            field=field,
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _encode_log_cursor(message: t.Message) -> str:
+    raw = json.dumps([message.created_at.isoformat(), message.id])
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _decode_log_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        at, message_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return datetime.fromisoformat(at), str(message_id)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise Invalid("cursor is not one heed gave out.", field="cursor") from None
+
+
+@requires("customer:view")
+def message_log(uow: UnitOfWork, principal: Principal, command: MessageLog) -> dict[str, Any]:
+    """The account's messages, newest first, a page after ``cursor`` at a time; each with
+    its status, the decision's reason, attempts, last error and provider id."""
+    query = command.query()
+    with uow.read() as tx:
+        rows = stored.message_page(tx, principal.account_id, query, command.limit + 1)
+    page = rows[: command.limit]
+    more = len(rows) > command.limit
+    return {
+        "items": [message_view(m) for m in page],
+        "next_cursor": _encode_log_cursor(page[-1]) if more and page else None,
+    }
+
+
 __all__ = [
     "BATCH",
     "MAX_BODY",
     "WORKER",
     "DeliveryPolicy",
+    "MessageLog",
     "SendMessage",
     "deliver_due",
     "get_message",
     "list_messages",
+    "message_log",
     "message_view",
     "send_message",
 ]

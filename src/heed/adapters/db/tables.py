@@ -160,9 +160,13 @@ class Customer(Base):
     billing_postal_code: Mapped[str | None] = mapped_column(String(10), nullable=True)
     billing_country: Mapped[str | None] = mapped_column(String(2), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The customer's id in the system it was imported from: a later import of the same
+    # id updates this customer instead of adding another (R-32).
+    external_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     __table_args__ = (
         ForeignKeyConstraint(["account_id"], ["accounts.id"]),
         Index("ix_customers_account_name", "account_id", "name_key", "id"),
+        Index("ux_customers_account_external_id", "account_id", "external_id", unique=True),
     )
 
 
@@ -438,3 +442,55 @@ class LedgerCheckRun(Base):
     __tablename__ = "ledger_check_runs"
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class ImportJob(Base):
+    """One CSV import (R-32): its status, progress and counts, seen by every process.
+
+    A process running an import touches ``heartbeat_at`` after every chunk; a job
+    still ``running`` long after its last heartbeat belonged to a process that died,
+    and is marked failed by a conditional UPDATE (one process wins it).
+    """
+
+    __tablename__ = "import_jobs"
+    account_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))
+    dry_run: Mapped[bool] = mapped_column(Boolean)
+    filename: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    owner: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    total: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    rows: Mapped[int] = mapped_column(Integer)
+    created: Mapped[int] = mapped_column(Integer)
+    updated: Mapped[int] = mapped_column(Integer)
+    flagged: Mapped[int] = mapped_column(Integer)
+    errors: Mapped[int] = mapped_column(Integer)
+    unknown_columns: Mapped[list[str]] = mapped_column(JSON)
+    message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    __table_args__ = (
+        ForeignKeyConstraint(["account_id"], ["accounts.id"]),
+        Index("ix_import_jobs_status", "status", "heartbeat_at"),
+    )
+
+
+class ImportProblem(Base):
+    """A flagged value (``kind`` flag) or a refused row (``kind`` error) of an import."""
+
+    __tablename__ = "import_problems"
+    account_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    import_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(10))
+    row: Mapped[int] = mapped_column(Integer)
+    field: Mapped[str] = mapped_column(String(60))
+    value: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reason: Mapped[str] = mapped_column(Text)
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["account_id", "import_id"], ["import_jobs.account_id", "import_jobs.id"]
+        ),
+    )

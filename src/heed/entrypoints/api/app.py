@@ -23,6 +23,7 @@ from contextlib import asynccontextmanager
 from functools import partial
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 
 from heed.bootstrap import Heed
 from heed.entrypoints.api import errors
@@ -40,6 +41,7 @@ from heed.entrypoints.api.routes import (
     contacts,
     customers,
     decisions,
+    imports,
     messages,
     preference_links,
     record_tools,
@@ -49,6 +51,7 @@ from heed.entrypoints.api.routes import (
 from heed.entrypoints.api.schemas import HealthPublic
 from heed.entrypoints.api.url_text import RefuseControlCharacters
 from heed.entrypoints.security import SecurityHeaders
+from heed.services.csv_import import recover_abandoned
 
 DESCRIPTION = """\
 Customer contact methods, notification preferences and SMS/email consent for
@@ -71,6 +74,7 @@ def create_app(heed: Heed) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(recover_abandoned, heed.uow)
         outbox.start()
         inbound.start()
         ledger_watch.start()
@@ -100,8 +104,10 @@ def create_app(heed: Heed) -> FastAPI:
     app.add_middleware(RefuseControlCharacters)
     app.add_middleware(SecurityHeaders, https=heed.settings.public_url.startswith("https://"))
     # review before consent, whose /v1/consent/{address} would take /v1/consent/review.
+    # imports before customers, whose /v1/customers/{customer_id} would take /export.
     for module in (
         account,
+        imports,
         customers,
         contacts,
         decisions,

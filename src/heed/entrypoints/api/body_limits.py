@@ -26,6 +26,9 @@ DEFAULT_LIMIT = 64 * KIB
 ROUTE_LIMITS: tuple[tuple[str, int], ...] = (
     ("/v1/decisions/batch", 1 * MIB),
     ("/webhooks/twilio/", 64 * KIB),
+    # A CSV import is streamed to disk as it arrives: 100k customers are about 20 MiB.
+    ("/v1/imports", 256 * MIB),
+    ("/imports", 256 * MIB),
 )
 
 

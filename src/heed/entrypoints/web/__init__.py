@@ -23,7 +23,9 @@ def mount_web(app: FastAPI, heed: Heed) -> None:
         contacts,
         customers,
         history,
+        imports,
         lists,
+        messages,
         record,
         record_tools,
         replies,
@@ -39,7 +41,7 @@ def mount_web(app: FastAPI, heed: Heed) -> None:
         secure=heed.settings.public_url.startswith("https://"),
     )
     pages = (signin, customers, record, confirm, contacts, consent, settings, replies, review)
-    for page in (*pages, history):
+    for page in (*pages, history, imports, messages):
         app.include_router(page.router)
     app.include_router(preference_pages.router)
     app.include_router(record_tools.router)

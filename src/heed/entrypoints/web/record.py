@@ -90,7 +90,7 @@ def customer_page(
 ) -> Response:
     # A notice of its own only after a location's deletion: otherwise the page's ?done=
     # notice (base.DONE_NOTICES) stands.
-    notice = {"notice": "Location deleted."} if deleted == "location" else {}
+    notice: dict[str, Any] = {"notice": "Location deleted."} if deleted == "location" else {}
     return record(request, heed, who, View(customer_id), panel=_open_panel(open), **notice)
 
 
