@@ -77,5 +77,6 @@ def downgrade() -> None:
     op.drop_index("ix_import_jobs_status", table_name="import_jobs")
     op.drop_table("import_jobs")
     op.drop_index("ux_customers_account_external_id", table_name="customers")
-    with op.batch_alter_table("customers") as batch:
-        batch.drop_column("external_id")
+    # In place on both databases (SQLite since 3.35): a batch copy would drop and re-create
+    # customers, which other tables' foreign keys point at.
+    op.drop_column("customers", "external_id")
