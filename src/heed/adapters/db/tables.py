@@ -72,6 +72,8 @@ class Account(Base):
     window_end: Mapped[str] = mapped_column(String(5), default="21:00")
     placeholders: Mapped[list[str]] = mapped_column(JSON, default=list)
     help_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The double opt-in text (R-24); None: heed's default naming the business.
+    marketing_disclosure: Mapped[str | None] = mapped_column(Text, nullable=True)
     twilio_auth_token: Mapped[str | None] = mapped_column(SealedText(), nullable=True)
     ledger_seq: Mapped[int] = mapped_column(Integer, default=0)
     ledger_head: Mapped[str] = mapped_column(String(64), default="0" * 64)
@@ -147,6 +149,11 @@ class Customer(Base):
     do_not_mail: Mapped[bool] = mapped_column(Boolean, default=False)
     invoice_delivery: Mapped[str] = mapped_column(String(20), default="mail")
     billing_address: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The country whose email marketing law applies (R-24): "CA" needs CASL consent.
+    consent_country: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    # CASL implied consent: a purchase (2 years) or an inquiry (6 months), set by the integrator.
+    last_purchase_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    last_inquiry_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     __table_args__ = (
         ForeignKeyConstraint(["account_id"], ["accounts.id"]),
@@ -228,6 +235,8 @@ class ConsentEvent(Base):
     hash: Mapped[str] = mapped_column(String(64))
     # The credential that delivered the entry (R-25); empty on entries from before.
     via: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # A marketing consent's evidence (R-24): canonical JSON, part of the entry's hash.
+    evidence: Mapped[str | None] = mapped_column(Text, nullable=True)
     __table_args__ = (
         Index("ix_consent_events_address", "account_id", "address", "seq"),
         # A provider message is recorded once, however often it is delivered.
@@ -251,6 +260,22 @@ class ConsentState(Base):
     opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
     suppression: Mapped[str] = mapped_column(String(10), default="none")
     last_seq: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MarketingConsent(Base):
+    """Current marketing consent per address (R-24), kept in step with the ledger's
+    marketing entries; the evidence itself stays in the ledger entry ``consent_seq``."""
+
+    __tablename__ = "marketing_consent"
+    account_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    address: Mapped[str] = mapped_column(String(320), primary_key=True)
+    consented: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    withdrawn_seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    pending_since: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    pending_seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    request_message_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -11,11 +11,12 @@ from typing import Any, Literal
 from heed.adapters.csvfile import csv_text
 from heed.adapters.db import ledger as stored
 from heed.adapters.db.uow import UnitOfWork
-from heed.domain.addresses import normalize_email, normalize_phone
 from heed.domain.consent import ALL_NUMBERS, ConsentAction, LedgerEntry, Suppression
 from heed.domain.errors import Invalid
 from heed.services.common import Principal
 from heed.services.consent.ledger import append, current_consent
+from heed.services.consent.marketing import marketing_of
+from heed.services.consent.marketing import parse_address as parse_address
 from heed.services.ledger_check import Problem, verify_account
 from heed.services.permissions import requires
 
@@ -33,6 +34,7 @@ EVENT_FIELDS = (
     "via",
     "prev_hash",
     "hash",
+    "evidence",
 )
 
 
@@ -130,6 +132,7 @@ def event_view(event: LedgerEntry) -> dict[str, Any]:
         "via": event.via,
         "prev_hash": event.prev_hash,
         "hash": event.hash,
+        "evidence": event.evidence,
     }
 
 
@@ -138,6 +141,7 @@ def _consent_of(uow: UnitOfWork, account_id: str, address: str) -> dict[str, Any
     with uow.read() as tx:
         state = current_consent(tx, account_id, [value])[value]
         events = stored.entries(tx.session, account_id, address=value)
+        marketing = marketing_of(tx, account_id, value)
     return {
         "address": value,
         "channel": channel,
@@ -146,6 +150,7 @@ def _consent_of(uow: UnitOfWork, account_id: str, address: str) -> dict[str, Any
         "suppression": state.suppression,
         "scopes": sorted(state.opted_out_scopes),
         "events": [event_view(e) for e in events],
+        "marketing": marketing,
     }
 
 

@@ -16,12 +16,14 @@ from heed.domain.keywords import (
     ConsentSource,
     InboundAction,
     help_reply,
+    match_keyword,
     opt_in_reply,
     opt_out_reply,
 )
 from heed.domain.revocation import detect_language, interpret
 from heed.services.common import now
 from heed.services.consent.ledger import Ledger, append, current_consent, sms_scope
+from heed.services.consent.marketing import confirm_by_yes
 from heed.services.review import queue_unsure
 
 
@@ -226,6 +228,14 @@ def _act_on_text(ledger: Ledger, item: _Inbound) -> InboundResult:
     scope = sms_scope(account, to)
     current = ledger.state(sender)
     opted_out = current.sms_opted_out_for(to)
+    if not opted_out and _is_yes(text.body):
+        # A YES answering a double opt-in gives marketing consent; with no
+        # request waiting it keeps its everyday meaning.
+        confirmed = confirm_by_yes(
+            ledger, sender, body=text.body, message_id=text.message_id, via=text.via
+        )
+        if confirmed is not None:
+            return InboundResult(str(InboundAction.OPT_IN), confirmed)
     reading = interpret(text.body, opted_out=opted_out)
     action = reading.action
     source = str(reading.source) if reading.source else None
@@ -266,6 +276,11 @@ def _act_on_text(ledger: Ledger, item: _Inbound) -> InboundResult:
     if provider in _PROVIDER_ACTIONS:
         reply = None
     return InboundResult(str(action), reply)
+
+
+def _is_yes(body: str) -> bool:
+    found = match_keyword(body)
+    return found is not None and found[1] == "YES"
 
 
 def record_provider_opt_out(

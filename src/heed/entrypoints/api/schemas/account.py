@@ -10,6 +10,7 @@ from heed.entrypoints.api.limits import (
     Address,
     ClockTime,
     HelpText,
+    MarketingDisclosure,
     Name,
     Secret,
 )
@@ -46,6 +47,11 @@ class AccountUpdate(Request):
         default=None, description="Extra values treated as placeholders (R-2)."
     )
     help_text: HelpText | None = Field(default=None, description="Reply to HELP (R-16).")
+    marketing_disclosure: MarketingDisclosure | None = Field(
+        default=None,
+        description="The double opt-in text (R-24); null goes back to heed's default, which "
+        "names the business, what is sent and how often, the rates notice, STOP and HELP.",
+    )
     twilio_auth_token: Secret | None = Field(
         default=None,
         description="Refused (403 forbidden): the Twilio auth token is set by the operator "
@@ -73,6 +79,11 @@ class AccountPublic(Public):
             "sending_window": {"start": "08:00", "end": "21:00"},
             "placeholders": [],
             "help_text": None,
+            "marketing_disclosure": "Acme Plumbing: reply YES to get marketing texts from "
+            "Acme Plumbing with offers and service reminders, up to 4 msgs/month. Consent is "
+            "not a condition of purchase. Msg & data rates may apply. Reply STOP to opt out, "
+            "HELP for help.",
+            "marketing_disclosure_version": "sha256:3f1c2b9a8d7e6f50",
             "twilio_auth_token_set": True,
         }
     )
@@ -85,4 +96,6 @@ class AccountPublic(Public):
     sending_window: SendingWindowPublic
     placeholders: list[str]
     help_text: str | None
+    marketing_disclosure: str = Field(description="The double opt-in text heed sends (R-24).")
+    marketing_disclosure_version: str = Field(description="sha256: and 16 hex digits.")
     twilio_auth_token_set: bool
