@@ -36,7 +36,10 @@ def make_customer(heed: Heed, staff: Principal) -> Callable[..., dict[str, Any]]
 
 @pytest.fixture
 def add_contact(heed: Heed, staff: Principal) -> Callable[..., dict[str, Any]]:
-    """``add_contact(owner_id, kind, value, **extra)``: owner is a customer or location id."""
+    """``add_contact(owner_id, kind, value, **extra)``: owner is a customer or location id.
+
+    A phone asking for marketing has the customer's signed consent recorded first (R-24),
+    as staff would; ``consent=False`` leaves it out."""
 
     def add(
         owner_id: str, kind: str, value: str, principal: Principal | None = None, **extra: Any
@@ -45,6 +48,9 @@ def add_contact(heed: Heed, staff: Principal) -> Callable[..., dict[str, Any]]:
             {"location_id": owner_id} if owner_id.startswith("loc_") else {"customer_id": owner_id}
         )
         imported = extra.pop("imported", False)
+        wants_marketing = (extra.get("notifications") or {}).get("marketing")
+        if extra.pop("consent", True) and wants_marketing and kind != "email":
+            written_consent(heed, staff, value)
         return contacts.add_contact(
             heed.uow,
             principal or staff,
@@ -54,6 +60,20 @@ def add_contact(heed: Heed, staff: Principal) -> Callable[..., dict[str, Any]]:
         )
 
     return add
+
+
+def written_consent(heed: Heed, staff: Principal, address: str) -> dict[str, Any]:
+    """Record a signed written marketing consent for ``address`` (R-24)."""
+    return consent.record_marketing_consent(
+        heed.uow,
+        staff,
+        consent.RecordMarketing(
+            address,
+            "written",
+            disclosure="I agree to get marketing texts from Acme Plumbing.",
+            reference="form-1",
+        ),
+    )
 
 
 @pytest.fixture

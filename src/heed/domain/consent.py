@@ -339,14 +339,14 @@ def apply(
     rows: Mapping[str, ScopeConsent], action: ConsentAction | str, scope: str
 ) -> dict[str, ScopeConsent]:
     """The scope rows one entry changes, with their new values: the one step from
-    the ledger to current consent, which the projection writer and :func:`fold` share.
+        the ledger to current consent, which the projection writer and :func:`fold` share.
 
-    An opt-out sets its scope. An opt-in with scope "*" lifts every scope; an
-    opt-in on one number lifts only that number, so an account-wide opt-out
-    outlives it (we cannot lift "all numbers except some"): an inbound START is
-    recorded with scope "*" when an account-wide opt-out stands. A one-click
-    unsubscribe never softens a bounce or complaint. Marketing consent entries change no
-row here (their projection is heed.domain.marketing's). Any other action is refused.
+        An opt-out sets its scope. An opt-in with scope "*" lifts every scope; an
+        opt-in on one number lifts only that number, so an account-wide opt-out
+        outlives it (we cannot lift "all numbers except some"): an inbound START is
+        recorded with scope "*" when an account-wide opt-out stands. A one-click
+        unsubscribe never softens a bounce or complaint. Marketing consent entries change no
+    row here (their projection is heed.domain.marketing's). Any other action is refused.
     """
     change = ConsentAction(action)
     if change in MARKETING_ACTIONS:

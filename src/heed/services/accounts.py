@@ -149,8 +149,7 @@ def account_view(tx: Transaction, account: t.Account) -> dict[str, Any]:
         "sending_window": {"start": account.window_start, "end": account.window_end},
         "placeholders": list(account.placeholders),
         "help_text": account.help_text,
-        "marketing_disclosure": account.marketing_disclosure
-        or default_disclosure(account.name),
+        "marketing_disclosure": account.marketing_disclosure or default_disclosure(account.name),
         "marketing_disclosure_version": disclosure_version(
             account.marketing_disclosure or default_disclosure(account.name)
         ),

@@ -197,7 +197,14 @@ def update_customer(
     return visible(principal, view)
 
 
-CUSTOMER_FIELDS = ("name", "billing_address", "invoice_delivery")
+CUSTOMER_FIELDS = (
+    "name",
+    "billing_address",
+    "invoice_delivery",
+    "consent_country",
+    "last_purchase_at",
+    "last_inquiry_at",
+)
 LOCATION_FIELDS = ("name", "address", "time_zone")
 
 

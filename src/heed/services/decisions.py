@@ -323,9 +323,7 @@ def _gather(
             state = consent.get(address, NO_CONSENT_RECORDED) if address else NO_CONSENT_RECORDED
             record = records.get(address) if address else None
             facts.append(
-                facts_of.raw(
-                    request, address, state, record, history, review, address in consented
-                )
+                facts_of.raw(request, address, state, record, history, review, address in consented)
             )
     return _Gathered(addresses, facts, [c.id if c else None for c in found])
 

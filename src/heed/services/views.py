@@ -6,6 +6,7 @@ Every builder reads in a fixed number of queries, whatever the number of contact
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from heed.adapters.db import customers as customer_db
@@ -157,6 +158,10 @@ def customer_flags(customer: t.Customer, contacts: Iterable[t.Contact]) -> list[
     return flags
 
 
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at else None
+
+
 def customer_view(tx: Transaction, customer: t.Customer) -> dict[str, Any]:
     account_id = customer.account_id
     contacts = customer_db.customer_contacts(tx, account_id, customer.id)
@@ -179,6 +184,10 @@ def customer_view(tx: Transaction, customer: t.Customer) -> dict[str, Any]:
         "do_not_mail": customer.do_not_mail,
         "invoice_delivery": invoice_delivery_list(customer.invoice_delivery),
         "billing_address": customer.billing_address,
+        # What decides marketing email law: "CA" needs CASL consent.
+        "consent_country": customer.consent_country,
+        "last_purchase_at": _iso(customer.last_purchase_at),
+        "last_inquiry_at": _iso(customer.last_inquiry_at),
         "contacts": own,
         "locations": [
             location_view(loc, [views[c.id] for c in contacts if c.location_id == loc.id])

@@ -75,7 +75,9 @@ def entries(
     return [LedgerEntry(**row._mapping) for row in session.execute(query.order_by(_EVENTS.c.seq))]
 
 
-def entries_by_seq(session: Session, account_id: str, seqs: Iterable[int]) -> dict[int, LedgerEntry]:
+def entries_by_seq(
+    session: Session, account_id: str, seqs: Iterable[int]
+) -> dict[int, LedgerEntry]:
     """The account's entries with these seq numbers, by seq."""
     wanted = sorted(set(seqs))
     if not wanted:

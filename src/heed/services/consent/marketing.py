@@ -180,7 +180,9 @@ def _request(
         at=moment,
         evidence=evidence.as_text(),
     )
-    stored.save(tx, account.id, value, rules.requested(before, entry.seq, moment, message.id), moment)
+    stored.save(
+        tx, account.id, value, rules.requested(before, entry.seq, moment, message.id), moment
+    )
     return {"status": "pending", "request_message_id": message.id}
 
 

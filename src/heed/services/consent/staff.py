@@ -109,13 +109,6 @@ def record_staff_opt_out(uow: UnitOfWork, principal: Principal, command: OptOut)
     return _consent_of(uow, principal.account_id, command.address)
 
 
-def parse_address(text: str) -> tuple[str, str]:
-    """An address from a URL or form: an email or a phone in any format."""
-    if "@" in text:
-        return normalize_email(text, field="address"), "email"
-    return normalize_phone(text, field="address"), "sms"
-
-
 def event_view(event: LedgerEntry) -> dict[str, Any]:
     """A ledger entry as the API and the export show it."""
     return {

@@ -228,14 +228,9 @@ def _act_on_text(ledger: Ledger, item: _Inbound) -> InboundResult:
     scope = sms_scope(account, to)
     current = ledger.state(sender)
     opted_out = current.sms_opted_out_for(to)
-    if not opted_out and _is_yes(text.body):
-        # A YES answering a double opt-in gives marketing consent (R-24); with no
-        # request waiting it keeps its everyday meaning (R-11).
-        confirmed = confirm_by_yes(
-            ledger, sender, body=text.body, message_id=text.message_id, via=text.via
-        )
-        if confirmed is not None:
-            return InboundResult(str(InboundAction.OPT_IN), confirmed)
+    confirmed = None if opted_out else _marketing_yes(ledger, item)
+    if confirmed is not None:
+        return confirmed
     reading = interpret(text.body, opted_out=opted_out)
     action = reading.action
     source = str(reading.source) if reading.source else None
@@ -278,9 +273,17 @@ def _act_on_text(ledger: Ledger, item: _Inbound) -> InboundResult:
     return InboundResult(str(action), reply)
 
 
-def _is_yes(body: str) -> bool:
-    found = match_keyword(body)
-    return found is not None and found[1] == "YES"
+def _marketing_yes(ledger: Ledger, item: _Inbound) -> InboundResult | None:
+    """A YES answering a double opt-in gives marketing consent and its one confirmation
+    (R-24); with no request waiting it keeps its everyday meaning (R-11): None."""
+    found = match_keyword(item.text.body)
+    if found is None or found[1] != "YES":
+        return None
+    text = item.text
+    reply = confirm_by_yes(
+        ledger, item.sender, body=text.body, message_id=text.message_id, via=text.via
+    )
+    return None if reply is None else InboundResult(str(InboundAction.OPT_IN), reply)
 
 
 def record_provider_opt_out(

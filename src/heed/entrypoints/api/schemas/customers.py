@@ -7,6 +7,9 @@ from typing import Literal
 from pydantic import Field
 
 from heed.entrypoints.api.limits import (
+    Id as ClockStamp,
+)
+from heed.entrypoints.api.limits import (
     Name,
     PostalAddress,
     TimeZone,
@@ -84,6 +87,21 @@ class CustomerUpdate(Request):
     do_not_mail: bool | None = None
     invoice_delivery: list[Literal["mail", "email"]] | None = None
     billing_address: PostalAddress | None = None
+    consent_country: Literal["US", "CA"] | None = Field(
+        default=None,
+        description='The country whose marketing email law applies (R-24): "CA" needs '
+        "express consent or CASL's implied consent.",
+    )
+    last_purchase_at: ClockStamp | None = Field(
+        default=None,
+        description="The customer's last purchase, ISO-8601 with offset: CASL implied "
+        "consent for 2 years.",
+    )
+    last_inquiry_at: ClockStamp | None = Field(
+        default=None,
+        description="The customer's last inquiry, ISO-8601 with offset: CASL implied "
+        "consent for 6 months.",
+    )
 
 
 class CustomerPublic(Public):
@@ -92,6 +110,9 @@ class CustomerPublic(Public):
     do_not_mail: bool
     invoice_delivery: list[Literal["mail", "email"]]
     billing_address: str | None
+    consent_country: Literal["US", "CA"] | None = None
+    last_purchase_at: str | None = None
+    last_inquiry_at: str | None = None
     contacts: list[ContactPublic]
     locations: list[LocationPublic]
     flags: list[str] = Field(description="e.g. email_delivery_without_invoice_contact (R-9).")
