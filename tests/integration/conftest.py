@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from integration_support import NOON_CENTRAL, message_id
+from integration_support import NOON_CENTRAL, message_id, written_consent
 
 from heed.bootstrap import Heed
 from heed.domain.contacts import ContactInput
@@ -60,20 +60,6 @@ def add_contact(heed: Heed, staff: Principal) -> Callable[..., dict[str, Any]]:
         )
 
     return add
-
-
-def written_consent(heed: Heed, staff: Principal, address: str) -> dict[str, Any]:
-    """Record a signed written marketing consent for ``address`` (R-24)."""
-    return consent.record_marketing_consent(
-        heed.uow,
-        staff,
-        consent.RecordMarketing(
-            address,
-            "written",
-            disclosure="I agree to get marketing texts from Acme Plumbing.",
-            reference="form-1",
-        ),
-    )
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import written_consent
 from integration_support import (
     NOON_CENTRAL,
     MakeRecord,
@@ -16,6 +15,7 @@ from integration_support import (
     audit_rows,
     ledger,
     random_number,
+    written_consent,
 )
 from sqlalchemy import select
 
