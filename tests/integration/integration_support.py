@@ -14,9 +14,8 @@ from sqlalchemy import event, select
 
 from heed.adapters.db import tables as t
 from heed.bootstrap import Heed
-from heed.services.common import new_id
 from heed.services import consent
-from heed.services.common import Principal
+from heed.services.common import Principal, new_id
 from heed.services.consent import InboundResult
 from unique_values import unique_number
 
