@@ -52,6 +52,8 @@ def upgrade() -> None:
         sa.Column("pending_since", sa.DateTime(), nullable=True),
         sa.Column("pending_seq", sa.Integer(), nullable=True),
         sa.Column("request_message_id", sa.String(length=40), nullable=True),
+        sa.Column("method", sa.String(length=20), nullable=True),
+        sa.Column("changed_at", sa.DateTime(), nullable=True),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("account_id", "address", name=op.f("pk_marketing_consent")),
     )

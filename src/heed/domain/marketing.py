@@ -179,6 +179,9 @@ class MarketingState:
     pending_since: datetime | None = None
     pending_seq: int | None = None
     request_message_id: str | None = None
+    # The method of the consent in force, and when consent was last given or withdrawn.
+    method: str | None = None
+    changed_at: datetime | None = None
 
     def pending_at(self, now: datetime) -> bool:
         """A double opt-in request waits for a YES (sent less than 7 days before ``now``)."""
@@ -206,14 +209,14 @@ def requested(state: MarketingState, seq: int, at: datetime, message_id: str) ->
     return replace(state, pending_since=at, pending_seq=seq, request_message_id=message_id)
 
 
-def consented(state: MarketingState, seq: int) -> MarketingState:
-    return MarketingState(True, seq, state.withdrawn_seq)
+def consented(state: MarketingState, seq: int, method: Method, at: datetime) -> MarketingState:
+    return MarketingState(True, seq, state.withdrawn_seq, method=str(method), changed_at=at)
 
 
-def withdrawn(state: MarketingState, seq: int) -> MarketingState:
+def withdrawn(state: MarketingState, seq: int, at: datetime) -> MarketingState:
     """A withdrawal, or an SMS opt-out: after a STOP only START and a fresh consent
     bring marketing back."""
-    return MarketingState(False, state.consent_seq, seq)
+    return MarketingState(False, state.consent_seq, seq, changed_at=at)
 
 
 # --- CASL ----------------------------------------------------------------------------

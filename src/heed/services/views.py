@@ -84,6 +84,11 @@ def contact_view(
         "marketing_consent": str(
             marketing.status(now(), setting_on=is_phone and bool(contact.notify_marketing))
         ),
+        # For the staff page's marketing line; the API's Contact does not carry it.
+        "marketing_detail": {
+            "method": marketing.method,
+            "since": _iso(marketing.pending_since or marketing.changed_at),
+        },
     }
 
 

@@ -26,6 +26,8 @@ def _state(row: t.MarketingConsent) -> MarketingState:
         row.pending_since,
         row.pending_seq,
         row.request_message_id,
+        row.method,
+        row.changed_at,
     )
 
 
@@ -57,6 +59,8 @@ def save(
     row.pending_since = state.pending_since
     row.pending_seq = state.pending_seq
     row.request_message_id = state.request_message_id
+    row.method = state.method
+    row.changed_at = state.changed_at
     row.updated_at = at
     tx.session.flush()
 
@@ -83,6 +87,8 @@ def void_after_opt_out(
                 pending_since=None,
                 pending_seq=None,
                 request_message_id=None,
+                method=None,
+                changed_at=at,
                 updated_at=at,
             )
         )

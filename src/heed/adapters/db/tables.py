@@ -276,6 +276,8 @@ class MarketingConsent(Base):
     pending_since: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     pending_seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
     request_message_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    method: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -115,7 +115,7 @@ def record_marketing_consent(
                 at=moment,
                 evidence=evidence.as_text(),
             )
-            after = rules.consented(before, entry.seq)
+            after = rules.consented(before, entry.seq, method, moment)
             stored.save(tx, account.id, value, after, moment)
             answer = {"status": "consented", "event_id": entry.seq}
         _audit(tx, principal, contacts, before, stored.states(tx, account.id, [value])[value])
@@ -214,7 +214,7 @@ def withdraw_marketing_consent(
             at=moment,
             body=note,
         )
-        after = rules.withdrawn(before, entry.seq)
+        after = rules.withdrawn(before, entry.seq, moment)
         stored.save(tx, account.id, value, after, moment)
         _audit(tx, principal, contacts, before, after)
         view = _marketing_view(tx, account.id, value, after)
@@ -292,7 +292,8 @@ def confirm_by_yes(
         at=moment,
         evidence=evidence.as_text(),
     )
-    stored.save(tx, account.id, sender, rules.consented(state, entry.seq), moment)
+    after = rules.consented(state, entry.seq, Method.SMS_DOUBLE_OPT_IN, moment)
+    stored.save(tx, account.id, sender, after, moment)
     return confirmation(account.name)
 
 
