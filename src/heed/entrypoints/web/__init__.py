@@ -16,14 +16,23 @@ STATIC = Path(__file__).parent / "static"
 
 def mount_web(app: FastAPI, heed: Heed) -> None:
     """Add the staff pages and their static files to ``app``."""
-    from heed.entrypoints.web import consent, contacts, customers, record, review, settings, signin
+    from heed.entrypoints.web import (
+        consent,
+        contacts,
+        customers,
+        marketing,
+        record,
+        review,
+        settings,
+        signin,
+    )
 
     # No configured key: a random one for this process (see session.py for what that costs).
     heed.extras["web_signer"] = Signer(
         heed.settings.secret_key or secrets.token_hex(32),
         secure=heed.settings.public_url.startswith("https://"),
     )
-    for page in (signin, customers, record, contacts, consent, settings, review):
+    for page in (signin, customers, record, contacts, marketing, consent, settings, review):
         app.include_router(page.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

@@ -20,6 +20,7 @@ from heed.adapters.db.contacts import ContactRepository
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain import marketing as rules
 from heed.domain.addresses import normalize_email, normalize_phone
+from heed.domain.areacodes import zones_for
 from heed.domain.consent import ALL_NUMBERS, ConsentAction, LedgerEntry
 from heed.domain.decision import Category, Channel, Outcome, decide
 from heed.domain.errors import Conflict, Invalid, NotFound, SmsOptedOut
@@ -353,15 +354,26 @@ def marketing_of(tx: Transaction, account_id: str, value: str) -> dict[str, Any]
 
 @requires("customer:view")
 def marketing_receipt(uow: UnitOfWork, principal: Principal, address: str) -> dict[str, Any]:
-    """What the receipt page shows: the address, the account's name and time zone, and
-    the marketing consent with its ledger entry (customer:view)."""
+    """What the receipt page shows: the address, the business, its time zone, and the
+    marketing consent with its ledger entry (customer:view).
+
+    An account keeps no time zone of its own: its first business number's area code
+    gives it (UTC when it has none)."""
     value, channel = parse_address(address)
     with uow.read() as tx:
         account = tx.session.get(t.Account, principal.account_id)
         if account is None:
             raise NotFound("No such account.")
         view = marketing_of(tx, account.id, value)
-    return {"address": value, "channel": channel, "business": account.name, "marketing": view}
+        number = stored_accounts.first_business_number(tx, account.id)
+    zones = zones_for(number) if number else ()
+    return {
+        "address": value,
+        "channel": channel,
+        "business": account.name,
+        "time_zone": zones[0] if zones else "UTC",
+        "marketing": view,
+    }
 
 
 @requires("customer:view")
