@@ -72,7 +72,7 @@ def _grant_consent_record() -> None:
         sa.select(keys.c.account_id, keys.c.id, keys.c.permissions)
     ):
         held = json.loads(permissions) if isinstance(permissions, str) else list(permissions)
-        if _BEFORE <= set(held) and "consent:record" not in held:
+        if set(held) >= _BEFORE and "consent:record" not in held:
             connection.execute(
                 keys.update()
                 .where(keys.c.account_id == account_id, keys.c.id == key_id)
