@@ -84,8 +84,11 @@ def test_marketing_on_before_the_upgrade_is_kept_flagged_and_blocked(
             answer = decisions.decide_one(heed.uow, staff, decisions.DecisionRequest.parse(asked))
             assert answer["reason"] == "no_marketing_consent"
             with heed.engine.connect() as connection:
-                keys = dict(connection.execute(text("SELECT id, permissions FROM api_keys")).all())
-            held = {k: v if isinstance(v, list) else json.loads(v) for k, v in keys.items()}
+                rows = connection.execute(text("SELECT id, permissions FROM api_keys")).all()
+            held: dict[str, list[str]] = {
+                str(key_id): found if isinstance(found, list) else json.loads(found)
+                for key_id, found in rows
+            }
             assert "consent:record" in held["key_first"]
             assert held["key_view"] == ["customer:view"]
         finally:
