@@ -24,7 +24,7 @@ from heed.bootstrap import Heed
 from heed.domain.contacts import ContactEdit
 from heed.domain.errors import ConsentEvidenceRequired, Invalid, SmsOptedOut
 from heed.domain.marketing import disclosure_version, read_evidence
-from heed.services import accounts, consent, contacts, customers
+from heed.services import accounts, consent, contacts, customers, ledger_check
 from heed.services.common import Principal, new_id
 from heed.services.customer_commands import CustomerChanges
 
@@ -347,3 +347,24 @@ def test_the_account_disclosure_defaults_to_the_required_wording_and_is_length_l
             heed.uow, staff, accounts.AccountChanges(marketing_disclosure="x" * 481)
         )
     assert refused.value.details["field"] == "marketing_disclosure"
+
+
+def test_a_marketing_consent_the_ledger_never_gave_is_found_by_the_ledger_check(
+    heed: Heed, staff: Principal, inbound: ReceiveText
+) -> None:
+    given, stopped = random_number(), random_number()
+    written_consent(heed, staff, given)
+    written_consent(heed, staff, stopped)
+    inbound(stopped, "STOP")
+    assert ledger_check.verify_account(heed.uow, staff.account_id).intact
+
+    with heed.uow.write() as tx:
+        # What is at stake: marketing texts to a number whose consent ended with its STOP.
+        row = tx.session.get(t.MarketingConsent, (staff.account_id, stopped))
+        assert row is not None
+        row.consented = True
+        tx.commit()
+
+    (problem,) = ledger_check.verify_account(heed.uow, staff.account_id).problems
+    assert (problem.kind, problem.address, problem.scope) == ("state", stopped, "marketing")
+    assert "its ledger says not given" in problem.reason

@@ -26,6 +26,7 @@ from heed.domain.marketing import (
     Status,
     checked_evidence,
     consented,
+    consented_after,
     default_disclosure,
     disclosure_version,
     implied_until,
@@ -155,3 +156,19 @@ def test_casl_implied_consent_ends_two_years_after_a_purchase_or_six_months_afte
     assert implied_until(None, inquiry) == inquiry + timedelta(days=183)
     assert implied_until(purchase, inquiry) == purchase + timedelta(days=730)
     assert implied_until(None, None) is None
+
+
+@pytest.mark.parametrize(
+    ("actions", "given"),
+    [
+        ([], False),
+        (["marketing_request"], False),
+        (["marketing_request", "marketing_consent"], True),
+        (["marketing_consent", "opt_out", "opt_in"], False),
+        (["marketing_consent", "marketing_withdraw", "marketing_consent"], True),
+    ],
+)
+def test_the_ledger_gives_consent_until_a_withdrawal_or_a_stop(
+    actions: list[str], given: bool
+) -> None:
+    assert consented_after(actions) is given

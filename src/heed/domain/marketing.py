@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -217,6 +218,19 @@ def withdrawn(state: MarketingState, seq: int, at: datetime) -> MarketingState:
     """A withdrawal, or an SMS opt-out: after a STOP only START and a fresh consent
     bring marketing back."""
     return MarketingState(False, state.consent_seq, seq, changed_at=at)
+
+
+def consented_after(actions: Iterable[str]) -> bool:
+    """Whether an address's ledger actions, oldest first, leave marketing consent given:
+    a consent gives it, a withdrawal or an SMS opt-out ends it (what the current state
+    beside the ledger must agree with)."""
+    given = False
+    for action in actions:
+        if action == "marketing_consent":
+            given = True
+        elif action in ("marketing_withdraw", "opt_out"):
+            given = False
+    return given
 
 
 # --- CASL ----------------------------------------------------------------------------

@@ -94,6 +94,18 @@ def void_after_opt_out(
         )
 
 
+def consented_addresses(tx: Transaction, account_id: str) -> set[str]:
+    """Every address of the account whose stored marketing consent is given."""
+    return set(
+        tx.session.scalars(
+            select(t.MarketingConsent.address).where(
+                t.MarketingConsent.account_id == account_id,
+                t.MarketingConsent.consented.is_(True),
+            )
+        )
+    )
+
+
 def entries(tx: Transaction, account_id: str, seqs: Iterable[int | None]) -> dict[int, LedgerEntry]:
     return entries_by_seq(tx.session, account_id, [s for s in seqs if s is not None])
 
