@@ -45,3 +45,4 @@ SELECT create_distributed_table('ledger_checks', 'account_id', colocate_with => 
 SELECT create_distributed_table('preference_links', 'account_id', colocate_with => 'accounts');
 SELECT create_distributed_table('import_jobs', 'account_id', colocate_with => 'accounts');
 SELECT create_distributed_table('import_problems', 'account_id', colocate_with => 'accounts');
+SELECT create_distributed_table('marketing_consent', 'account_id', colocate_with => 'accounts');

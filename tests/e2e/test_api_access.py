@@ -89,6 +89,14 @@ STAFF_ROUTES: list[Route] = [
     ("POST", "/v1/consent/{phone}/opt-out", "customer:edit", {"note": "asked by phone"}),
     ("GET", "/v1/consent/events", "consent:export", None),
     ("GET", "/v1/consent/events?format=csv", "consent:export", None),
+    (
+        "POST",
+        "/v1/consent/{phone}/marketing",
+        "consent:record",
+        {"method": "written", "reference": "Form 7", "disclosure": "Yes to marketing texts."},
+    ),
+    ("DELETE", "/v1/consent/{phone}/marketing", "customer:edit", None),
+    ("GET", "/v1/consent/marketing/not-on-record", "customer:view", None),
 ]
 
 # Posted by a gateway key (heed key create --gateway), and by nothing else.

@@ -169,6 +169,23 @@ def test_consent_of_an_address_nobody_touched_is_empty(
         "suppression": "none",
         "scopes": [],
         "events": [],
+        "marketing": {
+            "consented": False,
+            "method": None,
+            "disclosure": None,
+            "disclosure_version": None,
+            "captured_at": None,
+            "captured_via": None,
+            "captured_by": None,
+            "reference": None,
+            "event_id": None,
+            "hash": None,
+            "withdrawn": False,
+            "ip": None,
+            "user_agent": None,
+            "pending_since": None,
+            "request_message_id": None,
+        },
     }
     bad = client.get("/v1/consent/not-a-number", headers=auth)
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_phone"

@@ -35,6 +35,13 @@ def _reviews(client: TestClient, auth: dict[str, str]) -> list[dict[str, Any]]:
     return items
 
 
+def _consented(client: TestClient, auth: dict[str, str], to: str = SENDER) -> None:
+    """The customer's signed marketing consent, recorded (R-24)."""
+    written = {"method": "written", "reference": "Form 1", "disclosure": "Marketing texts: yes."}
+    recorded = client.post(f"/v1/consent/{to}/marketing", json=written, headers=auth)
+    assert recorded.status_code == 201, recorded.text
+
+
 def _marketing(client: TestClient, auth: dict[str, str], to: str = SENDER) -> Any:
     with time_machine.travel(NOON_CENTRAL, tick=False):
         return client.post(
@@ -113,6 +120,7 @@ def test_dismissing_records_nothing_in_the_ledger(
 def test_no_marketing_goes_to_a_number_under_review_until_it_is_decided(
     client: TestClient, auth: dict[str, str], gateway: dict[str, str], business_number: str
 ) -> None:
+    _consented(client, auth)
     _text(client, gateway, business_number, "Wrong number", "gw-hold")
     held = _marketing(client, auth)
     assert held.status_code == 409, held.text
@@ -167,6 +175,7 @@ def test_an_unknown_review_or_decision_is_refused_with_a_reason(
 def test_decisions_say_a_marketing_text_waits_for_the_review_and_other_texts_do_not(
     client: TestClient, auth: dict[str, str], gateway: dict[str, str], business_number: str
 ) -> None:
+    _consented(client, auth)
     _text(client, gateway, business_number, "Wrong number", "gw-decisions")
     asked = {"channel": "sms", "to": SENDER, "manual": True, "at": NOON_CENTRAL.isoformat()}
     one = client.post("/v1/decisions", json={**asked, "category": "marketing"}, headers=auth)

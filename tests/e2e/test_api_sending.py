@@ -132,6 +132,8 @@ SUNDAY_MORNING_CENTRAL = "2026-12-06T17:30:00Z"
 def test_single_batch_and_recipients_answers_name_the_rule_and_the_tables_version(
     client: TestClient, auth: dict[str, str], make_customer: Customer
 ) -> None:
+    written = {"method": "written", "reference": "Form 1", "disclosure": "Marketing texts: yes."}
+    client.post("/v1/consent/+15128675309/marketing", json=written, headers=auth)
     made = make_customer(
         contacts=[{"kind": "mobile", "value": "512-867-5309", "notifications": {"marketing": True}}]
     )

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from integration_support import NOON_CENTRAL, message_id
+from integration_support import NOON_CENTRAL, message_id, written_consent
 
 from heed.bootstrap import Heed
 from heed.domain.contacts import ContactInput
@@ -36,7 +36,10 @@ def make_customer(heed: Heed, staff: Principal) -> Callable[..., dict[str, Any]]
 
 @pytest.fixture
 def add_contact(heed: Heed, staff: Principal) -> Callable[..., dict[str, Any]]:
-    """``add_contact(owner_id, kind, value, **extra)``: owner is a customer or location id."""
+    """``add_contact(owner_id, kind, value, **extra)``: owner is a customer or location id.
+
+    A phone asking for marketing has the customer's signed consent recorded first (R-24),
+    as staff would; ``consent=False`` leaves it out."""
 
     def add(
         owner_id: str, kind: str, value: str, principal: Principal | None = None, **extra: Any
@@ -45,6 +48,9 @@ def add_contact(heed: Heed, staff: Principal) -> Callable[..., dict[str, Any]]:
             {"location_id": owner_id} if owner_id.startswith("loc_") else {"customer_id": owner_id}
         )
         imported = extra.pop("imported", False)
+        wants_marketing = (extra.get("notifications") or {}).get("marketing")
+        if extra.pop("consent", True) and wants_marketing and kind != "email":
+            written_consent(heed, staff, value)
         return contacts.add_contact(
             heed.uow,
             principal or staff,

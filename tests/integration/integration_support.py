@@ -14,7 +14,8 @@ from sqlalchemy import event, select
 
 from heed.adapters.db import tables as t
 from heed.bootstrap import Heed
-from heed.services.common import new_id
+from heed.services import consent
+from heed.services.common import Principal, new_id
 from heed.services.consent import InboundResult
 from unique_values import unique_number
 
@@ -132,3 +133,17 @@ def counting_sqlite_statements(heed: Heed) -> Iterator[list[str]]:
     finally:
         event.remove(heed.engine, "checkout", on_checkout)
         event.remove(heed.engine, "checkin", on_checkin)
+
+
+def written_consent(heed: Heed, staff: Principal, address: str) -> dict[str, Any]:
+    """Record a signed written marketing consent for ``address`` (R-24)."""
+    return consent.record_marketing_consent(
+        heed.uow,
+        staff,
+        consent.RecordMarketing(
+            address,
+            "written",
+            disclosure="I agree to get marketing texts from Acme Plumbing.",
+            reference="form-1",
+        ),
+    )

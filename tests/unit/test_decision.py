@@ -54,6 +54,7 @@ def facts(**changes: Any) -> Facts:
         preference_on=True,
         time_zones=(CHICAGO,),
         region="IL",
+        marketing_consent=True,
     )
     return replace(base, **changes)
 
@@ -68,11 +69,13 @@ def utc(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
 
 # --- the decision table -----------------------------------------------------------
 #
-# Nine dimensions, each two-valued. "opted out" means an SMS opt-out for texts
+# Ten dimensions, each two-valued. "opted out" means an SMS opt-out for texts
 # and an unsubscribe (Suppression.AUTOMATED) for email; bounces and complaints
 # (Suppression.ALL) have their own tests below. "marketing" is the category
 # (marketing, else job); "under review" is a text from the number waiting on the
-# review list.
+# review list; "consented" is marketing consent on record: for email
+# the table's addresses are Canadian (CASL), so consent matters for them too; US
+# email is tested apart.
 
 DIMENSIONS = (
     "channel",
@@ -84,6 +87,7 @@ DIMENSIONS = (
     "marketing",
     "under_review",
     "in_window",
+    "consented",
 )
 VALUES: tuple[tuple[object, ...], ...] = (
     (Channel.SMS, Channel.EMAIL),
@@ -101,45 +105,55 @@ def blocked(reason: Reason, layer: Layer) -> Expected:
 
 
 HELD = blocked(Reason.REVOCATION_UNDER_REVIEW, Layer.MARKETING_CONSENT)
+NO_CONSENT = blocked(Reason.NO_MARKETING_CONSENT, Layer.MARKETING_CONSENT)
 
 # (channel, manual, opted_out, do_not_mail, switch_on, toggle_on, marketing,
-#  under_review, in_window) -> (outcome, reason, the layer that decided)
+#  under_review, in_window, consented) -> (outcome, reason, the layer that decided)
 TABLE: list[tuple[tuple[object, ...], Expected]] = [
     # The recipient's own word comes first and binds staff too, for texts.
-    ((SMS, ANY, True, ANY, ANY, ANY, ANY, ANY, ANY), blocked(Reason.SMS_OPT_OUT, Layer.OPT_OUT)),
     (
-        (EMAIL, False, True, ANY, ANY, ANY, ANY, ANY, ANY),
+        (SMS, ANY, True, ANY, ANY, ANY, ANY, ANY, ANY, ANY),
+        blocked(Reason.SMS_OPT_OUT, Layer.OPT_OUT),
+    ),
+    (
+        (EMAIL, False, True, ANY, ANY, ANY, ANY, ANY, ANY, ANY),
         blocked(Reason.EMAIL_SUPPRESSED, Layer.OPT_OUT),
     ),
     # By hand: business settings and the account's window do not apply; an
-    # unsubscribe only stops automated email; a marketing text still waits on the
-    # review list, and for the rules table's hours (R-26: the federal 8:00-21:00
-    # binds every marketing text, with the account's window beside it).
-    ((SMS, True, False, ANY, ANY, ANY, True, True, ANY), HELD),
-    ((SMS, True, False, ANY, ANY, ANY, True, False, False), DEFERRED),
-    ((SMS, True, False, ANY, ANY, ANY, True, False, True), ALLOWED),
-    ((SMS, True, False, ANY, ANY, ANY, False, ANY, ANY), ALLOWED),
-    ((EMAIL, True, ANY, ANY, ANY, ANY, ANY, ANY, ANY), ALLOWED),
-    # Automated: switch, then Do Not Mail, then the toggle, then the review list,
-    # then the window.
+    # unsubscribe only stops automated email; marketing still needs consent on
+    # record, a marketing text still waits on the review list, and for the
+    # rules table's hours (R-26: the federal 8:00-21:00 binds every marketing text,
+    # with the account's window beside it).
+    ((SMS, True, False, ANY, ANY, ANY, True, ANY, ANY, False), NO_CONSENT),
+    ((SMS, True, False, ANY, ANY, ANY, True, True, ANY, True), HELD),
+    ((SMS, True, False, ANY, ANY, ANY, True, False, False, True), DEFERRED),
+    ((SMS, True, False, ANY, ANY, ANY, True, False, True, True), ALLOWED),
+    ((SMS, True, False, ANY, ANY, ANY, False, ANY, ANY, ANY), ALLOWED),
+    ((EMAIL, True, ANY, ANY, ANY, ANY, True, ANY, ANY, False), NO_CONSENT),
+    ((EMAIL, True, ANY, ANY, ANY, ANY, True, ANY, ANY, True), ALLOWED),
+    ((EMAIL, True, ANY, ANY, ANY, ANY, False, ANY, ANY, ANY), ALLOWED),
+    # Automated: switch, then Do Not Mail, then the toggle, then marketing consent,
+    # then the review list, then the window.
     (
-        (ANY, False, False, ANY, False, ANY, ANY, ANY, ANY),
+        (ANY, False, False, ANY, False, ANY, ANY, ANY, ANY, ANY),
         blocked(Reason.NOTIFICATIONS_DISABLED, Layer.ACCOUNT_SWITCH),
     ),
     (
-        (ANY, False, False, True, True, ANY, ANY, ANY, ANY),
+        (ANY, False, False, True, True, ANY, ANY, ANY, ANY, ANY),
         blocked(Reason.DO_NOT_MAIL, Layer.DO_NOT_MAIL),
     ),
     (
-        (ANY, False, False, False, True, False, ANY, ANY, ANY),
+        (ANY, False, False, False, True, False, ANY, ANY, ANY, ANY),
         blocked(Reason.PREFERENCE_OFF, Layer.CONTACT_SETTING),
     ),
-    ((SMS, False, False, False, True, True, True, True, ANY), HELD),
-    ((SMS, False, False, False, True, True, True, False, False), DEFERRED),
-    ((SMS, False, False, False, True, True, True, False, True), ALLOWED),
-    ((SMS, False, False, False, True, True, False, ANY, False), DEFERRED),
-    ((SMS, False, False, False, True, True, False, ANY, True), ALLOWED),
-    ((EMAIL, False, False, False, True, True, ANY, ANY, ANY), ALLOWED),
+    ((ANY, False, False, False, True, True, True, ANY, ANY, False), NO_CONSENT),
+    ((SMS, False, False, False, True, True, True, True, ANY, True), HELD),
+    ((SMS, False, False, False, True, True, True, False, False, True), DEFERRED),
+    ((SMS, False, False, False, True, True, True, False, True, True), ALLOWED),
+    ((SMS, False, False, False, True, True, False, ANY, False, ANY), DEFERRED),
+    ((SMS, False, False, False, True, True, False, ANY, True, ANY), ALLOWED),
+    ((EMAIL, False, False, False, True, True, True, ANY, ANY, True), ALLOWED),
+    ((EMAIL, False, False, False, True, True, False, ANY, ANY, ANY), ALLOWED),
 ]
 
 ALL_COMBINATIONS = list(itertools.product(*VALUES))
@@ -156,7 +170,7 @@ def rows_for(combination: tuple[object, ...]) -> list[Expected]:
 
 
 def facts_for(combination: tuple[object, ...]) -> tuple[Facts, datetime]:
-    channel, manual, opted_out, dnm, switch_on, toggle_on, marketing, review, in_window = (
+    (channel, manual, opted_out, dnm, switch_on, toggle_on, marketing, review, in_window, ok) = (
         combination
     )
     assert isinstance(channel, Channel)
@@ -172,6 +186,8 @@ def facts_for(combination: tuple[object, ...]) -> tuple[Facts, datetime]:
         notifications_enabled=switch_on,
         preference_on=toggle_on,
         under_review=review,
+        marketing_consent=ok,
+        casl=not is_sms,
     )
     return built, IN_WINDOW if in_window else OUT_OF_WINDOW
 
@@ -204,8 +220,11 @@ def test_every_dimension_of_the_facts_is_a_dimension_of_the_table_or_tested_apar
         "preference_on",
         "category",
         "under_review",
+        "marketing_consent",
+        "casl",
     }
     tested_apart = {
+        "implied_consent_until": "test_casl_implied_consent_lets_marketing_email_go_until_it_ends",
         "address_valid": "test_a_channel_that_does_not_fit_the_contact_is_an_invalid_address",
         "placeholder": "test_a_placeholder_is_never_messaged_even_by_hand",
         "kind": "test_a_fax_gets_no_messages_at_all",
@@ -245,6 +264,37 @@ def test_the_decision_agrees_with_the_table(combination: tuple[object, ...]) -> 
         assert decision.not_before == local(CHICAGO, 2024, 6, 5, 8, 0)
     else:
         assert decision.not_before is None
+
+
+def test_a_marketing_text_without_consent_on_record_is_blocked_even_by_hand() -> None:
+    for manual in (False, True):
+        built = facts(category=Category.MARKETING, marketing_consent=False, manual=manual)
+        decision = decide(built, IN_WINDOW)
+        assert (decision.outcome, decision.reason, decision.layer) == NO_CONSENT
+        assert "express written consent" in decision.message
+
+
+def test_us_marketing_email_needs_no_recorded_consent_as_today() -> None:
+    email = facts(
+        channel=Channel.EMAIL, kind="email", category=Category.MARKETING, marketing_consent=False
+    )
+    assert decide(email, IN_WINDOW).allowed
+
+
+def test_casl_implied_consent_lets_marketing_email_go_until_it_ends() -> None:
+    ends = utc(2024, 6, 4, 20, 0)
+    email = facts(
+        channel=Channel.EMAIL,
+        kind="email",
+        category=Category.MARKETING,
+        marketing_consent=False,
+        casl=True,
+        implied_consent_until=ends,
+    )
+    assert decide(email, ends - timedelta(seconds=1)).allowed
+    after = decide(email, ends)
+    assert (after.outcome, after.reason) == (Outcome.BLOCKED, Reason.NO_MARKETING_CONSENT)
+    assert "CASL" in after.message
 
 
 def test_a_held_marketing_text_says_why_in_the_words_staff_read() -> None:
@@ -658,6 +708,7 @@ def sendable_texts(draw: st.DrawFn) -> tuple[Facts, datetime]:
         region=draw(st.sampled_from(["FL", "OK", "TX"])),
         window=draw(WINDOWS),
         marketing_sent=sent,
+        marketing_consent=True,
     )
     return built, now
 

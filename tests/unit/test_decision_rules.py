@@ -24,6 +24,7 @@ from heed.domain.decision import (
 from heed.domain.recipient_facts import (
     AccountRules,
     FactsOf,
+    MarketingFacts,
     StoredContact,
     needs_marketing_history,
 )
@@ -52,6 +53,7 @@ def on_file(number: str, time_zone: str | None = None) -> StoredContact:
         notify=(True, False, True),
         do_not_mail=False,
         time_zone=time_zone,
+        marketing=MarketingFacts(consented=True),
     )
 
 

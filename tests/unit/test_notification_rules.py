@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from heed.domain.consent import ALL_NUMBERS, AddressState, Suppression
-from heed.domain.errors import DoNotMail, EmailSuppressed, HeedError, Invalid, SmsOptedOut
+from heed.domain.errors import (
+    ConsentEvidenceRequired,
+    DoNotMail,
+    EmailSuppressed,
+    HeedError,
+    Invalid,
+    SmsOptedOut,
+)
 from heed.domain.preferences import (
     CATEGORIES,
     KINDS,
@@ -99,7 +106,9 @@ def test_a_fax_a_do_not_mail_customers_contact_and_a_placeholder_start_all_off_r
         ("email", "invoice_statement", CLEAR, True, DoNotMail),
         ("mobile", "job", CLEAR, True, DoNotMail),
         ("email", "job", OPTED_OUT, False, None),
-        ("mobile", "marketing", UNSUBSCRIBED, False, None),
+        ("mobile", "marketing", UNSUBSCRIBED, False, ConsentEvidenceRequired),
+        ("phone", "marketing", CLEAR, False, ConsentEvidenceRequired),
+        ("email", "marketing", CLEAR, False, None),
         ("email", "invoice_statement", CLEAR, False, None),
     ],
 )
@@ -118,6 +127,26 @@ def test_turning_on_names_the_first_rule_that_forbids_it_r3_r8_r12_r14(
         check_turn_on(kind, category, consent, do_not_mail=do_not_mail, field=field)
     assert type(refused.value) is refusal
     assert refused.value.details["field"] == field
+
+
+def test_marketing_for_a_phone_turns_on_only_with_consent_on_record_r24() -> None:
+    check_turn_on(
+        "mobile",
+        "marketing",
+        CLEAR,
+        do_not_mail=False,
+        field="notifications.marketing",
+        marketing_consented=True,
+    )
+    with pytest.raises(SmsOptedOut):
+        check_turn_on(
+            "mobile",
+            "marketing",
+            OPTED_OUT,
+            do_not_mail=False,
+            field="notifications.marketing",
+            marketing_consented=True,
+        )
 
 
 def test_asking_for_a_setting_the_default_gives_is_still_checked_r12() -> None:

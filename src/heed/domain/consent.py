@@ -34,6 +34,19 @@ class ConsentAction(StrEnum):
     # Email: a hard bounce or complaint stops all email (R-14).
     SUPPRESS_ALL = "suppress_all"
     UNSUPPRESS = "unsuppress"
+    # Marketing consent (R-24): they carry evidence and leave the opt-out rows alone.
+    MARKETING_REQUEST = "marketing_request"
+    MARKETING_CONSENT = "marketing_consent"
+    MARKETING_WITHDRAW = "marketing_withdraw"
+
+
+MARKETING_ACTIONS = frozenset(
+    {
+        ConsentAction.MARKETING_REQUEST,
+        ConsentAction.MARKETING_CONSENT,
+        ConsentAction.MARKETING_WITHDRAW,
+    }
+)
 
 
 # An entry's own hash and the one it chains from are not part of what it hashes as fields.
@@ -58,6 +71,9 @@ class LedgerEntry:
     # The credential that delivered the entry (R-25); entries from before heed named
     # it have none, and their hash was computed without it.
     via: str | None = None
+    # A marketing consent's evidence (R-24), canonical JSON; hashed only when present,
+    # so every entry written before keeps its hash.
+    evidence: str | None = None
 
     def computed_hash(self) -> str:
         """The hash this entry's contents call for, whatever ``hash`` says."""
@@ -91,6 +107,7 @@ def entry_hash(
     actor: str,
     at: datetime,
     via: str | None = None,
+    evidence: str | None = None,
 ) -> str:
     """SHA-256 (hex) of the entry's fields and the previous entry's hash.
 
@@ -115,6 +132,8 @@ def entry_hash(
     }
     if via is not None:
         document["via"] = via
+    if evidence is not None:
+        document["evidence"] = evidence
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -134,6 +153,7 @@ def next_entry(
     via: str | None = None,
     body: str | None = None,
     provider_message_id: str | None = None,
+    evidence: str | None = None,
 ) -> LedgerEntry:
     """The entry that follows the account's head (``head_seq`` entries, the last
     hashing to ``head_hash``; 0 and GENESIS_HASH for an empty ledger)."""
@@ -152,6 +172,7 @@ def next_entry(
         actor=actor,
         at=at,
         via=via,
+        evidence=evidence,
     )
     return LedgerEntry(
         account_id,
@@ -168,6 +189,7 @@ def next_entry(
         head_hash,
         digest,
         via,
+        evidence,
     )
 
 
@@ -317,15 +339,18 @@ def apply(
     rows: Mapping[str, ScopeConsent], action: ConsentAction | str, scope: str
 ) -> dict[str, ScopeConsent]:
     """The scope rows one entry changes, with their new values: the one step from
-    the ledger to current consent, which the projection writer and :func:`fold` share.
+        the ledger to current consent, which the projection writer and :func:`fold` share.
 
-    An opt-out sets its scope. An opt-in with scope "*" lifts every scope; an
-    opt-in on one number lifts only that number, so an account-wide opt-out
-    outlives it (we cannot lift "all numbers except some"): an inbound START is
-    recorded with scope "*" when an account-wide opt-out stands. A one-click
-    unsubscribe never softens a bounce or complaint. Any other action is refused.
+        An opt-out sets its scope. An opt-in with scope "*" lifts every scope; an
+        opt-in on one number lifts only that number, so an account-wide opt-out
+        outlives it (we cannot lift "all numbers except some"): an inbound START is
+        recorded with scope "*" when an account-wide opt-out stands. A one-click
+        unsubscribe never softens a bounce or complaint. Marketing consent entries change no
+    row here (their projection is heed.domain.marketing's). Any other action is refused.
     """
     change = ConsentAction(action)
+    if change in MARKETING_ACTIONS:
+        return {}
     if change is ConsentAction.OPT_OUT:
         return {scope: ScopeConsent(True, rows.get(scope, _NO_ROW).suppression)}
     if change is ConsentAction.OPT_IN:

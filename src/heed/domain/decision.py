@@ -59,6 +59,9 @@ class Reason(StrEnum):
     OUTSIDE_SENDING_WINDOW = "outside_sending_window"
     QUIET_DAY = "quiet_day"  # a jurisdiction's Sunday or holiday ban
     STATE_LIMIT = "state_limit"
+    # No marketing consent on record: express written consent for a text; for
+    # a Canadian email, express or implied consent (CASL).
+    NO_MARKETING_CONSENT = "no_marketing_consent"
     # The number sent a text that may revoke consent and waits on the review list.
     REVOCATION_UNDER_REVIEW = "revocation_under_review"
 
@@ -108,6 +111,12 @@ class Facts:
     marketing_sent: tuple[datetime, ...] = ()
     # The number has a text on the review list that may ask to stop.
     under_review: bool = False
+    # Express marketing consent on record for the address.
+    marketing_consent: bool = False
+    # A Canadian customer's email: CASL's consent applies.
+    casl: bool = False
+    # When CASL's implied consent (a purchase or an inquiry) ends; None: none implied.
+    implied_consent_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -221,6 +230,25 @@ def _setting_off(facts: Facts, now: datetime, timing: Timing) -> Decision | None
     return None if allows else _blocked(Reason.PREFERENCE_OFF, _preference_off_message(facts))
 
 
+def _no_marketing_consent(facts: Facts, now: datetime, timing: Timing) -> Decision | None:
+    if facts.category is not Category.MARKETING or facts.marketing_consent:
+        return None
+    if facts.channel is Channel.SMS:
+        return _blocked(
+            Reason.NO_MARKETING_CONSENT,
+            "Marketing texts need the customer's express written consent on record; none "
+            "is recorded for this number. Send the double opt-in or record the signed form.",
+        )
+    implied = facts.implied_consent_until
+    if not facts.casl or (implied is not None and now < implied):
+        return None
+    return _blocked(
+        Reason.NO_MARKETING_CONSENT,
+        "Marketing email to a Canadian address needs express consent or a purchase in "
+        "the last 2 years or an inquiry in the last 6 months (CASL); none is on record.",
+    )
+
+
 def _under_review(facts: Facts, now: datetime, timing: Timing) -> Decision | None:
     marketing_text = facts.category is Category.MARKETING and facts.channel is Channel.SMS
     if not (marketing_text and facts.under_review):
@@ -258,6 +286,11 @@ PRECEDENCE: tuple[Rule, ...] = (
     Rule(Layer.CONTACT_SETTING, "the contact's setting (R-10)", _setting_off, True),
     Rule(
         Layer.MARKETING_CONSENT,
+        "marketing needs consent on record: express for texts, CASL for Canadian email (R-24)",
+        _no_marketing_consent,
+    ),
+    Rule(
+        Layer.MARKETING_CONSENT,
         "no marketing text while a text waits on the review list (R-29)",
         _under_review,
     ),
@@ -272,8 +305,10 @@ marked ``automated_only``. The address comes first: nothing later can make a wro
 address right. Then the recipient's own word (an SMS opt-out blocks manual texts too;
 a bounce stops all email, an unsubscribe automated email). Then, for automated
 messages, the business's settings: the account switch, Do Not Mail, the contact's
-setting for the category. A marketing text, manual or not, waits while its number
-has a text on the review list. Last, timing, for texts only: automated texts wait
+setting for the category. A marketing message, manual or not, needs consent on
+record (R-24): a text the customer's express written consent, an email to a Canadian
+customer express or still-implied consent (CASL); and a marketing text waits while its
+number has a text on the review list. Last, timing, for texts only: automated texts wait
 for the sending window in the recipient's local time (deferred, not dropped; email
 waits in the inbox without waking anyone, and quiet-hours law is about calls and
 texts); marketing texts, manual or automated, obey the rules table of the number's

@@ -60,6 +60,19 @@ class EmailSuppressed(Conflict):
     code = "email_suppressed"
 
 
+class ConsentEvidenceRequired(Conflict):
+    """Marketing texts need the customer's express written consent on record (R-24)."""
+
+    code = "consent_evidence_required"
+    MESSAGE = (
+        "Marketing texts need the customer's consent on record: send the double opt-in "
+        "text or record the signed written consent first."
+    )
+
+    def __init__(self, message: str | None = None, **details: Any) -> None:
+        super().__init__(message or self.MESSAGE, **details)
+
+
 class DoNotMail(Conflict):
     code = "do_not_mail"
 

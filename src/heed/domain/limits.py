@@ -47,6 +47,12 @@ TIME_ZONE = 64
 CLOCK_TIME = 5
 #: The reply to HELP: two SMS segments at most.
 HELP_TEXT = 320
+#: The account's double opt-in text (R-24): three SMS segments at most.
+MARKETING_DISCLOSURE = 480
+#: The wording a customer signed or ticked (R-24): consent_events.evidence, Text.
+CONSENT_WORDING = 2000
+#: A signed form's reference (R-24).
+CONSENT_REFERENCE = 200
 #: A message heed sends (SMS or email): messages.body, Text. Twilio refuses SMS bodies
 #: longer than 1,600 characters.
 MESSAGE_BODY = 1600

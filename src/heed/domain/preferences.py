@@ -11,7 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from heed.domain.consent import AddressState
-from heed.domain.errors import DoNotMail, EmailSuppressed, Invalid, SmsOptedOut
+from heed.domain.errors import (
+    ConsentEvidenceRequired,
+    DoNotMail,
+    EmailSuppressed,
+    Invalid,
+    SmsOptedOut,
+)
 
 CATEGORIES = ("job", "invoice_statement", "marketing")
 """Every notification category, in the order settings are shown and applied."""
@@ -67,6 +73,7 @@ def new_contact_settings(
     do_not_mail: bool,
     placeholder: bool,
     field: str,
+    marketing_consented: bool = False,
 ) -> dict[str, bool]:
     """A new contact's settings: the defaults (R-3) with what the caller asked for."""
     settings = initial_settings(
@@ -80,17 +87,29 @@ def new_contact_settings(
         # the caller must learn that an opted-out number cannot be switched on.
         if on:
             check_turn_on(
-                kind, category, consent, do_not_mail=do_not_mail, field=f"{field}.{category}"
+                kind,
+                category,
+                consent,
+                do_not_mail=do_not_mail,
+                field=f"{field}.{category}",
+                marketing_consented=marketing_consented,
             )
         settings[category] = on
     return settings
 
 
 def check_turn_on(
-    kind: str, category: str, consent: AddressState, *, do_not_mail: bool, field: str
+    kind: str,
+    category: str,
+    consent: AddressState,
+    *,
+    do_not_mail: bool,
+    field: str,
+    marketing_consented: bool = False,
 ) -> None:
     """Refuse to turn ``category`` on where a rule forbids it, naming the first that does:
-    the kind (R-3), the customer's own word (R-12, R-14), then Do Not Mail (R-8)."""
+    the kind (R-3), the customer's own word (R-12, R-14), Do Not Mail (R-8), then for
+    marketing to a phone the customer's consent on record (R-24)."""
     if not categories_for(kind):
         raise Invalid("Faxes get no notifications.", field=field)
     if category not in categories_for(kind):
@@ -107,6 +126,8 @@ def check_turn_on(
             "This customer is Do Not Mail: notifications stay off until the flag is cleared.",
             field=field,
         )
+    if category == "marketing" and kind in PHONE_KINDS and not marketing_consented:
+        raise ConsentEvidenceRequired(field=field)
 
 
 def turned_on(current: Mapping[str, bool], wanted: Mapping[str, bool]) -> list[str]:

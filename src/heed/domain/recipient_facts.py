@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from functools import lru_cache
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -27,6 +27,7 @@ from heed.domain.decision import (
     SendingWindow,
 )
 from heed.domain.jurisdictions import caps, pick_jurisdiction
+from heed.domain.marketing import implied_until, is_canadian
 from heed.domain.sending_rules import sending_rules
 
 NOTHING_RECORDED = AddressState()
@@ -71,6 +72,43 @@ class AccountRules:
         )
 
 
+@dataclass(frozen=True)
+class MarketingFacts:
+    """What marketing consent a stored contact has (R-24): express consent on record,
+    whether CASL applies (a Canadian customer's email) and when implied consent ends."""
+
+    consented: bool = False
+    casl: bool = False
+    implied_until: datetime | None = None
+
+    @classmethod
+    def of(
+        cls,
+        consented: bool,
+        country: str | None,
+        last_purchase_at: datetime | str | None,
+        last_inquiry_at: datetime | str | None,
+    ) -> MarketingFacts:
+        if not consented and not country:
+            return NO_MARKETING_FACTS
+        return cls(
+            consented,
+            is_canadian(country),
+            implied_until(_moment(last_purchase_at), _moment(last_inquiry_at)),
+        )
+
+
+NO_MARKETING_FACTS = MarketingFacts()
+
+
+def _moment(value: datetime | str | None) -> datetime | None:
+    """A stored time as an aware UTC datetime (SQLite's driver hands back naive text)."""
+    if value is None:
+        return None
+    at = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
 class StoredContact:
     """One stored contact with its customer's flag, its location's zone and its consent
     (set once the reader's consent rows are folded). Plain slots, no dataclass: a
@@ -81,6 +119,7 @@ class StoredContact:
         "do_not_mail",
         "id",
         "kind",
+        "marketing",
         "notify_invoice_statement",
         "notify_job",
         "notify_marketing",
@@ -100,6 +139,7 @@ class StoredContact:
         do_not_mail: bool,
         time_zone: str | None,
         region: str | None = None,
+        marketing: MarketingFacts = NO_MARKETING_FACTS,
     ) -> None:
         self.id = id
         self.kind = kind
@@ -111,6 +151,7 @@ class StoredContact:
         self.time_zone = time_zone
         # The location's state or province from its structured address ("US-TX"), else None.
         self.region = region
+        self.marketing = marketing
         self.consent = NOTHING_RECORDED
 
     def notified(self, category: Category) -> bool:
@@ -173,6 +214,7 @@ class FactsOf:
             pick_jurisdiction(contact.region, None) if contact.region else region,
             marketing_sent,
             under_review and may_be_held(asked),
+            _marketing_for(asked, contact.marketing),
         )
 
     def raw(
@@ -183,6 +225,7 @@ class FactsOf:
         records: RawRecords | None,
         marketing_sent: tuple[datetime, ...] = (),
         under_review: bool = False,
+        marketing_consented: bool = False,
     ) -> Facts:
         """The facts of a request naming a raw address (None: it did not parse)."""
         placeholder = address is not None and _is_placeholder(
@@ -204,6 +247,7 @@ class FactsOf:
             region,
             marketing_sent,
             under_review and may_be_held(asked),
+            _marketing_for(asked, MarketingFacts(consented=marketing_consented)),
         )
 
     def _facts(self, asked: Asked, *facts: Any) -> Facts:
@@ -211,9 +255,19 @@ class FactsOf:
         key = (asked.channel, asked.category, asked.manual, *facts)
         built = self._built.get(key)
         if built is None:
-            (valid, placeholder, kind, opted_out, dnm, preference, zones, region, sent, held) = (
-                facts
-            )
+            (
+                valid,
+                placeholder,
+                kind,
+                opted_out,
+                dnm,
+                preference,
+                zones,
+                region,
+                sent,
+                held,
+                marketing,
+            ) = facts
             built = self._built[key] = Facts(
                 channel=asked.channel,
                 category=asked.category,
@@ -231,8 +285,16 @@ class FactsOf:
                 window=self._rules.window,
                 marketing_sent=sent,
                 under_review=held,
+                marketing_consent=marketing.consented,
+                casl=marketing.casl,
+                implied_consent_until=marketing.implied_until,
             )
         return built
+
+
+def _marketing_for(asked: Asked, marketing: MarketingFacts) -> MarketingFacts:
+    # Only a marketing message reads consent: the rest share their facts whatever it is.
+    return marketing if asked.category is Category.MARKETING else NO_MARKETING_FACTS
 
 
 def needs_marketing_history(asked: Asked, address: str | None, region: str | None = None) -> bool:

@@ -14,6 +14,7 @@ from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain import limits
 from heed.domain.addresses import normalize_phone
 from heed.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from heed.domain.marketing import default_disclosure, disclosure_version
 from heed.domain.replies import LANGUAGES, ReplyKind, checked_overrides, with_help_text
 
 # API keys live in services/api_keys.py and staff logins in services/staff.py; their
@@ -150,6 +151,10 @@ def account_view(tx: Transaction, account: t.Account) -> dict[str, Any]:
         "placeholders": list(account.placeholders),
         "help_text": account.help_text,
         "reply_texts": with_help_text(account.reply_texts, account.help_text),
+        "marketing_disclosure": account.marketing_disclosure or default_disclosure(account.name),
+        "marketing_disclosure_version": disclosure_version(
+            account.marketing_disclosure or default_disclosure(account.name)
+        ),
         "twilio_auth_token_set": bool(account.twilio_auth_token),
     }
 
@@ -209,6 +214,8 @@ class AccountChanges:
     help_text: str | Unset | None = UNSET
     # Per language, the texts that replace that language's; None clears them all.
     reply_texts: Mapping[str, Mapping[str, str]] | Unset | None = UNSET
+    # None goes back to heed's default disclosure, naming the business.
+    marketing_disclosure: str | Unset | None = UNSET
     # Never accepted (TOKEN_BY_OPERATOR); carried so the refusal names it.
     twilio_auth_token: str | Unset | None = UNSET
 
@@ -256,6 +263,7 @@ def _checked(changes: AccountChanges) -> list[tuple[str, object]]:
         ("placeholders", changes.placeholders, _checked_placeholders),
         ("help_text", changes.help_text, _checked_help_text),
         ("reply_texts", changes.reply_texts, _checked_reply_texts),
+        ("marketing_disclosure", changes.marketing_disclosure, _checked_disclosure),
         ("business_numbers", changes.business_numbers, _parse_business_numbers),
     )
     return [(name, check(value)) for name, value, check in checks if value is not UNSET]
@@ -340,6 +348,16 @@ def _checked_help_text(text: str | None) -> str | None:
             field="help_text",
         )
     return text or None
+
+
+def _checked_disclosure(text: str | None) -> str | None:
+    if text is not None and len(text) > limits.MARKETING_DISCLOSURE:
+        raise Invalid(
+            f"marketing_disclosure must be text of at most {limits.MARKETING_DISCLOSURE} "
+            "characters.",
+            field="marketing_disclosure",
+        )
+    return (text or "").strip() or None
 
 
 def _parse_business_numbers(values: Sequence[str] | None) -> list[str]:

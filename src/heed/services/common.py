@@ -23,6 +23,8 @@ PERMISSIONS = (
     "settings:manage",
     "messages:send",
     "consent:export",
+    # Recording a customer's marketing consent with its evidence.
+    "consent:record",
 )
 
 # Posting inbound texts and email events can opt numbers in (a START), so it belongs
@@ -40,6 +42,7 @@ ROLES: dict[str, tuple[str, ...]] = {
         "location:edit",
         "messages:send",
         "consent:export",
+        "consent:record",
     ),
     "viewer": ("customer:view", "location:view"),
 }

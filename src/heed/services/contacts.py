@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from heed.adapters.db import marketing as stored_marketing
 from heed.adapters.db import tables as t
 from heed.adapters.db.contacts import ContactRepository
 from heed.adapters.db.uow import Transaction, UnitOfWork
@@ -130,8 +131,13 @@ def insert_contacts(
         if isinstance(value, ParsedValue) and any(item.data.notifications.values())
     ]
     consent = consent_for(tx, account.id, asking)
+    consented = {
+        value
+        for value, state in stored_marketing.states(tx, account.id, asking).items()
+        if state.consented
+    }
     rows = [
-        _contact_row(account, item, value, consent)
+        _contact_row(account, item, value, consent, consented)
         for item, value in zip(items, parsed, strict=True)
     ]
     ContactRepository(tx, account.id).add_many(rows)
@@ -159,6 +165,7 @@ def _contact_row(
     item: NewContact,
     parsed: ParsedValue | Invalid,
     consent: dict[str, AddressState],
+    consented: set[str],
 ) -> dict[str, Any]:
     if isinstance(parsed, Invalid):
         raise parsed
@@ -171,6 +178,7 @@ def _contact_row(
         do_not_mail=owner.do_not_mail,
         placeholder=parsed.placeholder,
         field=f"{_prefix(item.field)}notifications",
+        marketing_consented=parsed.value in consented,
     )
     return {
         "account_id": account.id,
@@ -357,6 +365,7 @@ def _set_notifications(
         customer = repo.customer(contact.customer_id)
         assert customer is not None
         consent = consent_for(repo.tx, contact.account_id, [contact.value])[contact.value]
+        marketing = stored_marketing.states(repo.tx, contact.account_id, [contact.value])
         for category in turning_on:
             preferences.check_turn_on(
                 contact.kind,
@@ -364,6 +373,7 @@ def _set_notifications(
                 consent,
                 do_not_mail=customer.do_not_mail,
                 field=f"notifications.{category}",
+                marketing_consented=marketing[contact.value].consented,
             )
     for category, on in wanted.items():
         _set(repo.tx, principal, contact, category, on)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -54,6 +55,29 @@ def parse_address(value: object, field: str = "address") -> Address:
     if isinstance(value, Mapping):
         return parse_street_address(value, field)
     return _text(value, field, required=False, limit=limits.POSTAL_ADDRESS)
+
+
+def _country(value: object, field: str) -> str | None:
+    """The customer's country for consent law (R-24): ISO 3166 "US" or "CA", or null."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or value.strip().upper() not in ("US", "CA"):
+        raise Invalid(f"{field} must be US, CA or null.", field=field)
+    return value.strip().upper()
+
+
+def _moment(value: object, field: str) -> datetime | None:
+    """A time with its offset, or null (CASL's purchase and inquiry dates)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise Invalid(f"{field} must be an ISO-8601 time.", field=field) from None
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise Invalid(f"{field} must be a time with its offset (e.g. Z).", field=field)
+    return value
 
 
 def _flag(value: object, field: str) -> bool:
@@ -197,6 +221,9 @@ _CUSTOMER_FIELDS = {
     "billing_address": parse_address,
     "invoice_delivery": parse_invoice_delivery,
     "do_not_mail": _flag,
+    "consent_country": _country,
+    "last_purchase_at": _moment,
+    "last_inquiry_at": _moment,
 }
 _LOCATION_FIELDS = {"name": _name, "address": parse_address, "time_zone": parse_time_zone}
 
@@ -210,6 +237,9 @@ class CustomerChanges:
     billing_address: Address = None
     invoice_delivery: str = "mail"
     do_not_mail: bool = False
+    consent_country: str | None = None
+    last_purchase_at: datetime | None = None
+    last_inquiry_at: datetime | None = None
 
     @classmethod
     def parse(cls, data: Mapping[str, object]) -> CustomerChanges:

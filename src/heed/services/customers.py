@@ -255,7 +255,13 @@ def update_customer(
     return visible(principal, view)
 
 
-CUSTOMER_FIELDS = ("name", "invoice_delivery")
+CUSTOMER_FIELDS = (
+    "name",
+    "invoice_delivery",
+    "consent_country",
+    "last_purchase_at",
+    "last_inquiry_at",
+)
 LOCATION_FIELDS = ("name",)
 
 

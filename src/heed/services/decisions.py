@@ -304,6 +304,7 @@ def _gather(
     raw = [a for a, c in zip(addresses, found, strict=True) if a and c is None]
     consent = consent_for(tx, account_id, raw) if raw else {}
     records = read.raw_records(tx, account_id, raw) if raw else {}
+    consented = read.marketing_consented(tx, account_id, raw) if raw else set()
     _check_senders(tx, account_id, requests, field)
     regions = [c.region if c else None for c in found]
     sent = _marketing_sent(tx, account_id, requests, addresses, regions, at)
@@ -322,7 +323,9 @@ def _gather(
         else:
             state = consent.get(address, NO_CONSENT_RECORDED) if address else NO_CONSENT_RECORDED
             record = records.get(address) if address else None
-            facts.append(facts_of.raw(request, address, state, record, history, review))
+            facts.append(
+                facts_of.raw(request, address, state, record, history, review, address in consented)
+            )
     return _Gathered(addresses, facts, [c.id if c else None for c in found])
 
 

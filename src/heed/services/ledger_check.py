@@ -23,6 +23,7 @@ from typing import Any
 
 from heed.adapters.db import ledger as stored
 from heed.adapters.db import ledger_checks as checks
+from heed.adapters.db import marketing as stored_marketing
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain.consent import (
@@ -34,6 +35,7 @@ from heed.domain.consent import (
     verify_head,
 )
 from heed.domain.errors import NotFound
+from heed.domain.marketing import consented_after
 
 logger = logging.getLogger("heed.ledger")
 
@@ -121,17 +123,38 @@ class _Counted:
 def _state_problems(tx: Transaction, account_id: str) -> Iterator[Problem]:
     """Each current-state row that is not what the fold of its address's entries gives."""
     current = stored.stored_consent(tx.session, account_id)
+    marketing = stored_marketing.consented_addresses(tx, account_id)
     changes = stored.paged_changes(tx.session, account_id)
-    for address, entries in itertools.groupby(changes, key=lambda change: change.address):
+    for address, group in itertools.groupby(changes, key=lambda change: change.address):
+        entries = list(group)
         folded = fold(entries)
         for mismatch in state_mismatches(
             address, folded, current.pop(address, NO_CONSENT_RECORDED)
         ):
             yield Problem("state", mismatch.reason, address=address, scope=mismatch.scope)
+        given = consented_after(entry.action for entry in entries)
+        if given != (address in marketing):
+            yield _marketing_problem(address, address in marketing, given)
+        marketing.discard(address)
     # Rows of addresses the ledger never mentions.
     for address in sorted(current):
         for mismatch in state_mismatches(address, NO_CONSENT_RECORDED, current[address]):
             yield Problem("state", mismatch.reason, address=address, scope=mismatch.scope)
+    for address in sorted(marketing):
+        yield _marketing_problem(address, True, False)
+
+
+def _marketing_problem(address: str, stored_given: bool, ledger_given: bool) -> Problem:
+    def says(given: bool) -> str:
+        return "given" if given else "not given"
+
+    return Problem(
+        "state",
+        f"marketing consent of {address} says {says(stored_given)}; "
+        f"its ledger says {says(ledger_given)}",
+        address=address,
+        scope="marketing",
+    )
 
 
 def verify_accounts(

@@ -6,10 +6,12 @@ Every builder reads in a fixed number of queries, whatever the number of contact
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from heed.adapters.db import customers as customer_db
 from heed.adapters.db import ledger
+from heed.adapters.db import marketing as stored_marketing
 from heed.adapters.db import tables as t
 from heed.adapters.db.contacts import ContactRepository
 from heed.adapters.db.uow import Transaction
@@ -17,8 +19,10 @@ from heed.domain import areacodes
 from heed.domain.addresses import display_phone
 from heed.domain.consent import NO_CONSENT_RECORDED as NO_CONSENT_RECORDED
 from heed.domain.consent import AddressState, fold_rows
+from heed.domain.marketing import NO_MARKETING, MarketingState
 from heed.domain.preferences import PHONE_KINDS as PHONE_KINDS
 from heed.domain.street_address import PARTS, StreetAddress
+from heed.services.common import now
 
 INVOICE_FLAG = "email_delivery_without_invoice_contact"
 
@@ -39,7 +43,12 @@ def invoice_delivery_list(stored: str) -> list[str]:
     return [part for part in ("mail", "email") if part in stored.split(",")]
 
 
-def contact_view(contact: t.Contact, consent: AddressState, do_not_mail: bool) -> dict[str, Any]:
+def contact_view(
+    contact: t.Contact,
+    consent: AddressState,
+    do_not_mail: bool,
+    marketing: MarketingState = NO_MARKETING,
+) -> dict[str, Any]:
     is_phone = contact.kind in PHONE_KINDS
     sms_opted_out = is_phone and consent.sms_opted_out
     email_suppressed = contact.kind == "email" and consent.suppression != "none"
@@ -74,6 +83,16 @@ def contact_view(contact: t.Contact, consent: AddressState, do_not_mail: bool) -
         "email_suppressed": email_suppressed,
         "email_suppression": consent.suppression if contact.kind == "email" else "none",
         "placeholder": contact.placeholder,
+        # consented, pending, withdrawn, none, or not_on_record (marketing on from
+        # before heed kept evidence: no marketing text goes until evidence exists).
+        "marketing_consent": str(
+            marketing.status(now(), setting_on=is_phone and bool(contact.notify_marketing))
+        ),
+        # For the staff page's marketing line; the API's Contact does not carry it.
+        "marketing_detail": {
+            "method": marketing.method,
+            "since": _iso(marketing.pending_since or marketing.changed_at),
+        },
     }
 
 
@@ -82,8 +101,14 @@ def contact_views(
 ) -> list[dict[str, Any]]:
     consent = consent_for(tx, account_id, (c.value for c in contacts))
     dnm = ContactRepository(tx, account_id).do_not_mail(c.customer_id for c in contacts)
+    marketing = stored_marketing.states(tx, account_id, (c.value for c in contacts))
     return [
-        contact_view(c, consent.get(c.value, NO_CONSENT_RECORDED), dnm.get(c.customer_id, False))
+        contact_view(
+            c,
+            consent.get(c.value, NO_CONSENT_RECORDED),
+            dnm.get(c.customer_id, False),
+            marketing.get(c.value, NO_MARKETING),
+        )
         for c in contacts
     ]
 
@@ -186,13 +211,23 @@ def customer_flags(customer: t.Customer, contacts: Iterable[t.Contact]) -> list[
     return flags
 
 
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at else None
+
+
 def customer_view(tx: Transaction, customer: t.Customer) -> dict[str, Any]:
     account_id = customer.account_id
     contacts = customer_db.customer_contacts(tx, account_id, customer.id)
     locations = customer_db.customer_locations(tx, account_id, customer.id)
     consent = consent_for(tx, account_id, (c.value for c in contacts))
+    marketing = stored_marketing.states(tx, account_id, (c.value for c in contacts))
     views = {
-        c.id: contact_view(c, consent.get(c.value, NO_CONSENT_RECORDED), customer.do_not_mail)
+        c.id: contact_view(
+            c,
+            consent.get(c.value, NO_CONSENT_RECORDED),
+            customer.do_not_mail,
+            marketing.get(c.value, NO_MARKETING),
+        )
         for c in contacts
     }
     own = [views[c.id] for c in contacts if c.location_id is None]
@@ -202,6 +237,10 @@ def customer_view(tx: Transaction, customer: t.Customer) -> dict[str, Any]:
         "do_not_mail": customer.do_not_mail,
         "invoice_delivery": invoice_delivery_list(customer.invoice_delivery),
         "billing_address": address_view(customer, "billing", customer.billing_address),
+        # What decides marketing email law: "CA" needs CASL consent.
+        "consent_country": customer.consent_country,
+        "last_purchase_at": _iso(customer.last_purchase_at),
+        "last_inquiry_at": _iso(customer.last_inquiry_at),
         "contacts": own,
         "locations": [
             location_view(loc, [views[c.id] for c in contacts if c.location_id == loc.id])

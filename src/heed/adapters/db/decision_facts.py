@@ -27,7 +27,7 @@ from heed.adapters.db import tables as t
 from heed.adapters.db.engine import statement_connection
 from heed.adapters.db.uow import Transaction
 from heed.domain.decision import Category
-from heed.domain.recipient_facts import AccountRules, RawRecords, StoredContact
+from heed.domain.recipient_facts import AccountRules, MarketingFacts, RawRecords, StoredContact
 
 ConsentRow = tuple[str, str | None, bool | None, str | None]
 """(contact id or address, scope, opted_out, suppression): one consent_state row."""
@@ -51,6 +51,12 @@ class ContactRow(NamedTuple):
     consent_scope: str | None
     consent_opted_out: bool | None
     consent_suppression: str | None
+    # Marketing consent on record for the address (R-24), and what CASL reads for email:
+    # the customer's country and its purchase and inquiry dates (text on SQLite's driver).
+    marketing_consented: bool | None
+    consent_country: str | None
+    last_purchase_at: datetime | str | None
+    last_inquiry_at: datetime | str | None
 
 
 class AccountRow(NamedTuple):
@@ -95,6 +101,10 @@ _SOURCES: dict[str, Any] = {
     "consent_scope": t.ConsentState.scope,
     "consent_opted_out": t.ConsentState.opted_out,
     "consent_suppression": t.ConsentState.suppression,
+    "marketing_consented": t.MarketingConsent.consented,
+    "consent_country": t.Customer.consent_country,
+    "last_purchase_at": t.Customer.last_purchase_at,
+    "last_inquiry_at": t.Customer.last_inquiry_at,
     "customer_notifications_enabled": t.Account.customer_notifications_enabled,
     "window_start": t.Account.window_start,
     "window_end": t.Account.window_end,
@@ -128,6 +138,13 @@ _CONTACT_JOINS = (
         and_(
             t.ConsentState.account_id == t.Contact.account_id,
             t.ConsentState.address == t.Contact.value,
+        ),
+    )
+    .outerjoin(
+        t.MarketingConsent,
+        and_(
+            t.MarketingConsent.account_id == t.Contact.account_id,
+            t.MarketingConsent.address == t.Contact.value,
         ),
     )
     .where(t.Contact.account_id == bindparam("account_id"))
@@ -254,6 +271,19 @@ def raw_records(
     return {value: RawRecords(dnm, frozenset(enabled)) for value, (dnm, enabled) in found.items()}
 
 
+def marketing_consented(tx: Transaction, account_id: str, addresses: Iterable[str]) -> set[str]:
+    """Which of ``addresses`` have marketing consent on record (R-24)."""
+    return set(
+        tx.session.scalars(
+            select(t.MarketingConsent.address).where(
+                t.MarketingConsent.account_id == account_id,
+                t.MarketingConsent.address.in_(sorted(set(addresses))),
+                t.MarketingConsent.consented.is_(True),
+            )
+        )
+    )
+
+
 def business_numbers(tx: Transaction, account_id: str, numbers: Iterable[str]) -> set[str]:
     """Which of ``numbers`` are the business's own (R-13)."""
     return set(
@@ -346,6 +376,12 @@ def _stored(rows: Iterable[ContactRow]) -> StoredContacts:
                 bool(row.do_not_mail),
                 row.time_zone,
                 f"{row.location_country}-{row.location_state}" if row.location_state else None,
+                MarketingFacts.of(
+                    bool(row.marketing_consented),
+                    row.consent_country,
+                    row.last_purchase_at,
+                    row.last_inquiry_at,
+                ),
             )
         if row.consent_scope is not None:
             consent_rows.append(

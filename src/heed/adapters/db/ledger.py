@@ -75,6 +75,19 @@ def entries(
     return [LedgerEntry(**row._mapping) for row in session.execute(query.order_by(_EVENTS.c.seq))]
 
 
+def entries_by_seq(
+    session: Session, account_id: str, seqs: Iterable[int]
+) -> dict[int, LedgerEntry]:
+    """The account's entries with these seq numbers, by seq."""
+    wanted = sorted(set(seqs))
+    if not wanted:
+        return {}
+    query = select(*_ENTRY_COLUMNS).where(
+        _EVENTS.c.account_id == account_id, _EVENTS.c.seq.in_(wanted)
+    )
+    return {row.seq: LedgerEntry(**row._mapping) for row in session.execute(query)}
+
+
 def paged_entries(session: Session, account_id: str) -> Iterator[LedgerEntry]:
     """Every entry of the account in seq order, read a page at a time."""
     query = select(*_ENTRY_COLUMNS).where(_EVENTS.c.account_id == account_id)

@@ -77,6 +77,8 @@ class Account(Base):
     reply_texts: Mapped[dict[str, dict[str, str]]] = mapped_column(
         JSON, default=dict, server_default="{}"
     )
+    # The double opt-in text (R-24); None: heed's default naming the business.
+    marketing_disclosure: Mapped[str | None] = mapped_column(Text, nullable=True)
     twilio_auth_token: Mapped[str | None] = mapped_column(SealedText(), nullable=True)
     ledger_seq: Mapped[int] = mapped_column(Integer, default=0)
     ledger_head: Mapped[str] = mapped_column(String(64), default="0" * 64)
@@ -159,6 +161,11 @@ class Customer(Base):
     billing_state: Mapped[str | None] = mapped_column(String(2), nullable=True)
     billing_postal_code: Mapped[str | None] = mapped_column(String(10), nullable=True)
     billing_country: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    # The country whose email marketing law applies (R-24): "CA" needs CASL consent.
+    consent_country: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    # CASL implied consent: a purchase (2 years) or an inquiry (6 months), set by the integrator.
+    last_purchase_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    last_inquiry_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # The customer's id in the system it was imported from: a later import of the same
     # id updates this customer instead of adding another (R-32).
@@ -272,6 +279,8 @@ class ConsentEvent(Base):
     hash: Mapped[str] = mapped_column(String(64))
     # The credential that delivered the entry (R-25); empty on entries from before.
     via: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # A marketing consent's evidence (R-24): canonical JSON, part of the entry's hash.
+    evidence: Mapped[str | None] = mapped_column(Text, nullable=True)
     __table_args__ = (
         Index("ix_consent_events_address", "account_id", "address", "seq"),
         # A provider message is recorded once, however often it is delivered.
@@ -295,6 +304,24 @@ class ConsentState(Base):
     opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
     suppression: Mapped[str] = mapped_column(String(10), default="none")
     last_seq: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MarketingConsent(Base):
+    """Current marketing consent per address (R-24), kept in step with the ledger's
+    marketing entries; the evidence itself stays in the ledger entry ``consent_seq``."""
+
+    __tablename__ = "marketing_consent"
+    account_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    address: Mapped[str] = mapped_column(String(320), primary_key=True)
+    consented: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    withdrawn_seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    pending_since: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    pending_seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    request_message_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    method: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

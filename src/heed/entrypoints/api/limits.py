@@ -51,6 +51,13 @@ ClockTime = Annotated[str, Field(max_length=limits.CLOCK_TIME), _SINGLE, _SINGLE
 Secret = Annotated[str, Field(max_length=limits.SECRET), _SINGLE, _SINGLE_SCHEMA]
 PostalAddress = Annotated[str, Field(max_length=limits.POSTAL_ADDRESS), _MULTI, _MULTI_SCHEMA]
 HelpText = Annotated[str, Field(max_length=limits.HELP_TEXT), _MULTI, _MULTI_SCHEMA]
+MarketingDisclosure = Annotated[
+    str, Field(max_length=limits.MARKETING_DISCLOSURE), _MULTI, _MULTI_SCHEMA
+]
+ConsentWording = Annotated[str, Field(max_length=limits.CONSENT_WORDING), _MULTI, _MULTI_SCHEMA]
+ConsentReference = Annotated[
+    str, Field(max_length=limits.CONSENT_REFERENCE), _SINGLE, _SINGLE_SCHEMA
+]
 MessageBody = Annotated[str, Field(max_length=limits.MESSAGE_BODY), _MULTI, _MULTI_SCHEMA]
 Note = Annotated[str, Field(max_length=limits.NOTE), _MULTI, _MULTI_SCHEMA]
 

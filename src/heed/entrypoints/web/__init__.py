@@ -25,6 +25,7 @@ def mount_web(app: FastAPI, heed: Heed) -> None:
         history,
         imports,
         lists,
+        marketing,
         messages,
         record,
         record_tools,
@@ -40,7 +41,18 @@ def mount_web(app: FastAPI, heed: Heed) -> None:
         heed.settings.secret_key or secrets.token_hex(32),
         secure=heed.settings.public_url.startswith("https://"),
     )
-    pages = (signin, customers, record, confirm, contacts, consent, settings, replies, review)
+    pages = (
+        signin,
+        customers,
+        record,
+        confirm,
+        contacts,
+        marketing,
+        consent,
+        settings,
+        replies,
+        review,
+    )
     for page in (*pages, history, imports, messages):
         app.include_router(page.router)
     app.include_router(preference_pages.router)

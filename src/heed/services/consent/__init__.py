@@ -12,6 +12,13 @@ from heed.services.consent.email import (
     record_email_event,
 )
 from heed.services.consent.ledger import Ledger, append, current_consent, sms_scope
+from heed.services.consent.marketing import (
+    RecordMarketing,
+    marketing_not_on_record,
+    marketing_receipt,
+    record_marketing_consent,
+    withdraw_marketing_consent,
+)
 from heed.services.consent.staff import (
     EVENT_FIELDS,
     OptOut,
@@ -51,6 +58,7 @@ __all__ = [
     "InboundText",
     "Ledger",
     "OptOut",
+    "RecordMarketing",
     "accounts_by_number",
     "address_consent",
     "append",
@@ -59,6 +67,8 @@ __all__ = [
     "event_view",
     "events_csv",
     "ledger_events",
+    "marketing_not_on_record",
+    "marketing_receipt",
     "parse_address",
     "record_contact_opt_out",
     "record_email",
@@ -66,10 +76,12 @@ __all__ = [
     "record_inbound",
     "record_inbound_batch",
     "record_inbound_sms",
+    "record_marketing_consent",
     "record_opt_out",
     "record_opt_out_for_customer",
     "record_provider_opt_out",
     "record_staff_opt_out",
     "sms_scope",
     "verify_ledger",
+    "withdraw_marketing_consent",
 ]

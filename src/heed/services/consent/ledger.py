@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from heed.adapters.db import ledger as stored
+from heed.adapters.db import marketing as stored_marketing
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction
 from heed.domain.consent import (
@@ -37,11 +38,15 @@ class Ledger:
 
     def __init__(self, tx: Transaction, account: t.Account, addresses: Iterable[str]) -> None:
         self._tx, self.account = tx, account
+        self.transaction = tx
         self._rows: dict[str, dict[str, ScopeConsent]] = {}
         self._stored: set[tuple[str, str]] = set()
         # (address, scope) → (channel, seq, at) of the rows changed since the last write.
         self._touched: dict[tuple[str, str], tuple[str, int, datetime]] = {}
         self._entries: list[LedgerEntry] = []
+        # Numbers opted out since the last write: their marketing consent ends (R-24).
+        self._opted_out: dict[str, tuple[int, datetime]] = {}
+        self.last: LedgerEntry | None = None
         self._load(addresses)
 
     def _load(self, addresses: Iterable[str]) -> None:
@@ -71,7 +76,8 @@ class Ledger:
         body: str | None = None,
         provider_message_id: str | None = None,
         at: datetime | None = None,
-    ) -> None:
+        evidence: str | None = None,
+    ) -> LedgerEntry:
         """Chain one entry after the account's head and apply it to current consent.
 
         ``via`` names the credential that delivered the change (R-25): twilio_webhook,
@@ -92,8 +98,12 @@ class Ledger:
             via=via,
             body=body,
             provider_message_id=provider_message_id,
+            evidence=evidence,
         )
         self._entries.append(entry)
+        self.last = entry
+        if action is ConsentAction.OPT_OUT and channel == "sms":
+            self._opted_out[address] = (entry.seq, entry.at)
         account.ledger_seq, account.ledger_head = entry.seq, entry.hash
         self._load([address])
         rows = self._rows[address]
@@ -101,6 +111,7 @@ class Ledger:
             rows[changed] = row
             first = self._touched.get((address, changed))
             self._touched[address, changed] = (first[0] if first else channel, entry.seq, entry.at)
+        return entry
 
     def write(self) -> None:
         """Store the entries appended so far and the current consent they changed."""
@@ -125,17 +136,20 @@ class Ledger:
         )
         self._stored.update(self._touched)
         self._touched = {}
+        stored_marketing.void_after_opt_out(self._tx, self.account.id, self._opted_out)
+        self._opted_out = {}
 
 
-def append(tx: Transaction, account: t.Account, *, address: str, **change: Any) -> None:
+def append(tx: Transaction, account: t.Account, *, address: str, **change: Any) -> LedgerEntry:
     """Add one entry to the account's chain and update current consent, at once:
     :meth:`Ledger.append`'s arguments, for one change alone.
 
     The caller holds the account's lock (``tx.lock_account``).
     """
     ledger = Ledger(tx, account, [address])
-    ledger.append(address=address, **change)
+    entry = ledger.append(address=address, **change)
     ledger.write()
+    return entry
 
 
 def sms_scope(account: t.Account, to_number: str) -> str:

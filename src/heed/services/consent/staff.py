@@ -12,11 +12,12 @@ from heed.adapters.csvfile import csv_text
 from heed.adapters.db import ledger as stored
 from heed.adapters.db.contacts import ContactRepository
 from heed.adapters.db.uow import UnitOfWork
-from heed.domain.addresses import normalize_email, normalize_phone
 from heed.domain.consent import ALL_NUMBERS, ConsentAction, LedgerEntry, Suppression
 from heed.domain.errors import Invalid, NotFound
 from heed.services.common import Principal, audit
 from heed.services.consent.ledger import append, current_consent
+from heed.services.consent.marketing import marketing_of
+from heed.services.consent.marketing import parse_address as parse_address
 from heed.services.ledger_check import Problem, verify_account
 from heed.services.permissions import requires
 
@@ -34,6 +35,7 @@ EVENT_FIELDS = (
     "via",
     "prev_hash",
     "hash",
+    "evidence",
 )
 
 
@@ -142,13 +144,6 @@ def record_staff_opt_out(uow: UnitOfWork, principal: Principal, command: OptOut)
     return _consent_of(uow, principal.account_id, command.address)
 
 
-def parse_address(text: str) -> tuple[str, str]:
-    """An address from a URL or form: an email or a phone in any format."""
-    if "@" in text:
-        return normalize_email(text, field="address"), "email"
-    return normalize_phone(text, field="address"), "sms"
-
-
 def event_view(event: LedgerEntry) -> dict[str, Any]:
     """A ledger entry as the API and the export show it."""
     return {
@@ -165,6 +160,7 @@ def event_view(event: LedgerEntry) -> dict[str, Any]:
         "via": event.via,
         "prev_hash": event.prev_hash,
         "hash": event.hash,
+        "evidence": event.evidence,
     }
 
 
@@ -173,6 +169,7 @@ def _consent_of(uow: UnitOfWork, account_id: str, address: str) -> dict[str, Any
     with uow.read() as tx:
         state = current_consent(tx, account_id, [value])[value]
         events = stored.entries(tx.session, account_id, address=value)
+        marketing = marketing_of(tx, account_id, value)
     return {
         "address": value,
         "channel": channel,
@@ -181,6 +178,7 @@ def _consent_of(uow: UnitOfWork, account_id: str, address: str) -> dict[str, Any
         "suppression": state.suppression,
         "scopes": sorted(state.opted_out_scopes),
         "events": [event_view(e) for e in events],
+        "marketing": marketing,
     }
 
 

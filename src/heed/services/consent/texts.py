@@ -12,11 +12,12 @@ from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain.addresses import normalize_phone, phone_query
 from heed.domain.consent import ALL_NUMBERS, ConsentAction
 from heed.domain.errors import HeedError, Invalid, NotFound
-from heed.domain.keywords import ConsentSource, InboundAction
+from heed.domain.keywords import ConsentSource, InboundAction, match_keyword
 from heed.domain.replies import ReplyKind, reply, reply_language, with_help_text
 from heed.domain.revocation import interpret
 from heed.services.common import now
 from heed.services.consent.ledger import Ledger, append, current_consent, sms_scope
+from heed.services.consent.marketing import confirm_by_yes
 from heed.services.review import queue_unsure
 
 
@@ -221,6 +222,9 @@ def _act_on_text(ledger: Ledger, item: _Inbound) -> InboundResult:
     scope = sms_scope(account, to)
     current = ledger.state(sender)
     opted_out = current.sms_opted_out_for(to)
+    confirmed = None if opted_out else _marketing_yes(ledger, item)
+    if confirmed is not None:
+        return confirmed
     reading = interpret(text.body, opted_out=opted_out)
     action = reading.action
     source = str(reading.source) if reading.source else None
@@ -268,6 +272,19 @@ def account_reply(account: t.Account, kind: ReplyKind, body: str) -> str:
     words where it set them (R-16, R-29)."""
     texts = with_help_text(account.reply_texts, account.help_text)
     return reply(kind, account.name, reply_language(body), texts)
+
+
+def _marketing_yes(ledger: Ledger, item: _Inbound) -> InboundResult | None:
+    """A YES answering a double opt-in gives marketing consent and its one confirmation
+    (R-24); with no request waiting it keeps its everyday meaning (R-11): None."""
+    found = match_keyword(item.text.body)
+    if found is None or found[1] != "YES":
+        return None
+    text = item.text
+    reply = confirm_by_yes(
+        ledger, item.sender, body=text.body, message_id=text.message_id, via=text.via
+    )
+    return None if reply is None else InboundResult(str(InboundAction.OPT_IN), reply)
 
 
 def record_provider_opt_out(

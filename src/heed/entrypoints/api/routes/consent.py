@@ -73,6 +73,17 @@ def consent_events(
     return {"events": events}
 
 
+@router.get(
+    "/consent/marketing/not-on-record",
+    response_model=schemas.NotOnRecordPublic,
+    responses=errors(),
+)
+def marketing_not_on_record(uow: UowDep, key: CurrentKey) -> dict[str, Any]:
+    """Phone contacts with marketing on from before heed kept evidence (R-24): they keep
+    the setting and get no marketing text until consent is recorded."""
+    return {"items": consent.marketing_not_on_record(uow, key)}
+
+
 @router.get("/consent/{address}", response_model=schemas.ConsentPublic, responses=errors())
 def address_consent(uow: UowDep, key: CurrentKey, address: str) -> dict[str, Any]:
     """One phone number's or email's consent now, and every ledger entry about it."""
@@ -89,3 +100,51 @@ def record_opt_out(
     return consent.record_staff_opt_out(
         uow, key, consent.OptOut(address, body.note, method=body.method)
     )
+
+
+@router.post(
+    "/consent/{address}/marketing",
+    response_model=schemas.MarketingConsentRecorded,
+    status_code=201,
+    responses={**errors(404, 409), 202: {"description": "A double opt-in text is queued."}},
+)
+def record_marketing_consent(
+    uow: UowDep,
+    key: CurrentKey,
+    address: str,
+    body: schemas.MarketingConsentCreate,
+    response: Response,
+) -> dict[str, Any]:
+    """Marketing consent with the customer's evidence (R-24). ``sms_double_opt_in`` texts
+    the account's marketing_disclosure (202, pending) and a YES from the number within 7
+    days gives consent; ``written`` needs the signed form's ``reference`` and the exact
+    ``disclosure`` signed (201); ``web_form`` needs the wording, ``ip`` and ``user_agent``.
+    A number that texted STOP gets none (409 sms_opt_out) until it texts START."""
+    answer = consent.record_marketing_consent(
+        uow,
+        key,
+        consent.RecordMarketing(
+            address,
+            body.method,
+            disclosure=body.disclosure,
+            disclosure_version=body.disclosure_version,
+            reference=body.reference,
+            contact_id=body.contact_id,
+            ip=body.ip,
+            user_agent=body.user_agent,
+        ),
+    )
+    if answer["status"] == "pending":
+        response.status_code = 202
+    return answer
+
+
+@router.delete(
+    "/consent/{address}/marketing", response_model=schemas.MarketingPublic, responses=errors()
+)
+def withdraw_marketing_consent(
+    uow: UowDep, key: CurrentKey, address: str, body: schemas.MarketingWithdraw | None = None
+) -> dict[str, Any]:
+    """Withdraw the address's marketing consent (customer:edit): always allowed, recorded
+    in the ledger and audited."""
+    return consent.withdraw_marketing_consent(uow, key, address, body.note if body else None)

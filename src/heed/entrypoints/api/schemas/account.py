@@ -10,6 +10,7 @@ from heed.entrypoints.api.limits import (
     Address,
     ClockTime,
     HelpText,
+    MarketingDisclosure,
     Name,
     Secret,
 )
@@ -62,6 +63,11 @@ class AccountUpdate(Request):
         "language of the customer's text (R-29). Each language given replaces that "
         "language's texts; null clears them all. reply_texts.en.help is help_text.",
     )
+    marketing_disclosure: MarketingDisclosure | None = Field(
+        default=None,
+        description="The double opt-in text (R-24); null goes back to heed's default, which "
+        "names the business, what is sent and how often, the rates notice, STOP and HELP.",
+    )
     twilio_auth_token: Secret | None = Field(
         default=None,
         description="Refused (403 forbidden): the Twilio auth token is set by the operator "
@@ -97,6 +103,11 @@ class AccountPublic(Public):
             "reply_texts": {
                 "es": {"help": "Acme Plumbing: llame al (512) 555-0100. STOP para salir."}
             },
+            "marketing_disclosure": "Acme Plumbing: reply YES to get marketing texts from "
+            "Acme Plumbing with offers and service reminders, up to 4 msgs/month. Consent is "
+            "not a condition of purchase. Msg & data rates may apply. Reply STOP to opt out, "
+            "HELP for help.",
+            "marketing_disclosure_version": "sha256:3f1c2b9a8d7e6f50",
             "twilio_auth_token_set": True,
         }
     )
@@ -113,4 +124,6 @@ class AccountPublic(Public):
         description="The account's own texts by language and kind (opt_out, opt_in, help); "
         "a text not set answers with heed's default in that language."
     )
+    marketing_disclosure: str = Field(description="The double opt-in text heed sends (R-24).")
+    marketing_disclosure_version: str = Field(description="sha256: and 16 hex digits.")
     twilio_auth_token_set: bool

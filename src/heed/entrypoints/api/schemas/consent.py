@@ -8,6 +8,9 @@ from pydantic import ConfigDict, Field
 
 from heed.entrypoints.api.limits import (
     Address,
+    ConsentReference,
+    ConsentWording,
+    Id,
     InboundBody,
     Note,
     ProviderId,
@@ -102,6 +105,78 @@ class ConsentEventPublic(Public):
     )
     prev_hash: str
     hash: str
+    evidence: str | None = Field(
+        default=None,
+        description="A marketing consent's evidence (R-24) as canonical JSON: method, "
+        "disclosure, disclosure_version, and reference, ip, user_agent or "
+        "request_message_id where they apply; part of the entry's hash.",
+    )
+
+
+class MarketingPublic(Public):
+    """An address's marketing consent: the consent receipt (R-24)."""
+
+    consented: bool
+    method: Literal["sms_double_opt_in", "written", "web_form"] | None
+    disclosure: str | None = Field(description="The exact wording the customer agreed to.")
+    disclosure_version: str | None = Field(description="sha256: and 16 hex digits of it.")
+    captured_at: str | None
+    captured_via: str | None = Field(description="The credential that recorded it.")
+    captured_by: str | None = Field(description="Who recorded it (customer:<number>, user:...).")
+    reference: str | None = Field(description="The signed form's reference (written).")
+    event_id: int | None = Field(description="The ledger entry's seq.")
+    hash: str | None = Field(description="The ledger entry's hash.")
+    withdrawn: bool
+    ip: str | None = None
+    user_agent: str | None = None
+    pending_since: str | None = Field(
+        default=None, description="A double opt-in text waits for the customer's YES."
+    )
+    request_message_id: str | None = None
+
+
+class MarketingConsentCreate(Request):
+    model_config = examples(
+        {
+            "method": "written",
+            "reference": "Form 2026-114",
+            "disclosure": "I agree to receive marketing texts from Acme Plumbing.",
+        },
+        {"method": "sms_double_opt_in"},
+    )
+
+    method: Literal["sms_double_opt_in", "written", "web_form"]
+    disclosure: ConsentWording | None = None
+    disclosure_version: Id | None = None
+    reference: ConsentReference | None = None
+    contact_id: Id | None = None
+    ip: ConsentReference | None = Field(default=None, description="web_form: the sender's IP.")
+    user_agent: ConsentWording | None = Field(
+        default=None, description="web_form: the browser's user agent."
+    )
+
+
+class MarketingConsentRecorded(Public):
+    status: Literal["pending", "consented"]
+    request_message_id: str | None = None
+    event_id: int | None = None
+
+
+class MarketingWithdraw(Request):
+    note: Note | None = None
+
+
+class NotOnRecordItem(Public):
+    contact_id: str
+    customer_id: str
+    customer_name: str
+    location_id: str | None
+    kind: str
+    value: str
+
+
+class NotOnRecordPublic(Public):
+    items: list[NotOnRecordItem]
 
 
 class ConsentPublic(Public):
@@ -130,6 +205,19 @@ class ConsentPublic(Public):
                     "hash": "9f2c" + "0" * 60,
                 }
             ],
+            "marketing": {
+                "consented": False,
+                "method": None,
+                "disclosure": None,
+                "disclosure_version": None,
+                "captured_at": None,
+                "captured_via": None,
+                "captured_by": None,
+                "reference": None,
+                "event_id": None,
+                "hash": None,
+                "withdrawn": True,
+            },
         }
     )
 
@@ -140,6 +228,7 @@ class ConsentPublic(Public):
     suppression: Literal["none", "automated", "all"]
     scopes: list[str]
     events: list[ConsentEventPublic]
+    marketing: MarketingPublic
 
 
 class LedgerPublic(Public):

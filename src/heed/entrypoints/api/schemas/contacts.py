@@ -83,6 +83,7 @@ class ContactPublic(Public):
             "email_suppressed": False,
             "email_suppression": "none",
             "placeholder": False,
+            "marketing_consent": "none",
         }
     )
 
@@ -99,6 +100,13 @@ class ContactPublic(Public):
     email_suppressed: bool
     email_suppression: Literal["none", "automated", "all"]
     placeholder: bool
+    marketing_consent: Literal["consented", "pending", "not_on_record", "none", "withdrawn"] = (
+        Field(
+            description="Marketing consent on record for this address (R-24); "
+            "not_on_record: marketing was on before heed kept evidence, and no marketing "
+            "text goes until consent is recorded."
+        )
+    )
 
 
 class SyncCandidate(Public):

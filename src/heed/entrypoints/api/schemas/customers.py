@@ -18,6 +18,9 @@ from pydantic_core import PydanticCustomError
 
 from heed.domain import limits
 from heed.entrypoints.api.limits import (
+    Id as ClockStamp,
+)
+from heed.entrypoints.api.limits import (
     Name,
     PostalAddress,
     TimeZone,
@@ -180,6 +183,21 @@ class CustomerUpdate(Request):
     do_not_mail: bool | None = None
     invoice_delivery: list[Literal["mail", "email"]] | None = None
     billing_address: AddressGiven | None = None
+    consent_country: Literal["US", "CA"] | None = Field(
+        default=None,
+        description='The country whose marketing email law applies (R-24): "CA" needs '
+        "express consent or CASL's implied consent.",
+    )
+    last_purchase_at: ClockStamp | None = Field(
+        default=None,
+        description="The customer's last purchase, ISO-8601 with offset: CASL implied "
+        "consent for 2 years.",
+    )
+    last_inquiry_at: ClockStamp | None = Field(
+        default=None,
+        description="The customer's last inquiry, ISO-8601 with offset: CASL implied "
+        "consent for 6 months.",
+    )
 
 
 class CustomerPublic(Public):
@@ -188,6 +206,9 @@ class CustomerPublic(Public):
     do_not_mail: bool
     invoice_delivery: list[Literal["mail", "email"]]
     billing_address: AddressShown
+    consent_country: Literal["US", "CA"] | None = None
+    last_purchase_at: str | None = None
+    last_inquiry_at: str | None = None
     contacts: list[ContactPublic]
     locations: list[LocationPublic]
     flags: list[str] = Field(description="e.g. email_delivery_without_invoice_contact (R-9).")
