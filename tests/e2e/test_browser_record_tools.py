@@ -199,7 +199,7 @@ def test_merging_two_customers_without_javascript_shows_what_moves_then_moves_it
         f"({duplicate_phone[2:5]}) {duplicate_phone[5:8]}-{duplicate_phone[8:]}"
     )
     expect(page.locator(".opted-out-note")).to_have_count(1)
-    expect(page.get_by_role("link", name="Lake house")).to_be_visible()
+    expect(page.get_by_role("link", name="Lake house", exact=True)).to_be_visible()
 
 
 def test_set_all_bells_turns_job_off_then_on_and_lists_the_opted_out_number(
