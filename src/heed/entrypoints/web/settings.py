@@ -127,7 +127,7 @@ def _changes(form: FormData) -> accounts.AccountChanges:
     )
 
 
-def _disclosure(form: FormData) -> str | None | accounts.Unset:
+def _disclosure(form: FormData) -> str | accounts.Unset | None:
     """The disclosure as sent; empty: heed's standard wording with the business's name;
     a form without the field leaves it as it is."""
     if "marketing_disclosure" not in form:
