@@ -95,6 +95,17 @@ def test_a_customer_stops_texts_on_a_phone_without_javascript(
     _fits(phone_page, "fieldset, label.check, button.save, h1, p")
     phone_page.screenshot(path=artifacts / "preference-page-375px.png", full_page=True)
 
+    # The marketing box: the disclosure beside it, ticked and saved without script.
+    expect(phone_page.get_by_text("reply YES to get marketing texts").first).to_be_visible()
+    phone_page.get_by_label("Yes, send me marketing texts").check()
+    phone_page.get_by_role("button", name="Save my choices").click()
+    expect(phone_page.get_by_text("Your choices are saved.")).to_be_visible()
+    expect(phone_page.get_by_label("Yes, send me marketing texts")).to_be_checked()
+    _fits(phone_page, "fieldset, label.check, p.disclosure")
+    marketing = consent.address_consent(heed.uow, staff, phone)["marketing"]
+    assert (marketing["consented"], marketing["method"]) == (True, "web_form")
+    assert "Chrome" in marketing["user_agent"] and marketing["ip"]
+
     phone_page.get_by_label("Stop all texts to this number").check()
     phone_page.get_by_role("button", name="Save my choices").click()
     expect(phone_page.get_by_text("Your choices are saved.")).to_be_visible()
@@ -103,5 +114,7 @@ def test_a_customer_stops_texts_on_a_phone_without_javascript(
     _fits(phone_page, "fieldset, p.stopped, button.save")
     phone_page.screenshot(path=artifacts / "preference-page-375px-stopped.png", full_page=True)
 
-    [entry] = consent.consent_history(heed.uow, staff, phone)["events"]
+    given, entry = consent.consent_history(heed.uow, staff, phone)["events"]
+    assert (given["action"], given["via"]) == ("marketing_consent", "preference_page")
     assert (entry["action"], entry["via"]) == ("opt_out", "preference_page")
+    expect(phone_page.get_by_label("Yes, send me marketing texts")).to_have_count(0)

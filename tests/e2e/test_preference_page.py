@@ -303,3 +303,59 @@ def test_staff_make_a_link_from_the_record_and_a_new_one_revokes_it(
     assert browser.get(urlsplit(url[1]).path).status_code == 410
     unsigned = staff_browser.post(action, data={"back": ""}, headers={"X-CSRF-Token": ""})
     assert unsigned.status_code == 403
+
+
+def _form(page: str) -> dict[str, Any]:
+    """What a browser posts for the page as it stands: its token, the disclosure's
+    version, the addresses shown and every box already ticked."""
+    fields: dict[str, Any] = {
+        "csrf_token": _csrf(page),
+        "disclosure_version": re.findall(r'name="disclosure_version" value="([^"]+)"', page)[0],
+        "shown": re.findall(r'name="shown" value="([^"]+)"', page),
+        "on": re.findall(r'name="on" value="([^"]+)" checked', page),
+    }
+    return fields
+
+
+def test_ticking_the_marketing_box_records_web_form_consent_seen_by_the_api(
+    client: TestClient, browser: TestClient, auth: dict[str, str], make_customer: MakeCustomer
+) -> None:
+    customer, phone, _ = _customer(make_customer)
+    path = _link(client, auth, customer["id"])
+    page = browser.get(path).text
+    assert "Yes, send me marketing texts" in page
+    assert "reply YES to get marketing texts from Acme Plumbing" in page
+    box = re.search(r'name="marketing" value="([^"]+)" aria-describedby="disclosure-', page)
+    assert box is not None
+    saved = browser.post(
+        path, data={**_form(page), "marketing": box[1]}, headers={"User-Agent": "PhoneBrowser/1"}
+    )
+    assert saved.status_code == 303, saved.text
+    marketing = client.get(f"/v1/consent/{phone}", headers=auth).json()["marketing"]
+    assert marketing["consented"] is True
+    assert (marketing["method"], marketing["captured_via"]) == ("web_form", "preference_page")
+    assert marketing["user_agent"] == "PhoneBrowser/1" and marketing["ip"]
+    after = browser.get(saved.headers["location"]).text
+    assert re.search(rf'name="marketing" value="{box[1]}"[^>]* checked', after)
+
+    # Saving the page with the box cleared withdraws it.
+    cleared = browser.post(path, data=_form(after))
+    assert cleared.status_code == 303
+    marketing = client.get(f"/v1/consent/{phone}", headers=auth).json()["marketing"]
+    assert (marketing["consented"], marketing["withdrawn"]) == (False, True)
+
+
+def test_a_stopped_number_shows_no_marketing_box_and_a_made_up_one_is_refused(
+    client: TestClient, browser: TestClient, auth: dict[str, str], make_customer: MakeCustomer
+) -> None:
+    customer = make_customer(contacts=[{"kind": "mobile", "value": unique_number()}])
+    phone = customer["contacts"][0]["value"]
+    path = _link(client, auth, customer["id"])
+    page = browser.get(path).text
+    key = re.findall(r'name="stop" value="([^"]+)"', page)[0]
+    assert browser.post(path, data={**_form(page), "stop": key}).status_code == 303
+    stopped = browser.get(path).text
+    assert 'name="marketing"' not in stopped
+    refused = browser.post(path, data={**_form(stopped), "marketing": key})
+    assert refused.status_code == 409
+    assert [e["action"] for e in _events(client, auth, phone)] == ["opt_out"]

@@ -325,3 +325,41 @@ def test_a_forms_address_opened_as_a_page_answers_a_page_not_json(
         .headers["content-type"]
         .startswith("application/json")
     )
+
+
+def test_the_settings_page_shows_and_saves_the_marketing_disclosure(
+    admin: TestClient, heed: Heed, staff: Principal
+) -> None:
+    page = admin.get("/settings").text
+    assert '<textarea id="marketing_disclosure" name="marketing_disclosure"' in page
+    assert "reply YES to get marketing texts from Acme Plumbing" in page
+    current = accounts.settings_to_edit(heed.uow, staff)
+    wording = "Acme Plumbing: offers by text, up to 2 a month. Reply STOP to end, HELP for help."
+    sent = {
+        "customer_notifications_enabled": "on",
+        "sms_opt_out_scope": current["sms_opt_out_scope"],
+        "business_numbers": "\n".join(current["business_numbers"]),
+        "window_start": current["sending_window"]["start"],
+        "window_end": current["sending_window"]["end"],
+        "placeholders": "",
+        "help_text": current["help_text"] or "",
+        "marketing_disclosure": wording,
+        **csrf(admin),
+    }
+    saved = admin.post("/settings", data=sent)
+    assert saved.status_code == 200, saved.text
+    assert "Settings saved." in saved.text and wording in saved.text
+    assert accounts.settings_to_edit(heed.uow, staff)["marketing_disclosure"] == wording
+
+    too_long = admin.post("/settings", data={**sent, "marketing_disclosure": "x" * 481})
+    assert too_long.status_code == 422
+    assert "The marketing disclosure can be at most 480 characters." in too_long.text
+    assert re.search(
+        r'id="marketing_disclosure"[^>]*aria-invalid="true"[^>]*autofocus', too_long.text
+    )
+    assert accounts.settings_to_edit(heed.uow, staff)["marketing_disclosure"] == wording
+
+    # Emptied: heed's standard wording again.
+    admin.post("/settings", data={**sent, "marketing_disclosure": ""})
+    restored = accounts.settings_to_edit(heed.uow, staff)["marketing_disclosure"]
+    assert restored.startswith("Acme Plumbing: reply YES to get marketing texts")

@@ -7,6 +7,12 @@ never carries a number or an email. A stop is a ledger entry with ``via:
 preference_page``; a notification setting is an audit row by ``customer:<id>``. The
 page can only ever opt out: a STOPped number comes back only by the customer texting
 START (R-12), and an unsubscribed email stays unsubscribed.
+
+The one thing the page turns on is marketing, and only with the customer's own
+web-form consent (R-24): the box shows the account's disclosure, and ticking it
+records a consent whose evidence is that exact text, its version, the client's IP
+and user agent, ``via: preference_page``. The address must be on the link's own
+customer; a STOPped number gets no box and a hand-made form for one is refused.
 """
 
 from __future__ import annotations
@@ -17,22 +23,26 @@ from typing import Any
 
 from heed.adapters.db import accounts as stored_accounts
 from heed.adapters.db import customers as stored_customers
+from heed.adapters.db import marketing as stored_marketing
 from heed.adapters.db import tables as t
 from heed.adapters.db.contacts import ContactRepository
 from heed.adapters.db.uow import Transaction, UnitOfWork
+from heed.domain import marketing as rules
 from heed.domain import preferences
 from heed.domain.addresses import display_phone
 from heed.domain.consent import ALL_NUMBERS, AddressState, ConsentAction, Suppression
-from heed.domain.errors import NotFound
+from heed.domain.errors import Conflict, NotFound
+from heed.domain.marketing import MarketingState, Method
 from heed.domain.masking import mask
-from heed.services.common import Principal, audit
+from heed.services.common import Principal, audit, now
 from heed.services.consent.ledger import Ledger
+from heed.services.consent.marketing import consent_in, disclosure_of, withdraw_in
 from heed.services.permissions import requires
 from heed.services.preference_links import OWN_PREFERENCES, VIA, customer_of
 from heed.services.views import NO_CONSENT_RECORDED, consent_for
 
 SOURCE = "preference_page"
-# Marketing is shown, not changed, here: giving it needs the web-form consent evidence (R-24).
+# Settings the page turns on and off as plain settings; marketing goes with its consent.
 CHANGEABLE = ("job", "invoice_statement")
 
 
@@ -91,9 +101,23 @@ def preference_view(uow: UnitOfWork, principal: Principal) -> dict[str, Any]:
         number = stored_accounts.first_business_number(tx, account.id)
         addresses = _addresses(tx, account.id, customer.id)
         consent = consent_for(tx, account.id, [a.value for a in addresses])
-    views = [_view(a, consent.get(a.value, NO_CONSENT_RECORDED), number) for a in addresses]
+        marketing = stored_marketing.states(tx, account.id, [a.value for a in addresses])
+    views = [
+        {
+            **_view(a, consent.get(a.value, NO_CONSENT_RECORDED), number),
+            # An email's setting alone sends marketing email; a number needs consent.
+            "marketing": marketing[a.value].consented
+            or (a.channel == "email" and a.setting("marketing")),
+        }
+        for a in addresses
+    ]
+    disclosure = disclosure_of(account)
     return {
         "business": {"name": account.name, "phone": display_phone(number) if number else None},
+        "marketing": {
+            "disclosure": disclosure,
+            "disclosure_version": rules.disclosure_version(disclosure),
+        },
         "customer": {"name": customer.name, "do_not_mail": customer.do_not_mail},
         "phones": [v for v in views if v["channel"] == "sms"],
         "emails": [v for v in views if v["channel"] == "email"],
@@ -116,14 +140,27 @@ def _view(address: _Address, consent: AddressState, business_number: str | None)
 
 
 @dataclass(frozen=True)
+class ConsentBox:
+    """What a posted consent box brings beside its ticks: the version of the disclosure
+    the page showed, and the request's client IP and User-Agent (the web-form evidence)."""
+
+    disclosure_version: str
+    ip: str | None
+    user_agent: str | None
+
+
+@dataclass(frozen=True)
 class PreferenceChoices:
-    """A posted page: the addresses it showed (by key), the settings ticked, the stops asked."""
+    """A posted page: the addresses it showed (by key), the settings ticked, the stops
+    asked, and, when the page carried its consent box, the addresses whose box is ticked."""
 
     shown: frozenset[str] = frozenset()
     on: frozenset[tuple[str, str]] = frozenset()
     stop: frozenset[str] = frozenset()
     stop_all_texts: bool = False
     stop_all_email: bool = False
+    marketing: frozenset[str] = frozenset()
+    box: ConsentBox | None = None
 
 
 @requires(OWN_PREFERENCES)
@@ -138,7 +175,8 @@ def save_preferences(
         assert account is not None
         customer = _customer(tx, principal)
         addresses = {a.key: a for a in _addresses(tx, account.id, customer.id)}
-        unknown = (command.shown | command.stop | {k for k, _ in command.on}) - set(addresses)
+        posted = command.shown | command.stop | command.marketing | {k for k, _ in command.on}
+        unknown = posted - set(addresses)
         if unknown:
             raise NotFound("This page is out of date: reload it and try again.")
         ledger = Ledger(tx, account, [a.value for a in addresses.values()])
@@ -154,6 +192,15 @@ def save_preferences(
             )
             for key in sorted(command.shown)
         )
+        if command.box is not None:
+            settings += _apply_marketing(
+                tx,
+                principal,
+                ledger,
+                [addresses[k] for k in sorted(command.shown | command.marketing)],
+                command,
+                customer.do_not_mail,
+            )
         ledger.write()
         tx.commit()
     return {"stops": stops, "settings": settings}
@@ -214,4 +261,121 @@ def _apply_settings(
                 )
                 setattr(contact, column, wanted)
                 changed += 1
+    return changed
+
+
+# ---- marketing: the consent box (R-24) ---------------------------------------------------
+
+
+def _apply_marketing(
+    tx: Transaction,
+    principal: Principal,
+    ledger: Ledger,
+    addresses: list[_Address],
+    command: PreferenceChoices,
+    do_not_mail: bool,
+) -> int:
+    """Give consent where a box is newly ticked, withdraw it where one is cleared, and
+    set the contacts' marketing setting to match. Answers how many settings changed."""
+    assert command.box is not None
+    account = ledger.account
+    found = stored_marketing.states(tx, account.id, [a.value for a in addresses])
+    changed = 0
+    for address in addresses:
+        before = found[address.value]
+        wanted = address.key in command.marketing
+        # A number stopped on this very page ends its consent by the opt-out itself.
+        stopped = ledger.state(address.value).sms_opted_out
+        if wanted and not before.consented:
+            _give(principal, ledger, address, command.box, do_not_mail)
+        elif not wanted and before.consented and not stopped:
+            withdraw_in(
+                ledger,
+                address.value,
+                address.channel,
+                actor=principal.actor,
+                via=VIA,
+                moment=now(),
+                source=SOURCE,
+            )
+        after = stored_marketing.states(tx, account.id, [address.value])[address.value]
+        changed += _set_marketing(tx, principal, address, before, after)
+    return changed
+
+
+def _give(
+    principal: Principal, ledger: Ledger, address: _Address, box: ConsentBox, do_not_mail: bool
+) -> None:
+    """Record the customer's web-form consent for one of their own addresses."""
+    preferences.check_turn_on(
+        address.kind,
+        "marketing",
+        ledger.state(address.value),
+        do_not_mail=do_not_mail,
+        field="marketing",
+        marketing_consented=True,
+    )
+    disclosure = disclosure_of(ledger.account)
+    if box.disclosure_version != rules.disclosure_version(disclosure):
+        raise Conflict(
+            "The marketing wording changed since this page was opened: nothing was saved. "
+            "Reload the page and read it again.",
+            code="disclosure_changed",
+            field="disclosure_version",
+        )
+    evidence = rules.checked_evidence(
+        Method.WEB_FORM,
+        disclosure=disclosure,
+        disclosure_version_given=box.disclosure_version,
+        reference=None,
+        ip=box.ip,
+        user_agent=(box.user_agent or "")[: rules.USER_AGENT_MAX],
+    )
+    consent_in(
+        ledger,
+        address.value,
+        address.channel,
+        evidence,
+        actor=principal.actor,
+        via=VIA,
+        moment=now(),
+        source=SOURCE,
+    )
+
+
+def _set_marketing(
+    tx: Transaction,
+    principal: Principal,
+    address: _Address,
+    before: MarketingState,
+    after: MarketingState,
+) -> int:
+    """Each contact of the address: its marketing setting follows the box (its consent),
+    audited."""
+    changed = 0
+    moment = now()
+    for contact in address.contacts:
+        was = bool(contact.notify_marketing)
+        if before.consented != after.consented:
+            audit(
+                tx,
+                principal,
+                "contact",
+                contact.id,
+                "marketing_consent",
+                str(before.status(moment, setting_on=was)),
+                str(after.status(moment, setting_on=after.consented)),
+            )
+        if was != after.consented:
+            audit(
+                tx,
+                principal,
+                "contact",
+                contact.id,
+                "notifications.marketing",
+                was,
+                after.consented,
+            )
+            contact.notify_marketing = after.consented
+            changed += 1
     return changed

@@ -31,7 +31,7 @@ from heed.entrypoints.web.form_limits import FormTextRefused, check_form_text
 from heed.entrypoints.web.record import View, record
 from heed.services import preference_links, preference_page
 from heed.services.common import Principal, now
-from heed.services.preference_page import PreferenceChoices
+from heed.services.preference_page import ConsentBox, PreferenceChoices
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -203,7 +203,7 @@ def preference_page_save(
         return _show(request, heed, principal, token, status=403, error=message)
     try:
         check_form_text(form)
-        preference_page.save_preferences(heed.uow, principal, _choices(form))
+        preference_page.save_preferences(heed.uow, principal, _choices(form, request))
     except FormTextRefused as refused:
         return _show(request, heed, principal, token, status=422, error=refused.message)
     except HeedError as error:
@@ -211,7 +211,15 @@ def preference_page_save(
     return RedirectResponse(f"{preference_links.PATH}{token}?saved=1", status_code=303)
 
 
-def _choices(form: FormData) -> PreferenceChoices:
+def _box(form: FormData, request: Request) -> ConsentBox | None:
+    """The consent box's evidence, when the posted page carried the box."""
+    version = form.get("disclosure_version")
+    if not isinstance(version, str):
+        return None
+    return ConsentBox(version, _client(request), request.headers.get("user-agent"))
+
+
+def _choices(form: FormData, request: Request) -> PreferenceChoices:
     ticked = set()
     for item in base.texts(form, "on"):
         key, _, category = item.partition(":")
@@ -222,6 +230,8 @@ def _choices(form: FormData) -> PreferenceChoices:
         stop=frozenset(base.texts(form, "stop")),
         stop_all_texts=base.checked(form, "stop_all_texts"),
         stop_all_email=base.checked(form, "stop_all_email"),
+        marketing=frozenset(base.texts(form, "marketing")),
+        box=_box(form, request),
     )
 
 

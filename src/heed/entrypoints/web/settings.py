@@ -39,6 +39,7 @@ def _settings_form(current: dict[str, Any]) -> dict[str, Any]:
         "window_end": current["sending_window"]["end"],
         "placeholders": "\n".join(current["placeholders"]),
         "help_text": current["help_text"] or "",
+        "marketing_disclosure": current["marketing_disclosure"],
         "twilio_auth_token_set": current["twilio_auth_token_set"],
     }
 
@@ -51,6 +52,8 @@ PLAIN = {
     "sending_window": "Enter two times like 08:00 and 21:00, the start before the end.",
     "placeholders": "Enter one placeholder value per line.",
     "help_text": f"The HELP reply can be at most {limits.HELP_TEXT} characters.",
+    "marketing_disclosure": "The marketing disclosure can be at most "
+    f"{limits.MARKETING_DISCLOSURE} characters.",
 }
 # The order of the page's fields: the first with a problem gets the focus.
 FIELD_ORDER = ("sms_opt_out_scope", "business_numbers", "sending_window", "placeholders")
@@ -81,7 +84,14 @@ def settings_save(request: Request, who: StaffDep, heed: HeedDep, form: FormDep)
         raise  # the page's own answer, not a field to correct
     except HeedError as error:
         errors = _problems(changes, error)
-        first = next((name for name in (*FIELD_ORDER, "help_text") if name in errors), None)
+        first = next(
+            (
+                name
+                for name in (*FIELD_ORDER, "help_text", "marketing_disclosure")
+                if name in errors
+            ),
+            None,
+        )
         return base.render(
             request,
             "settings.html",
@@ -113,7 +123,16 @@ def _changes(form: FormData) -> accounts.AccountChanges:
         ),
         placeholders=_lines(form, "placeholders"),
         help_text=base.text(form, "help_text") or None,
+        marketing_disclosure=_disclosure(form),
     )
+
+
+def _disclosure(form: FormData) -> str | accounts.Unset | None:
+    """The disclosure as sent; empty: heed's standard wording with the business's name;
+    a form without the field leaves it as it is."""
+    if "marketing_disclosure" not in form:
+        return accounts.UNSET
+    return base.text(form, "marketing_disclosure") or None
 
 
 def _lines(form: FormData, name: str) -> list[str]:
@@ -124,7 +143,10 @@ def _as_sent(heed: Heed, who: Staff, form: FormData) -> dict[str, Any]:
     """The form filled in as it was sent, to correct what was refused."""
     current = accounts.settings_to_edit(heed.uow, who.principal)
     return {
-        **{k: base.text(form, k) for k in ("business_numbers", "placeholders", "help_text")},
+        **{
+            k: base.text(form, k)
+            for k in ("business_numbers", "placeholders", "help_text", "marketing_disclosure")
+        },
         "customer_notifications_enabled": base.checked(form, "customer_notifications_enabled"),
         "sms_opt_out_scope": base.text(form, "sms_opt_out_scope"),
         "window_start": base.text(form, "window_start"),

@@ -103,25 +103,82 @@ def record_marketing_consent(
         if evidence is None:
             answer = _request(tx, principal, account, value, channel, before, moment)
         else:
-            entry = append(
-                tx,
-                account,
-                address=value,
-                channel=channel,
-                scope=ALL_NUMBERS,
-                action=ConsentAction.MARKETING_CONSENT,
-                source=SOURCE,
+            ledger = Ledger(tx, account, [value])
+            seq = consent_in(
+                ledger,
+                value,
+                channel,
+                evidence,
                 actor=principal.actor,
                 via=command.via or principal.via,
-                at=moment,
-                evidence=evidence.as_text(),
+                moment=moment,
             )
-            after = rules.consented(before, entry.seq, method, moment)
-            stored.save(tx, account.id, value, after, moment)
-            answer = {"status": "consented", "event_id": entry.seq}
+            ledger.write()
+            answer = {"status": "consented", "event_id": seq}
         _audit(tx, principal, contacts, before, stored.states(tx, account.id, [value])[value])
         tx.commit()
     return answer
+
+
+def consent_in(
+    ledger: Ledger,
+    value: str,
+    channel: str,
+    evidence: Evidence,
+    *,
+    actor: str,
+    via: str | None,
+    moment: datetime,
+    source: str = SOURCE,
+) -> int:
+    """Chain a consent with its evidence in ``ledger`` and store the address's marketing
+    state; answers the entry's seq. The caller holds the account's lock, has refused a
+    STOPped number, and writes the ledger before committing."""
+    tx, account = ledger.transaction, ledger.account
+    before = stored.states(tx, account.id, [value])[value]
+    entry = ledger.append(
+        address=value,
+        channel=channel,
+        scope=ALL_NUMBERS,
+        action=ConsentAction.MARKETING_CONSENT,
+        source=source,
+        actor=actor,
+        via=via,
+        at=moment,
+        evidence=evidence.as_text(),
+    )
+    stored.save(
+        tx, account.id, value, rules.consented(before, entry.seq, evidence.method, moment), moment
+    )
+    return entry.seq
+
+
+def withdraw_in(
+    ledger: Ledger,
+    value: str,
+    channel: str,
+    *,
+    actor: str,
+    via: str | None,
+    moment: datetime,
+    source: str,
+) -> int:
+    """Chain a withdrawal in ``ledger`` and store the address's marketing state; answers
+    the entry's seq (the caller holds the lock and writes the ledger)."""
+    tx, account = ledger.transaction, ledger.account
+    before = stored.states(tx, account.id, [value])[value]
+    entry = ledger.append(
+        address=value,
+        channel=channel,
+        scope=ALL_NUMBERS,
+        action=ConsentAction.MARKETING_WITHDRAW,
+        source=source,
+        actor=actor,
+        via=via,
+        at=moment,
+    )
+    stored.save(tx, account.id, value, rules.withdrawn(before, entry.seq, moment), moment)
+    return entry.seq
 
 
 def _request(
