@@ -154,6 +154,9 @@ def test_a_location_key_without_location_edit_cannot_delete(
 def test_a_texas_location_defers_a_sunday_morning_marketing_text_over_http(
     client: TestClient, auth: dict[str, str], make_customer: Customer
 ) -> None:
+    number = unique_number("303")
+    written = {"method": "written", "reference": "Form 7", "disclosure": "Marketing texts: yes."}
+    assert client.post(f"/v1/consent/{number}/marketing", json=written, headers=auth).is_success
     made = make_customer(
         "Dee Park",
         locations=[
@@ -163,7 +166,7 @@ def test_a_texas_location_defers_a_sunday_morning_marketing_text_over_http(
                 "contacts": [
                     {
                         "kind": "mobile",
-                        "value": unique_number("303"),
+                        "value": number,
                         "notifications": {"marketing": True},
                     }
                 ],
