@@ -86,7 +86,7 @@ def test_staff_send_the_double_opt_in_and_see_the_yes_the_receipt_and_a_withdraw
     marketing = page.locator(".marketing")
     expect(marketing).to_contain_text("No consent.")
 
-    page.get_by_role("button", name="Send the marketing double opt-in text").click()
+    page.get_by_role("button", name="Send double opt-in text").click()
 
     expect(page.get_by_text("The double opt-in text is on its way")).to_be_visible()
     expect(marketing).to_contain_text("Double opt-in pending since")
