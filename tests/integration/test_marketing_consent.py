@@ -368,3 +368,51 @@ def test_a_marketing_consent_the_ledger_never_gave_is_found_by_the_ledger_check(
     (problem,) = ledger_check.verify_account(heed.uow, staff.account_id).problems
     assert (problem.kind, problem.address, problem.scope) == ("state", stopped, "marketing")
     assert "its ledger says not given" in problem.reason
+
+
+MONTREAL = {
+    "street": "1 Rue Sainte-Catherine O",
+    "city": "Montréal",
+    "state": "QC",
+    "postal_code": "H2X 1K4",
+    "country": "CA",
+}
+
+
+@pytest.mark.parametrize(("stated", "outcome"), [(None, "blocked"), ("US", "allowed")])
+def test_a_canadian_billing_address_brings_casl_unless_the_integrator_says_otherwise(
+    heed: Heed,
+    staff: Principal,
+    make_customer: MakeRecord,
+    add_contact: MakeRecord,
+    decide: MakeRecord,
+    stated: str | None,
+    outcome: str,
+) -> None:
+    customer = make_customer("Luc Gagnon", billing_address=MONTREAL)
+    if stated is not None:
+        customers.update_customer(
+            heed.uow, staff, customer["id"], CustomerChanges.parse({"consent_country": stated})
+        )
+    address = f"luc.{new_id('x')}@videotron.ca"
+    email = add_contact(customer["id"], "email", address, notifications={"marketing": True})
+    answer = decide(contact_id=email["id"], channel="email", category="marketing")
+    assert answer["outcome"] == outcome
+    if outcome == "blocked":
+        assert answer["reason"] == "no_marketing_consent"
+
+
+def test_an_email_at_a_canadian_location_brings_casl(
+    heed: Heed,
+    staff: Principal,
+    make_customer: MakeRecord,
+    make_location: MakeRecord,
+    add_contact: MakeRecord,
+    decide: MakeRecord,
+) -> None:
+    customer = make_customer("Chalet Gagnon")
+    chalet = make_location(customer["id"], "Chalet", address=MONTREAL)
+    address = f"chalet.{new_id('x')}@videotron.ca"
+    email = add_contact(chalet["id"], "email", address, notifications={"marketing": True})
+    answer = decide(contact_id=email["id"], channel="email", category="marketing")
+    assert (answer["outcome"], answer["reason"]) == ("blocked", "no_marketing_consent")

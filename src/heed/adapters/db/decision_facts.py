@@ -102,7 +102,11 @@ _SOURCES: dict[str, Any] = {
     "consent_opted_out": t.ConsentState.opted_out,
     "consent_suppression": t.ConsentState.suppression,
     "marketing_consented": t.MarketingConsent.consented,
-    "consent_country": t.Customer.consent_country,
+    # The law for marketing email: the integrator's word, else where the contact's
+    # location is, else the customer's billing address (a structured one, R-27).
+    "consent_country": func.coalesce(
+        t.Customer.consent_country, t.Location.address_country, t.Customer.billing_country
+    ),
     "last_purchase_at": t.Customer.last_purchase_at,
     "last_inquiry_at": t.Customer.last_inquiry_at,
     "customer_notifications_enabled": t.Account.customer_notifications_enabled,
