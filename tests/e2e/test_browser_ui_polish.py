@@ -12,7 +12,9 @@ from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from browser_support import (
     AFTERNOON_IN_CHICAGO,
@@ -327,12 +329,27 @@ def staff_pages(heed: Heed, staff: Principal) -> dict[str, str]:
         ),
     )
     consent.record_opt_out(heed.uow, staff, consent.OptOut(mobile, "Asked on the phone"))
+    other = customer(heed, staff, name="Maria Alvarez (old record)")
+    marketed = unique_number("512")
+    signed = consent.RecordMarketing(
+        marketed, "written", disclosure="Acme offers by text, 2 a month.", reference="Form 12"
+    )
+    consent.record_marketing_consent(heed.uow, staff, signed)
     return {
         "search": f"/?q={mobile[-4:]}",
         "new-customer": "/customers/new",
         "record": f"/customers/{made['id']}",
+        "history": f"/customers/{made['id']}/history",
+        "merge": f"/customers/{made['id']}/merge?other={other['id']}",
         "consent": f"/consent/{mobile}",
+        "receipt": f"/consent/{marketed}/receipt",
+        "opted-out": "/opted-out",
+        "placeholders": "/placeholders",
+        "caller-id": f"/lookup?phone={mobile}",
+        "messages": "/messages",
+        "imports": "/imports",
         "settings": "/settings",
+        "replies": "/settings/replies",
         "review": "/review",
         "ar": "/ar",
         "not-found": "/no-such-page",
@@ -352,6 +369,14 @@ def test_every_staff_page_passes_axe_and_fits_the_width_at_night(
     """At night in Chicago the record carries deferral badges: the widest it gets."""
     server = server_at(NIGHT_IN_CHICAGO)
     pages = staff_pages(heed, staff)
+    # The customer's own page too, by the signed link the server itself makes (R-31).
+    record_id = pages["record"].rsplit("/", 1)[1]
+    link = httpx.post(
+        f"{server.url}/v1/customers/{record_id}/preference-link",
+        json={},
+        headers={"Authorization": f"Bearer {account.api_key}"},
+    ).json()["url"]
+    pages["preference-page"] = urlsplit(link).path
     page.set_viewport_size({"width": width, "height": 900})
     problems: dict[str, list[dict[str, Any]]] = {}
     too_wide: dict[str, int] = {}
@@ -369,7 +394,8 @@ def test_every_staff_page_passes_axe_and_fits_the_width_at_night(
     check("login")
     login(page, server, user(heed, account, "admin"))
     for name, path in pages.items():
-        page.goto(server.url + path)
+        shown = page.goto(server.url + path)
+        assert shown is not None and (shown.ok or name == "not-found"), (name, path)
         check(name)
     # A form refused: the errors beside their fields.
     page.goto(server.url + "/customers/new")
