@@ -341,6 +341,7 @@ def staff_pages(heed: Heed, staff: Principal) -> dict[str, str]:
         "record": f"/customers/{made['id']}",
         "history": f"/customers/{made['id']}/history",
         "merge": f"/customers/{made['id']}/merge?other={other['id']}",
+        "consent-latest": "/consent",
         "consent": f"/consent/{mobile}",
         "receipt": f"/consent/{marketed}/receipt",
         "opted-out": "/opted-out",

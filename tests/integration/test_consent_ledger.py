@@ -630,3 +630,19 @@ def test_current_consent_is_the_fold_of_what_each_verb_recorded_r17(
     for address in (number, email):
         assert current[address] == fold(e for e in entries if e.address == address)
     assert consent.verify_ledger(heed.uow, staff.account_id) is None
+
+
+def test_the_latest_consent_changes_come_newest_first_and_only_the_accounts_own(
+    heed: Heed, staff: Principal, other_staff: Principal, inbound: ReceiveText
+) -> None:
+    first, second = random_number(), random_number()
+    inbound(first, "STOP")
+    inbound(second, "STOP")
+    inbound(first, "START")
+    latest = consent.latest_events(heed.uow, staff, limit=3)
+    assert [(e["address"], e["action"]) for e in latest] == [
+        (first, "opt_in"),
+        (second, "opt_out"),
+        (first, "opt_out"),
+    ]
+    assert consent.latest_events(heed.uow, other_staff) == []

@@ -75,6 +75,17 @@ def entries(
     return [LedgerEntry(**row._mapping) for row in session.execute(query.order_by(_EVENTS.c.seq))]
 
 
+def latest_entries(session: Session, account_id: str, limit: int) -> list[LedgerEntry]:
+    """The account's last ``limit`` entries, newest first (the ledger's own key)."""
+    query = (
+        select(*_ENTRY_COLUMNS)
+        .where(_EVENTS.c.account_id == account_id)
+        .order_by(_EVENTS.c.seq.desc())
+        .limit(limit)
+    )
+    return [LedgerEntry(**row._mapping) for row in session.execute(query)]
+
+
 def entries_by_seq(
     session: Session, account_id: str, seqs: Iterable[int]
 ) -> dict[int, LedgerEntry]:

@@ -19,11 +19,11 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 
 @router.get("/consent")
-def consent_search(request: Request, who: StaffDep, address: str = "") -> Response:
-    who.principal.require("customer:view")
+def consent_search(request: Request, who: StaffDep, heed: HeedDep, address: str = "") -> Response:
     if address.strip():
         return RedirectResponse("/consent/" + quote(address.strip(), safe="@"), status_code=303)
-    return render(request, "consent.html", {"address": "", "state": None}, who)
+    latest = consent_service.latest_events(heed.uow, who.principal)
+    return render(request, "consent.html", {"address": "", "state": None, "latest": latest}, who)
 
 
 @router.get("/consent.csv")

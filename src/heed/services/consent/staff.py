@@ -204,6 +204,15 @@ def ledger_events(
     return [event_view(e) for e in events]
 
 
+@requires("customer:view")
+def latest_events(uow: UnitOfWork, principal: Principal, limit: int = 20) -> list[dict[str, Any]]:
+    """The account's latest consent changes, newest first (customer:view): what the
+    consent page shows before an address is asked for."""
+    with uow.read() as tx:
+        events = stored.latest_entries(tx.session, principal.account_id, limit)
+    return [event_view(e) for e in events]
+
+
 def events_csv(events: list[dict[str, Any]]) -> Iterator[str]:
     yield csv_text(EVENT_FIELDS, ([event.get(f) for f in EVENT_FIELDS] for event in events))
 
