@@ -77,9 +77,9 @@ def contact_edit(
         data["kind"] = base.text(form, "kind")
     problems = contact_problems(heed, who, {"kind": contact["kind"], **data})
     if problems:
-        panel = {"kind": "edit", "contact_id": contact_id, "errors": problems, "values": data}
+        shown = {"kind": "edit", "contact_id": contact_id, "errors": problems, "values": data}
         first = {"edit": next(iter(problems))}
-        return record(request, heed, who, view, status=422, panel=panel, first_error=first)
+        return record(request, heed, who, view, status=422, panel=shown, first_error=first)
     try:
         result = contacts.update_contact(
             heed.uow, who.principal, contact_id, ContactEdit.parse(data)
