@@ -101,3 +101,31 @@ def test_staff_add_a_location_by_its_address_then_choose_its_zone_and_delete_it(
     expect(page.get_by_role("heading", name="Ines Ruiz")).to_be_visible()
     expect(page.get_by_role("status")).to_have_text("Location deleted.")
     expect(page.locator("section.location")).to_have_count(0)
+
+
+def test_the_add_location_form_shows_every_problem_at_once_beside_its_field(
+    page: Page, server: Server, heed: Heed, account: NewAccount, staff: Principal
+) -> None:
+    made = customers.create_customer(heed.uow, staff, CustomerInput.parse({"name": "Ada Oyelaran"}))
+    login(page, server, heed, account)
+    page.goto(f"{server.url}/customers/{made['id']}")
+
+    adding = page.locator("section[aria-labelledby=addloc-h]")
+    adding.get_by_text("Add a location").click()
+    adding.get_by_label("Name").fill("Workshop")
+    adding.get_by_label("Street").fill("4100 Speedway")
+    adding.get_by_label("State or province").select_option("TX")
+    adding.get_by_label("ZIP or postal code").fill("7875")
+    adding.get_by_role("button", name="Add location").click()
+
+    adding = page.locator("section[aria-labelledby=addloc-h]")
+    expect(adding.locator("#l-address-city-error")).to_have_text("The city is required.")
+    expect(adding.locator("#l-address-postal_code-error")).to_contain_text(
+        "The ZIP or postal code '7875' is not a US ZIP code"
+    )
+    city = adding.get_by_label("City")
+    expect(city).to_have_attribute("aria-invalid", "true")
+    expect(city).to_be_focused()
+    expect(adding.get_by_label("ZIP or postal code")).to_have_value("7875")
+    expect(adding.get_by_label("Name")).to_have_value("Workshop")
+    assert customers.get_customer(heed.uow, staff, str(made["id"]))["locations"] == []

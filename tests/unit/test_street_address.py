@@ -7,7 +7,11 @@ from typing import Any
 import pytest
 
 from heed.domain.errors import Invalid
-from heed.domain.street_address import StreetAddress, parse_street_address
+from heed.domain.street_address import (
+    StreetAddress,
+    parse_street_address,
+    street_address_problems,
+)
 from heed.services.customer_commands import (
     CustomerInput,
     LocationInput,
@@ -117,3 +121,19 @@ def test_an_import_row_s_address_columns_make_an_address_or_none() -> None:
     with pytest.raises(Invalid) as caught:
         address_from_columns({**row, "postal_code": "x"}, "rows[3]")
     assert caught.value.details["field"] == "rows[3].postal_code"
+
+
+def test_every_refused_part_of_an_address_is_named_at_once() -> None:
+    problems = street_address_problems(
+        {"street": "", "city": "Austin", "state": "ZZ", "postal_code": "7875", "country": "US"}
+    )
+    assert sorted(problems) == ["postal_code", "state", "street"]
+    assert all(error.details["field"] == f"address.{p}" for p, error in problems.items())
+
+
+def test_a_canadian_postal_code_waits_for_its_province_and_a_good_address_has_no_problems() -> None:
+    typed = {"street": "1 Rue", "city": "Laval", "state": "XX", "postal_code": "H7N 1A1"}
+    assert sorted(street_address_problems({**typed, "country": "CA"})) == ["state"]
+    good = {**typed, "state": "QC", "country": "CA"}
+    assert street_address_problems(good) == {}
+    parse_street_address(good)

@@ -186,6 +186,46 @@ def parse_street_address(data: Mapping[str, object], field: str = "address") -> 
     return StreetAddress(street, parts["unit"], city, state, postal_code, country)
 
 
+def street_address_problems(
+    data: Mapping[str, object], field: str = "address"
+) -> dict[str, Invalid]:
+    """Every part of an address that ``parse_street_address`` would refuse, by part
+    (``{"postal_code": Invalid(...)}``): the same checks, all of them at once. The state
+    and postal code are checked against a country only once the country stands."""
+    problems: dict[str, Invalid] = {}
+    parts: dict[str, str | None] = {}
+    for part in PARTS:
+        try:
+            parts[part] = _part(data.get(part), f"{field}.{part}", part)
+        except Invalid as error:
+            problems[part] = error
+    if "country" not in problems:
+        _regional_problems(parts, field, problems)
+    return problems
+
+
+def _regional_problems(
+    parts: Mapping[str, str | None], field: str, problems: dict[str, Invalid]
+) -> None:
+    try:
+        country = _country(parts["country"], f"{field}.country")
+    except Invalid as error:
+        problems["country"] = error
+        return
+    state = ""
+    if "state" not in problems:
+        try:
+            state = _state(parts["state"], country, f"{field}.state")
+        except Invalid as error:
+            problems["state"] = error
+    # A Canadian postal code is checked against its province, so only once that stands.
+    if "postal_code" not in problems and (state or country == "US"):
+        try:
+            _postal_code(parts["postal_code"], country, state, f"{field}.postal_code")
+        except Invalid as error:
+            problems["postal_code"] = error
+
+
 def _part(value: object, field: str, part: str) -> str | None:
     if value is None or value == "":
         if part in _REQUIRED:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from heed.adapters.db import accounts as stored_accounts
 from heed.adapters.db import marketing as stored_marketing
 from heed.adapters.db import tables as t
 from heed.adapters.db.contacts import ContactRepository
@@ -21,7 +22,7 @@ from heed.domain.addresses import ParsedValue, is_placeholder, parse_contact_val
 from heed.domain.consent import AddressState
 from heed.domain.contacts import ContactEdit as ContactEdit
 from heed.domain.contacts import ContactInput as ContactInput
-from heed.domain.contacts import check_sync_source, check_sync_target
+from heed.domain.contacts import check_sync_source, check_sync_target, parse_kind, parse_memo
 from heed.domain.errors import ConfirmationRequired, Invalid, NotFound
 from heed.services.common import Principal, audit, audit_many, new_id, now
 from heed.services.permissions import checked_inside
@@ -226,6 +227,35 @@ def add_contact(
         view = contact_views(tx, account.id, [_load(repo, contact_id)])[0]
         tx.commit()
     return view
+
+
+@checked_inside
+def contact_problems(
+    uow: UnitOfWork, principal: Principal, kind: str, value: str, memo: str
+) -> dict[str, Invalid]:
+    """Every field of a contact form that adding or editing would refuse, by field
+    (``kind``, ``value``, ``memo``), checked all at once; nothing is written.
+
+    Needs no permission: it reads only the caller's own account's placeholders, and the
+    verb that writes checks its own.
+    """
+    problems: dict[str, Invalid] = {}
+    for name, check in (("kind", parse_kind), ("memo", parse_memo)):
+        try:
+            check(kind if name == "kind" else memo, name)
+        except Invalid as error:
+            problems[name] = error
+    if not value.strip():
+        problems["value"] = Invalid("value is required.", field="value")
+    elif "kind" not in problems:
+        with uow.read() as tx:
+            account = stored_accounts.get(tx, principal.account_id)
+        assert account is not None
+        try:
+            parse_contact_value(kind, value, extra_placeholders=account.placeholders)
+        except Invalid as error:
+            problems["value"] = error
+    return problems
 
 
 # ---- reading -----------------------------------------------------------------------------

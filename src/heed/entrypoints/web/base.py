@@ -191,6 +191,19 @@ def field_of(error: HeedError) -> str:
     return re.split(r"[\[.]", name, maxsplit=1)[0] if name else ""
 
 
+def in_words(error: HeedError, field: str, label: str) -> str:
+    """A refusal as a form shows it beside its field: the field's name the API uses
+    (``address.postal_code``) becomes the words on the page (``The ZIP or postal code``)."""
+    message = error.message
+    if not message.startswith(f"{field} "):
+        return message
+    rest = message.removeprefix(field)
+    rest = rest.replace(" in a structured address", "").replace(
+        " must not be empty", " is required"
+    )
+    return f"{label}{rest}"
+
+
 def render(
     request: Request,
     name: str,

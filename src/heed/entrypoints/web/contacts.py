@@ -17,6 +17,7 @@ from heed.domain.preferences import CATEGORIES, categories_for
 from heed.entrypoints.web import base
 from heed.entrypoints.web.base import FormDep, HeedDep, PageRoute, Staff, StaffDep
 from heed.entrypoints.web.customers import View, record, view_from
+from heed.entrypoints.web.record import contact_problems
 from heed.services import contacts, customers
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -74,6 +75,11 @@ def contact_edit(
     data: dict[str, Any] = {"value": base.text(form, "value"), "memo": base.text(form, "memo")}
     if base.text(form, "kind"):
         data["kind"] = base.text(form, "kind")
+    problems = contact_problems(heed, who, {"kind": contact["kind"], **data})
+    if problems:
+        shown = {"kind": "edit", "contact_id": contact_id, "errors": problems, "values": data}
+        first = {"edit": next(iter(problems))}
+        return record(request, heed, who, view, status=422, panel=shown, first_error=first)
     try:
         result = contacts.update_contact(
             heed.uow, who.principal, contact_id, ContactEdit.parse(data)

@@ -9,13 +9,21 @@ zones by the names staff use; its empty choice means "from the postal code".
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.datastructures import FormData
 
-from heed.domain.errors import HeedError
-from heed.domain.street_address import CA_PROVINCES, PARTS, US_STATES, StreetAddress
+from heed.domain.errors import HeedError, Invalid
+from heed.domain.street_address import (
+    CA_PROVINCES,
+    PARTS,
+    US_STATES,
+    StreetAddress,
+    street_address_problems,
+)
 from heed.entrypoints.web import base
+from heed.services.customer_commands import LocationChanges
 
 #: (IANA name, what staff call it), by country, west to east within each.
 TIME_ZONES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -64,6 +72,40 @@ def address_from_form(form: FormData, prefix: str = "") -> dict[str, str] | None
     if not any(value for part, value in parts.items() if part != "country"):
         return None
     return parts
+
+
+#: A location form's fields in the page's words, in the form's order: the first with a
+#: problem gets the focus.
+PLACE_LABELS = {
+    "name": "The name",
+    "street": "The street",
+    "unit": "The unit",
+    "city": "The city",
+    "state": "The state or province",
+    "postal_code": "The ZIP or postal code",
+    "country": "The country",
+    "time_zone": "The time zone",
+}
+
+
+def place_problems(data: Mapping[str, Any]) -> dict[str, str]:
+    """Every field of a location form (``name``, the address parts, ``time_zone``) its
+    verb would refuse, in plain words by field, in the form's order; {} when none is."""
+    found: dict[str, Invalid] = {}
+    for name in ("name", "time_zone"):
+        try:
+            LocationChanges.parse({name: data.get(name)})
+        except Invalid as error:
+            found[name] = error
+    address = data.get("address")
+    if isinstance(address, Mapping):
+        found.update(street_address_problems(address))
+    fields = {part: f"address.{part}" for part in PARTS}
+    return {
+        name: base.in_words(found[name], fields.get(name, name), label)
+        for name, label in PLACE_LABELS.items()
+        if name in found
+    }
 
 
 def address_values(address: dict[str, Any] | str | None) -> dict[str, str]:

@@ -67,6 +67,7 @@ def record(
         "panel": None,
         "errors": {},
         "values": {},
+        "first_error": {},
         **state,
     }
     return base.render(request, "customer.html", context, who, status)
@@ -126,9 +127,32 @@ def _named_change(
     except Forbidden:
         raise
     except HeedError as error:
-        errors = {panel: {places.error_part(error) or "name": error.message}}
-        return record(request, heed, who, view, status=422, errors=errors, values={panel: data})
+        errors = {places.error_part(error) or "name": error.message}
+        return refused(request, heed, who, view, panel, errors, data)
     return record(request, heed, who, view, notice=notice)
+
+
+def refused(
+    request: Request,
+    heed: Heed,
+    who: Staff,
+    view: View,
+    panel: str,
+    errors: dict[str, str],
+    values: dict[str, Any],
+) -> Response:
+    """The page with one panel's form as typed and every problem beside its field; the
+    first of them (``errors`` is in the form's order) gets the focus."""
+    return record(
+        request,
+        heed,
+        who,
+        view,
+        status=422,
+        errors={panel: errors},
+        values={panel: values},
+        first_error={panel: next(iter(errors))},
+    )
 
 
 @router.post("/customers/{customer_id}/details")
@@ -212,6 +236,10 @@ def _add_contact(
         "memo": base.text(form, "memo"),
     }
     key = f"add:{location_id or 'customer'}"
+    problems = contact_problems(heed, who, data)
+    if problems:
+        view = _contact_view(heed, who, form, customer_id, location_id)
+        return refused(request, heed, who, view, key, problems, data)
     try:
         added = contacts.add_contact(
             heed.uow,
@@ -229,6 +257,23 @@ def _add_contact(
     view = view_from(heed, who, base.text(form, "back"), added["customer_id"])
     notice = f"Added {base.KIND_LABELS[added['kind']]} {added['display']}."
     return record(request, heed, who, view, notice=notice)
+
+
+#: A contact form's fields in the page's words, in the form's order.
+CONTACT_LABELS = {"kind": "The type", "value": "The number or email", "memo": "The memo"}
+
+
+def contact_problems(heed: Heed, who: Staff, data: dict[str, str]) -> dict[str, str]:
+    """Every field of a contact form (``kind``, ``value``, ``memo``) that adding or
+    editing would refuse, in plain words by field, in the form's order."""
+    found = contacts.contact_problems(
+        heed.uow, who.principal, data["kind"], data["value"], data["memo"]
+    )
+    return {
+        name: base.in_words(found[name], name, label)
+        for name, label in CONTACT_LABELS.items()
+        if name in found
+    }
 
 
 def _contact_view(
@@ -259,6 +304,9 @@ def add_location(
     request: Request, customer_id: str, who: StaffDep, heed: HeedDep, form: FormDep
 ) -> Response:
     data, shown = _place(form)
+    problems = places.place_problems(data)
+    if problems:
+        return refused(request, heed, who, View(customer_id), "add-location", problems, shown)
     return _named_change(
         request,
         heed,
@@ -281,6 +329,10 @@ def location_details(
     if data["address"] is None and base.checked(form, "keep_text_address"):
         # Empty fields over an address kept as text leave that text as it is.
         del data["address"]
+    problems = places.place_problems(data)
+    if problems:
+        view = View(None, location_id)
+        return refused(request, heed, who, view, "edit-location", problems, shown)
     return _named_change(
         request,
         heed,
