@@ -42,11 +42,8 @@ def _account(cli: CliRunner) -> str:
 
 
 def _user(cli: CliRunner, account_id: str, email: str, *args: str) -> tuple[int, str]:
-    result = cli.invoke(
-        app,
-        ["user", "create", "--account", account_id, "--email", email]
-        + ["--password", "a-long-password", *args],
-    )
+    command = ["user", "create", "--account", account_id, "--email", email]
+    result = cli.invoke(app, [*command, "--password", "a-long-password", *args])
     return result.exit_code, result.output
 
 

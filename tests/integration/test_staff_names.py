@@ -4,8 +4,6 @@ email is shown when they have no name."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from integration_support import MakeRecord, random_number
 
