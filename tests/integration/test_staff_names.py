@@ -118,3 +118,20 @@ def test_a_staff_member_of_another_account_is_never_labelled_by_their_name(
         labels = display.actor_labels(tx, staff.account_id, [elsewhere.actor])
 
     assert labels == {f"user:{email}": email}
+
+
+def test_the_marketing_receipt_names_who_captured_the_consent_by_name(
+    heed: Heed, staff: Principal
+) -> None:
+    named, email, _ = _member(heed, staff, "Ann Ortega")
+    number = random_number()
+    signed = "I agree to get marketing texts from Acme Plumbing, up to 4 a month."
+    consent.record_marketing_consent(
+        heed.uow,
+        named,
+        consent.RecordMarketing(number, "written", disclosure=signed, reference="F-1"),
+    )
+
+    receipt = consent.marketing_receipt(heed.uow, staff, number)["marketing"]
+
+    assert (receipt["captured_by"], receipt["captured_by_label"]) == (f"user:{email}", "Ann Ortega")
