@@ -57,7 +57,7 @@ def seed(heed: Heed, *, business_number: str = DEMO_NUMBER) -> Demo:
     staff = Principal(created.account_id, "demo", frozenset(PERMISSIONS))
     email = f"office+{created.account_id[-6:]}@lonestar.example.net"
     password = secrets.token_urlsafe(9)
-    accounts.create_user(heed.uow, created.account_id, email, password, "admin")
+    accounts.create_user(heed.uow, created.account_id, email, password, "admin", name="Dana Reyes")
     uow = heed.uow
 
     for entry in _customers():

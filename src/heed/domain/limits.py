@@ -28,6 +28,8 @@ import re
 ID = 40
 #: Customer, location and business names: String(200).
 NAME = 200
+#: A staff member's name (users.name): String(100).
+STAFF_NAME = 100
 #: A phone number in any format, or an email: contacts.value, String(320).
 ADDRESS = 320
 #: A contact's memo ("cell", "tenant"): String(200).

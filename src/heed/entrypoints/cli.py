@@ -206,10 +206,14 @@ def user_create(
     email: Annotated[str, typer.Option(help="The login email.")],
     password: Annotated[str, typer.Option(help="At least 8 characters.")],
     role: Annotated[str, typer.Option(help="admin, office or viewer.")] = "office",
+    name: Annotated[
+        str | None,
+        typer.Option(help="The staff member's name, shown for what they do (else the email)."),
+    ] = None,
 ) -> None:
     """Create a staff login for the web UI."""
     with _acting() as heed:
-        accounts.create_user(heed.uow, account, email, password, role)
+        accounts.create_user(heed.uow, account, email, password, role, name)
     typer.echo(f"staff login {email} ({role}) created")
 
 

@@ -52,16 +52,23 @@ def actors(tx: Transaction, account_id: str, names: Iterable[str]) -> dict[str, 
     members read in one statement."""
     names = set(names)
     emails = [name.partition(":")[2] for name in names if name.startswith("user:")]
-    users = {u.email: u.id for u in stored_staff.users_by_email(tx, account_id, emails)}
+    users = {u.email: (u.id, u.name) for u in stored_staff.users_by_email(tx, account_id, emails)}
     return {name: actor_of(name, users) for name in names}
 
 
-def actor_of(name: str, users: dict[str, str]) -> Actor:
-    """One stored actor name as an Actor; ``users`` maps staff emails to their ids."""
+def actor_labels(tx: Transaction, account_id: str, names: Iterable[str]) -> dict[str, str]:
+    """Each stored actor name's label alone, for pages that show who acted as text."""
+    return {name: actor.label for name, actor in actors(tx, account_id, names).items()}
+
+
+def actor_of(name: str, users: dict[str, tuple[str, str | None]]) -> Actor:
+    """One stored actor name as an Actor; ``users`` maps staff emails to their ids and
+    names."""
     kind, _, rest = name.partition(":")
     if kind == "user" and rest:
-        # Staff logins carry no name of their own: their email is how staff know them.
-        return Actor("user", users.get(rest), rest)
+        # A staff member is shown by their name when they have one, else by their email.
+        user_id, user_name = users.get(rest, (None, None))
+        return Actor("user", user_id, user_name or rest)
     if kind in ("api_key", "gateway_key") and rest:
         return Actor("key", rest, ("Gateway key " if kind == "gateway_key" else "API key ") + rest)
     if kind == "customer" and rest:

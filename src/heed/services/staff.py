@@ -31,6 +31,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from heed.adapters.db import staff as logins
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import UnitOfWork
+from heed.domain import limits
 from heed.domain.addresses import normalize_email
 from heed.domain.errors import Conflict, Invalid, NotFound, Unauthorized
 from heed.services.common import INBOUND, ROLES, Principal, get_account, new_id
@@ -77,6 +78,7 @@ class StaffMember:
     email: str
     role: str
     account_name: str
+    name: str | None = None
 
 
 def token_hash(token: str) -> str:
@@ -176,7 +178,9 @@ def signed_in(uow: UnitOfWork, token: str, now: datetime | None = None) -> Staff
     if holder is None:
         return None
     user = holder.user
-    return StaffMember(principal_for_user(user), user.email, user.role, holder.account_name)
+    return StaffMember(
+        principal_for_user(user), user.email, user.role, holder.account_name, user.name
+    )
 
 
 def end_session(uow: UnitOfWork, token: str) -> None:
@@ -189,9 +193,17 @@ def end_session(uow: UnitOfWork, token: str) -> None:
 # ---- managing logins ------------------------------------------------------------------------
 
 
-def create_user(uow: UnitOfWork, account_id: str, email: str, password: str, role: str) -> str:
+def create_user(
+    uow: UnitOfWork,
+    account_id: str,
+    email: str,
+    password: str,
+    role: str,
+    name: str | None = None,
+) -> str:
     if role not in ROLES:
         raise Invalid(f"role must be one of {', '.join(ROLES)}.", field="role")
+    staff_name = checked_staff_name(name)
     password_hash = _new_hash(password)
     address = normalize_email(email, field="email")
     with uow.write() as tx:
@@ -204,6 +216,7 @@ def create_user(uow: UnitOfWork, account_id: str, email: str, password: str, rol
             account_id=account_id,
             id=new_id("usr"),
             email=address,
+            name=staff_name,
             password_hash=password_hash,
             role=role,
             failed_logins=0,
@@ -212,6 +225,18 @@ def create_user(uow: UnitOfWork, account_id: str, email: str, password: str, rol
         logins.add_user(tx, user)
         tx.commit()
     return user.id
+
+
+def checked_staff_name(value: str | None) -> str | None:
+    """A staff member's name as stored: trimmed, None when blank; refused when too long
+    or holding a control character."""
+    name = (value or "").strip()
+    if not name:
+        return None
+    problem = limits.too_long(name, limits.STAFF_NAME) or limits.refused_character(name)
+    if problem:
+        raise Invalid(f"name {problem}.", field="name")
+    return name
 
 
 def set_password(uow: UnitOfWork, email: str, password: str) -> None:

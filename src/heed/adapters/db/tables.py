@@ -117,6 +117,8 @@ class User(Base):
     account_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     email: Mapped[str] = mapped_column(String(320))
+    # How staff know each other; None shows the email instead (issue 16).
+    name: Mapped[str | None] = mapped_column(String(100), nullable=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)

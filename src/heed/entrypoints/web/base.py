@@ -82,6 +82,7 @@ class Staff:
     role: str
     account_name: str
     session: Session
+    name: str | None = None
 
 
 class PageRoute(APIRoute):
@@ -151,7 +152,9 @@ def current_staff(request: Request) -> Staff:
     member = staff.signed_in(get_heed(request).uow, session.token)
     if member is None:
         raise LoginRequired
-    return Staff(member.principal, member.email, member.role, member.account_name, session)
+    return Staff(
+        member.principal, member.email, member.role, member.account_name, session, member.name
+    )
 
 
 async def checked_form(request: Request) -> FormData:

@@ -28,6 +28,7 @@ from heed.domain.marketing import Evidence, MarketingState, Method
 from heed.services.common import Principal, audit, new_id, now
 from heed.services.consent.ledger import Ledger, append, current_consent
 from heed.services.decisions import DecisionRequest, resolve
+from heed.services.display import actor_labels
 from heed.services.permissions import requires
 
 SOURCE = "marketing_consent"
@@ -422,6 +423,8 @@ def marketing_receipt(uow: UnitOfWork, principal: Principal, address: str) -> di
         if account is None:
             raise NotFound("No such account.")
         view = marketing_of(tx, account.id, value)
+        by = view["captured_by"]
+        view["captured_by_label"] = actor_labels(tx, account.id, [by])[by] if by else None
         number = stored_accounts.first_business_number(tx, account.id)
     zones = zones_for(number) if number else ()
     return {

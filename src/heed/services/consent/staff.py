@@ -18,6 +18,7 @@ from heed.services.common import Principal, audit
 from heed.services.consent.ledger import append, current_consent
 from heed.services.consent.marketing import marketing_of
 from heed.services.consent.marketing import parse_address as parse_address
+from heed.services.display import actor_labels
 from heed.services.ledger_check import Problem, verify_account
 from heed.services.permissions import requires
 
@@ -164,12 +165,19 @@ def event_view(event: LedgerEntry) -> dict[str, Any]:
     }
 
 
-def _consent_of(uow: UnitOfWork, account_id: str, address: str) -> dict[str, Any]:
+def _consent_of(
+    uow: UnitOfWork, account_id: str, address: str, *, labelled: bool = False
+) -> dict[str, Any]:
     value, channel = parse_address(address)
     with uow.read() as tx:
         state = current_consent(tx, account_id, [value])[value]
         events = stored.entries(tx.session, account_id, address=value)
         marketing = marketing_of(tx, account_id, value)
+        labels = actor_labels(tx, account_id, (e.actor for e in events)) if labelled else {}
+    views = [event_view(e) for e in events]
+    for view in views:
+        if labelled:
+            view["actor_label"] = labels[view["actor"]]
     return {
         "address": value,
         "channel": channel,
@@ -177,7 +185,7 @@ def _consent_of(uow: UnitOfWork, account_id: str, address: str) -> dict[str, Any
         "suppressed": channel == "email" and state.suppression != "none",
         "suppression": state.suppression,
         "scopes": sorted(state.opted_out_scopes),
-        "events": [event_view(e) for e in events],
+        "events": views,
         "marketing": marketing,
     }
 
@@ -190,8 +198,9 @@ def address_consent(uow: UnitOfWork, principal: Principal, address: str) -> dict
 
 @requires("customer:view")
 def consent_history(uow: UnitOfWork, principal: Principal, address: str) -> dict[str, Any]:
-    """One address's consent now and its history, for the staff page (customer:view)."""
-    return _consent_of(uow, principal.account_id, address)
+    """One address's consent now and its history, for the staff page (customer:view);
+    each entry's actor labelled as the History panel labels it."""
+    return _consent_of(uow, principal.account_id, address, labelled=True)
 
 
 @requires("consent:export")
