@@ -283,7 +283,7 @@ def test_the_opted_out_list_the_placeholder_list_and_caller_id(
 
     page.get_by_role("link", name="Caller ID").click()
     page.get_by_label("Number that is calling").fill(f"{stopped[2:5]}.{stopped[5:8]}.{stopped[8:]}")
-    page.get_by_role("button", name="Look up").click()
+    page.get_by_role("main").get_by_role("button", name="Look up").click()
     expect(page.get_by_role("heading", name=display)).to_be_visible()
     expect(page.locator("#lookup-consent")).to_contain_text("Opted out of texts from every")
     page.screenshot(path=artifacts / "ui-caller-id.png", full_page=True)
