@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from heed.adapters.db import accounts
 from heed.adapters.db.uow import UnitOfWork
-from heed.domain.areacodes import zones_for
+from heed.services.display import UTC_ZONE, account_zone
 
-DEFAULT_ZONE = "UTC"
+DEFAULT_ZONE = UTC_ZONE.key
 
 
 @dataclass(frozen=True)
@@ -27,9 +27,8 @@ def page_frame(uow: UnitOfWork, account_id: str) -> PageFrame:
     """The account's switch and zone, read in one transaction for the page's layout."""
     with uow.read() as tx:
         account = accounts.get(tx, account_id)
-        number = accounts.first_business_number(tx, account_id)
-    zones = zones_for(number) if number else ()
+        zone = account_zone(tx, account_id)
     return PageFrame(
         notifications_enabled=bool(account and account.customer_notifications_enabled),
-        time_zone=zones[0] if zones else DEFAULT_ZONE,
+        time_zone=zone.key,
     )

@@ -20,7 +20,6 @@ from heed.adapters.db.contacts import ContactRepository
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain import marketing as rules
 from heed.domain.addresses import normalize_email, normalize_phone
-from heed.domain.areacodes import zones_for
 from heed.domain.consent import ALL_NUMBERS, ConsentAction, LedgerEntry
 from heed.domain.decision import Category, Channel, Outcome, decide
 from heed.domain.errors import Conflict, Invalid, NotFound, SmsOptedOut
@@ -28,7 +27,7 @@ from heed.domain.marketing import Evidence, MarketingState, Method
 from heed.services.common import Principal, audit, new_id, now
 from heed.services.consent.ledger import Ledger, append, current_consent
 from heed.services.decisions import DecisionRequest, resolve
-from heed.services.display import actor_labels
+from heed.services.display import account_zone, actor_labels
 from heed.services.permissions import requires
 
 SOURCE = "marketing_consent"
@@ -425,13 +424,12 @@ def marketing_receipt(uow: UnitOfWork, principal: Principal, address: str) -> di
         view = marketing_of(tx, account.id, value)
         by = view["captured_by"]
         view["captured_by_label"] = actor_labels(tx, account.id, [by])[by] if by else None
-        number = stored_accounts.first_business_number(tx, account.id)
-    zones = zones_for(number) if number else ()
+        zone = account_zone(tx, account.id)
     return {
         "address": value,
         "channel": channel,
         "business": account.name,
-        "time_zone": zones[0] if zones else "UTC",
+        "time_zone": zone.key,
         "marketing": view,
     }
 
