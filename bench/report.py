@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import BENCH, machine, size_label
+from bench.plot import draw
 
 RESULTS_MD = BENCH / "RESULTS.md"
+PLOT = BENCH / "results.png"
 START = "<!-- GENERATED: start (bench/report.py rewrites this part) -->"
 END = "<!-- GENERATED: end -->"
 DATABASES = ("sqlite", "postgresql")
@@ -196,6 +198,10 @@ def write(results_dir: Path) -> None:
     results = [r for r in results if "database" in r and "size" in r]
     body = render(results)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    m = machine()
+    caption = f"heed bench/results/*.json, rendered {stamp}; {m['nproc']} CPUs ({m['cpu']})"
+    if draw(results, PLOT, caption):
+        body += f"\n![Throughput and p99 against contacts]({PLOT.name})\n"
     generated = f"{START}\n\n_Rendered {stamp} from bench/results/*.json._\n\n{body}\n{END}"
     if RESULTS_MD.exists():
         text = RESULTS_MD.read_text()
