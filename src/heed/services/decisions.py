@@ -175,6 +175,12 @@ def decide_one(uow: UnitOfWork, principal: Principal, request: DecisionRequest) 
 OneContactRead = Callable[[str, str], read.OneContact | None]
 
 
+def stored_contact_id(request: DecisionRequest) -> str | None:
+    """The stored contact whose one read can answer the request, or None: no contact
+    named, or a named sender (checked against the business's numbers)."""
+    return request.contact_id if request.sender is None else None
+
+
 @requires("customer:view")
 def decide_stored_contact(
     read_one: OneContactRead, principal: Principal, request: DecisionRequest
@@ -192,9 +198,10 @@ def _stored_decision(
     down the general path: no contact named or found (its errors are said there), a
     named sender (checked against the business's numbers), or a marketing text to a
     jurisdiction that caps them (which also needs the texts already sent)."""
-    if request.contact_id is None or request.sender is not None:
+    contact_id = stored_contact_id(request)
+    if contact_id is None:
         return None
-    found = read_one(account_id, request.contact_id)
+    found = read_one(account_id, contact_id)
     if found is None:
         return None
     (contact,) = _with_consent(found.stored).values()

@@ -19,8 +19,9 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any, Literal, NamedTuple
 
+from psycopg import AsyncConnection
 from sqlalchemy import Engine, Select, String, and_, bindparam, exists, func, select
-from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from heed.adapters.db import tables as t
@@ -193,6 +194,10 @@ _UNDER_REVIEW_AT = _ONE_NAMES.index("under_review")
 # context and result types cost about six times the statement (bench/RESULTS.md, 15).
 _ONE_CONTACT_SQLITE = str(_ONE_CONTACT.compile(dialect=sqlite.dialect()))
 assert _ONE_CONTACT.compile(dialect=sqlite.dialect()).positiontup == ["account_id", "contact_id"]
+# PostgreSQL's loop read runs it as the driver's SQL on an async psycopg connection.
+_ONE_CONTACT_POSTGRESQL = str(
+    _ONE_CONTACT.compile(dialect=postgresql.dialect())  # type: ignore[no-untyped-call]
+)
 _ACCOUNT = _named_as(
     select(*_columns_of(AccountRow)).where(t.Account.id == bindparam("account_id")), AccountRow
 )
@@ -243,6 +248,20 @@ def one_contact_sqlite(
     entrypoints/api/loop_reads.py): SQLite's implicit read transaction ends with the fetch."""
     rows = connection.execute(_ONE_CONTACT_SQLITE, (account_id, contact_id)).fetchall()
     return _one(rows)
+
+
+async def one_contact_postgresql(
+    connection: AsyncConnection[Any], account_id: str, contact_id: str
+) -> OneContact | None:
+    """``one_contact`` on an async psycopg connection in autocommit mode (the event
+    loop's own, entrypoints/api/loop_reads.py): one statement, one snapshot, prepared
+    on its first run so PostgreSQL plans it once per connection."""
+    cursor = await connection.execute(
+        _ONE_CONTACT_POSTGRESQL,
+        {"account_id": account_id, "contact_id": contact_id},
+        prepare=True,
+    )
+    return _one(await cursor.fetchall())
 
 
 def raw_records(

@@ -84,7 +84,7 @@ def create_app(heed: Heed) -> FastAPI:
             await ledger_watch.stop()
             await inbound.stop()
             await outbox.stop()
-            loop_reads.close()
+            await loop_reads.close()
 
     app = FastAPI(
         title="heed",

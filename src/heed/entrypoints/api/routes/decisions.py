@@ -40,10 +40,10 @@ async def decide(uow: UowDep, request: Request) -> JSONResponse:
     # The key, then its permission, then the body: 401, 403, 422.
     key = refuse_early(decisions.decide_one, await get_principal(request))
     asked = command(await json_body(request, DecisionRequest))
-    # A stored contact on SQLite is decided on the loop, by a read that cannot wait
+    # A stored contact is decided on the loop, by a read that cannot block it
     # (loop_reads.py); everything else in the thread pool.
     reads: LoopReads = request.app.state.loop_reads
-    decision = reads.decide(key, asked) if reads.enabled else None
+    decision = await reads.decide(key, asked)
     if decision is None:
         decision = await run_in_threadpool(decisions.decide_one, uow, key, asked)
     # decision_view already has DecisionPublic's shape; answering it directly spares
