@@ -300,3 +300,24 @@ def test_audit_prints_a_customers_changes_in_the_accounts_local_time_or_as_json(
     bad = cli.invoke(app, ["audit", "--account", account_id, "--cursor", "nonsense"])
     assert bad.exit_code == 2
     assert "cursor" in bad.output
+
+
+def test_db_check_reads_the_database_s_own_settings_and_exits_1_unless_all_serve(
+    cli: CliRunner, heed: Heed
+) -> None:
+    result = cli.invoke(app, ["db", "check"])
+
+    lines = result.stdout.splitlines()
+    if heed.engine.dialect.name == "sqlite":
+        assert result.exit_code == 0, result.output
+        assert lines == [
+            "ok       sqlite = wal: SQLite in WAL mode with synchronous=FULL; nothing to tune."
+        ]
+        return
+    with heed.engine.connect() as connection:
+        autovacuum = connection.exec_driver_sql("SHOW autovacuum").scalar_one()
+        connections = connection.exec_driver_sql("SHOW max_connections").scalar_one()
+    assert any(f"autovacuum = {autovacuum}:" in line for line in lines)
+    assert any(f"max_connections = {connections}:" in line for line in lines)
+    everything_serves = all(line.startswith("ok ") for line in lines)
+    assert result.exit_code == (0 if everything_serves else 1), result.output

@@ -22,6 +22,7 @@ from heed.services import (
     audit_trail,
     csv_import,
     customer_export,
+    database_check,
     display,
     ledger_check,
     staff,
@@ -104,6 +105,26 @@ def db_upgrade() -> None:
     """Bring the database's schema up to date."""
     with _heed():
         typer.echo("database is up to date")
+
+
+@db_app.command("check")
+def db_check() -> None:
+    """Say whether the database's settings serve heed (docs/SCALING.md); exit 1 if not."""
+    with _heed() as heed:
+        findings = database_check.check_database(heed.uow)
+    for finding in findings:
+        typer.echo(f"{finding.level:<8} {finding.name} = {finding.current}: {finding.sentence}")
+    if any(finding.level != "ok" for finding in findings):
+        raise typer.Exit(1)
+
+
+def _say_what_the_database_lacks(heed: Heed) -> None:
+    """At start-up, each setting that does not serve heed, on stderr (``heed db check``)."""
+    for finding in database_check.check_database(heed.uow):
+        if finding.level != "ok":
+            typer.echo(
+                f"heed db check: {finding.name} = {finding.current}: {finding.sentence}", err=True
+            )
 
 
 @account_app.command("create")
@@ -442,6 +463,7 @@ def _serve(host: str, port: int, banner: str | None = None) -> None:
     from heed.entrypoints.api.app import create_app
 
     heed = _build()
+    _say_what_the_database_lacks(heed)
     application = create_app(heed)
     if banner:
         typer.echo(banner)
