@@ -149,4 +149,5 @@ def customers_after(
 def analyze(tx: Transaction) -> None:
     """Fresh planner statistics after a large import (PostgreSQL; SQLite plans without)."""
     if tx.engine.dialect.name == "postgresql":
-        tx.session.execute(text("ANALYZE customers, locations, contacts, consent_state"))
+        tables = "customers, locations, contacts, consent_state, consent_events"
+        tx.session.execute(text(f"ANALYZE {tables}"))
