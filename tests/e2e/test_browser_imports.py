@@ -23,6 +23,7 @@ from heed.bootstrap import Heed
 from heed.services import accounts, customers, messages
 from heed.services.accounts import NewAccount
 from heed.services.common import Principal
+from heed.services.page_frame import page_frame
 from unique_values import unique_email, unique_number
 
 pytestmark = pytest.mark.browser
@@ -98,6 +99,14 @@ def test_staff_dry_run_then_import_a_csv_and_download_its_flagged_rows(
     assert bea["name"] == "Browser Bea"
 
 
+@pytest.fixture
+def business_number(request: pytest.FixtureRequest) -> str:
+    """The account's number, in the area code a test asks for (512 unless it asks)."""
+    return unique_number(getattr(request, "param", "512"))
+
+
+# A Denver number makes the account's zone America/Denver, not the list's first.
+@pytest.mark.parametrize("business_number", ["303"], indirect=True)
 def test_staff_filter_the_message_log_by_number_and_status(
     heed: Heed, account: NewAccount, staff: Principal, server: Server, page: Page
 ) -> None:
@@ -109,6 +118,9 @@ def test_staff_filter_the_message_log_by_number_and_status(
     )
     _sign_in(heed, account, server, page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Messages").click()
+    # Times are in the account's own zone until staff pick another.
+    assert page_frame(heed.uow, staff.account_id).time_zone == "America/Denver"
+    expect(page.get_by_label("Times in")).to_have_value("America/Denver")
     page.get_by_label("Number or email").fill(number)
     page.get_by_role("button", name="Show").click()
     log = page.locator("#message-log")

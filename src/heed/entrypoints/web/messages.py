@@ -1,6 +1,7 @@
 """The staff message log: what heed sent or holds, newest first, filtered by status,
 number and date, each with its decision's reason, attempts and provider id. Times are
-shown in the time zone staff pick (the filter's date is a day in that zone)."""
+shown in the time zone staff pick, the account's own until they pick another (the
+filter's date is a day in that zone)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from fastapi import APIRouter, Request, Response
 from heed.domain.errors import Invalid
 from heed.entrypoints.web.base import TEMPLATES, HeedDep, PageRoute, StaffDep, render
 from heed.services import messages
+from heed.services.page_frame import page_frame
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -28,7 +30,6 @@ ZONES = (
     "America/Halifax",
     "UTC",
 )
-DEFAULT_ZONE = "America/Chicago"
 
 
 def local_time(iso: str | None, zone: str) -> str:
@@ -60,10 +61,12 @@ def message_log(
     status: str = "",
     to: str = "",
     since: str = "",
-    tz: str = DEFAULT_ZONE,
+    tz: str = "",
     cursor: str | None = None,
 ) -> Response:
-    zone = tz if tz in ZONES else DEFAULT_ZONE
+    home = page_frame(heed.uow, who.principal.account_id).time_zone
+    zones = ZONES if home in ZONES else (home, *ZONES)
+    zone = tz if tz in zones else home
     filters = {"status": status, "to": to.strip(), "since": since.strip(), "tz": zone}
     error: str | None = None
     page: dict[str, Any] = {"items": [], "next_cursor": None}
@@ -83,7 +86,7 @@ def message_log(
         "next_cursor": page["next_cursor"],
         "filters": filters,
         "statuses": messages.STATUSES,
-        "zones": ZONES,
+        "zones": zones,
         "query": urlencode(filters),
         "error": error,
     }
