@@ -93,21 +93,33 @@ def machine() -> dict[str, str]:
             cpu = line.split(":", 1)[1].strip()
             break
     mem_kb = status_meminfo("MemTotal")
-    pg = ""
-    with contextlib.suppress(OSError):
-        pg = subprocess.run(
-            ["psql", f"{PG_SERVER}/postgres", "-tAc", "show server_version"],
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.strip()
+    pg = _psql("SELECT current_setting('server_version')")
+    # The settings docs/SCALING.md says the 1 M figures need (`heed db check`).
+    settings = _psql(
+        "SELECT string_agg(name || ' ' || current_setting(name), ', ' ORDER BY name) "
+        "FROM pg_settings WHERE name IN ('shared_buffers', 'autovacuum', 'work_mem', "
+        "'max_wal_size', 'synchronous_commit')"
+    )
     return {
         "nproc": str(os.cpu_count()),
         "cpu": cpu,
         "ram": f"{mem_kb / 1024 / 1024:.1f} GiB",
         "kernel": os.uname().release,
         "postgresql": pg or "n/a",
+        "postgresql_settings": settings or "n/a",
     }
+
+
+def _psql(query: str) -> str:
+    """One value from the benchmark's PostgreSQL server, or "" when it does not answer."""
+    with contextlib.suppress(OSError):
+        return subprocess.run(
+            ["psql", f"{PG_SERVER}/postgres", "-tAc", query],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+    return ""
 
 
 def status_meminfo(field: str) -> int:

@@ -134,8 +134,8 @@ def render(results: list[dict[str, Any]]) -> str:
     m = machine()
     lines = [
         f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram']} RAM, Linux {m['kernel']}, "
-        f"PostgreSQL {m['postgresql']} on the same machine. wrk and the server share the "
-        "CPUs.",
+        f"PostgreSQL {m['postgresql']} on the same machine ({m['postgresql_settings']}). "
+        "wrk and the server share the CPUs.",
         "",
         "| figure | " + " | ".join(f"{d} {size_label(s)}" for d, s in columns) + " |",
         "| --- | " + " | ".join("---:" for _ in columns) + " |",
