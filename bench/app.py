@@ -8,7 +8,9 @@ how much of a request's cost is the framework and one query, so heed's routes ca
 be judged against them on the same machine, in the same run.
 
 ``uv run python -m bench.app --port 8765`` serves it the way ``heed serve`` does
-(uvicorn, one worker, one process); the database comes from HEED_DATABASE_URL.
+(uvicorn, one worker, one process); ``--workers N`` the way ``heed serve --workers N``
+does (N uvicorn processes on one port, each building its app, engine and pool once it
+runs); the database comes from HEED_DATABASE_URL.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from sqlalchemy import bindparam, select
 from starlette.concurrency import run_in_threadpool
 
 from heed.adapters.db import tables as t
-from heed.bootstrap import Heed, build
+from heed.bootstrap import Heed, build, build_worker
 from heed.config import Settings
 from heed.entrypoints.api.app import create_app
 
@@ -66,12 +68,30 @@ def bench_app(heed: Heed) -> FastAPI:
     return app
 
 
+def worker_app() -> FastAPI:
+    """One worker's app under ``--workers N``, built inside the worker like heed's own."""
+    return bench_app(build_worker(Settings()))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="heed's app plus the benchmark's baselines")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=1, help="server processes on the port")
     parser.add_argument("--profile", help="write a pyinstrument profile here on shutdown")
     args = parser.parse_args(argv)
+    if args.workers > 1:
+        if args.profile:
+            parser.error("--profile profiles one process: leave out --workers")
+        uvicorn.run(
+            "bench.app:worker_app",
+            factory=True,
+            workers=args.workers,
+            host=args.host,
+            port=args.port,
+            log_level="warning",
+        )
+        return
     heed = build(Settings(), migrate=False)
     app = bench_app(heed)
     if not args.profile:
