@@ -459,10 +459,31 @@ def _serve(host: str, port: int, banner: str | None = None) -> None:
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
-def _serve_workers(host: str, port: int, workers: int) -> None:
-    """``workers`` uvicorn processes on one port and one PostgreSQL database."""
+# uvicorn's supervisor replaces a worker that misses its health check. A spawned worker
+# answers only once it has imported the command's main module (all of heed, for the
+# `heed` script): seconds on a busy machine, past uvicorn's default of 5, after which
+# the replacement would be replaced in turn, and the server never start.
+WORKER_HEALTH_CHECK_SECONDS = 30
+
+
+def serve_workers(factory: str, host: str, port: int, workers: int) -> None:
+    """``workers`` uvicorn processes on one port, each making its app with ``factory``
+    (an import string) once it runs, so nothing of the parent's is shared but the port."""
     import uvicorn
 
+    uvicorn.run(
+        factory,
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_worker_healthcheck=WORKER_HEALTH_CHECK_SECONDS,
+    )
+
+
+def _serve_workers(host: str, port: int, workers: int) -> None:
+    """``workers`` heed processes on one port and one PostgreSQL database."""
     from heed.config import Settings
 
     if Settings().resolved_database_url().startswith("sqlite"):
@@ -477,14 +498,7 @@ def _serve_workers(host: str, port: int, workers: int) -> None:
     # Migrated and its key checked once, here; then this process keeps no connection:
     # each worker is a fresh interpreter (uvicorn spawns them) that opens its own.
     _build().engine.dispose()
-    uvicorn.run(
-        "heed.entrypoints.api.app:worker_app",
-        factory=True,
-        workers=workers,
-        host=host,
-        port=port,
-        log_level="warning",
-    )
+    serve_workers("heed.entrypoints.api.app:worker_app", host, port, workers)
 
 
 @app.command()
