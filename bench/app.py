@@ -1,14 +1,16 @@
-"""The benchmark's server: heed's own app plus two baseline routes, in one process.
+"""The benchmark's server: heed's own app plus baseline routes, in one process or several.
 
-``/bench/bare`` answers without touching anything; ``/bench/select`` reads one
-contact by primary key through heed's engine, on the event loop, and
-``/bench/select-pool`` does the same read in the thread pool. All are ``async def``
-like the product's hot routes, and all exist only here, never in the product: they tell
-how much of a request's cost is the framework and one query, so heed's routes can
-be judged against them on the same machine, in the same run.
+``/bench/bare`` answers without touching anything (``/bench/pid`` with its process
+id); ``/bench/select`` reads one contact by primary key through heed's engine, on
+the event loop, and ``/bench/select-pool`` does the same read in the thread pool. All
+are ``async def`` like the product's hot routes, and all exist only here, never in the
+product: they tell how much of a request's cost is the framework and one query, so
+heed's routes can be judged against them on the same machine, in the same run.
 
 ``uv run python -m bench.app --port 8765`` serves it the way ``heed serve`` does
-(uvicorn, one worker, one process); the database comes from HEED_DATABASE_URL.
+(uvicorn, one worker, one process); ``--workers N`` the way ``heed serve --workers N``
+does (N uvicorn processes on one port, each building its app, engine and pool once it
+runs); the database comes from HEED_DATABASE_URL.
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ from sqlalchemy import bindparam, select
 from starlette.concurrency import run_in_threadpool
 
 from heed.adapters.db import tables as t
-from heed.bootstrap import Heed, build
+from heed.bootstrap import Heed, build, build_worker
 from heed.config import Settings
 from heed.entrypoints.api.app import create_app
+from heed.entrypoints.cli import serve_workers
 
 
 def bench_app(heed: Heed) -> FastAPI:
@@ -43,6 +46,11 @@ def bench_app(heed: Heed) -> FastAPI:
     @app.post("/bench/bare", include_in_schema=False)
     async def bare() -> dict[str, Any]:
         return {"ok": True}
+
+    # Which process answered: under --workers N, the benchmark waits until each has.
+    @app.post("/bench/pid", include_in_schema=False)
+    async def pid() -> dict[str, int]:
+        return {"pid": os.getpid()}
 
     def read_one(contact_id: str) -> dict[str, Any]:
         with engine.connect() as conn:
@@ -66,12 +74,23 @@ def bench_app(heed: Heed) -> FastAPI:
     return app
 
 
+def worker_app() -> FastAPI:
+    """One worker's app under ``--workers N``, built inside the worker like heed's own."""
+    return bench_app(build_worker(Settings()))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="heed's app plus the benchmark's baselines")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=1, help="server processes on the port")
     parser.add_argument("--profile", help="write a pyinstrument profile here on shutdown")
     args = parser.parse_args(argv)
+    if args.workers > 1:
+        if args.profile:
+            parser.error("--profile profiles one process: leave out --workers")
+        serve_workers("bench.app:worker_app", args.host, args.port, args.workers)
+        return
     heed = build(Settings(), migrate=False)
     app = bench_app(heed)
     if not args.profile:

@@ -52,7 +52,8 @@ class Server:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 60
+        # Generous: several workers start side by side on a machine that may be busy.
+        deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"bench server exited; see {DATA / 'server.log'}")
@@ -61,7 +62,8 @@ class Server:
                 return
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError("bench server did not start within 60 s")
+        self.stop()
+        raise RuntimeError(f"bench server did not start within 180 s; see {DATA / 'server.log'}")
 
     def post(
         self, path: str, body: bytes, headers: dict[str, str] | None = None

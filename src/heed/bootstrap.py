@@ -106,6 +106,27 @@ def build(
         except SecretKeyError:
             engine.dispose()
             raise
-    if not settings.secret_key and migrate:
-        settings = settings.model_copy(update={"secret_key": instance_secret(engine)})
+    if migrate:
+        settings = _signing(settings, engine)
     return Heed(settings, engine, UnitOfWork(engine), transport or make_transport(settings))
+
+
+def build_worker(settings: Settings | None = None) -> Heed:
+    """heed in one of the processes of ``heed serve --workers N``.
+
+    The parent process migrated the database and checked the key before it started
+    the workers, so neither is done again here. Each worker opens its own engine and
+    pool once it runs (no connection crosses a process), and signs with the
+    installation's secret like every other process, so a staff session or a link
+    signed by one worker is good in the others.
+    """
+    heed = build(settings)
+    heed.settings = _signing(heed.settings, heed.engine)
+    return heed
+
+
+def _signing(settings: Settings, engine: Engine) -> Settings:
+    """The settings with HEED_SECRET_KEY, else the installation's stored secret."""
+    if settings.secret_key:
+        return settings
+    return settings.model_copy(update={"secret_key": instance_secret(engine)})

@@ -57,12 +57,15 @@ def heed_command(*args: str) -> list[str]:
 
 @contextmanager
 def heed_serve(
-    environment: dict[str, str], port: int, output: IO[str] | int = subprocess.PIPE
+    environment: dict[str, str],
+    port: int,
+    output: IO[str] | int = subprocess.PIPE,
+    *options: str,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """`heed serve` as a process, its output piped (or written to ``output``),
     stopped when the block ends."""
     process = subprocess.Popen(
-        heed_command("serve", "--port", str(port)),
+        heed_command("serve", "--port", str(port), *options),
         env=environment,
         stdout=output,
         stderr=subprocess.STDOUT,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from heed.bootstrap import build
+from heed.bootstrap import build, build_worker
 from heed.config import Settings
 from heed.services.unsubscribe import make_token, read_token, signing_key
 
@@ -26,3 +26,21 @@ def test_a_configured_secret_key_wins_over_the_stored_one(db_url: str) -> None:
         assert heed.settings.secret_key == "configured"
     finally:
         heed.engine.dispose()
+
+
+def test_every_worker_of_heed_serve_signs_with_the_secret_of_the_server_it_joins(
+    db_url: str,
+) -> None:
+    """--workers N: a session or link signed by one worker is good in every other."""
+    parent = build(Settings(database_url=db_url, secret_key=""), migrate=True)
+    first = build_worker(Settings(database_url=db_url, secret_key=""))
+    second = build_worker(Settings(database_url=db_url, secret_key=""))
+    try:
+        assert first.settings.secret_key == parent.settings.secret_key
+        assert second.settings.secret_key == parent.settings.secret_key
+        assert first.engine is not second.engine
+        token = make_token(signing_key(first.settings), "acc_1", "maria@gmail.com")
+        assert read_token(signing_key(second.settings), token) == ("acc_1", "maria@gmail.com")
+    finally:
+        for heed in (parent, first, second):
+            heed.engine.dispose()

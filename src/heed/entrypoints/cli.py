@@ -452,9 +452,20 @@ def export_csv(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Server processes sharing the port, each with its own connections and "
+            "outbox (PostgreSQL only).",
+        ),
+    ] = 1,
 ) -> None:
     """Migrate the database if needed and serve the API and the staff UI."""
-    _serve(host, port)
+    if workers == 1:
+        _serve(host, port)
+    else:
+        _serve_workers(host, port, workers)
 
 
 def _serve(host: str, port: int, banner: str | None = None) -> None:
@@ -468,6 +479,50 @@ def _serve(host: str, port: int, banner: str | None = None) -> None:
     if banner:
         typer.echo(banner)
     uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+# uvicorn's supervisor replaces a worker that misses its health check. A spawned worker
+# answers only once it has imported the command's main module (all of heed, for the
+# `heed` script): seconds on a busy machine, past uvicorn's default of 5, after which
+# the replacement would be replaced in turn, and the server never start.
+WORKER_HEALTH_CHECK_SECONDS = 30
+
+
+def serve_workers(factory: str, host: str, port: int, workers: int) -> None:
+    """``workers`` uvicorn processes on one port, each making its app with ``factory``
+    (an import string) once it runs, so nothing of the parent's is shared but the port."""
+    import uvicorn
+
+    uvicorn.run(
+        factory,
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_worker_healthcheck=WORKER_HEALTH_CHECK_SECONDS,
+    )
+
+
+def _serve_workers(host: str, port: int, workers: int) -> None:
+    """``workers`` heed processes on one port and one PostgreSQL database."""
+    from heed.config import Settings
+
+    if Settings().resolved_database_url().startswith("sqlite"):
+        typer.echo(
+            f"error (workers): --workers {workers} needs PostgreSQL: a SQLite database is "
+            "served by one process, because every write takes the one lock on its file "
+            "and more processes would only wait on each other; serve it without --workers, "
+            "or set HEED_DATABASE_URL to a PostgreSQL database.",
+            err=True,
+        )
+        raise typer.Exit(2)
+    # Migrated and its key checked once, here; then this process keeps no connection:
+    # each worker is a fresh interpreter (uvicorn spawns them) that opens its own.
+    heed = _build()
+    _say_what_the_database_lacks(heed)
+    heed.engine.dispose()
+    serve_workers("heed.entrypoints.api.app:worker_app", host, port, workers)
 
 
 @app.command()

@@ -25,7 +25,7 @@ from functools import partial
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from heed.bootstrap import Heed
+from heed.bootstrap import Heed, build_worker
 from heed.entrypoints.api import errors
 from heed.entrypoints.api.batches import BatchWriter
 from heed.entrypoints.api.body_limits import BodySizeLimit
@@ -138,3 +138,14 @@ def create_app(heed: Heed) -> FastAPI:
 
         mount_web(app, heed)
     return app
+
+
+def worker_app() -> FastAPI:
+    """The app of one ``heed serve --workers N`` process.
+
+    uvicorn calls it inside each worker (an import-string factory) once the worker
+    runs, so the worker's engine, pool, outbox and inbound writer are made there and
+    are its own. Every worker runs the outbox: claims are atomic in the database
+    (adapters/db/outbox.py), so each message goes out once per attempt (R-30).
+    """
+    return create_app(build_worker())
