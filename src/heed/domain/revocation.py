@@ -189,9 +189,15 @@ _CONFIRMATION = re.compile(
 )
 
 
+# Only a sender speaks of its messages as coming "from us": a customer writes "from you".
+_SENDER_VOICE = re.compile(
+    r"\b(?:messages|texts|alerts|offers|sms|emails|notifications|updates)\sfrom\sus\b"
+)
+
+
 def _is_broadcast(body: str, words: str) -> bool:
     """Whether a text (and its ``words``) reads as a sender's broadcast, not a customer's reply."""
-    if _CONFIRMATION.search(words):
+    if _CONFIRMATION.search(words) or _SENDER_VOICE.search(words):
         return True
     return sum(1 for mark in _BROADCAST_MARKS if mark.search(body)) >= 2
 
@@ -212,6 +218,14 @@ def _unquote(body: str) -> str:
 
 
 # --- English ---------------------------------------------------------------------
+
+_POLITE = (
+    r"(?:hi|hello|hey|hola|buenas|buenos dias|bonjour|salut|please|pls|plz|por favor|favor|svp|"
+    r"s il vous plait|s il te plait|ok|okay|thanks|thank you|thx|ty|gracias|merci)"
+)
+_POLITE_HEAD = re.compile(rf"^(?:{_POLITE}\s)+")
+_POLITE_TAIL = re.compile(rf"(?:\s{_POLITE})+$")
+
 
 _EN_EXTRA = [
     re.compile(
@@ -254,6 +268,186 @@ _EN_EXTRA = [
     re.compile(r"\bdo not\s(?:text|message|contact)\s(?:me|this number)\b"),
     re.compile(r"\bstop\s(?:them|these)\b"),
 ]
+
+
+def _alternation(*sections: str) -> str:
+    """A regular expression matching any word of the named reading_words.txt sections."""
+    words = sorted(
+        frozenset().union(*(_word_list(section) for section in sections)),
+        key=lambda word: (-len(word), word),
+    )
+    return "(?:" + "|".join(re.escape(word) for word in words) + ")"
+
+
+_STOPPED = _alternation("en stopped things")
+_MESSAGES_ONLY = _alternation("en messages only")
+_STOP_FILLER = rf"(?:{_alternation('en stop fillers')}\s){{0,5}}"
+_REMOVE_VERBS = _alternation("en remove verbs")
+_LIST_TARGET = (
+    r"(?:(?:of|the|your|ur|this|these|all|any|my|their|yalls)\s){0,3}"
+    r"(?:(?:text|texting|sms|mailing|email|contact|call|calling|messaging|marketing|"
+    r"notification|distribution|subscriber|phone)\s)?"
+    r"(?:list|lists|texts|texting|messages|messaging|sms|contacts|system|database|records|"
+    r"notifications|marketing|subscribers|program)\b"
+)
+_POLITE_END = r"(?:\s(?:please|pls|plz|thanks|thank you|asap|now|immediately|already))*$"
+# A wish that the messages go on: "I don't want the texts to stop".
+_NOT_STOPPING = r"(?!\s(?:to stop|stopped|stopping|to end|ending|to go|going))"
+# Each part of a revocation whose verb leads, read clause by clause; reading_words.txt
+# holds the words.
+_EN_PARTS = [
+    # A verb of stopping and what it stops: "discontinue any further texts".
+    re.compile(rf"\b{_alternation('en stop verbs')}\s(?!of\s){_STOP_FILLER}{_STOPPED}\b"),
+    re.compile(
+        rf"\b{_alternation('en stop-only-messages verbs')}\s(?!of\s){_STOP_FILLER}"
+        rf"{_MESSAGES_ONLY}\b"
+    ),
+    # Stopping what the writer is sent, unnamed: "how do I stop receiving these",
+    # "please stop sending".
+    re.compile(r"\b(?:stop|quit|cease)\s(?:receiving|getting)\s(?:these|them|those)\b"),
+    re.compile(rf"\b(?:stop|quit|cease)\s(?:sending|contacting)(?:\s(?:me|us))?{_POLITE_END}"),
+    # A verb of removing and the writer or their details, from a list or no place named:
+    # "delete my contact info", not "remove my name from the sign-up sheet".
+    re.compile(
+        rf"\b{_REMOVE_VERBS}\s(?:me|us|"
+        rf"(?:{_alternation('en remove fillers')}\s){{1,3}}{_alternation('en removed things')})"
+        rf"(?:{_POLITE_END}|\s(?:from|off)\s{_LIST_TARGET}|\s(?:and|or|so|because|as|i|we)\b)"
+    ),
+    re.compile(rf"\b{_REMOVE_VERBS}\s(?:me\s|us\s)?(?:from|off)\s{_LIST_TARGET}"),
+]
+# The writer's own wish, whoever else the clause names.
+_EN_WISHES = [
+    # What is stopped, then the wish: "I'd like the text messages to stop".
+    re.compile(
+        rf"\b(?:like|want|need|would appreciate|appreciate it if|appreciate if)\s"
+        rf"(?:(?:the|these|those|your|all|all the|all these|any|my)\s)?(?:\w+\s)?{_MESSAGES_ONLY}\s"
+        r"(?:to\s)?(?:stop|end|cease|discontinue|be stopped|be discontinued|stopped|discontinued)\b"
+    ),
+    # The writer removed: "can I please be taken off of the list", "I want to be removed".
+    re.compile(
+        r"\b(?:i|we|me|us)\s(?:\w+\s){0,3}?(?:be|been|get|being|getting)\s"
+        r"(?:removed|taken off|deleted|unsubscribed|erased)"
+        rf"(?:\s(?:from|off)\s{_LIST_TARGET}|{_POLITE_END})"
+    ),
+    # No more of them: "I don't wish to receive these offers anymore".
+    re.compile(
+        r"\b(?:dont|do not|no longer|never)\s(?:want|wish|need)\s"
+        r"(?:to\s(?:receive|get|see|be sent)\s)?(?:any\s)?(?:more\s|further\s)?(?:of\s)?"
+        rf"(?:these|your|those|such)\s(?:{_STOPPED}\s)?(?:anymore|any more|any longer)\b"
+    ),
+    re.compile(
+        rf"\b(?:dont|do not|no longer|never)\s(?:want|wish|need)\s"
+        rf"(?:to\s(?:receive|get|see|be sent)\s)?{_STOP_FILLER}{_MESSAGES_ONLY}\b{_NOT_STOPPING}"
+    ),
+    re.compile(
+        r"\bno longer\s(?:text|txt|message|contact|send|email|call)\s(?:me|us|this number)\b"
+    ),
+    # The wish put to the sender: "I'd appreciate it if you stopped texting me".
+    re.compile(
+        r"\b(?:if|that)\s(?:you|u|yall|you guys|we)\s(?:would\s|could\s|can\s|will\s)?"
+        r"(?:stopped|stop|discontinued|discontinue|ceased|cease|quit|ended|end|halted|halt)\s"
+        rf"{_STOP_FILLER}{_STOPPED}\b"
+    ),
+    re.compile(
+        rf"\b(?:like|want|prefer|rather|wish|choose)\s(?:to\snot|not\sto|not)\s"
+        rf"(?:receive|get|be sent)\s{_STOP_FILLER}{_MESSAGES_ONLY}\b"
+    ),
+    re.compile(
+        r"\b(?:dont|do not|never)\s(?:send|text|message)\s(?:me|us)\s"
+        rf"(?:anything|any more|anymore|no more)(?:\s(?:else|again|ever))?{_POLITE_END}"
+    ),
+    re.compile(
+        rf"\b(?:done|finished)\s(?:with|receiving|getting)\s{_STOP_FILLER}{_MESSAGES_ONLY}\b"
+    ),
+    # "No more promos please", "enough with the texts": said as the clause's whole wish.
+    re.compile(
+        rf"^(?:{_POLITE}\s)*(?:no more|no further|enough|enough with)\s{_STOP_FILLER}"
+        rf"{_MESSAGES_ONLY}(?:\s(?:from you|from u|to me|to this number|{_POLITE}))*$"
+    ),
+]
+# A plea that needs the messages named elsewhere in the text: "these text messages are
+# quite excessive so please cut it out".
+_EN_PLEA = re.compile(r"\b(?:cut it out|knock it off)\b")
+_EN_MESSAGES = re.compile(r"\b(?:texts|text messages|messages)\b")
+# A leading verb is not a wish when negated or asked about the past just before it
+# ("please don't stop the reminders", "why did you stop texting me"), when it is a noun
+# ("the bus stop"), or when someone else is its subject ("I quit texting him", "I'll
+# stop sending them").
+_EN_NEGATION = (
+    r"\b(?:dont|do not|didnt|did not|doesnt|does not|never|wont|will not|cant|cannot|"
+    r"can not|not|nothing|why|shouldnt|wouldnt|couldnt|no need)\b(?:\s\w+){0,3}"
+)
+_EN_NEGATED_BEFORE = re.compile(rf"{_EN_NEGATION}$")
+_EN_NOT_A_WISH_BEFORE = re.compile(
+    rf"(?:{_EN_NEGATION}"
+    r"|\b(?:the|a|an|at|bus|next|last|every|each)"
+    r"|\b(?:i|he|she|they|it|we)(?:\s(?:will|ll|would|d|can|could|should|might|must|gonna|"
+    r"going to|just|also|then|already|finally))*)$"
+)
+# What follows a part may make it a wish about when, whom or what else: "stop texting
+# while driving", "stop messaging her", "stop texting and go to sleep", "done with
+# messages for tonight".
+_EN_NOT_A_WISH_AFTER = re.compile(
+    r"\s(?:until|till|til|before|after|between|during|unless|except|when|while|so much|"
+    r"too much|so often|for now|for tonight|for today|for the night|tonight|today|her|him|"
+    r"people|everyone|everybody|others|the group|and (?:go|get|come|do|focus|study|sleep|"
+    r"work|pay|drive|listen|look|watch))\b"
+)
+# Words without one of which no part can be read: most texts skip the parts unread.
+_EN_PART_WORDS = (
+    _word_list("en stop verbs")
+    | _word_list("en stop-only-messages verbs")
+    | _word_list("en remove verbs")
+    | frozenset(
+        "removed taken deleted unsubscribed erased dont don longer never more further "
+        "enough done finished cut knock like want need appreciate if that prefer rather "
+        "wish choose".split()
+    )
+)
+
+
+def _parts_revoke(words: str, body: str) -> bool:
+    """Whether a clause of an English text (and its ``words``) asks, by its parts, to stop
+    messages."""
+    if _EN_PART_WORDS.isdisjoint(words.split()):
+        return False
+    clauses = _EN_CLAUSES.split(body) if _EN_CLAUSES.search(body) else [body]
+    for clause in clauses:
+        clause_words = _joined_contractions(words if len(clauses) == 1 else _words(clause))
+        for pattern in _EN_PARTS:
+            for match in pattern.finditer(clause_words):
+                if not _EN_NOT_A_WISH_BEFORE.search(
+                    clause_words[: match.start()].rstrip()
+                ) and not _EN_NOT_A_WISH_AFTER.match(clause_words, match.end()):
+                    return True
+        for pattern in _EN_WISHES:
+            for match in pattern.finditer(clause_words):
+                if not _EN_NOT_A_WISH_AFTER.match(clause_words, match.end()):
+                    return True
+    return bool(_EN_PLEA.search(words) and _EN_MESSAGES.search(words))
+
+
+_EN_CLAUSES = re.compile(r"[.!?;,\n]+")
+_CONTRACTION = re.compile(r"\b(\w+) t\b")
+
+
+def _joined_contractions(words: str) -> str:
+    """ "don t" as "dont": folded words split a contraction at its apostrophe."""
+    return _CONTRACTION.sub(r"\1t", words) if " t" in words else words
+
+
+# Unwanted contact said outright, without a wish: a person decides (unsure); with a
+# refusal beside it, the wish is plain.
+_EN_UNWANTED = re.compile(
+    r"\b(?:how (?:did|do) (?:you|u) get (?:my|this) number|how (?:you|u) got (?:my|this) number|"
+    r"where (?:did|do) (?:you|u) get (?:my|this) number|never signed up|didnt sign up|"
+    r"did not sign up)\b"
+)
+_EN_REFUSAL = re.compile(r"\bnot interested\b")
+_EN_BARE_REFUSAL = re.compile(
+    r"^(?:i\s)?(?:dont|do not)\swant\s(?:this|these|it|them|that)(?:\s(?:anymore|any more))?$"
+)
+
 # Stopping or cancelling something other than messages.
 _EN_ELSEWHERE = re.compile(
     r"\b(?:unsubscribe|cancel|opt out|discontinue)\s(?:me\s)?(?:from\s|of\s)?(?:the|my|our|this)\s"
@@ -278,7 +472,11 @@ def _read_english(words: str, body: str) -> tuple[Verdict, str]:
     if _EN_KEEP.search(words):
         return Verdict.NOT, "asks to keep the service"
     cleaned = _EN_ELSEWHERE.sub(" ", words)
-    evidence = any(p.search(cleaned) for p in _EN_EXTRA)
+    evidence = any(
+        not _EN_NEGATED_BEFORE.search(_joined_contractions(cleaned[: match.start()].rstrip()))
+        for p in _EN_EXTRA
+        for match in p.finditer(cleaned)
+    )
     if not evidence and cleaned == words:
         clauses = [c for c in re.split(r"[.!?\n]+", body) if c.strip()]
         if (
@@ -292,8 +490,20 @@ def _read_english(words: str, body: str) -> tuple[Verdict, str]:
         evidence = is_revocation(cleaned)
     if evidence or _WRONG_NUMBER_AND_PLEA.search(words):
         return Verdict.REVOKE, "asks to stop messages"
+    if cleaned == words and _parts_revoke(words, body):
+        return Verdict.REVOKE, "asks to stop messages"
+    if ("number" in words or "sign" in words) and _EN_UNWANTED.search(
+        _joined_contractions(words)
+    ):
+        if _EN_REFUSAL.search(words):
+            return Verdict.REVOKE, "did not want the messages and says so"
+        return Verdict.UNSURE, "says the messages were not asked for"
     if _WRONG_NUMBER.search(words):
         return Verdict.UNSURE, "says it is the wrong number"
+    if "want" in words and _EN_BARE_REFUSAL.fullmatch(
+        _joined_contractions(_POLITE_TAIL.sub("", words))
+    ):
+        return Verdict.UNSURE, "does not want something it does not name"
     return Verdict.NOT, "no wish about messages"
 
 
@@ -379,12 +589,6 @@ def _read_with(patterns: list[re.Pattern[str]], words: str) -> tuple[Verdict, st
     return Verdict.NOT, "no wish about messages"
 
 
-_POLITE = (
-    r"(?:hi|hello|hey|hola|buenas|buenos dias|bonjour|salut|please|pls|plz|por favor|favor|svp|"
-    r"s il vous plait|s il te plait|ok|okay|thanks|thank you|thx|ty|gracias|merci)"
-)
-_POLITE_HEAD = re.compile(rf"^(?:{_POLITE}\s)+")
-_POLITE_TAIL = re.compile(rf"(?:\s{_POLITE})+$")
 
 
 def _is_opt_out_keyword(words: str) -> bool:
@@ -406,12 +610,31 @@ def _is_opt_out_words(bare: str) -> bool:
     )
 
 
+_STOP_SIGNS = _word_list("stop signs")
+# QWERTY keys beside each letter of "stop": a slip of a finger, as platforms see
+# "dtop" and "sotp" sent alone. "atop" is a word, and so not a slip.
+_BESIDE = {"s": "awedxz", "t": "rfgy", "o": "iklp", "p": "ol"}
+_STOP_SLIPS = frozenset(
+    {"stop"[:i] + "stop"[i + 1] + "stop"[i] + "stop"[i + 2 :] for i in range(3)}
+    | {"stop"[:i] + key + "stop"[i + 1 :] for i, ch in enumerate("stop") for key in _BESIDE[ch]}
+) - {"atop"}
+
+
+def _is_stop_sign(body: str, words: str) -> bool:
+    """Whether a text is a stop sign alone, or with a greeting or thanks: "🛑", "Hi, 🚫"."""
+    if not any(sign in body for sign in _STOP_SIGNS):
+        return False
+    return not _POLITE_TAIL.sub("", _POLITE_HEAD.sub("", words + " ")).strip()
+
+
 def _keyword_reading(words: str, language: str) -> Reading | None:
     """A reading when the text is an opt-out keyword, alone or with a greeting or thanks."""
     keyword = extra_keywords().get(words)
     if keyword is not None:
         return Reading(Verdict.REVOKE, language, "an opt-out keyword", keyword)
     bare = _POLITE_TAIL.sub("", _POLITE_HEAD.sub("", words))
+    if bare in _STOP_SLIPS:
+        return Reading(Verdict.REVOKE, language, "STOP with a slip of a finger")
     if bare != words and (_is_opt_out_keyword(bare) or bare in extra_keywords()):
         return Reading(Verdict.REVOKE, language, "an opt-out keyword with a greeting or thanks")
     if bare and is_keyword_like(bare):
@@ -428,6 +651,8 @@ def read(body: str) -> Reading:
     keyword_reading = _keyword_reading(words, language)
     if keyword_reading is not None:
         return keyword_reading
+    if _is_stop_sign(body, words):
+        return Reading(Verdict.REVOKE, language, "a stop sign")
     if _is_broadcast(body, words):
         return Reading(Verdict.NOT, language, "a broadcast or confirmation, not a reply")
     unquoted = _unquote(body)
