@@ -92,7 +92,9 @@ TEXT_EM_ALL = "https://support.text-em-all.com/article/380-understanding-auto-op
 SPOKE_REWIRED = "https://docs.spokerewired.com/article/171-automatic-opt-out-keywords-and-phrases"
 
 TATANGO_NL = "https://www.tatango.com/blog/tatango-launches-natural-language-unsubscribe-feature/"
-TEXT_EM_ALL_ML = "https://www.text-em-all.com/blog/how-were-using-machine-learning-to-prevent-unwanted-messages"
+TEXT_EM_ALL_ML = (
+    "https://www.text-em-all.com/blog/how-were-using-machine-learning-to-prevent-unwanted-messages"
+)
 RECART = "https://help.recart.com/en/articles/ai-powered-unsubscribe-intent-detection?hsLang=en"
 USHUR = "https://docs.ushur.com/v1/docs/sms-intent-recognition-opt-out-feature"
 KLAVIYO = "https://help.klaviyo.com/hc/en-us/articles/35737275447067"
@@ -100,9 +102,17 @@ VOYAGE = "https://help.voyagesms.com/fuzzy-opt-out"
 DATASCIENCE_SE = "https://datascience.stackexchange.com/questions/48344/best-approach-for-classification-problem-where-examples-most-belong-to-one-set"
 TEXTELLENT = "https://textellent.com/sms-guides-and-troubleshooting/opt-out-compliance/"
 KEYWORD_AVOIDERS = "https://natlawreview.com/article/its-here-first-wave-new-keyword-avoider-sms-opt-out-tcpa-class-actions-has-been"
-OPT_OUT_EVADER = "https://insidearm.logics.cc/news/00043524-court-bends-every-rule-grants-dismissal-k/"
+OPT_OUT_EVADER = (
+    "https://insidearm.logics.cc/news/00043524-court-bends-every-rule-grants-dismissal-k/"
+)
 SALONTARGET = "https://salontarget.com/faq/client-stopped-receiving-text-messages/"
 ATTENTIVE = "https://help.attentivemobile.com/hc/en-us/articles/5581124538004"
+RAINES = "https://rainesai.com/sms-consent"
+STW_ABOUT = "https://scaletowin.freshdesk.com/support/solutions/articles/66000230985-about-opt-outs"
+STW_LANGUAGE = (
+    "https://scaletowin.freshdesk.com/support/solutions/articles/"
+    "66000237655-mandatory-opt-out-sender-identification-language"
+)
 
 REVOKE = "revoke"
 NOT = "not"
@@ -370,9 +380,52 @@ PUBLIC: dict[str, list[tuple[str, str, str]]] = {
         ("Ok", NOT, RECART),
         ("This number does not accept SMS text messages", NOT, RECART),
         ("To cancel appointment call Salon.", NOT, SALONTARGET),
-        ("Stop to stop", NOT, ATTENTIVE),
         ("Text \u201cSTOP\u201d to stop", NOT, ATTENTIVE),
         ("UNSUBSCRIBE to stop receiving messages from us", NOT, ATTENTIVE),
+        # A service business's own texts, as its consent page prints them.
+        ("Sorry we missed your call. How can we help you? Reply STOP to opt out.", NOT, RAINES),
+        (
+            "May we send you text messages regarding your service request, including appointment "
+            "updates and follow-ups? Message and data rates may apply. You can reply STOP at any "
+            "time to opt out.",
+            NOT,
+            RAINES,
+        ),
+        # A texting platform's examples of requests to opt out, and of its broadcasts.
+        ("Remove my number", REVOKE, STW_ABOUT),
+        ("Don't text me again", REVOKE, STW_ABOUT),
+        ("please go away", REVOKE, SPOKE_LIST),
+        ("please remove text", REVOKE, SPOKE_LIST),
+        ("please dont text me thanks", REVOKE, SPOKE_LIST),
+        ("remove dammit", REVOKE, SPOKE_LIST),
+        ("remove idiots", REVOKE, SPOKE_LIST),
+        ("delete quit", REVOKE, SPOKE_LIST),
+        ("end remove", REVOKE, SPOKE_LIST),
+        (
+            "Hi {firstName}, I\u2019m {texterAliasOrFirstName}, a volunteer with The Big Organizing "
+            "Project. Txt stop to opt-out. Have you heard of our progressive slate of candidates?",
+            NOT,
+            STW_LANGUAGE,
+        ),
+        (
+            "{firstName}, is anything holding you back from voting this Tuesday? This is "
+            "{texterAliasOrFirstName} with Progressive Texting. Reply with questions or stop to quit.",
+            NOT,
+            STW_LANGUAGE,
+        ),
+        (
+            "Critical election alert - if you live in {zip}, your polling location has changed to "
+            "{polling_location}. Call {voter_hotline} with questions, reply stop to end. "
+            "- Marry Bett\u2019s campaign",
+            NOT,
+            STW_LANGUAGE,
+        ),
+        (
+            "Neighbors for a Brighter Tomorrow here, just wanted to follow up and see if you\u2019re "
+            "able to sign our petition? Stop to opt-out.",
+            NOT,
+            STW_LANGUAGE,
+        ),
     ],
     "es": [
         ("Bórrenme de su lista", REVOKE, THRUTEXT_ES),

@@ -155,6 +155,20 @@ _QUOTED = re.compile(
     rf"vous desabonner|desabonner)\s(?:\w+\s)?{_SEND_VERB}\s{_INSTRUCTED}\b"
     rf"|\bstop\sau\s\d+"
 )
+# "Reply HELP for help, STOP to cancel", "reply with questions or stop to quit": the
+# keyword and its effect, named beside other talk (alone, it is read as a keyword).
+_EFFECT = re.compile(r"\s(?:to|2)\s(?:quit|end|stop|cancel|opt out|optout|unsubscribe)\b")
+_NAMED = re.compile(rf"\b{_INSTRUCTED}{_EFFECT.pattern}")
+
+
+def _quoted(words: str) -> re.Match[str] | None:
+    """Where a quoted instruction starts in a clause's words, if it has one."""
+    found = _QUOTED.search(words)
+    if found is None and _EFFECT.search(words):
+        found = _NAMED.search(words)
+    return found
+
+
 _CLAUSE_BREAK = re.compile(r"[.!?;\n]+")
 
 # What a sender's broadcast carries and a customer's reply does not: a short code or
@@ -197,7 +211,7 @@ _SENDER_VOICE = re.compile(
 
 def _is_broadcast(body: str, words: str) -> bool:
     """Whether a text (and its ``words``) reads as a sender's broadcast, not a customer's reply."""
-    if _CONFIRMATION.search(words) or _SENDER_VOICE.search(words):
+    if _CONFIRMATION.search(words) or ("from us" in words and _SENDER_VOICE.search(words)):
         return True
     return sum(1 for mark in _BROADCAST_MARKS if mark.search(body)) >= 2
 
@@ -207,7 +221,7 @@ def _unquote(body: str) -> str:
     kept: list[str] = []
     for clause in _CLAUSE_BREAK.split(body):
         words = _words(clause)
-        quoted = _QUOTED.search(words)
+        quoted = _quoted(words)
         if quoted is not None:
             words = words[: quoted.start()].strip()
             if words:
@@ -250,7 +264,7 @@ _EN_EXTRA = [
     re.compile(r"\bwant\soff\b"),
     re.compile(r"\bopting\sout\b(?!\s(?:of\s)?(?:the|my|our)\s)"),
     re.compile(
-        r"^(?:(?:please|pls|just)\s)?leave\s(?:me|my|us)\salone"
+        r"^(?:(?:please|pls|just)\s)?(?:leave\s(?:me|my|us)\salone|go away)"
         r"(?:\s(?:please|pls|thanks|thank you))?$"
     ),
     re.compile(r"\b(?:revoke|withdraw)\s(?:my\s)?consent\b"),
@@ -279,6 +293,10 @@ def _alternation(*sections: str) -> str:
     return "(?:" + "|".join(re.escape(word) for word in words) + ")"
 
 
+def _words_of(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 _STOPPED = _alternation("en stopped things")
 _MESSAGES_ONLY = _alternation("en messages only")
 _STOP_FILLER = rf"(?:{_alternation('en stop fillers')}\s){{0,5}}"
@@ -295,74 +313,160 @@ _POLITE_END = r"(?:\s(?:please|pls|plz|thanks|thank you|asap|now|immediately|alr
 _NOT_STOPPING = r"(?!\s(?:to stop|stopped|stopping|to end|ending|to go|going))"
 # Each part of a revocation whose verb leads, read clause by clause; reading_words.txt
 # holds the words.
-_EN_PARTS = [
+_EN_PARTS: list[tuple[frozenset[str], re.Pattern[str]]] = [
     # A verb of stopping and what it stops: "discontinue any further texts".
-    re.compile(rf"\b{_alternation('en stop verbs')}\s(?!of\s){_STOP_FILLER}{_STOPPED}\b"),
-    re.compile(
-        rf"\b{_alternation('en stop-only-messages verbs')}\s(?!of\s){_STOP_FILLER}"
-        rf"{_MESSAGES_ONLY}\b"
+    (
+        _word_list("en stop verbs"),
+        re.compile(rf"\b{_alternation('en stop verbs')}\s(?!of\s){_STOP_FILLER}{_STOPPED}\b"),
+    ),
+    (
+        _word_list("en stop-only-messages verbs"),
+        re.compile(
+            rf"\b{_alternation('en stop-only-messages verbs')}\s(?!of\s){_STOP_FILLER}"
+            rf"{_MESSAGES_ONLY}\b"
+        ),
     ),
     # Stopping what the writer is sent, unnamed: "how do I stop receiving these",
     # "please stop sending".
-    re.compile(r"\b(?:stop|quit|cease)\s(?:receiving|getting)\s(?:these|them|those)\b"),
-    re.compile(rf"\b(?:stop|quit|cease)\s(?:sending|contacting)(?:\s(?:me|us))?{_POLITE_END}"),
+    (
+        _words_of("stop quit cease"),
+        re.compile(r"\b(?:stop|quit|cease)\s(?:receiving|getting)\s(?:these|them|those)\b"),
+    ),
+    (
+        _words_of("stop quit cease"),
+        re.compile(rf"\b(?:stop|quit|cease)\s(?:sending|contacting)(?:\s(?:me|us))?{_POLITE_END}"),
+    ),
     # A verb of removing and the writer or their details, from a list or no place named:
     # "delete my contact info", not "remove my name from the sign-up sheet".
-    re.compile(
-        rf"\b{_REMOVE_VERBS}\s(?:me|us|"
-        rf"(?:{_alternation('en remove fillers')}\s){{1,3}}{_alternation('en removed things')})"
-        rf"(?:{_POLITE_END}|\s(?:from|off)\s{_LIST_TARGET}|\s(?:and|or|so|because|as|i|we)\b)"
+    (
+        _word_list("en remove verbs"),
+        re.compile(
+            rf"\b{_REMOVE_VERBS}\s(?:me|us|"
+            rf"(?:{_alternation('en remove fillers')}\s){{1,3}}{_alternation('en removed things')})"
+            rf"(?:{_POLITE_END}|\s(?:from|off)\s{_LIST_TARGET}|\s(?:and|or|so|because|as|i|we)\b)"
+        ),
     ),
-    re.compile(rf"\b{_REMOVE_VERBS}\s(?:me\s|us\s)?(?:from|off)\s{_LIST_TARGET}"),
+    (
+        _word_list("en remove verbs"),
+        re.compile(rf"\b{_REMOVE_VERBS}\s(?:me\s|us\s)?(?:from|off)\s{_LIST_TARGET}"),
+    ),
 ]
 # The writer's own wish, whoever else the clause names.
-_EN_WISHES = [
+_EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
     # What is stopped, then the wish: "I'd like the text messages to stop".
-    re.compile(
-        rf"\b(?:like|want|need|would appreciate|appreciate it if|appreciate if)\s"
-        rf"(?:(?:the|these|those|your|all|all the|all these|any|my)\s)?(?:\w+\s)?{_MESSAGES_ONLY}\s"
-        r"(?:to\s)?(?:stop|end|cease|discontinue|be stopped|be discontinued|stopped|discontinued)\b"
+    (
+        _words_of("stop end cease discontinue stopped discontinued"),
+        re.compile(
+            rf"\b(?:like|want|need|would appreciate|appreciate it if|appreciate if)\s"
+            r"(?:(?:the|these|those|your|all|all the|all these|any|my)\s)?(?:\w+\s)?"
+            rf"{_MESSAGES_ONLY}\s(?:to\s)?"
+            r"(?:stop|end|cease|discontinue|be stopped|be discontinued|stopped|discontinued)\b"
+        ),
     ),
     # The writer removed: "can I please be taken off of the list", "I want to be removed".
-    re.compile(
-        r"\b(?:i|we|me|us)\s(?:\w+\s){0,3}?(?:be|been|get|being|getting)\s"
-        r"(?:removed|taken off|deleted|unsubscribed|erased)"
-        rf"(?:\s(?:from|off)\s{_LIST_TARGET}|{_POLITE_END})"
+    (
+        _words_of("removed taken deleted unsubscribed erased"),
+        re.compile(
+            r"\b(?:i|we|me|us)\s(?:\w+\s){0,3}?(?:be|been|get|being|getting)\s"
+            r"(?:removed|taken off|deleted|unsubscribed|erased)"
+            rf"(?:\s(?:from|off)\s{_LIST_TARGET}|{_POLITE_END})"
+        ),
     ),
     # No more of them: "I don't wish to receive these offers anymore".
-    re.compile(
-        r"\b(?:dont|do not|no longer|never)\s(?:want|wish|need)\s"
-        r"(?:to\s(?:receive|get|see|be sent)\s)?(?:any\s)?(?:more\s|further\s)?(?:of\s)?"
-        rf"(?:these|your|those|such)\s(?:{_STOPPED}\s)?(?:anymore|any more|any longer)\b"
+    (
+        _words_of("anymore more longer"),
+        re.compile(
+            r"\b(?:dont|do not|no longer|never)\s(?:want|wish|need)\s"
+            r"(?:to\s(?:receive|get|see|be sent)\s)?(?:any\s)?(?:more\s|further\s)?(?:of\s)?"
+            rf"(?:these|your|those|such)\s(?:{_STOPPED}\s)?(?:anymore|any more|any longer)\b"
+        ),
     ),
-    re.compile(
-        rf"\b(?:dont|do not|no longer|never)\s(?:want|wish|need)\s"
-        rf"(?:to\s(?:receive|get|see|be sent)\s)?{_STOP_FILLER}{_MESSAGES_ONLY}\b{_NOT_STOPPING}"
+    (
+        _word_list("en messages only"),
+        re.compile(
+            rf"\b(?:dont|do not|no longer|never)\s(?:want|wish|need)\s"
+            rf"(?:to\s(?:receive|get|see|be sent)\s)?{_STOP_FILLER}"
+            rf"{_MESSAGES_ONLY}\b{_NOT_STOPPING}"
+        ),
     ),
-    re.compile(
-        r"\bno longer\s(?:text|txt|message|contact|send|email|call)\s(?:me|us|this number)\b"
+    (
+        _words_of("longer"),
+        re.compile(
+            r"\bno longer\s(?:text|txt|message|contact|send|email|call)\s(?:me|us|this number)\b"
+        ),
     ),
     # The wish put to the sender: "I'd appreciate it if you stopped texting me".
-    re.compile(
-        r"\b(?:if|that)\s(?:you|u|yall|you guys|we)\s(?:would\s|could\s|can\s|will\s)?"
-        r"(?:stopped|stop|discontinued|discontinue|ceased|cease|quit|ended|end|halted|halt)\s"
-        rf"{_STOP_FILLER}{_STOPPED}\b"
+    (
+        _words_of("stopped stop discontinued discontinue ceased cease quit ended end halted halt"),
+        re.compile(
+            r"\b(?:if|that)\s(?:you|u|yall|you guys|we)\s(?:would\s|could\s|can\s|will\s)?"
+            r"(?:stopped|stop|discontinued|discontinue|ceased|cease|quit|ended|end|halted|halt)\s"
+            rf"{_STOP_FILLER}{_STOPPED}\b"
+        ),
     ),
-    re.compile(
-        rf"\b(?:like|want|prefer|rather|wish|choose)\s(?:to\snot|not\sto|not)\s"
-        rf"(?:receive|get|be sent)\s{_STOP_FILLER}{_MESSAGES_ONLY}\b"
+    (
+        _words_of("receive get sent"),
+        re.compile(
+            rf"\b(?:like|want|prefer|rather|wish|choose)\s(?:to\snot|not\sto|not)\s"
+            rf"(?:receive|get|be sent)\s{_STOP_FILLER}{_MESSAGES_ONLY}\b"
+        ),
     ),
-    re.compile(
-        r"\b(?:dont|do not|never)\s(?:send|text|message)\s(?:me|us)\s"
-        rf"(?:anything|any more|anymore|no more)(?:\s(?:else|again|ever))?{_POLITE_END}"
+    (
+        _words_of("anything anymore more"),
+        re.compile(
+            r"\b(?:dont|do not|never)\s(?:send|text|message)\s(?:me|us)\s"
+            rf"(?:anything|any more|anymore|no more)(?:\s(?:else|again|ever))?{_POLITE_END}"
+        ),
     ),
-    re.compile(
-        rf"\b(?:done|finished)\s(?:with|receiving|getting)\s{_STOP_FILLER}{_MESSAGES_ONLY}\b"
+    (
+        _words_of("anymore more further"),
+        re.compile(
+            r"\b(?:dont|do not|no longer|never)\s(?:want|wish|need)\sto\s(?:receive|get)\s"
+            r"(?:any more|anymore|any further)\b"
+        ),
+    ),
+    # A plea put as a question: "can you please stop?".
+    (
+        _words_of("stop quit"),
+        re.compile(
+            r"^(?:(?:hi|hey|hello|ok|okay)\s)*(?:can|could|would|will)\s(?:you|u|yall|you guys)\s"
+            r"(?:please\s|pls\s|plz\s|kindly\s|just\s)*(?:stop|quit)"
+            r"(?:\s(?:it|now|already|please|pls|plz|asap|thanks|thank you))*$"
+        ),
+    ),
+    # A clause of removing alone beside other talk: "This is a business line. Please
+    # remove."
+    (
+        _words_of("remove delete erase unsubscribe unsub"),
+        re.compile(
+            r"^(?:(?:please|pls|plz|just|ok|okay)\s)*(?:remove|delete|erase|unsubscribe|unsub)"
+            r"(?:\s(?:me|us|my number|this number|now|asap|immediately|please|pls|plz|thanks|"
+            r"thank you))*$"
+        ),
+    ),
+    # Told before: "I've asked you to stop", "I told u 2 stop already".
+    (
+        _words_of("stop quit"),
+        re.compile(
+            r"\b(?:told|asked|tell|telling|asking)\s(?:you|u|yall|you guys)\s(?:to|2)\s"
+            r"(?:stop|quit)"
+            r"(?:\s(?:already|again|before|twice|now|many times|several times|multiple times|"
+            r"\w+ times|please|pls|plz|thanks|thank you))*$"
+        ),
+    ),
+    (
+        _words_of("done finished"),
+        re.compile(
+            rf"\b(?:done|finished)\s(?:with|receiving|getting)\s{_STOP_FILLER}{_MESSAGES_ONLY}\b"
+        ),
     ),
     # "No more promos please", "enough with the texts": said as the clause's whole wish.
-    re.compile(
-        rf"^(?:{_POLITE}\s)*(?:no more|no further|enough|enough with)\s{_STOP_FILLER}"
-        rf"{_MESSAGES_ONLY}(?:\s(?:from you|from u|to me|to this number|{_POLITE}))*$"
+    (
+        _words_of("more further enough"),
+        re.compile(
+            rf"^(?:{_POLITE}\s)*(?:no more|no further|enough|enough with)\s{_STOP_FILLER}"
+            rf"{_MESSAGES_ONLY}(?:\s(?:from you|from u|to me|to this number|{_POLITE}))*$"
+        ),
     ),
 ]
 # A plea that needs the messages named elsewhere in the text: "these text messages are
@@ -398,10 +502,10 @@ _EN_PART_WORDS = (
     _word_list("en stop verbs")
     | _word_list("en stop-only-messages verbs")
     | _word_list("en remove verbs")
-    | frozenset(
-        "removed taken deleted unsubscribed erased dont don longer never more further "
-        "enough done finished cut knock like want need appreciate if that prefer rather "
-        "wish choose".split()
+    | _word_list("en stopped things")
+    | _words_of(
+        "stopped discontinued ceased ended halted removed taken deleted unsubscribed erased "
+        "unsub anymore"
     )
 )
 
@@ -412,19 +516,29 @@ def _parts_revoke(words: str, body: str) -> bool:
     if _EN_PART_WORDS.isdisjoint(words.split()):
         return False
     clauses = _EN_CLAUSES.split(body) if _EN_CLAUSES.search(body) else [body]
-    for clause in clauses:
-        clause_words = _joined_contractions(words if len(clauses) == 1 else _words(clause))
-        for pattern in _EN_PARTS:
-            for match in pattern.finditer(clause_words):
-                if not _EN_NOT_A_WISH_BEFORE.search(
-                    clause_words[: match.start()].rstrip()
-                ) and not _EN_NOT_A_WISH_AFTER.match(clause_words, match.end()):
-                    return True
-        for pattern in _EN_WISHES:
-            for match in pattern.finditer(clause_words):
-                if not _EN_NOT_A_WISH_AFTER.match(clause_words, match.end()):
-                    return True
+    if any(
+        _clause_parts_revoke(_joined_contractions(words if len(clauses) == 1 else _words(clause)))
+        for clause in clauses
+    ):
+        return True
     return bool(_EN_PLEA.search(words) and _EN_MESSAGES.search(words))
+
+
+def _clause_parts_revoke(words: str) -> bool:
+    present = frozenset(words.split())
+    for triggers, pattern in _EN_PARTS:
+        if not triggers.isdisjoint(present):
+            for match in pattern.finditer(words):
+                if not _EN_NOT_A_WISH_BEFORE.search(
+                    words[: match.start()].rstrip()
+                ) and not _EN_NOT_A_WISH_AFTER.match(words, match.end()):
+                    return True
+    return any(
+        not _EN_NOT_A_WISH_AFTER.match(words, match.end())
+        for triggers, pattern in _EN_WISHES
+        if not triggers.isdisjoint(present)
+        for match in pattern.finditer(words)
+    )
 
 
 _EN_CLAUSES = re.compile(r"[.!?;,\n]+")
@@ -492,17 +606,19 @@ def _read_english(words: str, body: str) -> tuple[Verdict, str]:
         return Verdict.REVOKE, "asks to stop messages"
     if cleaned == words and _parts_revoke(words, body):
         return Verdict.REVOKE, "asks to stop messages"
-    if ("number" in words or "sign" in words) and _EN_UNWANTED.search(
-        _joined_contractions(words)
-    ):
+    return _read_english_doubt(words)
+
+
+def _read_english_doubt(words: str) -> tuple[Verdict, str]:
+    """An English text that asks plainly for nothing: unsure when it might."""
+    joined = _joined_contractions(words)
+    if ("number" in words or "sign" in words) and _EN_UNWANTED.search(joined):
         if _EN_REFUSAL.search(words):
             return Verdict.REVOKE, "did not want the messages and says so"
         return Verdict.UNSURE, "says the messages were not asked for"
     if _WRONG_NUMBER.search(words):
         return Verdict.UNSURE, "says it is the wrong number"
-    if "want" in words and _EN_BARE_REFUSAL.fullmatch(
-        _joined_contractions(_POLITE_TAIL.sub("", words))
-    ):
+    if "want" in words and _EN_BARE_REFUSAL.fullmatch(_POLITE_TAIL.sub("", joined)):
         return Verdict.UNSURE, "does not want something it does not name"
     return Verdict.NOT, "no wish about messages"
 
@@ -587,8 +703,6 @@ def _read_with(patterns: list[re.Pattern[str]], words: str) -> tuple[Verdict, st
     if _WRONG_NUMBER.search(words):
         return Verdict.UNSURE, "says it is the wrong number"
     return Verdict.NOT, "no wish about messages"
-
-
 
 
 def _is_opt_out_keyword(words: str) -> bool:
