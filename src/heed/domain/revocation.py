@@ -18,6 +18,13 @@ before reading. What looks like it might be a revocation but is not plain
 ("wrong number", "just quit." after other talk: people tell friends to quit
 their jobs; a lone "stop." keeps R-15's reading) is *unsure* and goes to a
 person (the review list); it is never silently dropped.
+
+English is also read by its parts rather than as listed sentences: a verb of
+stopping or removing and what it stops or removes ("discontinue any further texts",
+"delete my contact info"), or the writer's own wish ("I'd like the text messages to
+stop"), each part guarded against negation, another subject and another errand
+("stop texting while driving"). The words of each part are data, in
+reading_words.txt.
 """
 
 from __future__ import annotations
