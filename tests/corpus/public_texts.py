@@ -91,6 +91,29 @@ POSTSCRIPT = "https://help.postscript.io/hc/en-us/articles/1260804630350-Subscri
 TEXT_EM_ALL = "https://support.text-em-all.com/article/380-understanding-auto-opt-outs"
 SPOKE_REWIRED = "https://docs.spokerewired.com/article/171-automatic-opt-out-keywords-and-phrases"
 
+TATANGO_NL = "https://www.tatango.com/blog/tatango-launches-natural-language-unsubscribe-feature/"
+TEXT_EM_ALL_ML = (
+    "https://www.text-em-all.com/blog/how-were-using-machine-learning-to-prevent-unwanted-messages"
+)
+RECART = "https://help.recart.com/en/articles/ai-powered-unsubscribe-intent-detection?hsLang=en"
+USHUR = "https://docs.ushur.com/v1/docs/sms-intent-recognition-opt-out-feature"
+KLAVIYO = "https://help.klaviyo.com/hc/en-us/articles/35737275447067"
+VOYAGE = "https://help.voyagesms.com/fuzzy-opt-out"
+DATASCIENCE_SE = "https://datascience.stackexchange.com/questions/48344/best-approach-for-classification-problem-where-examples-most-belong-to-one-set"
+TEXTELLENT = "https://textellent.com/sms-guides-and-troubleshooting/opt-out-compliance/"
+KEYWORD_AVOIDERS = "https://natlawreview.com/article/its-here-first-wave-new-keyword-avoider-sms-opt-out-tcpa-class-actions-has-been"
+OPT_OUT_EVADER = (
+    "https://insidearm.logics.cc/news/00043524-court-bends-every-rule-grants-dismissal-k/"
+)
+SALONTARGET = "https://salontarget.com/faq/client-stopped-receiving-text-messages/"
+ATTENTIVE = "https://help.attentivemobile.com/hc/en-us/articles/5581124538004"
+RAINES = "https://rainesai.com/sms-consent"
+STW_ABOUT = "https://scaletowin.freshdesk.com/support/solutions/articles/66000230985-about-opt-outs"
+STW_LANGUAGE = (
+    "https://scaletowin.freshdesk.com/support/solutions/articles/"
+    "66000237655-mandatory-opt-out-sender-identification-language"
+)
+
 REVOKE = "revoke"
 NOT = "not"
 
@@ -302,6 +325,107 @@ PUBLIC: dict[str, list[tuple[str, str, str]]] = {
         ),
         ("Reply stop to opt-out", NOT, USLEGALFORMS),
         ("For assistance with your account, call (206) 555-0199.", NOT, AWS),
+        # Replies texting platforms read as opt-outs in their pages (2026-12-07).
+        ("Remove me please", REVOKE, TATANGO_NL),
+        ("Delete from texts please", REVOKE, TATANGO_NL),
+        ("Please remove me. I have already asked once.", REVOKE, TEXT_EM_ALL_ML),
+        (
+            "I have been receiving these messages in error. Please remove me.",
+            REVOKE,
+            TEXT_EM_ALL_ML,
+        ),
+        ("I don't wish to receive these offers anymore.", REVOKE, TEXT_EM_ALL_ML),
+        (
+            "Can I please be taken off of the list! Not coming out this winter. thanks",
+            REVOKE,
+            TEXT_EM_ALL_ML,
+        ),
+        ("Stop ! ! !", REVOKE, TEXT_EM_ALL_ML),
+        ("I don't want these anymore", REVOKE, RECART),
+        ("I don't want this", REVOKE, RECART),
+        ("cease all", REVOKE, RECART),
+        ("seize all", REVOKE, RECART),
+        ("Dtop", REVOKE, RECART),
+        ("🛑", REVOKE, RECART),
+        ("✋", REVOKE, RECART),
+        ("🚫", REVOKE, RECART),
+        ("STOP!! 😡", REVOKE, USHUR),
+        ("stopp plz", REVOKE, USHUR),
+        ("SOTP", REVOKE, KLAVIYO),
+        ("Please no more messages.", REVOKE, KLAVIYO),
+        ("Please stop messaging me", REVOKE, VOYAGE),
+        ("Not interested. Please stop texts", REVOKE, DATASCIENCE_SE),
+        ("Pls stop texting", REVOKE, DATASCIENCE_SE),
+        (
+            "Not real sure how you got my number... but I am not interested",
+            REVOKE,
+            DATASCIENCE_SE,
+        ),
+        ("stop please", REVOKE, TEXTELLENT),
+        ("Cease and Desist All Communication", REVOKE, KEYWORD_AVOIDERS),
+        ("Exit", REVOKE, KEYWORD_AVOIDERS),
+        ("It would be great if you would no longer text me. Thanks.", REVOKE, OPT_OUT_EVADER),
+        (
+            "These text messages are really quite excessive so please cut it out.",
+            REVOKE,
+            OPT_OUT_EVADER,
+        ),
+        # Replies those pages name as not opt-outs, and instructions broadcasts carry.
+        ("please cancel my order", NOT, KLAVIYO),
+        ("Please cancel my order!", NOT, VOYAGE),
+        ("Y", NOT, RECART),
+        ("Yes", NOT, RECART),
+        ("No", NOT, RECART),
+        ("Thanks", NOT, RECART),
+        ("Ok", NOT, RECART),
+        ("This number does not accept SMS text messages", NOT, RECART),
+        ("To cancel appointment call Salon.", NOT, SALONTARGET),
+        ("Text \u201cSTOP\u201d to stop", NOT, ATTENTIVE),
+        ("UNSUBSCRIBE to stop receiving messages from us", NOT, ATTENTIVE),
+        # A service business's own texts, as its consent page prints them.
+        ("Sorry we missed your call. How can we help you? Reply STOP to opt out.", NOT, RAINES),
+        (
+            "May we send you text messages regarding your service request, including appointment "
+            "updates and follow-ups? Message and data rates may apply. You can reply STOP at any "
+            "time to opt out.",
+            NOT,
+            RAINES,
+        ),
+        # A texting platform's examples of requests to opt out, and of its broadcasts.
+        ("Remove my number", REVOKE, STW_ABOUT),
+        ("Don't text me again", REVOKE, STW_ABOUT),
+        ("please go away", REVOKE, SPOKE_LIST),
+        ("please remove text", REVOKE, SPOKE_LIST),
+        ("please dont text me thanks", REVOKE, SPOKE_LIST),
+        ("remove dammit", REVOKE, SPOKE_LIST),
+        ("remove idiots", REVOKE, SPOKE_LIST),
+        ("delete quit", REVOKE, SPOKE_LIST),
+        ("end remove", REVOKE, SPOKE_LIST),
+        (
+            "Hi {firstName}, I\u2019m {texterAliasOrFirstName}, a volunteer with The Big Organizing "
+            "Project. Txt stop to opt-out. Have you heard of our progressive slate of candidates?",
+            NOT,
+            STW_LANGUAGE,
+        ),
+        (
+            "{firstName}, is anything holding you back from voting this Tuesday? This is "
+            "{texterAliasOrFirstName} with Progressive Texting. Reply with questions or stop to quit.",
+            NOT,
+            STW_LANGUAGE,
+        ),
+        (
+            "Critical election alert - if you live in {zip}, your polling location has changed to "
+            "{polling_location}. Call {voter_hotline} with questions, reply stop to end. "
+            "- Marry Bett\u2019s campaign",
+            NOT,
+            STW_LANGUAGE,
+        ),
+        (
+            "Neighbors for a Brighter Tomorrow here, just wanted to follow up and see if you\u2019re "
+            "able to sign our petition? Stop to opt-out.",
+            NOT,
+            STW_LANGUAGE,
+        ),
     ],
     "es": [
         ("Bórrenme de su lista", REVOKE, THRUTEXT_ES),
@@ -313,6 +437,7 @@ PUBLIC: dict[str, list[tuple[str, str, str]]] = {
         ("Baja", REVOKE, AIVO_ES),
         ("CANCELAR", REVOKE, INTELIGENTES_ES),
         ("No Mas", REVOKE, FCC_RULE),
+        ("Deja de enviarme mensajes", REVOKE, USHUR),
         (
             "¡Gracias por suscribirte a [Tienda]! Recibirás ofertas exclusivas. "
             "Responde BAJA en cualquier momento para dejar de recibir mensajes.",

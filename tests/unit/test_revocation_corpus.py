@@ -77,9 +77,9 @@ def test_held_out_texts_are_read_with_the_promised_precision_recall_and_false_al
         assert false_revocations / ordinary <= 1 / 2000, language
 
 
-# Measured when the public texts were added (tests/corpus/README.md). English misses
-# the targets on them: the floor keeps the reader from sliding further.
-_PUBLIC_FLOOR = {"en": (0.96, 0.82), "es": (0.97, 0.93), "fr": (0.97, 0.93)}
+# Measured on 2026-12-07 (tests/corpus/README.md). English misses the recall target on
+# the public texts: the floor keeps the reader from sliding back.
+_PUBLIC_FLOOR = {"en": (0.99, 0.83), "es": (0.97, 0.93), "fr": (0.97, 0.93)}
 
 
 def test_held_out_public_texts_are_read_at_least_as_well_as_when_they_were_added() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from heed.domain.keywords import InboundAction, is_keyword_like
-from heed.domain.revocation import interpret
+from heed.domain.revocation import Verdict, interpret, read
 
 
 def _revokes(text: str) -> bool:
@@ -82,3 +82,74 @@ def test_ordinary_texts_and_broadcasts_of_the_public_corpus_are_rarely_read_as_r
     print(f"false revocations {false_revocations}/{texts}")
     # Measured on the held-out part (tests/corpus/README.md): 6 in 3,682.
     assert false_revocations <= 6
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # The wording heed issue 15 names, read by its parts rather than listed.
+        "Cancel my text notifications",
+        "wrong number please remove",
+        "I want no more texts from you",
+        "Delete my number from your system",
+        "I would appreciate if we discontinue any further texts",
+        "Thank you but I would like the text messages to stop can we make this happen",
+        "Thank you. I'd like my contact info removed",
+        # The same parts in other words.
+        "Please halt all text messages",
+        "I'd appreciate it if you stopped texting me",
+        "Kindly discontinue the reminders",
+        "End all messages to this number",
+        "Could you please stop sending me these promotions",
+        "I want to be removed from your list",
+        "I don't wish to receive these offers anymore.",
+        "I would like to not receive texts anymore",
+        "I'm done getting your texts",
+        "Can you please stop?",
+        "This is a business line. Please remove.",
+        "I've asked you to stop already",
+        "These text messages are really quite excessive so please cut it out.",
+        "Not real sure how you got my number... but I am not interested",
+        "No more",
+    ],
+)
+def test_a_wish_to_stop_messages_revokes_whatever_its_words(body: str) -> None:
+    assert _revokes(body)
+
+
+@pytest.mark.parametrize("body", ["🛑", "Hi, 🚫", "✋ thanks", "SOTP", "dtop", "seize all"])
+def test_a_stop_sign_or_a_slip_of_the_finger_revokes(body: str) -> None:
+    assert _revokes(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Nothing can stop me from texting you",
+        "I quit texting him weeks ago",
+        "You need to stop texting while driving",
+        "He told me to stop messaging her",
+        "stop texting and go to sleep",
+        "I'm done with messages for tonight",
+        "Please don't send me anything till Friday",
+        "Delete my old number, the new one is 512-555-0142",
+        "Can you remove my name from the sign up sheet",
+        "Your reminder texts are really helpful, don't stop them",
+        "Don't text me before 8am please",
+        "Could you stop by tomorrow?",
+        "end of the messages",
+        "Reply with questions or stop to quit.",
+        "UNSUBSCRIBE to stop receiving messages from us",
+        "please cancel my order",
+        "atop",
+    ],
+)
+def test_stopping_or_removing_something_else_or_a_senders_instruction_does_not_revoke(
+    body: str,
+) -> None:
+    assert not _revokes(body)
+
+
+@pytest.mark.parametrize("body", ["I don't want this", "How did you get my number?"])
+def test_a_refusal_that_names_nothing_or_a_complaint_alone_goes_to_a_person(body: str) -> None:
+    assert read(body).verdict is Verdict.UNSURE

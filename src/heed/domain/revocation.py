@@ -18,6 +18,13 @@ before reading. What looks like it might be a revocation but is not plain
 ("wrong number", "just quit." after other talk: people tell friends to quit
 their jobs; a lone "stop." keeps R-15's reading) is *unsure* and goes to a
 person (the review list); it is never silently dropped.
+
+English is also read by its parts rather than as listed sentences: a verb of
+stopping or removing and what it stops or removes ("discontinue any further texts",
+"delete my contact info"), or the writer's own wish ("I'd like the text messages to
+stop"), each part guarded against negation, another subject and another errand
+("stop texting while driving"). The words of each part are data, in
+reading_words.txt.
 """
 
 from __future__ import annotations
@@ -155,6 +162,20 @@ _QUOTED = re.compile(
     rf"vous desabonner|desabonner)\s(?:\w+\s)?{_SEND_VERB}\s{_INSTRUCTED}\b"
     rf"|\bstop\sau\s\d+"
 )
+# "Reply HELP for help, STOP to cancel", "reply with questions or stop to quit": the
+# keyword and its effect, named beside other talk (alone, it is read as a keyword).
+_EFFECT = re.compile(r"\s(?:to|2)\s(?:quit|end|stop|cancel|opt out|optout|unsubscribe)\b")
+_NAMED = re.compile(rf"\b{_INSTRUCTED}{_EFFECT.pattern}")
+
+
+def _quoted(words: str) -> re.Match[str] | None:
+    """Where a quoted instruction starts in a clause's words, if it has one."""
+    found = _QUOTED.search(words)
+    if found is None and _EFFECT.search(words):
+        found = _NAMED.search(words)
+    return found
+
+
 _CLAUSE_BREAK = re.compile(r"[.!?;\n]+")
 
 # What a sender's broadcast carries and a customer's reply does not: a short code or
@@ -189,9 +210,15 @@ _CONFIRMATION = re.compile(
 )
 
 
+# Only a sender speaks of its messages as coming "from us": a customer writes "from you".
+_SENDER_VOICE = re.compile(
+    r"\b(?:messages|texts|alerts|offers|sms|emails|notifications|updates)\sfrom\sus\b"
+)
+
+
 def _is_broadcast(body: str, words: str) -> bool:
     """Whether a text (and its ``words``) reads as a sender's broadcast, not a customer's reply."""
-    if _CONFIRMATION.search(words):
+    if _CONFIRMATION.search(words) or ("from us" in words and _SENDER_VOICE.search(words)):
         return True
     return sum(1 for mark in _BROADCAST_MARKS if mark.search(body)) >= 2
 
@@ -201,7 +228,7 @@ def _unquote(body: str) -> str:
     kept: list[str] = []
     for clause in _CLAUSE_BREAK.split(body):
         words = _words(clause)
-        quoted = _QUOTED.search(words)
+        quoted = _quoted(words)
         if quoted is not None:
             words = words[: quoted.start()].strip()
             if words:
@@ -212,6 +239,14 @@ def _unquote(body: str) -> str:
 
 
 # --- English ---------------------------------------------------------------------
+
+_POLITE = (
+    r"(?:hi|hello|hey|hola|buenas|buenos dias|bonjour|salut|please|pls|plz|por favor|favor|svp|"
+    r"s il vous plait|s il te plait|ok|okay|thanks|thank you|thx|ty|gracias|merci)"
+)
+_POLITE_HEAD = re.compile(rf"^(?:{_POLITE}\s)+")
+_POLITE_TAIL = re.compile(rf"(?:\s{_POLITE})+$")
+
 
 _EN_EXTRA = [
     re.compile(
@@ -236,7 +271,7 @@ _EN_EXTRA = [
     re.compile(r"\bwant\soff\b"),
     re.compile(r"\bopting\sout\b(?!\s(?:of\s)?(?:the|my|our)\s)"),
     re.compile(
-        r"^(?:(?:please|pls|just)\s)?leave\s(?:me|my|us)\salone"
+        r"^(?:(?:please|pls|just)\s)?(?:leave\s(?:me|my|us)\salone|go away)"
         r"(?:\s(?:please|pls|thanks|thank you))?$"
     ),
     re.compile(r"\b(?:revoke|withdraw)\s(?:my\s)?consent\b"),
@@ -254,6 +289,286 @@ _EN_EXTRA = [
     re.compile(r"\bdo not\s(?:text|message|contact)\s(?:me|this number)\b"),
     re.compile(r"\bstop\s(?:them|these)\b"),
 ]
+
+
+def _alternation(*sections: str) -> str:
+    """A regular expression matching any word of the named reading_words.txt sections."""
+    words = sorted(
+        frozenset().union(*(_word_list(section) for section in sections)),
+        key=lambda word: (-len(word), word),
+    )
+    return "(?:" + "|".join(re.escape(word) for word in words) + ")"
+
+
+def _words_of(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_STOPPED = _alternation("en stopped things")
+_MESSAGES_ONLY = _alternation("en messages only")
+_STOP_FILLER = rf"(?:{_alternation('en stop fillers')}\s){{0,5}}"
+_REMOVE_VERBS = _alternation("en remove verbs")
+_LIST_TARGET = (
+    r"(?:(?:of|the|your|ur|this|these|all|any|my|their|yalls)\s){0,3}"
+    r"(?:(?:text|texting|sms|mailing|email|contact|call|calling|messaging|marketing|"
+    r"notification|distribution|subscriber|phone)\s)?"
+    r"(?:list|lists|texts|texting|messages|messaging|sms|contacts|system|database|records|"
+    r"notifications|marketing|subscribers|program)\b"
+)
+_POLITE_END = r"(?:\s(?:please|pls|plz|thanks|thank you|asap|now|immediately|already))*$"
+# A wish that the messages go on: "I don't want the texts to stop".
+_NOT_STOPPING = r"(?!\s(?:to stop|stopped|stopping|to end|ending|to go|going))"
+# Each part of a revocation whose verb leads, read clause by clause; reading_words.txt
+# holds the words.
+_EN_PARTS: list[tuple[frozenset[str], re.Pattern[str]]] = [
+    # A verb of stopping and what it stops: "discontinue any further texts".
+    (
+        _word_list("en stop verbs"),
+        re.compile(rf"\b{_alternation('en stop verbs')}\s(?!of\s){_STOP_FILLER}{_STOPPED}\b"),
+    ),
+    (
+        _word_list("en stop-only-messages verbs"),
+        re.compile(
+            rf"\b{_alternation('en stop-only-messages verbs')}\s(?!of\s){_STOP_FILLER}"
+            rf"{_MESSAGES_ONLY}\b"
+        ),
+    ),
+    # Stopping what the writer is sent, unnamed: "how do I stop receiving these",
+    # "please stop sending".
+    (
+        _words_of("stop quit cease"),
+        re.compile(r"\b(?:stop|quit|cease)\s(?:receiving|getting)\s(?:these|them|those)\b"),
+    ),
+    (
+        _words_of("stop quit cease"),
+        re.compile(rf"\b(?:stop|quit|cease)\s(?:sending|contacting)(?:\s(?:me|us))?{_POLITE_END}"),
+    ),
+    # A verb of removing and the writer or their details, from a list or no place named:
+    # "delete my contact info", not "remove my name from the sign-up sheet".
+    (
+        _word_list("en remove verbs"),
+        re.compile(
+            rf"\b{_REMOVE_VERBS}\s(?:me|us|"
+            rf"(?:{_alternation('en remove fillers')}\s){{1,3}}{_alternation('en removed things')})"
+            rf"(?:{_POLITE_END}|\s(?:from|off)\s{_LIST_TARGET}|\s(?:and|or|so|because|as|i|we)\b)"
+        ),
+    ),
+    (
+        _word_list("en remove verbs"),
+        re.compile(rf"\b{_REMOVE_VERBS}\s(?:me\s|us\s)?(?:from|off)\s{_LIST_TARGET}"),
+    ),
+]
+# The writer's own wish, whoever else the clause names.
+_EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
+    # What is stopped, then the wish: "I'd like the text messages to stop".
+    (
+        _words_of("stop end cease discontinue stopped discontinued"),
+        re.compile(
+            rf"\b(?:like|want|need|would appreciate|appreciate it if|appreciate if)\s"
+            r"(?:(?:the|these|those|your|all|all the|all these|any|my)\s)?(?:\w+\s)?"
+            rf"{_MESSAGES_ONLY}\s(?:to\s)?"
+            r"(?:stop|end|cease|discontinue|be stopped|be discontinued|stopped|discontinued)\b"
+        ),
+    ),
+    # The writer removed: "can I please be taken off of the list", "I want to be removed".
+    (
+        _words_of("removed taken deleted unsubscribed erased"),
+        re.compile(
+            r"\b(?:i|we|me|us)\s(?:\w+\s){0,3}?(?:be|been|get|being|getting)\s"
+            r"(?:removed|taken off|deleted|unsubscribed|erased)"
+            rf"(?:\s(?:from|off)\s{_LIST_TARGET}|{_POLITE_END})"
+        ),
+    ),
+    # No more of them: "I don't wish to receive these offers anymore".
+    (
+        _words_of("anymore more longer"),
+        re.compile(
+            r"\b(?:dont|do not|no longer|never)\s(?:want|wish|need)\s"
+            r"(?:to\s(?:receive|get|see|be sent)\s)?(?:any\s)?(?:more\s|further\s)?(?:of\s)?"
+            rf"(?:these|your|those|such)\s(?:{_STOPPED}\s)?(?:anymore|any more|any longer)\b"
+        ),
+    ),
+    (
+        _word_list("en messages only"),
+        re.compile(
+            rf"\b(?:dont|do not|no longer|never)\s(?:want|wish|need)\s"
+            rf"(?:to\s(?:receive|get|see|be sent)\s)?{_STOP_FILLER}"
+            rf"{_MESSAGES_ONLY}\b{_NOT_STOPPING}"
+        ),
+    ),
+    (
+        _words_of("longer"),
+        re.compile(
+            r"\bno longer\s(?:text|txt|message|contact|send|email|call)\s(?:me|us|this number)\b"
+        ),
+    ),
+    # The wish put to the sender: "I'd appreciate it if you stopped texting me".
+    (
+        _words_of("stopped stop discontinued discontinue ceased cease quit ended end halted halt"),
+        re.compile(
+            r"\b(?:if|that)\s(?:you|u|yall|you guys|we)\s(?:would\s|could\s|can\s|will\s)?"
+            r"(?:stopped|stop|discontinued|discontinue|ceased|cease|quit|ended|end|halted|halt)\s"
+            rf"{_STOP_FILLER}{_STOPPED}\b"
+        ),
+    ),
+    (
+        _words_of("receive get sent"),
+        re.compile(
+            rf"\b(?:like|want|prefer|rather|wish|choose)\s(?:to\snot|not\sto|not)\s"
+            rf"(?:receive|get|be sent)\s{_STOP_FILLER}{_MESSAGES_ONLY}\b"
+        ),
+    ),
+    (
+        _words_of("anything anymore more"),
+        re.compile(
+            r"\b(?:dont|do not|never)\s(?:send|text|message)\s(?:me|us)\s"
+            rf"(?:anything|any more|anymore|no more)(?:\s(?:else|again|ever))?{_POLITE_END}"
+        ),
+    ),
+    (
+        _words_of("anymore more further"),
+        re.compile(
+            r"\b(?:dont|do not|no longer|never)\s(?:want|wish|need)\sto\s(?:receive|get)\s"
+            r"(?:any more|anymore|any further)\b"
+        ),
+    ),
+    # A plea put as a question: "can you please stop?".
+    (
+        _words_of("stop quit"),
+        re.compile(
+            r"^(?:(?:hi|hey|hello|ok|okay)\s)*(?:can|could|would|will)\s(?:you|u|yall|you guys)\s"
+            r"(?:please\s|pls\s|plz\s|kindly\s|just\s)*(?:stop|quit)"
+            r"(?:\s(?:it|now|already|please|pls|plz|asap|thanks|thank you))*$"
+        ),
+    ),
+    # A clause of removing alone beside other talk: "This is a business line. Please
+    # remove."
+    (
+        _words_of("remove delete erase unsubscribe unsub"),
+        re.compile(
+            r"^(?:(?:please|pls|plz|just|ok|okay)\s)*(?:remove|delete|erase|unsubscribe|unsub)"
+            r"(?:\s(?:me|us|my number|this number|now|asap|immediately|please|pls|plz|thanks|"
+            r"thank you))*$"
+        ),
+    ),
+    # Told before: "I've asked you to stop", "I told u 2 stop already".
+    (
+        _words_of("stop quit"),
+        re.compile(
+            r"\b(?:told|asked|tell|telling|asking)\s(?:you|u|yall|you guys)\s(?:to|2)\s"
+            r"(?:stop|quit)"
+            r"(?:\s(?:already|again|before|twice|now|many times|several times|multiple times|"
+            r"\w+ times|please|pls|plz|thanks|thank you))*$"
+        ),
+    ),
+    (
+        _words_of("done finished"),
+        re.compile(
+            rf"\b(?:done|finished)\s(?:with|receiving|getting)\s{_STOP_FILLER}{_MESSAGES_ONLY}\b"
+        ),
+    ),
+    # "No more promos please", "enough with the texts": said as the clause's whole wish.
+    (
+        _words_of("more further enough"),
+        re.compile(
+            rf"^(?:{_POLITE}\s)*(?:no more|no further|enough|enough with)\s{_STOP_FILLER}"
+            rf"{_MESSAGES_ONLY}(?:\s(?:from you|from u|to me|to this number|{_POLITE}))*$"
+        ),
+    ),
+]
+# A plea that needs the messages named elsewhere in the text: "these text messages are
+# quite excessive so please cut it out".
+_EN_PLEA = re.compile(r"\b(?:cut it out|knock it off)\b")
+_EN_MESSAGES = re.compile(r"\b(?:texts|text messages|messages)\b")
+# A leading verb is not a wish when negated or asked about the past just before it
+# ("please don't stop the reminders", "why did you stop texting me"), when it is a noun
+# ("the bus stop"), or when someone else is its subject ("I quit texting him", "I'll
+# stop sending them").
+_EN_NEGATION = (
+    r"\b(?:dont|do not|didnt|did not|doesnt|does not|never|wont|will not|cant|cannot|"
+    r"can not|not|nothing|why|shouldnt|wouldnt|couldnt|no need)\b(?:\s\w+){0,3}"
+)
+_EN_NEGATED_BEFORE = re.compile(rf"{_EN_NEGATION}$")
+_EN_NOT_A_WISH_BEFORE = re.compile(
+    rf"(?:{_EN_NEGATION}"
+    r"|\b(?:the|a|an|at|bus|next|last|every|each)"
+    r"|\b(?:i|he|she|they|it|we)(?:\s(?:will|ll|would|d|can|could|should|might|must|gonna|"
+    r"going to|just|also|then|already|finally))*)$"
+)
+# What follows a part may make it a wish about when, whom or what else: "stop texting
+# while driving", "stop messaging her", "stop texting and go to sleep", "done with
+# messages for tonight".
+_EN_NOT_A_WISH_AFTER = re.compile(
+    r"\s(?:until|till|til|before|after|between|during|unless|except|when|while|so much|"
+    r"too much|so often|for now|for tonight|for today|for the night|tonight|today|her|him|"
+    r"people|everyone|everybody|others|the group|and (?:go|get|come|do|focus|study|sleep|"
+    r"work|pay|drive|listen|look|watch))\b"
+)
+# Words without one of which no part can be read: most texts skip the parts unread.
+_EN_PART_WORDS = (
+    _word_list("en stop verbs")
+    | _word_list("en stop-only-messages verbs")
+    | _word_list("en remove verbs")
+    | _word_list("en stopped things")
+    | _words_of(
+        "stopped discontinued ceased ended halted removed taken deleted unsubscribed erased "
+        "unsub anymore"
+    )
+)
+
+
+def _parts_revoke(words: str, body: str) -> bool:
+    """Whether a clause of an English text (and its ``words``) asks, by its parts, to stop
+    messages."""
+    if _EN_PART_WORDS.isdisjoint(words.split()):
+        return False
+    clauses = _EN_CLAUSES.split(body) if _EN_CLAUSES.search(body) else [body]
+    if any(
+        _clause_parts_revoke(_joined_contractions(words if len(clauses) == 1 else _words(clause)))
+        for clause in clauses
+    ):
+        return True
+    return bool(_EN_PLEA.search(words) and _EN_MESSAGES.search(words))
+
+
+def _clause_parts_revoke(words: str) -> bool:
+    present = frozenset(words.split())
+    for triggers, pattern in _EN_PARTS:
+        if not triggers.isdisjoint(present):
+            for match in pattern.finditer(words):
+                if not _EN_NOT_A_WISH_BEFORE.search(
+                    words[: match.start()].rstrip()
+                ) and not _EN_NOT_A_WISH_AFTER.match(words, match.end()):
+                    return True
+    return any(
+        not _EN_NOT_A_WISH_AFTER.match(words, match.end())
+        for triggers, pattern in _EN_WISHES
+        if not triggers.isdisjoint(present)
+        for match in pattern.finditer(words)
+    )
+
+
+_EN_CLAUSES = re.compile(r"[.!?;,\n]+")
+_CONTRACTION = re.compile(r"\b(\w+) t\b")
+
+
+def _joined_contractions(words: str) -> str:
+    """ "don t" as "dont": folded words split a contraction at its apostrophe."""
+    return _CONTRACTION.sub(r"\1t", words) if " t" in words else words
+
+
+# Unwanted contact said outright, without a wish: a person decides (unsure); with a
+# refusal beside it, the wish is plain.
+_EN_UNWANTED = re.compile(
+    r"\b(?:how (?:did|do) (?:you|u) get (?:my|this) number|how (?:you|u) got (?:my|this) number|"
+    r"where (?:did|do) (?:you|u) get (?:my|this) number|never signed up|didnt sign up|"
+    r"did not sign up)\b"
+)
+_EN_REFUSAL = re.compile(r"\bnot interested\b")
+_EN_BARE_REFUSAL = re.compile(
+    r"^(?:i\s)?(?:dont|do not)\swant\s(?:this|these|it|them|that)(?:\s(?:anymore|any more))?$"
+)
+
 # Stopping or cancelling something other than messages.
 _EN_ELSEWHERE = re.compile(
     r"\b(?:unsubscribe|cancel|opt out|discontinue)\s(?:me\s)?(?:from\s|of\s)?(?:the|my|our|this)\s"
@@ -278,7 +593,11 @@ def _read_english(words: str, body: str) -> tuple[Verdict, str]:
     if _EN_KEEP.search(words):
         return Verdict.NOT, "asks to keep the service"
     cleaned = _EN_ELSEWHERE.sub(" ", words)
-    evidence = any(p.search(cleaned) for p in _EN_EXTRA)
+    evidence = any(
+        not _EN_NEGATED_BEFORE.search(_joined_contractions(cleaned[: match.start()].rstrip()))
+        for p in _EN_EXTRA
+        for match in p.finditer(cleaned)
+    )
     if not evidence and cleaned == words:
         clauses = [c for c in re.split(r"[.!?\n]+", body) if c.strip()]
         if (
@@ -292,8 +611,22 @@ def _read_english(words: str, body: str) -> tuple[Verdict, str]:
         evidence = is_revocation(cleaned)
     if evidence or _WRONG_NUMBER_AND_PLEA.search(words):
         return Verdict.REVOKE, "asks to stop messages"
+    if cleaned == words and _parts_revoke(words, body):
+        return Verdict.REVOKE, "asks to stop messages"
+    return _read_english_doubt(words)
+
+
+def _read_english_doubt(words: str) -> tuple[Verdict, str]:
+    """An English text that asks plainly for nothing: unsure when it might."""
+    joined = _joined_contractions(words)
+    if ("number" in words or "sign" in words) and _EN_UNWANTED.search(joined):
+        if _EN_REFUSAL.search(words):
+            return Verdict.REVOKE, "did not want the messages and says so"
+        return Verdict.UNSURE, "says the messages were not asked for"
     if _WRONG_NUMBER.search(words):
         return Verdict.UNSURE, "says it is the wrong number"
+    if "want" in words and _EN_BARE_REFUSAL.fullmatch(_POLITE_TAIL.sub("", joined)):
+        return Verdict.UNSURE, "does not want something it does not name"
     return Verdict.NOT, "no wish about messages"
 
 
@@ -379,14 +712,6 @@ def _read_with(patterns: list[re.Pattern[str]], words: str) -> tuple[Verdict, st
     return Verdict.NOT, "no wish about messages"
 
 
-_POLITE = (
-    r"(?:hi|hello|hey|hola|buenas|buenos dias|bonjour|salut|please|pls|plz|por favor|favor|svp|"
-    r"s il vous plait|s il te plait|ok|okay|thanks|thank you|thx|ty|gracias|merci)"
-)
-_POLITE_HEAD = re.compile(rf"^(?:{_POLITE}\s)+")
-_POLITE_TAIL = re.compile(rf"(?:\s{_POLITE})+$")
-
-
 def _is_opt_out_keyword(words: str) -> bool:
     matched = match_keyword(words)
     return matched is not None and matched[0] is InboundAction.OPT_OUT
@@ -406,12 +731,31 @@ def _is_opt_out_words(bare: str) -> bool:
     )
 
 
+_STOP_SIGNS = _word_list("stop signs")
+# QWERTY keys beside each letter of "stop": a slip of a finger, as platforms see
+# "dtop" and "sotp" sent alone. "atop" is a word, and so not a slip.
+_BESIDE = {"s": "awedxz", "t": "rfgy", "o": "iklp", "p": "ol"}
+_STOP_SLIPS = frozenset(
+    {"stop"[:i] + "stop"[i + 1] + "stop"[i] + "stop"[i + 2 :] for i in range(3)}
+    | {"stop"[:i] + key + "stop"[i + 1 :] for i, ch in enumerate("stop") for key in _BESIDE[ch]}
+) - {"atop"}
+
+
+def _is_stop_sign(body: str, words: str) -> bool:
+    """Whether a text is a stop sign alone, or with a greeting or thanks: "🛑", "Hi, 🚫"."""
+    if not any(sign in body for sign in _STOP_SIGNS):
+        return False
+    return not _POLITE_TAIL.sub("", _POLITE_HEAD.sub("", words + " ")).strip()
+
+
 def _keyword_reading(words: str, language: str) -> Reading | None:
     """A reading when the text is an opt-out keyword, alone or with a greeting or thanks."""
     keyword = extra_keywords().get(words)
     if keyword is not None:
         return Reading(Verdict.REVOKE, language, "an opt-out keyword", keyword)
     bare = _POLITE_TAIL.sub("", _POLITE_HEAD.sub("", words))
+    if bare in _STOP_SLIPS:
+        return Reading(Verdict.REVOKE, language, "STOP with a slip of a finger")
     if bare != words and (_is_opt_out_keyword(bare) or bare in extra_keywords()):
         return Reading(Verdict.REVOKE, language, "an opt-out keyword with a greeting or thanks")
     if bare and is_keyword_like(bare):
@@ -428,6 +772,8 @@ def read(body: str) -> Reading:
     keyword_reading = _keyword_reading(words, language)
     if keyword_reading is not None:
         return keyword_reading
+    if _is_stop_sign(body, words):
+        return Reading(Verdict.REVOKE, language, "a stop sign")
     if _is_broadcast(body, words):
         return Reading(Verdict.NOT, language, "a broadcast or confirmation, not a reply")
     unquoted = _unquote(body)
