@@ -126,33 +126,43 @@ def _named_as(statement: Select[Any], row: type[tuple[Any, ...]]) -> Select[Any]
     return statement
 
 
-_CONTACT_JOINS = (
-    select(*_columns_of(ContactRow))
-    .select_from(t.Contact)
-    .join(
-        t.Customer,
-        and_(t.Customer.account_id == t.Contact.account_id, t.Customer.id == t.Contact.customer_id),
+def _with_contact_joins(statement: Select[Any]) -> Select[Any]:
+    """``statement`` (selecting from contacts) joined to each contact's customer,
+    location, consent rows and marketing consent."""
+    return (
+        statement.join(
+            t.Customer,
+            and_(
+                t.Customer.account_id == t.Contact.account_id,
+                t.Customer.id == t.Contact.customer_id,
+            ),
+        )
+        .outerjoin(
+            t.Location,
+            and_(
+                t.Location.account_id == t.Contact.account_id,
+                t.Location.id == t.Contact.location_id,
+            ),
+        )
+        .outerjoin(
+            t.ConsentState,
+            and_(
+                t.ConsentState.account_id == t.Contact.account_id,
+                t.ConsentState.address == t.Contact.value,
+            ),
+        )
+        .outerjoin(
+            t.MarketingConsent,
+            and_(
+                t.MarketingConsent.account_id == t.Contact.account_id,
+                t.MarketingConsent.address == t.Contact.value,
+            ),
+        )
+        .where(t.Contact.account_id == bindparam("account_id"))
     )
-    .outerjoin(
-        t.Location,
-        and_(t.Location.account_id == t.Contact.account_id, t.Location.id == t.Contact.location_id),
-    )
-    .outerjoin(
-        t.ConsentState,
-        and_(
-            t.ConsentState.account_id == t.Contact.account_id,
-            t.ConsentState.address == t.Contact.value,
-        ),
-    )
-    .outerjoin(
-        t.MarketingConsent,
-        and_(
-            t.MarketingConsent.account_id == t.Contact.account_id,
-            t.MarketingConsent.address == t.Contact.value,
-        ),
-    )
-    .where(t.Contact.account_id == bindparam("account_id"))
-)
+
+
+_CONTACT_JOINS = _with_contact_joins(select(*_columns_of(ContactRow)).select_from(t.Contact))
 # A batch's contacts, one statement per database. SQLite runs its SQL as text with one
 # ? per id: SQLAlchemy's handling of a thousand expanding parameters and of its result
 # types costs about 1 us per contact, a twentieth of a batch decision. PostgreSQL takes
@@ -162,8 +172,22 @@ _CONTACTS_SQLITE = (
     str(_named_as(_CONTACT_JOINS, ContactRow).compile(dialect=sqlite.dialect()))
     + " AND contacts.id IN ({})"
 )
+# PostgreSQL starts from the ids themselves, unnested (each id once: the caller passes
+# a set), and joins each to its contact by primary key. Written as ``contacts.id =
+# ANY(:ids)``, the planner costed a thousand index probes above reading contacts,
+# customers and locations whole into hash tables, and at 100 k contacts read about
+# 200,000 rows for 1,000 (bench/RESULTS.md, "Batch decisions").
+_WANTED = (
+    func.unnest(bindparam("ids", type_=ARRAY(String)))
+    .table_valued("id")
+    .render_derived(name="wanted")
+)
 _CONTACTS_POSTGRESQL = _named_as(
-    _CONTACT_JOINS.where(t.Contact.id == func.any(bindparam("ids", type_=ARRAY(String)))),
+    _with_contact_joins(
+        select(*_columns_of(ContactRow))
+        .select_from(_WANTED)
+        .join(t.Contact, t.Contact.id == _WANTED.c.id)
+    ),
     ContactRow,
 )
 # One decision about one contact is one statement: the account's settings and whether
@@ -204,8 +228,12 @@ def stored_contacts(tx: Transaction, account_id: str, ids: Sequence[str]) -> Sto
         return StoredContacts({}, [])
     connection = tx.session.connection()
     if connection.dialect.name == "sqlite":
+        # On the transaction's own sqlite3 connection, inside its BEGIN: SQLAlchemy's
+        # cursor and result handling cost about 1.5 us a contact, plain tuples none.
+        driver = connection.connection.driver_connection
+        assert driver is not None
         sql = _CONTACTS_SQLITE.format(",".join("?" * len(ids)))
-        rows: Iterable[Any] = connection.exec_driver_sql(sql, (account_id, *ids)).all()
+        rows: Iterable[Any] = driver.execute(sql, (account_id, *ids)).fetchall()
     else:
         rows = connection.execute(_CONTACTS_POSTGRESQL, {"account_id": account_id, "ids": ids})
     return _stored(map(ContactRow._make, rows))
