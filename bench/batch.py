@@ -3,6 +3,9 @@
     git archive main src | tar -x -C /tmp/heed-base
     uv run python -m bench.batch --database sqlite --size 100k --before-src /tmp/heed-base/src
 
+With ``--migrated-copy`` the after side reads a copy of the loaded database migrated
+to this checkout's head (new indexes included), and the before side the loaded one.
+
 Draws one sample of requests (``bench.inprocess``'s mix over 20,000 contacts) and
 keeps it in a file, so both sides decide the same requests. Each round runs
 ``decide_many`` (batches of 1,000) and ``decide_one`` in a fresh process with heed
@@ -21,6 +24,8 @@ import hashlib
 import json
 import os
 import shlex
+import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -29,7 +34,16 @@ from pathlib import Path
 from typing import Any
 
 from bench import inprocess
-from bench.common import DATA, Meta, database_url, machine, parse_size, size_label
+from bench.common import (
+    DATA,
+    PG_PREFIX,
+    PG_SERVER,
+    Meta,
+    database_url,
+    machine,
+    parse_size,
+    size_label,
+)
 
 RESULTS = Path(__file__).resolve().parent / "results" / "batch"
 HERE = Path(__file__).resolve().parent.parent
@@ -42,7 +56,7 @@ def sample_path(database: str, size: int) -> Path:
     return DATA / f"batch-sample-{database}-{size_label(size)}.json"
 
 
-def worker(database: str, size: int, seconds: float) -> dict[str, Any]:
+def worker(database: str, size: int, url: str, seconds: float) -> dict[str, Any]:
     """One side's figures, in this process (heed as found on PYTHONPATH)."""
     import heed
     from heed.bootstrap import build
@@ -52,7 +66,7 @@ def worker(database: str, size: int, seconds: float) -> dict[str, Any]:
     meta = Meta.read(database, size)
     assert meta is not None
     bodies: list[dict[str, Any]] = json.loads(sample_path(database, size).read_text())
-    built = build(Settings(database_url=database_url(database, size)))
+    built = build(Settings(database_url=url))
     who = inprocess.principal(meta.account_id)
     sample = inprocess.Sample(bodies, [])
     digest = hashlib.sha256()
@@ -71,10 +85,38 @@ def worker(database: str, size: int, seconds: float) -> dict[str, Any]:
     return result
 
 
-def run_side(src: Path, database: str, size: int, seconds: float) -> dict[str, Any]:
+def migrated_copy(database: str, size: int) -> str:
+    """A copy of the loaded database brought to this checkout's migrations; its URL.
+    The loaded one stays as the older checkout's schema left it."""
+    from heed.adapters.db.migrate import upgrade
+
+    loaded = database_url(database, size)
+    if database == "sqlite":
+        source = Path(loaded.removeprefix("sqlite:///"))
+        target = source.with_name(source.stem + "-head.sqlite3")
+        target.unlink(missing_ok=True)
+        with sqlite3.connect(source) as reading, sqlite3.connect(target) as writing:
+            reading.backup(writing)
+        key = Path(f"{source}.key")
+        if key.exists():
+            shutil.copyfile(key, f"{target}.key")
+        url = f"sqlite:///{target}"
+    else:
+        name = f"{PG_PREFIX}_{size_label(size)}_head"
+        for sql in (
+            f"DROP DATABASE IF EXISTS {name}",
+            f"CREATE DATABASE {name} TEMPLATE {loaded.rsplit('/', 1)[1]}",
+        ):
+            subprocess.run(["psql", f"{PG_SERVER}/postgres", "-qc", sql], check=True)
+        url = f"{PG_SERVER}/{name}"
+    upgrade(url)
+    return url
+
+
+def run_side(src: Path, database: str, size: int, url: str, seconds: float) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": f"{src}{os.pathsep}{HERE}"}
     command = [sys.executable, "-m", "bench.batch", "--database", database]
-    command += ["--size", size_label(size), "--seconds", str(seconds), "--worker"]
+    command += ["--size", size_label(size), "--seconds", str(seconds), "--worker", url]
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"{src}: {done.stderr}")
@@ -91,11 +133,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--tag", default="", help="suffix for the result file")
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--before-url",
+        help="the database the older checkout reads (default: the loaded one); a copy "
+        "made before this checkout's migrations, so each side runs on its own schema",
+    )
+    parser.add_argument(
+        "--after-url", help="the database this checkout reads (default: the loaded one)"
+    )
+    parser.add_argument(
+        "--migrated-copy",
+        action="store_true",
+        help="copy the loaded database, migrate the copy to this checkout's head and "
+        "read it on the after side (the loaded one stays the before side's)",
+    )
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     size = parse_size(args.size)
     if args.worker:
-        print(json.dumps(worker(args.database, size, args.seconds)))
+        print(json.dumps(worker(args.database, size, args.worker, args.seconds)))
         return
     if args.before_src is None:
         parser.error("--before-src is required")
@@ -110,13 +166,16 @@ def main(argv: list[str] | None = None) -> None:
     built.engine.dispose()
     sample_path(args.database, size).write_text(json.dumps(drawn.decisions))
     sides = {"before": args.before_src.resolve(), "after": HERE / "src"}
+    loaded = database_url(args.database, size)
+    after = migrated_copy(args.database, size) if args.migrated_copy else args.after_url
+    urls = {"before": args.before_url or loaded, "after": after or loaded}
     rounds: list[dict[str, Any]] = []
     for round_ in range(args.rounds):
         order = ("before", "after") if round_ % 2 == 0 else ("after", "before")
         runs: dict[str, Any] = {}
         for side in order:
             say(f"round {round_ + 1}/{args.rounds}: {side}")
-            runs[side] = run_side(sides[side], args.database, size, args.seconds)
+            runs[side] = run_side(sides[side], args.database, size, urls[side], args.seconds)
             say(
                 f"  decide_many {runs[side]['decide_many']['per_second']:,.0f}/s, "
                 f"decide_one p50 {runs[side]['decide_one']['p50_ms']} ms"
@@ -131,6 +190,7 @@ def main(argv: list[str] | None = None) -> None:
         "contacts": meta.contacts,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": "uv run python -m bench.batch " + shlex.join(sys.argv[1:]),
+        "urls": urls,
         "machine": machine(),
         "same_answers": len(same) == 1,
         "median": {

@@ -168,9 +168,23 @@ _CONTACT_JOINS = _with_contact_joins(select(*_columns_of(ContactRow)).select_fro
 # types costs about 1 us per contact, a twentieth of a batch decision. PostgreSQL takes
 # the ids as one array parameter: the statement's text is the same for every batch
 # size, and neither side handles a thousand parameters (2.5 against 6.7 ms per 1,000).
-_CONTACTS_SQLITE = (
-    str(_named_as(_CONTACT_JOINS, ContactRow).compile(dialect=sqlite.dialect()))
-    + " AND contacts.id IN ({})"
+
+
+def _indexed_sqlite(statement: Select[Any]) -> str:
+    """The statement's SQLite text, reading contacts, customers and locations through
+    the indexes that hold every column it reads (migration 0020). SQLite plans without
+    statistics here, and would take each primary key's one-row look-up and then read
+    the table: twice the pages per probe (bench/RESULTS.md, "Batch decisions")."""
+    sql = str(statement.compile(dialect=sqlite.dialect()))
+    for joined in ("FROM contacts ", "JOIN customers ", "LEFT OUTER JOIN locations "):
+        table = joined.split()[-1]
+        assert sql.count(joined) == 1, joined
+        sql = sql.replace(joined, f"{joined}INDEXED BY ix_{table}_account_decision ")
+    return sql
+
+
+_CONTACTS_SQLITE = _indexed_sqlite(_named_as(_CONTACT_JOINS, ContactRow)) + (
+    " AND contacts.id IN ({})"
 )
 # PostgreSQL starts from the ids themselves, unnested (each id once: the caller passes
 # a set), and joins each to its contact by primary key. Written as ``contacts.id =
@@ -215,7 +229,7 @@ _PICK_ACCOUNT = itemgetter(*(_ONE_NAMES.index(name) for name in AccountRow._fiel
 _UNDER_REVIEW_AT = _ONE_NAMES.index("under_review")
 # SQLite runs it as its SQL on a sqlite3 connection: SQLAlchemy's connection, execution
 # context and result types cost about six times the statement (bench/RESULTS.md, 15).
-_ONE_CONTACT_SQLITE = str(_ONE_CONTACT.compile(dialect=sqlite.dialect()))
+_ONE_CONTACT_SQLITE = _indexed_sqlite(_ONE_CONTACT)
 assert _ONE_CONTACT.compile(dialect=sqlite.dialect()).positiontup == ["account_id", "contact_id"]
 _ACCOUNT = _named_as(
     select(*_columns_of(AccountRow)).where(t.Account.id == bindparam("account_id")), AccountRow
