@@ -214,8 +214,7 @@ def ratios(before: dict[str, Any], after: dict[str, Any]) -> dict[str, float]:
         "decide_one_p50_ms": ("decide_one", "p50_ms"),
     }
     return {
-        key: round(after[part][name] / before[part][name], 3)
-        for key, (part, name) in pick.items()
+        key: round(after[part][name] / before[part][name], 3) for key, (part, name) in pick.items()
     }
 
 
