@@ -4,9 +4,10 @@ recent marketing texts, the review list, and a job's contacts.
 
 Rows are decoded by name: each statement selects the fields of a typed row, in that
 row's order and under its names (checked when this module loads), and comes back as
-that row. The decision about one stored contact is one statement, the same SQL on both
-databases; it runs on SQLite's own driver connection and, on PostgreSQL, outside a
-transaction so its plan is reused (bench/RESULTS.md, changes 11 and 15).
+that row. The decision about one stored contact is one statement, the same on both
+databases (SQLite's text names the indexes it reads, migration 0020); it runs on
+SQLite's own driver connection and, on PostgreSQL, outside a transaction so its plan is
+reused (bench/RESULTS.md, changes 11 and 15).
 """
 
 from __future__ import annotations
