@@ -353,7 +353,9 @@ def reusable(database: str, size: int) -> Meta | None:
     if database == "sqlite" and not Path(database_url(database, size)[10:]).exists():
         return None
     try:
-        heed = open_heed(database, size)
+        # Brought to this checkout's migrations: a load made by older code is reused
+        # with today's schema (its indexes included), as a running heed would migrate it.
+        heed = open_heed(database, size, migrate=True)
         with heed.uow.read() as tx:
             count = tx.session.scalar(
                 select(func.count())

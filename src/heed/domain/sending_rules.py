@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from enum import StrEnum
 from functools import cache
@@ -78,6 +78,16 @@ class Rule:
 class Rules:
     version: str
     rules: tuple[Rule, ...]
+    # Hashed once: every text's decision looks its jurisdiction's rules up with the
+    # table as part of the key (jurisdictions.applicable), and hashing every rule's
+    # windows each time was a tenth of a batch decision.
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.version, self.rules)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     def name(self, rule: Rule | None) -> dict[str, str | None]:
         """How an answer names the rule that decided (CONTRACT v2 ``rule``): null

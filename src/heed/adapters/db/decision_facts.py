@@ -4,9 +4,10 @@ recent marketing texts, the review list, and a job's contacts.
 
 Rows are decoded by name: each statement selects the fields of a typed row, in that
 row's order and under its names (checked when this module loads), and comes back as
-that row. The decision about one stored contact is one statement, the same SQL on both
-databases; it runs on SQLite's own driver connection and, on PostgreSQL, outside a
-transaction so its plan is reused (bench/RESULTS.md, changes 11 and 15).
+that row. The decision about one stored contact is one statement, the same on both
+databases (SQLite's text names the indexes it reads, migration 0020); it runs on
+SQLite's own driver connection and, on PostgreSQL, outside a transaction so its plan is
+reused (bench/RESULTS.md, changes 11 and 15).
 """
 
 from __future__ import annotations
@@ -127,44 +128,82 @@ def _named_as(statement: Select[Any], row: type[tuple[Any, ...]]) -> Select[Any]
     return statement
 
 
-_CONTACT_JOINS = (
-    select(*_columns_of(ContactRow))
-    .select_from(t.Contact)
-    .join(
-        t.Customer,
-        and_(t.Customer.account_id == t.Contact.account_id, t.Customer.id == t.Contact.customer_id),
+def _with_contact_joins(statement: Select[Any]) -> Select[Any]:
+    """``statement`` (selecting from contacts) joined to each contact's customer,
+    location, consent rows and marketing consent."""
+    return (
+        statement.join(
+            t.Customer,
+            and_(
+                t.Customer.account_id == t.Contact.account_id,
+                t.Customer.id == t.Contact.customer_id,
+            ),
+        )
+        .outerjoin(
+            t.Location,
+            and_(
+                t.Location.account_id == t.Contact.account_id,
+                t.Location.id == t.Contact.location_id,
+            ),
+        )
+        .outerjoin(
+            t.ConsentState,
+            and_(
+                t.ConsentState.account_id == t.Contact.account_id,
+                t.ConsentState.address == t.Contact.value,
+            ),
+        )
+        .outerjoin(
+            t.MarketingConsent,
+            and_(
+                t.MarketingConsent.account_id == t.Contact.account_id,
+                t.MarketingConsent.address == t.Contact.value,
+            ),
+        )
+        .where(t.Contact.account_id == bindparam("account_id"))
     )
-    .outerjoin(
-        t.Location,
-        and_(t.Location.account_id == t.Contact.account_id, t.Location.id == t.Contact.location_id),
-    )
-    .outerjoin(
-        t.ConsentState,
-        and_(
-            t.ConsentState.account_id == t.Contact.account_id,
-            t.ConsentState.address == t.Contact.value,
-        ),
-    )
-    .outerjoin(
-        t.MarketingConsent,
-        and_(
-            t.MarketingConsent.account_id == t.Contact.account_id,
-            t.MarketingConsent.address == t.Contact.value,
-        ),
-    )
-    .where(t.Contact.account_id == bindparam("account_id"))
-)
+
+
+_CONTACT_JOINS = _with_contact_joins(select(*_columns_of(ContactRow)).select_from(t.Contact))
 # A batch's contacts, one statement per database. SQLite runs its SQL as text with one
 # ? per id: SQLAlchemy's handling of a thousand expanding parameters and of its result
 # types costs about 1 us per contact, a twentieth of a batch decision. PostgreSQL takes
 # the ids as one array parameter: the statement's text is the same for every batch
 # size, and neither side handles a thousand parameters (2.5 against 6.7 ms per 1,000).
-_CONTACTS_SQLITE = (
-    str(_named_as(_CONTACT_JOINS, ContactRow).compile(dialect=sqlite.dialect()))
-    + " AND contacts.id IN ({})"
+
+
+def _indexed_sqlite(statement: Select[Any]) -> str:
+    """The statement's SQLite text, reading contacts, customers and locations through
+    the indexes that hold every column it reads (migration 0020). SQLite plans without
+    statistics here, and would take each primary key's one-row look-up and then read
+    the table: twice the pages per probe (bench/RESULTS.md, "Batch decisions")."""
+    sql = str(statement.compile(dialect=sqlite.dialect()))
+    for joined in ("FROM contacts ", "JOIN customers ", "LEFT OUTER JOIN locations "):
+        table = joined.split()[-1]
+        assert sql.count(joined) == 1, joined
+        sql = sql.replace(joined, f"{joined}INDEXED BY ix_{table}_account_decision ")
+    return sql
+
+
+_CONTACTS_SQLITE = _indexed_sqlite(_named_as(_CONTACT_JOINS, ContactRow)) + (
+    " AND contacts.id IN ({})"
+)
+# PostgreSQL starts from the ids themselves, unnested (each id once: the caller passes
+# a set), and joins each to its contact by primary key. Written as ``contacts.id =
+# ANY(:ids)``, the planner costed a thousand index probes above reading contacts,
+# customers and locations whole into hash tables, and at 100 k contacts read about
+# 200,000 rows for 1,000 (bench/RESULTS.md, "Batch decisions").
+_WANTED = (
+    func.unnest(bindparam("ids", type_=ARRAY(String)))
+    .table_valued("id")
+    .render_derived(name="wanted")
 )
 _CONTACTS_POSTGRESQL = _named_as(
-    _CONTACT_JOINS.where(t.Contact.id == func.any(bindparam("ids", type_=ARRAY(String)))),
+    _with_contact_joins(
+        select(*_columns_of(ContactRow))
+        .select_from(_WANTED)
+        .join(t.Contact, t.Contact.id == _WANTED.c.id)
+    ),
     ContactRow,
 )
 # One decision about one contact is one statement: the account's settings and whether
@@ -192,7 +231,7 @@ _PICK_ACCOUNT = itemgetter(*(_ONE_NAMES.index(name) for name in AccountRow._fiel
 _UNDER_REVIEW_AT = _ONE_NAMES.index("under_review")
 # SQLite runs it as its SQL on a sqlite3 connection: SQLAlchemy's connection, execution
 # context and result types cost about six times the statement (bench/RESULTS.md, 15).
-_ONE_CONTACT_SQLITE = str(_ONE_CONTACT.compile(dialect=sqlite.dialect()))
+_ONE_CONTACT_SQLITE = _indexed_sqlite(_ONE_CONTACT)
 assert _ONE_CONTACT.compile(dialect=sqlite.dialect()).positiontup == ["account_id", "contact_id"]
 # PostgreSQL's loop read runs it as the driver's SQL on an async psycopg connection.
 _ONE_CONTACT_POSTGRESQL = str(
@@ -209,8 +248,12 @@ def stored_contacts(tx: Transaction, account_id: str, ids: Sequence[str]) -> Sto
         return StoredContacts({}, [])
     connection = tx.session.connection()
     if connection.dialect.name == "sqlite":
+        # On the transaction's own sqlite3 connection, inside its BEGIN: SQLAlchemy's
+        # cursor and result handling cost about 1.5 us a contact, plain tuples none.
+        driver = connection.connection.driver_connection
+        assert driver is not None
         sql = _CONTACTS_SQLITE.format(",".join("?" * len(ids)))
-        rows: Iterable[Any] = connection.exec_driver_sql(sql, (account_id, *ids)).all()
+        rows: Iterable[Any] = driver.execute(sql, (account_id, *ids)).fetchall()
     else:
         rows = connection.execute(_CONTACTS_POSTGRESQL, {"account_id": account_id, "ids": ids})
     return _stored(map(ContactRow._make, rows))

@@ -176,6 +176,18 @@ class Customer(Base):
         ForeignKeyConstraint(["account_id"], ["accounts.id"]),
         Index("ix_customers_account_name", "account_id", "name_key", "id"),
         Index("ux_customers_account_external_id", "account_id", "external_id", unique=True),
+        # Every column the send decision reads of a customer (adapters/db/decision_facts.py),
+        # so a decision finds them in the index and never visits the table (migration 0020).
+        Index(
+            "ix_customers_account_decision",
+            "account_id",
+            "id",
+            "do_not_mail",
+            "consent_country",
+            "billing_country",
+            "last_purchase_at",
+            "last_inquiry_at",
+        ),
     )
 
 
@@ -203,6 +215,15 @@ class Location(Base):
             ["account_id", "customer_id"], ["customers.account_id", "customers.id"]
         ),
         Index("ix_locations_account_customer", "account_id", "customer_id"),
+        # What the send decision reads of a location (zone and structured state), 0020.
+        Index(
+            "ix_locations_account_decision",
+            "account_id",
+            "id",
+            "time_zone",
+            "address_country",
+            "address_state",
+        ),
     )
 
 
@@ -227,6 +248,22 @@ class Contact(Base):
         Index("ix_contacts_account_value", "account_id", "value"),
         Index("ix_contacts_account_customer", "account_id", "customer_id"),
         Index("ix_contacts_account_location", "account_id", "location_id"),
+        # Every column the send decision reads of a contact, and the keys it joins on:
+        # a batch of 1,000 decisions probes three tables a thousand times each, and an
+        # index holding the columns halves the pages each probe reads (migration 0020).
+        Index(
+            "ix_contacts_account_decision",
+            "account_id",
+            "id",
+            "customer_id",
+            "location_id",
+            "kind",
+            "value",
+            "placeholder",
+            "notify_job",
+            "notify_invoice_statement",
+            "notify_marketing",
+        ),
     )
 
 
