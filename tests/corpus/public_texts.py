@@ -113,6 +113,17 @@ STW_LANGUAGE = (
     "https://scaletowin.freshdesk.com/support/solutions/articles/"
     "66000237655-mandatory-opt-out-sender-identification-language"
 )
+CHARLES = "https://help.hello-charles.com/en/articles/367797-playbook-stay-gdpr-compliant-with-intents"
+MOBILE_COMMONS = "https://www.twilio.com/marketplace/add-ons/mobilecommons-optout"
+GINSBURG = "https://ginsburglawgroup.com/?p=13803"
+SUPED = (
+    "https://www.suped.com/email-deliverability/answers/"
+    "what-keywords-can-i-use-to-filter-reply-messages-for-unsubscribe-requests"
+)
+ACCOUNTS_RECOVERY_RANDO = (
+    "http://www.accountsrecovery.net/2018/04/19/"
+    "judge-dismisses-tcpa-class-action-because-plaintiff-was-unreasonable-in-revoking-consent/"
+)
 
 REVOKE = "revoke"
 NOT = "not"
@@ -426,6 +437,30 @@ PUBLIC: dict[str, list[tuple[str, str, str]]] = {
             NOT,
             STW_LANGUAGE,
         ),
+        # Requests a chat platform's unsubscribe intent is built from, a classifier's
+        # examples of a polite request and of "stop" about something else, a law firm's
+        # advice on wording, and the replies email senders filter for (2026-12-07).
+        ("Unsubscribe me", REVOKE, CHARLES),
+        ("Stop sending me messages", REVOKE, CHARLES),
+        ("I don't want these anymore", REVOKE, CHARLES),
+        ("Remove me from your list", REVOKE, CHARLES),
+        ("Too many messages", REVOKE, CHARLES),
+        ("Stop these notifications", REVOKE, CHARLES),
+        ("I don't want to receive messages anymore", REVOKE, CHARLES),
+        ("Unsubscribe please", REVOKE, CHARLES),
+        ("Too many messages, stop", REVOKE, CHARLES),
+        ("I want to unsubscribe from your messages", REVOKE, CHARLES),
+        ("STOP ALL", REVOKE, MOBILE_COMMONS),
+        ("Please don't text me again", REVOKE, MOBILE_COMMONS),
+        ("Stop joking around", NOT, MOBILE_COMMONS),
+        ("goodbye", REVOKE, BRAZE_FUZZY),
+        ("DO NOT CONTACT ME", REVOKE, GINSBURG),
+        ("Do not call me again.", REVOKE, GINSBURG),
+        ("Remove my number from your list.", REVOKE, GINSBURG),
+        ("stop emails", REVOKE, SUPED),
+        ("no more emails", REVOKE, SUPED),
+        ("I want to unsubscribe", REVOKE, SUPED),
+        ("Reply HELP for help. STOP to cancel.", NOT, ACCOUNTS_RECOVERY_RANDO),
     ],
     "es": [
         ("Bórrenme de su lista", REVOKE, THRUTEXT_ES),
