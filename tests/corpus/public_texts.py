@@ -120,6 +120,13 @@ SUPED = (
     "https://www.suped.com/email-deliverability/answers/"
     "what-keywords-can-i-use-to-filter-reply-messages-for-unsubscribe-requests"
 )
+WARREN = "https://elizabethwarren.com/resource/texting-opt-out-guide"
+MOVEMENT_LABS = "https://support.movementlabs.com/article/23-opting-out"
+CYCIVIC = "https://cycivic.com/article/how-to-get-off-political-text-list"
+CLASSIFIER_SAMPLE = (
+    "https://github.com/dwebster11/text-response-classifier-dd"
+    " (text_response_classifier/sample_data/training_data.csv, rows labelled opt_out)"
+)
 ACCOUNTS_RECOVERY_RANDO = (
     "http://www.accountsrecovery.net/2018/04/19/"
     "judge-dismisses-tcpa-class-action-because-plaintiff-was-unreasonable-in-revoking-consent/"
@@ -461,6 +468,23 @@ PUBLIC: dict[str, list[tuple[str, str, str]]] = {
         ("no more emails", REVOKE, SUPED),
         ("I want to unsubscribe", REVOKE, SUPED),
         ("Reply HELP for help. STOP to cancel.", NOT, ACCOUNTS_RECOVERY_RANDO),
+        # A campaign's guide to its volunteers on which replies opt a voter out and
+        # which do not, another texting team's, a voter's guide, and a classifier's
+        # labelled sample (2026-12-07).
+        ("Cease", REVOKE, WARREN),
+        ("No More", REVOKE, WARREN),
+        ("Don't text me anymore", REVOKE, WARREN),
+        ("Do not send me any more messages.", REVOKE, WARREN),
+        ("No more texts", REVOKE, WARREN),
+        ("Delete", REVOKE, WARREN),
+        ("Take me off", REVOKE, WARREN),
+        ("No", NOT, WARREN),
+        ("Don't text me", REVOKE, MOVEMENT_LABS),
+        ("I'm on the Do Not Call List", REVOKE, MOVEMENT_LABS),
+        ("END ALL", REVOKE, CYCIVIC),
+        ("Remove me from your mailing list", REVOKE, CYCIVIC),
+        ("Stop texting me", REVOKE, CLASSIFIER_SAMPLE),
+        ("Take me off your list", REVOKE, CLASSIFIER_SAMPLE),
     ],
     "es": [
         ("Bórrenme de su lista", REVOKE, THRUTEXT_ES),
