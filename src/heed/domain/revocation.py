@@ -266,7 +266,8 @@ _EN_EXTRA = [
     ),
     re.compile(
         r"\b(?:get|take)\s(?:me|this number|my (?:number|contact info|contact|info|details))\soff\b"
-        r"(?!\s(?:the|your|my|of)\s(?:\w+\s)?(?:schedule|calendar|route|job|visit|appointment))"
+        r"(?!\s(?:the|your|my|of)\s(?:\w+\s)?(?:schedule|calendar|route|job|visit|appointment|"
+        r"shift|roster|rota|rotation|team|crew|project|case|duty))"
     ),
     re.compile(r"\bwant\soff\b"),
     re.compile(r"\bopting\sout\b(?!\s(?:of\s)?(?:the|my|our)\s)"),
@@ -461,6 +462,73 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
             r"\w+ times|please|pls|plz|thanks|thank you))*$"
         ),
     ),
+    # Never again, to the writer: "do not call me again", "don't contact me anymore",
+    # but not "you never call me anymore".
+    (
+        _words_of("again anymore more"),
+        re.compile(
+            r"(?<!\byou )(?<!\bu )(?<!\bhe )(?<!\bshe )(?<!\bthey )(?<!\bit )"
+            r"\b(?:dont|do not|never)\s(?:ever\s)?"
+            r"(?:call|contact|text|txt|message|msg|email|bother|spam)\s(?:me|us|this number)\s"
+            r"(?:ever again|again|anymore|any more|no more)\b"
+        ),
+    ),
+    # The do-not-call list named as where the writer is, or wants to be: "I'm on the
+    # do not call list", "put me on your DNC list"; not "are you on the DNC list?".
+    (
+        _words_of("list registry register"),
+        re.compile(
+            r"(?<!\bnot )(?<!\bnever )(?<!\bare you )(?<!\bare u )(?<!\br u )(?<!\bis it )"
+            r"\b(?:on|to|in)\s(?:(?:the|your|ur|a|my|our)\s)?"
+            r"(?:national\s|federal\s|internal\s|state\s)?"
+            r"(?:do not call|dont call|dnc|do not text|do not contact|no call|no text)\s"
+            r"(?:list|registry|register)\b"
+        ),
+    ),
+    # The writer off the list, with or without "me": "how do I get off this list",
+    # "take off list".
+    (
+        _words_of("off"),
+        re.compile(
+            rf"(?<!\bdont )(?<!\bdo not )(?<!\bnever )\b(?:get|take|be|come)\s"
+            rf"(?:(?:me|us|my number|this number|my name)\s)?off\s(?:of\s)?{_LIST_TARGET}"
+        ),
+    ),
+    # Said already: "I said stop", "I already texted STOP twice".
+    (
+        _words_of("said texted typed replied wrote sent"),
+        re.compile(
+            r"\b(?:i|ive|i ve|i have|we|weve|we ve)\s(?:already\s|just\s|literally\s|even\s)*"
+            r"(?:said|texted|typed|replied|wrote|sent)\s(?:you\s|u\s)?"
+            r"(?:stop|unsubscribe|remove|remove me|opt out|quit|end)"
+            r"(?:\s(?:already|before|twice|again|many times|several times|multiple times|"
+            r"\w+ times|please|pls|plz|thanks|thank you))*$"
+        ),
+    ),
+    # The removal put to the sender: "I'd appreciate it if you removed me from your list".
+    (
+        _words_of("removed remove took take deleted delete unsubscribed unsubscribe"),
+        re.compile(
+            r"\b(?:if|that)\s(?:you|u|yall|you guys)\s(?:would\s|could\s|can\s|will\s)?"
+            r"(?:removed|remove|took|take|deleted|delete|unsubscribed|unsubscribe)\s"
+            r"(?:me|us|my number|this number|my info|my contact info)\b"
+        ),
+    ),
+    # No interest in the messages themselves: "I'm not interested in receiving texts".
+    (
+        _words_of("interested"),
+        re.compile(
+            rf"\bnot interested in\s(?:receiving\s|getting\s)?{_STOP_FILLER}{_MESSAGES_ONLY}\b"
+        ),
+    ),
+    # "Lose my number" among other talk: not "did you lose my number?".
+    (
+        _words_of("lose"),
+        re.compile(
+            r"(?<!\byou )(?<!\bu )(?<!\bdid )(?<!\bdont )(?<!\bdo not )(?<!\bnot )"
+            r"\blose\s(?:my|this)\s(?:phone\s|cell\s)?(?:number|contact|info|contact info)\b"
+        ),
+    ),
     (
         _words_of("done finished"),
         re.compile(
@@ -492,6 +560,8 @@ _EN_NEGATED_BEFORE = re.compile(rf"{_EN_NEGATION}$")
 _EN_NOT_A_WISH_BEFORE = re.compile(
     rf"(?:{_EN_NEGATION}"
     r"|\b(?:the|a|an|at|bus|next|last|every|each)"
+    r"|\b(?:did|does|have|has|had|were|was|are)\s(?:you|u|yall|they|he|she|it|we)"
+    r"(?:\s(?:ever|already|just|really|finally|guys))?"
     r"|\b(?:i|he|she|they|it|we)(?:\s(?:will|ll|would|d|can|could|should|might|must|gonna|"
     r"going to|just|also|then|already|finally))*)$"
 )
@@ -512,7 +582,8 @@ _EN_PART_WORDS = (
     | _word_list("en stopped things")
     | _words_of(
         "stopped discontinued ceased ended halted removed taken deleted unsubscribed erased "
-        "unsub anymore"
+        "unsub anymore again more list registry register off said texted typed replied wrote "
+        "sent took take interested lose"
     )
 )
 
