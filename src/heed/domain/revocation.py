@@ -267,7 +267,8 @@ _EN_EXTRA = [
     re.compile(
         r"\b(?:get|take)\s(?:me|this number|my (?:number|contact info|contact|info|details))\soff\b"
         r"(?!\s(?:the|your|my|of)\s(?:\w+\s)?(?:schedule|calendar|route|job|visit|appointment|"
-        r"shift|roster|rota|rotation|team|crew|project|case|duty))"
+        r"shift|roster|rota|rotation|team|crew|project|case|duty|waitlist)"
+        r"|\s(?:the|your|my|of)\s(?:wait|waiting)\slist)"
     ),
     re.compile(r"\bwant\soff\b"),
     re.compile(r"\bopting\sout\b(?!\s(?:of\s)?(?:the|my|our)\s)"),
@@ -282,7 +283,10 @@ _EN_EXTRA = [
         r"\bstop\s(?:receiving|getting)\s(?:these\s|your\s|any\s)?"
         r"(?:texts|messages|text messages)\b"
     ),
-    re.compile(r"\bdont\s(?:text|message|contact)\sme\b"),
+    re.compile(
+        r"\bdont\s(?:text|message|contact)\sme\b(?!\s(?:the|a|an|at|on|when|if|about|before|"
+        r"after|until|till|while|during|instead|back|yet|tonight|today|tomorrow)\b)"
+    ),
     re.compile(
         r"\b(?:dont|don t|do not)\ssend\s(?:me\s|us\s)?(?:any\s)?(?:further|more)\s"
         r"(?:text messages|texts|messages|msgs)\b"
@@ -488,10 +492,11 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
     # The writer off the list, with or without "me": "how do I get off this list",
     # "take off list".
     (
-        _words_of("off"),
+        _words_of("off of out outta"),
         re.compile(
             rf"(?<!\bdont )(?<!\bdo not )(?<!\bnever )\b(?:get|take|be|come)\s"
-            rf"(?:(?:me|us|my number|this number|my name)\s)?off\s(?:of\s)?{_LIST_TARGET}"
+            rf"(?:(?:me|us|my number|this number|my name)\s)?(?:off|of|out of|outta)\s(?:of\s)?"
+            rf"{_LIST_TARGET}"
         ),
     ),
     # Said already: "I said stop", "I already texted STOP twice".
@@ -529,6 +534,54 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
             r"\blose\s(?:my|this)\s(?:phone\s|cell\s)?(?:number|contact|info|contact info)\b"
         ),
     ),
+    # Not on the list: "I don't want to be on your texting list".
+    (
+        _words_of("list lists"),
+        re.compile(
+            rf"\b(?:dont|do not|no longer)\s(?:want|wish|need)\sto\s(?:be|stay)\s"
+            rf"(?:on|in|part of)\s{_LIST_TARGET}"
+        ),
+    ),
+    # Refusal, then the stop: "not interested please stop".
+    (
+        _words_of("interested"),
+        re.compile(
+            r"\bnot interested\s(?:please\s|pls\s|plz\s|so\s|just\s)*"
+            r"(?:stop|remove|remove me|unsubscribe|unsubscribe me|delete me)"
+            r"(?:\s(?:please|pls|plz|thanks|thank you|it|now))*$"
+        ),
+    ),
+    # No consent to the messages: "I do not consent to these messages".
+    (
+        _words_of("consent agree"),
+        re.compile(
+            r"\b(?:dont|do not|no longer|never)\s(?:consent|agree)d?\sto\s(?:\w+\s){0,3}?"
+            r"(?:messages|texts|texting|text messages|sms|being texted|being contacted|"
+            r"being messaged|contact|receiving)\b"
+        ),
+    ),
+    # A bare "no" to the messages, whole clause: "no texts please", "no spam".
+    (
+        _words_of("spam sms texting marketing promos promotions"),
+        re.compile(
+            rf"^(?:{_POLITE}\s)*no\s(?:spam|sms|texting|marketing|promos|promotions)"
+            rf"(?:\s{_POLITE})*$"
+        ),
+    ),
+    (
+        _words_of("texts messages msgs"),
+        re.compile(
+            rf"^(?:{_POLITE}\s)*no\s(?:texts|messages|msgs|text messages)"
+            rf"(?:\s(?:{_POLITE}|from you|to this number))+$"
+        ),
+    ),
+    # "Forget my number", said as the clause's wish.
+    (
+        _words_of("forget"),
+        re.compile(
+            r"^(?:(?:please|pls|plz|just|and|so|now)\s)*forget\s(?:my|this)\s(?:phone\s)?number\b"
+        ),
+    ),
     (
         _words_of("done finished"),
         re.compile(
@@ -540,7 +593,7 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
         _words_of("more further enough"),
         re.compile(
             rf"^(?:{_POLITE}\s)*(?:no more|no further|enough|enough with)\s{_STOP_FILLER}"
-            rf"{_MESSAGES_ONLY}(?:\s(?:from you|from u|to me|to this number|{_POLITE}))*$"
+            rf"(?:{_MESSAGES_ONLY}|contact)(?:\s(?:from you|from u|to me|to this number|{_POLITE}))*$"
         ),
     ),
 ]
@@ -574,17 +627,10 @@ _EN_NOT_A_WISH_AFTER = re.compile(
     r"people|everyone|everybody|others|the group|and (?:go|get|come|do|focus|study|sleep|"
     r"work|pay|drive|listen|look|watch))\b"
 )
-# Words without one of which no part can be read: most texts skip the parts unread.
-_EN_PART_WORDS = (
-    _word_list("en stop verbs")
-    | _word_list("en stop-only-messages verbs")
-    | _word_list("en remove verbs")
-    | _word_list("en stopped things")
-    | _words_of(
-        "stopped discontinued ceased ended halted removed taken deleted unsubscribed erased "
-        "unsub anymore again more list registry register off said texted typed replied wrote "
-        "sent took take interested lose"
-    )
+# Words without one of which no part can be read (each part's own words, and what a
+# plea needs): most texts skip the parts unread.
+_EN_PART_WORDS = frozenset().union(
+    *(triggers for triggers, _ in _EN_PARTS + _EN_WISHES), _words_of("cut knock")
 )
 
 
