@@ -113,7 +113,9 @@ STW_LANGUAGE = (
     "https://scaletowin.freshdesk.com/support/solutions/articles/"
     "66000237655-mandatory-opt-out-sender-identification-language"
 )
-CHARLES = "https://help.hello-charles.com/en/articles/367797-playbook-stay-gdpr-compliant-with-intents"
+CHARLES = (
+    "https://help.hello-charles.com/en/articles/367797-playbook-stay-gdpr-compliant-with-intents"
+)
 MOBILE_COMMONS = "https://www.twilio.com/marketplace/add-ons/mobilecommons-optout"
 GINSBURG = "https://ginsburglawgroup.com/?p=13803"
 SUPED = (
@@ -127,6 +129,15 @@ CLASSIFIER_SAMPLE = (
     "https://github.com/dwebster11/text-response-classifier-dd"
     " (text_response_classifier/sample_data/training_data.csv, rows labelled opt_out)"
 )
+ANGER_SAMPLES = "https://huggingface.co/datasets/pogpog/data-sentiments-02/viewer/default/train"
+SPOKE_1016 = "https://github.com/ProgressiveCoders/Spoke/issues/1016"
+P2PU_593 = "https://github.com/p2pu/learning-circles/issues/593"
+P2PU_372 = "https://github.com/p2pu/learning-circles/issues/372"
+EMOJI_SAMPLES = (
+    "https://raw.githubusercontent.com/omerbsezer/LSTM_RNN_Tutorials_with_Demo/master/"
+    "SentimentAnalysisProject/train_emoji.csv"
+)
+MOJI_SAMPLES = "https://huggingface.co/datasets/MoGP/g_test_set_Moji_stratify"
 ACCOUNTS_RECOVERY_RANDO = (
     "http://www.accountsrecovery.net/2018/04/19/"
     "judge-dismisses-tcpa-class-action-because-plaintiff-was-unreasonable-in-revoking-consent/"
@@ -485,6 +496,43 @@ PUBLIC: dict[str, list[tuple[str, str, str]]] = {
         ("Remove me from your mailing list", REVOKE, CYCIVIC),
         ("Stop texting me", REVOKE, CLASSIFIER_SAMPLE),
         ("Take me off your list", REVOKE, CLASSIFIER_SAMPLE),
+        # Angry replies a sentiment data set collects, labelled here by whether they ask
+        # to stop (the complaints that ask nothing are not revocations); replies texting
+        # teams and a learning platform discuss; "stop" and "texting" about other things
+        # in public sentiment samples (2026-12-07).
+        ("Stop spamming my phone now", REVOKE, ANGER_SAMPLES),
+        ("This is harassment, leave me alone", REVOKE, ANGER_SAMPLES),
+        ("How many times do I have to say stop texting me", REVOKE, ANGER_SAMPLES),
+        ("Take me off your list immediately", REVOKE, ANGER_SAMPLES),
+        ("I already told you to stop", REVOKE, ANGER_SAMPLES),
+        ("I don't want to hear from you again", REVOKE, ANGER_SAMPLES),
+        ("How many times do I have to tell you to stop?", REVOKE, ANGER_SAMPLES),
+        ("This is ridiculous, leave me alone", REVOKE, ANGER_SAMPLES),
+        ("Stop bothering me right now", REVOKE, ANGER_SAMPLES),
+        ("Please stop contacting me immediately", REVOKE, ANGER_SAMPLES),
+        ("You're wasting my time", NOT, ANGER_SAMPLES),
+        ("Your company is a joke", NOT, ANGER_SAMPLES),
+        ("This is completely unacceptable", NOT, ANGER_SAMPLES),
+        ("Are you even reading what I'm saying?", NOT, ANGER_SAMPLES),
+        ("Learn to listen for once", NOT, ANGER_SAMPLES),
+        ("Do you think this is acceptable behaviour?", NOT, ANGER_SAMPLES),
+        ("Do not EVER contact me again", REVOKE, SPOKE_1016),
+        (
+            "Count me in! We have got to STOP this terrible bill from passing!!",
+            NOT,
+            SPOKE_1016,
+        ),
+        ("Stop. Thank you", REVOKE, P2PU_593),
+        ("please stop sending text reminders", REVOKE, P2PU_372),
+        ("Stop saying bullshit", NOT, EMOJI_SAMPLES),
+        ("Stop shouting at me", NOT, EMOJI_SAMPLES),
+        ("she did not answer my text", NOT, EMOJI_SAMPLES),
+        (
+            "I'm about to get my number changed , these randoms keep texting me !!",
+            NOT,
+            MOJI_SAMPLES,
+        ),
+        ("Nobody texting me", NOT, MOJI_SAMPLES),
     ],
     "es": [
         ("Bórrenme de su lista", REVOKE, THRUTEXT_ES),

@@ -534,6 +534,15 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
             r"\blose\s(?:my|this)\s(?:phone\s|cell\s)?(?:number|contact|info|contact info)\b"
         ),
     ),
+    # Not to hear from the sender again: "I don't want to hear from you again".
+    (
+        _words_of("hear"),
+        re.compile(
+            r"\b(?:dont|do not|never|no longer)\s(?:want|wish|need)\sto\shear\sfrom\s"
+            r"(?:you|u|yall|you guys|your company|this number)"
+            rf"(?:\s(?:again|anymore|any more|ever again|ever))*{_POLITE_END}"
+        ),
+    ),
     # Not on the list: "I don't want to be on your texting list".
     (
         _words_of("list lists"),
@@ -593,7 +602,8 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
         _words_of("more further enough"),
         re.compile(
             rf"^(?:{_POLITE}\s)*(?:no more|no further|enough|enough with)\s{_STOP_FILLER}"
-            rf"(?:{_MESSAGES_ONLY}|contact)(?:\s(?:from you|from u|to me|to this number|{_POLITE}))*$"
+            rf"(?:{_MESSAGES_ONLY}|contact)"
+            rf"(?:\s(?:from you|from u|to me|to this number|{_POLITE}))*$"
         ),
     ),
 ]
