@@ -314,7 +314,7 @@ _MESSAGES_ONLY = _alternation("en messages only")
 _STOP_FILLER = rf"(?:{_alternation('en stop fillers')}\s){{0,5}}"
 _REMOVE_VERBS = _alternation("en remove verbs")
 _LIST_TARGET = (
-    r"(?:(?:of|the|your|ur|this|these|all|any|my|their|yalls)\s){0,3}"
+    r"(?:(?:of|the|your|ur|this|these|all|any|my|their|yalls|future|further)\s){0,3}"
     r"(?:(?:text|texting|sms|mailing|email|contact|call|calling|messaging|marketing|"
     r"notification|distribution|subscriber|phone)\s)?"
     r"(?:list|lists|texts|texting|messages|messaging|sms|contacts|system|database|records|"
@@ -347,6 +347,19 @@ _EN_PARTS: list[tuple[frozenset[str], re.Pattern[str]]] = [
     (
         _words_of("stop quit cease"),
         re.compile(rf"\b(?:stop|quit|cease)\s(?:sending|contacting)(?:\s(?:me|us))?{_POLITE_END}"),
+    ),
+    # Turning the messages off: "turn off these notifications", "shut the texts off".
+    (
+        _words_of("turn shut switch"),
+        re.compile(
+            rf"\b(?:turn|shut|switch)\s(?:off\s{_STOP_FILLER}{_MESSAGES_ONLY}\b|"
+            rf"{_STOP_FILLER}{_MESSAGES_ONLY}\soff\b)"
+        ),
+    ),
+    # Refraining: "please refrain from texting me".
+    (
+        _words_of("refrain"),
+        re.compile(rf"\brefrain\sfrom\s{_STOP_FILLER}{_STOPPED}\b"),
     ),
     # A verb of removing and the writer or their details, from a list or no place named:
     # "delete my contact info", not "remove my name from the sign-up sheet".
@@ -417,10 +430,11 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
         ),
     ),
     (
-        _words_of("receive get sent"),
+        _words_of("receive get sent these them those"),
         re.compile(
             rf"\b(?:like|want|prefer|rather|wish|choose)\s(?:to\snot|not\sto|not)\s"
-            rf"(?:receive|get|be sent)\s{_STOP_FILLER}{_MESSAGES_ONLY}\b"
+            rf"(?:receive|get|be sent)\s(?:{_STOP_FILLER}{_MESSAGES_ONLY}\b|"
+            rf"(?:these|them|those)(?:\s(?:anymore|any more|any longer))?{_POLITE_END})"
         ),
     ),
     (
@@ -431,10 +445,11 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
         ),
     ),
     (
-        _words_of("anymore more further"),
+        _words_of("anymore more further these them those"),
         re.compile(
             r"\b(?:dont|do not|no longer|never)\s(?:want|wish|need)\sto\s(?:receive|get)\s"
-            r"(?:any more|anymore|any further)\b"
+            rf"(?:any more|anymore|any further|"
+            rf"(?:these|them|those)(?:\s(?:anymore|any more|any longer))?{_POLITE_END})"
         ),
     ),
     # A plea put as a question: "can you please stop?".
@@ -523,7 +538,8 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
     (
         _words_of("interested"),
         re.compile(
-            rf"\bnot interested in\s(?:receiving\s|getting\s)?{_STOP_FILLER}{_MESSAGES_ONLY}\b"
+            rf"\b(?:not|no longer)\sinterested in\s(?:receiving\s|getting\s)?{_STOP_FILLER}"
+            rf"{_MESSAGES_ONLY}\b"
         ),
     ),
     # "Lose my number" among other talk: not "did you lose my number?".
@@ -541,6 +557,22 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
             r"\b(?:dont|do not|never|no longer)\s(?:want|wish|need)\sto\shear\sfrom\s"
             r"(?:you|u|yall|you guys|your company|this number)"
             rf"(?:\s(?:again|anymore|any more|ever again|ever))*{_POLITE_END}"
+        ),
+    ),
+    # A subscription to the messages ended: "cancel my subscription to these texts".
+    (
+        _words_of("subscription"),
+        re.compile(
+            rf"\b(?:cancel|end|stop|terminate|unsubscribe from)\s(?:my|the|this|your)\s"
+            rf"(?:text\s|sms\s)?subscription\s(?:to|for|of)\s{_STOP_FILLER}{_MESSAGES_ONLY}\b"
+        ),
+    ),
+    # Out of them: "I want out", "count me out of these texts".
+    (
+        _words_of("out"),
+        re.compile(
+            rf"^(?:(?:i|we|just)\s)?want\sout(?:\sof\s{_LIST_TARGET})?{_POLITE_END}"
+            rf"|\bcount\s(?:me|us)\sout\sof\s{_STOP_FILLER}(?:{_MESSAGES_ONLY}\b|{_LIST_TARGET})"
         ),
     ),
     # Not on the list: "I don't want to be on your texting list".
@@ -701,6 +733,8 @@ _EN_ELSEWHERE = re.compile(
     r"\b(?:unsubscribe|cancel|opt out|discontinue)\s(?:me\s)?(?:from\s|of\s)?(?:the|my|our|this)\s"
     r"(?:\w+\s){0,3}(?:plan|membership|contract|agreement|subscription|warranty|appointment|"
     r"visit|service|renewal|order)\b"
+    r"(?!\s(?:to|for|of|on)\s(?:(?:the|these|your|ur|those|all|my)\s)?(?:text|texts|sms|messages|"
+    r"messaging|text messages|alerts|notifications|marketing)\b)"
 )
 _EN_KEEP = re.compile(
     r"(?<!dont )(?<!don t )(?<!do not )\b(?:want|wanna|like) to keep\b|\bstill want\b|"
@@ -713,6 +747,7 @@ _WRONG_NUMBER_AND_PLEA = re.compile(
     r"\b(?:wrong (?:number|person|guy)|numero equivocado|mauvais numero)\b.*"
     r"\b(?:remove|delete|erase|stop|take|borr|elimin|quit|dejen|paren|supprim|arret|retir|effac|enlev)"
 )
+_WRONG_SIGN = re.compile(r"\bwrong\s?#", re.IGNORECASE)
 _WRONG_NUMBER = re.compile(r"\b(?:wrong (?:number|person|guy)|numero equivocado|mauvais numero)\b")
 
 
@@ -895,6 +930,9 @@ def _keyword_reading(words: str, language: str) -> Reading | None:
 def read(body: str) -> Reading:
     """Whether a text revokes consent, in the language it was written in."""
     language = detect_language(body)
+    if "#" in body:
+        # "Wrong #": the sign stands for the word.
+        body = _WRONG_SIGN.sub("wrong number", body)
     words = _words(body)
     keyword_reading = _keyword_reading(words, language)
     if keyword_reading is not None:
