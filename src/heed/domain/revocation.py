@@ -430,7 +430,7 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
         ),
     ),
     (
-        _words_of("receive get sent these them those"),
+        _words_of("receive get sent"),
         re.compile(
             rf"\b(?:like|want|prefer|rather|wish|choose)\s(?:to\snot|not\sto|not)\s"
             rf"(?:receive|get|be sent)\s(?:{_STOP_FILLER}{_MESSAGES_ONLY}\b|"
@@ -445,7 +445,7 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
         ),
     ),
     (
-        _words_of("anymore more further these them those"),
+        _words_of("receive get"),
         re.compile(
             r"\b(?:dont|do not|no longer|never)\s(?:want|wish|need)\sto\s(?:receive|get)\s"
             rf"(?:any more|anymore|any further|"
@@ -507,7 +507,7 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
     # The writer off the list, with or without "me": "how do I get off this list",
     # "take off list".
     (
-        _words_of("off of out outta"),
+        _words_of("off out outta take"),
         re.compile(
             rf"(?<!\bdont )(?<!\bdo not )(?<!\bnever )\b(?:get|take|be|come)\s"
             rf"(?:(?:me|us|my number|this number|my name)\s)?(?:off|of|out of|outta)\s(?:of\s)?"
@@ -516,7 +516,7 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
     ),
     # Said already: "I said stop", "I already texted STOP twice".
     (
-        _words_of("said texted typed replied wrote sent"),
+        _words_of("stop unsubscribe remove quit end opt"),
         re.compile(
             r"\b(?:i|ive|i ve|i have|we|weve|we ve)\s(?:already\s|just\s|literally\s|even\s)*"
             r"(?:said|texted|typed|replied|wrote|sent)\s(?:you\s|u\s)?"
