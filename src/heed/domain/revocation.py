@@ -346,7 +346,19 @@ _EN_PARTS: list[tuple[frozenset[str], re.Pattern[str]]] = [
     ),
     (
         _words_of("stop quit cease"),
-        re.compile(rf"\b(?:stop|quit|cease)\s(?:sending|contacting)(?:\s(?:me|us))?{_POLITE_END}"),
+        re.compile(
+            rf"\b(?:stop|quit|cease)\s(?:sending|contacting)(?:\s(?:me|us))?"
+            rf"(?:\s(?:these|those|them|this|stuff|things))?{_POLITE_END}"
+        ),
+    ),
+    # The writer's phone named instead of the messages: "stop blowing up my phone",
+    # "stop using my number".
+    (
+        _words_of("blowing using"),
+        re.compile(
+            r"\b(?:stop|quit)\s(?:blowing\sup|using)\s(?:my|this)\s(?:phone\s|cell\s)?"
+            r"(?:phone|cell|line|number)\b"
+        ),
     ),
     # Turning the messages off: "turn off these notifications", "shut the texts off".
     (
@@ -356,10 +368,10 @@ _EN_PARTS: list[tuple[frozenset[str], re.Pattern[str]]] = [
             rf"{_STOP_FILLER}{_MESSAGES_ONLY}\soff\b)"
         ),
     ),
-    # Refraining: "please refrain from texting me".
+    # Refraining: "please refrain from texting me", "kindly desist from texting me".
     (
-        _words_of("refrain"),
-        re.compile(rf"\brefrain\sfrom\s{_STOP_FILLER}{_STOPPED}\b"),
+        _words_of("refrain desist abstain"),
+        re.compile(rf"\b(?:refrain|desist|abstain)\sfrom\s{_STOP_FILLER}{_STOPPED}\b"),
     ),
     # A verb of removing and the writer or their details, from a list or no place named:
     # "delete my contact info", not "remove my name from the sign-up sheet".
@@ -550,6 +562,30 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
             r"\blose\s(?:my|this)\s(?:phone\s|cell\s)?(?:number|contact|info|contact info)\b"
         ),
     ),
+    # A preference that the sender not write: "I'd rather you didn't text me".
+    (
+        _words_of("prefer rather appreciate"),
+        re.compile(
+            r"\b(?:prefer|rather|appreciate it|prefer it)\s(?:if\s)?(?:you|u|yall|you guys)\s"
+            r"(?:would\s)?(?:not|didnt|did not|wouldnt|would not|dont|do not|never)\s"
+            r"(?:text|txt|message|contact|call|email|sms|send)\w*\s"
+            r"(?:me|us|this number|anything|messages|texts)\b"
+        ),
+    ),
+    # No need for the messages: "no need to text me anymore", "there's no need to keep
+    # texting me", "don't bother texting me" (not "no need to text me back").
+    (
+        _words_of("need bother"),
+        re.compile(
+            r"\b(?:no need|dont need|do not need|dont have|do not have)\sto\s"
+            r"(?:keep\s(?:texting|txting|messaging|contacting|emailing|sending)\s"
+            r"(?:me|us|this number)|"
+            r"(?:text|txt|message|contact|email)\s(?:me|us|this number)\s"
+            r"(?:anymore|any more|again|any further))\b"
+            r"|\b(?:dont|do not)\sbother\s(?:texting|messaging|contacting|emailing)\s"
+            r"(?:me|us|this number)\b"
+        ),
+    ),
     # Not to hear from the sender again: "I don't want to hear from you again".
     (
         _words_of("hear"),
@@ -666,7 +702,7 @@ _EN_NOT_A_WISH_BEFORE = re.compile(
 _EN_NOT_A_WISH_AFTER = re.compile(
     r"\s(?:until|till|til|before|after|between|during|unless|except|when|while|so much|"
     r"too much|so often|for now|for tonight|for today|for the night|tonight|today|her|him|"
-    r"people|everyone|everybody|others|the group|and (?:go|get|come|do|focus|study|sleep|"
+    r"people|everyone|everybody|others|the group|back|and (?:go|get|come|do|focus|study|sleep|"
     r"work|pay|drive|listen|look|watch))\b"
 )
 # Words without one of which no part can be read (each part's own words, and what a
