@@ -301,3 +301,20 @@ def test_oaths_slips_and_signs_do_not_hide_a_revocation_nor_make_one(
     body: str, revokes: bool
 ) -> None:
     assert _revokes(body) is revokes
+
+
+@pytest.mark.parametrize(
+    ("body", "revokes"),
+    [
+        ("stoppp", True),
+        ("sstop", True),
+        ("leave me be", True),
+        ("Off the list please", True),
+        ("Off your list", True),
+        ("soo", False),
+        ("offf", False),
+        ("Off the shelf price?", False),
+    ],
+)
+def test_a_key_held_down_or_a_wish_cut_short_still_revokes(body: str, revokes: bool) -> None:
+    assert _revokes(body) is revokes

@@ -273,7 +273,7 @@ _EN_EXTRA = [
     re.compile(r"\bwant\soff\b"),
     re.compile(r"\bopting\sout\b(?!\s(?:of\s)?(?:the|my|our)\s)"),
     re.compile(
-        r"^(?:(?:please|pls|just)\s)?(?:leave\s(?:me|my|us)\salone|go away)"
+        r"^(?:(?:please|pls|just)\s)?(?:leave\s(?:me|my|us)\s(?:alone|be)|go away)"
         r"(?:\s(?:please|pls|thanks|thank you))?$"
     ),
     re.compile(r"\b(?:revoke|withdraw)\s(?:my\s)?consent\b"),
@@ -652,6 +652,11 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
             rf"(?:\s(?:{_POLITE}|from you|to this number))+$"
         ),
     ),
+    # Off the list, said as the clause's whole wish: "off the list please".
+    (
+        _words_of("off"),
+        re.compile(rf"^(?:{_POLITE}\s)*off\s(?:of\s)?{_LIST_TARGET}(?:\s{_POLITE})*$"),
+    ),
     # "Forget my number", said as the clause's wish.
     (
         _words_of("forget"),
@@ -939,6 +944,11 @@ _STOP_SLIPS = frozenset(
 ) - {"atop"}
 
 
+# A key held down or struck twice: "stoppp", "sstop", "unsubscribee".
+_REPEATED = re.compile(r"(.)\1+")
+_HELD_KEYS = frozenset({"stop", "stopal", "unsubscribe", "unsub", "quit", "optout", "remove"})
+
+
 def _is_stop_sign(body: str, words: str) -> bool:
     """Whether a text is a stop sign alone, or with a greeting or thanks: "🛑", "Hi, 🚫"."""
     if not any(sign in body for sign in _STOP_SIGNS):
@@ -954,6 +964,8 @@ def _keyword_reading(words: str, language: str) -> Reading | None:
     bare = _POLITE_TAIL.sub("", _POLITE_HEAD.sub("", words))
     if bare in _STOP_SLIPS:
         return Reading(Verdict.REVOKE, language, "STOP with a slip of a finger")
+    if " " not in bare and _REPEATED.search(bare) and _REPEATED.sub(r"\1", bare) in _HELD_KEYS:
+        return Reading(Verdict.REVOKE, language, "an opt-out keyword with a key held down")
     if bare != words and (_is_opt_out_keyword(bare) or bare in extra_keywords()):
         return Reading(Verdict.REVOKE, language, "an opt-out keyword with a greeting or thanks")
     if bare and is_keyword_like(bare):
