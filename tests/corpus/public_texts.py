@@ -113,6 +113,35 @@ STW_LANGUAGE = (
     "https://scaletowin.freshdesk.com/support/solutions/articles/"
     "66000237655-mandatory-opt-out-sender-identification-language"
 )
+CHARLES = (
+    "https://help.hello-charles.com/en/articles/367797-playbook-stay-gdpr-compliant-with-intents"
+)
+MOBILE_COMMONS = "https://www.twilio.com/marketplace/add-ons/mobilecommons-optout"
+GINSBURG = "https://ginsburglawgroup.com/?p=13803"
+SUPED = (
+    "https://www.suped.com/email-deliverability/answers/"
+    "what-keywords-can-i-use-to-filter-reply-messages-for-unsubscribe-requests"
+)
+WARREN = "https://elizabethwarren.com/resource/texting-opt-out-guide"
+MOVEMENT_LABS = "https://support.movementlabs.com/article/23-opting-out"
+CYCIVIC = "https://cycivic.com/article/how-to-get-off-political-text-list"
+CLASSIFIER_SAMPLE = (
+    "https://github.com/dwebster11/text-response-classifier-dd"
+    " (text_response_classifier/sample_data/training_data.csv, rows labelled opt_out)"
+)
+ANGER_SAMPLES = "https://huggingface.co/datasets/pogpog/data-sentiments-02/viewer/default/train"
+SPOKE_1016 = "https://github.com/ProgressiveCoders/Spoke/issues/1016"
+P2PU_593 = "https://github.com/p2pu/learning-circles/issues/593"
+P2PU_372 = "https://github.com/p2pu/learning-circles/issues/372"
+EMOJI_SAMPLES = (
+    "https://raw.githubusercontent.com/omerbsezer/LSTM_RNN_Tutorials_with_Demo/master/"
+    "SentimentAnalysisProject/train_emoji.csv"
+)
+MOJI_SAMPLES = "https://huggingface.co/datasets/MoGP/g_test_set_Moji_stratify"
+ACCOUNTS_RECOVERY_RANDO = (
+    "http://www.accountsrecovery.net/2018/04/19/"
+    "judge-dismisses-tcpa-class-action-because-plaintiff-was-unreasonable-in-revoking-consent/"
+)
 
 REVOKE = "revoke"
 NOT = "not"
@@ -426,6 +455,84 @@ PUBLIC: dict[str, list[tuple[str, str, str]]] = {
             NOT,
             STW_LANGUAGE,
         ),
+        # Requests a chat platform's unsubscribe intent is built from, a classifier's
+        # examples of a polite request and of "stop" about something else, a law firm's
+        # advice on wording, and the replies email senders filter for (2026-12-07).
+        ("Unsubscribe me", REVOKE, CHARLES),
+        ("Stop sending me messages", REVOKE, CHARLES),
+        ("I don't want these anymore", REVOKE, CHARLES),
+        ("Remove me from your list", REVOKE, CHARLES),
+        ("Too many messages", REVOKE, CHARLES),
+        ("Stop these notifications", REVOKE, CHARLES),
+        ("I don't want to receive messages anymore", REVOKE, CHARLES),
+        ("Unsubscribe please", REVOKE, CHARLES),
+        ("Too many messages, stop", REVOKE, CHARLES),
+        ("I want to unsubscribe from your messages", REVOKE, CHARLES),
+        ("STOP ALL", REVOKE, MOBILE_COMMONS),
+        ("Please don't text me again", REVOKE, MOBILE_COMMONS),
+        ("Stop joking around", NOT, MOBILE_COMMONS),
+        ("goodbye", REVOKE, BRAZE_FUZZY),
+        ("DO NOT CONTACT ME", REVOKE, GINSBURG),
+        ("Do not call me again.", REVOKE, GINSBURG),
+        ("Remove my number from your list.", REVOKE, GINSBURG),
+        ("stop emails", REVOKE, SUPED),
+        ("no more emails", REVOKE, SUPED),
+        ("I want to unsubscribe", REVOKE, SUPED),
+        ("Reply HELP for help. STOP to cancel.", NOT, ACCOUNTS_RECOVERY_RANDO),
+        # A campaign's guide to its volunteers on which replies opt a voter out and
+        # which do not, another texting team's, a voter's guide, and a classifier's
+        # labelled sample (2026-12-07).
+        ("Cease", REVOKE, WARREN),
+        ("No More", REVOKE, WARREN),
+        ("Don't text me anymore", REVOKE, WARREN),
+        ("Do not send me any more messages.", REVOKE, WARREN),
+        ("No more texts", REVOKE, WARREN),
+        ("Delete", REVOKE, WARREN),
+        ("Take me off", REVOKE, WARREN),
+        ("No", NOT, WARREN),
+        ("Don't text me", REVOKE, MOVEMENT_LABS),
+        ("I'm on the Do Not Call List", REVOKE, MOVEMENT_LABS),
+        ("END ALL", REVOKE, CYCIVIC),
+        ("Remove me from your mailing list", REVOKE, CYCIVIC),
+        ("Stop texting me", REVOKE, CLASSIFIER_SAMPLE),
+        ("Take me off your list", REVOKE, CLASSIFIER_SAMPLE),
+        # Angry replies a sentiment data set collects, labelled here by whether they ask
+        # to stop (the complaints that ask nothing are not revocations); replies texting
+        # teams and a learning platform discuss; "stop" and "texting" about other things
+        # in public sentiment samples (2026-12-07).
+        ("Stop spamming my phone now", REVOKE, ANGER_SAMPLES),
+        ("This is harassment, leave me alone", REVOKE, ANGER_SAMPLES),
+        ("How many times do I have to say stop texting me", REVOKE, ANGER_SAMPLES),
+        ("Take me off your list immediately", REVOKE, ANGER_SAMPLES),
+        ("I already told you to stop", REVOKE, ANGER_SAMPLES),
+        ("I don't want to hear from you again", REVOKE, ANGER_SAMPLES),
+        ("How many times do I have to tell you to stop?", REVOKE, ANGER_SAMPLES),
+        ("This is ridiculous, leave me alone", REVOKE, ANGER_SAMPLES),
+        ("Stop bothering me right now", REVOKE, ANGER_SAMPLES),
+        ("Please stop contacting me immediately", REVOKE, ANGER_SAMPLES),
+        ("You're wasting my time", NOT, ANGER_SAMPLES),
+        ("Your company is a joke", NOT, ANGER_SAMPLES),
+        ("This is completely unacceptable", NOT, ANGER_SAMPLES),
+        ("Are you even reading what I'm saying?", NOT, ANGER_SAMPLES),
+        ("Learn to listen for once", NOT, ANGER_SAMPLES),
+        ("Do you think this is acceptable behaviour?", NOT, ANGER_SAMPLES),
+        ("Do not EVER contact me again", REVOKE, SPOKE_1016),
+        (
+            "Count me in! We have got to STOP this terrible bill from passing!!",
+            NOT,
+            SPOKE_1016,
+        ),
+        ("Stop. Thank you", REVOKE, P2PU_593),
+        ("please stop sending text reminders", REVOKE, P2PU_372),
+        ("Stop saying bullshit", NOT, EMOJI_SAMPLES),
+        ("Stop shouting at me", NOT, EMOJI_SAMPLES),
+        ("she did not answer my text", NOT, EMOJI_SAMPLES),
+        (
+            "I'm about to get my number changed , these randoms keep texting me !!",
+            NOT,
+            MOJI_SAMPLES,
+        ),
+        ("Nobody texting me", NOT, MOJI_SAMPLES),
     ],
     "es": [
         ("Bórrenme de su lista", REVOKE, THRUTEXT_ES),

@@ -153,3 +153,168 @@ def test_stopping_or_removing_something_else_or_a_senders_instruction_does_not_r
 @pytest.mark.parametrize("body", ["I don't want this", "How did you get my number?"])
 def test_a_refusal_that_names_nothing_or_a_complaint_alone_goes_to_a_person(body: str) -> None:
     assert read(body).verdict is Verdict.UNSURE
+
+
+@pytest.mark.parametrize(
+    ("body", "revokes"),
+    [
+        ("Do not call me again.", True),
+        ("Don't contact me anymore", True),
+        ("never text me again", True),
+        ("you never call me anymore", False),
+        ("he doesn't text me anymore", False),
+    ],
+)
+def test_never_again_to_the_writer_revokes_and_a_complaint_that_nobody_writes_does_not(
+    body: str, revokes: bool
+) -> None:
+    assert _revokes(body) is revokes
+
+
+@pytest.mark.parametrize(
+    ("body", "revokes"),
+    [
+        ("I'm on the Do Not Call List", True),
+        ("put me on your DNC list", True),
+        ("Are you on the do not call list?", False),
+        ("I'm not on the do not call list", False),
+    ],
+)
+def test_the_do_not_call_list_named_as_the_writers_place_revokes_and_a_question_does_not(
+    body: str, revokes: bool
+) -> None:
+    assert _revokes(body) is revokes
+
+
+@pytest.mark.parametrize(
+    ("body", "revokes"),
+    [
+        ("How do I get off this list", True),
+        ("take off list", True),
+        ("take me of your list", True),
+        ("take me out of your system", True),
+        ("Exclude me from future messages", True),
+        ("take me off the wait list", False),
+        ("Take me off the Saturday shift", False),
+    ],
+)
+def test_off_or_out_of_the_list_revokes_with_or_without_me_but_not_off_a_rota(
+    body: str, revokes: bool
+) -> None:
+    assert _revokes(body) is revokes
+
+
+@pytest.mark.parametrize(
+    ("body", "revokes"),
+    [
+        ("I said stop", True),
+        ("I already said STOP twice", True),
+        ("I said stop by at noon", False),
+    ],
+)
+def test_having_said_stop_already_revokes_and_saying_stop_by_does_not(
+    body: str, revokes: bool
+) -> None:
+    assert _revokes(body) is revokes
+
+
+@pytest.mark.parametrize(
+    ("body", "revokes"),
+    [
+        ("I'd appreciate it if you removed me from your list", True),
+        ("I'd rather you didn't text me", True),
+        ("I would prefer you not text me", True),
+        ("There's no need to keep texting me", True),
+        ("no need to text me anymore", True),
+        ("Hey there, hope you're well, but I'd prefer you don't text me anymore", True),
+        ("no need to text me back", False),
+        ("Did you stop sending reminders?", False),
+    ],
+)
+def test_a_removal_or_a_silence_put_to_the_sender_as_a_preference_revokes(
+    body: str, revokes: bool
+) -> None:
+    assert _revokes(body) is revokes
+
+
+@pytest.mark.parametrize(
+    ("body", "revokes"),
+    [
+        ("I'm not interested in receiving texts", True),
+        ("not interested please stop", True),
+        ("I do not consent to these messages", True),
+        ("I don't want to be on your list", True),
+        ("I don't want to hear from you again", True),
+        ("I'd rather not receive these", True),
+        ("Thank you for the info but I'm not interested, please take me off your list", True),
+        ("Not interested in the extended warranty, thanks", False),
+        ("I'd rather not pay extra", False),
+    ],
+)
+def test_no_interest_no_consent_or_no_place_on_the_list_revokes_when_it_is_the_messages(
+    body: str, revokes: bool
+) -> None:
+    assert _revokes(body) is revokes
+
+
+@pytest.mark.parametrize(
+    ("body", "revokes"),
+    [
+        ("Turn off these notifications", True),
+        ("Please refrain from texting me", True),
+        ("kindly desist from texting me", True),
+        ("Cancel my subscription to these texts", True),
+        ("Count me out of these texts", True),
+        ("I want out", True),
+        ("Stop blowing up my phone", True),
+        ("Turn off the water before you start", False),
+        ("Cancel my subscription to the maintenance plan", False),
+        ("I want out of this contract", False),
+        ("Count me out for Friday", False),
+    ],
+)
+def test_turning_off_refraining_from_or_leaving_the_messages_revokes_and_other_things_do_not(
+    body: str, revokes: bool
+) -> None:
+    assert _revokes(body) is revokes
+
+
+@pytest.mark.parametrize(
+    ("body", "revokes"),
+    [
+        ("stop fucking texting me", True),
+        ("stop f***ing texting me", True),
+        ("remvoe me", True),
+        ("Wrong # please remove", True),
+        ("stop harrassing me", True),
+        ("no spam", True),
+        ("no texts please", True),
+        ("Forget my number", True),
+        ("Not interested. Lose my number", True),
+        ("END ALL", True),
+        ("No more than 2 people please", False),
+        ("I lost my number, can you send it", False),
+        ("did you lose my number?", False),
+    ],
+)
+def test_oaths_slips_and_signs_do_not_hide_a_revocation_nor_make_one(
+    body: str, revokes: bool
+) -> None:
+    assert _revokes(body) is revokes
+
+
+@pytest.mark.parametrize(
+    ("body", "revokes"),
+    [
+        ("stoppp", True),
+        ("sstop", True),
+        ("leave me be", True),
+        ("Off the list please", True),
+        ("Off your list", True),
+        ("soo", False),
+        ("offf", False),
+        ("Off the shelf price?", False),
+    ],
+)
+def test_a_key_held_down_or_a_wish_cut_short_still_revokes(body: str, revokes: bool) -> None:
+    assert _revokes(body) is revokes

@@ -266,12 +266,14 @@ _EN_EXTRA = [
     ),
     re.compile(
         r"\b(?:get|take)\s(?:me|this number|my (?:number|contact info|contact|info|details))\soff\b"
-        r"(?!\s(?:the|your|my|of)\s(?:\w+\s)?(?:schedule|calendar|route|job|visit|appointment))"
+        r"(?!\s(?:the|your|my|of)\s(?:\w+\s)?(?:schedule|calendar|route|job|visit|appointment|"
+        r"shift|roster|rota|rotation|team|crew|project|case|duty|waitlist)"
+        r"|\s(?:the|your|my|of)\s(?:wait|waiting)\slist)"
     ),
     re.compile(r"\bwant\soff\b"),
     re.compile(r"\bopting\sout\b(?!\s(?:of\s)?(?:the|my|our)\s)"),
     re.compile(
-        r"^(?:(?:please|pls|just)\s)?(?:leave\s(?:me|my|us)\salone|go away)"
+        r"^(?:(?:please|pls|just)\s)?(?:leave\s(?:me|my|us)\s(?:alone|be)|go away)"
         r"(?:\s(?:please|pls|thanks|thank you))?$"
     ),
     re.compile(r"\b(?:revoke|withdraw)\s(?:my\s)?consent\b"),
@@ -281,7 +283,10 @@ _EN_EXTRA = [
         r"\bstop\s(?:receiving|getting)\s(?:these\s|your\s|any\s)?"
         r"(?:texts|messages|text messages)\b"
     ),
-    re.compile(r"\bdont\s(?:text|message|contact)\sme\b"),
+    re.compile(
+        r"\bdont\s(?:text|message|contact)\sme\b(?!\s(?:the|a|an|at|on|when|if|about|before|"
+        r"after|until|till|while|during|instead|back|yet|tonight|today|tomorrow)\b)"
+    ),
     re.compile(
         r"\b(?:dont|don t|do not)\ssend\s(?:me\s|us\s)?(?:any\s)?(?:further|more)\s"
         r"(?:text messages|texts|messages|msgs)\b"
@@ -309,7 +314,7 @@ _MESSAGES_ONLY = _alternation("en messages only")
 _STOP_FILLER = rf"(?:{_alternation('en stop fillers')}\s){{0,5}}"
 _REMOVE_VERBS = _alternation("en remove verbs")
 _LIST_TARGET = (
-    r"(?:(?:of|the|your|ur|this|these|all|any|my|their|yalls)\s){0,3}"
+    r"(?:(?:of|the|your|ur|this|these|all|any|my|their|yalls|future|further)\s){0,3}"
     r"(?:(?:text|texting|sms|mailing|email|contact|call|calling|messaging|marketing|"
     r"notification|distribution|subscriber|phone)\s)?"
     r"(?:list|lists|texts|texting|messages|messaging|sms|contacts|system|database|records|"
@@ -341,7 +346,32 @@ _EN_PARTS: list[tuple[frozenset[str], re.Pattern[str]]] = [
     ),
     (
         _words_of("stop quit cease"),
-        re.compile(rf"\b(?:stop|quit|cease)\s(?:sending|contacting)(?:\s(?:me|us))?{_POLITE_END}"),
+        re.compile(
+            rf"\b(?:stop|quit|cease)\s(?:sending|contacting)(?:\s(?:me|us))?"
+            rf"(?:\s(?:these|those|them|this|stuff|things))?{_POLITE_END}"
+        ),
+    ),
+    # The writer's phone named instead of the messages: "stop blowing up my phone",
+    # "stop using my number".
+    (
+        _words_of("blowing using"),
+        re.compile(
+            r"\b(?:stop|quit)\s(?:blowing\sup|using)\s(?:my|this)\s(?:phone\s|cell\s)?"
+            r"(?:phone|cell|line|number)\b"
+        ),
+    ),
+    # Turning the messages off: "turn off these notifications", "shut the texts off".
+    (
+        _words_of("turn shut switch"),
+        re.compile(
+            rf"\b(?:turn|shut|switch)\s(?:off\s{_STOP_FILLER}{_MESSAGES_ONLY}\b|"
+            rf"{_STOP_FILLER}{_MESSAGES_ONLY}\soff\b)"
+        ),
+    ),
+    # Refraining: "please refrain from texting me", "kindly desist from texting me".
+    (
+        _words_of("refrain desist abstain"),
+        re.compile(rf"\b(?:refrain|desist|abstain)\sfrom\s{_STOP_FILLER}{_STOPPED}\b"),
     ),
     # A verb of removing and the writer or their details, from a list or no place named:
     # "delete my contact info", not "remove my name from the sign-up sheet".
@@ -415,7 +445,8 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
         _words_of("receive get sent"),
         re.compile(
             rf"\b(?:like|want|prefer|rather|wish|choose)\s(?:to\snot|not\sto|not)\s"
-            rf"(?:receive|get|be sent)\s{_STOP_FILLER}{_MESSAGES_ONLY}\b"
+            rf"(?:receive|get|be sent)\s(?:{_STOP_FILLER}{_MESSAGES_ONLY}\b|"
+            rf"(?:these|them|those)(?:\s(?:anymore|any more|any longer))?{_POLITE_END})"
         ),
     ),
     (
@@ -426,10 +457,11 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
         ),
     ),
     (
-        _words_of("anymore more further"),
+        _words_of("receive get"),
         re.compile(
             r"\b(?:dont|do not|no longer|never)\s(?:want|wish|need)\sto\s(?:receive|get)\s"
-            r"(?:any more|anymore|any further)\b"
+            rf"(?:any more|anymore|any further|"
+            rf"(?:these|them|those)(?:\s(?:anymore|any more|any longer))?{_POLITE_END})"
         ),
     ),
     # A plea put as a question: "can you please stop?".
@@ -461,6 +493,177 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
             r"\w+ times|please|pls|plz|thanks|thank you))*$"
         ),
     ),
+    # Never again, to the writer: "do not call me again", "don't contact me anymore",
+    # but not "you never call me anymore".
+    (
+        _words_of("again anymore more"),
+        re.compile(
+            r"(?<!\byou )(?<!\bu )(?<!\bhe )(?<!\bshe )(?<!\bthey )(?<!\bit )"
+            r"\b(?:dont|do not|never)\s(?:ever\s)?"
+            r"(?:call|contact|text|txt|message|msg|email|bother|spam)\s(?:me|us|this number)\s"
+            r"(?:ever again|again|anymore|any more|no more)\b"
+        ),
+    ),
+    # The do-not-call list named as where the writer is, or wants to be: "I'm on the
+    # do not call list", "put me on your DNC list"; not "are you on the DNC list?".
+    (
+        _words_of("list registry register"),
+        re.compile(
+            r"(?<!\bnot )(?<!\bnever )(?<!\bare you )(?<!\bare u )(?<!\br u )(?<!\bis it )"
+            r"\b(?:on|to|in)\s(?:(?:the|your|ur|a|my|our)\s)?"
+            r"(?:national\s|federal\s|internal\s|state\s)?"
+            r"(?:do not call|dont call|dnc|do not text|do not contact|no call|no text)\s"
+            r"(?:list|registry|register)\b"
+        ),
+    ),
+    # The writer off the list, with or without "me": "how do I get off this list",
+    # "take off list".
+    (
+        _words_of("off out outta take"),
+        re.compile(
+            rf"(?<!\bdont )(?<!\bdo not )(?<!\bnever )\b(?:get|take|be|come)\s"
+            rf"(?:(?:me|us|my number|this number|my name)\s)?(?:off|of|out of|outta)\s(?:of\s)?"
+            rf"{_LIST_TARGET}"
+        ),
+    ),
+    # Said already: "I said stop", "I already texted STOP twice".
+    (
+        _words_of("stop unsubscribe remove quit end opt"),
+        re.compile(
+            r"\b(?:i|ive|i ve|i have|we|weve|we ve)\s(?:already\s|just\s|literally\s|even\s)*"
+            r"(?:said|texted|typed|replied|wrote|sent)\s(?:you\s|u\s)?"
+            r"(?:stop|unsubscribe|remove|remove me|opt out|quit|end)"
+            r"(?:\s(?:already|before|twice|again|many times|several times|multiple times|"
+            r"\w+ times|please|pls|plz|thanks|thank you))*$"
+        ),
+    ),
+    # The removal put to the sender: "I'd appreciate it if you removed me from your list".
+    (
+        _words_of("removed remove took take deleted delete unsubscribed unsubscribe"),
+        re.compile(
+            r"\b(?:if|that)\s(?:you|u|yall|you guys)\s(?:would\s|could\s|can\s|will\s)?"
+            r"(?:removed|remove|took|take|deleted|delete|unsubscribed|unsubscribe)\s"
+            r"(?:me|us|my number|this number|my info|my contact info)\b"
+        ),
+    ),
+    # No interest in the messages themselves: "I'm not interested in receiving texts".
+    (
+        _words_of("interested"),
+        re.compile(
+            rf"\b(?:not|no longer)\sinterested in\s(?:receiving\s|getting\s)?{_STOP_FILLER}"
+            rf"{_MESSAGES_ONLY}\b"
+        ),
+    ),
+    # "Lose my number" among other talk: not "did you lose my number?".
+    (
+        _words_of("lose"),
+        re.compile(
+            r"(?<!\byou )(?<!\bu )(?<!\bdid )(?<!\bdont )(?<!\bdo not )(?<!\bnot )"
+            r"\blose\s(?:my|this)\s(?:phone\s|cell\s)?(?:number|contact|info|contact info)\b"
+        ),
+    ),
+    # A preference that the sender not write: "I'd rather you didn't text me".
+    (
+        _words_of("prefer rather appreciate"),
+        re.compile(
+            r"\b(?:prefer|rather|appreciate it|prefer it)\s(?:if\s)?(?:you|u|yall|you guys)\s"
+            r"(?:would\s)?(?:not|didnt|did not|wouldnt|would not|dont|do not|never)\s"
+            r"(?:text|txt|message|contact|call|email|sms|send)\w*\s"
+            r"(?:me|us|this number|anything|messages|texts)\b"
+        ),
+    ),
+    # No need for the messages: "no need to text me anymore", "there's no need to keep
+    # texting me", "don't bother texting me" (not "no need to text me back").
+    (
+        _words_of("need bother"),
+        re.compile(
+            r"\b(?:no need|dont need|do not need|dont have|do not have)\sto\s"
+            r"(?:keep\s(?:texting|txting|messaging|contacting|emailing|sending)\s"
+            r"(?:me|us|this number)|"
+            r"(?:text|txt|message|contact|email)\s(?:me|us|this number)\s"
+            r"(?:anymore|any more|again|any further))\b"
+            r"|\b(?:dont|do not)\sbother\s(?:texting|messaging|contacting|emailing)\s"
+            r"(?:me|us|this number)\b"
+        ),
+    ),
+    # Not to hear from the sender again: "I don't want to hear from you again".
+    (
+        _words_of("hear"),
+        re.compile(
+            r"\b(?:dont|do not|never|no longer)\s(?:want|wish|need)\sto\shear\sfrom\s"
+            r"(?:you|u|yall|you guys|your company|this number)"
+            rf"(?:\s(?:again|anymore|any more|ever again|ever))*{_POLITE_END}"
+        ),
+    ),
+    # A subscription to the messages ended: "cancel my subscription to these texts".
+    (
+        _words_of("subscription"),
+        re.compile(
+            rf"\b(?:cancel|end|stop|terminate|unsubscribe from)\s(?:my|the|this|your)\s"
+            rf"(?:text\s|sms\s)?subscription\s(?:to|for|of)\s{_STOP_FILLER}{_MESSAGES_ONLY}\b"
+        ),
+    ),
+    # Out of them: "I want out", "count me out of these texts".
+    (
+        _words_of("out"),
+        re.compile(
+            rf"^(?:(?:i|we|just)\s)?want\sout(?:\sof\s{_LIST_TARGET})?{_POLITE_END}"
+            rf"|\bcount\s(?:me|us)\sout\sof\s{_STOP_FILLER}(?:{_MESSAGES_ONLY}\b|{_LIST_TARGET})"
+        ),
+    ),
+    # Not on the list: "I don't want to be on your texting list".
+    (
+        _words_of("list lists"),
+        re.compile(
+            rf"\b(?:dont|do not|no longer)\s(?:want|wish|need)\sto\s(?:be|stay)\s"
+            rf"(?:on|in|part of)\s{_LIST_TARGET}"
+        ),
+    ),
+    # Refusal, then the stop: "not interested please stop".
+    (
+        _words_of("interested"),
+        re.compile(
+            r"\bnot interested\s(?:please\s|pls\s|plz\s|so\s|just\s)*"
+            r"(?:stop|remove|remove me|unsubscribe|unsubscribe me|delete me)"
+            r"(?:\s(?:please|pls|plz|thanks|thank you|it|now))*$"
+        ),
+    ),
+    # No consent to the messages: "I do not consent to these messages".
+    (
+        _words_of("consent agree"),
+        re.compile(
+            r"\b(?:dont|do not|no longer|never)\s(?:consent|agree)d?\sto\s(?:\w+\s){0,3}?"
+            r"(?:messages|texts|texting|text messages|sms|being texted|being contacted|"
+            r"being messaged|contact|receiving)\b"
+        ),
+    ),
+    # A bare "no" to the messages, whole clause: "no texts please", "no spam".
+    (
+        _words_of("spam sms texting marketing promos promotions"),
+        re.compile(
+            rf"^(?:{_POLITE}\s)*no\s(?:spam|sms|texting|marketing|promos|promotions)"
+            rf"(?:\s{_POLITE})*$"
+        ),
+    ),
+    (
+        _words_of("texts messages msgs"),
+        re.compile(
+            rf"^(?:{_POLITE}\s)*no\s(?:texts|messages|msgs|text messages)"
+            rf"(?:\s(?:{_POLITE}|from you|to this number))+$"
+        ),
+    ),
+    # Off the list, said as the clause's whole wish: "off the list please".
+    (
+        _words_of("off"),
+        re.compile(rf"^(?:{_POLITE}\s)*off\s(?:of\s)?{_LIST_TARGET}(?:\s{_POLITE})*$"),
+    ),
+    # "Forget my number", said as the clause's wish.
+    (
+        _words_of("forget"),
+        re.compile(
+            r"^(?:(?:please|pls|plz|just|and|so|now)\s)*forget\s(?:my|this)\s(?:phone\s)?number\b"
+        ),
+    ),
     (
         _words_of("done finished"),
         re.compile(
@@ -472,7 +675,8 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
         _words_of("more further enough"),
         re.compile(
             rf"^(?:{_POLITE}\s)*(?:no more|no further|enough|enough with)\s{_STOP_FILLER}"
-            rf"{_MESSAGES_ONLY}(?:\s(?:from you|from u|to me|to this number|{_POLITE}))*$"
+            rf"(?:{_MESSAGES_ONLY}|contact)"
+            rf"(?:\s(?:from you|from u|to me|to this number|{_POLITE}))*$"
         ),
     ),
 ]
@@ -492,6 +696,8 @@ _EN_NEGATED_BEFORE = re.compile(rf"{_EN_NEGATION}$")
 _EN_NOT_A_WISH_BEFORE = re.compile(
     rf"(?:{_EN_NEGATION}"
     r"|\b(?:the|a|an|at|bus|next|last|every|each)"
+    r"|\b(?:did|does|have|has|had|were|was|are)\s(?:you|u|yall|they|he|she|it|we)"
+    r"(?:\s(?:ever|already|just|really|finally|guys))?"
     r"|\b(?:i|he|she|they|it|we)(?:\s(?:will|ll|would|d|can|could|should|might|must|gonna|"
     r"going to|just|also|then|already|finally))*)$"
 )
@@ -501,19 +707,13 @@ _EN_NOT_A_WISH_BEFORE = re.compile(
 _EN_NOT_A_WISH_AFTER = re.compile(
     r"\s(?:until|till|til|before|after|between|during|unless|except|when|while|so much|"
     r"too much|so often|for now|for tonight|for today|for the night|tonight|today|her|him|"
-    r"people|everyone|everybody|others|the group|and (?:go|get|come|do|focus|study|sleep|"
+    r"people|everyone|everybody|others|the group|back|and (?:go|get|come|do|focus|study|sleep|"
     r"work|pay|drive|listen|look|watch))\b"
 )
-# Words without one of which no part can be read: most texts skip the parts unread.
-_EN_PART_WORDS = (
-    _word_list("en stop verbs")
-    | _word_list("en stop-only-messages verbs")
-    | _word_list("en remove verbs")
-    | _word_list("en stopped things")
-    | _words_of(
-        "stopped discontinued ceased ended halted removed taken deleted unsubscribed erased "
-        "unsub anymore"
-    )
+# Words without one of which no part can be read (each part's own words, and what a
+# plea needs): most texts skip the parts unread.
+_EN_PART_WORDS = frozenset().union(
+    *(triggers for triggers, _ in _EN_PARTS + _EN_WISHES), _words_of("cut knock")
 )
 
 
@@ -574,6 +774,8 @@ _EN_ELSEWHERE = re.compile(
     r"\b(?:unsubscribe|cancel|opt out|discontinue)\s(?:me\s)?(?:from\s|of\s)?(?:the|my|our|this)\s"
     r"(?:\w+\s){0,3}(?:plan|membership|contract|agreement|subscription|warranty|appointment|"
     r"visit|service|renewal|order)\b"
+    r"(?!\s(?:to|for|of|on)\s(?:(?:the|these|your|ur|those|all|my)\s)?(?:text|texts|sms|messages|"
+    r"messaging|text messages|alerts|notifications|marketing)\b)"
 )
 _EN_KEEP = re.compile(
     r"(?<!dont )(?<!don t )(?<!do not )\b(?:want|wanna|like) to keep\b|\bstill want\b|"
@@ -586,6 +788,7 @@ _WRONG_NUMBER_AND_PLEA = re.compile(
     r"\b(?:wrong (?:number|person|guy)|numero equivocado|mauvais numero)\b.*"
     r"\b(?:remove|delete|erase|stop|take|borr|elimin|quit|dejen|paren|supprim|arret|retir|effac|enlev)"
 )
+_WRONG_SIGN = re.compile(r"\bwrong\s?#", re.IGNORECASE)
 _WRONG_NUMBER = re.compile(r"\b(?:wrong (?:number|person|guy)|numero equivocado|mauvais numero)\b")
 
 
@@ -741,6 +944,11 @@ _STOP_SLIPS = frozenset(
 ) - {"atop"}
 
 
+# A key held down or struck twice: "stoppp", "sstop", "unsubscribee".
+_REPEATED = re.compile(r"(.)\1+")
+_HELD_KEYS = frozenset({"stop", "stopal", "unsubscribe", "unsub", "quit", "optout", "remove"})
+
+
 def _is_stop_sign(body: str, words: str) -> bool:
     """Whether a text is a stop sign alone, or with a greeting or thanks: "🛑", "Hi, 🚫"."""
     if not any(sign in body for sign in _STOP_SIGNS):
@@ -756,6 +964,8 @@ def _keyword_reading(words: str, language: str) -> Reading | None:
     bare = _POLITE_TAIL.sub("", _POLITE_HEAD.sub("", words))
     if bare in _STOP_SLIPS:
         return Reading(Verdict.REVOKE, language, "STOP with a slip of a finger")
+    if " " not in bare and _REPEATED.search(bare) and _REPEATED.sub(r"\1", bare) in _HELD_KEYS:
+        return Reading(Verdict.REVOKE, language, "an opt-out keyword with a key held down")
     if bare != words and (_is_opt_out_keyword(bare) or bare in extra_keywords()):
         return Reading(Verdict.REVOKE, language, "an opt-out keyword with a greeting or thanks")
     if bare and is_keyword_like(bare):
@@ -768,6 +978,9 @@ def _keyword_reading(words: str, language: str) -> Reading | None:
 def read(body: str) -> Reading:
     """Whether a text revokes consent, in the language it was written in."""
     language = detect_language(body)
+    if "#" in body:
+        # "Wrong #": the sign stands for the word.
+        body = _WRONG_SIGN.sub("wrong number", body)
     words = _words(body)
     keyword_reading = _keyword_reading(words, language)
     if keyword_reading is not None:
