@@ -480,18 +480,18 @@ def test_ledgers_of_two_accounts_are_separate_chains_r17(
 def test_an_entry_altered_after_the_fact_is_found_by_verification_r17(
     heed: Heed, staff: Principal, inbound: ReceiveText, change: dict[str, Any]
 ) -> None:
-    # The first number's STOP, START and "quit" are one stripe's chain.
+    # The first number's STOP, START and "quit" are in one stripe's chain; alter its START.
     entries = [_entry(e) for e in _some_history(inbound, heed, staff)]
-    intact = max(_stripes(entries).values(), key=len)
-    assert len(intact) >= 3
-    chain = list(intact)
-    chain[1] = dataclasses.replace(chain[1], **change)
-    broken = verify_chain(chain)
-    assert broken is not None and broken.seq == intact[1].seq
-    assert broken.stripe == intact[1].stripe
+    assert verify_chain(entries) is None
+    (start,) = [e for e in entries if e.action == "opt_in"]
+    at = entries.index(start)
+    altered = [*entries[:at], dataclasses.replace(start, **change), *entries[at + 1 :]]
+    broken = verify_chain(altered)
+    assert broken is not None and (broken.seq, broken.stripe) == (start.seq, start.stripe)
+    assert broken.reason.startswith(f"stripe {start.stripe}: entry {start.seq}")
     # Removing an entry is found too.
-    gap = verify_chain(intact[:1] + intact[2:])
-    assert gap is not None and gap.seq == intact[1].seq
+    gap = verify_chain(entries[:at] + entries[at + 1 :])
+    assert gap is not None and (gap.seq, gap.stripe) == (start.seq, start.stripe)
 
 
 @pytest.mark.parametrize("statement", ["UPDATE", "DELETE", "TRUNCATE"])

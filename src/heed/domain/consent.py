@@ -302,30 +302,44 @@ class _Walk:
 def verify_chain(
     entries: Iterable[LedgerEntry], *, head_hash: str | None = None
 ) -> BrokenLink | None:
-    """The first place where ``entries`` (one chain, in seq order: a legacy segment, or
-    one stripe of one account when its entries carry a stripe) stop being an
-    untouched chain, or ``None`` when every link holds.
+    """The first place where ``entries`` (one account's ledger, or one of its chains, in
+    seq order, as an export gives them) stop being untouched chains, or ``None`` when
+    every link holds.
 
-    A stripe's entries are checked from the genesis hash, as an account created
-    striped has them; :func:`verify_ledger` checks a whole ledger.
-    A chain cut short at its end is indistinguishable from a shorter chain;
-    pass the head hash kept elsewhere (e.g. in an export's manifest) as
-    ``head_hash`` to catch that too.
+    Entries without a stripe are the legacy segment, chained from GENESIS_HASH;
+    each stripe's first entry chains from the legacy segment's last entry (GENESIS_HASH
+    when there is none), at the seqs :func:`stripe_seq` gives. A chain cut short at
+    its end is indistinguishable from a shorter chain; pass the head hash kept
+    elsewhere (e.g. in an export's manifest) as ``head_hash`` to catch that for a
+    ledger of one chain, or use :func:`verify_ledger` with every recorded head.
     """
-    walk: _Walk | None = None
+    legacy = _Walk(None, GENESIS_HASH, 0)
+    stripes: dict[int, _Walk] = {}
+    last: _Walk = legacy
     for entry in entries:
-        if walk is None:
-            walk = _Walk(entry.stripe, GENESIS_HASH, 0)
+        if entry.stripe is None:
+            if stripes:
+                return legacy.fail(
+                    entry.seq, f"entry {entry.seq} has no stripe but comes after striped entries"
+                )
+            walk = legacy
+        else:
+            walk = stripes.get(entry.stripe) or stripes.setdefault(
+                entry.stripe,
+                _Walk(
+                    entry.stripe, legacy.last.hash if legacy.last else GENESIS_HASH, legacy.last_seq
+                ),
+            )
         walk.take(entry)
         if walk.broken is not None:
             return walk.broken
+        last = walk
     if head_hash is not None:
-        last_hash = GENESIS_HASH if walk is None or walk.last is None else walk.last.hash
+        last_hash = GENESIS_HASH if last.last is None else last.last.hash
         if last_hash != head_hash:
-            last_seq = 0 if walk is None else walk.last_seq
             return BrokenLink(
-                last_seq + 1,
-                f"the chain ends at entry {last_seq}, before its recorded head",
+                last.last_seq + 1,
+                f"the chain ends at entry {last.last_seq}, before its recorded head",
             )
     return None
 
