@@ -23,7 +23,7 @@ from heed.bootstrap import Heed
 from heed.domain.consent import STRIPES, stripe_of
 from heed.services import consent, ledger_check, messages
 from heed.services.common import Principal
-from heed.services.consent import texts
+from heed.services.review import queue_unsure
 
 T0 = datetime(2026, 5, 5, 18, 0, tzinfo=UTC)  # 13:00 in Austin, inside every window
 # Long enough for a transaction that is not waiting to commit on a loaded machine;
@@ -92,7 +92,7 @@ class Holder:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self._inside, self._release = threading.Event(), threading.Event()
         self._thread: threading.Thread | None = None
-        original = texts.queue_unsure
+        original = queue_unsure
 
         def holding(tx: Any, inbound: Any) -> None:
             original(tx, inbound)
@@ -100,7 +100,7 @@ class Holder:
                 self._inside.set()
                 assert self._release.wait(60), "the test never released the holder"
 
-        monkeypatch.setattr(texts, "queue_unsure", holding)
+        monkeypatch.setattr("heed.services.consent.texts.queue_unsure", holding)
 
     def hold(self, call: Callable[[], Any]) -> None:
         self._thread = threading.Thread(target=call, name="holder")
