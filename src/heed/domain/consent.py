@@ -9,9 +9,10 @@ stripe ``None``) followed by ``STRIPES`` chains that grow side by side: an
 address's entries always go to the stripe ``stripe_of(address)``, and each
 stripe's first entry chains from the legacy segment's last hash (the genesis
 hash for an account created striped). Writers of different stripes never wait
-on each other; one address's history stays one ordered chain. Storage, locking and replay
-de-duplication by provider message id live in the services and adapters; this
-module only defines what an entry's hash is and what a run of entries means.
+on each other; one address's history stays one ordered chain. Storage, locking
+and replay de-duplication by provider message id live in the services and
+adapters; this module only defines what an entry's hash is and what a run of
+entries means.
 
 Scopes (R-13): an SMS opt-out is recorded either with scope ``ALL_NUMBERS``
 ("*", every business number of the account: the default account setting) or
@@ -247,7 +248,7 @@ class BrokenLink:
 class _Walk:
     """One chain read entry by entry in seq order: the legacy segment (``stripe`` None,
     seqs 1, 2, 3 … from GENESIS_HASH) or a stripe (seqs by :func:`stripe_seq` from
-    ``start``); ``broken`` is its first break, after which it reads no further."""
+    ``start``); ``broken`` is its first break, after which its links are not checked."""
 
     def __init__(self, stripe: int | None, start: str, base: int) -> None:
         self.stripe, self.start, self.base = stripe, start, base
@@ -270,7 +271,9 @@ class _Walk:
     def take(self, entry: LedgerEntry) -> None:
         if self.broken is None:
             self.broken = self._break_at(entry)
-            self.last = entry
+        # Past a break the links are not checked again, but the chain's end is still
+        # compared with its head.
+        self.last = entry
 
     def _break_at(self, entry: LedgerEntry) -> BrokenLink | None:
         previous, expected_seq = self.last, self.next_seq()
