@@ -7,9 +7,9 @@
 -- (with stand-ins for Citus's two functions that enforce Citus's rules); a table added
 -- to heed without a line here fails that test.
 
--- The ledger's two guards are row triggers that read only the row they guard (the
--- account's ledger head) or rows of the same account (a replayed ledger entry); with
--- every account's rows on one shard they stay correct on each shard.
+-- The ledger's guards are row triggers that read only the row they guard (the
+-- account's ledger head, a stripe's head) or rows of the same account (a replayed
+-- ledger entry); with every account's rows on one shard they stay correct on each shard.
 SET citus.enable_unsafe_triggers TO on;
 
 -- Lookup tables: heed finds an account from a business number (an inbound text), a key
@@ -36,6 +36,9 @@ SELECT create_distributed_table('locations', 'account_id', colocate_with => 'acc
 SELECT create_distributed_table('contacts', 'account_id', colocate_with => 'accounts');
 SELECT create_distributed_table('contact_changes', 'account_id', colocate_with => 'accounts');
 SELECT create_distributed_table('consent_events', 'account_id', colocate_with => 'accounts');
+-- The heads of the account's ledger stripes, beside its entries (their guard trigger
+-- reads only the row it guards).
+SELECT create_distributed_table('ledger_stripes', 'account_id', colocate_with => 'accounts');
 SELECT create_distributed_table('consent_state', 'account_id', colocate_with => 'accounts');
 SELECT create_distributed_table('inbound_messages', 'account_id', colocate_with => 'accounts');
 SELECT create_distributed_table('consent_reviews', 'account_id', colocate_with => 'accounts');

@@ -58,6 +58,7 @@ def _entries(account_id: str, rows: list[dict[str, str]]) -> list[LedgerEntry]:
             prev_hash=row["prev_hash"],
             hash=row["hash"],
             via=value(row, "via") or None,
+            stripe=int(row["stripe"]) if row["stripe"] not in (None, "") else None,
         )
         for row in rows
     ]
@@ -79,12 +80,13 @@ def test_the_api_consent_export_writes_formula_bodies_behind_a_quote_and_still_v
     exported = client.get("/v1/consent/events?format=csv", headers=auth)
     assert exported.status_code == 200
     rows = _rows(exported.text)
-    assert [row["body"] for row in rows] == [
+    # In seq order: the two numbers' stripes decide which comes first.
+    assert sorted(row["body"] for row in rows) == [
         "'+cmd please stop texting me",
         "'" + HYPERLINK + " stop texting me",
     ]
     # E.164 numbers are numbers with a sign: left as they are.
-    assert [row["address"] for row in rows] == ["+15122449031", "+15122449032"]
+    assert sorted(row["address"] for row in rows) == ["+15122449031", "+15122449032"]
     assert verify_chain(_entries(account.account_id, rows)) is None
 
 
@@ -123,4 +125,4 @@ def test_the_staff_ar_and_ledger_exports_write_formulas_behind_a_quote(
     ledger = client.get("/consent.csv")
     assert ledger.status_code == 200
     bodies = [r["body"] for r in _rows(ledger.text)]
-    assert bodies == ["'+cmd please stop texting me", "'" + HYPERLINK + " stop texting me"]
+    assert sorted(bodies) == ["'+cmd please stop texting me", "'" + HYPERLINK + " stop texting me"]

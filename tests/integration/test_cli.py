@@ -21,6 +21,7 @@ from typer.testing import CliRunner, Result
 from heed.adapters.transports import LogTransport
 from heed.bootstrap import Heed, build
 from heed.config import Settings
+from heed.domain.consent import stripe_of
 from heed.entrypoints.cli import app
 from heed.services import accounts, consent, customers
 from heed.services.common import GRANTABLE, INBOUND, Principal
@@ -164,22 +165,27 @@ def test_ledger_verify_names_the_address_whose_current_consent_was_edited(
 def test_ledger_verify_names_a_deleted_newest_entry(
     cli: CliRunner, heed: Heed, stopped_account: tuple[str, str]
 ) -> None:
-    account_id, _ = stopped_account
-    delete_newest_entry(heed, account_id)
+    account_id, customer = stopped_account
+    seq = delete_newest_entry(heed, account_id)
     result = _verify(cli, account_id)
     assert result.exit_code == 1
-    assert "entry 3 is missing: the account's head records 3 entries" in result.stderr
+    stripe = stripe_of(customer)
+    assert (
+        f"stripe {stripe}: entry {seq} is missing: the stripe's head records entry {seq}"
+        in result.stderr
+    )
 
 
 def test_ledger_verify_names_a_rewritten_newest_entry(
     cli: CliRunner, heed: Heed, stopped_account: tuple[str, str]
 ) -> None:
-    account_id, _ = stopped_account
-    rewrite_newest_entry(heed, account_id, body="just checking", actor="staff:mallory")
+    account_id, customer = stopped_account
+    seq = rewrite_newest_entry(heed, account_id, body="just checking", actor="staff:mallory")
     result = _verify(cli, account_id, "--json")
     assert result.exit_code == 1
     [report] = json.loads(result.stdout)["accounts"]
-    assert [(p["kind"], p["seq"]) for p in report["problems"]] == [("head", 3)]
+    problems = [(p["kind"], p["seq"], p["stripe"]) for p in report["problems"]]
+    assert problems == [("head", seq, stripe_of(customer))]
 
 
 def test_ledger_verify_of_an_account_that_does_not_exist_is_an_error(cli: CliRunner) -> None:

@@ -116,7 +116,7 @@ def test_one_provider_message_delivered_twice_at_once_is_recorded_once_r17(
     assert consent.verify_ledger(heed.uow, staff.account_id) is None
 
 
-def test_many_numbers_stopping_at_once_keep_one_unbroken_chain_r17(
+def test_many_numbers_stopping_at_once_keep_every_chain_unbroken_r17(
     heed: Heed, staff: Principal, business_number: str
 ) -> None:
     numbers = [random_number() for _ in range(8)]
@@ -135,6 +135,6 @@ def test_many_numbers_stopping_at_once_keep_one_unbroken_chain_r17(
     )
     assert all(isinstance(r, consent.InboundResult) for r in results), results
     entries = ledger(heed, staff.account_id)
-    assert [e.seq for e in entries] == list(range(1, 9))
+    assert len({e.seq for e in entries}) == 8
     assert {e.address for e in entries} == set(numbers)
     assert consent.verify_ledger(heed.uow, staff.account_id) is None

@@ -17,7 +17,7 @@ from heed.adapters.db import tables as t
 from heed.adapters.transports import LogTransport
 from heed.bootstrap import Heed, build
 from heed.config import Settings
-from heed.domain.consent import GENESIS_HASH, LedgerEntry, fold, verify_chain
+from heed.domain.consent import GENESIS_HASH, LedgerEntry, fold, stripe_of, verify_chain
 from heed.domain.contacts import ContactEdit
 from heed.domain.errors import Conflict, Forbidden, SmsOptedOut
 from heed.services import accounts, consent, contacts, messages
@@ -429,20 +429,31 @@ def _entry(row: t.ConsentEvent) -> LedgerEntry:
     return LedgerEntry(**{f.name: getattr(row, f.name) for f in dataclasses.fields(LedgerEntry)})
 
 
-def test_each_entry_carries_the_previous_hash_and_the_chain_verifies_r17(
+def _stripes(entries: list[LedgerEntry]) -> dict[int | None, list[LedgerEntry]]:
+    """The entries of each chain, in seq order."""
+    chains: dict[int | None, list[LedgerEntry]] = {}
+    for entry in sorted(entries, key=lambda e: e.seq):
+        chains.setdefault(entry.stripe, []).append(entry)
+    return chains
+
+
+def test_each_entry_carries_the_previous_hash_of_its_stripe_and_the_chains_verify_r17(
     heed: Heed, staff: Principal, inbound: ReceiveText
 ) -> None:
-    entries = _some_history(inbound, heed, staff)
-    assert [e.seq for e in entries] == [1, 2, 3, 4, 5]
-    assert entries[0].prev_hash == GENESIS_HASH
-    for before, after in itertools.pairwise(entries):
-        assert after.prev_hash == before.hash
+    entries = [_entry(e) for e in _some_history(inbound, heed, staff)]
+    assert len({e.seq for e in entries}) == 5
+    assert all(e.stripe == stripe_of(e.address) for e in entries)
+    for chain in _stripes(entries).values():
+        assert chain[0].prev_hash == GENESIS_HASH
+        for before, after in itertools.pairwise(chain):
+            assert after.prev_hash == before.hash
+            assert after.seq == before.seq + 16
+        assert verify_chain(chain) is None
     assert len({e.hash for e in entries}) == 5
     assert consent.verify_ledger(heed.uow, staff.account_id) is None
-    assert verify_chain([_entry(e) for e in entries]) is None
     exported = consent.ledger_events(heed.uow, staff)
-    assert [(e["seq"], e["hash"], e["prev_hash"]) for e in exported] == [
-        (e.seq, e.hash, e.prev_hash) for e in entries
+    assert [(e["seq"], e["hash"], e["prev_hash"], e["stripe"]) for e in exported] == [
+        (e.seq, e.hash, e.prev_hash, e.stripe) for e in entries
     ]
 
 
@@ -469,14 +480,18 @@ def test_ledgers_of_two_accounts_are_separate_chains_r17(
 def test_an_entry_altered_after_the_fact_is_found_by_verification_r17(
     heed: Heed, staff: Principal, inbound: ReceiveText, change: dict[str, Any]
 ) -> None:
+    # The first number's STOP, START and "quit" are in one stripe's chain; alter its START.
     entries = [_entry(e) for e in _some_history(inbound, heed, staff)]
-    entries[2] = dataclasses.replace(entries[2], **change)
-    broken = verify_chain(entries)
-    assert broken is not None and broken.seq == 3
+    assert verify_chain(entries) is None
+    (start,) = [e for e in entries if e.action == "opt_in"]
+    at = entries.index(start)
+    altered = [*entries[:at], dataclasses.replace(start, **change), *entries[at + 1 :]]
+    broken = verify_chain(altered)
+    assert broken is not None and (broken.seq, broken.stripe) == (start.seq, start.stripe)
+    assert broken.reason.startswith(f"stripe {start.stripe}: entry {start.seq}")
     # Removing an entry is found too.
-    intact = [_entry(e) for e in ledger(heed, staff.account_id)]
-    gap = verify_chain(intact[:1] + intact[2:])
-    assert gap is not None and gap.seq == 2
+    gap = verify_chain(entries[:at] + entries[at + 1 :])
+    assert gap is not None and (gap.seq, gap.stripe) == (start.seq, start.stripe)
 
 
 @pytest.mark.parametrize("statement", ["UPDATE", "DELETE", "TRUNCATE"])
@@ -523,11 +538,14 @@ def test_verify_ledger_names_an_entry_tampered_with_in_the_database_r17(tmp_path
         assert consent.verify_ledger(own.uow, made.account_id) is None
         with own.engine.begin() as connection:
             connection.execute(text("DROP TRIGGER consent_events_no_update"))
+            newest = connection.execute(text("SELECT MAX(seq) FROM consent_events")).scalar()
             connection.execute(
-                text("UPDATE consent_events SET action = 'opt_in' WHERE seq = 3"),
+                text("UPDATE consent_events SET action = 'opt_in' WHERE seq = :seq"),
+                {"seq": newest},
             )
         broken = consent.verify_ledger(own.uow, made.account_id)
-        assert broken is not None and broken.seq == 3
+        assert broken is not None and broken.seq == newest
+        assert broken.stripe == stripe_of(customer_number)
     finally:
         own.engine.dispose()
 

@@ -24,6 +24,7 @@ from heed.adapters.db import ledger as ledger_db
 from heed.adapters.transports import LogTransport
 from heed.bootstrap import Heed, build
 from heed.config import Settings
+from heed.domain.consent import STRIPES, stripe_of
 from heed.domain.errors import NotFound
 from heed.services import accounts, consent, ledger_check
 from heed.services.common import Principal
@@ -82,14 +83,16 @@ def test_a_current_consent_row_the_ledger_never_wrote_is_found(
     assert (problem.kind, problem.address, problem.scope) == ("state", stranger, "*")
 
 
-def test_a_deleted_newest_entry_is_found_against_the_accounts_head(
+def test_a_deleted_newest_entry_is_found_against_its_stripes_head(
     heed: Heed, staff: Principal, stopped: str
 ) -> None:
+    stripe = stripe_of(stopped)
     seq = delete_newest_entry(heed, staff.account_id)
-    assert seq == 3
+    assert seq == stripe + 1 + 2 * STRIPES
     report = ledger_check.verify_account(heed.uow, staff.account_id)
     head = [p for p in report.problems if p.kind == "head"]
-    assert [(p.seq, p.reason.startswith("entry 3 is missing")) for p in head] == [(3, True)]
+    assert [(p.seq, p.stripe) for p in head] == [(seq, stripe)]
+    assert head[0].reason.startswith(f"stripe {stripe}: entry {seq} is missing")
     assert report.entries == 2
     # The row of the customer's current consent no longer matches the shorter ledger either.
     assert [p.address for p in report.problems if p.kind == "state"] == [stopped]
@@ -102,8 +105,11 @@ def test_a_rewritten_newest_entry_whose_links_all_hold_is_found_against_the_head
     seq = rewrite_newest_entry(heed, staff.account_id, body="stop please", actor="staff:mallory")
     report = ledger_check.verify_account(heed.uow, staff.account_id)
     (problem,) = report.problems
-    assert (problem.kind, problem.seq) == ("head", seq)
-    assert problem.reason == "entry 3 is not the entry the account's head records"
+    stripe = stripe_of(stopped)
+    assert (problem.kind, problem.seq, problem.stripe) == ("head", seq, stripe)
+    assert (
+        problem.reason == f"stripe {stripe}: entry {seq} is not the entry the stripe's head records"
+    )
 
 
 def test_a_ledger_read_in_many_pages_verifies_and_a_tamper_past_the_first_page_is_found(
@@ -216,6 +222,21 @@ def test_the_database_refuses_to_move_an_accounts_ledger_head_back(
         connection.execute(
             text(f"UPDATE accounts SET {change} WHERE id = :account"),
             {"account": staff.account_id, "other_hash": entry.prev_hash},
+        )
+    assert ledger_check.verify_account(heed.uow, staff.account_id).intact
+
+
+@pytest.mark.parametrize(
+    "change", ["seq = seq - 16", "head = :other_hash", "seq = seq - 16, head = :other_hash"]
+)
+def test_the_database_refuses_to_move_a_stripes_head_back(
+    heed: Heed, staff: Principal, stopped: str, change: str
+) -> None:
+    entry = newest_entry(heed, staff.account_id)
+    with pytest.raises(DBAPIError, match="only move forward"), heed.engine.begin() as connection:
+        connection.execute(
+            text(f"UPDATE ledger_stripes SET {change} WHERE account_id = :account AND stripe = :s"),
+            {"account": staff.account_id, "s": entry.stripe, "other_hash": entry.prev_hash},
         )
     assert ledger_check.verify_account(heed.uow, staff.account_id).intact
 

@@ -2,10 +2,17 @@
 to an address's current consent (R-13, R-17).
 
 The ledger is append-only and per account: every consent change is one entry
-carrying the hash of the entry before it, so editing, removing or reordering a
-stored entry breaks the chain at that entry. Storage, locking and replay
-de-duplication by provider message id live in the services and adapters; this
-module only defines what an entry's hash is and what a run of entries means.
+carrying the hash of the entry before it in its chain, so editing, removing or
+reordering a stored entry breaks the chain at that entry. An account's ledger is
+its legacy segment (the one chain every entry joined before heed striped it,
+stripe ``None``) followed by ``STRIPES`` chains that grow side by side: an
+address's entries always go to the stripe ``stripe_of(address)``, and each
+stripe's first entry chains from the legacy segment's last hash (the genesis
+hash for an account created striped). Writers of different stripes never wait
+on each other; one address's history stays one ordered chain. Storage, locking
+and replay de-duplication by provider message id live in the services and
+adapters; this module only defines what an entry's hash is and what a run of
+entries means.
 
 Scopes (R-13): an SMS opt-out is recorded either with scope ``ALL_NUMBERS``
 ("*", every business number of the account: the default account setting) or
@@ -16,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
@@ -24,6 +32,26 @@ from typing import Protocol, TypeVar
 
 GENESIS_HASH = "0" * 64
 ALL_NUMBERS = "*"
+# How many chains an account's ledger has since it was striped. Changing it moves
+# addresses to other stripes: never, once entries are striped.
+STRIPES = 16
+
+
+def stripe_of(address: str) -> int:
+    """The stripe an address's entries go to: CRC-32 of its stored text (UTF-8) modulo
+    ``STRIPES``. Stable across processes and versions (unlike ``hash()``), so an
+    export can be checked with nothing but the address."""
+    return zlib.crc32(address.encode("utf-8")) % STRIPES
+
+
+def stripe_seq(base: int, stripe: int, last_seq: int) -> int:
+    """The seq of the next entry of ``stripe``, whose last entry is ``last_seq`` (0 for
+    none), in an account whose legacy segment holds ``base`` entries.
+
+    Stripes interleave: the n-th entry of stripe c is ``base + (n-1)*STRIPES + c + 1``,
+    so seqs stay unique per account with no counter the stripes share.
+    """
+    return last_seq + STRIPES if last_seq else base + stripe + 1
 
 
 class ConsentAction(StrEnum):
@@ -74,6 +102,9 @@ class LedgerEntry:
     # A marketing consent's evidence (R-24), canonical JSON; hashed only when present,
     # so every entry written before keeps its hash.
     evidence: str | None = None
+    # The stripe whose chain the entry belongs to; None in the legacy segment, whose
+    # hashes were computed without it.
+    stripe: int | None = None
 
     def computed_hash(self) -> str:
         """The hash this entry's contents call for, whatever ``hash`` says."""
@@ -108,13 +139,15 @@ def entry_hash(
     at: datetime,
     via: str | None = None,
     evidence: str | None = None,
+    stripe: int | None = None,
 ) -> str:
     """SHA-256 (hex) of the entry's fields and the previous entry's hash.
 
     The fields are serialized as canonical JSON (sorted keys, no spaces,
     UTF-8) so the hash does not depend on the order or the driver that
     produced them. ``via`` joins the document only when the entry names its
-    credential: entries written before heed recorded it keep the hash they had.
+    credential: entries written before heed recorded it keep the hash they had;
+    ``evidence`` and ``stripe`` likewise.
     """
     document = {
         "account_id": account_id,
@@ -134,6 +167,8 @@ def entry_hash(
         document["via"] = via
     if evidence is not None:
         document["evidence"] = evidence
+    if stripe is not None:
+        document["stripe"] = stripe
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -154,10 +189,17 @@ def next_entry(
     body: str | None = None,
     provider_message_id: str | None = None,
     evidence: str | None = None,
+    stripe: int | None = None,
+    base: int = 0,
 ) -> LedgerEntry:
-    """The entry that follows the account's head (``head_seq`` entries, the last
-    hashing to ``head_hash``; 0 and GENESIS_HASH for an empty ledger)."""
-    seq = head_seq + 1
+    """The entry that follows a chain's head: ``head_seq`` is its last entry's seq (0
+    for none) and ``head_hash`` that entry's hash (GENESIS_HASH, or for a stripe
+    with no entry yet the legacy segment's last hash).
+
+    Without ``stripe`` the chain is the legacy segment and the entry is the next
+    seq; with one, the seq is :func:`stripe_seq`'s, ``base`` the legacy entry count.
+    """
+    seq = head_seq + 1 if stripe is None else stripe_seq(base, stripe, head_seq)
     digest = entry_hash(
         head_hash,
         account_id=account_id,
@@ -173,6 +215,7 @@ def next_entry(
         at=at,
         via=via,
         evidence=evidence,
+        stripe=stripe,
     )
     return LedgerEntry(
         account_id,
@@ -190,6 +233,7 @@ def next_entry(
         digest,
         via,
         evidence,
+        stripe,
     )
 
 
@@ -197,47 +241,220 @@ def next_entry(
 class BrokenLink:
     seq: int
     reason: str
+    # The stripe whose chain breaks there; None for the legacy segment.
+    stripe: int | None = None
 
 
-def verify_chain(
-    entries: Iterable[LedgerEntry], *, head_hash: str | None = None
-) -> BrokenLink | None:
-    """The first place where ``entries`` (one account's, in seq order) stop being
-    an untouched chain, or ``None`` when every link holds.
+class _Walk:
+    """One chain read entry by entry in seq order: the legacy segment (``stripe`` None,
+    seqs 1, 2, 3 … from GENESIS_HASH) or a stripe (seqs by :func:`stripe_seq` from
+    ``start``); ``broken`` is its first break, after which its links are not checked."""
 
-    A chain cut short at its end is indistinguishable from a shorter chain;
-    pass the head hash kept elsewhere (e.g. in an export's manifest) as
-    ``head_hash`` to catch that too.
-    """
-    previous: LedgerEntry | None = None
-    for entry in entries:
-        expected_seq = 1 if previous is None else previous.seq + 1
+    def __init__(self, stripe: int | None, start: str, base: int) -> None:
+        self.stripe, self.start, self.base = stripe, start, base
+        self.last: LedgerEntry | None = None
+        self.broken: BrokenLink | None = None
+
+    @property
+    def last_seq(self) -> int:
+        return 0 if self.last is None else self.last.seq
+
+    def next_seq(self) -> int:
+        if self.stripe is None:
+            return self.last_seq + 1
+        return stripe_seq(self.base, self.stripe, self.last_seq)
+
+    def fail(self, seq: int, reason: str) -> BrokenLink:
+        where = "" if self.stripe is None else f"stripe {self.stripe}: "
+        return BrokenLink(seq, where + reason, self.stripe)
+
+    def take(self, entry: LedgerEntry) -> None:
+        if self.broken is None:
+            self.broken = self._break_at(entry)
+        # Past a break the links are not checked again, but the chain's end is still
+        # compared with its head.
+        self.last = entry
+
+    def _break_at(self, entry: LedgerEntry) -> BrokenLink | None:
+        previous, expected_seq = self.last, self.next_seq()
         if entry.seq != expected_seq:
             after = "the start" if previous is None else f"entry {previous.seq}"
-            return BrokenLink(
+            return self.fail(
                 expected_seq,
                 f"entry {expected_seq} is missing: entry {entry.seq} comes after {after}",
             )
         if previous is not None and entry.account_id != previous.account_id:
-            return BrokenLink(entry.seq, f"entry {entry.seq} belongs to another account")
+            return self.fail(entry.seq, f"entry {entry.seq} belongs to another account")
         if entry.computed_hash() != entry.hash:
-            return BrokenLink(entry.seq, f"entry {entry.seq}'s hash does not match its contents")
-        expected_prev = GENESIS_HASH if previous is None else previous.hash
+            return self.fail(entry.seq, f"entry {entry.seq}'s hash does not match its contents")
+        if self.stripe is not None and stripe_of(entry.address) != self.stripe:
+            return self.fail(
+                entry.seq,
+                f"entry {entry.seq}'s address belongs to stripe {stripe_of(entry.address)}",
+            )
+        expected_prev = self.start if previous is None else previous.hash
         if entry.prev_hash != expected_prev:
             if previous is None:
                 reason = f"entry {entry.seq} does not start the chain"
             else:
                 reason = f"entry {entry.seq} does not follow entry {previous.seq}"
-            return BrokenLink(entry.seq, reason)
-        previous = entry
-    if head_hash is not None:
-        last_hash = GENESIS_HASH if previous is None else previous.hash
-        if last_hash != head_hash:
-            last_seq = 0 if previous is None else previous.seq
-            return BrokenLink(
-                last_seq + 1,
-                f"the chain ends at entry {last_seq}, before its recorded head",
+            return self.fail(entry.seq, reason)
+        return None
+
+
+def verify_chain(
+    entries: Iterable[LedgerEntry], *, head_hash: str | None = None
+) -> BrokenLink | None:
+    """The first place where ``entries`` (one account's ledger, or one of its chains, in
+    seq order, as an export gives them) stop being untouched chains, or ``None`` when
+    every link holds.
+
+    Entries without a stripe are the legacy segment, chained from GENESIS_HASH;
+    each stripe's first entry chains from the legacy segment's last entry (GENESIS_HASH
+    when there is none), at the seqs :func:`stripe_seq` gives. A chain cut short at
+    its end is indistinguishable from a shorter chain; pass the head hash kept
+    elsewhere (e.g. in an export's manifest) as ``head_hash`` to catch that for a
+    ledger of one chain, or use :func:`verify_ledger` with every recorded head.
+    """
+    legacy = _Walk(None, GENESIS_HASH, 0)
+    stripes: dict[int, _Walk] = {}
+    last: _Walk = legacy
+    for entry in entries:
+        if entry.stripe is None:
+            if stripes:
+                return legacy.fail(
+                    entry.seq, f"entry {entry.seq} has no stripe but comes after striped entries"
+                )
+            walk = legacy
+        else:
+            walk = stripes.get(entry.stripe) or stripes.setdefault(
+                entry.stripe,
+                _Walk(
+                    entry.stripe, legacy.last.hash if legacy.last else GENESIS_HASH, legacy.last_seq
+                ),
             )
+        walk.take(entry)
+        if walk.broken is not None:
+            return walk.broken
+        last = walk
+    if head_hash is not None:
+        last_hash = GENESIS_HASH if last.last is None else last.last.hash
+        if last_hash != head_hash:
+            return BrokenLink(
+                last.last_seq + 1,
+                f"the chain ends at entry {last.last_seq}, before its recorded head",
+            )
+    return None
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """What is recorded of a chain's end, apart from its entries: the seq of its last
+    entry (for the legacy segment, also its entry count; 0 for none) and that entry's
+    hash (for a stripe with no entry yet, the legacy segment's head)."""
+
+    seq: int
+    hash: str
+
+
+@dataclass(frozen=True)
+class LedgerBreak:
+    """A place a ledger does not hold: ``kind`` is ``chain`` (a link) or ``head`` (a
+    chain that does not end at its recorded head); ``stripe`` None is the legacy segment."""
+
+    kind: str
+    seq: int
+    reason: str
+    stripe: int | None = None
+
+
+class LedgerWalk:
+    """A whole ledger checked entry by entry in seq order, without holding it: its legacy
+    segment against the account's head, then each stripe against its own head."""
+
+    def __init__(self, legacy: ChainHead, stripes: Mapping[int, ChainHead]) -> None:
+        self._legacy_head, self._stripe_heads = legacy, dict(stripes)
+        self._legacy = _Walk(None, GENESIS_HASH, 0)
+        self._stripes = {
+            c: _Walk(c, legacy.hash, legacy.seq) for c in sorted({*range(STRIPES), *stripes})
+        }
+        self.count = 0
+        self._strays: list[LedgerBreak] = []
+
+    def take(self, entry: LedgerEntry) -> None:
+        self.count += 1
+        if entry.stripe is None:
+            self._legacy.take(entry)
+        elif entry.stripe in self._stripes:
+            self._stripes[entry.stripe].take(entry)
+        elif not self._strays:
+            self._strays.append(
+                LedgerBreak(
+                    "chain",
+                    entry.seq,
+                    f"entry {entry.seq} names stripe {entry.stripe}, "
+                    f"which no account has (there are {STRIPES})",
+                    entry.stripe,
+                )
+            )
+
+    def breaks(self) -> list[LedgerBreak]:
+        """Each chain's first broken link, then each chain that does not end at its head."""
+        found = list(self._strays)
+        walks = [self._legacy, *self._stripes.values()]
+        found.extend(
+            LedgerBreak("chain", w.broken.seq, w.broken.reason, w.stripe)
+            for w in walks
+            if w.broken is not None
+        )
+        moved = verify_head(
+            self._legacy.last, head_seq=self._legacy_head.seq, head_hash=self._legacy_head.hash
+        )
+        if moved is not None:
+            found.append(LedgerBreak("head", moved.seq, moved.reason))
+        for stripe, walk in self._stripes.items():
+            head = self._stripe_heads.get(stripe)
+            ended = _stripe_head_break(walk, head)
+            if ended is not None:
+                found.append(LedgerBreak("head", ended.seq, ended.reason, stripe))
+        return found
+
+
+def verify_ledger(
+    entries: Iterable[LedgerEntry], *, legacy: ChainHead, stripes: Mapping[int, ChainHead]
+) -> list[LedgerBreak]:
+    """Every chain of one account's ledger (``entries`` in seq order) against its
+    recorded head: :class:`LedgerWalk` over all of them at once."""
+    walk = LedgerWalk(legacy, stripes)
+    for entry in entries:
+        walk.take(entry)
+    return walk.breaks()
+
+
+def _stripe_head_break(walk: _Walk, head: ChainHead | None) -> BrokenLink | None:
+    """Whether a stripe ends at its recorded head: a missing newest entry, one past the
+    head, or a newest entry rewritten with its links intact each show here."""
+    if head is None:
+        if walk.last is None:
+            return None
+        return walk.fail(walk.last.seq, "the stripe has entries but no recorded head")
+    if head.seq > walk.last_seq:
+        missing = walk.next_seq()
+        return walk.fail(
+            missing,
+            f"entry {missing} is missing: the stripe's head records entry {head.seq}, "
+            f"the stripe ends at {f'entry {walk.last_seq}' if walk.last else 'its start'}",
+        )
+    if head.seq < walk.last_seq:
+        past = stripe_seq(walk.base, walk.stripe or 0, head.seq)
+        return walk.fail(past, f"entry {past} is past the stripe's head, entry {head.seq}")
+    last_hash = walk.start if walk.last is None else walk.last.hash
+    if head.hash != last_hash:
+        if walk.last is None:
+            return walk.fail(0, "the stripe's head does not continue the legacy segment")
+        return walk.fail(
+            walk.last_seq, f"entry {walk.last_seq} is not the entry the stripe's head records"
+        )
     return None
 
 

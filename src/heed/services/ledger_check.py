@@ -1,14 +1,15 @@
-"""Verifying the consent ledger (R-17): the chain, the account's head, and the
+"""Verifying the consent ledger (R-17): every chain against its recorded head, and the
 current-state table against the ledger's fold; the periodic self-check and its results.
 
 The database refuses to change or remove ledger entries, but a database user
 can switch that guard off, and nothing can stop one from editing consent_state
 (heed writes it on every change). So verification reads, in one snapshot, the
-account's recorded head (``ledger_seq``, ``ledger_head``), every entry in seq
-order and every current-state row, and reports each place they disagree:
-a broken link names its entry, a head that is not the last entry names the
-entry missing or rewritten, a current-state row that is not the fold of its
-address's entries names the address and scope.
+heads recorded apart from the entries (the account's ``ledger_seq`` and
+``ledger_head`` for the legacy segment, ``ledger_stripes`` for each stripe), every
+entry in seq order and every current-state row, and reports each place they
+disagree: a broken link names its entry and stripe, a chain that does not end at
+its head names the entry missing or rewritten, a current-state row that is not
+the fold of its address's entries names the address and scope.
 """
 
 from __future__ import annotations
@@ -28,11 +29,9 @@ from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain.consent import (
     NO_CONSENT_RECORDED,
-    LedgerEntry,
+    LedgerWalk,
     fold,
     state_mismatches,
-    verify_chain,
-    verify_head,
 )
 from heed.domain.errors import NotFound
 from heed.domain.marketing import consented_after
@@ -46,13 +45,15 @@ _SUMMARY_PROBLEMS = 3
 @dataclass(frozen=True)
 class Problem:
     """One place the ledger does not hold: ``kind`` is ``chain``, ``head`` or ``state``;
-    ``seq`` names the entry, ``address`` and ``scope`` the current-state row."""
+    ``seq`` names the entry and ``stripe`` its chain (None: the legacy segment),
+    ``address`` and ``scope`` the current-state row."""
 
     kind: str
     reason: str
     seq: int | None = None
     address: str | None = None
     scope: str | None = None
+    stripe: int | None = None
 
 
 @dataclass(frozen=True)
@@ -81,43 +82,21 @@ class LedgerReport:
 
 
 def verify_account(uow: UnitOfWork, account_id: str) -> LedgerReport:
-    """Check one account's ledger: the chain, the head and the current state, all read
+    """Check one account's ledger: every chain, its head and the current state, all read
     in one snapshot."""
     with checks.snapshot(uow) as tx:
         head = checks.head(tx.session, account_id)
         if head is None:
             raise NotFound(f"No such account: {account_id}.", field="account")
-        problems: list[Problem] = []
-        counted = _Counted(stored.paged_entries(tx.session, account_id))
-        broken = verify_chain(counted)
-        if broken is not None:
-            problems.append(Problem("chain", broken.reason, seq=broken.seq))
-        counted.drain()
-        moved = verify_head(counted.last, head_seq=head.seq, head_hash=head.hash)
-        if moved is not None:
-            problems.append(Problem("head", moved.reason, seq=moved.seq))
+        walk = LedgerWalk(head, checks.stripe_heads(tx.session, account_id))
+        for entry in stored.paged_entries(tx.session, account_id):
+            walk.take(entry)
+        problems = [
+            Problem(found.kind, found.reason, seq=found.seq, stripe=found.stripe)
+            for found in walk.breaks()
+        ]
         problems.extend(_state_problems(tx, account_id))
-    return LedgerReport(account_id, counted.count, tuple(problems))
-
-
-class _Counted:
-    """Entries passed through, counted, the last one kept."""
-
-    def __init__(self, entries: Iterator[LedgerEntry]) -> None:
-        self._entries = entries
-        self.count = 0
-        self.last: LedgerEntry | None = None
-
-    def __iter__(self) -> Iterator[LedgerEntry]:
-        for entry in self._entries:
-            self.count += 1
-            self.last = entry
-            yield entry
-
-    def drain(self) -> None:
-        """Read what a verification that stopped early left unread."""
-        for _ in self:
-            pass
+    return LedgerReport(account_id, walk.count, tuple(problems))
 
 
 def _state_problems(tx: Transaction, account_id: str) -> Iterator[Problem]:

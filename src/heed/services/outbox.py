@@ -26,6 +26,7 @@ from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.adapters.transports import Delivery, Outbound, Transport
 from heed.config import Settings
+from heed.domain.consent import stripe_of
 from heed.domain.decision import Decision, Outcome, decide
 from heed.domain.errors import Invalid, NotFound
 from heed.services.common import now
@@ -135,9 +136,14 @@ def _claim(
     """Claim the message and settle what needs no provider; a claim to send, or None."""
     lease_until = moment + policy.lease
     with uow.write() as tx:
-        # The account's lock first, like an inbound STOP: the last decision and the
-        # mark as sending cannot interleave with an opt-out being recorded.
-        account = tx.lock_account(account_id)
+        # The address's ledger stripe first, as an inbound STOP locks it: the last
+        # decision and the mark as sending cannot interleave with an opt-out of that
+        # address being recorded. Shared: claims of other messages to it go on.
+        to = claims.address_of(tx, account_id, message_id)
+        if to is None:
+            return None
+        tx.share_stripes([(account_id, stripe_of(to))])
+        account = tx.accounts([account_id]).get(account_id)
         message = claims.claim(tx, account_id, message_id, moment, lease_until)
         if message is None or account is None:
             return None  # another process has it, or it settled meanwhile

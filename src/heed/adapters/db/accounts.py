@@ -8,12 +8,18 @@ from sqlalchemy import delete, select
 
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction
+from heed.domain.consent import STRIPES
 
 
 def add(tx: Transaction, account: t.Account, numbers: Sequence[str]) -> None:
-    """A new account with the numbers it sends from."""
+    """A new account with the numbers it sends from, and its ledger's stripes, each
+    starting from the account's (empty) head, in the same transaction."""
     tx.session.add(account)
     tx.session.flush()
+    tx.session.add_all(
+        t.LedgerStripe(account_id=account.id, stripe=c, seq=0, head=account.ledger_head)
+        for c in range(STRIPES)
+    )
     tx.session.add_all(t.BusinessNumber(account_id=account.id, number=n) for n in numbers)
 
 

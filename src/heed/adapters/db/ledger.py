@@ -66,7 +66,8 @@ def entries(
     address: str | None = None,
     since: datetime | None = None,
 ) -> list[LedgerEntry]:
-    """The account's entries in seq order, about one address or from a time on."""
+    """The account's entries in seq order, about one address or from a time on: each
+    chain's entries in chain order, one address's in the order they were written."""
     query = select(*_ENTRY_COLUMNS).where(_EVENTS.c.account_id == account_id)
     if address is not None:
         query = query.where(_EVENTS.c.address == address)
@@ -76,11 +77,12 @@ def entries(
 
 
 def latest_entries(session: Session, account_id: str, limit: int) -> list[LedgerEntry]:
-    """The account's last ``limit`` entries, newest first (the ledger's own key)."""
+    """The account's last ``limit`` entries, newest first: by time, since stripes
+    interleave seqs (ix_consent_events_at), then by seq."""
     query = (
         select(*_ENTRY_COLUMNS)
         .where(_EVENTS.c.account_id == account_id)
-        .order_by(_EVENTS.c.seq.desc())
+        .order_by(_EVENTS.c.at.desc(), _EVENTS.c.seq.desc())
         .limit(limit)
     )
     return [LedgerEntry(**row._mapping) for row in session.execute(query)]
@@ -273,7 +275,9 @@ def standing_refusals(
     )
     if containing:
         query = query.where(_STATES.c.address.contains(containing, autoescape=True))
-    ordered = query.order_by(_EVENTS.c.seq.desc(), _STATES.c.address, _STATES.c.scope)
+    ordered = query.order_by(
+        _EVENTS.c.at.desc(), _EVENTS.c.seq.desc(), _STATES.c.address, _STATES.c.scope
+    )
     return [
         Standing(**row._mapping) for row in session.execute(ordered.offset(offset).limit(limit))
     ]

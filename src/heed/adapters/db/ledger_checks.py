@@ -1,4 +1,4 @@
-"""The ledger self-check's statements: one snapshot to verify in, the account heads,
+"""The ledger self-check's statements: one snapshot to verify in, the chains' heads,
 the latest result per account and the claim on the periodic run (R-17)."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
+from heed.domain.consent import ChainHead
 
 _CHECKS = cast(Table, t.LedgerCheck.__table__)
 _RUN = "ledger"
@@ -34,19 +35,22 @@ def snapshot(uow: UnitOfWork) -> Iterator[Transaction]:
         yield tx
 
 
-@dataclass(frozen=True)
-class Head:
-    """What the account records of its ledger: the entry count and the last hash."""
-
-    seq: int
-    hash: str
-
-
-def head(session: Session, account_id: str) -> Head | None:
+def head(session: Session, account_id: str) -> ChainHead | None:
+    """The head of the account's legacy segment: its entry count and last hash."""
     found = session.execute(
         select(t.Account.ledger_seq, t.Account.ledger_head).where(t.Account.id == account_id)
     ).first()
-    return None if found is None else Head(found.ledger_seq, found.ledger_head)
+    return None if found is None else ChainHead(found.ledger_seq, found.ledger_head)
+
+
+def stripe_heads(session: Session, account_id: str) -> dict[int, ChainHead]:
+    """The head of each of the account's stripes, by stripe."""
+    rows = session.execute(
+        select(t.LedgerStripe.stripe, t.LedgerStripe.seq, t.LedgerStripe.head).where(
+            t.LedgerStripe.account_id == account_id
+        )
+    )
+    return {row.stripe: ChainHead(row.seq, row.head) for row in rows}
 
 
 def account_ids(session: Session) -> list[str]:

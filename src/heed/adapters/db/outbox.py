@@ -37,6 +37,14 @@ def due_messages(
     return [(owner, message_id) for owner, message_id in rows]
 
 
+def address_of(tx: Transaction, account_id: str, message_id: str) -> str | None:
+    """The address a message goes to, read without a lock (it never changes)."""
+    found: str | None = tx.session.scalars(
+        select(t.Message.to).where(t.Message.account_id == account_id, t.Message.id == message_id)
+    ).first()
+    return found
+
+
 def claim(
     tx: Transaction, account_id: str, message_id: str, moment: datetime, hold_until: datetime
 ) -> t.Message | None:

@@ -80,6 +80,8 @@ class Account(Base):
     # The double opt-in text (R-24); None: heed's default naming the business.
     marketing_disclosure: Mapped[str | None] = mapped_column(Text, nullable=True)
     twilio_auth_token: Mapped[str | None] = mapped_column(SealedText(), nullable=True)
+    # The head of the ledger's legacy segment (R-17): the entries written before the
+    # ledger was striped. Frozen since; new entries move their stripe's head.
     ledger_seq: Mapped[int] = mapped_column(Integer, default=0)
     ledger_head: Mapped[str] = mapped_column(String(64), default="0" * 64)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -320,8 +322,12 @@ class ConsentEvent(Base):
     via: Mapped[str | None] = mapped_column(String(200), nullable=True)
     # A marketing consent's evidence (R-24): canonical JSON, part of the entry's hash.
     evidence: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The stripe whose chain holds the entry; None in the legacy segment.
+    stripe: Mapped[int | None] = mapped_column(Integer, nullable=True)
     __table_args__ = (
         Index("ix_consent_events_address", "account_id", "address", "seq"),
+        # Stripes interleave seqs, so "newest first" reads by time.
+        Index("ix_consent_events_at", "account_id", "at"),
         # A provider message is recorded once, however often it is delivered.
         Index(
             "ux_consent_events_provider_message",
@@ -330,6 +336,19 @@ class ConsentEvent(Base):
             unique=True,
         ),
     )
+
+
+class LedgerStripe(Base):
+    """The head of one of an account's ledger stripes (R-17, domain/consent.py): the seq
+    of its last entry (0 for none) and that entry's hash (the legacy head for none).
+    Its row is the lock a writer of that stripe takes; it only moves forward."""
+
+    __tablename__ = "ledger_stripes"
+    account_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    stripe: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    head: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (ForeignKeyConstraint(["account_id"], ["accounts.id"]),)
 
 
 class ConsentState(Base):

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import ColumnElement, Connection, Engine, select, tuple_
 from sqlalchemy.orm import Session
 
 from heed.adapters.db import tables as t
@@ -32,6 +32,8 @@ class Transaction:
     def __init__(self, engine: Engine, *, write: bool) -> None:
         self.engine = engine
         self.is_write = write
+        # Ledger stripes locked for appending, by (account id, stripe).
+        self._locked: dict[tuple[str, int], t.LedgerStripe] = {}
 
     def __enter__(self) -> Self:
         self.connection = self.engine.connect().execution_options(heed_write=self.is_write)
@@ -55,24 +57,84 @@ class Transaction:
         self.session.commit()
 
     def lock_account(self, account_id: str) -> t.Account | None:
-        """Serialize consent and preference writes of one account.
+        """Serialize every consent and preference write of one account: its row, then
+        each of its ledger stripes, in stripe order (so an inbound STOP, which locks
+        only its stripes, waits for it or it for the STOP, and neither deadlocks).
 
-        PostgreSQL takes the account row's lock; SQLite already holds the
-        database's write lock from BEGIN IMMEDIATE.
+        PostgreSQL takes the rows' locks; SQLite already holds the database's write
+        lock from BEGIN IMMEDIATE.
         """
         return self.lock_accounts([account_id]).get(account_id)
 
     def lock_accounts(self, account_ids: Iterable[str]) -> dict[str, t.Account]:
         """``lock_account`` for several accounts at once, the found ones by id.
 
-        PostgreSQL locks the rows in id order, so two transactions that lock
-        overlapping sets this way cannot deadlock on each other.
+        PostgreSQL locks the account rows in id order, then their stripes in
+        (account, stripe) order: the one order every writer locks in, so two
+        transactions that lock overlapping rows this way cannot deadlock.
         """
-        query = (
-            select(t.Account)
-            .where(t.Account.id.in_(sorted(set(account_ids))))
-            .order_by(t.Account.id)
-        )
-        if self.engine.dialect.name != "sqlite":
+        wanted = sorted(set(account_ids))
+        query = select(t.Account).where(t.Account.id.in_(wanted)).order_by(t.Account.id)
+        if self._row_locks:
             query = query.with_for_update()
+        found = {account.id: account for account in self.session.scalars(query)}
+        self._lock_stripe_rows(t.LedgerStripe.account_id.in_(sorted(found)))
+        return found
+
+    def lock_stripes(self, stripes: Iterable[tuple[str, int]]) -> None:
+        """Lock these (account id, stripe) ledger stripes for appending, in order, and
+        nothing else: writers of other stripes of the same accounts go on meanwhile.
+        The caller holds no account lock (that comes first), and reads its accounts
+        with :meth:`accounts`."""
+        wanted = sorted(set(stripes))
+        if wanted:
+            self._lock_stripe_rows(
+                tuple_(t.LedgerStripe.account_id, t.LedgerStripe.stripe).in_(wanted)
+            )
+
+    def share_stripes(self, stripes: Iterable[tuple[str, int]]) -> None:
+        """Hold these stripes still without appending to them (PostgreSQL's FOR SHARE):
+        no entry joins them until this transaction ends, while other readers that
+        share them go on."""
+        wanted = sorted(set(stripes))
+        if wanted and self._row_locks:
+            self.session.execute(
+                select(t.LedgerStripe.account_id)
+                .where(tuple_(t.LedgerStripe.account_id, t.LedgerStripe.stripe).in_(wanted))
+                .order_by(t.LedgerStripe.account_id, t.LedgerStripe.stripe)
+                .with_for_update(read=True)
+            ).all()
+
+    def accounts(self, account_ids: Iterable[str]) -> dict[str, t.Account]:
+        """The accounts, by id, read without a lock (their settings, not their ledger)."""
+        query = select(t.Account).where(t.Account.id.in_(sorted(set(account_ids))))
         return {account.id: account for account in self.session.scalars(query)}
+
+    def locked_stripe(self, account_id: str, stripe: int) -> t.LedgerStripe:
+        """A stripe this transaction locked for appending: its head, to chain after.
+
+        Appending to a stripe not locked would fork its chain under concurrent
+        writers, so it is refused rather than read.
+        """
+        found = self._locked.get((account_id, stripe))
+        if found is None:
+            raise RuntimeError(
+                f"stripe {stripe} of account {account_id} is not locked: lock the account "
+                "(lock_account) or the stripe (lock_stripes) before appending"
+            )
+        return found
+
+    @property
+    def _row_locks(self) -> bool:
+        return self.engine.dialect.name != "sqlite"
+
+    def _lock_stripe_rows(self, where: ColumnElement[bool]) -> None:
+        query = (
+            select(t.LedgerStripe)
+            .where(where)
+            .order_by(t.LedgerStripe.account_id, t.LedgerStripe.stripe)
+        )
+        if self._row_locks:
+            query = query.with_for_update()
+        for row in self.session.scalars(query):
+            self._locked[row.account_id, row.stripe] = row

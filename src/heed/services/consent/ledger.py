@@ -2,7 +2,8 @@
 the current consent they change, stored together (R-17).
 
 Every change is one ledger entry plus the projection rows it touches, written in
-the same transaction under the account's lock, so the hash chain has one head.
+the same transaction under its stripe's lock, so each stripe's chain has one head
+(domain/consent.py: an address's entries all go to one stripe).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from heed.domain.consent import (
     apply,
     next_entry,
     state_of,
+    stripe_of,
 )
 from heed.services.common import now
 
@@ -33,7 +35,9 @@ class Ledger:
     memory inside a write transaction and stored together by :meth:`write`.
 
     A batch of changes costs one INSERT per table, not a round of statements each. The
-    caller holds the account's lock (``tx.lock_account``) from construction to commit.
+    caller holds, from construction to commit, the lock of each stripe it appends to:
+    the account's (``tx.lock_account``, every stripe) or the addresses' own stripes
+    (``tx.lock_stripes``, an inbound STOP's).
     """
 
     def __init__(self, tx: Transaction, account: t.Account, addresses: Iterable[str]) -> None:
@@ -78,16 +82,20 @@ class Ledger:
         at: datetime | None = None,
         evidence: str | None = None,
     ) -> LedgerEntry:
-        """Chain one entry after the account's head and apply it to current consent.
+        """Chain one entry after its address's stripe's head and apply it to current
+        consent.
 
         ``via`` names the credential that delivered the change (R-25): twilio_webhook,
         gateway_key:<id>, user:<id>, api_key:<id>, preference_page, import, ...
         """
         account = self.account
+        stripe = self._tx.locked_stripe(account.id, stripe_of(address))
         entry = next_entry(
             account.id,
-            account.ledger_seq,
-            account.ledger_head,
+            stripe.seq,
+            stripe.head,
+            stripe=stripe.stripe,
+            base=account.ledger_seq,
             address=address,
             channel=channel,
             scope=scope,
@@ -104,7 +112,7 @@ class Ledger:
         self.last = entry
         if action is ConsentAction.OPT_OUT and channel == "sms":
             self._opted_out[address] = (entry.seq, entry.at)
-        account.ledger_seq, account.ledger_head = entry.seq, entry.hash
+        stripe.seq, stripe.head = entry.seq, entry.hash
         self._load([address])
         rows = self._rows[address]
         for changed, row in apply(rows, action, scope).items():
@@ -144,7 +152,7 @@ def append(tx: Transaction, account: t.Account, *, address: str, **change: Any) 
     """Add one entry to the account's chain and update current consent, at once:
     :meth:`Ledger.append`'s arguments, for one change alone.
 
-    The caller holds the account's lock (``tx.lock_account``).
+    The caller holds the lock of the address's stripe (``tx.lock_account`` takes all).
     """
     ledger = Ledger(tx, account, [address])
     entry = ledger.append(address=address, **change)

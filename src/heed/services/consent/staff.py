@@ -37,6 +37,8 @@ EVENT_FIELDS = (
     "prev_hash",
     "hash",
     "evidence",
+    # Added last: the chain an entry belongs to (empty for the legacy segment).
+    "stripe",
 )
 
 
@@ -162,6 +164,7 @@ def event_view(event: LedgerEntry) -> dict[str, Any]:
         "prev_hash": event.prev_hash,
         "hash": event.hash,
         "evidence": event.evidence,
+        "stripe": event.stripe,
     }
 
 

@@ -10,7 +10,7 @@ from heed.adapters.db import inbound as stored
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain.addresses import normalize_phone, phone_query
-from heed.domain.consent import ALL_NUMBERS, ConsentAction
+from heed.domain.consent import ALL_NUMBERS, ConsentAction, stripe_of
 from heed.domain.errors import HeedError, Invalid, NotFound
 from heed.domain.keywords import ConsentSource, InboundAction, match_keyword
 from heed.domain.replies import ReplyKind, reply, reply_language, with_help_text
@@ -125,15 +125,23 @@ def record_inbound_batch(
     answered with the reply its first delivery got: a gateway retries a text
     whose answer it did not see, and the customer's confirmation is in that
     answer (R-16). A text heed refuses (an invalid number, an unknown account or
-    business number) is answered with its error and leaves the others alone. Each
-    account's lock is taken once, in id order, and its ledger entries are chained
-    in text order.
+    business number) is answered with its error and leaves the others alone.
+
+    Only the ledger stripes of the senders are locked, all at once and in order:
+    STOPs from numbers on other stripes of the same business are recorded meanwhile
+    by other transactions and processes. A sender's texts are chained in text order;
+    a redelivery waits on its sender's stripe and then finds the first delivery.
     """
     results: Results = [None] * len(texts)
     by_account = _parsed(texts, results)
     if by_account:
         with uow.write() as tx:
-            accounts = tx.lock_accounts(by_account)
+            tx.lock_stripes(
+                (account_id, stripe_of(item.sender))
+                for account_id, items in by_account.items()
+                for item in items
+            )
+            accounts = tx.accounts(by_account)
             for account_id, items in sorted(by_account.items()):
                 account = accounts.get(account_id)
                 if account is None:
@@ -292,7 +300,8 @@ def record_provider_opt_out(
 ) -> None:
     """The provider refused a send because the number opted out with it (R-16a)."""
     with uow.write() as tx:
-        account = tx.lock_account(account_id)
+        tx.lock_stripes([(account_id, stripe_of(address))])
+        account = tx.accounts([account_id]).get(account_id)
         assert account is not None
         scope = sms_scope(account, from_number) if from_number else ALL_NUMBERS
         current = current_consent(tx, account.id, [address]).get(address)

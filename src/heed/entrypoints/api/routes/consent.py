@@ -60,7 +60,8 @@ def consent_events(
     ] = None,
     format: Annotated[Literal["json", "csv"], Query()] = "json",
 ) -> Any:
-    """The account's whole ledger, one hash chain, so an export verifies on its own (R-17)."""
+    """The account's whole ledger in seq order: its legacy chain and its stripes' chains,
+    each entry naming its stripe, so an export verifies on its own (R-17)."""
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
     events = consent.ledger_events(uow, key, since)

@@ -111,6 +111,12 @@ class ConsentEventPublic(Public):
         "disclosure, disclosure_version, and reference, ip, user_agent or "
         "request_message_id where they apply; part of the entry's hash.",
     )
+    stripe: int | None = Field(
+        default=None,
+        description="The account's chain the entry belongs to: 0-15, the address's "
+        "CRC-32 modulo 16; null for entries of the legacy segment, recorded before the "
+        "ledger was striped. Part of the entry's hash when present.",
+    )
 
 
 class MarketingPublic(Public):
@@ -232,4 +238,6 @@ class ConsentPublic(Public):
 
 
 class LedgerPublic(Public):
-    events: list[ConsentEventPublic] = Field(description="Oldest first; one hash chain.")
+    events: list[ConsentEventPublic] = Field(
+        description="In seq order: the legacy segment, then the 16 stripes' chains interleaved."
+    )
