@@ -1,17 +1,31 @@
 """Fixtures for the end-to-end tests: heed's ASGI app over HTTP, keys and customers.
 
 API tests drive create_app(heed) through Starlette's TestClient: every request
-crosses the real routing, authentication, validation and error mapping.
+crosses the real routing, authentication, validation and error mapping. Browser
+tests drive a real ``heed serve`` (``server``) through Chromium (``browser``,
+``page``); a module that needs another page or server overrides that one fixture.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from datetime import datetime
 from typing import Any
 
 import pytest
 from api_support import bearer
+from browser_support import (
+    AFTERNOON_IN_CHICAGO,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Server,
+    open_page,
+    require_chromium,
+    start_server,
+)
 from fastapi import FastAPI
+from playwright.sync_api import Browser, Page, sync_playwright
 from starlette.testclient import TestClient
 
 from heed.bootstrap import Heed
@@ -75,3 +89,44 @@ def make_customer(client: TestClient, auth: dict[str, str]) -> Callable[..., dic
         return created
 
     return make
+
+
+@pytest.fixture(scope="module")
+def server_at(
+    heed: Heed, db_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[[datetime], Server]]:
+    """``server_at(moment)``: a ``heed serve`` on the tests' (migrated) database whose clock
+    started at ``moment``, started the first time it is asked for and kept for the module."""
+    servers: dict[datetime, Server] = {}
+    with ExitStack() as running:
+
+        def at(moment: datetime) -> Server:
+            if moment not in servers:
+                log_dir = tmp_path_factory.mktemp("serve")
+                servers[moment] = running.enter_context(start_server(db_url, log_dir, moment))
+            return servers[moment]
+
+        yield at
+
+
+@pytest.fixture(scope="module")
+def server(server_at: Callable[[datetime], Server]) -> Server:
+    """The server most tests use: a working afternoon, inside every sending window."""
+    return server_at(AFTERNOON_IN_CHICAGO)
+
+
+@pytest.fixture(scope="module")
+def browser(server: Server) -> Iterator[Browser]:
+    """Chromium, launched once the server is up; a test that needs it skips without it
+    (and fails on CI, which must install it)."""
+    require_chromium()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A laptop-sized page of its own, in a fresh context (no cookies from other tests)."""
+    yield from open_page(browser)

@@ -9,48 +9,26 @@ from pathlib import Path
 
 import pytest
 from browser_support import (
-    AFTERNOON_IN_CHICAGO,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     Server,
-    require_chromium,
-    start_server,
+    open_page,
+    sign_in_as,
+    staff_user,
 )
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from heed.bootstrap import Heed
-from heed.services import accounts, customers
+from heed.services import customers
 from heed.services.accounts import NewAccount
 from heed.services.common import Principal
 from heed.services.customer_commands import CustomerInput
-from unique_values import unique_email, unique_number
+from unique_values import unique_number
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(scope="module")
-def server(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    require_chromium()
-    with start_server(db_url, tmp_path_factory.mktemp("serve"), AFTERNOON_IN_CHICAGO) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser(server: Server) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
 def phone_page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 375, "height": 800})
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
+    yield from open_page(browser, viewport={"width": 375, "height": 800})
 
 
 def _no_sideways_scroll(page: Page) -> bool:
@@ -77,14 +55,8 @@ def test_the_header_caller_id_box_finds_a_customer_by_number_at_375_px(
             {"name": "Rita Caller", "contacts": [{"kind": "mobile", "value": phone}]}
         ),
     )
-    email = unique_email("office", "acme.example")
-    accounts.create_user(heed.uow, account.account_id, email, PASSWORD, "office", "Ann Ortega")
     page = phone_page
-    page.goto(server.url + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Find a customer")).to_be_visible()
+    sign_in_as(page, server, staff_user(heed, account, name="Ann Ortega"))
     expect(page.locator("header .who .user")).to_contain_text("Ann Ortega")
     page.goto(server.url + "/opted-out")
     assert _no_sideways_scroll(page)

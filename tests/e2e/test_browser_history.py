@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -13,48 +12,20 @@ from typing import Any
 import pytest
 from browser_support import (
     AFTERNOON_IN_CHICAGO,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     Server,
-    require_chromium,
-    start_server,
+    sign_in,
 )
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from heed.bootstrap import Heed
 from heed.domain.addresses import display_phone
-from heed.services import accounts, common, customers
+from heed.services import common, customers
 from heed.services.accounts import NewAccount
 from heed.services.common import Principal
 from heed.services.customer_commands import CustomerChanges, CustomerInput
-from unique_values import unique_email, unique_number
+from unique_values import unique_number
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(scope="module")
-def server(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    require_chromium()
-    with start_server(db_url, tmp_path_factory.mktemp("serve"), AFTERNOON_IN_CHICAGO) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser(server: Server) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
 
 
 @pytest.fixture
@@ -64,17 +35,6 @@ def earlier(monkeypatch: pytest.MonkeyPatch) -> None:
     seconds = itertools.count()
     start = AFTERNOON_IN_CHICAGO - timedelta(days=1)
     monkeypatch.setattr(common, "clock", lambda: start + timedelta(seconds=next(seconds)))
-
-
-def _sign_in(page: Page, server: Server, heed: Heed, account: NewAccount) -> str:
-    email = unique_email("office", "acme.example")
-    accounts.create_user(heed.uow, account.account_id, email, PASSWORD, "office")
-    page.goto(server.url + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Find a customer")).to_be_visible()
-    return email
 
 
 def _customer(heed: Heed, staff: Principal, **data: Any) -> dict[str, Any]:
@@ -95,7 +55,7 @@ def test_the_history_panel_shows_a_change_by_name_in_local_time_and_pages_older_
         customers.update_customer(
             heed.uow, staff, made["id"], CustomerChanges.parse({"name": f"Lou Moss {n}"})
         )
-    email = _sign_in(page, server, heed, account)
+    email = sign_in(page, server, heed, account)
 
     page.goto(f"{server.url}/customers/{made['id']}")
     panel = page.locator(f"#history-{made['id']}")
@@ -138,7 +98,7 @@ def test_staff_record_a_phone_call_asking_to_stop_texts_after_confirming(
     mobile = unique_number("512")
     made = _customer(heed, staff, name="Ana Ruiz", contacts=[{"kind": "mobile", "value": mobile}])
     contact_id = made["contacts"][0]["id"]
-    email = _sign_in(page, server, heed, account)
+    email = sign_in(page, server, heed, account)
 
     page.goto(f"{server.url}/customers/{made['id']}")
     row = page.locator(f"#contact-{contact_id}")

@@ -10,57 +10,25 @@ from pathlib import Path
 import httpx
 import pytest
 from browser_support import (
-    AFTERNOON_IN_CHICAGO,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     Server,
-    require_chromium,
-    start_server,
+    open_page,
+    sign_in,
 )
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from heed.bootstrap import Heed
 from heed.services import accounts, customers, messages
 from heed.services.accounts import NewAccount
 from heed.services.common import Principal
 from heed.services.page_frame import page_frame
-from unique_values import unique_email, unique_number
+from unique_values import unique_number
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(scope="module")
-def server(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    require_chromium()
-    with start_server(db_url, tmp_path_factory.mktemp("serve"), AFTERNOON_IN_CHICAGO) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser(server: Server) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    context.set_default_timeout(20_000)
-    yield context.new_page()
-    context.close()
-
-
-def _sign_in(heed: Heed, account: NewAccount, server: Server, page: Page) -> None:
-    email = unique_email("office", "acme.example")
-    accounts.create_user(heed.uow, account.account_id, email, PASSWORD, "office")
-    page.goto(server.url + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    yield from open_page(browser, timeout_ms=20_000, accept_downloads=True)
 
 
 def test_staff_dry_run_then_import_a_csv_and_download_its_flagged_rows(
@@ -74,7 +42,7 @@ def test_staff_dry_run_then_import_a_csv_and_download_its_flagged_rows(
         "Placeholder Pete,(123) 456-7890,\n"
         "Broken Bob,512-55,\n"
     )
-    _sign_in(heed, account, server, page)
+    sign_in(page, server, heed, account)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Import").click()
     page.get_by_label("CSV file").set_input_files(str(csv_file))
     expect(page.get_by_label("Dry run: check every row and save nothing")).to_be_checked()
@@ -116,7 +84,7 @@ def test_staff_filter_the_message_log_by_number_and_status(
         staff,
         messages.SendMessage(channel="sms", body="Your tech is on the way", to=number, manual=True),
     )
-    _sign_in(heed, account, server, page)
+    sign_in(page, server, heed, account)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Messages").click()
     # Times are in the account's own zone until staff pick another.
     assert page_frame(heed.uow, staff.account_id).time_zone == "America/Denver"

@@ -3,71 +3,27 @@ the time-zone picker, editing and deleting a location."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from browser_support import (
-    AFTERNOON_IN_CHICAGO,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     Server,
-    require_chromium,
-    start_server,
+    sign_in,
 )
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from heed.bootstrap import Heed
-from heed.services import accounts, customers
+from heed.services import customers
 from heed.services.accounts import NewAccount
 from heed.services.common import Principal
 from heed.services.customer_commands import CustomerInput
-from unique_values import unique_email
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(scope="module")
-def server(db_url: str, tmp_path_factory: pytest.TempPathFactory, heed: Heed) -> Iterator[Server]:
-    require_chromium()
-    log_dir: Path = tmp_path_factory.mktemp("serve")
-    with start_server(db_url, log_dir, AFTERNOON_IN_CHICAGO) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser(server: Server) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
-
-
-def login(page: Page, server: Server, heed: Heed, account: NewAccount) -> None:
-    email = unique_email("office", "acme.example")
-    accounts.create_user(heed.uow, account.account_id, email, PASSWORD, "office")
-    page.goto(server.url + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Find a customer")).to_be_visible()
 
 
 def test_staff_add_a_location_by_its_address_then_choose_its_zone_and_delete_it(
     page: Page, server: Server, heed: Heed, account: NewAccount, staff: Principal
 ) -> None:
     made = customers.create_customer(heed.uow, staff, CustomerInput.parse({"name": "Ines Ruiz"}))
-    login(page, server, heed, account)
+    sign_in(page, server, heed, account)
     page.goto(f"{server.url}/customers/{made['id']}")
 
     adding = page.locator("section[aria-labelledby=addloc-h]")
@@ -107,7 +63,7 @@ def test_the_add_location_form_shows_every_problem_at_once_beside_its_field(
     page: Page, server: Server, heed: Heed, account: NewAccount, staff: Principal
 ) -> None:
     made = customers.create_customer(heed.uow, staff, CustomerInput.parse({"name": "Ada Oyelaran"}))
-    login(page, server, heed, account)
+    sign_in(page, server, heed, account)
     page.goto(f"{server.url}/customers/{made['id']}")
 
     adding = page.locator("section[aria-labelledby=addloc-h]")

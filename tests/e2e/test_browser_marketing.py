@@ -4,53 +4,24 @@ opt-in, see it pending, the customer's YES, the receipt, written consent, withdr
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from browser_support import (
     AFTERNOON_IN_CHICAGO,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     Server,
-    require_chromium,
-    start_server,
+    sign_in,
 )
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from heed.bootstrap import Heed
-from heed.services import accounts, common, consent, customers
+from heed.services import common, consent, customers
 from heed.services.accounts import NewAccount
 from heed.services.common import Principal
 from heed.services.customer_commands import CustomerInput
-from unique_values import unique_email, unique_number
+from unique_values import unique_number
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(scope="module")
-def server(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    require_chromium()
-    with start_server(db_url, tmp_path_factory.mktemp("serve"), AFTERNOON_IN_CHICAGO) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser(server: Server) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
 
 
 @pytest.fixture
@@ -58,15 +29,6 @@ def server_time(monkeypatch: pytest.MonkeyPatch) -> None:
     """The tests' own service calls live an hour after the server's clock started."""
     later = AFTERNOON_IN_CHICAGO + timedelta(hours=1)
     monkeypatch.setattr(common, "clock", common.clock_starting_at(later))
-
-
-def _sign_in(page: Page, server: Server, heed: Heed, account: NewAccount) -> None:
-    email = unique_email("office", "acme.example")
-    accounts.create_user(heed.uow, account.account_id, email, PASSWORD, "office")
-    page.goto(server.url + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_staff_send_the_double_opt_in_and_see_the_yes_the_receipt_and_a_withdrawal(
@@ -81,7 +43,7 @@ def test_staff_send_the_double_opt_in_and_see_the_yes_the_receipt_and_a_withdraw
     number = unique_number()
     data = {"name": "Maria Alvarez", "contacts": [{"kind": "mobile", "value": number}]}
     customer = customers.create_customer(heed.uow, staff, CustomerInput.parse(data))
-    _sign_in(page, server, heed, account)
+    sign_in(page, server, heed, account)
     page.goto(f"{server.url}/customers/{customer['id']}")
     marketing = page.locator(".marketing")
     expect(marketing).to_contain_text("No consent.")
@@ -135,7 +97,7 @@ def test_staff_record_a_signed_written_consent_with_its_reference_and_wording(
     number = unique_number()
     data = {"name": "Lee Park", "contacts": [{"kind": "mobile", "value": number}]}
     customer = customers.create_customer(heed.uow, staff, CustomerInput.parse(data))
-    _sign_in(page, server, heed, account)
+    sign_in(page, server, heed, account)
     page.goto(f"{server.url}/customers/{customer['id']}")
 
     page.get_by_text("Record written consent").click()

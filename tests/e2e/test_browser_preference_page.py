@@ -10,14 +10,10 @@ import httpx
 import pytest
 from api_support import bearer
 from browser_support import (
-    AFTERNOON_IN_CHICAGO,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     Server,
-    require_chromium,
-    start_server,
+    open_page,
 )
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from heed.bootstrap import Heed
 from heed.services import consent
@@ -30,30 +26,12 @@ pytestmark = pytest.mark.browser
 PHONE_WIDTH = 375
 
 
-@pytest.fixture(scope="module")
-def server(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    require_chromium()
-    with start_server(db_url, tmp_path_factory.mktemp("serve"), AFTERNOON_IN_CHICAGO) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser(server: Server) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
 def phone_page(browser: Browser) -> Iterator[Page]:
     """A phone-sized page with JavaScript off: the page must work without it."""
-    context = browser.new_context(
-        viewport={"width": PHONE_WIDTH, "height": 740}, java_script_enabled=False
+    yield from open_page(
+        browser, viewport={"width": PHONE_WIDTH, "height": 740}, java_script_enabled=False
     )
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
 
 
 def _fits(page: Page, selector: str) -> None:

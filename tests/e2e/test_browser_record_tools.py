@@ -11,14 +11,11 @@ from typing import Any
 
 import pytest
 from browser_support import (
-    AFTERNOON_IN_CHICAGO,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     Server,
-    require_chromium,
-    start_server,
+    open_page,
+    sign_in,
 )
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from heed.bootstrap import Heed
 from heed.domain.contacts import ContactInput
@@ -31,51 +28,10 @@ from unique_values import unique_email, unique_number
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(scope="module")
-def server(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    require_chromium()
-    with start_server(db_url, tmp_path_factory.mktemp("serve"), AFTERNOON_IN_CHICAGO) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser(server: Server) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-def _page(browser: Browser, *, javascript: bool = True, width: int = 1280) -> Iterator[Page]:
-    context = browser.new_context(
-        viewport={"width": width, "height": 900}, java_script_enabled=javascript
-    )
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    yield from _page(browser)
-
 
 @pytest.fixture
 def page_without_js(browser: Browser) -> Iterator[Page]:
-    yield from _page(browser, javascript=False)
-
-
-def login(page: Page, server: Server, heed: Heed, account: NewAccount) -> None:
-    email = unique_email("office", "acme.example")
-    accounts.create_user(heed.uow, account.account_id, email, PASSWORD, "office")
-    page.goto(server.url + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Find a customer")).to_be_visible()
+    yield from open_page(browser, java_script_enabled=False)
 
 
 def customer(heed: Heed, staff: Principal, **data: Any) -> dict[str, Any]:
@@ -129,7 +85,7 @@ def test_a_per_number_opt_out_shows_its_scope_and_the_text_leaves_from_another_n
     contact_id = made["contacts"][0]["id"]
     text_stop(heed, account, mobile, business_number)
 
-    login(page, server, heed, account)
+    sign_in(page, server, heed, account)
     page.goto(f"{server.url}/customers/{made['id']}")
     note = page.locator(f"#contact-{contact_id} .opted-out-note")
     expect(note).to_contain_text(
@@ -177,7 +133,7 @@ def test_merging_two_customers_without_javascript_shows_what_moves_then_moves_it
     )
     text_stop(heed, account, duplicate_phone, business_number)
 
-    login(page, server, heed, account)
+    sign_in(page, server, heed, account)
     page.goto(f"{server.url}/customers/{keep['id']}")
     page.get_by_role("link", name="Merge another customer into this one").click()
     page.get_by_label("Other customer: name, phone or email").fill("Whitfield-Old")
@@ -223,7 +179,7 @@ def test_set_all_bells_turns_job_off_then_on_and_lists_the_opted_out_number(
     first, second = (c["id"] for c in made["contacts"])
     text_stop(heed, account, stopped, business_number)
 
-    login(page, server, heed, account)
+    sign_in(page, server, heed, account)
     page.goto(f"{server.url}/customers/{made['id']}")
     tools = page.locator("#all-bells")
     tools.get_by_text("Set all bells").first.click()
@@ -264,7 +220,7 @@ def test_the_opted_out_list_the_placeholder_list_and_caller_id(
     )
     display = f"({stopped[2:5]}) {stopped[5:8]}-{stopped[8:]}"
 
-    login(page, server, heed, account)
+    sign_in(page, server, heed, account)
     page.get_by_role("link", name="Opted out").click()
     row = page.locator(f"li[data-address='{stopped}']")
     expect(row).to_contain_text("texted a stop word")
@@ -306,8 +262,8 @@ def test_the_new_pages_fit_a_phone_and_a_laptop(
     made = customer(heed, staff, name="Ana Ruiz", contacts=[{"kind": "mobile", "value": stopped}])
     other = customer(heed, staff, name="Ana Ruiz (2)")
     text_stop(heed, account, stopped, business_number)
-    for page in _page(browser, width=width):
-        login(page, server, heed, account)
+    for page in open_page(browser, viewport={"width": width, "height": 900}):
+        sign_in(page, server, heed, account)
         for path, name in [
             ("/opted-out", "opted-out"),
             ("/placeholders", "placeholders"),

@@ -3,51 +3,21 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 
 import pytest
 from browser_support import (
-    AFTERNOON_IN_CHICAGO,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     Server,
-    require_chromium,
-    start_server,
+    sign_in,
 )
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from heed.bootstrap import Heed
-from heed.services import accounts, consent
+from heed.services import consent
 from heed.services.accounts import NewAccount
 from heed.services.common import Principal
-from unique_values import unique_email, unique_number
+from unique_values import unique_number
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(scope="module")
-def server(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    require_chromium()
-    with start_server(db_url, tmp_path_factory.mktemp("serve"), AFTERNOON_IN_CHICAGO) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser(server: Server) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
 
 
 def _sender() -> str:
@@ -72,12 +42,7 @@ def test_staff_see_the_count_and_opt_out_or_dismiss_each_unsure_text(
             body=body,
             message_id=f"gw-{secrets.token_hex(4)}",
         )
-    email = unique_email("office", "acme.example")
-    accounts.create_user(heed.uow, account.account_id, email, PASSWORD, "office")
-    page.goto(server.url + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, server, heed, account)
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link", name="Review")).to_contain_text("2")
     nav.get_by_role("link", name="Review").click()

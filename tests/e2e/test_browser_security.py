@@ -3,29 +3,22 @@ or htmx swap needs an inline script, style or handler the policy refuses."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from browser_support import (
-    AFTERNOON_IN_CHICAGO,
-    CHROMIUM,
-    CHROMIUM_ARGS,
+    PASSWORD,
     Server,
-    require_chromium,
-    start_server,
+    staff_user,
 )
-from playwright.sync_api import ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import ConsoleMessage, Page, expect
 
 from heed.bootstrap import Heed
-from heed.services import accounts, customers
+from heed.services import customers
 from heed.services.accounts import NewAccount
 from heed.services.common import Principal
 from heed.services.customer_commands import CustomerInput
-from unique_values import unique_email
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery"
 # Recorded by the page itself: the browser fires this event for every refused resource.
 LISTEN = """
 window.__violations = [];
@@ -35,15 +28,8 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
-@pytest.fixture(scope="module")
-def server(heed: Heed, db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    require_chromium()
-    with start_server(db_url, tmp_path_factory.mktemp("serve"), AFTERNOON_IN_CHICAGO) as running:
-        yield running
-
-
 @pytest.fixture
-def watched(server: Server) -> Iterator[tuple[Page, list[str]]]:
+def watched(page: Page) -> tuple[Page, list[str]]:
     """A page and the console's complaints about the policy, as they come."""
     complaints: list[str] = []
 
@@ -51,15 +37,9 @@ def watched(server: Server) -> Iterator[tuple[Page, list[str]]]:
         if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
             complaints.append(message.text)
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(10_000)
-        context.add_init_script(LISTEN)
-        page = context.new_page()
-        page.on("console", note)
-        yield page, complaints
-        browser.close()
+    page.add_init_script(LISTEN)
+    page.on("console", note)
+    return page, complaints
 
 
 def _violations(page: Page) -> list[str]:
@@ -75,8 +55,7 @@ def test_the_main_pages_and_an_htmx_change_run_without_a_policy_violation(
     staff: Principal,
 ) -> None:
     page, complaints = watched
-    email = unique_email("admin", "acme.example")
-    accounts.create_user(heed.uow, account.account_id, email, PASSWORD, "admin")
+    email = staff_user(heed, account, "admin")
     made = customers.create_customer(
         heed.uow,
         staff,

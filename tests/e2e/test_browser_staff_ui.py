@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,19 +13,19 @@ import httpx
 import pytest
 from browser_support import (
     AFTERNOON_IN_CHICAGO,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     NIGHT_IN_CHICAGO,
+    PASSWORD,
     Server,
-    require_chromium,
-    start_server,
+    sign_in,
+    sign_in_as,
+    staff_user,
 )
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import text
 from twilio.request_validator import RequestValidator
 
 from heed.bootstrap import Heed
-from heed.services import accounts, consent, customers, ledger_check, messages
+from heed.services import consent, customers, ledger_check, messages
 from heed.services.accounts import NewAccount
 from heed.services.common import Principal
 from heed.services.customer_commands import CustomerInput, LocationInput
@@ -34,52 +33,10 @@ from unique_values import unique_email, unique_number
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery"
 OPT_OUT_SENTENCE = (
     "This contact has opted out of SMS communication. "
     "Only the customer can opt back in by texting START."
 )
-
-
-@pytest.fixture(scope="module")
-def server_at(
-    heed: Heed, db_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Callable[[datetime], Server]]:
-    """``server_at(moment)``: a ``heed serve`` on the tests' database whose clock started
-    at ``moment``, started the first time it is asked for and kept for the module."""
-    require_chromium()
-    servers: dict[datetime, Server] = {}
-    with ExitStack() as running:
-
-        def at(moment: datetime) -> Server:
-            if moment not in servers:
-                log_dir = tmp_path_factory.mktemp("serve")
-                servers[moment] = running.enter_context(start_server(db_url, log_dir, moment))
-            return servers[moment]
-
-        yield at
-
-
-@pytest.fixture(scope="module")
-def server(server_at: Callable[[datetime], Server]) -> Server:
-    """The server most tests use: a working afternoon, inside every sending window."""
-    return server_at(AFTERNOON_IN_CHICAGO)
-
-
-@pytest.fixture(scope="module")
-def browser(server: Server) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
 
 
 def number(area: str = "512") -> str:
@@ -90,22 +47,8 @@ def dashed(e164: str) -> str:
     return f"{e164[2:5]}.{e164[5:8]}.{e164[8:]}"
 
 
-def user(heed: Heed, account: NewAccount, role: str = "office") -> str:
-    email = unique_email(role, "acme.example")
-    accounts.create_user(heed.uow, account.account_id, email, PASSWORD, role)
-    return email
-
-
 def customer(heed: Heed, staff: Principal, **data: Any) -> dict[str, Any]:
     return customers.create_customer(heed.uow, staff, CustomerInput.parse(data))
-
-
-def login(page: Page, server: Server, email: str) -> None:
-    page.goto(server.url + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Find a customer")).to_be_visible()
 
 
 def bell(page: Page, contact_id: str, category: str = "job") -> Any:
@@ -144,7 +87,7 @@ def test_staff_sign_in_and_find_a_customer_by_a_phone_typed_another_way(
             }
         ),
     )
-    email = user(heed, account)
+    email = staff_user(heed, account)
 
     page.goto(server.url + "/")
     expect(page).to_have_url(re.compile(r"/login"))
@@ -154,7 +97,7 @@ def test_staff_sign_in_and_find_a_customer_by_a_phone_typed_another_way(
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("alert")).to_contain_text("not right")
 
-    login(page, server, email)
+    sign_in_as(page, server, email)
     page.get_by_label("Name, phone or email").fill(dashed(mobile))
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("link", name="Maria Alvarez")).to_have_count(1)
@@ -204,7 +147,7 @@ def test_a_record_never_scrolls_sideways_at_375_px_with_or_without_a_deferral_ba
             }
         ),
     )
-    login(page, server, user(heed, account))
+    sign_in(page, server, heed, account)
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(f"{server.url}/customers/{made['id']}")
     # Both numbers get job texts for the location: the customer's own and the tenant's.
@@ -227,7 +170,7 @@ def test_a_bell_turned_off_stays_off_after_reload(
         heed, staff, name="Bob Nguyen", contacts=[{"kind": "mobile", "value": number()}]
     )
     contact_id = made["contacts"][0]["id"]
-    login(page, server, user(heed, account))
+    sign_in(page, server, heed, account)
     page.goto(f"{server.url}/customers/{made['id']}")
     expect(bell(page, contact_id)).to_have_attribute("data-state", "on")
 
@@ -271,7 +214,7 @@ def test_stop_through_the_twilio_webhook_turns_the_bell_opted_out_and_unclickabl
     answer = httpx.post(webhook, data=params, headers={"X-Twilio-Signature": signature})
     assert answer.status_code == 200, answer.text
 
-    login(page, server, user(heed, account))
+    sign_in(page, server, heed, account)
     page.goto(f"{server.url}/customers/{made['id']}")
     for category in ("job", "marketing"):
         opted_out = bell(page, contact_id, category)
@@ -317,7 +260,7 @@ def test_do_not_mail_locks_every_bell_on_the_customer_and_its_locations(
             {"name": "Lake house", "contacts": [{"kind": "mobile", "value": number()}]}
         ),
     )
-    login(page, server, user(heed, account))
+    sign_in(page, server, heed, account)
     page.goto(f"{server.url}/customers/{made['id']}")
     expect(page.locator("button.bell")).to_have_count(7)
 
@@ -350,7 +293,7 @@ def test_sync_names_the_other_customer_and_asks_again_before_changing_it(
         heed, staff, name="George Hill", contacts=[{"kind": "phone", "value": shared}]
     )
     source = ann["contacts"][0]["id"]
-    login(page, server, user(heed, account))
+    sign_in(page, server, heed, account)
     page.goto(f"{server.url}/customers/{ann['id']}")
 
     page.locator(f"#contact-{source}").get_by_role("button", name="Edit").click()
@@ -375,7 +318,7 @@ def test_a_refused_value_shows_the_reason_next_to_the_field(
     page: Page, server: Server, heed: Heed, account: NewAccount, staff: Principal
 ) -> None:
     made = customer(heed, staff, name="Ivy Jones")
-    login(page, server, user(heed, account))
+    sign_in(page, server, heed, account)
     page.goto(f"{server.url}/customers/{made['id']}")
     page.get_by_text("Add a contact method").first.click()
     page.locator("#add-customer-value").fill("+44 20 7946 0958")
@@ -396,7 +339,7 @@ def test_ar_filters_by_delivery_flags_missing_invoice_email_and_exports_csv(
 ) -> None:
     customer(heed, staff, name="Paperless Pat", invoice_delivery=["email"])
     customer(heed, staff, name="Mailbox Mo", invoice_delivery=["mail"])
-    login(page, server, user(heed, account))
+    sign_in(page, server, heed, account)
     page.get_by_role("link", name="AR", exact=True).click()
     page.get_by_label("Delivery").select_option("email")
     page.get_by_role("button", name="Filter").click()
@@ -417,13 +360,13 @@ def test_ar_filters_by_delivery_flags_missing_invoice_email_and_exports_csv(
 def test_settings_are_for_admins_and_save(
     page: Page, server: Server, heed: Heed, account: NewAccount, artifacts: Path
 ) -> None:
-    login(page, server, user(heed, account, "office"))
+    sign_in(page, server, heed, account, "office")
     expect(page.get_by_role("link", name="Settings")).to_have_count(0)
     page.goto(server.url + "/settings")
     expect(page.get_by_role("heading", name="Not allowed")).to_be_visible()
 
     page.context.clear_cookies()
-    login(page, server, user(heed, account, "admin"))
+    sign_in(page, server, heed, account, "admin")
     page.get_by_role("link", name="Settings").click()
     page.get_by_label("Stop texts only from the number they texted").check()
     page.get_by_label("HELP reply").fill("Acme Plumbing: call 512-555-0100.")
@@ -438,7 +381,7 @@ def test_a_viewer_sees_the_record_but_cannot_change_it(
 ) -> None:
     made = customer(heed, staff, name="Kim Lee", contacts=[{"kind": "mobile", "value": number()}])
     contact_id = made["contacts"][0]["id"]
-    login(page, server, user(heed, account, "viewer"))
+    sign_in(page, server, heed, account, "viewer")
     page.goto(f"{server.url}/customers/{made['id']}")
     expect(bell(page, contact_id)).to_have_attribute("data-state", "on")
     expect(page.locator("button.bell")).to_have_count(0)
@@ -460,7 +403,7 @@ def test_a_form_post_without_the_csrf_token_is_refused_and_changes_nothing(
     server: Server, heed: Heed, account: NewAccount, staff: Principal
 ) -> None:
     made = customer(heed, staff, name="Lou Moss")
-    email = user(heed, account)
+    email = staff_user(heed, account)
     with httpx.Client(base_url=server.url) as client:
         form = client.get("/login")
         token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
@@ -483,7 +426,7 @@ def test_a_form_post_without_the_csrf_token_is_refused_and_changes_nothing(
 def test_repeated_wrong_passwords_lock_the_login_for_a_minute(
     server: Server, heed: Heed, account: NewAccount
 ) -> None:
-    email = user(heed, account)
+    email = staff_user(heed, account)
     with httpx.Client(base_url=server.url) as client:
         token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
         assert token is not None
@@ -506,7 +449,7 @@ def test_staff_record_a_spoken_opt_out_from_the_consent_history(
 ) -> None:
     phone = number()
     customer(heed, staff, name="Vera Voice", contacts=[{"kind": "mobile", "value": phone}])
-    login(page, server, user(heed, account))
+    sign_in(page, server, heed, account)
     page.goto(server.url + "/consent/" + phone)
     expect(page.get_by_text("Not opted out.")).to_be_visible()
     page.get_by_text("The customer asked us to stop").click()
@@ -523,7 +466,7 @@ def test_a_new_customer_is_created_and_email_delivery_warns_until_an_invoice_ema
 ) -> None:
     """R-9 through the screen: Email delivery without an invoice contact is flagged, and
     the flag goes once an email's Invoice / statement bell is on."""
-    login(page, server, user(heed, account))
+    sign_in(page, server, heed, account)
     page.get_by_role("link", name="New customer").click()
     page.get_by_label("Name").fill("Nora Newcomer")
     page.get_by_label("Mobile number").fill("(512) 621-7011")
@@ -570,7 +513,7 @@ def test_admins_see_a_warning_while_the_ledger_check_fails_and_office_staff_do_n
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         context.set_default_timeout(10_000)
         pages[role] = context.new_page()
-        login(pages[role], server, user(heed, account, role))
+        sign_in(pages[role], server, heed, account, role)
     alarm = pages["admin"].locator("#ledger-alarm")
     expect(alarm).to_be_visible()
     expect(alarm).to_contain_text("failed its integrity check")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,15 +16,12 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from browser_support import (
-    AFTERNOON_IN_CHICAGO,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     NIGHT_IN_CHICAGO,
     Server,
-    require_chromium,
-    start_server,
+    open_page,
+    sign_in,
 )
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from heed.bootstrap import Heed
 from heed.services import accounts, consent, customers
@@ -36,49 +32,14 @@ from unique_values import unique_email, unique_number
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery"
 AXE = Path(__file__).parent / "fixtures" / "axe.min.js"
 WIDTHS = (375, 1280)
-
-
-@pytest.fixture(scope="module")
-def server_at(
-    heed: Heed, db_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Callable[[datetime], Server]]:
-    """``server_at(moment)``: a ``heed serve`` whose clock started at ``moment``."""
-    require_chromium()
-    servers: dict[datetime, Server] = {}
-    with ExitStack() as running:
-
-        def at(moment: datetime) -> Server:
-            if moment not in servers:
-                log_dir = tmp_path_factory.mktemp("serve")
-                servers[moment] = running.enter_context(start_server(db_url, log_dir, moment))
-            return servers[moment]
-
-        yield at
-
-
-@pytest.fixture(scope="module")
-def server(server_at: Callable[[datetime], Server]) -> Server:
-    return server_at(AFTERNOON_IN_CHICAGO)
-
-
-@pytest.fixture(scope="module")
-def browser(server: Server) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     # axe is injected by the test, past the pages' Content-Security-Policy.
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
+    yield from open_page(browser, bypass_csp=True)
 
 
 @pytest.fixture
@@ -86,20 +47,6 @@ def screenshots(artifacts: Path) -> Path:
     path = artifacts / "screenshots"
     path.mkdir(exist_ok=True)
     return path
-
-
-def user(heed: Heed, account: NewAccount, role: str = "office") -> str:
-    email = unique_email(role, "acme.example")
-    accounts.create_user(heed.uow, account.account_id, email, PASSWORD, role)
-    return email
-
-
-def login(page: Page, server: Server, email: str) -> None:
-    page.goto(server.url + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Find a customer")).to_be_visible()
 
 
 def customer(heed: Heed, staff: Principal, **data: Any) -> dict[str, Any]:
@@ -120,7 +67,7 @@ def focused_id(page: Page) -> str:
 def test_the_new_customer_form_shows_every_error_at_once_and_focuses_the_first(
     page: Page, server: Server, heed: Heed, account: NewAccount, staff: Principal
 ) -> None:
-    login(page, server, user(heed, account))
+    sign_in(page, server, heed, account)
     page.get_by_role("link", name="New customer").click()
     page.get_by_label("Mobile number").fill("512-55")
     page.get_by_label("Memo for this mobile").fill("Cell")
@@ -155,7 +102,7 @@ def test_a_number_on_another_record_is_warned_and_can_still_be_saved(
 ) -> None:
     mobile = unique_number("512")
     customer(heed, staff, name="Olga Reyes", contacts=[{"kind": "mobile", "value": mobile}])
-    login(page, server, user(heed, account))
+    sign_in(page, server, heed, account)
     page.goto(server.url + "/customers/new")
     page.get_by_label("Name").fill("Olga Reyes (rental)")
     page.get_by_label("Mobile number").fill(dashed(mobile))
@@ -180,7 +127,7 @@ def test_search_finds_by_last_digits_and_domain_and_marks_what_matched(
             {"kind": "email", "value": unique_email("pia", "gmail.com")},
         ],
     )
-    login(page, server, user(heed, account))
+    sign_in(page, server, heed, account)
     search = page.get_by_label("Name, phone or email")
     search.fill(mobile[-4:])
     page.get_by_role("button", name="Search").click()
@@ -202,7 +149,7 @@ def test_removing_a_number_asks_first_then_says_it_was_removed(
         contacts=[{"kind": "mobile", "value": mobile}, {"kind": "phone", "value": landline}],
     )
     contact_id = made["contacts"][0]["id"]
-    login(page, server, user(heed, account))
+    sign_in(page, server, heed, account)
     page.goto(f"{server.url}/customers/{made['id']}")
     page.locator(f"#contact-{contact_id}").get_by_role("button", name="Edit").click()
     # The htmx swap puts the focus in the panel it opened.
@@ -228,7 +175,7 @@ def test_after_an_htmx_save_the_focus_lands_on_the_notice(
         heed, staff, name="Rex Udall", contacts=[{"kind": "mobile", "value": unique_number()}]
     )
     contact_id = made["contacts"][0]["id"]
-    login(page, server, user(heed, account))
+    sign_in(page, server, heed, account)
     page.goto(f"{server.url}/customers/{made['id']}")
     page.locator(f"#contact-{contact_id} [data-bell=job]").click()
     page.locator(f"#panel-{contact_id}").get_by_label("Job notifications").uncheck()
@@ -248,7 +195,7 @@ def test_do_not_mail_asks_first_and_gives_advice_for_email_invoices(
         invoice_delivery=["email"],
         contacts=[{"kind": "email", "value": unique_email("sal", "vance.net")}],
     )
-    login(page, server, user(heed, account))
+    sign_in(page, server, heed, account)
     page.goto(f"{server.url}/customers/{made['id']}")
     page.get_by_role("switch", name="Do Not Mail").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Set Do Not Mail for Sal Vance?")
@@ -270,7 +217,7 @@ def test_the_account_off_banner_and_the_404_page(
     accounts.update_account(
         heed.uow, staff, accounts.AccountChanges(customer_notifications_enabled=False)
     )
-    login(page, server, user(heed, account))
+    sign_in(page, server, heed, account)
     expect(page.locator("#notifications-off")).to_contain_text(
         "Automated notifications are off for the whole account"
     )
@@ -393,7 +340,7 @@ def test_every_staff_page_passes_axe_and_fits_the_width_at_night(
 
     page.goto(server.url + "/login")
     check("login")
-    login(page, server, user(heed, account, "admin"))
+    sign_in(page, server, heed, account, "admin")
     for name, path in pages.items():
         shown = page.goto(server.url + path)
         assert shown is not None and (shown.ok or name == "not-found"), (name, path)
