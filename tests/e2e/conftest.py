@@ -25,12 +25,16 @@ from browser_support import (
     start_server,
 )
 from fastapi import FastAPI
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from starlette.testclient import TestClient
 
 from heed.bootstrap import Heed
 from heed.entrypoints.api.app import create_app
 from heed.services import accounts
+
+# What a page shows after a click may take a loaded CI machine more than Playwright's
+# default 5 seconds: assertions wait as long as actions do (open_page's 10 s).
+expect.set_options(timeout=10_000)
 
 
 @pytest.fixture(scope="session")
