@@ -338,7 +338,10 @@ def ensure_database(database: str, size: int, *, fresh: bool) -> None:
         check=True,
     ).stdout.strip()
     if not exists:
-        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+        # On PG_SERVER itself (BENCH_PG may name another port than createdb's default).
+        subprocess.run(
+            ["psql", f"{PG_SERVER}/postgres", "-qc", f"CREATE DATABASE {name}"], check=True
+        )
 
 
 def open_heed(database: str, size: int, *, migrate: bool = False) -> Heed:
