@@ -9,6 +9,7 @@ database, so nothing there can run beside a held transaction.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -85,6 +86,17 @@ def test_a_new_account_has_every_stripe_at_the_start(heed: Heed, staff: Principa
 # ---- waiting, on PostgreSQL ---------------------------------------------------------------
 
 
+def within(seconds: float, done: Callable[[], bool]) -> bool:
+    """Whether ``done()`` holds within ``seconds``, polled with sleeps: under libfaketime
+    (CI's clock check) a lock's or a thread's own timed wait never runs out, a sleep does."""
+    deadline = time.monotonic() + seconds
+    while not done():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
 class Holder:
     """Records a STOP in a thread of its own and keeps that transaction open, its
     entry appended and its stripe locked, until :meth:`release`."""
@@ -98,20 +110,20 @@ class Holder:
             original(tx, inbound)
             if threading.current_thread().name == "holder":
                 self._inside.set()
-                assert self._release.wait(60), "the test never released the holder"
+                assert within(60, self._release.is_set), "the test never released the holder"
 
         monkeypatch.setattr("heed.services.consent.texts.queue_unsure", holding)
 
     def hold(self, call: Callable[[], Any]) -> None:
         self._thread = threading.Thread(target=call, name="holder")
         self._thread.start()
-        assert self._inside.wait(SETTLES), "the holder never got its stripe"
+        assert within(SETTLES, self._inside.is_set), "the holder never got its stripe"
 
     def release(self) -> None:
         self._release.set()
         assert self._thread is not None
-        self._thread.join(SETTLES)
-        assert not self._thread.is_alive()
+        thread = self._thread
+        assert within(SETTLES, lambda: not thread.is_alive())
 
 
 @pytest.fixture
@@ -138,8 +150,7 @@ class Background:
             self.result = error
 
     def finished_within(self, seconds: float) -> bool:
-        self._thread.join(seconds)
-        return not self._thread.is_alive()
+        return within(seconds, lambda: not self._thread.is_alive())
 
 
 def _stop(heed: Heed, staff: Principal, business_number: str, number: str, sid: str = "") -> Any:
