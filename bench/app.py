@@ -29,7 +29,7 @@ from heed.adapters.db import tables as t
 from heed.bootstrap import Heed, build, build_worker
 from heed.config import Settings
 from heed.entrypoints.api.app import create_app
-from heed.entrypoints.cli import serve_workers
+from heed.entrypoints.workers import serve_workers
 
 
 def bench_app(heed: Heed) -> FastAPI:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -104,3 +105,49 @@ def test_serve_refuses_several_workers_on_sqlite_and_says_why(tmp_path: Path) ->
         "error (workers): --workers 2 needs PostgreSQL: a SQLite database is served by one process"
     ), refused.stderr
     assert not database.exists()  # refused before anything was made
+
+
+def _serve_workers_of(
+    factory: str, environment: dict[str, str], cwd: Path
+) -> subprocess.Popen[str]:
+    """heed's worker supervisor serving ``factory`` in a process of its own, exiting 0
+    when it stopped after a signal and 3 when its workers could not start."""
+    program = (
+        "import sys\n"
+        "from heed.entrypoints.workers import serve_workers\n"
+        f"served = serve_workers({factory!r}, '127.0.0.1', {free_port()}, 2)\n"
+        "sys.exit(0 if served else 3)\n"
+    )
+    return subprocess.Popen(
+        [sys.executable, "-c", program],
+        env={**environment, "PYTHONPATH": f"{cwd}{os.pathsep}{environment.get('PYTHONPATH', '')}"},
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def test_workers_that_cannot_reach_their_database_stop_the_server_with_exit_code_three(
+    tmp_path: Path,
+) -> None:
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("HEED_")}
+    # Nothing listens on port 1: each worker fails to read the installation's secret.
+    environment["HEED_DATABASE_URL"] = "postgresql+psycopg://postgres@127.0.0.1:1/nothing"
+    server = _serve_workers_of("heed.entrypoints.api.app:worker_app", environment, tmp_path)
+    output, _ = server.communicate(timeout=120)
+    assert server.returncode == 3, output
+    assert "error (workers): a worker could not start:" in output
+
+
+def test_workers_that_keep_dying_at_start_stop_the_server_rather_than_being_replaced_forever(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "failing_app.py").write_text(
+        "def make():\n    raise RuntimeError('this app never starts')\n"
+    )
+    server = _serve_workers_of("failing_app:make", dict(os.environ), tmp_path)
+    output, _ = server.communicate(timeout=180)
+    assert server.returncode == 3, output
+    # The two workers, and at most five replacements at two a round, before it gave up.
+    assert 2 <= output.count("RuntimeError: this app never starts") <= 2 + 6, output

@@ -17,6 +17,7 @@ from heed.adapters.crypto import SecretKeyError
 from heed.bootstrap import Heed, build
 from heed.domain import nanpa
 from heed.domain.errors import HeedError
+from heed.entrypoints.workers import STARTUP_FAILURE, serve_workers
 from heed.services import (
     accounts,
     audit_trail,
@@ -481,29 +482,6 @@ def _serve(host: str, port: int, banner: str | None = None) -> None:
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
-# uvicorn's supervisor replaces a worker that misses its health check. A spawned worker
-# answers only once it has imported the command's main module (all of heed, for the
-# `heed` script): seconds on a busy machine, past uvicorn's default of 5, after which
-# the replacement would be replaced in turn, and the server never start.
-WORKER_HEALTH_CHECK_SECONDS = 30
-
-
-def serve_workers(factory: str, host: str, port: int, workers: int) -> None:
-    """``workers`` uvicorn processes on one port, each making its app with ``factory``
-    (an import string) once it runs, so nothing of the parent's is shared but the port."""
-    import uvicorn
-
-    uvicorn.run(
-        factory,
-        factory=True,
-        workers=workers,
-        host=host,
-        port=port,
-        log_level="warning",
-        timeout_worker_healthcheck=WORKER_HEALTH_CHECK_SECONDS,
-    )
-
-
 def _serve_workers(host: str, port: int, workers: int) -> None:
     """``workers`` heed processes on one port and one PostgreSQL database."""
     from heed.config import Settings
@@ -522,7 +500,13 @@ def _serve_workers(host: str, port: int, workers: int) -> None:
     heed = _build()
     _say_what_the_database_lacks(heed)
     heed.engine.dispose()
-    serve_workers("heed.entrypoints.api.app:worker_app", host, port, workers)
+    if not serve_workers("heed.entrypoints.api.app:worker_app", host, port, workers):
+        typer.echo(
+            "error (workers): the server's worker processes could not start and it "
+            "stopped; the lines above say why.",
+            err=True,
+        )
+        raise typer.Exit(STARTUP_FAILURE)
 
 
 @app.command()

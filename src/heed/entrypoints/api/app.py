@@ -18,6 +18,7 @@ UI and tests call them plainly. bench/RESULTS.md has what the thread hop costs.
 from __future__ import annotations
 
 import importlib.util
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
@@ -51,6 +52,7 @@ from heed.entrypoints.api.routes import (
 from heed.entrypoints.api.schemas import HealthPublic
 from heed.entrypoints.api.url_text import RefuseControlCharacters
 from heed.entrypoints.security import SecurityHeaders
+from heed.entrypoints.workers import STARTUP_FAILURE
 from heed.services.csv_import import recover_abandoned
 
 DESCRIPTION = """\
@@ -147,5 +149,13 @@ def worker_app() -> FastAPI:
     runs, so the worker's engine, pool, outbox and inbound writer are made there and
     are its own. Every worker runs the outbox: claims are atomic in the database
     (adapters/db/outbox.py), so each message goes out once per attempt (R-30).
+    A worker that cannot make its heed (the database refuses it, say) ends with
+    uvicorn's startup-failure code, and the server stops rather than replacing it
+    with another that would fail the same way (entrypoints/workers.py).
     """
-    return create_app(build_worker())
+    try:
+        heed = build_worker()
+    except Exception as error:
+        print(f"error (workers): a worker could not start: {error}", file=sys.stderr)
+        raise SystemExit(STARTUP_FAILURE) from error
+    return create_app(heed)
