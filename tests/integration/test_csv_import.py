@@ -154,6 +154,22 @@ def test_a_dry_run_reports_what_it_would_do_and_writes_nothing(
     assert not consent.address_consent(heed.uow, staff, number)["opted_out"]
 
 
+def test_a_dry_run_counts_a_customer_named_again_in_a_later_chunk_as_the_import_would(
+    heed: Heed, staff: Principal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(csv_import, "CHUNK", 2)
+    lines = (
+        f"R-1,Repeat Rita,,,,,,{random_number()},,,,",
+        f"R-2,Once Olga,,,,,,{random_number()},,,,",
+        f"R-1,,,,,,,{random_number()},,,,",  # the next chunk: Rita's second number
+    )
+    dry = _import(heed, staff, tmp_path, *lines, dry_run=True)
+    real = _import(heed, staff, tmp_path, *lines)
+    assert (real["created"], real["updated"]) == (2, 1)
+    assert (dry["created"], dry["updated"]) == (2, 1)
+    assert (dry["status"], real["status"]) == ("done", "done")
+
+
 def test_rows_are_read_and_committed_a_chunk_at_a_time(
     heed: Heed, staff: Principal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

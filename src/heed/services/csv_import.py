@@ -168,6 +168,10 @@ class _Run:
         self.done = 0
         self.total: int | None = None
         self.dry_run = False
+        # A dry run rolls each chunk back, so a customer its earlier chunks would have
+        # made is unknown to the later ones: these external_ids count as updates there,
+        # as the real run (which finds the customer) counts them.
+        self.dry_new: dict[str, str] = {}
 
     def all(self) -> None:
         with self.uow.read() as tx:
@@ -209,7 +213,9 @@ class _Run:
             account = tx.lock_account(self.principal.account_id)
             assert account is not None
             rows, errors = _read(records, header, account.placeholders)
-            outcome = _Chunk(tx, self.principal, account).apply(rows)
+            outcome = _Chunk(tx, self.principal, account, self.dry_new).apply(rows)
+            if self.dry_run:
+                self._count_as_known(outcome)
             errors.extend(outcome.errors)
             if self.dry_run:
                 tx.session.rollback()
@@ -225,6 +231,12 @@ class _Run:
             db.advance_job(tx, self.principal.account_id, self.command.job_id, counts, now())
             tx.commit()
         self._report(len(records))
+
+    def _count_as_known(self, outcome: _Outcome) -> None:
+        again = [key for key in outcome.new_names if key in self.dry_new]
+        outcome.created -= len(again)
+        outcome.updated += len(again)
+        self.dry_new.update(outcome.new_names)
 
     def _problems(self, flags: list[Flag], errors: list[RowError]) -> list[dict[str, Any]]:
         found: list[tuple[int, str, str, str | None, str]] = [
@@ -305,13 +317,24 @@ class _Outcome:
     updated: int = 0
     errors: list[RowError] = field(default_factory=list)
     refused: set[int] = field(default_factory=set)
+    new_names: dict[str, str] = field(default_factory=dict)
 
 
 class _Chunk:
     """A chunk's rows turned into plans per customer, then written table by table."""
 
-    def __init__(self, tx: Transaction, principal: Principal, account: t.Account) -> None:
+    def __init__(
+        self,
+        tx: Transaction,
+        principal: Principal,
+        account: t.Account,
+        dry_made: dict[str, str] | None = None,
+    ) -> None:
         self.tx, self.principal, self.account = tx, principal, account
+        # A dry run's customers made (and rolled back) by its earlier chunks, by
+        # external_id: a later row may name one without its name, as it could an
+        # existing customer.
+        self.dry_made = dry_made or {}
         self.outcome = _Outcome()
 
     def apply(self, rows: list[ImportRow]) -> _Outcome:
@@ -330,6 +353,7 @@ class _Chunk:
         )
         changed |= {id(p) for p in plans if p.existing is not None and p.opt_outs & appended}
         self.outcome.created = len(new)
+        self.outcome.new_names = {p.external_id: p.name for p in new if p.external_id and p.name}
         self.outcome.updated = len(changed)
         return self.outcome
 
@@ -340,12 +364,14 @@ class _Chunk:
             plan = by_key.get(row.external_id or "")
             if plan is None:
                 existing = known.get(row.external_id) if row.external_id else None
-                if existing is None and row.customer_name is None:
+                made = self.dry_made.get(row.external_id or "")
+                if existing is None and row.customer_name is None and made is None:
                     self._refuse(
                         row, "customer_name", "customer_name is required for a new customer."
                     )
                     continue
                 plan = self._new_plan(existing, row.external_id)
+                plan.name = made
                 plans.append(plan)
                 if row.external_id:
                     by_key[row.external_id] = plan
