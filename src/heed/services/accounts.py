@@ -231,7 +231,7 @@ def update_account(
     """
     if changes.twilio_auth_token is not UNSET:
         raise Forbidden(TOKEN_BY_OPERATOR, field="twilio_auth_token")
-    settings = _checked(changes)
+    settings = checked_settings(changes)
     texts = dict(settings).get("reply_texts")
     if changes.help_text is not UNSET and isinstance(texts, dict) and "en" in texts:
         raise Invalid(
@@ -253,7 +253,7 @@ def update_account(
 _Check = Callable[[Any], object]
 
 
-def _checked(changes: AccountChanges) -> list[tuple[str, object]]:
+def checked_settings(changes: AccountChanges) -> list[tuple[str, object]]:
     """(setting, its new value) for each setting given, checked, in the order applied."""
     checks: tuple[tuple[str, object, _Check], ...] = (
         ("name", changes.name, _checked_name),

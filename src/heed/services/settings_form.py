@@ -7,8 +7,7 @@ from __future__ import annotations
 import dataclasses
 
 from heed.domain.errors import HeedError
-from heed.services.accounts import UNSET, AccountChanges
-from heed.services.accounts import _checked as checked_settings
+from heed.services.accounts import UNSET, AccountChanges, checked_settings
 
 
 def settings_problems(changes: AccountChanges) -> dict[str, HeedError]:
