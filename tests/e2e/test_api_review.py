@@ -230,3 +230,66 @@ def test_a_review_cursor_heed_did_not_give_out_is_refused_naming_it(
     refused = client.get("/v1/consent/review", params={"cursor": cursor}, headers=auth)
     assert refused.status_code == 422
     assert refused.json()["error"]["details"]["field"] == "cursor"
+
+
+def test_decided_texts_are_listed_latest_decision_first_with_who_decided_and_when(
+    client: TestClient, auth: dict[str, str], gateway: dict[str, str], business_number: str
+) -> None:
+    dismissed, opted_out, stopped = unique_number(), unique_number(), unique_number()
+    for n, sender in enumerate((dismissed, opted_out, stopped)):
+        _text(client, gateway, business_number, "Wrong number", f"gw-decided-{n}", sender)
+    items = {item["from"]: item for item in _reviews(client, auth)}
+    for n, (sender, decision) in enumerate(((dismissed, "dismiss"), (opted_out, "opt_out"))):
+        with time_machine.travel(NOON_CENTRAL + timedelta(minutes=n), tick=False):
+            decided = client.post(
+                f"/v1/consent/review/{items[sender]['id']}",
+                json={"decision": decision},
+                headers=auth,
+            )
+        assert decided.status_code == 200, decided.text
+    with time_machine.travel(NOON_CENTRAL + timedelta(minutes=2), tick=False):
+        _text(client, gateway, business_number, "STOP", "gw-decided-stop", stopped)
+
+    listed = client.get("/v1/consent/review/decided", headers=auth)
+    assert listed.status_code == 200, listed.text
+    page = listed.json()
+    assert [(i["from"], i["decision"]) for i in page["items"]] == [
+        (stopped, "opt_out"),
+        (opted_out, "opt_out"),
+        (dismissed, "dismiss"),
+    ]
+    by_stop, by_staff, _ = page["items"]
+    assert by_stop["decided_by"] == "customer"
+    (entry,) = client.get(f"/v1/consent/{opted_out}", headers=auth).json()["events"]
+    assert by_staff["decided_by"] == entry["actor"] != "customer"
+    assert by_staff["decided_at"] == "2026-11-24T18:01:00Z"
+    assert by_staff["body"] == "Wrong number" and page["next_cursor"] is None
+    assert _reviews(client, auth) == []
+
+
+def test_the_decided_list_pages_without_repeating_a_text_and_refuses_a_bad_cursor(
+    client: TestClient, auth: dict[str, str], gateway: dict[str, str], business_number: str
+) -> None:
+    senders = [unique_number() for _ in range(3)]
+    for n, sender in enumerate(senders):
+        _text(client, gateway, business_number, "Wrong number", f"gw-decided-page-{n}", sender)
+    for item in _reviews(client, auth):
+        with time_machine.travel(NOON_CENTRAL, tick=False):  # one moment: ordered by id
+            client.post(
+                f"/v1/consent/review/{item['id']}", json={"decision": "dismiss"}, headers=auth
+            )
+    seen: list[str] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, str | int] = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = client.get("/v1/consent/review/decided", params=params, headers=auth).json()
+        seen += [item["from"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert sorted(seen) == sorted(senders) and len(seen) == 3
+    refused = client.get(
+        "/v1/consent/review/decided", params={"cursor": "not-a-cursor"}, headers=auth
+    )
+    assert refused.status_code == 422
+    assert refused.json()["error"]["details"]["field"] == "cursor"

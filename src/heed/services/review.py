@@ -88,15 +88,7 @@ def pending(
 ) -> dict[str, Any]:
     """Undecided texts, oldest first, a page of ``limit`` after ``cursor`` at a time
     (customer:view): ``{items, next_cursor}``, next_cursor null on the last page."""
-    if not 1 <= limit <= MAX_PAGE:
-        raise Invalid(f"limit must be between 1 and {MAX_PAGE}.", field="limit")
-    after = None
-    if cursor is not None:
-        at, review_id = cursors.decode(cursor, 2)
-        try:
-            after = (datetime.fromisoformat(at), review_id)
-        except ValueError:
-            raise Invalid("cursor is not one heed gave out.", field="cursor") from None
+    after = _position(cursor, limit)
     with uow.read() as tx:
         page = reviews.pending(tx.session, principal.account_id, limit + 1, after)
     items, more = page[:limit], len(page) > limit
@@ -105,6 +97,47 @@ def pending(
         "items": [_public(review) for review in items],
         "next_cursor": cursors.encode(last.received_at.isoformat(), last.id) if last else None,
     }
+
+
+@requires("customer:view")
+def decided(
+    uow: UnitOfWork, principal: Principal, *, limit: int = 50, cursor: str | None = None
+) -> dict[str, Any]:
+    """Texts already decided, the latest decision first, with the decision, who made it
+    (a staff user or key, or ``customer`` when the sender's own STOP settled it) and
+    when (customer:view): ``{items, next_cursor}``."""
+    before = _position(cursor, limit)
+    with uow.read() as tx:
+        page = reviews.decided(tx.session, principal.account_id, limit + 1, before)
+    items, more = page[:limit], len(page) > limit
+    last = items[-1] if more else None
+    return {
+        "items": [
+            {
+                **_public(d.review),
+                "decision": d.decision,
+                "decided_by": d.decided_by,
+                "decided_at": d.decided_at,
+            }
+            for d in items
+        ],
+        "next_cursor": cursors.encode(last.decided_at.isoformat(), last.review.id)
+        if last
+        else None,
+    }
+
+
+def _position(cursor: str | None, limit: int) -> tuple[datetime, str] | None:
+    """The (moment, id) a page's ``cursor`` stands for; refuses a bad limit or cursor."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise Invalid(f"limit must be between 1 and {MAX_PAGE}.", field="limit")
+    if cursor is None:
+        return None
+    at, review_id = cursors.decode(cursor, 2)
+    try:
+        return datetime.fromisoformat(at), review_id
+    except ValueError:
+        raise Invalid("cursor is not one heed gave out.", field="cursor") from None
 
 
 def pending_count(uow: UnitOfWork, account_id: str) -> int:

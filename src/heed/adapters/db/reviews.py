@@ -62,6 +62,42 @@ def pending(
     return [Review(**row._mapping) for row in rows]
 
 
+@dataclass(frozen=True)
+class Decided:
+    """A text that was reviewed: how, by whom and when."""
+
+    review: Review
+    decision: str
+    decided_by: str
+    decided_at: datetime
+
+
+def decided(
+    session: Session, account_id: str, limit: int, before: tuple[datetime, str] | None = None
+) -> list[Decided]:
+    """Decided texts, the latest decision first: at most ``limit`` of them before
+    ``before`` (decided_at, id), the last one listed on the page before."""
+    settled = (_REVIEWS.c.decision, _REVIEWS.c.decided_by, _REVIEWS.c.decided_at)
+    query = select(*_COLUMNS, *settled).where(
+        _REVIEWS.c.account_id == account_id, _REVIEWS.c.decision.is_not(None)
+    )
+    if before is not None:
+        at, review_id = before
+        query = query.where(
+            or_(
+                _REVIEWS.c.decided_at < at,
+                and_(_REVIEWS.c.decided_at == at, _REVIEWS.c.id < review_id),
+            )
+        )
+    order = (_REVIEWS.c.decided_at.desc(), _REVIEWS.c.id.desc())
+    found = []
+    for row in session.execute(query.order_by(*order).limit(limit)):
+        values = dict(row._mapping)
+        decision, by, at = (values.pop(column.name) for column in settled)
+        found.append(Decided(Review(**values), decision, by, at))
+    return found
+
+
 def pending_count(session: Session, account_id: str) -> int:
     count = session.scalar(
         select(func.count())

@@ -20,6 +20,9 @@ from heed.services import review
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
+# The latest decisions shown under the list, with who made them; the API pages on.
+DECIDED_SHOWN = 20
+
 
 def review_count(request: Request, account_id: str) -> int:
     """How many texts wait for review, for the navigation."""
@@ -38,8 +41,12 @@ def review_page(
         page = review.pending(heed.uow, who.principal, cursor=cursor)
     except Invalid:  # an edited link: the first page
         page = review.pending(heed.uow, who.principal)
+    settled = review.decided(heed.uow, who.principal, limit=DECIDED_SHOWN)["items"]
     return render(
-        request, "review.html", {"items": page["items"], "next": page["next_cursor"]}, who
+        request,
+        "review.html",
+        {"items": page["items"], "next": page["next_cursor"], "decided": settled},
+        who,
     )
 
 

@@ -62,6 +62,36 @@ def review_list(
     return review.pending(uow, key, limit=limit, cursor=cursor)
 
 
+class ReviewSettledPublic(ReviewDecidedPublic):
+    decided_by: str = Field(
+        description="The staff user or API key that decided, or customer when the "
+        "sender's own STOP settled the text."
+    )
+    decided_at: datetime
+
+
+class ReviewSettledListPublic(Public):
+    items: list[ReviewSettledPublic]
+    next_cursor: str | None = Field(
+        default=None, description="Pass as cursor for the next page; null on the last page."
+    )
+
+
+@router.get("/consent/review/decided", response_model=ReviewSettledListPublic, responses=errors())
+def review_decided_list(
+    uow: UowDep,
+    key: CurrentKey,
+    limit: Annotated[int, Query(ge=1, le=review.MAX_PAGE)] = 50,
+    cursor: Annotated[
+        str | None,
+        Query(description="next_cursor of the previous page.", max_length=limits.CURSOR),
+    ] = None,
+) -> dict[str, Any]:
+    """Texts already decided, the latest decision first, with who decided and when
+    (customer:view)."""
+    return review.decided(uow, key, limit=limit, cursor=cursor)
+
+
 @router.post(
     "/consent/review/{review_id}", response_model=ReviewDecidedPublic, responses=errors(404, 409)
 )
