@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pytest
-
 from bench.reader_model import (
     Example,
     alone,
