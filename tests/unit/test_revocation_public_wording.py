@@ -318,3 +318,142 @@ def test_oaths_slips_and_signs_do_not_hide_a_revocation_nor_make_one(
 )
 def test_a_key_held_down_or_a_wish_cut_short_still_revokes(body: str, revokes: bool) -> None:
     assert _revokes(body) is revokes
+
+
+@pytest.mark.parametrize(
+    ("body", "revokes"),
+    [
+        ("I want to be taken off your list", True),
+        ("I asked to be taken off the list", True),
+        ("How many times do I need to ask to be removed", True),
+        ("I have requested several times to be removed from your list", True),
+        ("Leave me off your list", True),
+        ("I asked to be removed from the waitlist", False),
+        ("I asked to be taken off the schedule for friday", False),
+        ("He asked to be removed from the group chat", False),
+        ("leave me off the schedule", False),
+        ("I need the old heater to be removed", False),
+    ],
+)
+def test_taken_off_asked_to_be_removed_or_left_off_the_list_revokes_but_not_off_a_schedule(
+    body: str, revokes: bool
+) -> None:
+    assert _revokes(body) is revokes
+
+
+@pytest.mark.parametrize(
+    ("body", "revokes"),
+    [
+        ("These messages need to stop", True),
+        ("Make the texts stop please", True),
+        ("Can you make these messages stop?", True),
+        ("the reminders need to stop at 9", False),
+        ("Can you make the reminders stop at 9?", False),
+        ("make the alerts stop beeping", False),
+    ],
+)
+def test_the_messages_made_to_stop_or_said_to_have_to_revokes_but_not_at_a_time(
+    body: str, revokes: bool
+) -> None:
+    assert _revokes(body) is revokes
+
+
+@pytest.mark.parametrize(
+    ("body", "revokes"),
+    [
+        ("Not interested please delete my number", True),
+        ("I'm not interested in your services please stop", True),
+        ("No thanks remove", True),
+        ("I'm not interested in the upgrade, please stop by Tuesday", False),
+        ("I'm not interested in the blue one, please delete the old invoice", False),
+        ("No thanks, remove the old filter", False),
+        ("He is not interested, please stop by at 5", False),
+    ],
+)
+def test_a_refusal_before_the_wish_does_not_negate_it(body: str, revokes: bool) -> None:
+    assert _revokes(body) is revokes
+
+
+@pytest.mark.parametrize(
+    ("body", "revokes"),
+    [
+        ("Please stop reaching out", True),
+        ("Don't reach out to me again", True),
+        ("Stop following up with me", True),
+        ("please stop reminding me", True),
+        ("please stop hitting me up", True),
+        ("stop blowing my phone up", True),
+        ("Do not text this line", True),
+        ("I have asked you multiple times to stop", True),
+        ("stop following up with the insurer", False),
+        ("you never reach out to me anymore", False),
+        ("I wish you'd reach out more", False),
+        ("Stop reminding me of that lol", False),
+        ("I told you many times to stop by", False),
+        ("stop blowing my mind", False),
+        ("dont text me at work", False),
+    ],
+)
+def test_reaching_out_following_up_or_reminding_stopped_revokes_and_other_errands_do_not(
+    body: str, revokes: bool
+) -> None:
+    assert _revokes(body) is revokes
+
+
+@pytest.mark.parametrize(
+    ("body", "revokes"),
+    [
+        ("I no longer consent", True),
+        ("I want no further contact", True),
+        ("I don't need reminders anymore", True),
+        ("No more texting me", True),
+        ("Don't send anymore", True),
+        ("No ads please", True),
+        ("I no longer consent to the work order", False),
+        ("I don't send anymore", False),
+        ("we want no more delays", False),
+        ("I don't need the reminder for tomorrow", False),
+        ("no ads on the truck please", False),
+    ],
+)
+def test_no_consent_no_further_contact_or_no_more_of_them_said_alone_revokes(
+    body: str, revokes: bool
+) -> None:
+    assert _revokes(body) is revokes
+
+
+def test_asking_why_the_texts_keep_coming_goes_to_a_person_and_with_a_refusal_revokes() -> None:
+    assert read("Why are you texting me?").verdict is Verdict.UNSURE
+    assert _revokes("Why do you keep texting me? I'm not interested")
+
+
+@pytest.mark.parametrize(
+    ("body", "revokes"),
+    [
+        ("Is it possible to be removed from your list", True),
+        ("Stop adding me to these group texts", True),
+        ("Please stop adding me to this", True),
+        ("Don't add me to your list", True),
+        ("I never opted in, not interested", True),
+        ("stop sendin me texts", True),
+        ("rm me from list", True),
+        ("rm me from the group", False),
+        ("I don't want to be removed from the list", False),
+        ("I don't want to be taken off the list", False),
+        ("He wants to be removed from the waitlist", False),
+        ("Stop adding me to the schedule", False),
+        ("Don't add me to the crew", False),
+        ("I never asked for the invoice", False),
+    ],
+)
+def test_removal_wished_for_or_adding_to_the_list_refused_revokes_and_a_wish_to_stay_does_not(
+    body: str, revokes: bool
+) -> None:
+    assert _revokes(body) is revokes
+
+
+@pytest.mark.parametrize(
+    "body", ["I didn't ask for these texts", "I never asked for these messages", "I never opted in"]
+)
+def test_messages_never_asked_for_go_to_a_person(body: str) -> None:
+    assert read(body).verdict is Verdict.UNSURE

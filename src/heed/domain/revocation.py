@@ -291,7 +291,11 @@ _EN_EXTRA = [
         r"\b(?:dont|don t|do not)\ssend\s(?:me\s|us\s)?(?:any\s)?(?:further|more)\s"
         r"(?:text messages|texts|messages|msgs)\b"
     ),
-    re.compile(r"\bdo not\s(?:text|message|contact)\s(?:me|this number)\b"),
+    re.compile(
+        r"\b(?:do not|dont)\s(?:text|message|contact)\s(?:me|this number|this line|this phone)\b"
+        r"(?!\s(?:the|a|an|at|on|when|if|about|before|after|until|till|while|during|instead|"
+        r"back|yet|tonight|today|tomorrow)\b)"
+    ),
     re.compile(r"\bstop\s(?:them|these)\b"),
 ]
 
@@ -358,6 +362,18 @@ _EN_PARTS: list[tuple[frozenset[str], re.Pattern[str]]] = [
         re.compile(
             r"\b(?:stop|quit)\s(?:blowing\sup|using)\s(?:my|this)\s(?:phone\s|cell\s)?"
             r"(?:phone|cell|line|number)\b"
+            r"|\b(?:stop|quit)\sblowing\s(?:my|this)\s(?:phone|cell|line)\sup\b"
+        ),
+    ),
+    # Reaching out, following up, reminding: the sender's own messages, named by what
+    # they do, the clause's whole wish ("please stop reaching out", "stop reminding me";
+    # not "stop following up with the insurer").
+    (
+        _words_of("reaching following reminding hitting"),
+        re.compile(
+            r"\b(?:stop|quit|cease)\s(?:reaching\sout|following\sup|reminding\sme|"
+            r"hitting\s(?:me|us)\sup)(?:\s(?:to|with)\s(?:me|us))?"
+            rf"(?:\s(?:already|anymore|any more|again)){{0,2}}{_POLITE_END}"
         ),
     ),
     # Turning the messages off: "turn off these notifications", "shut the texts off".
@@ -387,6 +403,26 @@ _EN_PARTS: list[tuple[frozenset[str], re.Pattern[str]]] = [
         _word_list("en remove verbs"),
         re.compile(rf"\b{_REMOVE_VERBS}\s(?:me\s|us\s)?(?:from|off)\s{_LIST_TARGET}"),
     ),
+    # Removed, wished for whoever asks: "is it possible to be removed from your list"
+    # (not after a negation: "I don't want to be removed from the list").
+    (
+        _words_of("removed taken deleted unsubscribed erased"),
+        re.compile(
+            r"\bto\sbe\s(?:removed|taken off|deleted|unsubscribed|erased)\s(?:from|off)\s(?:of\s)?"
+            rf"{_LIST_TARGET}"
+        ),
+    ),
+    # Added to the list no more: "stop adding me to these group texts", "don't add me to
+    # your list".
+    (
+        _words_of("adding add"),
+        re.compile(
+            r"\b(?:stop|quit|(?:dont|do not|never)(?:\s(?:ever|again))?)\s(?:adding|add)\s"
+            r"(?:me|us|my number|this number)\sto\s"
+            rf"(?:{_LIST_TARGET}|(?:(?:these|your|this|any|the)\s)?group\s(?:texts|chats|messages)\b"
+            rf"|(?:this|these|them){_POLITE_END})"
+        ),
+    ),
 ]
 # The writer's own wish, whoever else the clause names.
 _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
@@ -400,13 +436,15 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
             r"(?:stop|end|cease|discontinue|be stopped|be discontinued|stopped|discontinued)\b"
         ),
     ),
-    # The writer removed: "can I please be taken off of the list", "I want to be removed".
+    # The writer removed: "can I please be taken off of the list", "I want to be removed"
+    # (not "I don't want to be removed from the list").
     (
         _words_of("removed taken deleted unsubscribed erased"),
         re.compile(
-            r"\b(?:i|we|me|us)\s(?:\w+\s){0,3}?(?:be|been|get|being|getting)\s"
-            r"(?:removed|taken off|deleted|unsubscribed|erased)"
+            r"\b(?:i|we|me|us)\s(?:(?!(?:dont|not|never|wont|cant)\s)\w+\s){0,3}?"
+            r"(?:be|been|get|being|getting)\s(?:(?:removed|taken off|deleted|unsubscribed|erased)"
             rf"(?:\s(?:from|off)\s{_LIST_TARGET}|{_POLITE_END})"
+            rf"|taken\s(?:off|out of)\s(?:of\s)?{_LIST_TARGET})"
         ),
     ),
     # No more of them: "I don't wish to receive these offers anymore".
@@ -454,6 +492,8 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
         re.compile(
             r"\b(?:dont|do not|never)\s(?:send|text|message)\s(?:me|us)\s"
             rf"(?:anything|any more|anymore|no more)(?:\s(?:else|again|ever))?{_POLITE_END}"
+            r"|^(?:(?:please|pls|plz|just|so)\s)*(?:dont|do not)\ssend\s"
+            rf"(?:any more|anymore|no more|anything else|anything more){_POLITE_END}"
         ),
     ),
     (
@@ -478,7 +518,8 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
     (
         _words_of("remove delete erase unsubscribe unsub"),
         re.compile(
-            r"^(?:(?:please|pls|plz|just|ok|okay)\s)*(?:remove|delete|erase|unsubscribe|unsub)"
+            r"^(?:(?:please|pls|plz|just|ok|okay|no thanks|no thank you|nope|no)\s)*"
+            r"(?:remove|delete|erase|unsubscribe|unsub)"
             r"(?:\s(?:me|us|my number|this number|now|asap|immediately|please|pls|plz|thanks|"
             r"thank you))*$"
         ),
@@ -487,8 +528,8 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
     (
         _words_of("stop quit"),
         re.compile(
-            r"\b(?:told|asked|tell|telling|asking)\s(?:you|u|yall|you guys)\s(?:to|2)\s"
-            r"(?:stop|quit)"
+            r"\b(?:told|asked|tell|telling|asking)\s(?:you|u|yall|you guys)\s"
+            r"(?:(?:many|several|multiple|\w+)\stimes\s)?(?:to|2)\s(?:stop|quit)"
             r"(?:\s(?:already|again|before|twice|now|many times|several times|multiple times|"
             r"\w+ times|please|pls|plz|thanks|thank you))*$"
         ),
@@ -500,7 +541,8 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
         re.compile(
             r"(?<!\byou )(?<!\bu )(?<!\bhe )(?<!\bshe )(?<!\bthey )(?<!\bit )"
             r"\b(?:dont|do not|never)\s(?:ever\s)?"
-            r"(?:call|contact|text|txt|message|msg|email|bother|spam)\s(?:me|us|this number)\s"
+            r"(?:(?:call|contact|text|txt|message|msg|email|bother|spam)\s"
+            r"(?:me|us|this number|this line|this phone)|reach\sout(?:\sto\s(?:me|us))?)\s"
             r"(?:ever again|again|anymore|any more|no more)\b"
         ),
     ),
@@ -623,7 +665,7 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
     (
         _words_of("interested"),
         re.compile(
-            r"\bnot interested\s(?:please\s|pls\s|plz\s|so\s|just\s)*"
+            r"\bnot interested(?:\sin\s(?:\w+\s){0,3}?\w+)?\s(?:please\s|pls\s|plz\s|so\s|just\s)*"
             r"(?:stop|remove|remove me|unsubscribe|unsubscribe me|delete me)"
             r"(?:\s(?:please|pls|plz|thanks|thank you|it|now))*$"
         ),
@@ -632,6 +674,8 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
     (
         _words_of("consent agree"),
         re.compile(
+            r"^(?:i|we)\s(?:no longer|do not|dont)\sconsent(?:\s(?:anymore|any more))?"
+            rf"{_POLITE_END}|"
             r"\b(?:dont|do not|no longer|never)\s(?:consent|agree)d?\sto\s(?:\w+\s){0,3}?"
             r"(?:messages|texts|texting|text messages|sms|being texted|being contacted|"
             r"being messaged|contact|receiving)\b"
@@ -639,9 +683,9 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
     ),
     # A bare "no" to the messages, whole clause: "no texts please", "no spam".
     (
-        _words_of("spam sms texting marketing promos promotions"),
+        _words_of("spam sms texting marketing promos promotions ads"),
         re.compile(
-            rf"^(?:{_POLITE}\s)*no\s(?:spam|sms|texting|marketing|promos|promotions)"
+            rf"^(?:{_POLITE}\s)*no\s(?:spam|sms|texting|marketing|promos|promotions|ads)"
             rf"(?:\s{_POLITE})*$"
         ),
     ),
@@ -670,13 +714,52 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
             rf"\b(?:done|finished)\s(?:with|receiving|getting)\s{_STOP_FILLER}{_MESSAGES_ONLY}\b"
         ),
     ),
+    # The messages made to stop, or said to have to: "make these texts stop", "these
+    # messages need to stop" (not "the reminders need to stop at 9").
+    (
+        _words_of("stop end cease"),
+        re.compile(
+            r"(?:\bmake\s(?:(?:the|these|those|your|all|all the|all these|all of these|this)\s)?"
+            rf"(?:\w+\s)?{_MESSAGES_ONLY}\s"
+            r"|\b(?:the|these|those|your|all|all the|all these|all of these|this)\s"
+            rf"(?:\w+\s)?{_MESSAGES_ONLY}\s(?:need|needs|have|has|must|got|gotta)\s(?:to\s)?)"
+            rf"(?:stop|end|cease)(?:\s(?:now|right now|coming|already))*{_POLITE_END}"
+        ),
+    ),
+    # Asked before to be removed: "how many times do I need to ask to be removed".
+    (
+        _words_of("removed taken deleted unsubscribed"),
+        re.compile(
+            r"\b(?:asked|ask|requested|request|begged|beg)\s(?:(?:many|several|multiple|\w+)\s"
+            r"times\s)?to\sbe\s(?:removed|taken off|deleted|unsubscribed)"
+            rf"(?:\s(?:from|off)\s{_LIST_TARGET}|(?:\s(?:already|before|again|twice))*"
+            rf"{_POLITE_END})"
+        ),
+    ),
+    # No more of them, wanted: "I want no further contact"; reminders needed no longer.
+    (
+        _words_of("further more anymore"),
+        re.compile(
+            r"\bwant\sno\s(?:more|further)\s"
+            rf"(?:contact|communication|communications|{_MESSAGES_ONLY})\b"
+            r"|\b(?:dont|do not|no longer)\s(?:want|need)\s(?:(?:the|these|your|any)\s)?"
+            r"(?:reminders|reminder texts)\s(?:anymore|any more|any longer)\b"
+        ),
+    ),
+    # Left off the list: "leave me off your list".
+    (
+        _words_of("leave"),
+        re.compile(
+            rf"\bleave\s(?:me|us|my number|this number|my name)\soff\s(?:of\s)?{_LIST_TARGET}"
+        ),
+    ),
     # "No more promos please", "enough with the texts": said as the clause's whole wish.
     (
         _words_of("more further enough"),
         re.compile(
             rf"^(?:{_POLITE}\s)*(?:no more|no further|enough|enough with)\s{_STOP_FILLER}"
             rf"(?:{_MESSAGES_ONLY}|contact)"
-            rf"(?:\s(?:from you|from u|to me|to this number|{_POLITE}))*$"
+            rf"(?:\s(?:from you|from u|to me|to this number|me|us|{_POLITE}))*$"
         ),
     ),
 ]
@@ -690,7 +773,8 @@ _EN_MESSAGES = re.compile(r"\b(?:texts|text messages|messages)\b")
 # stop sending them").
 _EN_NEGATION = (
     r"\b(?:dont|do not|didnt|did not|doesnt|does not|never|wont|will not|cant|cannot|"
-    r"can not|not|nothing|why|shouldnt|wouldnt|couldnt|no need)\b(?:\s\w+){0,3}"
+    r"can not|not(?!\sinterested\b)|nothing|why|shouldnt|wouldnt|couldnt|no need)\b"
+    r"(?:\s\w+){0,3}"
 )
 _EN_NEGATED_BEFORE = re.compile(rf"{_EN_NEGATION}$")
 _EN_NOT_A_WISH_BEFORE = re.compile(
@@ -762,8 +846,13 @@ def _joined_contractions(words: str) -> str:
 _EN_UNWANTED = re.compile(
     r"\b(?:how (?:did|do) (?:you|u) get (?:my|this) number|how (?:you|u) got (?:my|this) number|"
     r"where (?:did|do) (?:you|u) get (?:my|this) number|never signed up|didnt sign up|"
+    r"why (?:do|are) (?:you|u|yall|you guys) (?:keep )?(?:texting|messaging|contacting) me|"
+    r"(?:didnt|did not|never) ask(?:ed)? for (?:these|your|the|this|any|those) "
+    r"(?:texts|messages|text messages|sms|alerts|notifications|promos)|"
+    r"(?:never|didnt|did not) opt(?:ed)? in|"
     r"did not sign up)\b"
 )
+_EN_UNWANTED_WORDS = _words_of("number sign why ask asked opt opted")
 _EN_REFUSAL = re.compile(r"\bnot interested\b")
 _EN_BARE_REFUSAL = re.compile(
     r"^(?:i\s)?(?:dont|do not)\swant\s(?:this|these|it|them|that)(?:\s(?:anymore|any more))?$"
@@ -822,7 +911,7 @@ def _read_english(words: str, body: str) -> tuple[Verdict, str]:
 def _read_english_doubt(words: str) -> tuple[Verdict, str]:
     """An English text that asks plainly for nothing: unsure when it might."""
     joined = _joined_contractions(words)
-    if ("number" in words or "sign" in words) and _EN_UNWANTED.search(joined):
+    if not _EN_UNWANTED_WORDS.isdisjoint(words.split()) and _EN_UNWANTED.search(joined):
         if _EN_REFUSAL.search(words):
             return Verdict.REVOKE, "did not want the messages and says so"
         return Verdict.UNSURE, "says the messages were not asked for"
