@@ -91,12 +91,7 @@ def pending(
     after = _position(cursor, limit)
     with uow.read() as tx:
         page = reviews.pending(tx.session, principal.account_id, limit + 1, after)
-    items, more = page[:limit], len(page) > limit
-    last = items[-1] if more else None
-    return {
-        "items": [_public(review) for review in items],
-        "next_cursor": cursors.encode(last.received_at.isoformat(), last.id) if last else None,
-    }
+    return _page([(_public(review), (review.received_at, review.id)) for review in page], limit)
 
 
 @requires("customer:view")
@@ -109,21 +104,32 @@ def decided(
     before = _position(cursor, limit)
     with uow.read() as tx:
         page = reviews.decided(tx.session, principal.account_id, limit + 1, before)
-    items, more = page[:limit], len(page) > limit
-    last = items[-1] if more else None
-    return {
-        "items": [
-            {
-                **_public(d.review),
-                "decision": d.decision,
-                "decided_by": d.decided_by,
-                "decided_at": d.decided_at,
-            }
-            for d in items
+    settled = {
+        d.review.id: {
+            "decision": d.decision,
+            "decided_by": d.decided_by,
+            "decided_at": d.decided_at,
+        }
+        for d in page
+    }
+    return _page(
+        [
+            ({**_public(d.review), **settled[d.review.id]}, (d.decided_at, d.review.id))
+            for d in page
         ],
-        "next_cursor": cursors.encode(last.decided_at.isoformat(), last.review.id)
-        if last
-        else None,
+        limit,
+    )
+
+
+def _page(found: list[tuple[dict[str, Any], tuple[datetime, str]]], limit: int) -> dict[str, Any]:
+    """``{items, next_cursor}`` of a page read one past ``limit``: each item with the
+    (moment, id) it is ordered by, the cursor naming the last one when more follow."""
+    items = found[:limit]
+    more = len(found) > limit
+    at, last = items[-1][1] if more else (None, None)
+    return {
+        "items": [item for item, _ in items],
+        "next_cursor": cursors.encode(at.isoformat(), last) if at and last else None,
     }
 
 

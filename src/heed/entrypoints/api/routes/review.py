@@ -21,6 +21,11 @@ from heed.services import review
 
 router = APIRouter(prefix="/v1", tags=["consent"])
 
+PageLimit = Annotated[int, Query(ge=1, le=review.MAX_PAGE)]
+PageCursor = Annotated[
+    str | None, Query(description="next_cursor of the previous page.", max_length=limits.CURSOR)
+]
+
 
 class ReviewItemPublic(Public):
     id: str
@@ -51,11 +56,8 @@ class ReviewDecidedPublic(ReviewItemPublic):
 def review_list(
     uow: UowDep,
     key: CurrentKey,
-    limit: Annotated[int, Query(ge=1, le=review.MAX_PAGE)] = 50,
-    cursor: Annotated[
-        str | None,
-        Query(description="next_cursor of the previous page.", max_length=limits.CURSOR),
-    ] = None,
+    limit: PageLimit = 50,
+    cursor: PageCursor = None,
 ) -> dict[str, Any]:
     """Inbound texts waiting for a person to decide whether they revoke consent, oldest
     first, a page at a time (customer:view). Marketing to their senders waits too."""
@@ -81,11 +83,8 @@ class ReviewSettledListPublic(Public):
 def review_decided_list(
     uow: UowDep,
     key: CurrentKey,
-    limit: Annotated[int, Query(ge=1, le=review.MAX_PAGE)] = 50,
-    cursor: Annotated[
-        str | None,
-        Query(description="next_cursor of the previous page.", max_length=limits.CURSOR),
-    ] = None,
+    limit: PageLimit = 50,
+    cursor: PageCursor = None,
 ) -> dict[str, Any]:
     """Texts already decided, the latest decision first, with who decided and when
     (customer:view)."""
