@@ -8,8 +8,10 @@ another; the figure is this process's CPU time (time.process_time) per STOP.
 
 ``--before SRC`` compares with another checkout's ``src`` (e.g. ``git archive main``
 unpacked): rounds alternate between it and this one, each in a fresh process on its
-own copy of the database (SQLite) or its own account (PostgreSQL), and the medians
-are printed.
+own copy of the database (SQLite; on PostgreSQL both write to the bench database),
+and the medians are printed. ``--http`` measures the whole server instead: the CPU
+time ``bench.app`` (event loop and inbound writer) spends per signed STOP while wrk
+posts them, from /proc.
 """
 
 from __future__ import annotations
@@ -117,15 +119,65 @@ def compare(args: argparse.Namespace, meta: Meta) -> None:
                     "--seed",
                     f"{side}{r}{time.time_ns()}",
                 ]
-                done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-                figures[side].append(json.loads(done.stdout)["cpu_us_per_stop"])
+                if args.http:
+                    figures[side].append(http_round(urls[side], meta, env, args.seconds))
+                else:
+                    done = subprocess.run(
+                        command, env=env, capture_output=True, text=True, check=True
+                    )
+                    figures[side].append(json.loads(done.stdout)["cpu_us_per_stop"])
                 print(f"round {r} {side}: {figures[side][-1]:.0f} µs/STOP", flush=True)
         before, after = (statistics.median(figures[s]) for s in ("before", "after"))
-        print(
-            f"{args.database} {args.size}, {args.rounds} rounds of {args.batches} batches of "
-            f"{args.batch_size}: median CPU per STOP {before:.0f} µs before → {after:.0f} µs "
-            f"after ({(after - before) / before * 100:+.0f} %)"
+        what = (
+            f"{args.seconds} s of wrk (server CPU)"
+            if args.http
+            else f"{args.batches} batches of {args.batch_size}"
         )
+        print(
+            f"{args.database} {args.size}, {args.rounds} rounds of {what}: median CPU per "
+            f"STOP {before:.0f} µs before → {after:.0f} µs after "
+            f"({(after - before) / before * 100:+.0f} %)"
+        )
+
+
+def http_round(url: str, meta: Meta, env: dict[str, str], seconds: int) -> float:
+    """Server CPU µs per answered STOP while wrk posts fresh signed STOPs for ``seconds``."""
+    from bench.common import DATA
+    from bench.httpbench import Server, write_twilio_bodies, wrk
+
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        server = Server(url, meta.account_id)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    try:
+        path = "/webhooks/twilio/sms"
+        tag = f"h{time.time_ns()}"
+        lines = write_twilio_bodies(
+            DATA / "stop-cpu-twilio.lines", server.base + path, (seconds + 2) * 2000, tag
+        )
+        form = "application/x-www-form-urlencoded"
+        wrk(server, path, lines, 1, content_type=form)  # warm-up
+        tag = f"h{time.time_ns()}"
+        lines = write_twilio_bodies(
+            DATA / "stop-cpu-twilio.lines", server.base + path, seconds * 2000, tag
+        )
+        cpu = _cpu_seconds(server.process.pid)
+        result = wrk(server, path, lines, seconds, content_type=form)
+        cpu = _cpu_seconds(server.process.pid) - cpu
+        if result["non2xx"] or result["requests"] >= seconds * 2000:
+            raise SystemExit(f"wrk run not usable: {result}")
+        return cpu / result["requests"] * 1e6
+    finally:
+        server.stop()
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -136,6 +188,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--before", help="another checkout's src directory to compare with")
+    parser.add_argument("--http", action="store_true", help="server CPU per STOP under wrk")
+    parser.add_argument("--seconds", type=int, default=5, help="wrk run length (--http)")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--account", help=argparse.SUPPRESS)
     parser.add_argument("--seed", default="cpu")
