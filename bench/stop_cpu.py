@@ -168,9 +168,10 @@ def http_round(url: str, meta: Meta, env: dict[str, str], seconds: int) -> float
         cpu = _cpu_seconds(server.process.pid)
         result = wrk(server, path, lines, seconds, content_type=form)
         cpu = _cpu_seconds(server.process.pid) - cpu
-        if result["non2xx"] or result["requests"] >= seconds * 2000:
+        requests = int(result["requests"])
+        if result["non2xx"] or requests >= seconds * 2000:
             raise SystemExit(f"wrk run not usable: {result}")
-        return cpu / result["requests"] * 1e6
+        return cpu / requests * 1e6
     finally:
         server.stop()
 
