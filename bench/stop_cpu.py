@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=int, default=5, help="wrk run length (--http)")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--account", help=argparse.SUPPRESS)
-    parser.add_argument("--seed", default="cpu")
+    parser.add_argument("--seed", default=f"cpu{time.time_ns()}")
     args = parser.parse_args(argv)
     if args.one:
         figure = one_round(args.one, args.account, args.batches, args.batch_size, args.seed)
