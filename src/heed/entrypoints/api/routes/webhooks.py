@@ -266,6 +266,18 @@ async def twilio_sms(heed: HeedDep, request: Request) -> Response:
     return Response(twiml(outcome.reply), media_type="application/xml")
 
 
+# The app matches this router before all others (app.py): the same route, undocumented
+# here since the webhooks router documents it.
+first_router = APIRouter()
+first_router.add_api_route(
+    "/webhooks/twilio/sms",
+    twilio_sms,
+    methods=["POST"],
+    response_class=Response,
+    include_in_schema=False,
+)
+
+
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
