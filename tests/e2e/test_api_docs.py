@@ -14,6 +14,7 @@ from starlette.testclient import TestClient
 from heed.bootstrap import Heed
 from heed.config import Settings
 from heed.entrypoints.api.app import create_app
+from heed.entrypoints.api.routes import webhooks
 from heed.services import accounts
 
 PASSWORD = "correct horse battery"
@@ -72,3 +73,19 @@ def test_the_docs_are_public_when_the_setting_says_so(
     anyone = TestClient(create_app(public))
     assert anyone.get("/docs").status_code == 200
     assert anyone.get("/openapi.json").status_code == 200
+
+
+def test_twilio_s_webhook_is_matched_first_and_documented_once_among_the_webhooks(
+    api_app: FastAPI, client: TestClient, key_with: Callable[..., dict[str, str]]
+) -> None:
+    first = api_app.router.routes[0]
+    assert getattr(first, "original_router", first) is webhooks.first_router
+    assert [route.path for route in webhooks.first_router.routes] == ["/webhooks/twilio/sms"]
+    schema = client.get("/openapi.json", headers=key_with("customer:view")).json()
+    paths = list(schema["paths"])
+    assert paths.count("/webhooks/twilio/sms") == 1
+    # Where the webhooks router documents it: after the consent routes, with its form.
+    assert paths.index("/webhooks/twilio/sms") > paths.index("/v1/consent/events")
+    webhook = schema["paths"]["/webhooks/twilio/sms"]["post"]
+    assert webhook["tags"] == ["webhooks"]
+    assert "application/x-www-form-urlencoded" in webhook["requestBody"]["content"]

@@ -14,6 +14,7 @@ from integration_support import (
     SetClock,
     audit_rows,
     ledger,
+    message_id,
     random_number,
     written_consent,
 )
@@ -21,11 +22,13 @@ from sqlalchemy import select
 
 from heed.adapters.db import tables as t
 from heed.bootstrap import Heed
+from heed.domain.consent import ConsentAction, stripe_of
 from heed.domain.contacts import ContactEdit
 from heed.domain.errors import ConsentEvidenceRequired, Invalid, SmsOptedOut
 from heed.domain.marketing import disclosure_version, read_evidence
 from heed.services import accounts, consent, contacts, customers, ledger_check
 from heed.services.common import Principal, new_id
+from heed.services.consent.ledger import Ledger
 from heed.services.customer_commands import CustomerChanges
 
 SIGNED = "I agree to get marketing texts from Acme Plumbing, up to 4 a month."
@@ -183,6 +186,87 @@ def test_a_stop_ends_consent_and_only_start_then_a_fresh_consent_brings_it_back(
     assert marketing(heed, staff, number)["consented"] is False
     written_consent(heed, staff, number)
     assert marketing(heed, staff, number)["consented"] is True
+
+
+def test_stops_arriving_together_end_each_sender_s_consent_or_waiting_request_alone(
+    heed: Heed, staff: Principal, business_number: str
+) -> None:
+    consented, waiting, neither = random_number(), random_number(), random_number()
+    written_consent(heed, staff, consented)
+    request_double_opt_in(heed, staff, waiting)
+    texts = [
+        consent.InboundText(staff.account_id, number, business_number, "STOP", message_id())
+        for number in (consented, waiting, neither)
+    ]
+
+    results = consent.record_inbound_batch(heed.uow, texts)
+
+    assert [getattr(r, "action", r) for r in results] == ["opted_out"] * 3
+    with heed.uow.read() as tx:
+        rows = tx.session.scalars(
+            select(t.MarketingConsent).where(t.MarketingConsent.account_id == staff.account_id)
+        ).all()
+        stored = {r.address: (r.consented, r.pending_since, r.withdrawn_seq) for r in rows}
+    assert neither not in stored
+    for number in (consented, waiting):
+        assert stored[number][:2] == (False, None)
+        assert stored[number][2] is not None
+    assert consent.verify_ledger(heed.uow, staff.account_id) is None
+
+
+def test_a_yes_then_a_stop_in_one_batch_gives_consent_and_the_stop_ends_it(
+    heed: Heed, staff: Principal, business_number: str
+) -> None:
+    number = random_number()
+    request_double_opt_in(heed, staff, number)
+    texts = [
+        consent.InboundText(staff.account_id, number, business_number, body, message_id())
+        for body in ("YES", "STOP")
+    ]
+
+    yes, stop = consent.record_inbound_batch(heed.uow, texts)
+
+    assert (getattr(yes, "action", yes), getattr(stop, "action", stop)) == (
+        "opted_in",
+        "opted_out",
+    )
+    with heed.uow.read() as tx:
+        row = tx.session.get(t.MarketingConsent, (staff.account_id, number))
+        assert row is not None
+        withdrawn = (row.consented, row.pending_since, row.withdrawn_seq)
+    [stopped] = [
+        e for e in ledger(heed, staff.account_id) if e.provider_message_id == texts[1].message_id
+    ]
+    assert withdrawn == (False, None, stopped.seq)
+    assert consent.verify_ledger(heed.uow, staff.account_id) is None
+
+
+def test_an_opt_out_written_beside_a_loaded_marketing_row_brings_that_row_up_to_date(
+    heed: Heed, staff: Principal
+) -> None:
+    number = random_number()
+    written_consent(heed, staff, number)
+
+    with heed.uow.write() as tx:
+        tx.lock_stripes([(staff.account_id, stripe_of(number))])
+        account = tx.accounts([staff.account_id])[staff.account_id]
+        held = tx.session.get(t.MarketingConsent, (staff.account_id, number))
+        assert held is not None and held.consented
+        book = Ledger(tx, account, [number])
+        entry = book.append(
+            address=number,
+            channel="sms",
+            scope="*",
+            action=ConsentAction.OPT_OUT,
+            source="keyword",
+            actor=f"customer:{number}",
+            via="twilio_webhook",
+        )
+        book.write()
+
+        assert (held.consented, held.withdrawn_seq) == (False, entry.seq)
+        tx.commit()
+    assert marketing(heed, staff, number)["consented"] is False
 
 
 def test_staff_can_always_withdraw_and_the_withdrawal_is_in_the_ledger_and_audited(

@@ -18,6 +18,7 @@ from email_validator import EmailNotValidError, validate_email
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
 from heed.domain import areacodes
+from heed.domain.area_code_table import IN_SERVICE
 from heed.domain.errors import (
     InternationalNumber,
     Invalid,
@@ -96,6 +97,21 @@ def normalize_phone(text: str, *, field: str = "value") -> str:
     Whether it is a placeholder (the fictional 555-01XX block) is
     parse_contact_value's question, not this one's.
     """
+    # Gateways send E.164 (a STOP's From and To): a number in an in-service code with
+    # a dialable exchange is the answer as it stands, with no parse. phonenumbers reads
+    # every such number the same (tests/unit/test_addresses_fast_path.py holds it to
+    # that for every code in the table).
+    if _E164_IN_SERVICE.fullmatch(text) and text[2:5] in IN_SERVICE and text[6:8] != "11":
+        return text
+    return _parsed_phone(text, field)
+
+
+# ASCII digits only: phonenumbers reads other scripts' digits too, and rewrites them.
+_E164_IN_SERVICE = re.compile(r"\+1[2-9][0-9]{2}[2-9][0-9]{6}")
+
+
+def _parsed_phone(text: str, field: str) -> str:
+    """normalize_phone through phonenumbers, for any text."""
     stripped = text.strip()
     if not stripped:
         raise InvalidPhone("No phone number was given.", field=field)

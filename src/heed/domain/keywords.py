@@ -48,6 +48,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 
 class InboundAction(StrEnum):
@@ -113,6 +114,9 @@ def _is_trailing_noise(ch: str) -> bool:
     return ch.isspace() or unicodedata.category(ch)[0] in "PSC"
 
 
+# A text is read several times (keyword, YES, reply language) and most are a few
+# words ("STOP"): each is folded once.
+@lru_cache(maxsize=4096)
 def folded_words(body: str) -> str:
     """The message case- and accent-folded, trailing punctuation dropped, words joined
     by one space: the form keywords are matched in."""

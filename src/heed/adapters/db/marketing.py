@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import Table, and_, bindparam, select, update
+from sqlalchemy.orm.util import identity_key
 
 from heed.adapters.db import tables as t
 from heed.adapters.db.ledger import entries_by_seq
@@ -68,30 +69,70 @@ def save(
 def void_after_opt_out(
     tx: Transaction, account_id: str, opted_out: Mapping[str, tuple[int, datetime]]
 ) -> None:
-    """An SMS opt-out ends marketing consent and any waiting request (one statement per
-    address that had either); after START, only a fresh consent brings marketing back."""
+    """An SMS opt-out ends marketing consent and any waiting request (one UPDATE per
+    address, sent together); after START, only a fresh consent brings marketing back."""
     if not opted_out:
         return
+    session = tx.session
+    if any(isinstance(row, t.MarketingConsent) for row in session.new):
+        loaded = set(opted_out)
+    else:
+        loaded = {
+            address
+            for address in opted_out
+            if identity_key(t.MarketingConsent, (account_id, address)) in session.identity_map
+        }
+    # A row this session holds is updated through the ORM, which keeps the held object
+    # in step; the others (all of them, for a burst of STOPs) in one executemany.
     table = t.MarketingConsent
     for address, (seq, at) in sorted(opted_out.items()):
-        tx.session.execute(
-            update(table)
-            .where(
-                table.account_id == account_id,
-                table.address == address,
-                (table.consented.is_(True)) | (table.pending_since.is_not(None)),
+        if address in loaded:
+            session.execute(
+                update(table)
+                .where(
+                    table.account_id == account_id,
+                    table.address == address,
+                    (table.consented.is_(True)) | (table.pending_since.is_not(None)),
+                )
+                .values(
+                    consented=False,
+                    withdrawn_seq=seq,
+                    pending_since=None,
+                    pending_seq=None,
+                    request_message_id=None,
+                    method=None,
+                    changed_at=at,
+                    updated_at=at,
+                )
             )
-            .values(
-                consented=False,
-                withdrawn_seq=seq,
-                pending_since=None,
-                pending_seq=None,
-                request_message_id=None,
-                method=None,
-                changed_at=at,
-                updated_at=at,
-            )
-        )
+    rest = [
+        {"v_account": account_id, "v_address": address, "v_seq": seq, "v_at": at}
+        for address, (seq, at) in sorted(opted_out.items())
+        if address not in loaded
+    ]
+    if rest:
+        session.execute(_VOID, rest)
+
+
+_MARKETING = cast(Table, t.MarketingConsent.__table__)
+_VOID = (
+    update(_MARKETING)
+    .where(
+        _MARKETING.c.account_id == bindparam("v_account"),
+        _MARKETING.c.address == bindparam("v_address"),
+        (_MARKETING.c.consented.is_(True)) | (_MARKETING.c.pending_since.is_not(None)),
+    )
+    .values(
+        consented=False,
+        withdrawn_seq=bindparam("v_seq"),
+        pending_since=None,
+        pending_seq=None,
+        request_message_id=None,
+        method=None,
+        changed_at=bindparam("v_at"),
+        updated_at=bindparam("v_at"),
+    )
+)
 
 
 def consented_addresses(tx: Transaction, account_id: str) -> set[str]:

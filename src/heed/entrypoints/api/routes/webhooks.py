@@ -6,10 +6,12 @@ the account that owns ``To``; an unsubscribe link carries heed's own HMAC.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape as html_escape
 from typing import Annotated
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlparse
 from xml.sax.saxutils import escape as xml_escape
 
 from fastapi import APIRouter, Form, Request
@@ -20,7 +22,10 @@ from twilio.request_validator import (
     SIGNATURE_HEADER,
     SIGNATURE_SETTINGS_HEADER,
     RequestValidator,
+    add_port,
+    compare,
     get_signature_algorithm,
+    remove_port,
 )
 
 from heed.bootstrap import Heed
@@ -126,12 +131,7 @@ def _verified(
     # An account's own token, else the installation's (HEED_TWILIO_AUTH_TOKEN): both
     # are set by the operator alone, never through the API or the staff UI (R-25).
     token = owner.twilio_auth_token or fallback_token
-    # The form itself goes to the validator: it signs every value of a repeated field.
-    if (
-        not token
-        or not text.signature
-        or not RequestValidator(token).validate(text.url, form, text.signature, text.algorithm)
-    ):
+    if not token or not text.signature or not _signature_holds(token, text):
         raise InvalidSignature("The X-Twilio-Signature header does not match this request.")
     for field in ("From", "MessageSid"):
         if not form.get(field):
@@ -147,6 +147,55 @@ def _verified(
         provider_opt_out_type=provider_text(form.get("OptOutType", "")) or None,
         via="twilio_webhook",
     )
+
+
+def _signature_holds(token: str, text: SignedText) -> bool:
+    """What ``RequestValidator.validate`` answers for this text, computing a signature
+    only as often as needed.
+
+    validate signs the URL both without and with its port (Twilio's own signing is
+    inconsistent about it) and accepts either; the one without is Twilio's usual, so
+    it is computed first and the other only when it does not match. The form goes to
+    the validator whole: it signs every value of a repeated field.
+    """
+    validator = RequestValidator(token)
+    values = _FormValues(text.form)
+    try:
+        for url in _signed_urls(text.url):
+            if compare(validator.compute_signature(url, values, text.algorithm), text.signature):
+                return True
+    except ValueError:
+        # An algorithm the library does not know: validate refuses it, and logs why.
+        return bool(validator.validate(text.url, text.form, text.signature, text.algorithm))
+    return False
+
+
+@lru_cache(maxsize=64)
+def _signed_urls(url: str) -> tuple[str, str]:
+    """The URL as validate signs it without its port, then with it."""
+    parsed = urlparse(url)
+    return remove_port(parsed), add_port(parsed)
+
+
+class _FormValues:
+    """A form as RequestValidator reads a multidict (its names, then ``getall``), each
+    name's values gathered once."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, form: ImmutableMultiDict[str, str]) -> None:
+        self._values: dict[str, list[str]] = {}
+        for name, value in form.multi_items():
+            self._values.setdefault(name, []).append(value)
+
+    def __bool__(self) -> bool:
+        return bool(self._values)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def getall(self, name: str) -> list[str]:
+        return self._values[name]
 
 
 async def _form(request: Request) -> ImmutableMultiDict[str, str]:
@@ -215,6 +264,18 @@ async def twilio_sms(heed: HeedDep, request: Request) -> Response:
     if isinstance(outcome, HeedError):
         raise outcome
     return Response(twiml(outcome.reply), media_type="application/xml")
+
+
+# The app matches this router before all others (app.py): the same route, undocumented
+# here since the webhooks router documents it.
+first_router = APIRouter()
+first_router.add_api_route(
+    "/webhooks/twilio/sms",
+    twilio_sms,
+    methods=["POST"],
+    response_class=Response,
+    include_in_schema=False,
+)
 
 
 _PAGE = """<!doctype html>
