@@ -39,11 +39,19 @@ class Channel(StrEnum):
     SMS = "sms"
     EMAIL = "email"
 
+    # A member hashes as its text, as it compares: an enum's own __hash__ is Python
+    # code, and facts and their keys hash these in every batch decision.
+    __hash__ = str.__hash__
+
 
 class Category(StrEnum):
     JOB = "job"
     INVOICE_STATEMENT = "invoice_statement"
     MARKETING = "marketing"
+
+    # A member hashes as its text, as it compares: an enum's own __hash__ is Python
+    # code, and facts and their keys hash these in every batch decision.
+    __hash__ = str.__hash__
 
 
 class Reason(StrEnum):
@@ -354,7 +362,16 @@ def _decide(facts: Facts, now: datetime, timing: Timing) -> Decision:
     for check, layer in _BY_HAND if facts.manual else _AUTOMATED:
         answer = check(facts, now, timing)
         if answer is not None:
-            return replace(answer, layer=layer)
+            # The Decision written out rather than dataclasses.replace (3 us a call).
+            return Decision(
+                answer.outcome,
+                answer.reason,
+                answer.message,
+                answer.not_before,
+                answer.warnings,
+                layer,
+                answer.rule,
+            )
     rule = next(iter(_laws(facts)), None)
     if _is_landline_text(facts):
         return Decision(

@@ -29,7 +29,13 @@ from heed.adapters.db import tables as t
 from heed.adapters.db.engine import statement_connection
 from heed.adapters.db.uow import Transaction
 from heed.domain.decision import Category
-from heed.domain.recipient_facts import AccountRules, MarketingFacts, RawRecords, StoredContact
+from heed.domain.recipient_facts import (
+    NO_MARKETING_FACTS,
+    AccountRules,
+    MarketingFacts,
+    RawRecords,
+    StoredContact,
+)
 
 ConsentRow = tuple[str, str | None, bool | None, str | None]
 """(contact id or address, scope, opted_out, suppression): one consent_state row."""
@@ -256,7 +262,7 @@ def stored_contacts(tx: Transaction, account_id: str, ids: Sequence[str]) -> Sto
         rows: Iterable[Any] = driver.execute(sql, (account_id, *ids)).fetchall()
     else:
         rows = connection.execute(_CONTACTS_POSTGRESQL, {"account_id": account_id, "ids": ids})
-    return _stored(map(ContactRow._make, rows))
+    return _stored(rows)
 
 
 def account_rules(tx: Transaction, account_id: str) -> AccountRules | None:
@@ -424,36 +430,55 @@ _NOTIFY = {
 }
 
 
-def _stored(rows: Iterable[ContactRow]) -> StoredContacts:
+def _stored(rows: Iterable[Sequence[Any]]) -> StoredContacts:
+    """Contacts from rows of ContactRow's fields in its order, read as plain tuples: a
+    batch reads a thousand, and a named tuple per row costs more than its unpacking."""
     contacts: dict[str, StoredContact] = {}
     consent_rows: list[ConsentRow] = []
-    for row in rows:
-        if row.id not in contacts:
-            contacts[row.id] = StoredContact(
-                row.id,
-                row.kind,
-                row.value,
-                bool(row.placeholder),
-                (
-                    bool(row.notify_job),
-                    bool(row.notify_invoice_statement),
-                    bool(row.notify_marketing),
-                ),
-                bool(row.do_not_mail),
-                row.time_zone,
-                f"{row.location_country}-{row.location_state}" if row.location_state else None,
+    for (
+        id,
+        kind,
+        value,
+        placeholder,
+        notify_job,
+        notify_invoice_statement,
+        notify_marketing,
+        do_not_mail,
+        time_zone,
+        location_country,
+        location_state,
+        consent_scope,
+        consent_opted_out,
+        consent_suppression,
+        marketing_consented,
+        consent_country,
+        last_purchase_at,
+        last_inquiry_at,
+    ) in rows:
+        if id not in contacts:
+            contacts[id] = StoredContact(
+                id,
+                kind,
+                value,
+                bool(placeholder),
+                (bool(notify_job), bool(notify_invoice_statement), bool(notify_marketing)),
+                bool(do_not_mail),
+                time_zone,
+                f"{location_country}-{location_state}" if location_state else None,
                 MarketingFacts.of(
-                    bool(row.marketing_consented),
-                    row.consent_country,
-                    row.last_purchase_at,
-                    row.last_inquiry_at,
-                ),
+                    bool(marketing_consented), consent_country, last_purchase_at, last_inquiry_at
+                )
+                if marketing_consented or consent_country
+                else NO_MARKETING_FACTS,
             )
-        if row.consent_scope is not None:
-            consent_rows.append(
-                (row.id, row.consent_scope, row.consent_opted_out, row.consent_suppression)
-            )
+        if consent_scope is not None:
+            consent_rows.append((id, consent_scope, consent_opted_out, consent_suppression))
     return StoredContacts(contacts, consent_rows)
+
+
+assert _stored.__code__.co_varnames[3 : 3 + len(ContactRow._fields)] == ContactRow._fields, (
+    "_stored unpacks ContactRow's fields in their order"
+)
 
 
 def _rules(row: AccountRow) -> AccountRules:
@@ -483,7 +508,7 @@ def _one(rows: Sequence[Sequence[Any]]) -> OneContact | None:
         return None
     first = rows[0]
     return OneContact(
-        _stored(ContactRow._make(_PICK_CONTACT(row)) for row in rows),
+        _stored(_PICK_CONTACT(row) for row in rows),
         _rules(AccountRow._make(_PICK_ACCOUNT(first))),
         bool(first[_UNDER_REVIEW_AT]),
     )
