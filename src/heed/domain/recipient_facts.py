@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 
 from heed.domain import areacodes
 from heed.domain.addresses import ContactKind, is_placeholder, is_placeholder_digits
-from heed.domain.placeholders import placeholder_list
 from heed.domain.area_code_table import ZONES
 from heed.domain.consent import AddressState, Suppression
 from heed.domain.decision import (
@@ -29,6 +28,7 @@ from heed.domain.decision import (
 )
 from heed.domain.jurisdictions import caps, pick_jurisdiction
 from heed.domain.marketing import implied_until, is_canadian
+from heed.domain.placeholders import placeholder_list
 from heed.domain.sending_rules import sending_rules
 
 NOTHING_RECORDED = AddressState()
@@ -235,7 +235,9 @@ class FactsOf:
             kind,
             # Most contacts have nothing recorded, which opts out of nothing (None in
             # the key, read as _NOT_OPTED_OUT: a tuple hashes its enum on every look-up).
-            None if contact.consent is NOTHING_RECORDED else _opted_out(asked, value, contact.consent),
+            None
+            if contact.consent is NOTHING_RECORDED
+            else _opted_out(asked, value, contact.consent),
             contact.do_not_mail,
             contact.notify_marketing
             if marketing

@@ -136,9 +136,7 @@ _SHUT: dict[tuple[tuple[str, ...], SendingWindow], tuple[datetime, datetime]] = 
 _SHUT_HELD = 4096
 
 
-def _next_open_remembered(
-    now: datetime, names: tuple[str, ...], window: SendingWindow
-) -> datetime:
+def _next_open_remembered(now: datetime, names: tuple[str, ...], window: SendingWindow) -> datetime:
     """``next_open(now, names, window)``, from _SHUT when ``now`` lies in a remembered
     shut spell; a new spell is remembered when the answer is a moment, later than
     ``now``, open in every zone (not next_open's fallback to the first zone)."""

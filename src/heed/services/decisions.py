@@ -25,7 +25,6 @@ from heed.domain.recipient_facts import (
     AccountRules,
     FactsOf,
     StoredContact,
-    may_be_held,
     needs_marketing_history,
 )
 from heed.domain.sending_rules import sending_rules
@@ -86,7 +85,8 @@ class DecisionRequest(NamedTuple):
         # a thousand); anything else takes the checks below, which say what is wrong.
         get = data.get
         channel, category = get("channel"), get("category", "job")
-        manual, contact_id, to, sender = get("manual", False), get("contact_id"), get("to"), get("from")
+        manual, contact_id = get("manual", False), get("contact_id")
+        to, sender = get("to"), get("from")
         if (
             type(channel) is str
             and type(category) is str
