@@ -15,7 +15,6 @@ from functools import partial
 from typing import Any, NamedTuple, TypeVar
 
 from heed.adapters.db import decision_facts as read
-from heed.adapters.db import reviews
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain.addresses import is_placeholder, normalize_email, normalize_phone, phone_query
@@ -369,9 +368,7 @@ def _gather(
     consented = read.marketing_consented(tx, account_id, raw) if raw else set()
     _check_senders(tx, account_id, requests, field)
     sent = _marketing_sent(tx, account_id, requests, addresses, found, texts, at)
-    held = reviews.numbers_under_review(
-        tx.session, account_id, (a for a in (addresses[i] for i in texts) if a)
-    )
+    held = read.under_review(tx, account_id, (a for a in (addresses[i] for i in texts) if a))
     facts_of = FactsOf(rules)
     stored = facts_of.stored
     facts: list[Facts] = []

@@ -251,6 +251,40 @@ _ACCOUNT = _named_as(
 )
 
 
+# Which of a batch's numbers have a text on the review list (R-29), as
+# reviews.numbers_under_review reads it, run as the driver's SQL like the contacts.
+_UNDER_REVIEW_OF = select(t.ConsentReview.from_number).where(
+    t.ConsentReview.account_id == bindparam("account_id"), t.ConsentReview.decision.is_(None)
+)
+_UNDER_REVIEW_SQLITE = str(_UNDER_REVIEW_OF.compile(dialect=sqlite.dialect())) + (
+    " AND consent_reviews.from_number IN ({})"
+)
+_UNDER_REVIEW_POSTGRESQL = str(
+    _UNDER_REVIEW_OF.where(
+        t.ConsentReview.from_number == func.any(bindparam("numbers", type_=ARRAY(String)))
+    ).compile(dialect=postgresql.psycopg.dialect())  # type: ignore[no-untyped-call]
+)
+
+
+def under_review(tx: Transaction, account_id: str, numbers: Iterable[str]) -> set[str]:
+    """Which of ``numbers`` have a text on the review list (reviews.numbers_under_review,
+    on the transaction's driver connection: a batch asks about a few hundred)."""
+    wanted = sorted(set(numbers))
+    if not wanted:
+        return set()
+    connection = tx.session.connection()
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    if connection.dialect.name == "sqlite":
+        sql = _UNDER_REVIEW_SQLITE.format(",".join("?" * len(wanted)))
+        rows = driver.execute(sql, (account_id, *wanted))
+    else:
+        rows = driver.execute(
+            _UNDER_REVIEW_POSTGRESQL, {"account_id": account_id, "numbers": wanted}
+        )
+    return {number for (number,) in rows}
+
+
 def stored_contacts(tx: Transaction, account_id: str, ids: Sequence[str]) -> StoredContacts:
     """The named contacts of the account with their consent rows; unknown ids are absent."""
     if not ids:
