@@ -20,6 +20,7 @@ from typing import Any
 import phonenumbers
 
 _EXTENSION = re.compile(r"(?:ext(?:ension)?\.?|x|#)\s*\d*\s*$", re.IGNORECASE)
+_NOT_LETTER_OR_DIGIT = re.compile(r"[^a-z0-9]")
 # Channels as well as kinds, so R-18 can ask about "sms" or "voice" directly.
 _PHONE_WORDS = frozenset({"mobile", "phone", "fax", "sms", "voice", "call"})
 
@@ -103,8 +104,8 @@ class PlaceholderList:
             return True
         # "noemail+42@…" and "none2@…" are still placeholders: a tag or a number is
         # how people make such values unique.
-        key = re.sub(r"[^a-z0-9]", "", local.split("+", 1)[0]).rstrip("0123456789")
-        if key in self.locals or (key and set(key) == {"x"}):
+        key = _NOT_LETTER_OR_DIGIT.sub("", local.split("+", 1)[0]).rstrip("0123456789")
+        if key in self.locals or (key and not key.strip("x")):
             return True
         return bool(domain) and self._domain(domain)
 
