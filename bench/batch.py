@@ -15,6 +15,11 @@ moves between minutes, so ratios within a round are the figures to read. Each si
 also decides every request of the sample at two fixed moments, one batch at a time,
 and hashes the answers: the two digests must be equal. The result goes to
 ``bench/results/batch/<database>-<size>.json``.
+
+The speed runs decide at the clock's "now": at night in the US every text waits
+for its window, by day most go. ``--clock 2026-06-02T18:30:00Z`` starts both sides'
+clocks at that moment (running on at the wall clock's pace), so a run at any hour can
+measure either.
 """
 
 from __future__ import annotations
@@ -56,11 +61,14 @@ def sample_path(database: str, size: int) -> Path:
     return DATA / f"batch-sample-{database}-{size_label(size)}.json"
 
 
-def worker(database: str, size: int, url: str, seconds: float) -> dict[str, Any]:
+def worker(
+    database: str, size: int, url: str, seconds: float, clock: str | None = None
+) -> dict[str, Any]:
     """One side's figures, in this process (heed as found on PYTHONPATH)."""
     import heed
     from heed.bootstrap import build
     from heed.config import Settings
+    from heed.services import common
     from heed.services.decisions import MAX_BATCH, DecisionRequest, decide_many
 
     meta = Meta.read(database, size)
@@ -75,6 +83,8 @@ def worker(database: str, size: int, url: str, seconds: float) -> dict[str, Any]
             batch = [DecisionRequest.parse({**b, "at": moment}) for b in bodies[i : i + MAX_BATCH]]
             answers = decide_many(built.uow, who, batch)
             digest.update(json.dumps(answers, sort_keys=True).encode())
+    if clock:
+        common.clock = common.clock_starting_at(datetime.fromisoformat(clock))
     result = {
         "heed": str(Path(heed.__file__).parent.parent),
         "decide_many": inprocess.bench_decide_many(built, who, sample, seconds),
@@ -113,10 +123,13 @@ def migrated_copy(database: str, size: int) -> str:
     return url
 
 
-def run_side(src: Path, database: str, size: int, url: str, seconds: float) -> dict[str, Any]:
+def run_side(
+    src: Path, database: str, size: int, url: str, seconds: float, clock: str | None = None
+) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": f"{src}{os.pathsep}{HERE}"}
     command = [sys.executable, "-m", "bench.batch", "--database", database]
     command += ["--size", size_label(size), "--seconds", str(seconds), "--worker", url]
+    command += ["--clock", clock] if clock else []
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"{src}: {done.stderr}")
@@ -147,11 +160,16 @@ def main(argv: list[str] | None = None) -> None:
         help="copy the loaded database, migrate the copy to this checkout's head and "
         "read it on the after side (the loaded one stays the before side's)",
     )
+    parser.add_argument(
+        "--clock",
+        help="an ISO moment both sides' clocks start at for the speed runs "
+        "(default: the real clock)",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     size = parse_size(args.size)
     if args.worker:
-        print(json.dumps(worker(args.database, size, args.worker, args.seconds)))
+        print(json.dumps(worker(args.database, size, args.worker, args.seconds, args.clock)))
         return
     if args.before_src is None:
         parser.error("--before-src is required")
@@ -175,7 +193,9 @@ def main(argv: list[str] | None = None) -> None:
         runs: dict[str, Any] = {}
         for side in order:
             say(f"round {round_ + 1}/{args.rounds}: {side}")
-            runs[side] = run_side(sides[side], args.database, size, urls[side], args.seconds)
+            runs[side] = run_side(
+                sides[side], args.database, size, urls[side], args.seconds, args.clock
+            )
             say(
                 f"  decide_many {runs[side]['decide_many']['per_second']:,.0f}/s, "
                 f"decide_one p50 {runs[side]['decide_one']['p50_ms']} ms"
@@ -191,6 +211,7 @@ def main(argv: list[str] | None = None) -> None:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": "uv run python -m bench.batch " + shlex.join(sys.argv[1:]),
         "urls": urls,
+        "clock": args.clock or "real",
         "machine": machine(),
         "same_answers": len(same) == 1,
         "median": {

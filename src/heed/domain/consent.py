@@ -500,6 +500,10 @@ class Suppression(StrEnum):
     AUTOMATED = "automated"
     ALL = "all"
 
+    # Hashes as its text, as it compares (an enum's own __hash__ is Python code): the
+    # send decision's facts hold one.
+    __hash__ = str.__hash__
+
 
 @dataclass(frozen=True)
 class AddressState:

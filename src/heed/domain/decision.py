@@ -39,11 +39,19 @@ class Channel(StrEnum):
     SMS = "sms"
     EMAIL = "email"
 
+    # A member hashes as its text, as it compares: an enum's own __hash__ is Python
+    # code, and facts and their keys hash these in every batch decision.
+    __hash__ = str.__hash__
+
 
 class Category(StrEnum):
     JOB = "job"
     INVOICE_STATEMENT = "invoice_statement"
     MARKETING = "marketing"
+
+    # A member hashes as its text, as it compares: an enum's own __hash__ is Python
+    # code, and facts and their keys hash these in every batch decision.
+    __hash__ = str.__hash__
 
 
 class Reason(StrEnum):
@@ -65,6 +73,9 @@ class Reason(StrEnum):
     # The number sent a text that may revoke consent and waits on the review list (R-29).
     REVOCATION_UNDER_REVIEW = "revocation_under_review"
 
+    # Hashes as its text (see Channel): a block's Decision is looked up by it.
+    __hash__ = str.__hash__
+
 
 class Layer(StrEnum):
     """Who a rule speaks for, in R-18's order: the layer that decided a message."""
@@ -76,6 +87,9 @@ class Layer(StrEnum):
     CONTACT_SETTING = "contact_setting"  # the contact's setting for the category (R-10)
     MARKETING_CONSENT = "marketing_consent"  # marketing consent, the review list (R-29)
     JURISDICTION = "jurisdiction"  # the sending window, the rules table's hours and caps (R-26)
+
+    # Hashes as its text (see Channel): a block's Decision is looked up by it.
+    __hash__ = str.__hash__
 
 
 SAVED_AS_LANDLINE = "saved_as_landline"
@@ -354,7 +368,7 @@ def _decide(facts: Facts, now: datetime, timing: Timing) -> Decision:
     for check, layer in _BY_HAND if facts.manual else _AUTOMATED:
         answer = check(facts, now, timing)
         if answer is not None:
-            return replace(answer, layer=layer)
+            return _layered(answer, layer)
     rule = next(iter(_laws(facts)), None)
     if _is_landline_text(facts):
         return Decision(
@@ -431,7 +445,38 @@ def _is_landline_text(facts: Facts) -> bool:
 
 
 def _blocked(reason: Reason, message: str) -> Decision:
-    return Decision(Outcome.BLOCKED, reason, message)
+    # A block is one of a few fixed sentences: each is one Decision (frozen), built
+    # once, and so is each with the layer that decided it (_layered).
+    found = _BLOCKS.get((reason, message))
+    if found is None:
+        found = _BLOCKS[(reason, message)] = Decision(Outcome.BLOCKED, reason, message)
+    return found
+
+
+_BLOCKS: dict[tuple[Reason, str], Decision] = {}
+_LAYERED: dict[tuple[Reason, str, Layer], Decision] = {}
+
+
+def _layered(answer: Decision, layer: Layer) -> Decision:
+    """``answer`` as decided by ``layer``: a block of _BLOCKS is looked up, any other
+    answer written out (not dataclasses.replace, 3 us a call)."""
+    key = (answer.reason, answer.message)
+    if _BLOCKS.get(key) is answer:
+        found = _LAYERED.get((*key, layer))
+        if found is None:
+            found = _LAYERED[(*key, layer)] = Decision(
+                answer.outcome, answer.reason, answer.message, layer=layer
+            )
+        return found
+    return Decision(
+        answer.outcome,
+        answer.reason,
+        answer.message,
+        answer.not_before,
+        answer.warnings,
+        layer,
+        answer.rule,
+    )
 
 
 def _invalid_address_message(facts: Facts) -> str:

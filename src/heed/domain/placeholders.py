@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -20,8 +20,12 @@ from typing import Any
 import phonenumbers
 
 _EXTENSION = re.compile(r"(?:ext(?:ension)?\.?|x|#)\s*\d*\s*$", re.IGNORECASE)
+_NOT_LETTER_OR_DIGIT = re.compile(r"[^a-z0-9]")
 # Channels as well as kinds, so R-18 can ask about "sms" or "voice" directly.
 _PHONE_WORDS = frozenset({"mobile", "phone", "fax", "sms", "voice", "call"})
+
+
+_RANGED_LINES_HELD = 100_000
 
 
 class PlaceholderListError(ValueError):
@@ -42,9 +46,37 @@ class PlaceholderList:
     domains: frozenset[str]
     tlds: frozenset[str]
     labels: frozenset[str]
+    # Every line of line_ranges as its seven digits, when they are few (the file's one
+    # range holds 100): a set look-up in place of int() and a comparison per range.
+    ranged_lines: frozenset[str] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        count = sum(last - first + 1 for first, last in self.line_ranges)
+        lines = None
+        if count <= _RANGED_LINES_HELD:
+            lines = frozenset(
+                f"{n:07d}" for first, last in self.line_ranges for n in range(first, last + 1)
+            )
+        object.__setattr__(self, "ranged_lines", lines)
 
     def phone(self, national: str) -> bool:
         """Whether 10 (or 7) national digits are a placeholder."""
+        if (
+            len(national) == 10
+            and self.ranged_lines is not None
+            and national.isascii()
+            and national.isdigit()
+        ):
+            # A stored number's ten ASCII digits (every number of a batch decision): set
+            # look-ups only. One digit repeated over ten is its line repeated.
+            line = national[3:]
+            return (
+                national in self.numbers
+                or national[:3] in self.area_codes
+                or line in self.lines
+                or line == line[0] * 7
+                or line in self.ranged_lines
+            )
         # "One digit repeated" compares strings rather than building sets: every stored
         # number of a batch decision comes through here.
         if len(national) >= 7 and national == national[0] * len(national):
@@ -72,8 +104,8 @@ class PlaceholderList:
             return True
         # "noemail+42@…" and "none2@…" are still placeholders: a tag or a number is
         # how people make such values unique.
-        key = re.sub(r"[^a-z0-9]", "", local.split("+", 1)[0]).rstrip("0123456789")
-        if key in self.locals or (key and set(key) == {"x"}):
+        key = _NOT_LETTER_OR_DIGIT.sub("", local.split("+", 1)[0]).rstrip("0123456789")
+        if key in self.locals or (key and not key.strip("x")):
             return True
         return bool(domain) and self._domain(domain)
 

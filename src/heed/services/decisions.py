@@ -15,7 +15,6 @@ from functools import partial
 from typing import Any, NamedTuple, TypeVar
 
 from heed.adapters.db import decision_facts as read
-from heed.adapters.db import reviews
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain.addresses import is_placeholder, normalize_email, normalize_phone, phone_query
@@ -25,7 +24,6 @@ from heed.domain.recipient_facts import (
     AccountRules,
     FactsOf,
     StoredContact,
-    may_be_held,
     needs_marketing_history,
 )
 from heed.domain.sending_rules import sending_rules
@@ -82,6 +80,32 @@ class DecisionRequest(NamedTuple):
         callers that hold no typed request; the API's requests come through ``of``."""
         if not isinstance(data, dict):
             raise Invalid(f"{field or 'body'} must be an object.", field=field or "body")
+        # The common request, text values and no time, checked in line (a batch parses
+        # a thousand); anything else takes the checks below, which say what is wrong.
+        get = data.get
+        channel, category = get("channel"), get("category", "job")
+        manual, contact_id = get("manual", False), get("contact_id")
+        to, sender = get("to"), get("from")
+        if (
+            type(channel) is str
+            and type(category) is str
+            and (manual is False or manual is True)
+            and (contact_id is None or type(contact_id) is str)
+            and (to is None or type(to) is str)
+            and (sender is None or type(sender) is str)
+            and get("at") is None
+        ):
+            known_channel, known_category = _CHANNELS.get(channel), _CATEGORIES.get(category)
+            if known_channel is not None and known_category is not None:
+                return cls.of(
+                    known_channel,
+                    known_category,
+                    manual=manual,
+                    contact_id=contact_id,
+                    to=to,
+                    sender=sender,
+                    field=field,
+                )
         return cls.of(
             _one_of(data.get("channel"), _CHANNELS, field, "channel", "must be sms or email."),
             _one_of(
@@ -233,14 +257,17 @@ def decide_many(
     # Equal facts are one object (FactsOf), so the batch's distinct (facts, moment)
     # pairs are found by identity, decided together, and each answer is put into
     # words once. gathered.facts keeps every object alive, so no id is reused.
-    slots: dict[tuple[int, datetime], int] = {}
+    # A request with no ``at`` of its own (most) is keyed by its facts alone.
+    slots: dict[int | tuple[int, datetime], int] = {}
     pairs: list[tuple[Facts, datetime]] = []
     order: list[int] = []
     for facts, request in zip(gathered.facts, requests, strict=True):
-        at = request.at or moment
-        slot = slots.setdefault((id(facts), at), len(pairs))
-        if slot == len(pairs):
-            pairs.append((facts, at))
+        at = request.at
+        key = id(facts) if at is None else (id(facts), at)
+        slot = slots.get(key)
+        if slot is None:
+            slot = slots[key] = len(pairs)
+            pairs.append((facts, at or moment))
         order.append(slot)
     views = [decision_view(decision) for decision in decide_each(pairs)]
     # Each answer is a dict of its own, with a list of its own (0.17 against 0.28 us
@@ -314,33 +341,51 @@ def _gather(
             tx, account_id, sorted({r.contact_id for r in requests if r.contact_id})
         )
     )
-    found = [_contact_of(contacts, r, i, len(requests), field) for i, r in enumerate(requests)]
-    addresses = [c.value if c else _raw_address(r) for r, c in zip(requests, found, strict=True)]
-    raw = [a for a, c in zip(addresses, found, strict=True) if a and c is None]
+    # One pass: each request's stored contact (or the error naming the first missing
+    # one), its address, the raw addresses, and the marketing texts, the only requests
+    # whose facts read the texts already sent and the review list (may_be_held).
+    found: list[StoredContact | None] = []
+    addresses: list[str | None] = []
+    raw: list[str] = []
+    texts: list[int] = []
+    for i, request in enumerate(requests):
+        if request.contact_id is None:
+            found.append(None)
+            address = _raw_address(request)
+            if address:
+                raw.append(address)
+        else:
+            contact = contacts.get(request.contact_id)
+            if contact is None:
+                _contact_of(contacts, request, i, len(requests), field)
+            found.append(contact)
+            address = contact.value if contact is not None else None
+        addresses.append(address)
+        if request.category is Category.MARKETING and request.channel is Channel.SMS:
+            texts.append(i)
     consent = consent_for(tx, account_id, raw) if raw else {}
     records = read.raw_records(tx, account_id, raw) if raw else {}
     consented = read.marketing_consented(tx, account_id, raw) if raw else set()
     _check_senders(tx, account_id, requests, field)
-    regions = [c.region if c else None for c in found]
-    sent = _marketing_sent(tx, account_id, requests, addresses, regions, at)
-    held = reviews.numbers_under_review(
-        tx.session,
-        account_id,
-        (a for r, a in zip(requests, addresses, strict=True) if a and may_be_held(r)),
-    )
+    sent = _marketing_sent(tx, account_id, requests, addresses, found, texts, at)
+    held = read.under_review(tx, account_id, (a for a in (addresses[i] for i in texts) if a))
     facts_of = FactsOf(rules)
+    stored = facts_of.stored
     facts: list[Facts] = []
     for request, address, contact in zip(requests, addresses, found, strict=True):
+        if contact is not None:
+            if sent or held:
+                facts.append(stored(request, contact, sent.get(contact.value, ()), address in held))
+            else:
+                facts.append(stored(request, contact))
+            continue
         history = sent.get(address, ()) if address else ()
         review = address in held
-        if contact is not None:
-            facts.append(facts_of.stored(request, contact, history, review))
-        else:
-            state = consent.get(address, NO_CONSENT_RECORDED) if address else NO_CONSENT_RECORDED
-            record = records.get(address) if address else None
-            facts.append(
-                facts_of.raw(request, address, state, record, history, review, address in consented)
-            )
+        state = consent.get(address, NO_CONSENT_RECORDED) if address else NO_CONSENT_RECORDED
+        record = records.get(address) if address else None
+        facts.append(
+            facts_of.raw(request, address, state, record, history, review, address in consented)
+        )
     return _Gathered(addresses, facts, [c.id if c else None for c in found])
 
 
@@ -400,15 +445,20 @@ def _marketing_sent(
     account_id: str,
     requests: Sequence[DecisionRequest],
     addresses: list[str | None],
-    regions: list[str | None],
+    found: list[StoredContact | None],
+    texts: list[int],
     at: datetime | None,
 ) -> dict[str, tuple[datetime, ...]]:
-    """Marketing texts sent within the longest cap's hours, to numbers whose rules cap them."""
-    wanted = {
-        a
-        for r, a, region in zip(requests, addresses, regions, strict=True)
-        if a and needs_marketing_history(r, a, region)
-    }
+    """Marketing texts sent within the longest cap's hours, to numbers whose rules cap
+    them. ``texts`` are the positions of the marketing texts among ``requests``, the
+    only requests that can need them (needs_marketing_history)."""
+    wanted = set()
+    for i in texts:
+        address, contact = addresses[i], found[i]
+        if address and needs_marketing_history(
+            requests[i], address, contact.region if contact else None
+        ):
+            wanted.add(address)
     if not wanted:
         return {}
     # Each request is decided at its own ``at``: read back far enough for the earliest.

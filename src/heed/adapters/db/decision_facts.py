@@ -29,7 +29,13 @@ from heed.adapters.db import tables as t
 from heed.adapters.db.engine import statement_connection
 from heed.adapters.db.uow import Transaction
 from heed.domain.decision import Category
-from heed.domain.recipient_facts import AccountRules, MarketingFacts, RawRecords, StoredContact
+from heed.domain.recipient_facts import (
+    NO_MARKETING_FACTS,
+    AccountRules,
+    MarketingFacts,
+    RawRecords,
+    StoredContact,
+)
 
 ConsentRow = tuple[str, str | None, bool | None, str | None]
 """(contact id or address, scope, opted_out, suppression): one consent_state row."""
@@ -206,6 +212,9 @@ _CONTACTS_POSTGRESQL = _named_as(
     ),
     ContactRow,
 )
+_CONTACTS_POSTGRESQL_SQL = str(
+    _CONTACTS_POSTGRESQL.compile(dialect=postgresql.psycopg.dialect())  # type: ignore[no-untyped-call]
+)
 # One decision about one contact is one statement: the account's settings and whether
 # the number has a text on the review list ride along. Its rows are read as a contact
 # row and an account row, each picked out by its own names.
@@ -242,21 +251,61 @@ _ACCOUNT = _named_as(
 )
 
 
+# Which of a batch's numbers have a text on the review list (R-29), as
+# reviews.numbers_under_review reads it, run as the driver's SQL like the contacts.
+_UNDER_REVIEW_OF = select(t.ConsentReview.from_number).where(
+    t.ConsentReview.account_id == bindparam("account_id"), t.ConsentReview.decision.is_(None)
+)
+_UNDER_REVIEW_SQLITE = str(_UNDER_REVIEW_OF.compile(dialect=sqlite.dialect())) + (
+    " AND consent_reviews.from_number IN ({})"
+)
+_UNDER_REVIEW_POSTGRESQL = str(
+    _UNDER_REVIEW_OF.where(
+        t.ConsentReview.from_number == func.any(bindparam("numbers", type_=ARRAY(String)))
+    ).compile(dialect=postgresql.psycopg.dialect())  # type: ignore[no-untyped-call]
+)
+
+
+def under_review(tx: Transaction, account_id: str, numbers: Iterable[str]) -> set[str]:
+    """Which of ``numbers`` have a text on the review list (reviews.numbers_under_review,
+    on the transaction's driver connection: a batch asks about a few hundred)."""
+    wanted = sorted(set(numbers))
+    if not wanted:
+        return set()
+    connection = tx.session.connection()
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    if connection.dialect.name == "sqlite":
+        sql = _UNDER_REVIEW_SQLITE.format(",".join("?" * len(wanted)))
+        rows = driver.execute(sql, (account_id, *wanted))
+    else:
+        rows = driver.execute(
+            _UNDER_REVIEW_POSTGRESQL, {"account_id": account_id, "numbers": wanted}
+        )
+    return {number for (number,) in rows}
+
+
 def stored_contacts(tx: Transaction, account_id: str, ids: Sequence[str]) -> StoredContacts:
     """The named contacts of the account with their consent rows; unknown ids are absent."""
     if not ids:
         return StoredContacts({}, [])
     connection = tx.session.connection()
+    # On the transaction's own driver connection, inside its BEGIN: SQLAlchemy's
+    # cursor and result handling cost about 1.5 us a contact, plain tuples none. The
+    # rows are read as they come (no list of a thousand tuples outliving the loop).
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    rows: Iterable[Any]
     if connection.dialect.name == "sqlite":
-        # On the transaction's own sqlite3 connection, inside its BEGIN: SQLAlchemy's
-        # cursor and result handling cost about 1.5 us a contact, plain tuples none.
-        driver = connection.connection.driver_connection
-        assert driver is not None
         sql = _CONTACTS_SQLITE.format(",".join("?" * len(ids)))
-        rows: Iterable[Any] = driver.execute(sql, (account_id, *ids)).fetchall()
+        rows = driver.execute(sql, (account_id, *ids))
     else:
-        rows = connection.execute(_CONTACTS_POSTGRESQL, {"account_id": account_id, "ids": ids})
-    return _stored(map(ContactRow._make, rows))
+        # psycopg's own cursor: its rows are tuples, values of the same types as
+        # SQLAlchemy's rows hold (it adds no result processing for these columns).
+        rows = driver.execute(
+            _CONTACTS_POSTGRESQL_SQL, {"account_id": account_id, "ids": list(ids)}
+        )
+    return _stored(rows)
 
 
 def account_rules(tx: Transaction, account_id: str) -> AccountRules | None:
@@ -424,36 +473,55 @@ _NOTIFY = {
 }
 
 
-def _stored(rows: Iterable[ContactRow]) -> StoredContacts:
+def _stored(rows: Iterable[Sequence[Any]]) -> StoredContacts:
+    """Contacts from rows of ContactRow's fields in its order, read as plain tuples: a
+    batch reads a thousand, and a named tuple per row costs more than its unpacking."""
     contacts: dict[str, StoredContact] = {}
     consent_rows: list[ConsentRow] = []
-    for row in rows:
-        if row.id not in contacts:
-            contacts[row.id] = StoredContact(
-                row.id,
-                row.kind,
-                row.value,
-                bool(row.placeholder),
-                (
-                    bool(row.notify_job),
-                    bool(row.notify_invoice_statement),
-                    bool(row.notify_marketing),
-                ),
-                bool(row.do_not_mail),
-                row.time_zone,
-                f"{row.location_country}-{row.location_state}" if row.location_state else None,
+    for (
+        id,
+        kind,
+        value,
+        placeholder,
+        notify_job,
+        notify_invoice_statement,
+        notify_marketing,
+        do_not_mail,
+        time_zone,
+        location_country,
+        location_state,
+        consent_scope,
+        consent_opted_out,
+        consent_suppression,
+        marketing_consented,
+        consent_country,
+        last_purchase_at,
+        last_inquiry_at,
+    ) in rows:
+        if id not in contacts:
+            contacts[id] = StoredContact(
+                id,
+                kind,
+                value,
+                bool(placeholder),
+                (bool(notify_job), bool(notify_invoice_statement), bool(notify_marketing)),
+                bool(do_not_mail),
+                time_zone,
+                f"{location_country}-{location_state}" if location_state else None,
                 MarketingFacts.of(
-                    bool(row.marketing_consented),
-                    row.consent_country,
-                    row.last_purchase_at,
-                    row.last_inquiry_at,
-                ),
+                    bool(marketing_consented), consent_country, last_purchase_at, last_inquiry_at
+                )
+                if marketing_consented or consent_country
+                else NO_MARKETING_FACTS,
             )
-        if row.consent_scope is not None:
-            consent_rows.append(
-                (row.id, row.consent_scope, row.consent_opted_out, row.consent_suppression)
-            )
+        if consent_scope is not None:
+            consent_rows.append((id, consent_scope, consent_opted_out, consent_suppression))
     return StoredContacts(contacts, consent_rows)
+
+
+assert _stored.__code__.co_varnames[3 : 3 + len(ContactRow._fields)] == ContactRow._fields, (
+    "_stored unpacks ContactRow's fields in their order"
+)
 
 
 def _rules(row: AccountRow) -> AccountRules:
@@ -483,7 +551,7 @@ def _one(rows: Sequence[Sequence[Any]]) -> OneContact | None:
         return None
     first = rows[0]
     return OneContact(
-        _stored(ContactRow._make(_PICK_CONTACT(row)) for row in rows),
+        _stored(_PICK_CONTACT(row) for row in rows),
         _rules(AccountRow._make(_PICK_ACCOUNT(first))),
         bool(first[_UNDER_REVIEW_AT]),
     )
