@@ -26,7 +26,7 @@ from sqlalchemy import bindparam, select
 from starlette.concurrency import run_in_threadpool
 
 from heed.adapters.db import tables as t
-from heed.bootstrap import Heed, build, build_worker
+from heed.bootstrap import Heed, build, build_worker, freeze_start_up_heap
 from heed.config import Settings
 from heed.entrypoints.api.app import create_app
 from heed.entrypoints.workers import serve_workers
@@ -76,7 +76,9 @@ def bench_app(heed: Heed) -> FastAPI:
 
 def worker_app() -> FastAPI:
     """One worker's app under ``--workers N``, built inside the worker like heed's own."""
-    return bench_app(build_worker(Settings()))
+    app = bench_app(build_worker(Settings()))
+    freeze_start_up_heap()  # as heed's own workers do
+    return app
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -93,6 +95,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     heed = build(Settings(), migrate=False)
     app = bench_app(heed)
+    freeze_start_up_heap()  # as `heed serve` does
     if not args.profile:
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
         return

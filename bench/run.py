@@ -14,6 +14,7 @@ RESULTS.md is rebuilt from every results file present.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import shlex
 import subprocess
@@ -26,7 +27,7 @@ from typing import Any
 from bench import inprocess, report
 from bench.common import DATA, Meta, database_url, parse_size, size_label, status_kb
 from bench.httpbench import Server, write_decision_bodies, write_twilio_bodies, wrk
-from heed.bootstrap import build
+from heed.bootstrap import build, freeze_start_up_heap
 from heed.config import Settings
 from heed.services.accounts import create_api_key
 from heed.services.common import PERMISSIONS
@@ -76,10 +77,14 @@ def run_one(database: str, size: int, seconds: int, *, http: bool, command: str)
         },
     }
     say(f"{database} {size_label(size)}: in-process decisions")
+    # Measured as in a server that has started: its start-up heap frozen, as `heed
+    # serve` does (bootstrap.freeze_start_up_heap); thawed for the next size.
+    freeze_start_up_heap()
     result["decide_one"] = inprocess.bench_decide_one(heed, who, sample, seconds)
     result["decide_many"] = inprocess.bench_decide_many(heed, who, sample, seconds)
     say(f"{database} {size_label(size)}: recipients for {JOBS:,} jobs")
     result["recipients"] = inprocess.bench_recipients(heed, who, sample)
+    gc.unfreeze()
     result["bench_process_peak_rss_kb"] = status_kb("self", "VmHWM")
     if http:
         api_key = create_api_key(heed.uow, meta.account_id, list(PERMISSIONS))

@@ -14,7 +14,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from heed.adapters.crypto import SecretKeyError
-from heed.bootstrap import Heed, build
+from heed.bootstrap import Heed, build, freeze_start_up_heap
 from heed.domain import nanpa
 from heed.domain.errors import HeedError
 from heed.entrypoints.workers import STARTUP_FAILURE, serve_workers
@@ -479,6 +479,7 @@ def _serve(host: str, port: int, banner: str | None = None) -> None:
     application = create_app(heed)
     if banner:
         typer.echo(banner)
+    freeze_start_up_heap()
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 

@@ -26,7 +26,7 @@ from functools import partial
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from heed.bootstrap import Heed, build_worker
+from heed.bootstrap import Heed, build_worker, freeze_start_up_heap
 from heed.entrypoints.api import errors
 from heed.entrypoints.api.batches import BatchWriter
 from heed.entrypoints.api.body_limits import BodySizeLimit
@@ -162,4 +162,6 @@ def worker_app() -> FastAPI:
     except Exception as error:
         print(f"error (workers): a worker could not start: {error}", file=sys.stderr)
         raise SystemExit(STARTUP_FAILURE) from error
-    return create_app(heed)
+    app = create_app(heed)
+    freeze_start_up_heap()
+    return app
