@@ -457,3 +457,32 @@ def test_removal_wished_for_or_adding_to_the_list_refused_revokes_and_a_wish_to_
 )
 def test_messages_never_asked_for_go_to_a_person(body: str) -> None:
     assert read(body).verdict is Verdict.UNSURE
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Don't text me the code, email it",
+        "Don't text me the address, call me",
+        "dont text me the invoice just email it",
+        "Please don't send me the link, I can't open it",
+    ],
+)
+def test_asking_for_one_message_another_way_goes_to_a_person_and_not_a_revocation(
+    body: str,
+) -> None:
+    reading = read(body)
+    assert (reading.verdict, reading.why) == (Verdict.UNSURE, "asks for one message another way")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Don't text me anymore",
+        "don't text me, call me instead",
+        "Don't text me the promos ever again",
+        "dont send me the invoice anymore, stop texting",
+    ],
+)
+def test_no_more_texts_revokes_even_beside_a_wish_for_another_way(body: str) -> None:
+    assert read(body).verdict is Verdict.REVOKE

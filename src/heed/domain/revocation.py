@@ -870,6 +870,16 @@ _EN_KEEP = re.compile(
     r"(?<!dont )(?<!don t )(?<!do not )\b(?:want|wanna|like) to keep\b|\bstill want\b|"
     r"(?<!to )\bkeep (?:sending|the)\b"
 )
+# One message's content wanted another way, not an end to texts: "don't text me the
+# code, email it". A person decides; with a word of "no more" it revokes as before.
+_EN_ONE_THING = re.compile(
+    r"\b(?:dont|do not)\s(?:text|send|message)\s(?:me\s)?(?:the|that|this|your)\s"
+    r"(?:code|address|link|invoice|quote|estimate|receipt|bill|pdf|photos?|pictures?|"
+    r"details|info|confirmation|password|pin|total)\b"
+)
+_EN_NO_MORE = re.compile(
+    r"\b(?:anymore|any more|again|ever|never|no more|stop|unsubscribe|remove|opt out)\b"
+)
 _EN_LONE_PLEA = re.compile(
     r"^(?:(?:just|ok|okay|so)\s)*quit(?:\s(?:it|now|already|thanks|please|lol))*$"
 )
@@ -884,6 +894,8 @@ _WRONG_NUMBER = re.compile(r"\b(?:wrong (?:number|person|guy)|numero equivocado|
 def _read_english(words: str, body: str) -> tuple[Verdict, str]:
     if _EN_KEEP.search(words):
         return Verdict.NOT, "asks to keep the service"
+    if _EN_ONE_THING.search(_joined_contractions(words)) and not _EN_NO_MORE.search(words):
+        return Verdict.UNSURE, "asks for one message another way"
     cleaned = _EN_ELSEWHERE.sub(" ", words)
     evidence = any(
         not _EN_NEGATED_BEFORE.search(_joined_contractions(cleaned[: match.start()].rstrip()))
