@@ -259,9 +259,13 @@ def test_decided_texts_are_listed_latest_decision_first_with_who_decided_and_whe
         (dismissed, "dismiss"),
     ]
     by_stop, by_staff, _ = page["items"]
-    assert by_stop["decided_by"] == "customer"
+    assert (by_stop["decided_by"], by_stop["decided_by_label"]) == (
+        "customer",
+        "The customer's STOP",
+    )
     (entry,) = client.get(f"/v1/consent/{opted_out}", headers=auth).json()["events"]
     assert by_staff["decided_by"] == entry["actor"] != "customer"
+    assert by_staff["decided_by_label"].startswith("API key ")
     assert by_staff["decided_at"] == "2026-11-24T18:01:00Z"
     assert by_staff["body"] == "Wrong number" and page["next_cursor"] is None
     assert _reviews(client, auth) == []

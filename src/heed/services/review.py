@@ -24,7 +24,7 @@ from heed.domain.consent import ConsentAction
 from heed.domain.errors import Conflict, Invalid, NotFound
 from heed.domain.keywords import ConsentSource, InboundAction
 from heed.domain.revocation import Verdict, read
-from heed.services import cursors
+from heed.services import cursors, display
 from heed.services.common import Principal, audit, new_id, now
 from heed.services.permissions import requires
 from heed.services.views import consent_for
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     pass
 
 UNDER_REVIEW = "revocation_under_review"
+# Who decided a text that its sender's own STOP settled (queue_unsure).
+SETTLED_BY_STOP = "The customer's STOP"
 
 
 def queue_unsure(tx: Transaction, inbound: Iterable[InboundRecord]) -> None:
@@ -104,10 +106,13 @@ def decided(
     before = _position(cursor, limit)
     with uow.read() as tx:
         page = reviews.decided(tx.session, principal.account_id, limit + 1, before)
+        labels = display.actor_labels(tx, principal.account_id, {d.decided_by for d in page})
+    labels["customer"] = SETTLED_BY_STOP
     settled = {
         d.review.id: {
             "decision": d.decision,
             "decided_by": d.decided_by,
+            "decided_by_label": labels[d.decided_by],
             "decided_at": d.decided_at,
         }
         for d in page

@@ -69,6 +69,10 @@ class ReviewSettledPublic(ReviewDecidedPublic):
         description="The staff user or API key that decided, or customer when the "
         "sender's own STOP settled the text."
     )
+    decided_by_label: str = Field(
+        description="Who decided, as staff read it: a staff member's name (else email), "
+        "the key, or The customer's STOP."
+    )
     decided_at: datetime
 
 
