@@ -8,12 +8,31 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Connection, Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from heed.adapters.db import tables as t
 
 _INBOUND = cast(Table, t.InboundMessage.__table__)
+_NUMBERS = cast(Table, t.BusinessNumber.__table__)
+_ACCOUNTS = cast(Table, t.Account.__table__)
+
+# Built once: a batch of texts runs each of them, and building and keying a statement
+# costs as much as running it. Lists go in as expanding parameters.
+_OWNERS = (
+    select(_NUMBERS.c.number, _ACCOUNTS.c.id, _ACCOUNTS.c.twilio_auth_token)
+    .join(_ACCOUNTS, _ACCOUNTS.c.id == _NUMBERS.c.account_id)
+    .where(_NUMBERS.c.number.in_(bindparam("numbers", expanding=True)))
+)
+_NUMBERS_USED = select(_NUMBERS.c.number).where(
+    _NUMBERS.c.account_id == bindparam("account_id"),
+    _NUMBERS.c.number.in_(bindparam("numbers", expanding=True)),
+)
+_ANSWERS = select(_INBOUND.c.provider_message_id, _INBOUND.c.action, _INBOUND.c.reply).where(
+    _INBOUND.c.account_id == bindparam("account_id"),
+    _INBOUND.c.provider_message_id.in_(bindparam("message_ids", expanding=True)),
+)
+_ADD = insert(_INBOUND)
 
 
 @dataclass(frozen=True)
@@ -24,29 +43,24 @@ class NumberOwner:
     twilio_auth_token: str | None
 
 
-def owners_of(session: Session, numbers: Iterable[str]) -> dict[str, NumberOwner]:
+def owners_of(connection: Connection, numbers: Iterable[str]) -> dict[str, NumberOwner]:
     """The owner of each of ``numbers`` (E.164) that a business uses, in one statement."""
     wanted = sorted(set(numbers))
     if not wanted:
         return {}
-    rows = session.execute(
-        select(t.BusinessNumber.number, t.Account.id, t.Account.twilio_auth_token)
-        .join(t.Account, t.Account.id == t.BusinessNumber.account_id)
-        .where(t.BusinessNumber.number.in_(wanted))
-    )
+    rows = connection.execute(_OWNERS, {"numbers": wanted})
     return {number: NumberOwner(account_id, token) for number, account_id, token in rows}
 
 
 def numbers_used(session: Session, account_id: str, numbers: Iterable[str]) -> set[str]:
     """Which of ``numbers`` are the account's business numbers."""
-    return set(
-        session.scalars(
-            select(t.BusinessNumber.number).where(
-                t.BusinessNumber.account_id == account_id,
-                t.BusinessNumber.number.in_(set(numbers)),
-            )
-        )
+    wanted = sorted(set(numbers))
+    if not wanted:
+        return set()
+    rows = session.connection().execute(
+        _NUMBERS_USED, {"account_id": account_id, "numbers": wanted}
     )
+    return {number for (number,) in rows}
 
 
 @dataclass(frozen=True)
@@ -67,19 +81,19 @@ def answers(
     session: Session, account_id: str, message_ids: Iterable[str]
 ) -> dict[str, tuple[str, str | None]]:
     """The action and reply each already stored message id got, by id."""
-    rows = session.execute(
-        select(_INBOUND.c.provider_message_id, _INBOUND.c.action, _INBOUND.c.reply).where(
-            _INBOUND.c.account_id == account_id,
-            _INBOUND.c.provider_message_id.in_(set(message_ids)),
-        )
+    wanted = sorted(set(message_ids))
+    if not wanted:
+        return {}
+    rows = session.connection().execute(
+        _ANSWERS, {"account_id": account_id, "message_ids": wanted}
     )
     return {sid: (action, reply) for sid, action, reply in rows}
 
 
 def add(session: Session, records: Sequence[InboundRecord]) -> None:
     if records:
-        session.execute(
-            insert(_INBOUND),
+        session.connection().execute(
+            _ADD,
             [
                 {
                     "account_id": r.account_id,
