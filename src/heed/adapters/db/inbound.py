@@ -84,9 +84,7 @@ def answers(
     wanted = sorted(set(message_ids))
     if not wanted:
         return {}
-    rows = session.connection().execute(
-        _ANSWERS, {"account_id": account_id, "message_ids": wanted}
-    )
+    rows = session.connection().execute(_ANSWERS, {"account_id": account_id, "message_ids": wanted})
     return {sid: (action, reply) for sid, action, reply in rows}
 
 
