@@ -8,7 +8,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Connection, Table, bindparam, insert, select
+from sqlalchemy import (
+    Connection,
+    Table,
+    bindparam,
+    insert,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from heed.adapters.db import tables as t
@@ -24,13 +33,22 @@ _OWNERS = (
     .join(_ACCOUNTS, _ACCOUNTS.c.id == _NUMBERS.c.account_id)
     .where(_NUMBERS.c.number.in_(bindparam("numbers", expanding=True)))
 )
-_NUMBERS_USED = select(_NUMBERS.c.number).where(
-    _NUMBERS.c.account_id == bindparam("account_id"),
-    _NUMBERS.c.number.in_(bindparam("numbers", expanding=True)),
-)
-_ANSWERS = select(_INBOUND.c.provider_message_id, _INBOUND.c.action, _INBOUND.c.reply).where(
-    _INBOUND.c.account_id == bindparam("account_id"),
-    _INBOUND.c.provider_message_id.in_(bindparam("message_ids", expanding=True)),
+# What a batch needs to know before it acts, in one round trip: the answers its message
+# ids already got (kind 0) and which of its business numbers the account uses (kind 1).
+_ANSWERS_AND_NUMBERS = union_all(
+    select(
+        literal_column("0").label("kind"),
+        _INBOUND.c.provider_message_id.label("key"),
+        _INBOUND.c.action,
+        _INBOUND.c.reply,
+    ).where(
+        _INBOUND.c.account_id == bindparam("account_id"),
+        _INBOUND.c.provider_message_id.in_(bindparam("message_ids", expanding=True)),
+    ),
+    select(literal_column("1"), _NUMBERS.c.number, null(), null()).where(
+        _NUMBERS.c.account_id == bindparam("account_id"),
+        _NUMBERS.c.number.in_(bindparam("numbers", expanding=True)),
+    ),
 )
 _ADD = insert(_INBOUND)
 
@@ -52,17 +70,6 @@ def owners_of(connection: Connection, numbers: Iterable[str]) -> dict[str, Numbe
     return {number: NumberOwner(account_id, token) for number, account_id, token in rows}
 
 
-def numbers_used(session: Session, account_id: str, numbers: Iterable[str]) -> set[str]:
-    """Which of ``numbers`` are the account's business numbers."""
-    wanted = sorted(set(numbers))
-    if not wanted:
-        return set()
-    rows = session.connection().execute(
-        _NUMBERS_USED, {"account_id": account_id, "numbers": wanted}
-    )
-    return {number for (number,) in rows}
-
-
 @dataclass(frozen=True)
 class InboundRecord:
     """One inbound text as stored, with what heed did and answered."""
@@ -77,15 +84,26 @@ class InboundRecord:
     at: datetime
 
 
-def answers(
-    session: Session, account_id: str, message_ids: Iterable[str]
-) -> dict[str, tuple[str, str | None]]:
-    """The action and reply each already stored message id got, by id."""
-    wanted = sorted(set(message_ids))
-    if not wanted:
-        return {}
-    rows = session.connection().execute(_ANSWERS, {"account_id": account_id, "message_ids": wanted})
-    return {sid: (action, reply) for sid, action, reply in rows}
+def answers_and_numbers(
+    session: Session, account_id: str, message_ids: Iterable[str], numbers: Iterable[str]
+) -> tuple[dict[str, tuple[str, str | None]], set[str]]:
+    """The action and reply each already stored message id got, by id, and which of
+    ``numbers`` are the account's business numbers (one statement)."""
+    wanted_ids, wanted_numbers = sorted(set(message_ids)), sorted(set(numbers))
+    answered: dict[str, tuple[str, str | None]] = {}
+    used: set[str] = set()
+    if not wanted_ids and not wanted_numbers:
+        return answered, used
+    rows = session.connection().execute(
+        _ANSWERS_AND_NUMBERS,
+        {"account_id": account_id, "message_ids": wanted_ids, "numbers": wanted_numbers},
+    )
+    for kind, key, action, reply in rows:
+        if kind == 0:
+            answered[key] = (action, reply)
+        else:
+            used.add(key)
+    return answered, used
 
 
 def add(session: Session, records: Sequence[InboundRecord]) -> None:

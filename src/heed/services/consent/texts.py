@@ -181,13 +181,13 @@ def _record_inbound(
     session = tx.session
     # What each message id was answered the first time: a gateway retries a text
     # whose answer it did not see, so the retry gets that answer again.
+    answered, numbers = stored.answers_and_numbers(
+        session, account.id, (i.text.message_id for i in items), (i.to for i in items)
+    )
     seen = {
         sid: InboundResult(action, reply, duplicate=True)
-        for sid, (action, reply) in stored.answers(
-            session, account.id, (i.text.message_id for i in items)
-        ).items()
+        for sid, (action, reply) in answered.items()
     }
-    numbers = stored.numbers_used(session, account.id, (i.to for i in items))
     ledger = Ledger(tx, account, {i.sender for i in items})
     inbound: list[stored.InboundRecord] = []
     for item in items:
