@@ -79,6 +79,35 @@ def test_an_entrys_stripe_is_its_addresss_and_each_stripe_ends_at_its_head(
     assert ledger_check.verify_account(heed.uow, staff.account_id).intact
 
 
+def test_a_batch_leaves_each_stripe_at_its_last_entry_and_the_next_batch_chains_on(
+    heed: Heed, staff: Principal, business_number: str
+) -> None:
+    first, second = on_stripe(3), on_stripe(3)
+    bodies = [(first, "STOP"), (second, "STOP"), (first, "START"), (on_stripe(5), "STOP")]
+    for batch in (bodies, [(second, "START"), (first, "STOP")]):
+        results = consent.record_inbound_batch(
+            heed.uow,
+            [
+                consent.InboundText(staff.account_id, number, business_number, body, message_id())
+                for number, body in batch
+            ],
+        )
+        assert all(isinstance(r, consent.InboundResult) and r.reply for r in results), results
+        entries = ledger(heed, staff.account_id)
+        heads = stripe_heads(heed, staff.account_id)
+        for stripe in (3, 5):
+            last = [e for e in entries if e.stripe == stripe][-1]
+            assert heads[stripe] == (last.seq, last.hash)
+    assert [e.action for e in ledger(heed, staff.account_id) if e.stripe == 3] == [
+        "opt_out",
+        "opt_out",
+        "opt_in",
+        "opt_in",
+        "opt_out",
+    ]
+    assert ledger_check.verify_account(heed.uow, staff.account_id).intact
+
+
 def test_a_new_account_has_every_stripe_at_the_start(heed: Heed, staff: Principal) -> None:
     assert stripe_heads(heed, staff.account_id) == {c: (0, "0" * 64) for c in range(STRIPES)}
 

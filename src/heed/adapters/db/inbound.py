@@ -8,12 +8,49 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import (
+    Connection,
+    Table,
+    bindparam,
+    insert,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from heed.adapters.db import tables as t
 
 _INBOUND = cast(Table, t.InboundMessage.__table__)
+_NUMBERS = cast(Table, t.BusinessNumber.__table__)
+_ACCOUNTS = cast(Table, t.Account.__table__)
+
+# Built once: a batch of texts runs each of them, and building and keying a statement
+# costs as much as running it. Lists go in as expanding parameters.
+_OWNERS = (
+    select(_NUMBERS.c.number, _ACCOUNTS.c.id, _ACCOUNTS.c.twilio_auth_token)
+    .join(_ACCOUNTS, _ACCOUNTS.c.id == _NUMBERS.c.account_id)
+    .where(_NUMBERS.c.number.in_(bindparam("numbers", expanding=True)))
+)
+# What a batch needs to know before it acts, in one round trip: the answers its message
+# ids already got (kind 0) and which of its business numbers the account uses (kind 1).
+_ANSWERS_AND_NUMBERS = union_all(
+    select(
+        literal_column("0").label("kind"),
+        _INBOUND.c.provider_message_id.label("key"),
+        _INBOUND.c.action,
+        _INBOUND.c.reply,
+    ).where(
+        _INBOUND.c.account_id == bindparam("account_id"),
+        _INBOUND.c.provider_message_id.in_(bindparam("message_ids", expanding=True)),
+    ),
+    select(literal_column("1"), _NUMBERS.c.number, null(), null()).where(
+        _NUMBERS.c.account_id == bindparam("account_id"),
+        _NUMBERS.c.number.in_(bindparam("numbers", expanding=True)),
+    ),
+)
+_ADD = insert(_INBOUND)
 
 
 @dataclass(frozen=True)
@@ -24,29 +61,13 @@ class NumberOwner:
     twilio_auth_token: str | None
 
 
-def owners_of(session: Session, numbers: Iterable[str]) -> dict[str, NumberOwner]:
+def owners_of(connection: Connection, numbers: Iterable[str]) -> dict[str, NumberOwner]:
     """The owner of each of ``numbers`` (E.164) that a business uses, in one statement."""
     wanted = sorted(set(numbers))
     if not wanted:
         return {}
-    rows = session.execute(
-        select(t.BusinessNumber.number, t.Account.id, t.Account.twilio_auth_token)
-        .join(t.Account, t.Account.id == t.BusinessNumber.account_id)
-        .where(t.BusinessNumber.number.in_(wanted))
-    )
+    rows = connection.execute(_OWNERS, {"numbers": wanted})
     return {number: NumberOwner(account_id, token) for number, account_id, token in rows}
-
-
-def numbers_used(session: Session, account_id: str, numbers: Iterable[str]) -> set[str]:
-    """Which of ``numbers`` are the account's business numbers."""
-    return set(
-        session.scalars(
-            select(t.BusinessNumber.number).where(
-                t.BusinessNumber.account_id == account_id,
-                t.BusinessNumber.number.in_(set(numbers)),
-            )
-        )
-    )
 
 
 @dataclass(frozen=True)
@@ -63,23 +84,32 @@ class InboundRecord:
     at: datetime
 
 
-def answers(
-    session: Session, account_id: str, message_ids: Iterable[str]
-) -> dict[str, tuple[str, str | None]]:
-    """The action and reply each already stored message id got, by id."""
-    rows = session.execute(
-        select(_INBOUND.c.provider_message_id, _INBOUND.c.action, _INBOUND.c.reply).where(
-            _INBOUND.c.account_id == account_id,
-            _INBOUND.c.provider_message_id.in_(set(message_ids)),
-        )
+def answers_and_numbers(
+    session: Session, account_id: str, message_ids: Iterable[str], numbers: Iterable[str]
+) -> tuple[dict[str, tuple[str, str | None]], set[str]]:
+    """The action and reply each already stored message id got, by id, and which of
+    ``numbers`` are the account's business numbers (one statement)."""
+    wanted_ids, wanted_numbers = sorted(set(message_ids)), sorted(set(numbers))
+    answered: dict[str, tuple[str, str | None]] = {}
+    used: set[str] = set()
+    if not wanted_ids and not wanted_numbers:
+        return answered, used
+    rows = session.connection().execute(
+        _ANSWERS_AND_NUMBERS,
+        {"account_id": account_id, "message_ids": wanted_ids, "numbers": wanted_numbers},
     )
-    return {sid: (action, reply) for sid, action, reply in rows}
+    for kind, key, action, reply in rows:
+        if kind == 0:
+            answered[key] = (action, reply)
+        else:
+            used.add(key)
+    return answered, used
 
 
 def add(session: Session, records: Sequence[InboundRecord]) -> None:
     if records:
-        session.execute(
-            insert(_INBOUND),
+        session.connection().execute(
+            _ADD,
             [
                 {
                     "account_id": r.account_id,

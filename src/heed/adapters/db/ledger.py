@@ -14,10 +14,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Row, Select, Table, and_, insert, or_, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    insert,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from heed.adapters.db import tables as t
+from heed.adapters.db.uow import StripeHead
 from heed.domain.consent import (
     NO_CONSENT_RECORDED,
     AddressState,
@@ -35,6 +48,39 @@ _ENTRY_FIELDS = tuple(field.name for field in dataclasses.fields(LedgerEntry))
 _ENTRY_COLUMNS = [_EVENTS.c[name] for name in _ENTRY_FIELDS]
 # Entries are read in pages, never all held: a ledger may have millions.
 _PAGE = 1000
+# The statements every write of a batch runs, built once (building and keying one costs
+# about what running it does); lists go in as expanding parameters.
+_APPEND = insert(_EVENTS)
+_STRIPES = cast(Table, t.LedgerStripe.__table__)
+_MOVE_HEAD = (
+    update(_STRIPES)
+    .where(
+        _STRIPES.c.account_id == bindparam("h_account_id"),
+        _STRIPES.c.stripe == bindparam("h_stripe"),
+    )
+    .values(seq=bindparam("h_seq"), head=bindparam("h_head"))
+)
+_SCOPE_ROWS = select(
+    _STATES.c.address, _STATES.c.scope, _STATES.c.opted_out, _STATES.c.suppression
+).where(
+    _STATES.c.account_id == bindparam("account_id"),
+    _STATES.c.address.in_(bindparam("addresses", expanding=True)),
+)
+_ADD_STATES = insert(_STATES)
+_UPDATE_STATES = (
+    update(_STATES)
+    .where(
+        _STATES.c.account_id == bindparam("k_account_id"),
+        _STATES.c.address == bindparam("k_address"),
+        _STATES.c.scope == bindparam("k_scope"),
+    )
+    .values(
+        opted_out=bindparam("u_opted_out"),
+        suppression=bindparam("u_suppression"),
+        last_seq=bindparam("u_last_seq"),
+        updated_at=bindparam("u_updated_at"),
+    )
+)
 
 
 # ---- the log --------------------------------------------------------------------------------
@@ -43,9 +89,20 @@ _PAGE = 1000
 def append_entries(session: Session, entries: Sequence[LedgerEntry]) -> None:
     """Store entries already chained (one INSERT for all of them)."""
     if entries:
-        session.execute(
-            insert(_EVENTS), [{name: getattr(e, name) for name in _ENTRY_FIELDS} for e in entries]
+        session.connection().execute(
+            _APPEND, [{name: getattr(e, name) for name in _ENTRY_FIELDS} for e in entries]
         )
+
+
+def move_stripe_heads(session: Session, heads: Iterable[StripeHead]) -> None:
+    """Store the heads of stripes that entries were just chained after (the stripes are
+    locked: their rows only move forward, ledger_stripes_head_forward)."""
+    values = [
+        {"h_account_id": h.account_id, "h_stripe": h.stripe, "h_seq": h.seq, "h_head": h.head}
+        for h in heads
+    ]
+    if values:
+        session.connection().execute(_MOVE_HEAD, values)
 
 
 def has_message(session: Session, account_id: str, provider_message_id: str) -> bool:
@@ -184,10 +241,8 @@ def scope_rows(
     found: dict[str, dict[str, ScopeConsent]] = {}
     if not wanted:
         return found
-    rows = session.execute(
-        select(
-            _STATES.c.address, _STATES.c.scope, _STATES.c.opted_out, _STATES.c.suppression
-        ).where(_STATES.c.account_id == account_id, _STATES.c.address.in_(wanted))
+    rows = session.connection().execute(
+        _SCOPE_ROWS, {"account_id": account_id, "addresses": wanted}
     )
     for address, scope, opted_out, suppression in rows:
         found.setdefault(address, {})[scope] = ScopeConsent(opted_out, Suppression(suppression))
@@ -225,10 +280,26 @@ def save_scope_rows(session: Session, account_id: str, rows: Iterable[ScopeWrite
             changed.append(values)
         else:
             added.append({**values, "channel": row.channel})
+    # Core statements, not the ORM's bulk update by primary key: the same rows, and
+    # neither touches an object the session holds.
     if added:
-        session.execute(insert(_STATES), added)
+        session.connection().execute(_ADD_STATES, added)
     if changed:
-        session.execute(update(t.ConsentState), changed)
+        session.connection().execute(
+            _UPDATE_STATES,
+            [
+                {
+                    "k_account_id": row["account_id"],
+                    "k_address": row["address"],
+                    "k_scope": row["scope"],
+                    "u_opted_out": row["opted_out"],
+                    "u_suppression": row["suppression"],
+                    "u_last_seq": row["last_seq"],
+                    "u_updated_at": row["updated_at"],
+                }
+                for row in changed
+            ],
+        )
 
 
 @dataclass(frozen=True)

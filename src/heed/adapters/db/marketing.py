@@ -111,7 +111,9 @@ def void_after_opt_out(
         if address not in loaded
     ]
     if rest:
-        session.execute(_VOID, rest)
+        # None of these rows is held by the session (above): the statement goes to the
+        # connection, past the ORM.
+        session.connection().execute(_VOID, rest)
 
 
 _MARKETING = cast(Table, t.MarketingConsent.__table__)

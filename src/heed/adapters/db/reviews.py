@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, and_, func, insert, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from heed.adapters.db import tables as t
@@ -137,12 +137,19 @@ def settle_for(
     """Mark the undecided texts of ``numbers`` decided as an opt-out, by ``decided_by``."""
     wanted = sorted(set(numbers))
     if wanted:
-        session.execute(
-            update(_REVIEWS)
-            .where(
-                _REVIEWS.c.account_id == account_id,
-                _REVIEWS.c.decision.is_(None),
-                _REVIEWS.c.from_number.in_(wanted),
-            )
-            .values(decision="opt_out", decided_by=decided_by, decided_at=at)
+        session.connection().execute(
+            _SETTLE,
+            {"s_account": account_id, "s_numbers": wanted, "s_by": decided_by, "s_at": at},
         )
+
+
+# Built once: every batch of inbound texts with a STOP runs it.
+_SETTLE = (
+    update(_REVIEWS)
+    .where(
+        _REVIEWS.c.account_id == bindparam("s_account"),
+        _REVIEWS.c.decision.is_(None),
+        _REVIEWS.c.from_number.in_(bindparam("s_numbers", expanding=True)),
+    )
+    .values(decision="opt_out", decided_by=bindparam("s_by"), decided_at=bindparam("s_at"))
+)

@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
-from sqlalchemy import ColumnElement, Connection, Engine, select, tuple_
+from sqlalchemy import ColumnElement, Connection, Engine, Table, bindparam, select, tuple_
 from sqlalchemy.orm import Session
 
 from heed.adapters.db import tables as t
+
+_STRIPES = t.LedgerStripe.__table__
+assert isinstance(_STRIPES, Table)
+
+
+@dataclass
+class StripeHead:
+    """A ledger stripe this transaction locked: its head, moved forward in memory as
+    entries are chained after it, and stored with them (``Ledger.write``)."""
+
+    account_id: str
+    stripe: int
+    seq: int
+    head: str
 
 
 class UnitOfWork:
@@ -33,7 +48,7 @@ class Transaction:
         self.engine = engine
         self.is_write = write
         # Ledger stripes locked for appending, by (account id, stripe).
-        self._locked: dict[tuple[str, int], t.LedgerStripe] = {}
+        self._locked: dict[tuple[str, int], StripeHead] = {}
 
     def __enter__(self) -> Self:
         self.connection = self.engine.connect().execution_options(heed_write=self.is_write)
@@ -88,9 +103,8 @@ class Transaction:
         with :meth:`accounts`."""
         wanted = sorted(set(stripes))
         if wanted:
-            self._lock_stripe_rows(
-                tuple_(t.LedgerStripe.account_id, t.LedgerStripe.stripe).in_(wanted)
-            )
+            query = _LOCK_STRIPES if self._row_locks else _READ_STRIPES
+            self._hold(self.session.connection().execute(query, {"stripes": wanted}))
 
     def share_stripes(self, stripes: Iterable[tuple[str, int]]) -> None:
         """Hold these stripes still without appending to them (PostgreSQL's FOR SHARE):
@@ -107,10 +121,15 @@ class Transaction:
 
     def accounts(self, account_ids: Iterable[str]) -> dict[str, t.Account]:
         """The accounts, by id, read without a lock (their settings, not their ledger)."""
-        query = select(t.Account).where(t.Account.id.in_(sorted(set(account_ids))))
-        return {account.id: account for account in self.session.scalars(query)}
+        wanted = sorted(set(account_ids))
+        if not wanted:
+            return {}
+        return {
+            account.id: account
+            for account in self.session.scalars(_ACCOUNTS, {"account_ids": wanted})
+        }
 
-    def locked_stripe(self, account_id: str, stripe: int) -> t.LedgerStripe:
+    def locked_stripe(self, account_id: str, stripe: int) -> StripeHead:
         """A stripe this transaction locked for appending: its head, to chain after.
 
         Appending to a stripe not locked would fork its chain under concurrent
@@ -129,12 +148,25 @@ class Transaction:
         return self.engine.dialect.name != "sqlite"
 
     def _lock_stripe_rows(self, where: ColumnElement[bool]) -> None:
-        query = (
-            select(t.LedgerStripe)
-            .where(where)
-            .order_by(t.LedgerStripe.account_id, t.LedgerStripe.stripe)
-        )
+        query = _READ_STRIPES_ALL.where(where)
         if self._row_locks:
             query = query.with_for_update()
-        for row in self.session.scalars(query):
-            self._locked[row.account_id, row.stripe] = row
+        self._hold(self.session.connection().execute(query))
+
+    def _hold(self, rows: Iterable[Any]) -> None:
+        for account_id, stripe, seq, head in rows:
+            # A stripe locked twice keeps the head this transaction already moved.
+            if (account_id, stripe) not in self._locked:
+                self._locked[account_id, stripe] = StripeHead(account_id, stripe, seq, head)
+
+
+# Built once: every batch of inbound texts runs them (building and keying a statement
+# costs about what running it does).
+_READ_STRIPES_ALL = select(
+    _STRIPES.c.account_id, _STRIPES.c.stripe, _STRIPES.c.seq, _STRIPES.c.head
+).order_by(_STRIPES.c.account_id, _STRIPES.c.stripe)
+_READ_STRIPES = _READ_STRIPES_ALL.where(
+    tuple_(_STRIPES.c.account_id, _STRIPES.c.stripe).in_(bindparam("stripes", expanding=True))
+)
+_LOCK_STRIPES = _READ_STRIPES.with_for_update()
+_ACCOUNTS = select(t.Account).where(t.Account.id.in_(bindparam("account_ids", expanding=True)))

@@ -15,7 +15,7 @@ from typing import Any
 from heed.adapters.db import ledger as stored
 from heed.adapters.db import marketing as stored_marketing
 from heed.adapters.db import tables as t
-from heed.adapters.db.uow import Transaction
+from heed.adapters.db.uow import StripeHead, Transaction
 from heed.domain.consent import (
     ALL_NUMBERS,
     AddressState,
@@ -48,6 +48,8 @@ class Ledger:
         # (address, scope) → (channel, seq, at) of the rows changed since the last write.
         self._touched: dict[tuple[str, str], tuple[str, int, datetime]] = {}
         self._entries: list[LedgerEntry] = []
+        # The stripes whose heads moved since the last write.
+        self._moved: dict[int, StripeHead] = {}
         # Numbers opted out since the last write: their marketing consent ends.
         self._opted_out: dict[str, tuple[int, datetime]] = {}
         self.last: LedgerEntry | None = None
@@ -113,6 +115,7 @@ class Ledger:
         if action is ConsentAction.OPT_OUT and channel == "sms":
             self._opted_out[address] = (entry.seq, entry.at)
         stripe.seq, stripe.head = entry.seq, entry.hash
+        self._moved[stripe.stripe] = stripe
         self._load([address])
         rows = self._rows[address]
         for changed, row in apply(rows, action, scope).items():
@@ -126,6 +129,8 @@ class Ledger:
         session = self._tx.session
         stored.append_entries(session, self._entries)
         self._entries = []
+        stored.move_stripe_heads(session, self._moved.values())
+        self._moved = {}
         stored.save_scope_rows(
             session,
             self.account.id,

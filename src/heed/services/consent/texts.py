@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from heed.adapters.db import inbound as stored
 from heed.adapters.db import tables as t
+from heed.adapters.db.engine import statement_connection
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain.addresses import normalize_phone, phone_query
 from heed.domain.consent import ALL_NUMBERS, ConsentAction, stripe_of
@@ -43,8 +44,9 @@ def accounts_by_number(uow: UnitOfWork, numbers: Iterable[str]) -> dict[str, Inb
     wanted = {query for query in queries.values() if query}
     if not wanted:
         return {}
-    with uow.read() as tx:
-        owners = stored.owners_of(tx.session, wanted)
+    # One SELECT needs no transaction of its own (no BEGIN, no ROLLBACK).
+    with statement_connection(uow.engine) as connection:
+        owners = stored.owners_of(connection, wanted)
     return {
         number: InboundAccount(owners[q].account_id, owners[q].twilio_auth_token)
         for number, q in queries.items()
@@ -179,13 +181,13 @@ def _record_inbound(
     session = tx.session
     # What each message id was answered the first time: a gateway retries a text
     # whose answer it did not see, so the retry gets that answer again.
+    answered, numbers = stored.answers_and_numbers(
+        session, account.id, (i.text.message_id for i in items), (i.to for i in items)
+    )
     seen = {
         sid: InboundResult(action, reply, duplicate=True)
-        for sid, (action, reply) in stored.answers(
-            session, account.id, (i.text.message_id for i in items)
-        ).items()
+        for sid, (action, reply) in answered.items()
     }
-    numbers = stored.numbers_used(session, account.id, (i.to for i in items))
     ledger = Ledger(tx, account, {i.sender for i in items})
     inbound: list[stored.InboundRecord] = []
     for item in items:
