@@ -118,14 +118,33 @@ def _serve_workers_of(
         f"served = serve_workers({factory!r}, '127.0.0.1', {free_port()}, 2)\n"
         "sys.exit(0 if served else 3)\n"
     )
+    # The supervisor polls its workers from a timed wait, which never runs out under
+    # libfaketime (the suite's hour check): it runs on the real clock, as a server does.
+    real_clock = {
+        key: value
+        for key, value in environment.items()
+        if key != "LD_PRELOAD" and not key.startswith("FAKETIME")
+    }
+    real_clock["PYTHONPATH"] = f"{cwd}{os.pathsep}{environment.get('PYTHONPATH', '')}"
     return subprocess.Popen(
         [sys.executable, "-c", program],
-        env={**environment, "PYTHONPATH": f"{cwd}{os.pathsep}{environment.get('PYTHONPATH', '')}"},
+        env=real_clock,
         cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def _ended(server: subprocess.Popen[str], seconds: float) -> str:
+    """The server's output once it has ended by itself; killed and failed otherwise."""
+    try:
+        output, _ = server.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        output, _ = server.communicate()
+        pytest.fail(f"the server was still running after {seconds:.0f} s:\n{output}")
+    return output
 
 
 def test_workers_that_cannot_reach_their_database_stop_the_server_with_exit_code_three(
@@ -135,7 +154,7 @@ def test_workers_that_cannot_reach_their_database_stop_the_server_with_exit_code
     # Nothing listens on port 1: each worker fails to read the installation's secret.
     environment["HEED_DATABASE_URL"] = "postgresql+psycopg://postgres@127.0.0.1:1/nothing"
     server = _serve_workers_of("heed.entrypoints.api.app:worker_app", environment, tmp_path)
-    output, _ = server.communicate(timeout=120)
+    output = _ended(server, 120)
     assert server.returncode == 3, output
     assert "error (workers): a worker could not start:" in output
 
@@ -147,7 +166,7 @@ def test_workers_that_keep_dying_at_start_stop_the_server_rather_than_being_repl
         "def make():\n    raise RuntimeError('this app never starts')\n"
     )
     server = _serve_workers_of("failing_app:make", dict(os.environ), tmp_path)
-    output, _ = server.communicate(timeout=180)
+    output = _ended(server, 180)
     assert server.returncode == 3, output
     # The two workers, and at most five replacements at two a round, before it gave up.
     assert 2 <= output.count("RuntimeError: this app never starts") <= 2 + 6, output
