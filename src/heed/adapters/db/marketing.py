@@ -74,46 +74,22 @@ def void_after_opt_out(
     if not opted_out:
         return
     session = tx.session
-    if any(isinstance(row, t.MarketingConsent) for row in session.new):
-        loaded = set(opted_out)
-    else:
-        loaded = {
-            address
-            for address in opted_out
-            if identity_key(t.MarketingConsent, (account_id, address)) in session.identity_map
-        }
-    # A row this session holds is updated through the ORM, which keeps the held object
-    # in step; the others (all of them, for a burst of STOPs) in one executemany.
-    table = t.MarketingConsent
-    for address, (seq, at) in sorted(opted_out.items()):
-        if address in loaded:
-            session.execute(
-                update(table)
-                .where(
-                    table.account_id == account_id,
-                    table.address == address,
-                    (table.consented.is_(True)) | (table.pending_since.is_not(None)),
-                )
-                .values(
-                    consented=False,
-                    withdrawn_seq=seq,
-                    pending_since=None,
-                    pending_seq=None,
-                    request_message_id=None,
-                    method=None,
-                    changed_at=at,
-                    updated_at=at,
-                )
-            )
-    rest = [
-        {"v_account": account_id, "v_address": address, "v_seq": seq, "v_at": at}
-        for address, (seq, at) in sorted(opted_out.items())
-        if address not in loaded
-    ]
-    if rest:
-        # None of these rows is held by the session (above): the statement goes to the
-        # connection, past the ORM.
-        session.connection().execute(_VOID, rest)
+    # The statement goes to the connection, past the ORM: a change to these rows the
+    # session has not written yet is written first, and a row it holds is read again
+    # when next used.
+    if any(isinstance(row, t.MarketingConsent) for row in (*session.new, *session.dirty)):
+        session.flush()
+    session.connection().execute(
+        _VOID,
+        [
+            {"v_account": account_id, "v_address": address, "v_seq": seq, "v_at": at}
+            for address, (seq, at) in sorted(opted_out.items())
+        ],
+    )
+    for address in opted_out:
+        held = session.identity_map.get(identity_key(t.MarketingConsent, (account_id, address)))
+        if held is not None:
+            session.expire(held)
 
 
 _MARKETING = cast(Table, t.MarketingConsent.__table__)
