@@ -138,6 +138,25 @@ EMOJI_SAMPLES = (
     "SentimentAnalysisProject/train_emoji.csv"
 )
 MOJI_SAMPLES = "https://huggingface.co/datasets/MoGP/g_test_set_Moji_stratify"
+RANDO_WOMBLE = (
+    "https://www.womblebonddickinson.com/us/insights/blogs/"
+    "federal-court-upholds-sanctity-stop-revoke-consent-under-tcpa"
+)
+BRAZE_DOCS = (
+    "https://github.com/braze-inc/braze-docs"
+    " (_docs/_user_guide/message_building_by_channel/sms_mms_rcs/keywords/fuzzy_opt_out.md)"
+)
+THRUTEXT = "https://help.thrutext.io/support/solutions/articles/44001063876-opt-outs-for-texters"
+SMSPORTAL = (
+    "https://docs.smsportal.com/docs/adding-a-default-forwarding-reply-rule-to-your-opt-outs"
+)
+HUDSON = "https://cetient.com/case/8312921/hudson-v-ralph-lauren-corp"
+LPSAACS = "https://lpsaacs.com/sms-terms-and-conditions"
+CRM_CHRONOS = "https://crmchronos.pages.dev/sms-automation/"
+MICROSIERVOS_ES = (
+    "http://microsiervos.com/archivo/gadgets/darse-de-baja-publicidad-sms-movistar.html"
+)
+SEMPREQUISS_ES = "https://semprequiss.com/plantillas-operativas-no-asesoria-consentimiento-opt-out"
 ACCOUNTS_RECOVERY_RANDO = (
     "http://www.accountsrecovery.net/2018/04/19/"
     "judge-dismisses-tcpa-class-action-because-plaintiff-was-unreasonable-in-revoking-consent/"
@@ -533,6 +552,55 @@ PUBLIC: dict[str, list[tuple[str, str, str]]] = {
             MOJI_SAMPLES,
         ),
         ("Nobody texting me", NOT, MOJI_SAMPLES),
+        # A customer's later texts as a second commentary prints them, replies a
+        # platform's docs and a texting team's guide read as opt-outs, a provider's
+        # opt-out words, and the instructions and confirmations broadcasts carry
+        # (2026-12-07, fourth round).
+        ("I want to confirm that I have been removed from your contacts", REVOKE, RANDO_WOMBLE),
+        ("Again I want to stop the service thank you.", REVOKE, RANDO_WOMBLE),
+        ("Thank you. I'd like my contact info to be removed.", REVOKE, RANDO_WOMBLE),
+        ("Checking in today to see if my information is removed.", REVOKE, RANDO_WOMBLE),
+        ("Please stopppp", REVOKE, BRAZE_DOCS),
+        ("Stpo", REVOKE, BRAZE_DOCS),
+        ("stop sending me messages, they cost me money", REVOKE, THRUTEXT),
+        ("Spam", REVOKE, SMSPORTAL),
+        ("To unsubscribe from all messages, reply with the word STOP.", NOT, BRAZE_DOCS),
+        (
+            "We received your message. If you'd like to stop receiving texts, please text STOP.",
+            NOT,
+            BRAZE_DOCS,
+        ),
+        (
+            "Did you mean to unsubscribe? Reply STOP to opt out of all future messages.",
+            NOT,
+            BRAZE_DOCS,
+        ),
+        (
+            "You have successfully been unsubscribed. You will not receive any more messages from "
+            "this number. Reply START to resubscribe.",
+            NOT,
+            BRAZE_DOCS,
+        ),
+        (
+            "PoloFactoryStores: Reply Y to get automated offers & ads. Consent is not a condition of "
+            "purchase. Up to 6 alert msgs/mo.Msg&DataRatesMayApply.Rply STOP to end.",
+            NOT,
+            HUDSON,
+        ),
+        (
+            "Please click on this link to make your monthly payment. Reply STOP to opt out of SMS "
+            "messaging at any time.",
+            NOT,
+            LPSAACS,
+        ),
+        (
+            "Hi {{firstName}}! It\u2019s (texter Alias or First Name) with <campaign>. <Candidate> has "
+            "been working hard for regular people their entire career, and now they need your help. "
+            "Can <Candidate> count on your vote? Stop to quit.",
+            NOT,
+            STW_LANGUAGE,
+        ),
+        ("yes but call after 5", NOT, CRM_CHRONOS),
     ],
     "es": [
         ("Bórrenme de su lista", REVOKE, THRUTEXT_ES),
@@ -558,6 +626,16 @@ PUBLIC: dict[str, list[tuple[str, str, str]]] = {
         ("SUSCRIBIRME", NOT, NOTIFYCAME_ES),
         ("COMENZAR", NOT, NOTIFYCAME_ES),
         ("Ayuda", NOT, ONESIGNAL_ES),
+        # A broadcast a subscriber quotes, a consent template's instruction, and a bare
+        # yes among replies a CRM sorts (2026-12-07, fourth round).
+        (
+            "¡Enhorabuena! Gracias por participar. Ahora entra usted cada día en un sorteo de uno "
+            "de los 100 coches Porsche Cayenne.",
+            NOT,
+            MICROSIERVOS_ES,
+        ),
+        ("Responde ALTO", NOT, SEMPREQUISS_ES),
+        ("SI", NOT, CRM_CHRONOS),
     ],
     "fr": [
         ("ARRET", REVOKE, TWILIO_CANADA),
@@ -578,5 +656,9 @@ PUBLIC: dict[str, list[tuple[str, str, str]]] = {
             NOT,
             UNICODA_FR,
         ),
+        # Promotions a consumers' page quotes (2026-12-07, fourth round).
+        ("Jusqu'à -70 % sur tout le magasin !", NOT, COMMENTCAMARCHE_FR),
+        ("Soldes de folie jusqu'au 8 février !", NOT, COMMENTCAMARCHE_FR),
+        ("Une offre à ne manquer pour rien au monde !", NOT, COMMENTCAMARCHE_FR),
     ],
 }

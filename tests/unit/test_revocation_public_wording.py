@@ -486,3 +486,129 @@ def test_asking_for_one_message_another_way_goes_to_a_person_and_not_a_revocatio
 )
 def test_no_more_texts_revokes_even_beside_a_wish_for_another_way(body: str) -> None:
     assert read(body).verdict is Verdict.REVOKE
+
+
+# Fourth round (2026-12-07): each new part of the reader with the ordinary texts that
+# must stay as they were. Texts from the corpus's tune part or written for heed.
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Thank you. I'd like my contact info to be removed.",
+        "I'd like my number to be deleted",
+        "I want my phone number to be erased from your records",
+    ],
+)
+def test_the_writers_details_wished_to_be_removed_revoke(body: str) -> None:
+    assert _revokes(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "I don't want my number to be removed",
+        "I'd like my old number to be deleted, use 512-555-0199 now",
+        "Can my wife's number be removed from the appointment?",
+    ],
+)
+def test_details_kept_or_someone_elses_removed_do_not_revoke(body: str) -> None:
+    assert not _revokes(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "If you want to stop getting these reminders, just text STOP.",
+        "We got your message. If you would like to stop texts, please send STOP.",
+        "Would you like to unsubscribe? Reply STOP to opt out of future alerts.",
+        "Did you want to stop these texts? Reply STOP to unsubscribe.",
+        "Do you want to opt out? Reply STOP and we'll remove you.",
+    ],
+)
+def test_a_sender_offering_the_reader_a_way_to_stop_is_not_a_revocation(body: str) -> None:
+    assert read(body).verdict is Verdict.NOT
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Do you want me to text STOP? Stop texting me",
+        "Stop texting me. If you don't, I will reply STOP to every message",
+    ],
+)
+def test_a_customer_naming_the_keyword_beside_a_wish_still_revokes(body: str) -> None:
+    assert _revokes(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Enough texts already",
+        "I'm done getting these",
+        "Please don't send me anymore texts",
+        "I have asked to be removed several times",
+        "I don't need any more reminders",
+        "I replied stop and you still text me",
+        "Opt this number out",
+        "I want these to stop",
+        "Please make these stop",
+        "I have no interest in these messages",
+        "Please leave this number alone",
+        "I'm sick of these messages",
+        "Can you please not text me anymore",
+        "I'd appreciate it if you'd stop",
+    ],
+)
+def test_wishes_to_stop_said_in_other_shapes_revoke(body: str) -> None:
+    assert _revokes(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "I'm done getting these boxes, send the invoice",
+        "I want these leaks to stop",
+        "I said stop and he laughed",
+        "Don't opt me out",
+        "I'm sick of texting him",
+        "Can you not text me before 8",
+        "Can you not text me the code, email it",
+        "I'd appreciate it if you'd stop by Tuesday",
+        "What if you stop",
+    ],
+)
+def test_the_same_words_about_something_else_do_not_revoke(body: str) -> None:
+    assert not _revokes(body)
+
+
+@pytest.mark.parametrize(
+    "body", ["This is no longer John's number, please remove it", "This is not my number. Stop"]
+)
+def test_a_number_said_to_be_no_longer_the_persons_with_a_plea_revokes(body: str) -> None:
+    assert _revokes(body)
+
+
+@pytest.mark.parametrize(
+    "body", ["This is not my number", "I never gave you permission to text me"]
+)
+def test_a_number_not_the_persons_or_permission_never_given_alone_goes_to_a_person(
+    body: str,
+) -> None:
+    assert read(body).verdict is Verdict.UNSURE
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["Stop sending me appointment reminders", "I no longer want appointment reminders"],
+)
+def test_reminders_named_by_what_they_are_about_are_still_the_messages(body: str) -> None:
+    assert _revokes(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["Cancel the appointment", "Stop the appointment", "I no longer need the reminders for Friday"],
+)
+def test_the_appointment_itself_or_one_days_reminders_are_not_the_messages(body: str) -> None:
+    assert not _revokes(body)

@@ -157,10 +157,16 @@ _SEND_VERB = (
     r"mande|repondez|reponds|envoyez|envoie|tapez)"
 )
 _QUOTED = re.compile(
-    rf"\b{_SEND_VERB}\s(?:with\s)?(?:the\sword\s)?{_INSTRUCTED}\s(?:to|for|pour|au|para|al|a)\b"
+    # "Reply STOP to opt out"; "reply STOP and we'll remove you": the keyword and what the
+    # sender will do.
+    rf"\b{_SEND_VERB}\s(?:with\s)?(?:the\sword\s)?{_INSTRUCTED}\s"
+    r"(?:(?:to|for|pour|au|para|al|a)\b|and\s(?:we|we ll|well|we will|you ll|you will)\b)"
     rf"|\b(?:to|para|pour)\s(?:opt out|unsubscribe|stop|end|cancel|cancelar|salir|"
     rf"vous desabonner|desabonner)\s(?:\w+\s)?{_SEND_VERB}\s{_INSTRUCTED}\b"
     rf"|\bstop\sau\s\d+"
+    # "If you'd like to stop receiving texts, please text STOP": the reader's wish, and
+    # what to send for it.
+    rf"|\bif\s(?:you|u)\s(?:\w+\s){{1,8}}?{_SEND_VERB}\s(?:with\s)?(?:the\sword\s)?{_INSTRUCTED}\b"
 )
 # "Reply HELP for help, STOP to cancel", "reply with questions or stop to quit": the
 # keyword and its effect, named beside other talk (alone, it is read as a keyword).
@@ -223,19 +229,32 @@ def _is_broadcast(body: str, words: str) -> bool:
     return sum(1 for mark in _BROADCAST_MARKS if mark.search(body)) >= 2
 
 
+# The reader's wish asked beside an instruction: "Would you like to unsubscribe? Reply
+# STOP to opt out".
+_READERS_WISH = re.compile(
+    r"\b(?:do|would|did|if)\s(?:you|u)\s(?:still\s|ever\s)?(?:want|wanna|like|wish|mean|need)\s"
+    r"to\s(?:stop|unsubscribe|opt out|optout|quit|end|cancel|be removed)\b"
+)
+
+
 def _unquote(body: str) -> str:
-    """The text without quoted instructions, each cut from where it starts to its clause's end."""
-    kept: list[str] = []
+    """The text without quoted instructions, each cut from where it starts to its clause's end;
+    beside one, a question of the reader's own wish to stop goes too."""
+    kept: list[tuple[str, str]] = []
+    quoted_any = False
     for clause in _CLAUSE_BREAK.split(body):
         words = _words(clause)
         quoted = _quoted(words)
         if quoted is not None:
+            quoted_any = True
             words = words[: quoted.start()].strip()
             if words:
-                kept.append(words)
+                kept.append((words, words))
         elif words:
-            kept.append(clause.strip())
-    return ". ".join(kept)
+            kept.append((clause.strip(), words))
+    if quoted_any:
+        kept = [(kept_clause, w) for kept_clause, w in kept if not _READERS_WISH.search(w)]
+    return ". ".join(kept_clause for kept_clause, _ in kept)
 
 
 # --- English ---------------------------------------------------------------------
@@ -255,8 +274,8 @@ _EN_EXTRA = [
     ),
     re.compile(r"\b(?:delete|erase)\s(?:me|it)\b"),
     re.compile(
-        r"\b(?:my|this)\s(?:contact\s)?(?:info|information|number|details)\s(?:be\s)?"
-        r"(?:removed|deleted|erased)\b"
+        r"\b(?:my|this)\s(?:contact\s|phone\s|cell\s)?(?:info|information|number|details)\s"
+        r"(?:to\s)?(?:be\s)?(?:removed|deleted|erased)\b"
     ),
     re.compile(r"\bdiscontinue\b(?!\s(?:the|my|our)\s(?:plan|service|membership|contract))"),
     re.compile(r"\b(?:texts?|text messages|messages)\sto\sstop\b"),
@@ -273,7 +292,8 @@ _EN_EXTRA = [
     re.compile(r"\bwant\soff\b"),
     re.compile(r"\bopting\sout\b(?!\s(?:of\s)?(?:the|my|our)\s)"),
     re.compile(
-        r"^(?:(?:please|pls|just)\s)?(?:leave\s(?:me|my|us)\s(?:alone|be)|go away)"
+        r"^(?:(?:please|pls|just)\s)?(?:leave\s(?:me|my|us|this number|my number|this phone)\s"
+        r"(?:alone|be)|go away)"
         r"(?:\s(?:please|pls|thanks|thank you))?$"
     ),
     re.compile(r"\b(?:revoke|withdraw)\s(?:my\s)?consent\b"),
@@ -288,7 +308,7 @@ _EN_EXTRA = [
         r"after|until|till|while|during|instead|back|yet|tonight|today|tomorrow)\b)"
     ),
     re.compile(
-        r"\b(?:dont|don t|do not)\ssend\s(?:me\s|us\s)?(?:any\s)?(?:further|more)\s"
+        r"\b(?:dont|don t|do not)\ssend\s(?:me\s|us\s)?(?:(?:any\s)?(?:further|more)|anymore)\s"
         r"(?:text messages|texts|messages|msgs)\b"
     ),
     re.compile(
@@ -330,6 +350,11 @@ _NOT_STOPPING = r"(?!\s(?:to stop|stopped|stopping|to end|ending|to go|going))"
 # Each part of a revocation whose verb leads, read clause by clause; reading_words.txt
 # holds the words.
 _EN_PARTS: list[tuple[frozenset[str], re.Pattern[str]]] = [
+    # The writer's number opted out: "opt this number out".
+    (
+        _words_of("opt"),
+        re.compile(r"\bopt\s(?:me|us|this number|my number|this phone|my phone|this line)\sout\b"),
+    ),
     # A verb of stopping and what it stops: "discontinue any further texts".
     (
         _word_list("en stop verbs"),
@@ -576,7 +601,10 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
             r"(?:said|texted|typed|replied|wrote|sent)\s(?:you\s|u\s)?"
             r"(?:stop|unsubscribe|remove|remove me|opt out|quit|end)"
             r"(?:\s(?:already|before|twice|again|many times|several times|multiple times|"
-            r"\w+ times|please|pls|plz|thanks|thank you))*$"
+            r"\w+ times|please|pls|plz|thanks|thank you))*"
+            # ... or said, and the messages came on: "I replied stop and you still text me".
+            r"(?:$|\s(?:and|but)\s(?:you|u|yall|you guys)\s(?:still|keep|kept|continue|are still|"
+            r"re still)\b)"
         ),
     ),
     # The removal put to the sender: "I'd appreciate it if you removed me from your list".
@@ -590,10 +618,41 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
     ),
     # No interest in the messages themselves: "I'm not interested in receiving texts".
     (
-        _words_of("interested"),
+        _words_of("interested interest"),
         re.compile(
-            rf"\b(?:not|no longer)\sinterested in\s(?:receiving\s|getting\s)?{_STOP_FILLER}"
-            rf"{_MESSAGES_ONLY}\b"
+            rf"\b(?:(?:not|no longer)\sinterested|no\sinterest)\sin\s(?:receiving\s|getting\s)?"
+            rf"{_STOP_FILLER}{_MESSAGES_ONLY}\b"
+        ),
+    ),
+    # Worn out by them, the clause's whole say: "I'm sick of these texts" (not "sick of
+    # texting him").
+    (
+        _words_of("sick tired"),
+        re.compile(
+            r"\b(?:sick|tired|sick and tired)\sof\s(?:(?:these|your|all these|all the|all your|"
+            rf"getting|receiving|getting all these)\s)+(?:\w+\s)?{_MESSAGES_ONLY}"
+            rf"(?:\s(?:from you|already|anymore))*{_POLITE_END}"
+        ),
+    ),
+    # The plea as a question: "can you please not text me anymore".
+    (
+        _words_of("not"),
+        re.compile(
+            r"\b(?:can|could|would|will)\s(?:you|u|yall|you guys)\s"
+            r"(?:please\s|pls\s|kindly\s|just\s)*not\s(?:text|txt|message|msg|contact|email|call)\s"
+            r"(?:me|us|this number)\b"
+            r"(?!\s(?:the|a|an|at|on|when|if|about|before|after|until|till|while|during|instead|"
+            r"back|yet|tonight|today|tomorrow)\b)"
+        ),
+    ),
+    # The plea put to the sender, the clause's whole wish: "I'd appreciate it if you'd stop".
+    (
+        _words_of("stop stopped quit"),
+        re.compile(
+            r"(?<!\bwhat )(?<!\beven )(?<!\bonly )(?<!\bas )"
+            r"\b(?:if|that)\s(?:you|u|yall|you guys)\s(?:would\s|d\s|could\s|can\s|will\s)?"
+            r"(?:stop|stopped|quit)(?:\s(?:it|now|already|anymore))*"
+            rf"{_POLITE_END}"
         ),
     ),
     # "Lose my number" among other talk: not "did you lose my number?".
@@ -708,10 +767,13 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
             r"^(?:(?:please|pls|plz|just|and|so|now)\s)*forget\s(?:my|this)\s(?:phone\s)?number\b"
         ),
     ),
+    # Done with them: "I'm done with these texts", "I'm done getting these".
     (
         _words_of("done finished"),
         re.compile(
             rf"\b(?:done|finished)\s(?:with|receiving|getting)\s{_STOP_FILLER}{_MESSAGES_ONLY}\b"
+            r"|\b(?:done|finished)\s(?:receiving|getting)\s(?:these|them|those)"
+            rf"(?:\s(?:anymore|any more))?{_POLITE_END}"
         ),
     ),
     # The messages made to stop, or said to have to: "make these texts stop", "these
@@ -724,6 +786,11 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
             r"|\b(?:the|these|those|your|all|all the|all these|all of these|this)\s"
             rf"(?:\w+\s)?{_MESSAGES_ONLY}\s(?:need|needs|have|has|must|got|gotta)\s(?:to\s)?)"
             rf"(?:stop|end|cease)(?:\s(?:now|right now|coming|already))*{_POLITE_END}"
+            # The messages only pointed at, the clause's whole wish: "I want these to stop",
+            # "please make these stop" (not "I want these leaks to stop").
+            r"|^(?:(?:i|we)\s(?:would|d)?\s?(?:like|want|need)|(?:please\s|pls\s|just\s)*make)\s"
+            r"(?:these|those|all these|all of these)\s(?:to\s)?(?:stop|end)"
+            rf"(?:\s(?:now|right now|coming|already))*{_POLITE_END}"
         ),
     ),
     # Asked before to be removed: "how many times do I need to ask to be removed".
@@ -732,18 +799,22 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
         re.compile(
             r"\b(?:asked|ask|requested|request|begged|beg)\s(?:(?:many|several|multiple|\w+)\s"
             r"times\s)?to\sbe\s(?:removed|taken off|deleted|unsubscribed)"
-            rf"(?:\s(?:from|off)\s{_LIST_TARGET}|(?:\s(?:already|before|again|twice))*"
-            rf"{_POLITE_END})"
+            rf"(?:\s(?:from|off)\s{_LIST_TARGET}|(?:\s(?:already|before|again|twice|"
+            rf"(?:many|several|multiple|\w+)\stimes))*{_POLITE_END})"
         ),
     ),
     # No more of them, wanted: "I want no further contact"; reminders needed no longer.
     (
-        _words_of("further more anymore"),
+        _words_of("further more anymore longer"),
         re.compile(
             r"\bwant\sno\s(?:more|further)\s"
             rf"(?:contact|communication|communications|{_MESSAGES_ONLY})\b"
             r"|\b(?:dont|do not|no longer)\s(?:want|need)\s(?:(?:the|these|your|any)\s)?"
             r"(?:reminders|reminder texts)\s(?:anymore|any more|any longer)\b"
+            r"|\b(?:dont|do not|no longer)\s(?:want|need)\s(?:any more|anymore|no more)\s"
+            rf"(?:reminders|reminder texts){_POLITE_END}"
+            r"|\bno longer\s(?:want|need)\s(?:(?:the|these|your|any|appointment|appt)\s){0,2}"
+            rf"(?:reminders|reminder texts){_POLITE_END}"
         ),
     ),
     # Left off the list: "leave me off your list".
@@ -759,7 +830,7 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
         re.compile(
             rf"^(?:{_POLITE}\s)*(?:no more|no further|enough|enough with)\s{_STOP_FILLER}"
             rf"(?:{_MESSAGES_ONLY}|contact)"
-            rf"(?:\s(?:from you|from u|to me|to this number|me|us|{_POLITE}))*$"
+            rf"(?:\s(?:from you|from u|to me|to this number|me|us|already|now|anymore|{_POLITE}))*$"
         ),
     ),
 ]
@@ -850,9 +921,10 @@ _EN_UNWANTED = re.compile(
     r"(?:didnt|did not|never) ask(?:ed)? for (?:these|your|the|this|any|those) "
     r"(?:texts|messages|text messages|sms|alerts|notifications|promos)|"
     r"(?:never|didnt|did not) opt(?:ed)? in|"
-    r"did not sign up)\b"
+    r"did not sign up|"
+    r"(?:never|didnt|did not) (?:give|gave|given) (?:you |u )?(?:my )?(?:permission|consent))\b"
 )
-_EN_UNWANTED_WORDS = _words_of("number sign why ask asked opt opted")
+_EN_UNWANTED_WORDS = _words_of("number sign why ask asked opt opted permission consent")
 _EN_REFUSAL = re.compile(r"\bnot interested\b")
 _EN_BARE_REFUSAL = re.compile(
     r"^(?:i\s)?(?:dont|do not)\swant\s(?:this|these|it|them|that)(?:\s(?:anymore|any more))?$"
@@ -883,12 +955,42 @@ _EN_NO_MORE = re.compile(
 _EN_LONE_PLEA = re.compile(
     r"^(?:(?:just|ok|okay|so)\s)*quit(?:\s(?:it|now|already|thanks|please|lol))*$"
 )
-_WRONG_NUMBER_AND_PLEA = re.compile(
-    r"\b(?:wrong (?:number|person|guy)|numero equivocado|mauvais numero)\b.*"
-    r"\b(?:remove|delete|erase|stop|take|borr|elimin|quit|dejen|paren|supprim|arret|retir|effac|enlev)"
+_WRONG = r"\b(?:wrong (?:number|person|guy)|numero equivocado|mauvais numero)\b"
+# The number said to be no longer the person's: "this is no longer John's number".
+_NOT_THEIRS = r"\b(?:is|s)\s(?:no longer|not)\s(?:my|\w+\ss)\s(?:number|phone|cell)\b"
+_PLEA = (
+    r".*\b(?:remove|delete|erase|stop|take|borr|elimin|quit|dejen|paren|supprim|arret|retir|"
+    r"effac|enlev)"
 )
+_WRONG_NUMBER_AND_PLEA_ONLY = re.compile(_WRONG + _PLEA)
+_NOT_THEIRS_AND_PLEA = re.compile(_NOT_THEIRS + _PLEA)
+_WRONG_NUMBER_ONLY = re.compile(_WRONG)
+_NOT_THEIRS_NUMBER = re.compile(_NOT_THEIRS)
+
+
+def _says_not_theirs(words: str) -> bool:
+    return ("not " in words or "longer " in words) and (
+        "number" in words or "phone" in words or "cell" in words
+    )
+
+
+class _WrongNumber:
+    """A wrong number said outright, or the number said to be no longer the person's;
+    with ``plea``, followed by a wish to stop or remove."""
+
+    def __init__(self, *, plea: bool) -> None:
+        self._wrong = _WRONG_NUMBER_AND_PLEA_ONLY if plea else _WRONG_NUMBER_ONLY
+        self._not_theirs = _NOT_THEIRS_AND_PLEA if plea else _NOT_THEIRS_NUMBER
+
+    def search(self, words: str) -> bool:
+        if self._wrong.search(words):
+            return True
+        return _says_not_theirs(words) and self._not_theirs.search(words) is not None
+
+
+_WRONG_NUMBER_AND_PLEA = _WrongNumber(plea=True)
 _WRONG_SIGN = re.compile(r"\bwrong\s?#", re.IGNORECASE)
-_WRONG_NUMBER = re.compile(r"\b(?:wrong (?:number|person|guy)|numero equivocado|mauvais numero)\b")
+_WRONG_NUMBER = _WrongNumber(plea=False)
 
 
 def _read_english(words: str, body: str) -> tuple[Verdict, str]:
