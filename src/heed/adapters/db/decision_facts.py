@@ -411,24 +411,36 @@ def business_numbers(tx: Transaction, account_id: str, numbers: Iterable[str]) -
     )
 
 
+_MARKETING_SENT = select(t.Message.to, t.Message.sent_at).where(
+    t.Message.account_id == bindparam("account_id"),
+    t.Message.category == "marketing",
+    t.Message.channel == "sms",
+    t.Message.status == "sent",
+    t.Message.sent_at >= bindparam("since"),
+)
+# The numbers as one array on PostgreSQL, one expanding IN on SQLite; Core on the
+# session's connection (the ORM adds about 0.5 ms a batch and nothing here needs it).
+_MARKETING_SENT_BY_DIALECT = {
+    "postgresql": _MARKETING_SENT.where(
+        t.Message.to == func.any(bindparam("numbers", type_=ARRAY(String)))
+    ),
+    "sqlite": _MARKETING_SENT.where(t.Message.to.in_(bindparam("numbers", expanding=True))),
+}
+
+
 def marketing_sent(
     tx: Transaction, account_id: str, numbers: Iterable[str], since: datetime
 ) -> dict[str, tuple[datetime, ...]]:
     """Marketing texts sent to each number since ``since``, oldest first."""
-    rows = tx.session.execute(
-        select(t.Message.to, t.Message.sent_at).where(
-            t.Message.account_id == account_id,
-            t.Message.to.in_(sorted(set(numbers))),
-            t.Message.category == "marketing",
-            t.Message.channel == "sms",
-            t.Message.status == "sent",
-            t.Message.sent_at >= since,
-        )
-    ).mappings()
+    connection = tx.session.connection()
+    rows = connection.execute(
+        _MARKETING_SENT_BY_DIALECT[connection.dialect.name],
+        {"account_id": account_id, "numbers": sorted(set(numbers)), "since": since},
+    )
     sent: dict[str, list[datetime]] = {}
-    for row in rows:
-        if row["sent_at"] is not None:
-            sent.setdefault(row["to"], []).append(row["sent_at"])
+    for to, sent_at in rows:
+        if sent_at is not None:
+            sent.setdefault(to, []).append(sent_at)
     return {number: tuple(sorted(times)) for number, times in sent.items()}
 
 

@@ -8,6 +8,13 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
+SQLITE_MMAP_BYTES = 1 << 31
+"""How much of a SQLite file each connection reads through a memory map (SQLite caps it
+at its build's maximum, 2 GiB here). A read of a page the operating system holds is a
+memory access instead of a read() call and a copy into the connection's own page cache,
+and the mapped pages are shared by every connection and process. Writes still go
+through the write-ahead log. bench/RESULTS.md, "Batch decisions at 1 M"."""
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
@@ -38,6 +45,7 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

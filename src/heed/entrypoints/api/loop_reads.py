@@ -39,6 +39,7 @@ from heed.adapters.db.decision_facts import (
     one_contact_postgresql,
     one_contact_sqlite,
 )
+from heed.adapters.db.engine import SQLITE_MMAP_BYTES
 from heed.services import decisions
 from heed.services.common import Principal
 
@@ -148,6 +149,7 @@ class SqliteReads:
         try:
             connection = sqlite3.connect(self._path, timeout=0, isolation_level=None)
             connection.execute("PRAGMA query_only=1")
+            connection.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
             (mode,) = connection.execute("PRAGMA journal_mode").fetchone()
         except sqlite3.OperationalError:
             return None
