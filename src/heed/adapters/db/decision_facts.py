@@ -29,13 +29,7 @@ from heed.adapters.db import tables as t
 from heed.adapters.db.engine import statement_connection
 from heed.adapters.db.uow import Transaction
 from heed.domain.decision import Category
-from heed.domain.recipient_facts import (
-    NO_MARKETING_FACTS,
-    AccountRules,
-    MarketingFacts,
-    RawRecords,
-    StoredContact,
-)
+from heed.domain.recipient_facts import AccountRules, RawRecords, StoredContact
 
 ConsentRow = tuple[str, str | None, bool | None, str | None]
 """(contact id or address, scope, opted_out, suppression): one consent_state row."""
@@ -411,24 +405,30 @@ def business_numbers(tx: Transaction, account_id: str, numbers: Iterable[str]) -
     )
 
 
+# Built once: a batch with marketing texts asks it every time, and building the
+# statement cost more than running it (1.0 against 0.4 ms on SQLite, a few numbers).
+_MARKETING_SENT = select(t.Message.to, t.Message.sent_at).where(
+    t.Message.account_id == bindparam("account_id"),
+    t.Message.to.in_(bindparam("numbers", expanding=True)),
+    t.Message.category == "marketing",
+    t.Message.channel == "sms",
+    t.Message.status == "sent",
+    t.Message.sent_at >= bindparam("since"),
+)
+
+
 def marketing_sent(
     tx: Transaction, account_id: str, numbers: Iterable[str], since: datetime
 ) -> dict[str, tuple[datetime, ...]]:
     """Marketing texts sent to each number since ``since``, oldest first."""
     rows = tx.session.execute(
-        select(t.Message.to, t.Message.sent_at).where(
-            t.Message.account_id == account_id,
-            t.Message.to.in_(sorted(set(numbers))),
-            t.Message.category == "marketing",
-            t.Message.channel == "sms",
-            t.Message.status == "sent",
-            t.Message.sent_at >= since,
-        )
-    ).mappings()
+        _MARKETING_SENT,
+        {"account_id": account_id, "numbers": sorted(set(numbers)), "since": since},
+    )
     sent: dict[str, list[datetime]] = {}
-    for row in rows:
-        if row["sent_at"] is not None:
-            sent.setdefault(row["to"], []).append(row["sent_at"])
+    for to, sent_at in rows:
+        if sent_at is not None:
+            sent.setdefault(to, []).append(sent_at)
     return {number: tuple(sorted(times)) for number, times in sent.items()}
 
 
@@ -475,7 +475,8 @@ _NOTIFY = {
 
 def _stored(rows: Iterable[Sequence[Any]]) -> StoredContacts:
     """Contacts from rows of ContactRow's fields in its order, read as plain tuples: a
-    batch reads a thousand, and a named tuple per row costs more than its unpacking."""
+    batch reads a thousand, and a named tuple per row costs more than its unpacking.
+    Each contact is a plain tuple too (StoredContact's fields, in its order)."""
     contacts: dict[str, StoredContact] = {}
     consent_rows: list[ConsentRow] = []
     for (
@@ -499,20 +500,20 @@ def _stored(rows: Iterable[Sequence[Any]]) -> StoredContacts:
         last_inquiry_at,
     ) in rows:
         if id not in contacts:
-            contacts[id] = StoredContact(
-                id,
+            contacts[id] = (
                 kind,
                 value,
                 bool(placeholder),
-                (bool(notify_job), bool(notify_invoice_statement), bool(notify_marketing)),
+                bool(notify_job),
+                bool(notify_invoice_statement),
+                bool(notify_marketing),
                 bool(do_not_mail),
                 time_zone,
                 f"{location_country}-{location_state}" if location_state else None,
-                MarketingFacts.of(
-                    bool(marketing_consented), consent_country, last_purchase_at, last_inquiry_at
-                )
-                if marketing_consented or consent_country
-                else NO_MARKETING_FACTS,
+                bool(marketing_consented),
+                consent_country,
+                last_purchase_at,
+                last_inquiry_at,
             )
         if consent_scope is not None:
             consent_rows.append((id, consent_scope, consent_opted_out, consent_suppression))
