@@ -365,11 +365,12 @@ def decide_each(items: Iterable[tuple[Facts, datetime]]) -> list[Decision]:
     timing = Timing()
     answers: dict[tuple[Facts, datetime], Decision] = {}
     decided: list[Decision] = []
-    for facts, now in items:
-        key = (facts, now)
-        answer = answers.get(key)
+    for pair in items:
+        # The pair is its own key: no second tuple per item for a batch to hold.
+        answer = answers.get(pair)
         if answer is None:
-            answer = answers[key] = _decide(facts, as_utc(now, "now"), timing)
+            facts, now = pair
+            answer = answers[pair] = _decide(facts, as_utc(now, "now"), timing)
         decided.append(answer)
     return decided
 
