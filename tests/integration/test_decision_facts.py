@@ -12,6 +12,7 @@ from integration_support import random_number
 from heed.adapters.db import decision_facts as read
 from heed.bootstrap import Heed
 from heed.domain.decision import Category
+from heed.domain.recipient_facts import stored_contact
 from heed.services import accounts
 from heed.services.common import Principal
 from heed.services.views import fold_consent
@@ -39,11 +40,12 @@ def test_stored_contacts_come_back_by_name_with_their_consent_rows(
         )
 
     assert set(found.contacts) == {on_cabin["id"], dnm_contact}
-    assert found.contacts[dnm_contact].do_not_mail is True
-    contact = found.contacts[on_cabin["id"]]
-    assert (contact.kind, contact.value, contact.time_zone) == ("mobile", number, "America/Denver")
-    assert contact.do_not_mail is False and contact.placeholder is False
-    assert [contact.notified(category) for category in Category] == [True, False, True]
+    assert found.contacts[dnm_contact] == stored_contact(
+        "email", "dnm@acme.org", notify=(False, False, False), do_not_mail=True
+    )
+    assert found.contacts[on_cabin["id"]] == stored_contact(
+        "mobile", number, notify=(True, False, True), time_zone="America/Denver"
+    )
     assert fold_consent(found.consent_rows)[on_cabin["id"]].sms_opted_out
 
 

@@ -24,9 +24,9 @@ from heed.domain.decision import (
 from heed.domain.recipient_facts import (
     AccountRules,
     FactsOf,
-    MarketingFacts,
     StoredContact,
     needs_marketing_history,
+    stored_contact,
 )
 from heed.domain.sending_rules import Rules, RulesError, parse_rules
 from heed.services.decisions import DecisionRequest
@@ -45,15 +45,12 @@ BIRMINGHAM, EL_PASO, INDIANA = "+12054729301", "+19154729301", "+19304729301"
 
 def on_file(number: str, time_zone: str | None = None) -> StoredContact:
     """A stored mobile with every category on; ``time_zone`` its location's."""
-    return StoredContact(
-        id="con_1",
-        kind="mobile",
-        value=number,
-        placeholder=False,
+    return stored_contact(
+        "mobile",
+        number,
         notify=(True, False, True),
-        do_not_mail=False,
         time_zone=time_zone,
-        marketing=MarketingFacts(consented=True),
+        marketing_consented=True,
     )
 
 

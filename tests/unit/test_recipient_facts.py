@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, datetime, time
 
+import pytest
+
+from heed.domain import recipient_facts
 from heed.domain.consent import AddressState, Suppression
 from heed.domain.decision import Category, Channel, SendingWindow
 from heed.domain.recipient_facts import (
@@ -13,6 +16,7 @@ from heed.domain.recipient_facts import (
     StoredContact,
     may_be_held,
     needs_marketing_history,
+    stored_contact,
 )
 from heed.services.decisions import DecisionRequest
 
@@ -20,18 +24,9 @@ RULES = AccountRules.of(True, "08:00", "21:00", None)
 BUSINESS = "+15125550142"
 
 
-def mobile(value: str = "+15128675309", **changes: object) -> StoredContact:
-    fields: dict[str, object] = {
-        "id": "con_1",
-        "kind": "mobile",
-        "value": value,
-        "placeholder": False,
-        "notify": (True, False, False),  # job, invoice_statement, marketing
-        "do_not_mail": False,
-        "time_zone": None,
-        **changes,
-    }
-    return StoredContact(**fields)  # type: ignore[arg-type]
+def mobile(value: str = "+15128675309", time_zone: str | None = None) -> StoredContact:
+    """A stored mobile with job notifications on (invoice_statement and marketing off)."""
+    return stored_contact("mobile", value, notify=(True, False, False), time_zone=time_zone)
 
 
 def text(category: Category = Category.JOB, sender: str | None = None) -> DecisionRequest:
@@ -46,7 +41,7 @@ def test_account_rules_read_the_window_and_the_placeholders() -> None:
 def test_equal_requests_about_equal_contacts_share_one_facts_object() -> None:
     facts_of = FactsOf(RULES)
     first = facts_of.stored(text(), mobile())
-    second = facts_of.stored(text(), mobile(id="con_2", value="+15128675310"))
+    second = facts_of.stored(text(), mobile("+15128675310"))
     assert first is second
 
 
@@ -57,13 +52,12 @@ def test_a_stored_contact_reads_its_setting_for_the_category_asked() -> None:
 
 
 def test_an_opt_out_from_one_business_number_blocks_texts_from_it_only_r13() -> None:
-    contact = mobile()
-    contact.consent = AddressState(frozenset({BUSINESS}))
+    contact, consent = mobile(), AddressState(frozenset({BUSINESS}))
     facts_of = FactsOf(RULES)
-    assert facts_of.stored(text(sender=BUSINESS), contact).sms_opted_out is True
-    assert facts_of.stored(text(sender="+15125550143"), contact).sms_opted_out is False
+    assert facts_of.stored(text(sender=BUSINESS), contact, consent).sms_opted_out is True
+    assert facts_of.stored(text(sender="+15125550143"), contact, consent).sms_opted_out is False
     # With no sender named, any opt-out blocks.
-    assert facts_of.stored(text(), contact).sms_opted_out is True
+    assert facts_of.stored(text(), contact, consent).sms_opted_out is True
 
 
 def test_the_location_zone_wins_over_the_area_code() -> None:
@@ -107,3 +101,46 @@ def test_only_marketing_texts_wait_on_the_review_list_r29() -> None:
     assert may_be_held(text(Category.MARKETING))
     assert not may_be_held(text())
     assert not may_be_held(DecisionRequest.of(Channel.EMAIL, Category.MARKETING, to="a@b.org"))
+
+
+def test_a_later_batch_under_the_same_settings_gets_the_facts_already_built() -> None:
+    first = FactsOf(AccountRules.of(True, "08:00", "21:00", None)).stored(text(), mobile())
+    again = FactsOf(AccountRules.of(True, "08:00", "21:00", None)).stored(text(), mobile())
+    assert again is first
+
+
+def test_other_settings_build_their_own_facts() -> None:
+    first = FactsOf(RULES).stored(text(), mobile())
+    later = FactsOf(AccountRules.of(True, "09:00", "21:00", None)).stored(text(), mobile())
+    assert later is not first and later.window.start == time(9)
+    switched_off = FactsOf(AccountRules.of(False, "08:00", "21:00", None))
+    assert switched_off.stored(text(), mobile()).notifications_enabled is False
+
+
+def test_the_facts_kept_are_dropped_once_there_are_more_than_the_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(recipient_facts, "FACTS_KEPT", 2)
+    rules = AccountRules.of(True, "07:45", "20:15", None)
+    facts_of = FactsOf(rules)
+    first = facts_of.stored(text(), mobile())
+    facts_of.stored(text(), mobile(time_zone="America/Denver"))
+    facts_of.stored(text(), mobile(time_zone="America/New_York"))
+    rebuilt = FactsOf(rules).stored(text(), mobile())
+    assert rebuilt == first and rebuilt is not first
+
+
+def test_only_a_marketing_message_reads_the_contacts_marketing_consent_r24() -> None:
+    facts_of = FactsOf(RULES)
+    consented = stored_contact("mobile", "+15128675309", marketing_consented=True)
+    canadian = stored_contact(
+        "email", "dana@whitfield.ca", consent_country="CA", last_inquiry_at="2026-05-01 10:00:00"
+    )
+    assert facts_of.stored(text(), consented) is facts_of.stored(text(), mobile())
+    assert facts_of.stored(text(Category.MARKETING), consented).marketing_consent is True
+    assert facts_of.stored(text(Category.MARKETING), mobile()).marketing_consent is False
+    email = DecisionRequest.of(Channel.EMAIL, Category.MARKETING, contact_id="con_2")
+    facts = facts_of.stored(email, canadian)
+    assert (facts.casl, facts.marketing_consent) == (True, False)
+    # Implied by the inquiry for 183 days (CASL: six months), read as UTC.
+    assert facts.implied_consent_until == datetime(2026, 10, 31, 10, tzinfo=UTC)

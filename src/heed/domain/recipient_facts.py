@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -110,58 +111,64 @@ def _moment(value: datetime | str | None) -> datetime | None:
     return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
-class StoredContact:
-    """One stored contact with its customer's flag, its location's zone and its consent
-    (set once the reader's consent rows are folded). Plain slots, no dataclass: a
-    batch builds a thousand of them."""
+StoredContact = tuple[
+    str,  # kind
+    str,  # value: the number (+1 and ten digits) or the email address
+    bool,  # placeholder, as saved
+    bool,  # notify_job: the contact's setting per category (R-10)
+    bool,  # notify_invoice_statement
+    bool,  # notify_marketing
+    bool,  # do_not_mail: its customer's flag (R-8)
+    str | None,  # time_zone: its location's
+    str | None,  # region: its location's state or province ("US-TX") from a structured address
+    bool,  # marketing_consented: express marketing consent on record for the address (R-24)
+    str | None,  # consent_country: what CASL reads (R-24)
+    datetime | str | None,  # last_purchase_at (text on SQLite's driver)
+    datetime | str | None,  # last_inquiry_at
+]
+"""One stored contact with its customer's flag, its location's zone and state, and what
+its marketing consent reads, as the batch reader hands it over. A plain tuple of plain
+values: a batch holds a thousand, and the garbage collector stops watching such a
+tuple at its first pass, where it watched an object per contact for as long as the
+batch ran (about 1.2 ms of collections per 1,000, bench/RESULTS.md). Its consent rows
+are folded apart (``FactsOf.stored``'s ``consent``); ``stored_contact`` builds one
+from names."""
 
-    __slots__ = (
-        "consent",
-        "do_not_mail",
-        "id",
-        "kind",
-        "marketing",
-        "notify_invoice_statement",
-        "notify_job",
-        "notify_marketing",
-        "placeholder",
-        "region",
-        "time_zone",
-        "value",
+address_of = itemgetter(1)
+"""A stored contact's value: its number or email address."""
+region_of = itemgetter(8)
+"""A stored contact's location's state or province, None when its address does not say."""
+
+
+def stored_contact(
+    kind: str,
+    value: str,
+    *,
+    placeholder: bool = False,
+    notify: tuple[bool, bool, bool] = (True, False, False),
+    do_not_mail: bool = False,
+    time_zone: str | None = None,
+    region: str | None = None,
+    marketing_consented: bool = False,
+    consent_country: str | None = None,
+    last_purchase_at: datetime | str | None = None,
+    last_inquiry_at: datetime | str | None = None,
+) -> StoredContact:
+    """A stored contact from its values by name; ``notify`` is the setting per category:
+    job, invoice_statement, marketing."""
+    return (
+        kind,
+        value,
+        placeholder,
+        *notify,
+        do_not_mail,
+        time_zone,
+        region,
+        marketing_consented,
+        consent_country,
+        last_purchase_at,
+        last_inquiry_at,
     )
-
-    def __init__(
-        self,
-        id: str,
-        kind: str,
-        value: str,
-        placeholder: bool,
-        notify: tuple[bool, bool, bool],
-        do_not_mail: bool,
-        time_zone: str | None,
-        region: str | None = None,
-        marketing: MarketingFacts = NO_MARKETING_FACTS,
-    ) -> None:
-        self.id = id
-        self.kind = kind
-        self.value = value
-        self.placeholder = placeholder
-        # The contact's setting per category (R-10): job, invoice_statement, marketing.
-        self.notify_job, self.notify_invoice_statement, self.notify_marketing = notify
-        self.do_not_mail = do_not_mail
-        self.time_zone = time_zone
-        # The location's state or province from its structured address ("US-TX"), else None.
-        self.region = region
-        self.marketing = marketing
-        self.consent = NOTHING_RECORDED
-
-    def notified(self, category: Category) -> bool:
-        """The contact's setting for ``category``."""
-        notify: bool = getattr(self, _SETTING[category])
-        return notify
-
-
-_SETTING = {category: f"notify_{category}" for category in Category}
 
 
 @dataclass(frozen=True)
@@ -176,13 +183,18 @@ class RawRecords:
 class FactsOf:
     """Builds the Facts of one account's requests. Equal facts come back as one
     object: a batch has only a few hundred distinct ones (facts name no address),
-    so each is built once and the batch's decisions can be shared."""
+    so each is built once and the batch's decisions can be shared. The next batch
+    of the same settings asks for mostly the same ones again, so they are kept
+    (``_facts_built``): Facts are values, and a key names everything in them
+    but the settings."""
 
     __slots__ = ("_built", "_phone_placeholder", "_regions", "_rules")
 
     def __init__(self, rules: AccountRules) -> None:
         self._rules = rules
-        self._built: dict[tuple[Any, ...], Facts] = {}
+        self._built = _facts_built(rules)
+        if len(self._built) > FACTS_KEPT:
+            self._built.clear()
         # A stored number's placeholder check with no account list of its own: the
         # data file's rules on its ten digits (is_placeholder_digits, without the calls).
         self._phone_placeholder = None if rules.placeholders else placeholder_list().phone
@@ -193,19 +205,34 @@ class FactsOf:
         self,
         asked: Asked,
         contact: StoredContact,
+        consent: AddressState = NOTHING_RECORDED,
         marketing_sent: tuple[datetime, ...] = (),
         under_review: bool = False,
     ) -> Facts:
-        """The facts of a request naming a stored contact.
+        """The facts of a request naming a stored contact, with the folded consent of
+        its address.
 
         Every stored contact of a batch comes through here, so the steps of ``raw``
         are written out: the key is ``_facts``'s, worked out with fewer calls."""
-        value = contact.value
-        kind = contact.kind
+        (
+            kind,
+            value,
+            saved_as_placeholder,
+            notify_job,
+            notify_invoice_statement,
+            notify_marketing,
+            do_not_mail,
+            time_zone,
+            located,
+            marketing_consented,
+            consent_country,
+            last_purchase_at,
+            last_inquiry_at,
+        ) = contact
         phone = value.startswith("+")
         # E164_NANP.fullmatch(value): \d is a Unicode decimal digit, as isdecimal reads.
         e164 = phone and len(value) == 12 and value[1] == "1" and value[2:].isdecimal()
-        if contact.placeholder:
+        if saved_as_placeholder:
             placeholder = True
         elif e164 and self._phone_placeholder is not None and kind in _PHONE_KINDS:
             placeholder = self._phone_placeholder(value[2:])
@@ -217,9 +244,8 @@ class FactsOf:
             zones, region = _where(value, False)
         sms = asked.channel is Channel.SMS
         category = asked.category
-        if contact.time_zone:
-            zones = (contact.time_zone,)
-        located = contact.region
+        if time_zone:
+            zones = (time_zone,)
         if located:
             found = self._regions.get(located, _UNSEEN)
             if found is _UNSEEN:
@@ -235,21 +261,23 @@ class FactsOf:
             kind,
             # Most contacts have nothing recorded, which opts out of nothing (None in
             # the key, read as _NOT_OPTED_OUT: a tuple hashes its enum on every look-up).
-            None
-            if contact.consent is NOTHING_RECORDED
-            else _opted_out(asked, value, contact.consent),
-            contact.do_not_mail,
-            contact.notify_marketing
+            None if consent is NOTHING_RECORDED else _opted_out(asked, value, consent),
+            do_not_mail,
+            notify_marketing
             if marketing
-            else contact.notify_job
+            else notify_job
             if category is Category.JOB
-            else contact.notify_invoice_statement,
+            else notify_invoice_statement,
             zones,
             region,
             marketing_sent,
             under_review and marketing and sms,
             # Only a marketing message reads consent (_marketing_for); None reads as none.
-            contact.marketing if marketing else None,
+            MarketingFacts.of(
+                marketing_consented, consent_country, last_purchase_at, last_inquiry_at
+            )
+            if marketing
+            else None,
         )
         built = self._built.get(key)
         if built is None:
@@ -342,6 +370,15 @@ class FactsOf:
 
 _UNSEEN = object()
 
+# Facts kept per account settings, a few batches' worth: most batches build none.
+FACTS_KEPT = 4096
+
+
+@lru_cache(maxsize=16)
+def _facts_built(rules: AccountRules) -> dict[tuple[Any, ...], Facts]:
+    """The Facts built so far under ``rules`` (equal settings, one dict), by key."""
+    return {}
+
 
 def _marketing_for(asked: Asked, marketing: MarketingFacts) -> MarketingFacts:
     # Only a marketing message reads consent: the rest share their facts whatever it is.
@@ -351,7 +388,8 @@ def _marketing_for(asked: Asked, marketing: MarketingFacts) -> MarketingFacts:
 def needs_marketing_history(asked: Asked, address: str | None, region: str | None = None) -> bool:
     """A marketing text to a number whose jurisdiction caps them (a row of the rules
     table with a cap): deciding it needs the marketing texts already sent there.
-    ``region`` is the location's state where its address says (StoredContact.region)."""
+    ``region`` is the location's state where its address says (``region_of`` a
+    stored contact)."""
     if not (
         asked.category is Category.MARKETING
         and asked.channel is Channel.SMS
@@ -384,8 +422,8 @@ def _opted_out(asked: Asked, address: str, state: AddressState) -> tuple[bool, S
 
 def _where(address: str | None, e164: bool) -> tuple[tuple[str, ...], str | None]:
     """The zones and jurisdiction ("US-TX") of a number's area code; none for an email.
-    A location's state, where its address is structured, comes first (StoredContact.region,
-    R-26)."""
+    A location's state, where its address is structured, comes first (``region_of`` a
+    stored contact, R-26)."""
     if e164:
         assert address is not None
         return _area_code_table(address[2:5])

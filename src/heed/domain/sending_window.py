@@ -9,7 +9,7 @@ the jurisdictions' hours and caps are a table (R-26, ``heed.domain.jurisdictions
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -35,6 +35,9 @@ class SendingWindow:
 
     start: time = time(8, 0)
     end: time = time(21, 0)
+    # Hashed once: every deferral of a batch looks its window up by value (Timing),
+    # several times.
+    _hash: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Wall-clock hours only: the zone comes from the recipient, not the window.
@@ -42,9 +45,13 @@ class SendingWindow:
             raise ValueError("a sending window is in local wall-clock time; drop the tzinfo")
         if not self.start < self.end:
             raise ValueError("a sending window must open before it closes")
+        object.__setattr__(self, "_hash", hash((self.start, self.end)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     def describe(self) -> str:
-        return f"{clock(self.start)}–{clock(self.end)}"
+        return _hours(self.start, self.end)
 
 
 def next_open(now: datetime, zones: tuple[str, ...], window: SendingWindow) -> datetime:
@@ -215,6 +222,12 @@ def as_utc(moment: datetime, name: str, *, assume_utc: bool = False) -> datetime
             return moment.replace(tzinfo=UTC)
         raise ValueError(f"{name} must be timezone-aware; got a naive datetime {moment!r}")
     return moment.astimezone(UTC)
+
+
+@lru_cache(maxsize=64)
+def _hours(start: time, end: time) -> str:
+    # Said in every deferral's message: a batch at night says it a hundred times.
+    return f"{clock(start)}–{clock(end)}"
 
 
 def clock(moment: time) -> str:

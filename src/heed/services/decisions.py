@@ -18,13 +18,17 @@ from heed.adapters.db import decision_facts as read
 from heed.adapters.db import tables as t
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain.addresses import is_placeholder, normalize_email, normalize_phone, phone_query
+from heed.domain.consent import AddressState
 from heed.domain.decision import Category, Channel, Decision, Facts, decide, decide_each
 from heed.domain.errors import Invalid, NotFound
 from heed.domain.recipient_facts import (
+    NOTHING_RECORDED,
     AccountRules,
     FactsOf,
     StoredContact,
+    address_of,
     needs_marketing_history,
+    region_of,
 )
 from heed.domain.sending_rules import sending_rules
 from heed.services.common import Principal, now
@@ -228,10 +232,16 @@ def _stored_decision(
     found = read_one(account_id, contact_id)
     if found is None:
         return None
-    (contact,) = _with_consent(found.stored).values()
-    if needs_marketing_history(request, contact.value, contact.region):
+    contacts, consent = _with_consent(found.stored)
+    contact = contacts[contact_id]
+    if needs_marketing_history(request, address_of(contact), region_of(contact)):
         return None
-    facts = FactsOf(found.rules).stored(request, contact, under_review=found.under_review)
+    facts = FactsOf(found.rules).stored(
+        request,
+        contact,
+        consent.get(contact_id, NOTHING_RECORDED),
+        under_review=found.under_review,
+    )
     return decision_view(decide(facts, request.at or now()))
 
 
@@ -336,21 +346,24 @@ def _gather(
     at: datetime | None,
     field: str = "items",
 ) -> _Gathered:
-    contacts = _with_consent(
+    contacts, consent_of = _with_consent(
         read.stored_contacts(
             tx, account_id, sorted({r.contact_id for r in requests if r.contact_id})
         )
     )
     # One pass: each request's stored contact (or the error naming the first missing
-    # one), its address, the raw addresses, and the marketing texts, the only requests
-    # whose facts read the texts already sent and the review list (may_be_held).
+    # one) and its consent, its address, the raw addresses, and the marketing texts,
+    # the only requests whose facts read the texts already sent and the review list
+    # (may_be_held).
     found: list[StoredContact | None] = []
+    stored_consent: list[AddressState] = []
     addresses: list[str | None] = []
     raw: list[str] = []
     texts: list[int] = []
     for i, request in enumerate(requests):
         if request.contact_id is None:
             found.append(None)
+            stored_consent.append(NOTHING_RECORDED)
             address = _raw_address(request)
             if address:
                 raw.append(address)
@@ -359,7 +372,8 @@ def _gather(
             if contact is None:
                 _contact_of(contacts, request, i, len(requests), field)
             found.append(contact)
-            address = contact.value if contact is not None else None
+            stored_consent.append(consent_of.get(request.contact_id, NOTHING_RECORDED))
+            address = address_of(contact) if contact is not None else None
         addresses.append(address)
         if request.category is Category.MARKETING and request.channel is Channel.SMS:
             texts.append(i)
@@ -372,12 +386,15 @@ def _gather(
     facts_of = FactsOf(rules)
     stored = facts_of.stored
     facts: list[Facts] = []
-    for request, address, contact in zip(requests, addresses, found, strict=True):
+    for request, address, contact, recorded in zip(
+        requests, addresses, found, stored_consent, strict=True
+    ):
         if contact is not None:
             if sent or held:
-                facts.append(stored(request, contact, sent.get(contact.value, ()), address in held))
+                history = sent.get(address_of(contact), ())
+                facts.append(stored(request, contact, recorded, history, address in held))
             else:
-                facts.append(stored(request, contact))
+                facts.append(stored(request, contact, recorded))
             continue
         history = sent.get(address, ()) if address else ()
         review = address in held
@@ -386,13 +403,14 @@ def _gather(
         facts.append(
             facts_of.raw(request, address, state, record, history, review, address in consented)
         )
-    return _Gathered(addresses, facts, [c.id if c else None for c in found])
+    return _Gathered(addresses, facts, [r.contact_id for r in requests])
 
 
-def _with_consent(stored: read.StoredContacts) -> dict[str, StoredContact]:
-    for contact_id, state in fold_consent(stored.consent_rows).items():
-        stored.contacts[contact_id].consent = state
-    return stored.contacts
+def _with_consent(
+    stored: read.StoredContacts,
+) -> tuple[dict[str, StoredContact], dict[str, AddressState]]:
+    """The contacts by id, and the folded consent of those whose address has some."""
+    return stored.contacts, fold_consent(stored.consent_rows)
 
 
 def _contact_of(
@@ -456,7 +474,7 @@ def _marketing_sent(
     for i in texts:
         address, contact = addresses[i], found[i]
         if address and needs_marketing_history(
-            requests[i], address, contact.region if contact else None
+            requests[i], address, region_of(contact) if contact else None
         ):
             wanted.add(address)
     if not wanted:
