@@ -259,7 +259,7 @@ def decide_many(
     if len(requests) > MAX_BATCH:
         raise Invalid(f"{field} may hold at most {MAX_BATCH} requests.", field=field)
     moment = now()
-    with uow.read() as tx:
+    with uow.statements() as tx:
         rules = read.account_rules(tx, principal.account_id)
         if rules is None:
             raise NotFound("No such account.")

@@ -36,6 +36,13 @@ class UnitOfWork:
     def read(self) -> Transaction:
         return Transaction(self.engine, write=False)
 
+    def statements(self) -> Transaction:
+        """Reads that need no snapshot shared between their statements: on PostgreSQL
+        they run in autocommit, as READ COMMITTED gives each statement its own snapshot
+        in a transaction too, without BEGIN and ROLLBACK and with the driver's prepared
+        statements kept (a ROLLBACK drops them); on SQLite a read transaction as ever."""
+        return Transaction(self.engine, write=False, autocommit=True)
+
     def write(self) -> Transaction:
         return Transaction(self.engine, write=True)
 
@@ -44,14 +51,17 @@ class Transaction:
     session: Session
     connection: Connection
 
-    def __init__(self, engine: Engine, *, write: bool) -> None:
+    def __init__(self, engine: Engine, *, write: bool, autocommit: bool = False) -> None:
         self.engine = engine
         self.is_write = write
+        self._autocommit = autocommit and engine.dialect.name == "postgresql"
         # Ledger stripes locked for appending, by (account id, stripe).
         self._locked: dict[tuple[str, int], StripeHead] = {}
 
     def __enter__(self) -> Self:
         self.connection = self.engine.connect().execution_options(heed_write=self.is_write)
+        if self._autocommit:
+            self.connection.execution_options(isolation_level="AUTOCOMMIT")
         self.session = Session(bind=self.connection, expire_on_commit=False, autoflush=True)
         return self
 
