@@ -107,7 +107,7 @@ def test_racing_outboxes_hand_each_message_to_the_provider_once_r30(
 ) -> None:
     ids = _queue(heed, staff, 40)
     provider = Recording()
-    together(
+    raced = together(
         *[
             lambda i=i: messages.deliver_due(
                 heed.uow,
@@ -120,6 +120,8 @@ def test_racing_outboxes_hand_each_message_to_the_provider_once_r30(
             for i in range(4)
         ]
     )
+    assert [r for r in raced if isinstance(r, BaseException)] == []
+    assert sum(raced) == len(ids)
     assert {message_id: provider.handed[message_id] for message_id in ids} == dict.fromkeys(ids, 1)
     assert {_view(heed, staff, m)["status"] for m in ids} == {"sent"}
     assert {_view(heed, staff, m)["attempts"] for m in ids} == {1}
