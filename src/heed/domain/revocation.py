@@ -24,7 +24,9 @@ stopping or removing and what it stops or removes ("discontinue any further text
 "delete my contact info"), or the writer's own wish ("I'd like the text messages to
 stop"), each part guarded against negation, another subject and another errand
 ("stop texting while driving"). The words of each part are data, in
-reading_words.txt.
+reading_words.txt. Before the parts are read, English spellings are read as the words
+they stand for ("stahp", "rmv", "u", beside a plea's word) and a wish put before a plea
+as the plea ("I'd like you to stop" as "please stop").
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from heed.domain.keywords import (
@@ -250,7 +252,8 @@ def _unquote(body: str) -> str:
             words = words[: quoted.start()].strip()
             if words:
                 kept.append((words, words))
-        elif words:
+        elif words or any(sign in clause for sign in _STOP_SIGNS):
+            # A stop sign is a clause of its own: "This is a business line. 🛑".
             kept.append((clause.strip(), words))
     if quoted_any:
         kept = [(kept_clause, w) for kept_clause, w in kept if not _READERS_WISH.search(w)]
@@ -261,10 +264,15 @@ def _unquote(body: str) -> str:
 
 _POLITE = (
     r"(?:hi|hello|hey|hola|buenas|buenos dias|bonjour|salut|please|pls|plz|por favor|favor|svp|"
-    r"s il vous plait|s il te plait|ok|okay|thanks|thank you|thx|ty|gracias|merci)"
+    r"s il vous plait|s il te plait|ok|okay|thanks|thank you|thank u|thx|thnx|tks|ty|gracias|"
+    r"merci|"
+    # Feeling and haste around a plea: "ugh STOP", "remove me asap", "seriously, stop".
+    r"omg|ugh|seriously|kindly|asap|now|right now)"
 )
 _POLITE_HEAD = re.compile(rf"^(?:{_POLITE}\s)+")
 _POLITE_TAIL = re.compile(rf"(?:\s{_POLITE})+$")
+# Politeness, haste or feeling ending a plea: "stop texting me asap thanks".
+_POLITE_END = rf"(?:\s(?:{_POLITE}|immediately|already))*$"
 
 
 _EN_EXTRA = [
@@ -281,7 +289,8 @@ _EN_EXTRA = [
     re.compile(r"\b(?:texts?|text messages|messages)\sto\sstop\b"),
     re.compile(r"\bno more\s(?:text messages|texts|messages|msgs|sms)\b"),
     re.compile(
-        r"\bcancel\s(?:my|the|all|these|your)\s(?:text\s|sms\s)?(?:notifications|alerts|texts)\b"
+        r"\bcancel\s(?:my|the|all|these|your)\s(?:text\s|sms\s)?"
+        r"(?:notifications|alerts|texts|messages|text messages|updates)\b"
     ),
     re.compile(
         r"\b(?:get|take)\s(?:me|this number|my (?:number|contact info|contact|info|details))\soff\b"
@@ -293,8 +302,7 @@ _EN_EXTRA = [
     re.compile(r"\bopting\sout\b(?!\s(?:of\s)?(?:the|my|our)\s)"),
     re.compile(
         r"^(?:(?:please|pls|just)\s)?(?:leave\s(?:me|my|us|this number|my number|this phone)\s"
-        r"(?:alone|be)|go away)"
-        r"(?:\s(?:please|pls|thanks|thank you))?$"
+        rf"(?:alone|be)|go away){_POLITE_END}"
     ),
     re.compile(r"\b(?:revoke|withdraw)\s(?:my\s)?consent\b"),
     re.compile(r"\bcease\s(?:all|and desist|contacting|texting|communication)\b"),
@@ -344,7 +352,6 @@ _LIST_TARGET = (
     r"(?:list|lists|texts|texting|messages|messaging|sms|contacts|system|database|records|"
     r"notifications|marketing|subscribers|program)\b"
 )
-_POLITE_END = r"(?:\s(?:please|pls|plz|thanks|thank you|asap|now|immediately|already))*$"
 # A wish that the messages go on: "I don't want the texts to stop".
 _NOT_STOPPING = r"(?!\s(?:to stop|stopped|stopping|to end|ending|to go|going))"
 # Each part of a revocation whose verb leads, read clause by clause; reading_words.txt
@@ -492,7 +499,8 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
     (
         _words_of("longer"),
         re.compile(
-            r"\bno longer\s(?:text|txt|message|contact|send|email|call)\s(?:me|us|this number)\b"
+            r"\bno longer\s(?:text|txt|message|contact|send|email|call)\s"
+            r"(?:me|us|(?:this|my)\s(?:number|phone|cell|line))\b"
         ),
     ),
     # The wish put to the sender: "I'd appreciate it if you stopped texting me".
@@ -547,6 +555,15 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
             r"(?:remove|delete|erase|unsubscribe|unsub)"
             r"(?:\s(?:me|us|my number|this number|now|asap|immediately|please|pls|plz|thanks|"
             r"thank you))*$"
+        ),
+    ),
+    # Left alone, said as a clause's whole wish beside other talk: "Not interested. Please
+    # go away", "I already have a plumber, leave me alone" (not "he won't leave me alone").
+    (
+        _words_of("alone away"),
+        re.compile(
+            r"^(?:(?:please|pls|just)\s)?(?:leave\s(?:me|us|this number|my number|this phone)\s"
+            rf"alone|go away){_POLITE_END}"
         ),
     ),
     # Told before: "I've asked you to stop", "I told u 2 stop already".
@@ -952,9 +969,7 @@ _EN_ONE_THING = re.compile(
 _EN_NO_MORE = re.compile(
     r"\b(?:anymore|any more|again|ever|never|no more|stop|unsubscribe|remove|opt out)\b"
 )
-_EN_LONE_PLEA = re.compile(
-    r"^(?:(?:just|ok|okay|so)\s)*quit(?:\s(?:it|now|already|thanks|please|lol))*$"
-)
+_EN_LONE_PLEA = re.compile(rf"^(?:(?:just|ok|okay|so)\s)*quit(?:\s(?:it|already|lol|{_POLITE}))*$")
 _WRONG = r"\b(?:wrong (?:number|person|guy)|numero equivocado|mauvais numero)\b"
 # The number said to be no longer the person's: "this is no longer John's number".
 _NOT_THEIRS = r"\b(?:is|s)\s(?:no longer|not)\s(?:my|\w+\ss)\s(?:number|phone|cell)\b"
@@ -1001,6 +1016,7 @@ def _read_english(words: str, body: str) -> tuple[Verdict, str]:
     cleaned = _EN_ELSEWHERE.sub(" ", words)
     evidence = any(
         not _EN_NEGATED_BEFORE.search(_joined_contractions(cleaned[: match.start()].rstrip()))
+        and not _EN_NOT_A_WISH_AFTER.match(cleaned, match.end())
         for p in _EN_EXTRA
         for match in p.finditer(cleaned)
     )
@@ -1019,6 +1035,8 @@ def _read_english(words: str, body: str) -> tuple[Verdict, str]:
         return Verdict.REVOKE, "asks to stop messages"
     if cleaned == words and _parts_revoke(words, body):
         return Verdict.REVOKE, "asks to stop messages"
+    if _has_plain_opt_out_clause(body, words):
+        return Verdict.REVOKE, "a clause that is only an opt-out"
     return _read_english_doubt(words)
 
 
@@ -1118,6 +1136,119 @@ def _read_with(patterns: list[re.Pattern[str]], words: str) -> tuple[Verdict, st
     return Verdict.NOT, "no wish about messages"
 
 
+# --- English spellings and wishes said another way ------------------------------------
+
+
+@cache
+def _en_spellings(section: str) -> dict[str, str]:
+    """Spelling (folded) -> the word it stands for, from a section of reading_words.txt."""
+    found: dict[str, str] = {}
+    in_section = False
+    for line in _data_lines("reading_words.txt"):
+        if line.startswith("["):
+            in_section = line == f"[{section}]"
+        elif in_section:
+            word, *spellings = line.split()
+            found.update(dict.fromkeys(spellings, word.replace("_", " ")))
+    return found
+
+
+# "my #", "this no.": the sign or the abbreviation for the number.
+_EN_NUMBER_SIGN = re.compile(r"\b(my|this|ur|your|the|that)\s?(?:#|no\.)(?!\w)", re.IGNORECASE)
+# "2" and "4" for "to" and "for" between words: "I'd like u 2 stop", "done 4 tonight".
+_EN_TO = re.compile(
+    r"(?<![\w.,/:$£€-])2(?= (?:stop|receive|get|be|remove|text|contact|end|quit|unsubscribe|"
+    r"opt|keep|delete|cease|halt|leave|send|call|take)\b)",
+    re.IGNORECASE,
+)
+_EN_FOR = re.compile(
+    r"(?<=[a-z] )4(?= (?:tonight|today|now|the|a|me|you|good|real|sure|ever)\b)", re.IGNORECASE
+)
+# A wish put before a plea, at a clause's start: "I'd like you to stop", "I'm asking you not
+# to text me", "can you (please) remove me?", "kindly stop". It is read as the plea itself
+# ("please stop", "please don't text me"); "would you like to stop receiving texts?" is a
+# sender's question, not a plea.
+_ADVERBS = r"(?:(?:please|kindly|just)\s+)*"
+_EN_WISH_HEAD = re.compile(
+    r"\b(?:i(?:['’]?d|\s+would)\s+like|i\s+(?:want|need)|i(?:['’]?m|\s+am)\s+asking)\s+you\s+"
+    + _ADVERBS
+    + r"(?:(not\s+to|to\s+not)|to)\s+"
+    + r"|\b(?:can|could|would|will)\s+you\s+"
+    + _ADVERBS
+    + r"(not\s+)?(?!(?:like|want|wish|mind|be|been|have|ever|still|really|also|not)\b)"
+    + r"|\bkindly\s+",
+    re.IGNORECASE,
+)
+# Where a clause starts: the text's start, a stop or comma, or a greeting or interjection.
+_EN_CLAUSE_START = re.compile(
+    r"(?:^|[.!?;,:]|\b(?:hi|hey|hello|ok|okay|so|and|but))\s*$", re.IGNORECASE
+)
+# Interjections and haste carry no wish: "ugh STOP", "omg remove me", "seriously, leave me
+# alone", "leave me alone ASAP".
+_EN_INTERJECTION = re.compile(r"\s*\b(?:ugh+|omg|seriously|asap)\b[,!.]*", re.IGNORECASE)
+_EN_WISH_VERBS = _words_of("like want need asking can could would will")
+_EN_INTERJECTIONS = _words_of("ugh ughh ughhh omg seriously asap")
+
+
+@lru_cache(maxsize=512)
+def _spelling_pattern(found: frozenset[str]) -> re.Pattern[str]:
+    """The spellings ``found`` in a text, as whole words (not "u" of "u'll")."""
+    alternatives = "|".join(re.escape(s) for s in sorted(found, key=lambda s: (-len(s), s)))
+    return re.compile(rf"\b(?:{alternatives})\b(?!['’]\w)", re.IGNORECASE)
+
+
+_EN_SPELLING = _en_spellings("en slips") | _en_spellings("en text-speak")
+_EN_SLIPS = frozenset(_en_spellings("en slips"))
+_EN_TEXT_SPEAK = frozenset(_en_spellings("en text-speak"))
+_EN_PLEA_WORDS = _word_list("en plea words")
+
+
+def _spelled(match: re.Match[str]) -> str:
+    said = match.group(0)
+    word = _EN_SPELLING[said.lower()]
+    return word.upper() if said.isupper() and len(said) > 1 else word
+
+
+def _as_pleas(body: str) -> str:
+    """Each wish put before a plea at a clause's start read as the plea itself."""
+    kept: list[str] = []
+    last = 0
+    for match in _EN_WISH_HEAD.finditer(body):
+        if _EN_CLAUSE_START.search(body, 0, match.start()) is None:
+            continue
+        negated = match.group(1) or match.group(2)
+        kept.append(body[last : match.start()] + ("please dont " if negated else "please "))
+        last = match.end()
+    return "".join(kept) + body[last:] if kept else body
+
+
+def _en_normalised(body: str, words: str) -> str:
+    """An English text (and its ``words``) with its spellings read as the words they stand
+    for, and a wish put before a plea read as the plea ("I'd like u 2 stahp" -> "please
+    stop"). Each step runs only when a word it needs is in the text."""
+    present = frozenset(words.split())
+    found = present & _EN_SLIPS
+    if found:
+        present |= {_EN_SPELLING[spelling] for spelling in found}
+    speak = present & _EN_TEXT_SPEAK
+    if speak and not present.isdisjoint(_EN_PLEA_WORDS):
+        found |= speak
+        present |= {_EN_SPELLING[spelling] for spelling in speak}
+    if found:
+        body = _spelling_pattern(frozenset(found)).sub(_spelled, body)
+    if "#" in body or ("no" in present and "." in body):
+        body = _EN_NUMBER_SIGN.sub(r"\1 number", body)
+    if "2" in body:
+        body = _EN_TO.sub("to", body)
+    if "4" in body:
+        body = _EN_FOR.sub("for", body)
+    if not present.isdisjoint(_EN_INTERJECTIONS):
+        body = _EN_INTERJECTION.sub("", body)
+    if "kindly" in present or ("you" in present and not present.isdisjoint(_EN_WISH_VERBS)):
+        return _as_pleas(body)
+    return body
+
+
 def _is_opt_out_keyword(words: str) -> bool:
     matched = match_keyword(words)
     return matched is not None and matched[0] is InboundAction.OPT_OUT
@@ -1159,11 +1290,17 @@ def _is_stop_sign(body: str, words: str) -> bool:
     return not _POLITE_TAIL.sub("", _POLITE_HEAD.sub("", words + " ")).strip()
 
 
+_KEYWORD_TEXT_SPACES = 19
+
+
 def _keyword_reading(words: str, language: str) -> Reading | None:
     """A reading when the text is an opt-out keyword, alone or with a greeting or thanks."""
     keyword = extra_keywords().get(words)
     if keyword is not None:
         return Reading(Verdict.REVOKE, language, "an opt-out keyword", keyword)
+    if words.count(" ") >= _KEYWORD_TEXT_SPACES:
+        # Twenty words and more are never a keyword, even with greetings and thanks around it.
+        return None
     bare = _POLITE_TAIL.sub("", _POLITE_HEAD.sub("", words))
     if bare in _STOP_SLIPS:
         return Reading(Verdict.REVOKE, language, "STOP with a slip of a finger")
@@ -1178,19 +1315,78 @@ def _keyword_reading(words: str, language: str) -> Reading | None:
     return None
 
 
-def read(body: str) -> Reading:
-    """Whether a text revokes consent, in the language it was written in."""
-    language = detect_language(body)
+# A clause that is only a plain opt-out, beside other talk: "I moved out of state.
+# STOPALL", "This is a business line. 🛑", "not interested, sotp", "we sold the house,
+# cease". Among other talk "end", "cancel" and "quit" may be about a job or a friend's,
+# and a verb of removing, or one with "it" or "that", about a thing ("remove it").
+_PLAIN_CLAUSE_BREAK = re.compile(r"[.,!?;:\n]+")
+_NOT_PLAIN = _words_of("it that remove delete erase block lose quit end cancel no")
+_PLAIN_CLAUSE_LENGTH = 24
+
+
+def _is_plain_opt_out(clause: str) -> bool:
+    words = _POLITE_HEAD.sub("", _words(clause) + " ").strip()
+    bare = _POLITE_TAIL.sub("", words)
+    if not bare:
+        return any(sign in clause for sign in _STOP_SIGNS)
+    if not _NOT_PLAIN.isdisjoint(bare.split()):
+        return False
+    return (
+        bare in _STOP_SLIPS
+        or is_keyword_like(bare)
+        or _is_opt_out_words(bare)
+        or _is_opt_out_keyword(bare)
+        or bare in extra_keywords()
+    )
+
+
+# What such a clause needs, one of them in its words or body (most texts have none).
+_PLAIN_STEMS = ("stop", "opt", "unsub", "remov", "cease", "seize", "desist", "revoke", "sotp")
+
+
+def _has_plain_opt_out_clause(body: str, words: str) -> bool:
+    """Whether a text (and its ``words``) of several clauses has one that is only a plain
+    opt-out."""
+    if (
+        not any(stem in words for stem in _PLAIN_STEMS)
+        and not any(sign in body for sign in _STOP_SIGNS)
+        and _STOP_SLIPS.isdisjoint(words.split())
+    ):
+        return False
+    clauses = _PLAIN_CLAUSE_BREAK.split(body)
+    return len(clauses) > 1 and any(
+        clause.strip() and len(clause) <= _PLAIN_CLAUSE_LENGTH and _is_plain_opt_out(clause)
+        for clause in clauses
+    )
+
+
+def _as_read(body: str, language: str) -> tuple[str, str]:
+    """A text as it is read, and its words: "wrong #" as "wrong number", and English
+    spellings and wishes as the words and pleas they stand for."""
     if "#" in body:
         # "Wrong #": the sign stands for the word.
         body = _WRONG_SIGN.sub("wrong number", body)
     words = _words(body)
+    if language == "en":
+        normalised = _en_normalised(body, words)
+        if normalised != body:
+            return normalised, _words(normalised)
+    return body, words
+
+
+def read(body: str) -> Reading:
+    """Whether a text revokes consent, in the language it was written in."""
+    language = detect_language(body)
+    unread = body
+    body, words = _as_read(body, language)
     keyword_reading = _keyword_reading(words, language)
     if keyword_reading is not None:
         return keyword_reading
     if _is_stop_sign(body, words):
         return Reading(Verdict.REVOKE, language, "a stop sign")
-    if _is_broadcast(body, words):
+    # A broadcast is told by its own spellings ("Msg&data rates") or by the words they stand
+    # for ("You can reply STAHP to opt out").
+    if _is_broadcast(body, words) or (body != unread and _is_broadcast(unread, _words(unread))):
         return Reading(Verdict.NOT, language, "a broadcast or confirmation, not a reply")
     unquoted = _unquote(body)
     if unquoted != body.strip():
