@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from sqlalchemy import URL, Engine, create_engine, make_url
+from sqlalchemy.pool import NullPool
 
 from heed.adapters.transports import LogTransport
 from heed.bootstrap import Heed, build
@@ -30,13 +32,42 @@ settings.load_profile("heed")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("HEED_TEST_DATABASE_URL", "")
     if url:
-        return normalize_database_url(url)
+        return _worker_database(normalize_database_url(url))
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'heed.sqlite3'}"
 
 
+def _worker_database(url: str) -> str:
+    """Each test process (pytest-xdist worker) on a PostgreSQL database of its own,
+    made afresh beside the named one: a server a test starts runs the outbox for every
+    account of its database, and must not deliver another process's messages while
+    that process's test counts what its own provider was handed."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker or not url.startswith("postgresql"):
+        return url
+    named = make_url(url)
+    own = f"{named.database}_{worker}"
+    with _maintenance(named).connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)')
+        connection.exec_driver_sql(f'CREATE DATABASE "{own}"')
+    return named.set(database=own).render_as_string(hide_password=False)
+
+
+def _maintenance(named: URL) -> Engine:
+    return create_engine(
+        named.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool
+    )
+
+
 @pytest.fixture(scope="session")
-def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return database_url(tmp_path_factory)
+def db_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = database_url(tmp_path_factory)
+    yield url
+    if url != normalize_database_url(os.environ.get("HEED_TEST_DATABASE_URL", "")):
+        # This process's own database: gone with it (servers it started have stopped).
+        with _maintenance(make_url(url)).connect() as connection:
+            connection.exec_driver_sql(
+                f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'
+            )
 
 
 @pytest.fixture(scope="session")
