@@ -62,7 +62,8 @@ def _maintenance(named: URL) -> Engine:
 def db_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = database_url(tmp_path_factory)
     yield url
-    if url != normalize_database_url(os.environ.get("HEED_TEST_DATABASE_URL", "")):
+    named = normalize_database_url(os.environ.get("HEED_TEST_DATABASE_URL", "") or url)
+    if url.startswith("postgresql") and url != named:
         # This process's own database: gone with it (servers it started have stopped).
         with _maintenance(make_url(url)).connect() as connection:
             connection.exec_driver_sql(
