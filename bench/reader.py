@@ -5,6 +5,8 @@
 Reads every text of tests/corpus/revocations.csv (both parts; the held-out figures
 are the ones that count) the way the STOP webhook does, through
 ``heed.domain.revocation.interpret``, and times the whole corpus ``rounds`` times.
+``--tune-only`` prints the tune parts alone (of the corpus and the SMS collection), for
+reading while the reader changes; the held-out figures are printed only without it.
 
 ``--ordinary`` names a copy of the UCI SMS Spam Collection (tab-separated
 ``ham``/``spam`` and the text; see tests/corpus/README.md): every text in it is
@@ -31,14 +33,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=50)
     parser.add_argument("--ordinary", type=Path, default=None)
+    parser.add_argument("--tune-only", action="store_true")
     args = parser.parse_args()
+    splits = ("tune",) if args.tune_only else ("heldout", "tune")
     if args.ordinary is not None:
-        _ordinary(args.ordinary)
+        _ordinary(args.ordinary, splits)
     with CORPUS.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     counts: Counter[tuple[str, str, str]] = Counter()
     unsure: Counter[str] = Counter()
     for row in rows:
+        if row["split"] not in splits:
+            continue
         predicted = interpret(row["text"], opted_out=False).action is InboundAction.OPT_OUT
         actual = row["label"] == "revoke"
         outcome = {(True, True): "tp", (True, False): "fp", (False, True): "fn"}.get(
@@ -49,7 +55,7 @@ def main() -> None:
             if read(row["text"]).verdict is Verdict.UNSURE:
                 unsure[f"{row['split']}/{language}"] += 1
     print("split    lang  texts  precision  recall  false revocations  unsure")
-    for split in ("heldout", "tune"):
+    for split in splits:
         for language in ("en", "es", "fr", "all"):
             tp, fp, fn, tn = (counts[(split, language, o)] for o in ("tp", "fp", "fn", "tn"))
             print(
@@ -66,7 +72,7 @@ def main() -> None:
     print(f"\n{args.rounds * len(texts)} readings, {per_text:.1f} µs per text (mean, one core)")
 
 
-def _ordinary(path: Path) -> None:
+def _ordinary(path: Path, splits: tuple[str, ...]) -> None:
     counts: Counter[tuple[str, str]] = Counter()
     with path.open(encoding="utf-8") as handle:
         for line in handle:
@@ -74,14 +80,17 @@ def _ordinary(path: Path) -> None:
             if kind not in ("ham", "spam"):
                 continue
             split = "heldout" if zlib.crc32(text.encode()) % 3 else "tune"
+            if split not in splits:
+                continue
             revoked = interpret(text, opted_out=False).action is InboundAction.OPT_OUT
             counts[(split, kind)] += 1
             counts[(split, kind + " revoked")] += revoked
-    print("split    kind   texts  false revocations")
-    for split in ("heldout", "tune"):
+            counts[(split, kind + " unsure")] += read(text).verdict is Verdict.UNSURE
+    print("split    kind   texts  false revocations  unsure")
+    for split in splits:
         for kind in ("ham", "spam"):
             texts, wrong = counts[(split, kind)], counts[(split, kind + " revoked")]
-            print(f"{split:8} {kind:5} {texts:6} {wrong:8}")
+            print(f"{split:8} {kind:5} {texts:6} {wrong:8} {counts[(split, kind + ' unsure')]:18}")
     print()
 
 

@@ -34,7 +34,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from heed.domain.revocation import Reading, Verdict, read
+from heed.domain.revocation import Reading, Verdict, read_by_rules
 
 ROOT = Path(__file__).parents[1]
 CORPUS = ROOT / "tests" / "corpus" / "revocations.csv"
@@ -181,7 +181,7 @@ def cross_validate(examples: list[Example]) -> list[Scored]:
 
 def _score(model: Model, example: Example) -> Scored:
     """The rules' reading of a text and, where they would ask it, the model's probability."""
-    rules: Reading = read(example.text)
+    rules: Reading = read_by_rules(example.text)[0]
     asked = rules.language == "en" and rules.why in OPEN_QUESTIONS
     probability = model.probability(words_of(example.text))
     return Scored(

@@ -47,6 +47,7 @@ from heed.domain.keywords import (
     match_keyword,
 )
 from heed.domain.keywords import interpret as keyword_interpret
+from heed.domain.learned_reader import learned_reader
 
 
 class Verdict(StrEnum):
@@ -1051,9 +1052,10 @@ def _read_english_doubt(words: str) -> tuple[Verdict, str]:
         return Verdict.UNSURE, "says it is the wrong number"
     if "want" in words and _EN_BARE_REFUSAL.fullmatch(_POLITE_TAIL.sub("", joined)):
         return Verdict.UNSURE, "does not want something it does not name"
-    return Verdict.NOT, "no wish about messages"
+    return Verdict.NOT, _NO_WISH
 
 
+_NO_WISH = "no wish about messages"
 _MESSAGING = re.compile(r"\b(?:text|texts|texting|message|messages|messaging|sms|number|list)\b")
 
 
@@ -1375,34 +1377,72 @@ def _as_read(body: str, language: str) -> tuple[str, str]:
 
 
 def read(body: str) -> Reading:
-    """Whether a text revokes consent, in the language it was written in."""
+    """Whether a text revokes consent, in the language it was written in: the rules'
+    reading, and the learned reader's where the rules find no wish in an English text."""
+    reading, words = read_by_rules(body)
+    if words is None:
+        return reading
+    learned = learned_reader()
+    probability = learned.probability(words)
+    if probability >= learned.revoke_at:
+        return Reading(Verdict.REVOKE, reading.language, LEARNED_REVOKE)
+    if probability >= learned.unsure_at:
+        return Reading(Verdict.UNSURE, reading.language, LEARNED_UNSURE)
+    return reading
+
+
+LEARNED_REVOKE = "read by the learned reader as asking to stop messages"
+LEARNED_UNSURE = "the learned reader finds it may ask to stop messages"
+
+
+def read_by_rules(body: str) -> tuple[Reading, str | None]:
+    """The rules' reading of a text and, when the learned reader may revisit it (an
+    English text the rules read as *not* for want of a wish: no keyword, broadcast,
+    quoted instruction, wish to keep the service or other errand), the words it scores."""
     language = detect_language(body)
     unread = body
     body, words = _as_read(body, language)
     keyword_reading = _keyword_reading(words, language)
     if keyword_reading is not None:
-        return keyword_reading
+        return keyword_reading, None
     if _is_stop_sign(body, words):
-        return Reading(Verdict.REVOKE, language, "a stop sign")
+        return Reading(Verdict.REVOKE, language, "a stop sign"), None
     # A broadcast is told by its own spellings ("Msg&data rates") or by the words they stand
     # for ("You can reply STAHP to opt out").
     if _is_broadcast(body, words) or (body != unread and _is_broadcast(unread, _words(unread))):
-        return Reading(Verdict.NOT, language, "a broadcast or confirmation, not a reply")
+        return Reading(Verdict.NOT, language, "a broadcast or confirmation, not a reply"), None
+    read_words = words
     unquoted = _unquote(body)
-    if unquoted != body.strip():
+    quoted = unquoted != body.strip()
+    if quoted:
         # What is left after the quoted instruction is read on its own.
         body = unquoted
         words = _words(body)
         if not words:
-            return Reading(Verdict.NOT, language, "only quotes an instruction")
+            return Reading(Verdict.NOT, language, "only quotes an instruction"), None
     words = _POLITE_HEAD.sub("", words)
     verdict, why = _read_in(language, words, body)
     if verdict is Verdict.NOT:
         # A short text may carry too few words to tell its language: "Stop aux messages".
         for other in ("en", "es", "fr"):
             if other != language and _read_in(other, words, body)[0] is Verdict.REVOKE:
-                return Reading(Verdict.REVOKE, language, "asks to stop messages")
-    return Reading(verdict, language, why)
+                return Reading(Verdict.REVOKE, language, "asks to stop messages"), None
+    reading = Reading(verdict, language, why)
+    if (
+        language == "en"
+        and not quoted
+        and why == _NO_WISH
+        and _EN_ELSEWHERE.search(words) is None
+        and read_words
+    ):
+        return reading, read_words
+    return reading, None
+
+
+def reading_words(body: str) -> str:
+    """The words the learned reader scores for an English text: folded, with English
+    spellings read as the words they stand for, as the rules read them."""
+    return _as_read(body, "en")[1]
 
 
 def _read_in(language: str, words: str, body: str) -> tuple[Verdict, str]:
