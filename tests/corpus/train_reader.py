@@ -1,4 +1,4 @@
-"""Trains the R-29 reader's learned second opinion and writes src/heed/domain/data/reading_model.txt.
+"""Trains the R-29 reader's learned second opinion; writes src/heed/domain/data/reading_model.txt.
 
     uv run python tests/corpus/train_reader.py [--ordinary PATH/SMSSpamCollection] [--write]
 
@@ -142,9 +142,13 @@ def tests_ordinary() -> list[str]:
     found: dict[str, None] = {}
     for path in TESTS:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if node.value.strip() and read_by_rules(node.value)[1] is not None:
-                    found.setdefault(node.value)
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and node.value.strip()
+                and read_by_rules(node.value)[1] is not None
+            ):
+                found.setdefault(node.value)
     return list(found)
 
 
@@ -219,12 +223,24 @@ def _sigmoid(score: float) -> float:
     return odds / (1.0 + odds)
 
 
-def cross_validate(found: list[Example], **settings: float) -> list[tuple[Example, float]]:
+def cross_validate(
+    found: list[Example],
+    epochs: int = EPOCHS,
+    l2: float = L2,
+    asked_weight: int = ASKED_WEIGHT,
+    ordinary_weight: int = ORDINARY_WEIGHT,
+) -> list[tuple[Example, float]]:
     """Every example with the probability its fold's model (never trained on its base
     text) gives it."""
     scored: list[tuple[Example, float]] = []
     for fold in range(FOLDS):
-        model = train([e for e in found if e.fold != fold], **settings)  # type: ignore[arg-type]
+        model = train(
+            [e for e in found if e.fold != fold],
+            epochs=epochs,
+            l2=l2,
+            asked_weight=asked_weight,
+            ordinary_weight=ordinary_weight,
+        )
         scored += [(e, model.probability(e.features)) for e in found if e.fold == fold]
     return scored
 
@@ -329,7 +345,8 @@ def main() -> None:
         t, v, a = (figures(s, threshold) for s in (corpus, paraphrased, scored))
         own = alone(corpus, threshold)
         print(
-            f"{threshold:9.3f} | {t.precision:.4f} {t.recall:.4f} {t.added_true:3}/{t.added_false:<3} | "
+            f"{threshold:9.3f} | {t.precision:.4f} {t.recall:.4f} "
+            f"{t.added_true:3}/{t.added_false:<3} | "
             f"{v.precision:.4f} {v.recall:.4f} {v.added_true:3}/{v.added_false:<3} | "
             f"{a.precision:.4f} | {sum(p >= threshold for p in ordinary):4} | "
             f"{own[0]:.3f} {own[1]:.3f}"

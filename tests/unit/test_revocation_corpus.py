@@ -77,10 +77,10 @@ def test_held_out_texts_are_read_with_the_promised_precision_recall_and_false_al
         assert false_revocations / ordinary <= 1 / 2000, language
 
 
-# Measured on 2026-12-07, fifth round (tests/corpus/README.md): English public texts
-# 0.990 / 0.870 (fourth round 0.989 / 0.862). English misses the recall target on the
-# public texts: the floor keeps the reader from sliding back.
-_PUBLIC_FLOOR = {"en": (0.98, 0.865), "es": (0.97, 0.93), "fr": (0.97, 0.93)}
+# Measured on 2026-12-07, sixth round (tests/corpus/README.md): English public texts
+# 0.9896 / 0.8697, as in the fifth round (fourth round 0.989 / 0.862). English misses the
+# recall target on the public texts: the floor keeps the reader from sliding back.
+_PUBLIC_FLOOR = {"en": (0.985, 0.869), "es": (0.97, 0.93), "fr": (0.97, 0.93)}
 
 
 def test_held_out_public_texts_are_read_at_least_as_well_as_when_they_were_added() -> None:

@@ -1,8 +1,8 @@
 """The R-29 reader's learned second opinion: a logistic regression over a text's words.
 
 The rules in :mod:`heed.domain.revocation` read what they were written from; wording
-they were never shown ("i need yall to quit hitting my line") they read as *not*. This
-reader scores such an English text by weights learned from the labelled corpus's tune
+they were never shown ("We already hired a plumber, i dont want this") they read as
+*not*. This reader scores such an English text by weights learned from the labelled corpus's tune
 part and its paraphrases (tests/corpus/train_reader.py): each word, each pair of
 neighbouring words (the text's start and end as words of their own) and, when the
 settings ask for them, the character n-grams of the words run together with spaces.

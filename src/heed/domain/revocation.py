@@ -27,6 +27,12 @@ stop"), each part guarded against negation, another subject and another errand
 reading_words.txt. Before the parts are read, English spellings are read as the words
 they stand for ("stahp", "rmv", "u", beside a plea's word) and a wish put before a plea
 as the plea ("I'd like you to stop" as "please stop").
+
+Where the rules find no wish in an English text (and it is no keyword, broadcast,
+quoted instruction, wish to keep the service or other errand they recognise), a learned
+second opinion (:mod:`heed.domain.learned_reader`, weights in data/reading_model.txt)
+scores its words: a very high probability revokes, a high one sends the text to a
+person, and the reading's ``why`` says the learned reader read it.
 """
 
 from __future__ import annotations
