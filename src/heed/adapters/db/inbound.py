@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from heed.adapters.db import tables as t
+from heed.adapters.db.many import ManyRows
 
 _INBOUND = cast(Table, t.InboundMessage.__table__)
 _NUMBERS = cast(Table, t.BusinessNumber.__table__)
@@ -50,7 +51,19 @@ _ANSWERS_AND_NUMBERS = union_all(
         _NUMBERS.c.number.in_(bindparam("numbers", expanding=True)),
     ),
 )
-_ADD = insert(_INBOUND)
+_ADD = ManyRows(
+    insert(_INBOUND),
+    (
+        "account_id",
+        "provider_message_id",
+        "from_number",
+        "to_number",
+        "body",
+        "action",
+        "reply",
+        "at",
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -108,19 +121,19 @@ def answers_and_numbers(
 
 def add(session: Session, records: Sequence[InboundRecord]) -> None:
     if records:
-        session.connection().execute(
-            _ADD,
+        _ADD.run(
+            session.connection(),
             [
-                {
-                    "account_id": r.account_id,
-                    "provider_message_id": r.provider_message_id,
-                    "from_number": r.from_number,
-                    "to_number": r.to_number,
-                    "body": r.body,
-                    "action": r.action,
-                    "reply": r.reply,
-                    "at": r.at,
-                }
+                (
+                    r.account_id,
+                    r.provider_message_id,
+                    r.from_number,
+                    r.to_number,
+                    r.body,
+                    r.action,
+                    r.reply,
+                    r.at,
+                )
                 for r in records
             ],
         )
