@@ -63,6 +63,12 @@ _ADD = ManyRows(
         "reply",
         "at",
     ),
+    postgresql_arrays=(
+        "INSERT INTO inbound_messages (account_id, provider_message_id, from_number, "
+        "to_number, body, action, reply, at) SELECT * FROM unnest(%b::varchar[], "
+        "%b::varchar[], %b::varchar[], %b::varchar[], %b::text[], %b::varchar[], "
+        "%b::text[], %b::timestamp[])"
+    ),
 )
 
 

@@ -52,7 +52,35 @@ _ENTRY_COLUMNS = [_EVENTS.c[name] for name in _ENTRY_FIELDS]
 _PAGE = 1000
 # The statements every write of a batch runs, built once (building and keying one costs
 # about what running it does); lists go in as expanding parameters.
-_APPEND = ManyRows(insert(_EVENTS), _ENTRY_FIELDS)
+_APPEND = ManyRows(
+    insert(_EVENTS),
+    _ENTRY_FIELDS,
+    postgresql_arrays=(
+        f"INSERT INTO consent_events ({', '.join(_ENTRY_FIELDS)}) SELECT * FROM unnest("
+        "%b::varchar[], %b::integer[], %b::varchar[], %b::varchar[], %b::varchar[], "
+        "%b::varchar[], %b::varchar[], %b::text[], %b::varchar[], %b::varchar[], "
+        "%b::timestamp[], %b::varchar[], %b::varchar[], %b::varchar[], %b::text[], "
+        "%b::integer[])"
+    ),
+)
+assert _ENTRY_FIELDS == (
+    "account_id",
+    "seq",
+    "address",
+    "channel",
+    "scope",
+    "action",
+    "source",
+    "body",
+    "provider_message_id",
+    "actor",
+    "at",
+    "prev_hash",
+    "hash",
+    "via",
+    "evidence",
+    "stripe",
+), "consent_events' PostgreSQL INSERT names its columns' types in this order"
 _ENTRY_VALUES = attrgetter(*_ENTRY_FIELDS)
 _STRIPES = cast(Table, t.LedgerStripe.__table__)
 _MOVE_HEAD = ManyRows(
@@ -63,6 +91,12 @@ _MOVE_HEAD = ManyRows(
     )
     .values(seq=bindparam("h_seq"), head=bindparam("h_head")),
     ("h_account_id", "h_stripe", "h_seq", "h_head"),
+    postgresql_arrays=(
+        "UPDATE ledger_stripes SET seq = v.seq, head = v.head "
+        "FROM unnest(%b::varchar[], %b::integer[], %b::integer[], %b::varchar[]) "
+        "AS v(account_id, stripe, seq, head) "
+        "WHERE ledger_stripes.account_id = v.account_id AND ledger_stripes.stripe = v.stripe"
+    ),
 )
 _SCOPE_ROWS = select(
     _STATES.c.address, _STATES.c.scope, _STATES.c.opted_out, _STATES.c.suppression
@@ -81,6 +115,12 @@ _ADD_STATES = ManyRows(
         "last_seq",
         "updated_at",
         "channel",
+    ),
+    postgresql_arrays=(
+        "INSERT INTO consent_state (account_id, address, scope, opted_out, suppression, "
+        "last_seq, updated_at, channel) SELECT * FROM unnest(%b::varchar[], %b::varchar[], "
+        "%b::varchar[], %b::boolean[], %b::varchar[], %b::integer[], %b::timestamp[], "
+        "%b::varchar[])"
     ),
 )
 _UPDATE_STATES = ManyRows(
@@ -104,6 +144,15 @@ _UPDATE_STATES = ManyRows(
         "u_suppression",
         "u_last_seq",
         "u_updated_at",
+    ),
+    postgresql_arrays=(
+        "UPDATE consent_state SET opted_out = v.opted_out, suppression = v.suppression, "
+        "last_seq = v.last_seq, updated_at = v.updated_at "
+        "FROM unnest(%b::varchar[], %b::varchar[], %b::varchar[], %b::boolean[], "
+        "%b::varchar[], %b::integer[], %b::timestamp[]) "
+        "AS v(account_id, address, scope, opted_out, suppression, last_seq, updated_at) "
+        "WHERE consent_state.account_id = v.account_id "
+        "AND consent_state.address = v.address AND consent_state.scope = v.scope"
     ),
 )
 

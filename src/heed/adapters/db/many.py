@@ -8,6 +8,13 @@ statement is compiled once per dialect, exactly as SQLAlchemy compiles it, and e
 row goes to the driver as a tuple processed by the same bind processors, in the same
 transaction (the SQLAlchemy connection's) and with the driver's ``executemany``, as
 SQLAlchemy sends them: the same SQL, the same values, the same round trips.
+
+On PostgreSQL a statement may name its own SQL taking one array per column
+(``unnest``, in binary): all the rows in one statement, where psycopg's executemany sends and
+the server runs one per row, each costing the client about what the row's values do.
+The values are the same (the same bind processors, gathered per column), and so are
+the rows written; the statements' keys are distinct within a batch, so a row is never
+meant to be changed twice by one statement.
 """
 
 from __future__ import annotations
@@ -39,20 +46,34 @@ class _Compiled:
 class ManyRows:
     """One INSERT or UPDATE, its parameters given per row as tuples in ``columns`` order."""
 
-    def __init__(self, statement: Insert | Update, columns: Sequence[str]) -> None:
+    def __init__(
+        self,
+        statement: Insert | Update,
+        columns: Sequence[str],
+        *,
+        postgresql_arrays: str | None = None,
+    ) -> None:
+        """``postgresql_arrays``: the same statement for PostgreSQL over one array
+        parameter per column, in ``columns`` order."""
         self._statement = statement
         self.columns = tuple(columns)
+        self._arrays_sql = postgresql_arrays
         self._compiled: dict[type[Dialect], _Compiled] = {}
+        self._column_processors: dict[type[Dialect], tuple[tuple[int, Any], ...]] = {}
 
     def run(self, connection: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
         """Send ``rows`` (one executemany) on ``connection``'s transaction."""
         if not rows:
             return
         dialect = connection.dialect
-        sql, parameters = self.prepared(dialect, rows)
+        arrays = self._arrays_sql is not None and dialect.name == "postgresql"
+        sql, parameters = self.arrays(dialect, rows) if arrays else self.prepared(dialect, rows)
         cursor = connection.connection.cursor()
         try:
-            cursor.executemany(sql, parameters)
+            if arrays:
+                cursor.execute(sql, parameters)
+            else:
+                cursor.executemany(sql, parameters)
         except dialect.loaded_dbapi.Error as error:
             raise DBAPIError.instance(
                 sql, parameters, error, dialect.loaded_dbapi.Error, dialect=dialect
@@ -66,6 +87,28 @@ class ManyRows:
         if compiled is None:
             compiled = self._compiled[type(dialect)] = self._compile(dialect)
         return compiled.sql, _parameters(compiled, rows)
+
+    def arrays(self, dialect: Dialect, rows: Sequence[tuple[Any, ...]]) -> tuple[str, list[Any]]:
+        """PostgreSQL's one statement for ``rows`` and its parameters: per column, the
+        list of its values, each processed as :meth:`prepared` processes it."""
+        assert self._arrays_sql is not None
+        processors = self._column_processors.get(type(dialect))
+        if processors is None:
+            compiled = self._statement.compile(dialect=dialect, column_keys=list(self.columns))
+            binds = {name: bind for bind, name in compiled.bind_names.items()}
+            processors = tuple(
+                (index, process)
+                for index, name in enumerate(self.columns)
+                if (process := binds[name].type.dialect_impl(dialect).bind_processor(dialect))
+            )
+            self._column_processors[type(dialect)] = processors
+        width = len(self.columns)
+        if any(len(row) != width for row in rows):
+            raise ValueError(f"rows of {width} values expected")
+        columns = [list(values) for values in zip(*rows, strict=True)]
+        for index, process in processors:
+            columns[index] = [process(value) for value in columns[index]]
+        return self._arrays_sql, columns
 
     def _compile(self, dialect: Dialect) -> _Compiled:
         compiled = self._statement.compile(dialect=dialect, column_keys=list(self.columns))

@@ -111,6 +111,16 @@ _VOID = ManyRows(
         updated_at=bindparam("v_at"),
     ),
     ("v_account", "v_address", "v_seq", "v_at"),
+    postgresql_arrays=(
+        "UPDATE marketing_consent SET consented = false, withdrawn_seq = v.seq, "
+        "pending_since = NULL, pending_seq = NULL, request_message_id = NULL, method = NULL, "
+        "changed_at = v.at, updated_at = v.at "
+        "FROM unnest(%b::varchar[], %b::varchar[], %b::integer[], %b::timestamp[]) "
+        "AS v(account_id, address, seq, at) "
+        "WHERE marketing_consent.account_id = v.account_id "
+        "AND marketing_consent.address = v.address "
+        "AND (marketing_consent.consented IS true OR marketing_consent.pending_since IS NOT NULL)"
+    ),
 )
 
 
