@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from heed.adapters.db import tables as t
-from heed.adapters.db.many import ManyRows
+from heed.adapters.db.many import ManyRows, driver_rows
 from heed.adapters.db.uow import StripeHead
 from heed.domain.consent import (
     NO_CONSENT_RECORDED,
@@ -103,6 +103,11 @@ _SCOPE_ROWS = select(
 ).where(
     _STATES.c.account_id == bindparam("account_id"),
     _STATES.c.address.in_(bindparam("addresses", expanding=True)),
+)
+# The same on PostgreSQL, the addresses as one array.
+_SCOPE_ROWS_POSTGRESQL = (
+    "SELECT address, scope, opted_out, suppression FROM consent_state "
+    "WHERE account_id = %s AND address = ANY(%b::varchar[])"
 )
 _ADD_STATES = ManyRows(
     insert(_STATES),
@@ -310,9 +315,14 @@ def scope_rows(
     found: dict[str, dict[str, ScopeConsent]] = {}
     if not wanted:
         return found
-    rows = session.connection().execute(
-        _SCOPE_ROWS, {"account_id": account_id, "addresses": wanted}
-    )
+    connection = session.connection()
+    rows: Sequence[Any]
+    if connection.dialect.name == "postgresql":
+        rows = driver_rows(connection, _SCOPE_ROWS_POSTGRESQL, (account_id, wanted))
+    else:
+        rows = connection.execute(
+            _SCOPE_ROWS, {"account_id": account_id, "addresses": wanted}
+        ).all()
     for address, scope, opted_out, suppression in rows:
         found.setdefault(address, {})[scope] = ScopeConsent(opted_out, Suppression(suppression))
     return found

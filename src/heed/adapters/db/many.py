@@ -174,3 +174,20 @@ def _parameters(compiled: _Compiled, rows: Iterable[tuple[Any, ...]]) -> list[An
         return values
     names = compiled.names
     return [dict(zip(names, row, strict=True)) for row in values]
+
+
+def driver_rows(connection: Connection, sql: str, parameters: Sequence[Any]) -> list[Any]:
+    """The rows of one statement in the driver's own SQL (``%s``, ``%b``: psycopg's),
+    run on ``connection``'s transaction: for reads whose lists go in as one array
+    parameter, where SQLAlchemy renders a bind (and on PostgreSQL a cast) per element."""
+    cursor = connection.connection.cursor()
+    dialect = connection.dialect
+    try:
+        cursor.execute(sql, parameters)
+        return list(cursor.fetchall()) if cursor.description is not None else []
+    except dialect.loaded_dbapi.Error as error:
+        raise DBAPIError.instance(
+            sql, parameters, error, dialect.loaded_dbapi.Error, dialect=dialect
+        ) from error
+    finally:
+        cursor.close()
