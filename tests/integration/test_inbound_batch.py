@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import pytest
 from integration_support import ledger, message_id, random_number
+from sqlalchemy import select
 
+from heed.adapters.db import inbound as stored_inbound
+from heed.adapters.db import tables as t
 from heed.bootstrap import Heed
 from heed.domain.decision import Category, Channel
 from heed.domain.errors import HeedError, InvalidPhone, NotFound
@@ -225,3 +228,86 @@ def test_results_come_back_in_the_order_of_the_texts(
 def test_an_empty_batch_records_nothing(heed: Heed, staff: Principal) -> None:
     assert consent.record_inbound_batch(heed.uow, []) == []
     assert ledger(heed, staff.account_id) == []
+
+
+def _stored_rows(heed: Heed, account_id: str) -> dict[str, list[tuple[object, ...]]]:
+    """Every row the inbound writer touches for the account, as stored."""
+    tables = {
+        "entries": (t.ConsentEvent, t.ConsentEvent.seq),
+        "consent": (t.ConsentState, t.ConsentState.address),
+        "inbound": (t.InboundMessage, t.InboundMessage.provider_message_id),
+        "stripes": (t.LedgerStripe, t.LedgerStripe.stripe),
+    }
+    found: dict[str, list[tuple[object, ...]]] = {}
+    with heed.uow.read() as tx:
+        for name, (table, order) in tables.items():
+            columns = list(table.__table__.columns)
+            rows = tx.session.execute(
+                select(*columns).where(columns[0] == account_id).order_by(order)
+            )
+            found[name] = [tuple(row) for row in rows]
+    return found
+
+
+def test_a_batch_mixing_a_replay_a_stop_a_start_and_an_ordinary_text_stores_each_as_it_should(
+    heed: Heed, staff: Principal, business_number: str
+) -> None:
+    stopper, starter, talker = random_number(), random_number(), random_number()
+    earlier = _text(staff.account_id, business_number, stopper, "STOP")
+    [first] = consent.record_inbound_batch(heed.uow, [earlier])
+    texts = [
+        earlier,  # a replay of a text stored by the earlier batch
+        _text(staff.account_id, business_number, starter, "STOP"),
+        _text(staff.account_id, business_number, stopper, "START"),
+        _text(staff.account_id, business_number, talker, "Running 10 min late"),
+        _text(staff.account_id, business_number, starter, "stop"),
+    ]
+    replay, stop, start, ordinary, second_stop = consent.record_inbound_batch(heed.uow, texts)
+    assert isinstance(first, InboundResult)
+    assert replay == InboundResult(first.action, first.reply, duplicate=True)
+    assert isinstance(stop, InboundResult) and stop.action == "opted_out" and stop.reply
+    assert isinstance(start, InboundResult) and start.action == "opted_in" and start.reply
+    assert ordinary == InboundResult("none", None)
+    assert second_stop == InboundResult("opted_out", None)
+    rows = _stored_rows(heed, staff.account_id)
+    entries = [(e.address, e.action, e.body) for e in ledger(heed, staff.account_id)]
+    assert sorted(entries) == sorted(
+        [(stopper, "opt_out", "STOP"), (starter, "opt_out", "STOP"), (stopper, "opt_in", "START")]
+    )
+    stored = {row[1]: (row[2], row[4], row[5], row[6]) for row in rows["inbound"]}
+    assert stored == {
+        text.message_id: (text.from_number, text.body, result.action, result.reply)
+        for text, result in zip(
+            [earlier, *texts[1:]], [first, stop, start, ordinary, second_stop], strict=True
+        )
+        if isinstance(result, InboundResult)
+    }
+    assert not _opted_out(heed, staff, stopper) and _opted_out(heed, staff, starter)
+    assert consent.verify_ledger(heed.uow, staff.account_id) is None
+
+
+def test_a_batch_that_fails_while_storing_commits_nothing_of_it(
+    heed: Heed, staff: Principal, business_number: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ledger entries, stripe heads and current consent are sent before the inbound
+    texts: a failure there leaves none of them, and the next batch chains as if the
+    failed one had never been."""
+    consent.record_inbound_batch(
+        heed.uow, [_text(staff.account_id, business_number, random_number())]
+    )
+    before = _stored_rows(heed, staff.account_id)
+    numbers = [random_number() for _ in range(3)]
+    texts = [_text(staff.account_id, business_number, number) for number in numbers]
+
+    def refuse(*args: object) -> None:
+        raise RuntimeError("the database went away")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(stored_inbound._ADD, "run", refuse)
+        with pytest.raises(RuntimeError, match="went away"):
+            consent.record_inbound_batch(heed.uow, texts)
+    assert _stored_rows(heed, staff.account_id) == before
+    assert not any(_opted_out(heed, staff, number) for number in numbers)
+    results = consent.record_inbound_batch(heed.uow, texts)
+    assert all(isinstance(r, InboundResult) and r.action == "opted_out" for r in results)
+    assert consent.verify_ledger(heed.uow, staff.account_id) is None

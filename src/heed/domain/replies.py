@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import StrEnum
+from functools import lru_cache
 from typing import Final
 
 from heed.domain.errors import Invalid
@@ -151,7 +152,9 @@ _WORD_LANGUAGES: Final = {
 }
 
 
+@lru_cache(maxsize=1024)
 def reply_language(body: str) -> str:
     """The language to answer ``body`` in: a Spanish or French keyword's own, else the
-    language heed reads the message as (English when unsure)."""
+    language heed reads the message as (English when unsure). Remembered: a burst of
+    STOPs asks about the same few bodies again and again."""
     return _WORD_LANGUAGES.get(folded_words(body)) or detect_language(body)

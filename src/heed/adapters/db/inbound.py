@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import (
     Connection,
@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from heed.adapters.db import tables as t
+from heed.adapters.db.many import ManyRows, driver_rows
 
 _INBOUND = cast(Table, t.InboundMessage.__table__)
 _NUMBERS = cast(Table, t.BusinessNumber.__table__)
@@ -50,7 +51,32 @@ _ANSWERS_AND_NUMBERS = union_all(
         _NUMBERS.c.number.in_(bindparam("numbers", expanding=True)),
     ),
 )
-_ADD = insert(_INBOUND)
+# The same on PostgreSQL, its lists as arrays (the statement does not change with them).
+_ANSWERS_AND_NUMBERS_POSTGRESQL = (
+    "SELECT 0 AS kind, provider_message_id AS key, action, reply FROM inbound_messages "
+    "WHERE account_id = %s AND provider_message_id = ANY(%b::varchar[]) "
+    "UNION ALL SELECT 1, number, NULL, NULL FROM business_numbers "
+    "WHERE account_id = %s AND number = ANY(%b::varchar[])"
+)
+_ADD = ManyRows(
+    insert(_INBOUND),
+    (
+        "account_id",
+        "provider_message_id",
+        "from_number",
+        "to_number",
+        "body",
+        "action",
+        "reply",
+        "at",
+    ),
+    postgresql_arrays=(
+        "INSERT INTO inbound_messages (account_id, provider_message_id, from_number, "
+        "to_number, body, action, reply, at) SELECT * FROM unnest(%b::varchar[], "
+        "%b::varchar[], %b::varchar[], %b::varchar[], %b::text[], %b::varchar[], "
+        "%b::text[], %b::timestamp[])"
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -94,10 +120,19 @@ def answers_and_numbers(
     used: set[str] = set()
     if not wanted_ids and not wanted_numbers:
         return answered, used
-    rows = session.connection().execute(
-        _ANSWERS_AND_NUMBERS,
-        {"account_id": account_id, "message_ids": wanted_ids, "numbers": wanted_numbers},
-    )
+    connection = session.connection()
+    rows: Sequence[Any]
+    if connection.dialect.name == "postgresql":
+        rows = driver_rows(
+            connection,
+            _ANSWERS_AND_NUMBERS_POSTGRESQL,
+            (account_id, wanted_ids, account_id, wanted_numbers),
+        )
+    else:
+        rows = connection.execute(
+            _ANSWERS_AND_NUMBERS,
+            {"account_id": account_id, "message_ids": wanted_ids, "numbers": wanted_numbers},
+        ).all()
     for kind, key, action, reply in rows:
         if kind == 0:
             answered[key] = (action, reply)
@@ -108,19 +143,19 @@ def answers_and_numbers(
 
 def add(session: Session, records: Sequence[InboundRecord]) -> None:
     if records:
-        session.connection().execute(
-            _ADD,
+        _ADD.run(
+            session.connection(),
             [
-                {
-                    "account_id": r.account_id,
-                    "provider_message_id": r.provider_message_id,
-                    "from_number": r.from_number,
-                    "to_number": r.to_number,
-                    "body": r.body,
-                    "action": r.action,
-                    "reply": r.reply,
-                    "at": r.at,
-                }
+                (
+                    r.account_id,
+                    r.provider_message_id,
+                    r.from_number,
+                    r.to_number,
+                    r.body,
+                    r.action,
+                    r.reply,
+                    r.at,
+                )
                 for r in records
             ],
         )

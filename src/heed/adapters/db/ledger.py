@@ -12,6 +12,7 @@ import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -30,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from heed.adapters.db import tables as t
+from heed.adapters.db.many import ManyRows, driver_rows
 from heed.adapters.db.uow import StripeHead
 from heed.domain.consent import (
     NO_CONSENT_RECORDED,
@@ -50,15 +52,51 @@ _ENTRY_COLUMNS = [_EVENTS.c[name] for name in _ENTRY_FIELDS]
 _PAGE = 1000
 # The statements every write of a batch runs, built once (building and keying one costs
 # about what running it does); lists go in as expanding parameters.
-_APPEND = insert(_EVENTS)
+_APPEND = ManyRows(
+    insert(_EVENTS),
+    _ENTRY_FIELDS,
+    postgresql_arrays=(
+        f"INSERT INTO consent_events ({', '.join(_ENTRY_FIELDS)}) SELECT * FROM unnest("
+        "%b::varchar[], %b::integer[], %b::varchar[], %b::varchar[], %b::varchar[], "
+        "%b::varchar[], %b::varchar[], %b::text[], %b::varchar[], %b::varchar[], "
+        "%b::timestamp[], %b::varchar[], %b::varchar[], %b::varchar[], %b::text[], "
+        "%b::integer[])"
+    ),
+)
+assert _ENTRY_FIELDS == (
+    "account_id",
+    "seq",
+    "address",
+    "channel",
+    "scope",
+    "action",
+    "source",
+    "body",
+    "provider_message_id",
+    "actor",
+    "at",
+    "prev_hash",
+    "hash",
+    "via",
+    "evidence",
+    "stripe",
+), "consent_events' PostgreSQL INSERT names its columns' types in this order"
+_ENTRY_VALUES = attrgetter(*_ENTRY_FIELDS)
 _STRIPES = cast(Table, t.LedgerStripe.__table__)
-_MOVE_HEAD = (
+_MOVE_HEAD = ManyRows(
     update(_STRIPES)
     .where(
         _STRIPES.c.account_id == bindparam("h_account_id"),
         _STRIPES.c.stripe == bindparam("h_stripe"),
     )
-    .values(seq=bindparam("h_seq"), head=bindparam("h_head"))
+    .values(seq=bindparam("h_seq"), head=bindparam("h_head")),
+    ("h_account_id", "h_stripe", "h_seq", "h_head"),
+    postgresql_arrays=(
+        "UPDATE ledger_stripes SET seq = v.seq, head = v.head "
+        "FROM unnest(%b::varchar[], %b::integer[], %b::integer[], %b::varchar[]) "
+        "AS v(account_id, stripe, seq, head) "
+        "WHERE ledger_stripes.account_id = v.account_id AND ledger_stripes.stripe = v.stripe"
+    ),
 )
 _SCOPE_ROWS = select(
     _STATES.c.address, _STATES.c.scope, _STATES.c.opted_out, _STATES.c.suppression
@@ -66,8 +104,31 @@ _SCOPE_ROWS = select(
     _STATES.c.account_id == bindparam("account_id"),
     _STATES.c.address.in_(bindparam("addresses", expanding=True)),
 )
-_ADD_STATES = insert(_STATES)
-_UPDATE_STATES = (
+# The same on PostgreSQL, the addresses as one array.
+_SCOPE_ROWS_POSTGRESQL = (
+    "SELECT address, scope, opted_out, suppression FROM consent_state "
+    "WHERE account_id = %s AND address = ANY(%b::varchar[])"
+)
+_ADD_STATES = ManyRows(
+    insert(_STATES),
+    (
+        "account_id",
+        "address",
+        "scope",
+        "opted_out",
+        "suppression",
+        "last_seq",
+        "updated_at",
+        "channel",
+    ),
+    postgresql_arrays=(
+        "INSERT INTO consent_state (account_id, address, scope, opted_out, suppression, "
+        "last_seq, updated_at, channel) SELECT * FROM unnest(%b::varchar[], %b::varchar[], "
+        "%b::varchar[], %b::boolean[], %b::varchar[], %b::integer[], %b::timestamp[], "
+        "%b::varchar[])"
+    ),
+)
+_UPDATE_STATES = ManyRows(
     update(_STATES)
     .where(
         _STATES.c.account_id == bindparam("k_account_id"),
@@ -79,7 +140,25 @@ _UPDATE_STATES = (
         suppression=bindparam("u_suppression"),
         last_seq=bindparam("u_last_seq"),
         updated_at=bindparam("u_updated_at"),
-    )
+    ),
+    (
+        "k_account_id",
+        "k_address",
+        "k_scope",
+        "u_opted_out",
+        "u_suppression",
+        "u_last_seq",
+        "u_updated_at",
+    ),
+    postgresql_arrays=(
+        "UPDATE consent_state SET opted_out = v.opted_out, suppression = v.suppression, "
+        "last_seq = v.last_seq, updated_at = v.updated_at "
+        "FROM unnest(%b::varchar[], %b::varchar[], %b::varchar[], %b::boolean[], "
+        "%b::varchar[], %b::integer[], %b::timestamp[]) "
+        "AS v(account_id, address, scope, opted_out, suppression, last_seq, updated_at) "
+        "WHERE consent_state.account_id = v.account_id "
+        "AND consent_state.address = v.address AND consent_state.scope = v.scope"
+    ),
 )
 
 
@@ -89,20 +168,15 @@ _UPDATE_STATES = (
 def append_entries(session: Session, entries: Sequence[LedgerEntry]) -> None:
     """Store entries already chained (one INSERT for all of them)."""
     if entries:
-        session.connection().execute(
-            _APPEND, [{name: getattr(e, name) for name in _ENTRY_FIELDS} for e in entries]
-        )
+        _APPEND.run(session.connection(), [_ENTRY_VALUES(e) for e in entries])
 
 
 def move_stripe_heads(session: Session, heads: Iterable[StripeHead]) -> None:
     """Store the heads of stripes that entries were just chained after (the stripes are
     locked: their rows only move forward, ledger_stripes_head_forward)."""
-    values = [
-        {"h_account_id": h.account_id, "h_stripe": h.stripe, "h_seq": h.seq, "h_head": h.head}
-        for h in heads
-    ]
+    values = [(h.account_id, h.stripe, h.seq, h.head) for h in heads]
     if values:
-        session.connection().execute(_MOVE_HEAD, values)
+        _MOVE_HEAD.run(session.connection(), values)
 
 
 def has_message(session: Session, account_id: str, provider_message_id: str) -> bool:
@@ -241,9 +315,14 @@ def scope_rows(
     found: dict[str, dict[str, ScopeConsent]] = {}
     if not wanted:
         return found
-    rows = session.connection().execute(
-        _SCOPE_ROWS, {"account_id": account_id, "addresses": wanted}
-    )
+    connection = session.connection()
+    rows: Sequence[Any]
+    if connection.dialect.name == "postgresql":
+        rows = driver_rows(connection, _SCOPE_ROWS_POSTGRESQL, (account_id, wanted))
+    else:
+        rows = connection.execute(
+            _SCOPE_ROWS, {"account_id": account_id, "addresses": wanted}
+        ).all()
     for address, scope, opted_out, suppression in rows:
         found.setdefault(address, {})[scope] = ScopeConsent(opted_out, Suppression(suppression))
     return found
@@ -264,42 +343,29 @@ class ScopeWrite:
 
 def save_scope_rows(session: Session, account_id: str, rows: Iterable[ScopeWrite]) -> None:
     """Insert the new rows and update the stored ones (one statement each)."""
-    added: list[dict[str, Any]] = []
-    changed: list[dict[str, Any]] = []
+    added: list[tuple[Any, ...]] = []
+    changed: list[tuple[Any, ...]] = []
     for row in rows:
-        values = {
-            "account_id": account_id,
-            "address": row.address,
-            "scope": row.scope,
-            "opted_out": row.consent.opted_out,
-            "suppression": str(row.consent.suppression),
-            "last_seq": row.last_seq,
-            "updated_at": row.updated_at,
-        }
+        consent = row.consent
+        values = (
+            account_id,
+            row.address,
+            row.scope,
+            consent.opted_out,
+            str(consent.suppression),
+            row.last_seq,
+            row.updated_at,
+        )
         if row.stored:
             changed.append(values)
         else:
-            added.append({**values, "channel": row.channel})
+            added.append((*values, row.channel))
     # Core statements, not the ORM's bulk update by primary key: the same rows, and
     # neither touches an object the session holds.
     if added:
-        session.connection().execute(_ADD_STATES, added)
+        _ADD_STATES.run(session.connection(), added)
     if changed:
-        session.connection().execute(
-            _UPDATE_STATES,
-            [
-                {
-                    "k_account_id": row["account_id"],
-                    "k_address": row["address"],
-                    "k_scope": row["scope"],
-                    "u_opted_out": row["opted_out"],
-                    "u_suppression": row["suppression"],
-                    "u_last_seq": row["last_seq"],
-                    "u_updated_at": row["updated_at"],
-                }
-                for row in changed
-            ],
-        )
+        _UPDATE_STATES.run(session.connection(), changed)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from sqlalchemy.orm.util import identity_key
 
 from heed.adapters.db import tables as t
 from heed.adapters.db.ledger import entries_by_seq
+from heed.adapters.db.many import ManyRows
 from heed.adapters.db.uow import Transaction
 from heed.domain.consent import LedgerEntry
 from heed.domain.marketing import NO_MARKETING, MarketingState
@@ -79,21 +80,20 @@ def void_after_opt_out(
     # when next used.
     if any(isinstance(row, t.MarketingConsent) for row in (*session.new, *session.dirty)):
         session.flush()
-    session.connection().execute(
-        _VOID,
-        [
-            {"v_account": account_id, "v_address": address, "v_seq": seq, "v_at": at}
-            for address, (seq, at) in sorted(opted_out.items())
-        ],
+    _VOID.run(
+        session.connection(),
+        [(account_id, address, seq, at) for address, (seq, at) in sorted(opted_out.items())],
     )
-    for address in opted_out:
-        held = session.identity_map.get(identity_key(t.MarketingConsent, (account_id, address)))
-        if held is not None:
-            session.expire(held)
+    if any(isinstance(held, t.MarketingConsent) for held in session.identity_map.values()):
+        for address in opted_out:
+            key = identity_key(t.MarketingConsent, (account_id, address))
+            held = session.identity_map.get(key)
+            if held is not None:
+                session.expire(held)
 
 
 _MARKETING = cast(Table, t.MarketingConsent.__table__)
-_VOID = (
+_VOID = ManyRows(
     update(_MARKETING)
     .where(
         _MARKETING.c.account_id == bindparam("v_account"),
@@ -109,7 +109,18 @@ _VOID = (
         method=None,
         changed_at=bindparam("v_at"),
         updated_at=bindparam("v_at"),
-    )
+    ),
+    ("v_account", "v_address", "v_seq", "v_at"),
+    postgresql_arrays=(
+        "UPDATE marketing_consent SET consented = false, withdrawn_seq = v.seq, "
+        "pending_since = NULL, pending_seq = NULL, request_message_id = NULL, method = NULL, "
+        "changed_at = v.at, updated_at = v.at "
+        "FROM unnest(%b::varchar[], %b::varchar[], %b::integer[], %b::timestamp[]) "
+        "AS v(account_id, address, seq, at) "
+        "WHERE marketing_consent.account_id = v.account_id "
+        "AND marketing_consent.address = v.address "
+        "AND (marketing_consent.consented IS true OR marketing_consent.pending_since IS NOT NULL)"
+    ),
 )
 
 

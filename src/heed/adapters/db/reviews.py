@@ -11,6 +11,7 @@ from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from heed.adapters.db import tables as t
+from heed.adapters.db.many import driver_rows
 
 _REVIEWS = cast(Table, t.ConsentReview.__table__)
 
@@ -136,11 +137,16 @@ def settle_for(
 ) -> None:
     """Mark the undecided texts of ``numbers`` decided as an opt-out, by ``decided_by``."""
     wanted = sorted(set(numbers))
-    if wanted:
-        session.connection().execute(
-            _SETTLE,
-            {"s_account": account_id, "s_numbers": wanted, "s_by": decided_by, "s_at": at},
-        )
+    if not wanted:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        stored_at = t.UTCDateTime().process_bind_param(at, connection.dialect)
+        driver_rows(connection, _SETTLE_POSTGRESQL, (decided_by, stored_at, account_id, wanted))
+        return
+    connection.execute(
+        _SETTLE, {"s_account": account_id, "s_numbers": wanted, "s_by": decided_by, "s_at": at}
+    )
 
 
 # Built once: every batch of inbound texts with a STOP runs it.
@@ -152,4 +158,9 @@ _SETTLE = (
         _REVIEWS.c.from_number.in_(bindparam("s_numbers", expanding=True)),
     )
     .values(decision="opt_out", decided_by=bindparam("s_by"), decided_at=bindparam("s_at"))
+)
+# The same on PostgreSQL, the numbers as one array.
+_SETTLE_POSTGRESQL = (
+    "UPDATE consent_reviews SET decision = 'opt_out', decided_by = %s, decided_at = %s "
+    "WHERE account_id = %s AND decision IS NULL AND from_number = ANY(%b::varchar[])"
 )

@@ -189,6 +189,7 @@ def _record_inbound(
         for sid, (action, reply) in answered.items()
     }
     ledger = Ledger(tx, account, {i.sender for i in items})
+    replies = _Replies(account)
     inbound: list[stored.InboundRecord] = []
     for item in items:
         message_id = item.text.message_id
@@ -198,7 +199,7 @@ def _record_inbound(
         elif item.to not in numbers:
             results[item.index] = NotFound("This business does not use that number.", field="to")
         else:
-            result = _act_on_text(ledger, item)
+            result = _act_on_text(ledger, replies, item)
             seen[message_id] = InboundResult(result.action, result.reply, duplicate=True)
             results[item.index] = result
             inbound.append(
@@ -226,7 +227,7 @@ _PROVIDER_ACTIONS = {
 }
 
 
-def _act_on_text(ledger: Ledger, item: _Inbound) -> InboundResult:
+def _act_on_text(ledger: Ledger, replies: _Replies, item: _Inbound) -> InboundResult:
     """What one text means given the sender's consent so far, appended to ``ledger``."""
     account, text, sender, to = ledger.account, item.text, item.sender, item.to
     scope = sms_scope(account, to)
@@ -261,7 +262,7 @@ def _act_on_text(ledger: Ledger, item: _Inbound) -> InboundResult:
     if action is InboundAction.OPT_OUT:
         if not opted_out:
             record(ConsentAction.OPT_OUT, scope)
-            reply = account_reply(account, ReplyKind.OPT_OUT, text.body)
+            reply = replies(ReplyKind.OPT_OUT, text.body)
     elif action is InboundAction.OPT_IN:
         # Recorded even when nothing was opted out: it is the customer's express consent.
         # An account-wide opt-out can only be lifted whole, and the entry says so,
@@ -269,9 +270,9 @@ def _act_on_text(ledger: Ledger, item: _Inbound) -> InboundResult:
         if ALL_NUMBERS in current.opted_out_scopes:
             scope = ALL_NUMBERS
         record(ConsentAction.OPT_IN, scope)
-        reply = account_reply(account, ReplyKind.OPT_IN, text.body)
+        reply = replies(ReplyKind.OPT_IN, text.body)
     elif action is InboundAction.HELP:
-        reply = account_reply(account, ReplyKind.HELP, text.body)
+        reply = replies(ReplyKind.HELP, text.body)
     if provider in _PROVIDER_ACTIONS:
         reply = None
     return InboundResult(str(action), reply)
@@ -282,6 +283,23 @@ def account_reply(account: t.Account, kind: ReplyKind, body: str) -> str:
     words where it set them (R-16, R-29)."""
     texts = with_help_text(account.reply_texts, account.help_text)
     return reply(kind, account.name, reply_language(body), texts)
+
+
+class _Replies:
+    """:func:`account_reply` for one account through a batch: its texts gathered once,
+    and each (kind, body) answered once (a burst of STOPs says "STOP" many times)."""
+
+    def __init__(self, account: t.Account) -> None:
+        self._name = account.name
+        self._texts = with_help_text(account.reply_texts, account.help_text)
+        self._said: dict[tuple[ReplyKind, str], str] = {}
+
+    def __call__(self, kind: ReplyKind, body: str) -> str:
+        said = self._said.get((kind, body))
+        if said is None:
+            said = reply(kind, self._name, reply_language(body), self._texts)
+            self._said[kind, body] = said
+        return said
 
 
 def _marketing_yes(ledger: Ledger, item: _Inbound) -> InboundResult | None:
