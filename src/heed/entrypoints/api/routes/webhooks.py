@@ -6,9 +6,7 @@ the account that owns ``To``; an unsubscribe link carries heed's own HMAC.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape as html_escape
@@ -22,8 +20,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import ImmutableMultiDict
 from starlette.routing import Route
 from twilio.request_validator import (
-    HMAC_SHA1,
-    HMAC_SHA256,
     SIGNATURE_HEADER,
     SIGNATURE_SETTINGS_HEADER,
     RequestValidator,
@@ -160,40 +156,19 @@ def _signature_holds(token: str, text: SignedText) -> bool:
 
     validate signs the URL both without and with its port (Twilio's own signing is
     inconsistent about it) and accepts either; the one without is Twilio's usual, so
-    it is computed first and the other only when it does not match. The signature is
-    ``RequestValidator.compute_signature``'s: the URL, then each field's name and each
-    of its distinct values, names and values in sorted order, under HMAC with the token;
-    every value of a repeated field is signed.
+    it is computed first and the other only when it does not match. The form goes to
+    the validator whole: it signs every value of a repeated field.
     """
-    signer = _signer(token, (text.algorithm or HMAC_SHA1).upper())
-    if signer is None:
+    validator = RequestValidator(token)
+    values = _FormValues(text.form)
+    try:
+        for url in _signed_urls(text.url):
+            if compare(validator.compute_signature(url, values, text.algorithm), text.signature):
+                return True
+    except ValueError:
         # An algorithm the library does not know: validate refuses it, and logs why.
-        validator = RequestValidator(token)
         return bool(validator.validate(text.url, text.form, text.signature, text.algorithm))
-    values: dict[str, list[str]] = {}
-    for name, value in text.form.multi_items():
-        values.setdefault(name, []).append(value)
-    signed = "".join(name + value for name in sorted(values) for value in sorted(set(values[name])))
-    return any(
-        compare(_signature(signer, url + signed), text.signature) for url in _signed_urls(text.url)
-    )
-
-
-def _signature(signer: hmac.HMAC, message: str) -> str:
-    mac = signer.copy()
-    mac.update(message.encode("utf-8"))
-    return base64.b64encode(mac.digest()).decode("utf-8").strip()
-
-
-@lru_cache(maxsize=64)
-def _signer(token: str, algorithm: str) -> hmac.HMAC | None:
-    """An HMAC keyed with ``token`` for ``algorithm``, to copy for each text (None for an
-    algorithm Twilio's library does not sign with)."""
-    digest = _DIGESTS.get(algorithm)
-    return None if digest is None else hmac.new(token.encode("utf-8"), digestmod=digest)
-
-
-_DIGESTS = {HMAC_SHA1: hashlib.sha1, HMAC_SHA256: hashlib.sha256}
+    return False
 
 
 @lru_cache(maxsize=64)
@@ -201,6 +176,27 @@ def _signed_urls(url: str) -> tuple[str, str]:
     """The URL as validate signs it without its port, then with it."""
     parsed = urlparse(url)
     return remove_port(parsed), add_port(parsed)
+
+
+class _FormValues:
+    """A form as RequestValidator reads a multidict (its names, then ``getall``), each
+    name's values gathered once."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, form: ImmutableMultiDict[str, str]) -> None:
+        self._values: dict[str, list[str]] = {}
+        for name, value in form.multi_items():
+            self._values.setdefault(name, []).append(value)
+
+    def __bool__(self) -> bool:
+        return bool(self._values)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def getall(self, name: str) -> list[str]:
+        return self._values[name]
 
 
 async def _form(request: Request) -> ImmutableMultiDict[str, str]:
