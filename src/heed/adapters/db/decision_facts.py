@@ -7,7 +7,9 @@ row's order and under its names (checked when this module loads), and comes back
 that row. The decision about one stored contact is one statement, the same on both
 databases (SQLite's text names the indexes it reads, migration 0020); it runs on
 SQLite's own driver connection and, on PostgreSQL, outside a transaction so its plan is
-reused (bench/RESULTS.md, changes 11 and 15).
+reused (bench/RESULTS.md, changes 11 and 15). A batch's contacts on PostgreSQL are read
+in parts sent together in libpq's pipeline mode, so heed decides one part while the
+server reads the next (``stored_contacts_in_parts``).
 """
 
 from __future__ import annotations
@@ -474,7 +476,10 @@ class _Pipeline:
             result, self._first = self._first or self._next(), None
             self._check(result)
             self._transformer.set_pgresult(result)
-            yield ContactsPart(part, _stored(self._transformer.load_rows(0, result.ntuples, tuple)))
+            # Row by row, as a cursor is read: no list of a part's rows outlives them.
+            load = self._transformer.load_row
+            rows = (load(row, tuple) for row in range(result.ntuples))
+            yield ContactsPart(part, _stored(rows))
 
     def end(self) -> None:
         """Read what is left up to the pipeline's sync (the parts not taken, or those
