@@ -347,7 +347,7 @@ def stored_contacts_in_parts(
 # the one before, so heed waits only for the first part and then works on the last
 # after the server is done (bench/RESULTS.md, "Batch decisions at 1 M, fourth round").
 # A part costs the server a statement's start (about 0.1 ms); small batches are one.
-PART_SHARES = (0.4, 0.3, 0.2, 0.1)
+PART_SHARES: tuple[float, ...] = (0.4, 0.3, 0.2, 0.1)
 PART_MIN = 100
 
 
