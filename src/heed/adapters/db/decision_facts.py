@@ -473,7 +473,8 @@ class _Pipeline:
 
     def read(self) -> Iterator[ContactsPart]:
         for part in self._parts:
-            result, self._first = self._first or self._next(), None
+            result = self._next() if self._first is None else self._first
+            self._first = None
             self._check(result)
             self._transformer.set_pgresult(result)
             # Row by row, as a cursor is read: no list of a part's rows outlives them.
