@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import psycopg
 import pytest
-from integration_support import random_number
+from integration_support import postgres_only, random_number
 
 from heed.adapters.db import decision_facts as read
+from heed.adapters.db.uow import Transaction
 from heed.bootstrap import Heed
 from heed.domain.decision import Category
 from heed.domain.recipient_facts import stored_contact
@@ -118,3 +120,113 @@ def test_the_decision_reads_contacts_customers_and_locations_from_their_indexes_
             for table in ("contacts", "customers", "locations"):
                 index = f"{table} USING COVERING INDEX ix_{table}_account_decision"
                 assert index in plan, (name, plan.split(" / "))
+
+
+# --- a batch's contacts in parts (PostgreSQL's pipeline) -------------------------------
+
+
+@pytest.fixture
+def eight_contacts(
+    staff: Principal, make_customer: Callable[..., dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> list[str]:
+    """Eight contacts' ids, read in four parts."""
+    monkeypatch.setattr(read, "PART_MIN", 2)
+    customer = make_customer(
+        contacts=[{"kind": "mobile", "value": random_number()} for _ in range(8)]
+    )
+    ids = [contact["id"] for contact in customer["contacts"]]
+    assert len(read.parts_of(ids)) == 4
+    return ids
+
+
+def in_parts(tx: Transaction, account_id: str, ids: list[str]) -> list[read.ContactsPart]:
+    with read.stored_contacts_in_parts(tx, account_id, ids) as parts:
+        return list(parts)
+
+
+def left_as_it_was(tx: Transaction) -> None:
+    driver: Any = tx.connection.connection.driver_connection
+    assert driver.pgconn.pipeline_status == psycopg.pq.PipelineStatus.OFF
+    assert driver.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+
+
+@postgres_only
+def test_a_batch_read_in_parts_gives_each_part_its_own_ids_contacts(
+    heed: Heed, staff: Principal, eight_contacts: list[str]
+) -> None:
+    ids = [*eight_contacts[:5], "con_unknown", *eight_contacts[5:]]
+    with heed.uow.statements() as tx:
+        parts = in_parts(tx, staff.account_id, ids)
+        whole = read.stored_contacts(tx, staff.account_id, ids)
+        left_as_it_was(tx)
+
+    assert [list(part.ids) for part in parts] == [list(p) for p in read.parts_of(ids)]
+    for part in parts:
+        assert set(part.stored.contacts) == set(part.ids) - {"con_unknown"}
+    assert {k: v for part in parts for k, v in part.stored.contacts.items()} == whole.contacts
+
+
+@postgres_only
+def test_a_statement_failing_mid_pipeline_leaves_the_connection_reading_on(
+    heed: Heed, staff: Principal, eight_contacts: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The second part's statement divides by zero on the server; the first part's runs.
+    failing = read._CONTACTS_PREPARED_SQL.replace(
+        "WHERE contacts.account_id = $1::VARCHAR",
+        "WHERE contacts.account_id = $1::VARCHAR"
+        " AND 1 / (CASE WHEN 'boom' = ANY($2::VARCHAR[]) THEN 0 ELSE 1 END) = 1",
+    )
+    assert failing != read._CONTACTS_PREPARED_SQL
+    ids = [*eight_contacts[:4], "boom", *eight_contacts[4:]]
+    with heed.uow.statements() as tx:
+        with monkeypatch.context() as patched:
+            patched.setattr(read, "_CONTACTS_PREPARED_SQL", failing)
+            patched.setattr(read, "_CONTACTS_PREPARED", "heed_contacts_failing")
+            read_parts: list[read.ContactsPart] = []
+            with (
+                pytest.raises(psycopg.errors.DivisionByZero),
+                read.stored_contacts_in_parts(tx, staff.account_id, ids) as parts,
+            ):
+                read_parts.extend(parts)
+        assert len(read_parts) == 1
+        left_as_it_was(tx)
+
+        again = in_parts(tx, staff.account_id, eight_contacts)
+
+    assert {k for part in again for k in part.stored.contacts} == set(eight_contacts)
+
+
+@postgres_only
+def test_a_batch_left_after_its_first_part_leaves_the_connection_reading_on(
+    heed: Heed, staff: Principal, eight_contacts: list[str]
+) -> None:
+    with heed.uow.statements() as tx:
+        with (
+            pytest.raises(LookupError),
+            read.stored_contacts_in_parts(tx, staff.account_id, eight_contacts) as parts,
+        ):
+            next(parts)
+            raise LookupError("the caller stops at its first part")
+        left_as_it_was(tx)
+
+        again = in_parts(tx, staff.account_id, eight_contacts)
+
+    assert {k for part in again for k in part.stored.contacts} == set(eight_contacts)
+
+
+@postgres_only
+def test_parts_are_read_after_the_connection_dropped_or_kept_its_prepared_statement(
+    heed: Heed, staff: Principal, eight_contacts: list[str]
+) -> None:
+    with heed.uow.statements() as tx:
+        first = in_parts(tx, staff.account_id, eight_contacts)
+        driver: Any = tx.connection.connection.driver_connection
+        # psycopg drops every prepared statement after a rollback: read again, prepared anew.
+        driver.execute("DEALLOCATE ALL")
+        dropped = in_parts(tx, staff.account_id, eight_contacts)
+        # A connection that has it, where heed's note of it is gone: read again, as it is.
+        tx.connection.connection.info.clear()
+        kept = in_parts(tx, staff.account_id, eight_contacts)
+        left_as_it_was(tx)
+
+    assert first == dropped == kept

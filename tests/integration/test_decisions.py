@@ -21,6 +21,7 @@ from integration_support import (
 )
 from sqlalchemy import text
 
+from heed.adapters.db import decision_facts
 from heed.adapters.db.engine import statement_connection
 from heed.bootstrap import Heed
 from heed.domain.errors import Invalid, NotFound
@@ -331,6 +332,55 @@ def test_a_batch_naming_an_unknown_contact_names_the_item_r18(
     assert missing.value.details["field"] == "items[5].contact_id"
     with pytest.raises(Invalid):
         decisions.decide_many(heed.uow, staff, [DecisionRequest.parse(mixed_batch[0])] * 1001)
+
+
+@pytest.fixture
+def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch's contacts read in parts of a few ids, so a test's batch spans several
+    (PostgreSQL's pipeline; SQLite reads a batch whole)."""
+    monkeypatch.setattr(decision_facts, "PART_MIN", 4)
+
+
+def test_a_batch_read_in_parts_answers_in_order_exactly_as_single_decisions_do_r18(
+    heed: Heed, staff: Principal, mixed_batch: MixedBatch, small_parts: None
+) -> None:
+    _, items = mixed_batch
+    requests = [DecisionRequest.parse(item) for item in items]
+    ids = list(dict.fromkeys(r.contact_id for r in requests if r.contact_id))
+    assert len(decision_facts.parts_of(ids)) == len(decision_facts.PART_SHARES)
+
+    batch = decisions.decide_many(heed.uow, staff, requests)
+
+    assert batch == [decisions.decide_one(heed.uow, staff, request) for request in requests]
+
+
+def test_a_batch_read_in_parts_names_its_first_unknown_contact_and_the_pool_reads_on_r18(
+    heed: Heed, staff: Principal, mixed_batch: MixedBatch, small_parts: None
+) -> None:
+    _, batch = mixed_batch
+    named = [item for item in batch if "contact_id" in item]
+    ids = list(dict.fromkeys(item["contact_id"] for item in named))
+    # The first unknown contact comes after the first two parts' ids; a sender that is
+    # not the business's, before it, and a second unknown contact, after it, say nothing.
+    last_known = named.index(next(i for i in named if i["contact_id"] == ids[len(ids) * 3 // 4]))
+    items = [
+        {"channel": "sms", "contact_id": ids[0], "from": random_number()},
+        *named[: last_known + 1],
+        {"channel": "sms", "contact_id": "con_not_here"},
+        *named[last_known + 1 :],
+        {"channel": "email", "contact_id": "con_not_here_either"},
+    ]
+    requests = [DecisionRequest.parse(item) for item in items]
+
+    with pytest.raises(NotFound) as missing:
+        decisions.decide_many(heed.uow, staff, requests)
+
+    assert missing.value.details["field"] == f"items[{last_known + 2}].contact_id"
+    # Every pooled connection, the one left in the middle of its parts among them,
+    # answers the next batches whole.
+    known = [DecisionRequest.parse(item) for item in batch]
+    answers = [decisions.decide_many(heed.uow, staff, known) for _ in range(12)]
+    assert all(answer == answers[0] for answer in answers)
 
 
 # --- the single decision's statement ---------------------------------------------------

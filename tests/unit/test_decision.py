@@ -19,6 +19,7 @@ from heed.domain.decision import (
     SAVED_AS_LANDLINE,
     Category,
     Channel,
+    Decider,
     Decision,
     Facts,
     Layer,
@@ -766,6 +767,24 @@ def test_a_batch_gets_exactly_the_answers_decide_gives_one_at_a_time(
     batch = drawn + drawn[::-1] + drawn
 
     assert decide_each(batch) == [decide(built, now) for built, now in batch]
+
+
+@given(
+    st.lists(st.tuples(st.one_of(FACTS, sendable_texts().map(lambda c: c[0])), BATCH_MOMENTS)),
+    st.lists(st.integers(min_value=0, max_value=30), max_size=4),
+)
+def test_a_batch_decided_in_parts_gets_the_answers_of_the_batch_decided_whole(
+    drawn: list[tuple[Facts, datetime]], cuts: list[int]
+) -> None:
+    batch = drawn + drawn[::-1]
+    decider = Decider()
+    in_parts: list[Decision] = []
+    start = 0
+    for end in sorted({*cuts, len(batch)}):
+        in_parts += decider.each(batch[start:end])
+        start = end
+
+    assert in_parts == decide_each(batch)
 
 
 def test_a_batch_answers_in_the_order_asked_and_repeats_nothing_it_should_not() -> None:

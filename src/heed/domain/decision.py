@@ -362,17 +362,30 @@ def decide_each(items: Iterable[tuple[Facts, datetime]]) -> list[Decision]:
     window open now", next opening and its wording are worked out once per
     batch. The rules and their order are ``decide``'s own, not a copy.
     """
-    timing = Timing()
-    answers: dict[tuple[Facts, datetime], Decision] = {}
-    decided: list[Decision] = []
-    for pair in items:
-        # The pair is its own key: no second tuple per item for a batch to hold.
-        answer = answers.get(pair)
-        if answer is None:
-            facts, now = pair
-            answer = answers[pair] = _decide(facts, as_utc(now, "now"), timing)
-        decided.append(answer)
-    return decided
+    return Decider().each(items)
+
+
+class Decider:
+    """``decide_each`` over a batch that comes in parts: what one part worked out
+    (equal pairs' answers, each zone set's timing) serves the parts after it."""
+
+    __slots__ = ("_answers", "_timing")
+
+    def __init__(self) -> None:
+        self._timing = Timing()
+        self._answers: dict[tuple[Facts, datetime], Decision] = {}
+
+    def each(self, items: Iterable[tuple[Facts, datetime]]) -> list[Decision]:
+        timing, answers = self._timing, self._answers
+        decided: list[Decision] = []
+        for pair in items:
+            # The pair is its own key: no second tuple per item for a batch to hold.
+            answer = answers.get(pair)
+            if answer is None:
+                facts, now = pair
+                answer = answers[pair] = _decide(facts, as_utc(now, "now"), timing)
+            decided.append(answer)
+        return decided
 
 
 def _decide(facts: Facts, now: datetime, timing: Timing) -> Decision:

@@ -7,20 +7,30 @@ row's order and under its names (checked when this module loads), and comes back
 that row. The decision about one stored contact is one statement, the same on both
 databases (SQLite's text names the indexes it reads, migration 0020); it runs on
 SQLite's own driver connection and, on PostgreSQL, outside a transaction so its plan is
-reused (bench/RESULTS.md, changes 11 and 15).
+reused (bench/RESULTS.md, changes 11 and 15). A batch's contacts on PostgreSQL are read
+in parts sent together in libpq's pipeline mode, so heed decides one part while the
+server reads the next (``stored_contacts_in_parts``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any, Literal, NamedTuple
 
-from psycopg import AsyncConnection
+from psycopg import AsyncConnection, pq
+from psycopg import Connection as PsycopgConnection
+from psycopg import abc as psycopg_abc
+from psycopg.adapt import PyFormat, Transformer
+from psycopg.errors import error_from_result
+from psycopg.generators import fetch_many, send
+from psycopg.pq.abc import PGresult
 from sqlalchemy import Engine, Select, String, and_, bindparam, exists, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -300,6 +310,203 @@ def stored_contacts(tx: Transaction, account_id: str, ids: Sequence[str]) -> Sto
             _CONTACTS_POSTGRESQL_SQL, {"account_id": account_id, "ids": list(ids)}
         )
     return _stored(rows)
+
+
+class ContactsPart(NamedTuple):
+    """The contacts of some of a batch's ids: ``ids`` were asked, the absent unknown."""
+
+    ids: Sequence[str]
+    stored: StoredContacts
+
+
+@contextmanager
+def stored_contacts_in_parts(
+    tx: Transaction, account_id: str, ids: Sequence[str]
+) -> Iterator[Iterator[ContactsPart]]:
+    """``stored_contacts`` of ``ids`` (distinct), part by part in their order: each
+    part's contacts come as soon as they are read, so the caller can work on them
+    while the database reads the next. On PostgreSQL a batch's parts are all sent at
+    once (libpq's pipeline mode) and their rows arrive one part after the other; on
+    SQLite, which runs in this process and has nothing to overlap, the ids are one
+    part. The caller runs no other statement on the transaction until the block ends;
+    leaving it early (an unknown contact) reads and drops the parts not taken."""
+    connection = tx.session.connection()
+    parts = parts_of(ids) if connection.dialect.name == "postgresql" else [ids]
+    if len(parts) < 2:
+        yield iter([ContactsPart(ids, stored_contacts(tx, account_id, sorted(ids)))] if ids else [])
+        return
+    driver = connection.connection.driver_connection
+    assert isinstance(driver, PsycopgConnection)
+    # SQLAlchemy's pool keeps this dict with the driver's connection, across checkouts.
+    prepared: dict[str, Any] = connection.connection.info
+    with _pipelined(driver, prepared, account_id, parts) as read:
+        yield read
+
+
+# A batch's ids in parts for the pipeline: the server reads a part while heed decides
+# the one before, so heed waits only for the first part and then works on the last
+# after the server is done (bench/RESULTS.md, "Batch decisions at 1 M, fourth round").
+# A part costs the server a statement's start (about 0.1 ms); small batches are one.
+PART_SHARES: tuple[float, ...] = (0.4, 0.3, 0.2, 0.1)
+PART_MIN = 100
+
+
+def parts_of(ids: Sequence[str]) -> list[Sequence[str]]:
+    count = min(len(PART_SHARES), len(ids) // PART_MIN)
+    if count < 2:
+        return [ids]
+    shares = PART_SHARES[:count]
+    whole = sum(shares)
+    parts: list[Sequence[str]] = []
+    start = 0
+    for share in shares[:-1]:
+        end = start + round(len(ids) * share / whole)
+        parts.append(ids[start:end])
+        start = end
+    parts.append(ids[start:])
+    return parts
+
+
+# The contacts' statement as libpq takes it: numbered parameters, prepared once per
+# connection under a name of its text (a changed statement is a new name).
+_CONTACTS_PREPARED_SQL = _CONTACTS_POSTGRESQL_SQL.replace("%(account_id)s", "$1").replace(
+    "%(ids)s", "$2"
+)
+assert "%" not in _CONTACTS_PREPARED_SQL, "the statement has no other parameters"
+_CONTACTS_PREPARED = (
+    "heed_contacts_" + hashlib.sha256(_CONTACTS_PREPARED_SQL.encode()).hexdigest()[:16]
+)
+_UNKNOWN_STATEMENT = b"26000"  # invalid_sql_statement_name: DEALLOCATE ALL ran since
+_PREPARED_ALREADY = b"42P05"  # duplicate_prepared_statement
+
+
+def _sqlstate(result: PGresult) -> bytes | None:
+    return result.error_field(pq.DiagnosticField.SQLSTATE)
+
+
+@contextmanager
+def _pipelined(
+    driver: PsycopgConnection[Any],
+    prepared: dict[str, Any],
+    account_id: str,
+    parts: Sequence[Sequence[str]],
+) -> Iterator[Iterator[ContactsPart]]:
+    """The parts' statements sent in one pipeline, their rows read part by part.
+
+    psycopg's own pipeline (``Connection.pipeline``) fetches every queued result
+    before it hands a cursor the first, so the pipeline is libpq's, through
+    psycopg's wrapper (``psycopg.pq``), with psycopg's own dumpers and loaders: the
+    rows are the values its cursor gives. A flush request after each part makes the
+    server send that part's rows as soon as they are read. Each part's statement is
+    the prepared one, planned once per connection as the cursor's was (psycopg
+    prepares a statement on its fifth run); psycopg's DEALLOCATE ALL after a
+    rollback drops it, and a read that finds it gone prepares it again."""
+    transformer = Transformer(driver)
+    arguments = [
+        # Each part's ids in order, as a batch's whole were read: its probes walk the index.
+        transformer.dump_sequence((account_id, sorted(part)), (PyFormat.TEXT, PyFormat.TEXT))
+        for part in parts
+    ]
+    with driver.lock:
+        for _attempt in range(2):
+            pipeline = _Pipeline(driver, transformer, parts, arguments)
+            try:
+                if pipeline.send(prepare=_CONTACTS_PREPARED not in prepared):
+                    prepared.pop(_CONTACTS_PREPARED, None)
+                    continue
+                prepared[_CONTACTS_PREPARED] = True
+                yield pipeline.read()
+                return
+            finally:
+                pipeline.end()
+    raise AssertionError("the contacts' statement was not prepared")  # pragma: no cover
+
+
+class _Pipeline:
+    """One pipeline of a batch's parts on a psycopg connection (``_pipelined``)."""
+
+    def __init__(
+        self,
+        driver: PsycopgConnection[Any],
+        transformer: psycopg_abc.Transformer,
+        parts: Sequence[Sequence[str]],
+        arguments: Sequence[Sequence[Any]],
+    ) -> None:
+        self._driver = driver
+        self._pgconn = driver.pgconn
+        self._transformer = transformer
+        self._parts = parts
+        self._arguments = arguments
+        self._open = False
+        self._syncs = 0  # sent and not read back
+        self._first: PGresult | None = None
+
+    def send(self, *, prepare: bool) -> bool:
+        """Send every part's statement (after its PREPARE when asked, synced apart:
+        a connection that has it already says so, and the parts still run) and wait
+        for the first part's rows; True when the connection had no such prepared
+        statement (nothing was read: the pipeline ends and is sent again)."""
+        pgconn, name = self._pgconn, _CONTACTS_PREPARED.encode()
+        pgconn.enter_pipeline_mode()
+        self._open = True
+        if prepare:
+            # The parameters' types are the statement's own casts.
+            pgconn.send_prepare(name, _CONTACTS_PREPARED_SQL.encode())
+            pgconn.pipeline_sync()
+            self._syncs += 1
+        for arguments in self._arguments:
+            pgconn.send_query_prepared(name, arguments)
+            pgconn.send_flush_request()
+        pgconn.pipeline_sync()
+        self._syncs += 1
+        self._driver.wait(send(pgconn))
+        if prepare:
+            done = self._next()
+            if done.status != pq.ExecStatus.COMMAND_OK and _sqlstate(done) != _PREPARED_ALREADY:
+                raise error_from_result(done, encoding=pgconn._encoding)
+            self._next()  # the PREPARE's sync
+        first = self._next()
+        if not prepare and _sqlstate(first) == _UNKNOWN_STATEMENT:
+            return True
+        self._first = first
+        return False
+
+    def read(self) -> Iterator[ContactsPart]:
+        for part in self._parts:
+            result = self._next() if self._first is None else self._first
+            self._first = None
+            self._check(result)
+            self._transformer.set_pgresult(result)
+            # Row by row, as a cursor is read: no list of a part's rows outlives them.
+            load = self._transformer.load_row
+            rows = (load(row, tuple) for row in range(result.ntuples))
+            yield ContactsPart(part, _stored(rows))
+
+    def end(self) -> None:
+        """Read what is left up to the pipeline's sync (the parts not taken, or those
+        a failed statement aborted), and leave pipeline mode."""
+        if not self._open:
+            return
+        self._open = False
+        pgconn = self._pgconn
+        if pgconn.status == pq.ConnStatus.BAD:
+            return
+        while self._syncs:
+            self._next()
+        pgconn.exit_pipeline_mode()
+
+    def _next(self) -> PGresult:
+        found: list[PGresult] = []
+        while not found:
+            found = self._driver.wait(fetch_many(self._pgconn))
+        (result,) = found
+        if result.status == pq.ExecStatus.PIPELINE_SYNC:
+            self._syncs -= 1
+        return result
+
+    def _check(self, result: PGresult) -> None:
+        if result.status not in (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.COMMAND_OK):
+            raise error_from_result(result, encoding=self._pgconn._encoding)
 
 
 def account_rules(tx: Transaction, account_id: str) -> AccountRules | None:
