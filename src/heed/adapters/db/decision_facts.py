@@ -463,7 +463,7 @@ class _Pipeline:
         if prepare:
             done = self._next()
             if done.status != pq.ExecStatus.COMMAND_OK and _sqlstate(done) != _PREPARED_ALREADY:
-                raise error_from_result(done, encoding=pgconn._encoding)
+                raise error_from_result(done, encoding=self._driver.info.encoding)
             self._next()  # the PREPARE's sync
         first = self._next()
         if not prepare and _sqlstate(first) == _UNKNOWN_STATEMENT:
@@ -506,7 +506,7 @@ class _Pipeline:
 
     def _check(self, result: PGresult) -> None:
         if result.status not in (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.COMMAND_OK):
-            raise error_from_result(result, encoding=self._pgconn._encoding)
+            raise error_from_result(result, encoding=self._driver.info.encoding)
 
 
 def account_rules(tx: Transaction, account_id: str) -> AccountRules | None:
