@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import csv
 import itertools
-import math
 import re
 import unicodedata
 import zlib
@@ -34,6 +33,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from heed.domain.learned_reader import fit, sigmoid
 from heed.domain.revocation import Reading, Verdict, read_by_rules
 
 ROOT = Path(__file__).parents[1]
@@ -88,7 +88,7 @@ class Model:
 
     def probability(self, words: str) -> float:
         score = self.bias + sum(self.weights.get(f, 0.0) for f in set(features(words)))
-        return _sigmoid(score)
+        return sigmoid(score)
 
 
 @dataclass(frozen=True)
@@ -136,29 +136,11 @@ def train(examples: list[Example]) -> Model:
         ([index[f] for f in example.features if f in index], 1.0 if example.revoke else 0.0)
         for example in distinct
     ]
-    weights = [0.0] * len(vocabulary)
-    squares = [1e-8] * len(vocabulary)
-    bias, bias_square = 0.0, 1e-8
     order = sorted(range(len(rows)), key=lambda i: zlib.crc32(distinct[i].text.encode()))
-    for epoch in range(EPOCHS):
-        for position in order[epoch % 7 :] + order[: epoch % 7]:
-            active, label = rows[position]
-            gradient = _sigmoid(bias + sum(weights[i] for i in active)) - label
-            bias_square += gradient * gradient
-            bias -= STEP * gradient / math.sqrt(bias_square)
-            for i in active:
-                g = gradient + L2 * weights[i]
-                squares[i] += g * g
-                weights[i] -= STEP * g / math.sqrt(squares[i])
+    orders = (order[epoch % 7 :] + order[: epoch % 7] for epoch in range(EPOCHS))
+    bias, weights = fit(rows, len(vocabulary), orders, step=STEP, l2=L2)
     kept = {vocabulary[i]: round(w, 4) for i, w in enumerate(weights) if abs(w) >= 0.001}
     return Model(round(bias, 4), kept)
-
-
-def _sigmoid(score: float) -> float:
-    if score >= 0:
-        return 1.0 / (1.0 + math.exp(-score))
-    odds = math.exp(score)
-    return odds / (1.0 + odds)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,6 @@ import argparse
 import ast
 import csv
 import hashlib
-import math
 import sys
 import zlib
 from collections import Counter
@@ -38,7 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from corpus.paraphrase import SEED, VARIANTS_PER_TEXT, variants
-from heed.domain.learned_reader import LearnedReader, features, render
+from heed.domain.learned_reader import LearnedReader, features, fit, render, sigmoid
 from heed.domain.revocation import Verdict, read_by_rules, reading_words
 
 ROOT = Path(__file__).parents[2]
@@ -169,7 +168,7 @@ class Weights:
 
     def probability(self, found: frozenset[str] | set[str]) -> float:
         score = self.bias + sum(self.weights.get(f, 0.0) for f in found)
-        return _sigmoid(score)
+        return sigmoid(score)
 
 
 def train(
@@ -199,28 +198,17 @@ def train(
         ([index[f] for f in sorted(e.features) if f in index], 1.0 if e.revoke else 0.0)
         for e in distinct
     ]
-    weights = [0.0] * len(vocabulary)
-    squares = [1e-8] * len(vocabulary)
-    bias, bias_square = 0.0, 1e-8
-    for epoch in range(epochs):
-        shift = (epoch * 7919) % max(1, len(rows))
-        for active, label in rows[shift:] + rows[:shift]:
-            gradient = _sigmoid(bias + sum(weights[i] for i in active)) - label
-            bias_square += gradient * gradient
-            bias -= STEP * gradient / math.sqrt(bias_square)
-            for i in active:
-                g = gradient + l2 * weights[i]
-                squares[i] += g * g
-                weights[i] -= STEP * g / math.sqrt(squares[i])
+    positions = list(range(len(rows)))
+    shifts = ((epoch * 7919) % max(1, len(rows)) for epoch in range(epochs))
+    bias, weights = fit(
+        rows,
+        len(vocabulary),
+        (positions[shift:] + positions[:shift] for shift in shifts),
+        step=STEP,
+        l2=l2,
+    )
     kept = {vocabulary[i]: round(w, 4) for i, w in enumerate(weights) if abs(w) >= 0.005}
     return Weights(round(bias, 4), kept)
-
-
-def _sigmoid(score: float) -> float:
-    if score >= 0:
-        return 1.0 / (1.0 + math.exp(-score))
-    odds = math.exp(score)
-    return odds / (1.0 + odds)
 
 
 def cross_validate(

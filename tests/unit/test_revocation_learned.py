@@ -7,7 +7,7 @@ import pytest
 
 from corpus.train_reader import rows_digest, tune_rows
 from heed.domain.keywords import InboundAction
-from heed.domain.learned_reader import features, learned_reader, parse, render
+from heed.domain.learned_reader import features, fit, learned_reader, parse, render, sigmoid
 from heed.domain.revocation import (
     LEARNED_REVOKE,
     LEARNED_UNSURE,
@@ -124,3 +124,11 @@ def test_the_learned_reader_is_asked_about_english_texts_the_rules_find_no_wish_
     reading, asked = read_by_rules("Ok see you tomorrow")
     assert (reading.verdict, asked) == (Verdict.NOT, "ok see you tomorrow")
     assert read_by_rules("No me manden más mensajes")[1] is None
+
+
+def test_fitting_weighs_the_feature_only_revocations_carry_above_the_one_both_carry() -> None:
+    # Feature 0 is in every text, feature 1 only in the revocations.
+    rows = [([0, 1], 1.0), ([0], 0.0)] * 20
+    bias, weights = fit(rows, 2, [range(len(rows))] * 8, step=0.5, l2=0.01)
+    assert weights[1] > 0 > weights[0] + bias
+    assert sigmoid(bias + weights[0] + weights[1]) > 0.5 > sigmoid(bias + weights[0])

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -43,7 +43,7 @@ class LearnedReader:
         """How likely ``words`` (a text folded as the rules fold it) asks to stop messages."""
         get = self.weights.get
         score = self.bias + sum(get(feature, 0.0) for feature in features(words, self.char_sizes))
-        return _sigmoid(score)
+        return sigmoid(score)
 
 
 def features(words: str, char_sizes: tuple[int, ...]) -> set[str]:
@@ -58,11 +58,39 @@ def features(words: str, char_sizes: tuple[int, ...]) -> set[str]:
     return found
 
 
-def _sigmoid(score: float) -> float:
+def sigmoid(score: float) -> float:
+    """The logistic function, without overflow for large negative scores."""
     if score >= 0:
         return 1.0 / (1.0 + math.exp(-score))
     odds = math.exp(score)
     return odds / (1.0 + odds)
+
+
+Row = tuple[Sequence[int], float]
+"""A training text: the indexes of its features, and 1.0 for a revocation, else 0.0."""
+
+
+def fit(
+    rows: Sequence[Row], size: int, orders: Iterable[Sequence[int]], *, step: float, l2: float
+) -> tuple[float, list[float]]:
+    """A logistic regression's bias and ``size`` weights, fitted by stochastic gradient
+    steps with AdaGrad's step sizes and an L2 penalty: one pass over ``rows`` per order
+    in ``orders`` (each a sequence of positions). Used by tests/corpus/train_reader.py,
+    which writes the data file, and by bench/reader_model.py's experiment."""
+    weights = [0.0] * size
+    squares = [1e-8] * size
+    bias, bias_square = 0.0, 1e-8
+    for order in orders:
+        for position in order:
+            active, label = rows[position]
+            gradient = sigmoid(bias + sum(weights[i] for i in active)) - label
+            bias_square += gradient * gradient
+            bias -= step * gradient / math.sqrt(bias_square)
+            for i in active:
+                g = gradient + l2 * weights[i]
+                squares[i] += g * g
+                weights[i] -= step * g / math.sqrt(squares[i])
+    return bias, weights
 
 
 _SETTINGS = frozenset({"version", "char_sizes", "bias", "revoke_at", "unsure_at", "corpus_sha256"})

@@ -19,7 +19,8 @@ meant to be changed twice by one statement.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -68,18 +69,11 @@ class ManyRows:
         dialect = connection.dialect
         arrays = self._arrays_sql is not None and dialect.name == "postgresql"
         sql, parameters = self.arrays(dialect, rows) if arrays else self.prepared(dialect, rows)
-        cursor = connection.connection.cursor()
-        try:
+        with _driver_cursor(connection, sql, parameters) as cursor:
             if arrays:
                 cursor.execute(sql, parameters)
             else:
                 cursor.executemany(sql, parameters)
-        except dialect.loaded_dbapi.Error as error:
-            raise DBAPIError.instance(
-                sql, parameters, error, dialect.loaded_dbapi.Error, dialect=dialect
-            ) from error
-        finally:
-            cursor.close()
 
     def prepared(self, dialect: Dialect, rows: Sequence[tuple[Any, ...]]) -> tuple[str, list[Any]]:
         """The SQL and the driver's parameters for ``rows``, as :meth:`run` sends them."""
@@ -180,11 +174,19 @@ def driver_rows(connection: Connection, sql: str, parameters: Sequence[Any]) -> 
     """The rows of one statement in the driver's own SQL (``%s``, ``%b``: psycopg's),
     run on ``connection``'s transaction: for reads whose lists go in as one array
     parameter, where SQLAlchemy renders a bind (and on PostgreSQL a cast) per element."""
+    with _driver_cursor(connection, sql, parameters) as cursor:
+        cursor.execute(sql, parameters)
+        return list(cursor.fetchall()) if cursor.description is not None else []
+
+
+@contextmanager
+def _driver_cursor(connection: Connection, sql: str, parameters: Any) -> Iterator[Any]:
+    """A cursor of the transaction's driver connection, closed after use; the driver's
+    errors are raised as SQLAlchemy raises them (``DBAPIError`` and its kinds)."""
     cursor = connection.connection.cursor()
     dialect = connection.dialect
     try:
-        cursor.execute(sql, parameters)
-        return list(cursor.fetchall()) if cursor.description is not None else []
+        yield cursor
     except dialect.loaded_dbapi.Error as error:
         raise DBAPIError.instance(
             sql, parameters, error, dialect.loaded_dbapi.Error, dialect=dialect
