@@ -278,28 +278,17 @@ def _act_on_text(ledger: Ledger, replies: _Replies, item: _Inbound) -> InboundRe
     return InboundResult(str(action), reply)
 
 
-def account_reply(account: t.Account, kind: ReplyKind, body: str) -> str:
-    """The reply to ``body`` in the language it was written in, in the account's own
-    words where it set them (R-16, R-29)."""
-    texts = with_help_text(account.reply_texts, account.help_text)
-    return reply(kind, account.name, reply_language(body), texts)
-
-
 class _Replies:
-    """:func:`account_reply` for one account through a batch: its texts gathered once,
-    and each (kind, body) answered once (a burst of STOPs says "STOP" many times)."""
+    """The replies of one account through a batch: to a body, in the language it was
+    written in, in the account's own words where it set them (R-16, R-29). The
+    account's texts are gathered once per batch."""
 
     def __init__(self, account: t.Account) -> None:
         self._name = account.name
         self._texts = with_help_text(account.reply_texts, account.help_text)
-        self._said: dict[tuple[ReplyKind, str], str] = {}
 
     def __call__(self, kind: ReplyKind, body: str) -> str:
-        said = self._said.get((kind, body))
-        if said is None:
-            said = reply(kind, self._name, reply_language(body), self._texts)
-            self._said[kind, body] = said
-        return said
+        return reply(kind, self._name, reply_language(body), self._texts)
 
 
 def _marketing_yes(ledger: Ledger, item: _Inbound) -> InboundResult | None:
