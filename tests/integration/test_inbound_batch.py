@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from integration_support import ledger, message_id, random_number
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from heed.adapters.db import inbound as stored_inbound
 from heed.adapters.db import tables as t
@@ -305,6 +306,34 @@ def test_a_batch_that_fails_while_storing_commits_nothing_of_it(
     with monkeypatch.context() as patched:
         patched.setattr(stored_inbound._ADD, "run", refuse)
         with pytest.raises(RuntimeError, match="went away"):
+            consent.record_inbound_batch(heed.uow, texts)
+    assert _stored_rows(heed, staff.account_id) == before
+    assert not any(_opted_out(heed, staff, number) for number in numbers)
+    results = consent.record_inbound_batch(heed.uow, texts)
+    assert all(isinstance(r, InboundResult) and r.action == "opted_out" for r in results)
+    assert consent.verify_ledger(heed.uow, staff.account_id) is None
+
+
+def test_a_write_the_database_refuses_among_the_batchs_writes_commits_nothing_of_it(
+    heed: Heed, staff: Principal, business_number: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL the batch's writes are sent together and answered at the end: the
+    database's refusal of one (here an inbound text stored twice) is raised as
+    SQLAlchemy raises it, nothing of the batch stays, and the next batch goes on."""
+    consent.record_inbound_batch(
+        heed.uow, [_text(staff.account_id, business_number, random_number())]
+    )
+    before = _stored_rows(heed, staff.account_id)
+    numbers = [random_number() for _ in range(3)]
+    texts = [_text(staff.account_id, business_number, number) for number in numbers]
+    store = stored_inbound.add
+
+    def twice(session: object, records: list[stored_inbound.InboundRecord]) -> None:
+        store(session, [*records, records[0]])  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patched:
+        patched.setattr("heed.services.consent.texts.stored.add", twice)
+        with pytest.raises(IntegrityError):
             consent.record_inbound_batch(heed.uow, texts)
     assert _stored_rows(heed, staff.account_id) == before
     assert not any(_opted_out(heed, staff, number) for number in numbers)

@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert, Update
 
 
@@ -168,6 +169,35 @@ def _parameters(compiled: _Compiled, rows: Iterable[tuple[Any, ...]]) -> list[An
         return values
     names = compiled.names
     return [dict(zip(names, row, strict=True)) for row in values]
+
+
+@contextmanager
+def sent_together(session: Session) -> Iterator[None]:
+    """The :class:`ManyRows` writes run inside go to PostgreSQL without waiting for each
+    one's answer, and the answers are read once, on leaving (psycopg's pipeline mode):
+    one round trip for a batch's writes, whose results nobody reads. An error of any of
+    them is raised on leaving, as SQLAlchemy raises the driver's errors, and the
+    transaction is then rolled back as after any failed statement.
+
+    The session's pending changes are flushed first. Inside, nothing may go through
+    SQLAlchemy: it reads a statement's answer as soon as it is sent. Elsewhere than on
+    PostgreSQL the statements run one by one, as ever.
+    """
+    session.flush()
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    dialect = connection.dialect
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    try:
+        with driver.pipeline():
+            yield
+    except dialect.loaded_dbapi.Error as error:
+        raise DBAPIError.instance(
+            "(statements sent together)", None, error, dialect.loaded_dbapi.Error, dialect=dialect
+        ) from error
 
 
 def driver_rows(connection: Connection, sql: str, parameters: Sequence[Any]) -> list[Any]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from heed.adapters.db import inbound as stored
 from heed.adapters.db import tables as t
 from heed.adapters.db.engine import statement_connection
+from heed.adapters.db.many import sent_together
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain.addresses import normalize_phone, phone_query
 from heed.domain.consent import ALL_NUMBERS, ConsentAction, stripe_of
@@ -214,8 +215,10 @@ def _record_inbound(
                     now(),
                 )
             )
-    ledger.write()
-    stored.add(session, inbound)
+    # The batch's writes, on PostgreSQL in one round trip.
+    with sent_together(session):
+        ledger.write()
+        stored.add(session, inbound)
     # A text heed cannot read with confidence waits for a person.
     queue_unsure(tx, inbound)
 
