@@ -11,7 +11,10 @@ can be set beside the reference's. Each round starts one server of each kind in 
 in the other order the next round, so a change in the machine's load falls on both;
 each figure is the best of its rounds (every round is kept). The servers' CPU time is
 read too (``/proc/<pid>/stat``, the workers summed): CPU per request barely moves with
-the machine's load where requests per second do. Raw figures go to
+the machine's load where requests per second do. So is the whole machine's (``/proc/stat``:
+heed or the reference, PostgreSQL and wrk together): where one process already keeps
+the cores busy, no second process can double its figure, and ``room`` says how far one
+could go at the same CPU per request. Raw figures go to
 ``bench/results/processes/<database>-<size>.json``.
 """
 
@@ -30,7 +33,7 @@ from typing import Any
 from bench import inprocess
 from bench.common import DATA, database_url, machine, parse_size, size_label
 from bench.httpbench import Server, write_decision_bodies, write_twilio_bodies, wrk
-from bench.offloop import cpu_seconds
+from bench.offloop import cpu_seconds, machine_seconds
 from bench.run import load, say
 from heed.bootstrap import build
 from heed.config import Settings
@@ -87,10 +90,17 @@ def measure(
         for route in ROUTES:
             route_bodies, options = kinds[route]
             before = [cpu_seconds(pid) for pid in pids]
+            busy_before, all_before = machine_seconds()
             run = wrk(server, PATHS[route], route_bodies, seconds, **options)
+            busy_after, all_after = machine_seconds()
             spent = [cpu_seconds(pid) - start for pid, start in zip(pids, before, strict=True)]
             run["cpu_us_per_request"] = round(sum(spent) / max(run["requests"], 1) * 1e6, 1)
             run["cpu_seconds_per_process"] = [round(s, 2) for s in spent]
+            # The share of the machine's cores in use while wrk ran (heed or the
+            # reference, PostgreSQL, wrk, the kernel): 1.0 is every core busy.
+            run["machine_busy"] = round(
+                (busy_after - busy_before) / max(all_after - all_before, 1e-9), 3
+            )
             runs[route] = run
         return runs
     finally:
@@ -106,6 +116,9 @@ def summary(kept: dict[str, dict[int, dict[str, Any]]]) -> dict[str, Any]:
             "one_process": one,
             "two_processes": two,
             "ratio_two_to_one": round(two["per_second"] / one["per_second"], 2),
+            # The most any number of processes could give at the same CPU per request:
+            # the machine's cores over the share one process's run kept busy.
+            "room": round(1 / max(one["machine_busy"], 1e-9), 2),
         }
     return routes
 
@@ -129,6 +142,15 @@ def table(routes: dict[str, Any]) -> str:
         lines.append(
             f"\n{PATHS[route]}: two processes give {gain}× one, the one-SELECT reference "
             f"{reference}× (heed's gain ÷ the reference's: {gain / reference:.2f})"
+        )
+    lines.append("\n| route | machine busy, 1 process | 2 processes | room left by 1 process |")
+    lines.append("| --- | ---: | ---: | ---: |")
+    for route in ROUTES:
+        figures = routes[route]
+        one, two = figures["one_process"], figures["two_processes"]
+        lines.append(
+            f"| `{figures['path']}` | {one['machine_busy']:.0%} | {two['machine_busy']:.0%} | "
+            f"{figures['room']}× |"
         )
     return "\n".join(lines)
 
