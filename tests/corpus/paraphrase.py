@@ -6,7 +6,10 @@ the plea ("I moved out of state."), where or how often after it ("from you", "to
 number", "anymore"), another word for
 the messages ("texts", "alerts", "reminders", "SMS", "these"), for the stopping verb
 ("quit", "cease", "halt", "don't text", "no more"), the wish around it ("I'd like you
-to", "can you", "kindly", "I'm asking you to"), the person ("my number", "my cell"),
+to", "can you", "kindly", "I'm asking you to"), a favour asked ("would you mind taking
+me off your list?", "I would appreciate it if you could remove me"), another verb of
+the same family ("take me off your list" for "remove me from your list", "lose my
+number" for "delete my number"), the person ("my number", "my cell"),
 politeness and feeling ("thx", "ASAP", "seriously", "ugh", "!!!"), text-speak and
 common slips ("plz", "u", "ur", "txt", "dont", "recieve"), casing and punctuation.
 A variant keeps its source's label: the rewrites change how a wish is said, never
@@ -42,6 +45,8 @@ _MESSAGES = (
     "updates",
     "SMS",
     "txts",
+    "promos",
+    "text alerts",
 )
 _MESSAGES_WORD = re.compile(
     r"\b(?:text messages|texts|messages|msgs|notifications|alerts|reminders|updates|sms|"
@@ -49,7 +54,7 @@ _MESSAGES_WORD = re.compile(
     re.IGNORECASE,
 )
 _STOP_VERB = re.compile(r"\bstop\s(?=(?:sending|texting|messaging|contacting|receiving|getting)\b)")
-_STOP_VERBS = ("quit ", "cease ", "halt ", "stop ")
+_STOP_VERBS = ("quit ", "cease ", "halt ", "stop ", "discontinue ")
 # "stop (sending me) (the|these) texts": said as "no more texts" or "end the texts".
 _STOP_THE_MESSAGES = re.compile(
     r"\bstop\s(?:sending\s(?:me\s)?)?(?:(?:the|these|your|all|all the|all these)\s)?"
@@ -85,6 +90,84 @@ _NOT_WISHES = (
     "can you not ",
     "could you please not ",
     "I'd like you to not ",
+)
+# A plea asked as a favour (seventh round): "would you mind taking me off your list?", "I'd
+# be grateful if you could remove me"; an ordinary text's errand the same way ("would
+# you mind calling me back?").
+_FAVOURS = (
+    "would you mind {ing}?",
+    "do you mind {ing}?",
+    "I would appreciate it if you could {base}",
+    "I'd be grateful if you would {base}",
+    "it would be great if you could {base}",
+    "is it possible to {base}?",
+)
+# A sender's instruction is left as it is: "text STOP to unsubscribe" asks no favour.
+_INSTRUCTION = re.compile(
+    r"\b(?:text|txt|reply|send)\s(?:\w+\s)?(?:stop|end|quit|unsubscribe|start|yes|help)\b",
+    re.IGNORECASE,
+)
+_GERUNDS = {
+    "stop": "stopping",
+    "remove": "removing",
+    "delete": "deleting",
+    "take": "taking",
+    "get": "getting",
+    "cancel": "cancelling",
+    "unsubscribe": "unsubscribing",
+    "leave": "leaving",
+    "quit": "quitting",
+    "end": "ending",
+    "opt": "opting",
+    "keep": "keeping",
+    "call": "calling",
+    "message": "messaging",
+    "text": "texting",
+    "send": "sending",
+    "turn": "turning",
+    "put": "putting",
+    "add": "adding",
+    "move": "moving",
+    "check": "checking",
+    "bring": "bringing",
+    "tell": "telling",
+    "email": "emailing",
+    "come": "coming",
+    "cease": "ceasing",
+    "discontinue": "discontinuing",
+    "erase": "erasing",
+    "drop": "dropping",
+}
+# The writer taken off the list, said with another verb of the same family (seventh
+# round): "take me off your list" <-> "remove me from your list" <-> "unsubscribe me".
+_OFF_THE_LIST = re.compile(
+    r"\b(?:remove|delete|drop|erase|unsubscribe)\sme\sfrom\s(your|this|the|ur)\s"
+    r"((?:texting\s|text\s|mailing\s|contact\s|sms\s)?list)\b"
+    r"|\b(?:take|get)\sme\soff\s(?:of\s)?(your|this|the|ur)\s"
+    r"((?:texting\s|text\s|mailing\s|contact\s|sms\s)?list)\b",
+    re.IGNORECASE,
+)
+_OFF_THE_LIST_SAID = (
+    "remove me from {d} {l}",
+    "take me off {d} {l}",
+    "get me off {d} {l}",
+    "delete me from {d} {l}",
+    "drop me from {d} {l}",
+    "unsubscribe me from {d} {l}",
+    "take me off of {d} {l}",
+)
+_MY_NUMBER = re.compile(
+    r"\b(?:lose|delete|erase|remove|forget)\s(my|this)\s(number|phone number|cell number)\b",
+    re.IGNORECASE,
+)
+_MY_NUMBER_SAID = (
+    "lose {d} {n}",
+    "delete {d} {n}",
+    "erase {d} {n}",
+    "remove {d} {n}",
+    "forget {d} {n}",
+    "take {d} {n} off your list",
+    "remove {d} {n} from your list",
 )
 _PERSON_AFTER = re.compile(
     r"\b(text|texting|message|messaging|contact|contacting|remove|delete|txt)\s(me)\b",
@@ -230,6 +313,44 @@ def _wish(text: str, rng: random.Random) -> str:
     return wished
 
 
+def _favour(text: str, rng: random.Random) -> str:
+    """ "stop texting me" -> "would you mind stopping texting me?"; "don't text me" -> "would
+    you mind not texting me?"."""
+    stripped = text.strip().rstrip(".!")
+    negated = ""
+    dont = _DONT.match(stripped)
+    if dont:
+        stripped = stripped[dont.end() :]
+        negated = "not "
+    imperative = _IMPERATIVE.match(stripped)
+    if not imperative or _INSTRUCTION.search(stripped):
+        return text
+    verb = imperative.group(1)
+    gerund = _GERUNDS.get(verb.lower())
+    if gerund is None:
+        return text
+    rest = stripped[imperative.end(1) :]
+    said = rng.choice(_FAVOURS)
+    if negated and "{base}" in said:
+        said = said.replace("{base}", "not {base}")
+    return said.format(ing=negated + gerund + rest, base=verb.lower() + rest)
+
+
+def _off_the_list(text: str, rng: random.Random) -> str:
+    def said(match: re.Match[str]) -> str:
+        determiner = match.group(1) or match.group(3)
+        listed = match.group(2) or match.group(4)
+        return rng.choice(_OFF_THE_LIST_SAID).format(d=determiner, l=listed)
+
+    text = _sub_one(_OFF_THE_LIST, text, rng, said)
+    return _sub_one(
+        _MY_NUMBER,
+        text,
+        rng,
+        lambda m: rng.choice(_MY_NUMBER_SAID).format(d=m.group(1), n=m.group(2)),
+    )
+
+
 def _person(text: str, rng: random.Random) -> str:
     return _sub_one(_PERSON_AFTER, text, rng, lambda m: f"{m.group(1)} {rng.choice(_PERSONS)}")
 
@@ -261,6 +382,10 @@ _REASONS = (
     "I'm not the homeowner anymore, ",
     "This is getting ridiculous. ",
     "Too many texts. ",
+    "I'm no longer a customer. ",
+    "I don't live there anymore. ",
+    "Wrong person. ",
+    "We already hired someone, ",
 )
 _ASIDES = (
     "I'm at work. ",
@@ -283,6 +408,11 @@ _AFTERS = (
     " or I'll report you",
     " ever again",
     ", they cost me money",
+    ", can we make this happen?",
+    ". I would appreciate that",
+    " from now on",
+    " permanently",
+    " going forward",
 )
 
 
@@ -322,6 +452,8 @@ REVOKE_REWRITES: dict[str, Rewrite] = {
     "verb": _verb,
     "verb phrase": _verb_phrase,
     "wish": _wish,
+    "favour": _favour,
+    "off the list": _off_the_list,
     "person": _person,
     "politeness": _politeness,
     "text-speak": _text_speak,
@@ -333,7 +465,7 @@ REVOKE_REWRITES: dict[str, Rewrite] = {
 NOT_REWRITES: dict[str, Rewrite] = {
     name: rewrite
     for name, rewrite in REVOKE_REWRITES.items()
-    if name not in ("verb phrase", "reason", "after")
+    if name not in ("verb phrase", "reason", "after", "off the list")
 } | {"aside": _aside}
 
 

@@ -162,6 +162,21 @@ ACCOUNTS_RECOVERY_RANDO = (
     "judge-dismisses-tcpa-class-action-because-plaintiff-was-unreasonable-in-revoking-consent/"
 )
 
+VA_NOTIFY = "https://github.com/department-of-veterans-affairs/notification-api/issues/313"
+KOHLS_TATANGO = (
+    "https://www.tatango.com/resources/tcpa-videos/tcpa-sms-marketing-lawsuit-viggiano-v-kohls/"
+)
+KALKUN = "https://github.com/kalkun-sms/Kalkun/wiki/Plugin%3A-Stop-manager"
+LOCALTEXT = "https://localtextmarketers.com/help/"
+ACHIRAS_ES = "https://achiras.net.ec/?p=7209&post_type=post"
+SILICON_ES = (
+    "https://silicon.es/dejar-de-recibir-mensajes-de-publicidad-en-el-movil-tarea-complicada-39876"
+)
+ZENDESK_FR = (
+    "https://support.zendesk.com/hc/fr/articles/"
+    "4410645872154-%C3%80-propos-des-mots-cl%C3%A9s-de-d%C3%A9sabonnement-dans-Zendesk-Text"
+)
+
 REVOKE = "revoke"
 NOT = "not"
 
@@ -601,6 +616,48 @@ PUBLIC: dict[str, list[tuple[str, str, str]]] = {
             STW_LANGUAGE,
         ),
         ("yes but call after 5", NOT, CRM_CHRONOS),
+        # Added 2026-12-07, seventh round: a texting team's rule for replies that opt a
+        # contact out, a texting tool's opt-out by topic and a provider's by list (the
+        # instructions beside them are not opt-outs), a benefits notifier's HELP, STOP and
+        # START replies, and the reply a retailer's platform sent to a customer's plea.
+        ("Don't text back", REVOKE, SPOKE_1016),
+        ("STOP ads", REVOKE, KALKUN),
+        ("START ads", NOT, KALKUN),
+        ("Stop-2", REVOKE, LOCALTEXT),
+        (
+            "You are on 3 lists: Stop-1 Stops Green widget list Stop-2 Stops Red widget list "
+            "Stop-3 Stops Blue widget list",
+            NOT,
+            LOCALTEXT,
+        ),
+        (
+            "VA prescription shipment notifications: Reply STOP to unsubscribe. Call 800-932-6408 "
+            "Ext 3555 for help. 1msg/shipment. Msg&data rates may apply.",
+            NOT,
+            VA_NOTIFY,
+        ),
+        (
+            "VA prescription shipment notifications: You will no longer receive VA prescription "
+            "shipment notifications. Reply START to resubscribe.",
+            NOT,
+            VA_NOTIFY,
+        ),
+        (
+            "VA prescription shipment notifications: You will now receive VA prescription shipment "
+            "notifications. Reply STOP to unsubscribe.",
+            NOT,
+            VA_NOTIFY,
+        ),
+        (
+            "Sorry, we don't understand. Reply, 'HELP' for help or, 'STOP' to cancel.",
+            NOT,
+            KOHLS_TATANGO,
+        ),
+        (
+            "Sorry we don't understand the request! Reply HELP for help, STOP to cancel.",
+            NOT,
+            VIGGIANO_TDF,
+        ),
     ],
     "es": [
         ("Bórrenme de su lista", REVOKE, THRUTEXT_ES),
@@ -636,6 +693,10 @@ PUBLIC: dict[str, list[tuple[str, str, str]]] = {
         ),
         ("Responde ALTO", NOT, SEMPREQUISS_ES),
         ("SI", NOT, CRM_CHRONOS),
+        # Added 2026-12-07, seventh round: the word an Ecuadorian regulator tells
+        # subscribers to send, and the reply a Spanish carrier's legend asks for.
+        ("salir", REVOKE, ACHIRAS_ES),
+        ("No+Publi", REVOKE, SILICON_ES),
     ],
     "fr": [
         ("ARRET", REVOKE, TWILIO_CANADA),
@@ -660,5 +721,12 @@ PUBLIC: dict[str, list[tuple[str, str, str]]] = {
         ("Jusqu'à -70 % sur tout le magasin !", NOT, COMMENTCAMARCHE_FR),
         ("Soldes de folie jusqu'au 8 février !", NOT, COMMENTCAMARCHE_FR),
         ("Une offre à ne manquer pour rien au monde !", NOT, COMMENTCAMARCHE_FR),
+        # Added 2026-12-07, seventh round: a help desk's opt-out confirmation, as printed.
+        (
+            "Vous avez êtes désormais désabonné. Vous ne recevrez plus de messages de ce numéro. "
+            "Répondez START pour vous réabonner.",
+            NOT,
+            ZENDESK_FR,
+        ),
     ],
 }

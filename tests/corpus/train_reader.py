@@ -131,6 +131,7 @@ TESTS = tuple(
         "test_revocation_corpus.py",
         "test_revocation_paraphrase.py",
         "test_revocation_public_wording.py",
+        "test_revocation_wording_families.py",
     )
 )
 

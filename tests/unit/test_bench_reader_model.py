@@ -47,16 +47,16 @@ def test_the_learned_reading_adds_no_revocation_the_rules_miss_at_the_promised_p
     tune: list[Example],
 ) -> None:
     scored = cross_validate(tune)
-    # The figures tests/corpus/README.md records (fourth round's corpus), corpus alone.
+    # The figures tests/corpus/README.md records (seventh round's corpus), corpus alone.
     at_090 = figures(scored, 0.9)
     assert (at_090.precision, at_090.recall, at_090.added_true, at_090.added_false) == (
-        0.939,
+        0.942,
         0.997,
         5,
-        42,
+        40,
     )
     precision, recall, _ = alone(scored, 0.9)
-    assert (round(precision, 3), round(recall, 3)) == (0.917, 0.799)
+    assert (round(precision, 3), round(recall, 3)) == (0.929, 0.816)
     rules = figures(scored, 1.01)
     assert (rules.precision, rules.recall) == (1.0, 0.989)
     # No threshold keeps what the model adds at precision 0.97: the reader does not use it.

@@ -97,6 +97,7 @@ def test_the_learned_reader_is_not_asked_about_what_the_rules_recognised(body: s
         "We already hired a plumber, i dont want this",
         "i am not the owner anymore please remove text",
         "not interested leave my alone",
+        "This is a work phone. please remove text",
     ],
 )
 def test_wishes_the_rules_miss_are_revoked_by_the_learned_reader_and_say_so(body: str) -> None:
@@ -110,7 +111,6 @@ def test_wishes_the_rules_miss_are_revoked_by_the_learned_reader_and_say_so(body
     [
         "Not interested. Leave me be",
         "Not the homeowner. end",
-        "This is a work phone. please remove text",
         "We went with someone else, don't want this",
     ],
 )

@@ -292,20 +292,37 @@ _EN_EXTRA = [
         r"\b(?:my|this)\s(?:contact\s|phone\s|cell\s)?(?:info|information|number|details)\s"
         r"(?:to\s)?(?:be\s)?(?:removed|deleted|erased)\b"
     ),
-    re.compile(r"\bdiscontinue\b(?!\s(?:the|my|our)\s(?:plan|service|membership|contract))"),
+    re.compile(
+        r"\bdiscontinue\b(?!\s(?:the|my|our)\s(?:\w+\s)?(?:plan|service|membership|contract|"
+        r"medication|medications|meds|medicine|prescription|prescriptions|refill|refills|"
+        r"treatment|order|subscription)\b)"
+        # Someone else's habit: "discontinue texting while driving", "... messaging her".
+        r"(?!\s(?:texting|messaging|contacting|calling|emailing|sending)\s(?:while|when|her|him|"
+        r"them|people|everyone|during|until|after|before)\b)"
+    ),
     re.compile(r"\b(?:texts?|text messages|messages)\sto\sstop\b"),
     re.compile(r"\bno more\s(?:text messages|texts|messages|msgs|sms)\b"),
     re.compile(
         r"\bcancel\s(?:my|the|all|these|your)\s(?:text\s|sms\s)?"
         r"(?:notifications|alerts|texts|messages|text messages|updates)\b"
+        # Reminders sent by text: "cancel my text reminders" (not "cancel my reminder call").
+        r"|\b(?:cancel|end|stop|disable)\s(?:my|the|all|these|your)\s(?:text|sms)\s"
+        r"(?:reminders|appointment reminders|reminder messages)\b"
     ),
     re.compile(
         r"\b(?:get|take)\s(?:me|this number|my (?:number|contact info|contact|info|details))\soff\b"
         r"(?!\s(?:the|your|my|of)\s(?:\w+\s)?(?:schedule|calendar|route|job|visit|appointment|"
         r"shift|roster|rota|rotation|team|crew|project|case|duty|waitlist)"
-        r"|\s(?:the|your|my|of)\s(?:wait|waiting)\slist)"
+        r"|\s(?:the|your|my|of)\s(?:wait|waiting)\slist"
+        # Off a call, not a list: "get me off the phone with him", "take me off speaker".
+        r"|\s(?:(?:the|this|that|my)\s)?(?:phone|speaker|speakerphone|hold|mute|call)\b"
+        r"(?!\s(?:list|lists|number)))"
     ),
-    re.compile(r"\bwant\soff\b"),
+    re.compile(
+        r"\bwant\soff\b(?!\s(?:of\s)?(?:work|early|at|on|today|tomorrow|tonight|for|"
+        r"(?:this|next|the)\s(?:week|weekend|month|morning|afternoon|evening|shift|schedule|job|"
+        r"bus|train|plane|day)|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b)"
+    ),
     re.compile(r"\bopting\sout\b(?!\s(?:of\s)?(?:the|my|our)\s)"),
     re.compile(
         r"^(?:(?:please|pls|just)\s)?(?:leave\s(?:me|my|us|this number|my number|this phone)\s"
@@ -324,7 +341,8 @@ _EN_EXTRA = [
     ),
     re.compile(
         r"\b(?:dont|don t|do not)\ssend\s(?:me\s|us\s)?(?:(?:any\s)?(?:further|more)|anymore)\s"
-        r"(?:text messages|texts|messages|msgs)\b"
+        r"(?:text messages|texts|messages|msgs|reminders|notifications|alerts|updates|promos|"
+        r"promotions|offers)\b"
     ),
     re.compile(
         r"\b(?:do not|dont)\s(?:text|message|contact)\s(?:me|this number|this line|this phone)\b"
@@ -558,7 +576,7 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
     (
         _words_of("remove delete erase unsubscribe unsub"),
         re.compile(
-            r"^(?:(?:please|pls|plz|just|ok|okay|no thanks|no thank you|nope|no)\s)*"
+            r"^(?:(?:please|pls|plz|just|ok|okay|hi|hey|hello|no thanks|no thank you|nope|no)\s)*"
             r"(?:remove|delete|erase|unsubscribe|unsub)"
             r"(?:\s(?:me|us|my number|this number|now|asap|immediately|please|pls|plz|thanks|"
             r"thank you))*$"
@@ -615,6 +633,10 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
             rf"(?<!\bdont )(?<!\bdo not )(?<!\bnever )\b(?:get|take|be|come)\s"
             rf"(?:(?:me|us|my number|this number|my name)\s)?(?:off|of|out of|outta)\s(?:of\s)?"
             rf"{_LIST_TARGET}"
+            # A group thread the writer is in: "take me out of this group text".
+            r"|\b(?:get|take)\s(?:me|us|my number|this number)\s(?:off|out of|outta)\s(?:of\s)?"
+            r"(?:(?:this|the|your|these|that|ur)\s)?group\s(?:text|texts|chat|message|messages|"
+            r"thread)\b"
         ),
     ),
     # Said already: "I said stop", "I already texted STOP twice".
@@ -684,7 +706,7 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
         _words_of("lose"),
         re.compile(
             r"(?<!\byou )(?<!\bu )(?<!\bdid )(?<!\bdont )(?<!\bdo not )(?<!\bnot )"
-            r"\blose\s(?:my|this)\s(?:phone\s|cell\s)?(?:number|contact|info|contact info)\b"
+            r"\blose\s(?:my|this)\s(?:phone\s|cell\s)?(?:number|contact|info|contact info|digits)\b"
         ),
     ),
     # A preference that the sender not write: "I'd rather you didn't text me".
@@ -789,6 +811,8 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
         _words_of("forget"),
         re.compile(
             r"^(?:(?:please|pls|plz|just|and|so|now)\s)*forget\s(?:my|this)\s(?:phone\s)?number\b"
+            r"|^(?:(?:please|pls|plz|just|and|so|now)\s)*forget\s(?:you|u)\s(?:ever\s)?had\s"
+            r"(?:my|this)\s(?:phone\s)?number\b"
         ),
     ),
     # Done with them: "I'm done with these texts", "I'm done getting these".
@@ -857,6 +881,199 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
             rf"(?:\s(?:from you|from u|to me|to this number|me|us|already|now|anymore|{_POLITE}))*$"
         ),
     ),
+    # Said how often already: "how many times do I have to say stop", "how many times do I
+    # need to ask you to remove me".
+    (
+        _words_of("times"),
+        re.compile(
+            r"\bhow many (?:more )?times (?:do|will|must|should) (?:i|we) (?:have|need|got) to\s"
+            r"(?:say|tell (?:you|u|yall)|ask(?: (?:you|u|yall))?|text|reply|write|type|send)\s"
+            r"(?:to\s)?(?:stop|unsubscribe|remove me|opt out|quit|take me off|leave me alone|"
+            r"not text me|not to text me)\b"
+        ),
+    ),
+    # No need for them: "I have no need for these texts" (not "no need for a reminder").
+    (
+        _words_of("need"),
+        re.compile(
+            r"\b(?:have|has|there s|there is)\sno\s(?:more\s)?need\sfor\s"
+            r"(?:(?:these|your|the|any|those|more|further|all|all these|all the|all your)\s)?"
+            rf"(?:\w+\s)?{_MESSAGES_ONLY}\b"
+        ),
+    ),
+    # The messages said unwanted, the clause's whole say: "texts no longer wanted", "your
+    # messages are not welcome".
+    (
+        _words_of("wanted needed welcome desired"),
+        re.compile(
+            rf"^(?:{_POLITE}\s)*"
+            r"(?:(?:these|your|ur|the|any|all|all these|all your|further|more)\s)?"
+            rf"(?:\w+\s)?{_MESSAGES_ONLY}\s(?:are\s|r\s|is\s)?(?:no longer|not|never)\s"
+            r"(?:wanted|needed|welcome|desired)"
+            rf"(?:\s(?:anymore|any more|here|from you|{_POLITE}))*$"
+        ),
+    ),
+    # Sending refused, with where or how often: "do not send texts to this phone", "don't
+    # send messages anymore".
+    (
+        _words_of("send"),
+        re.compile(
+            r"\b(?:dont|do not|never)\s(?:ever\s)?send\s(?:me\s|us\s)?(?:any\s)?"
+            rf"{_STOP_FILLER}{_MESSAGES_ONLY}\s(?:to\s(?:me|us|this\s(?:number|phone|cell|line)|"
+            r"my\s(?:number|phone|cell|line))|anymore|any more|again|ever again)\b"
+        ),
+    ),
+    # Not to be contacted, preferred: "I'd prefer not to be contacted", "I'd rather not be
+    # texted".
+    (
+        _words_of("prefer rather"),
+        re.compile(
+            r"\b(?:prefer|rather)\s(?:to\s)?not\s(?:to\s)?be\s(?:contacted|texted|txted|messaged|"
+            r"emailed|bothered|sent\s(?:texts|messages))\b"
+        ),
+    ),
+    # The writer's settings changed to no texts: "please update my preferences to no texts".
+    (
+        _words_of("preferences preference settings"),
+        re.compile(
+            r"\b(?:update|change|set|switch|put)\s(?:my|our)\s(?:\w+\s)?(?:preferences?|settings)\s"
+            r"(?:to\s(?:no\s(?:texts|messages|sms|text messages|texting|contact)|"
+            r"not\s(?:receive|get|be\scontacted))"
+            r"|so\s(?:i|we)\s(?:dont|do not|wont|will not|no longer)\s(?:get|receive))\b"
+        ),
+    ),
+    # The number not to be contacted: "this number should not be contacted".
+    (
+        _words_of("contacted texted messaged called"),
+        re.compile(
+            r"\b(?:this|my)\s(?:phone\s|cell\s)?(?:number|phone|cell|line)\s(?:should|must|is|can)\s"
+            r"(?:not|never|no longer)\s(?:to\s)?be\s(?:contacted|texted|messaged|called)\b"
+        ),
+    ),
+    # Permission withdrawn or denied: "I withdraw permission to text me", "you don't have
+    # my consent to text me" (not "you don't have permission to post that").
+    (
+        _words_of("permission consent"),
+        re.compile(
+            r"\b(?:revoke|withdraw|take back|rescind)\s(?:my\s|all\s)?(?:permission|consent)\b"
+            r"(?!\s(?:for|to)\s(?:the|a|an|this|that|my|our)\s)"
+            r"|\b(?:you|u|yall)\s(?:dont|do not|no longer)\shave\s(?:my\s|our\s|any\s)?"
+            r"(?:permission|consent)\s(?:to\s(?:text|txt|message|contact|call|email|sms)\b|"
+            r"for\s(?:texts|messages|texting|this)\b)"
+        ),
+    ),
+    # Unsubscribing said in the present: "I'm unsubscribing" (not "from Netflix").
+    (
+        _words_of("unsubscribing"),
+        re.compile(
+            r"^(?:(?:i m|im|i am|we re|we are|am)\s)?unsubscribing"
+            r"(?:\s(?:from\s(?:these|your|this|the|ur)\s(?:texts|messages|list|sms|alerts)|now|"
+            rf"{_POLITE}))*$"
+        ),
+    ),
+    # The favour named as no more of them: "I would appreciate no further texts", "I'd
+    # appreciate not getting these", "... if I didn't get these texts".
+    (
+        _words_of("appreciate"),
+        re.compile(
+            r"\bappreciate\s(?:it\s)?(?:no\s(?:more|further)\s"
+            rf"{_STOP_FILLER}{_MESSAGES_ONLY}\b|not\s(?:receiving|getting|being sent)\s"
+            rf"(?:{_STOP_FILLER}{_MESSAGES_ONLY}\b|(?:these|them|those){_POLITE_END})"
+            r"|(?:it\s)?if\s(?:i|we)\s(?:didnt|did not|no longer|wouldnt|would not|stopped)\s"
+            rf"(?:get|receive|getting|receiving)\s(?:{_STOP_FILLER}{_MESSAGES_ONLY}\b|"
+            rf"(?:these|them|those)(?:\s(?:anymore|any more))?{_POLITE_END}))"
+        ),
+    ),
+    # The last one, wished: "please let this be the last text", "this should be your last
+    # text to me".
+    (
+        _words_of("last"),
+        re.compile(
+            r"\blet\s(?:this|that)\sbe\s(?:the|your)\slast\s(?:text|message|msg|sms)\b"
+            r"|\b(?:this|that)\s(?:should|must|had better|better|needs to)\sbe\syour\slast\s"
+            r"(?:text|message|msg|sms)\b"
+        ),
+    ),
+    # Struck off the list by another verb: "scratch me off your list", "strike me from your
+    # list", "wipe my number".
+    (
+        _words_of("scratch cross strike wipe knock"),
+        re.compile(
+            r"\b(?:scratch|cross|strike|wipe|knock)\s(?:me|us|my name|my number|this number)\s"
+            rf"(?:off|from|out of)\s(?:of\s)?{_LIST_TARGET}"
+            r"|^(?:(?:please|pls|plz|just)\s)*wipe\s(?:my|this)\s(?:phone\s|cell\s)?number\b"
+        ),
+    ),
+    # A refusal, then the stop, run together: "no please stop", "no thanks and please stop".
+    (
+        _words_of("stop"),
+        re.compile(
+            r"^(?:no|nope|nah|no thanks|no thank you)(?:\s(?:and|so|just))?"
+            r"\s(?:(?:please|pls|plz)\s)*"
+            r"stop(?:\s(?:it|now|please|pls|plz|thanks|thank you|texting me|messaging me|texting|"
+            r"messaging))*$"
+        ),
+    ),
+    # A bare "no" to the messages of a kind, whole clause: "no marketing texts please".
+    (
+        _words_of("texts messages msgs sms"),
+        re.compile(
+            rf"^(?:{_POLITE}\s)*no\s(?:marketing|promotional|promo|sales|advertising|automated|"
+            r"unsolicited|spam|junk|more|further)\s(?:texts|messages|msgs|text messages|sms)"
+            rf"(?:\s(?:{_POLITE}|from you|to this number))*$"
+        ),
+    ),
+]
+# Read on the whole text, not clause by clause: a threat that spans a comma ("if you text
+# me again, I'll report you"), and a plea that is one only when it is all the text says
+# ("Don't text back"; "don't text back, I'm driving" asks for quiet, not an end).
+_EN_WHOLE: list[tuple[frozenset[str], re.Pattern[str]]] = [
+    (
+        _words_of("report reporting sue suing block blocking"),
+        re.compile(
+            r"\bstop(?:\s(?:texting|messaging|contacting|sending|spamming)(?:\s(?:me|us))?)?\s"
+            r"or\s(?:(?:i|we)\s(?:ll|will|m|am|re|are)\s(?:going to\s|gonna\s)?|else\s)?"
+            r"(?:report|reporting|sue|suing|block|blocking)\b"
+            r"|\b(?:i|we)\s(?:ll|will|m going to|am going to|m gonna|re going to)\s"
+            r"(?:report|sue|block)\s(?:you|u|this number|your company|you guys)\sif\s(?:you|u)\s"
+            r"(?:keep|continue|dont stop|do not stop|text|message|contact|send)\b"
+            r"|\bif\s(?:you|u)\s(?:keep\s(?:texting|messaging|contacting|sending)|"
+            r"(?:text|message|contact)\s(?:me|us|this number)\sagain|dont stop|do not stop)\b"
+            r"(?:\s(?:me|us|this number))?(?:\s(?:again|anymore|like this|after this))?"
+            r"\s(?:i|we)\s(?:ll|will|m going to|am going to|m gonna)\s"
+            r"(?:report|sue|block)\b"
+        ),
+    ),
+    # The number not to be used, or this stuff not sent, when that is all the text says:
+    # "Do not use my number", "don't send me this stuff" (not "don't use my number, use
+    # my wife's").
+    (
+        _words_of("use"),
+        re.compile(
+            rf"^(?:{_POLITE}\s)*(?:dont|do not|never|stop|quit)\s(?:ever\s)?(?:use|using)\s"
+            r"(?:my|this)\s(?:phone\s|cell\s)?number"
+            r"(?:\s(?:again|anymore|any more|for\s(?:marketing|texts|texting|messages|promotions|"
+            rf"ads|advertising)|{_POLITE}))*$"
+        ),
+    ),
+    (
+        _words_of("stuff crap junk garbage this"),
+        re.compile(
+            rf"^(?:{_POLITE}\s)*(?:dont|do not|never)\s(?:ever\s)?send\s(?:me|us)\s"
+            r"(?:this|that|these|any|"
+            r"your|more|any more)\s(?:stuff|crap|junk|garbage|spam)"
+            rf"(?:\s(?:again|anymore|any more|ever again|{_POLITE}))*$"
+            rf"|^(?:{_POLITE}\s)*no more of (?:this|these|that|it)(?:\s{_POLITE})*$"
+        ),
+    ),
+    (
+        _words_of("back"),
+        re.compile(
+            rf"^(?:{_POLITE}\s)*(?:dont|do not|never)\s(?:ever\s)?(?:text|txt|message|msg|reply|"
+            r"respond|write)\s(?:to\s)?(?:me\s|us\s)?back"
+            rf"(?:\s(?:again|ever|ever again|anymore|{_POLITE}))*$"
+        ),
+    ),
 ]
 # A plea that needs the messages named elsewhere in the text: "these text messages are
 # quite excessive so please cut it out".
@@ -892,15 +1109,21 @@ _EN_NOT_A_WISH_AFTER = re.compile(
 # Words without one of which no part can be read (each part's own words, and what a
 # plea needs): most texts skip the parts unread.
 _EN_PART_WORDS = frozenset().union(
-    *(triggers for triggers, _ in _EN_PARTS + _EN_WISHES), _words_of("cut knock")
+    *(triggers for triggers, _ in _EN_PARTS + _EN_WISHES + _EN_WHOLE), _words_of("cut knock")
 )
 
 
 def _parts_revoke(words: str, body: str) -> bool:
     """Whether a clause of an English text (and its ``words``) asks, by its parts, to stop
     messages."""
-    if _EN_PART_WORDS.isdisjoint(words.split()):
+    present = frozenset(words.split())
+    if _EN_PART_WORDS.isdisjoint(present):
         return False
+    if any(
+        not triggers.isdisjoint(present) and pattern.search(_joined_contractions(words))
+        for triggers, pattern in _EN_WHOLE
+    ):
+        return True
     clauses = _EN_CLAUSES.split(body) if _EN_CLAUSES.search(body) else [body]
     if any(
         _clause_parts_revoke(_joined_contractions(words if len(clauses) == 1 else _words(clause)))
@@ -1096,6 +1319,11 @@ _ES_REVOKE = [
     re.compile(rf"\bcancel\w*\s(?:los\s|las\s|mis\s)?{_ES_NOUN}\b"),
     re.compile(rf"\bno\s(?:enviar|mandar)\smas\s{_ES_NOUN}\b"),
     re.compile(r"\bnumero equivocado\b.*\b(?:borr|elimin|quit|dejen|paren)\w*\b"),
+    # "No+Publi", as a carrier's legend asks: no more advertising.
+    re.compile(
+        r"^(?:no\s(?:mas\s)?(?:publi|publicidad)|no\smas\spromociones)"
+        r"(?:\s(?:por favor|favor|gracias|ya|nunca mas))*$"
+    ),
 ]
 _ES_ELSEWHERE = re.compile(
     r"\b(?:de\sbaja|cancelar|cancelen|cancela)\s(?:del?|la|el|mi)\s(?:\w+\s){0,2}?"
@@ -1184,7 +1412,19 @@ _EN_WISH_HEAD = re.compile(
     + r"|\b(?:can|could|would|will)\s+you\s+"
     + _ADVERBS
     + r"(not\s+)?(?!(?:like|want|wish|mind|be|been|have|ever|still|really|also|not)\b)"
-    + r"|\bkindly\s+",
+    + r"|\bkindly\s+"
+    # A favour asked: "I would appreciate it if you could remove me", "I'd be grateful if
+    # you would stop", "it would be great if you could not text me", "is it possible to
+    # stop?".
+    + r"|(?:\b(?:i|we)(?:['’]?d|\s+would)\s+(?:really\s+|greatly\s+)?"
+    + r"(?:appreciate(?:\s+it)?|be\s+(?:grateful|thankful))\s+if\s+you\s+"
+    + r"|\bit\s+would\s+be\s+(?:great|nice|good|wonderful|appreciated|helpful)\s+if\s+you\s+)"
+    + r"(?:could|would|can|will)\s+"
+    + _ADVERBS
+    + r"(not\s+)?(?!(?:like|want|wish|mind|be|been|have|ever|still|really|also|not)\b)"
+    + r"|\bis\s+it\s+possible\s+(?:for\s+you\s+)?to\s+"
+    + _ADVERBS
+    + r"(not\s+)?(?!be\b)",
     re.IGNORECASE,
 )
 # Where a clause starts: the text's start, a stop or comma, or a greeting or interjection.
@@ -1195,6 +1435,49 @@ _EN_CLAUSE_START = re.compile(
 # alone", "leave me alone ASAP".
 _EN_INTERJECTION = re.compile(r"\s*\b(?:ugh+|omg|seriously|asap)\b[,!.]*", re.IGNORECASE)
 _EN_WISH_VERBS = _words_of("like want need asking can could would will")
+_EN_FAVOUR_WORDS = _words_of("kindly possible")
+# A plea asked as a favour: "would you mind taking me off your list" is read as "please
+# take me off your list", "do you mind not texting me" as "please dont text me".
+_EN_MIND = re.compile(
+    r"\b(?:would|do|will)\s+(?:you|ya|u)\s+" + _ADVERBS + r"mind\s+" + _ADVERBS + r"(not\s+)?"
+    r"(taking|removing|deleting|erasing|stopping|unsubscribing|texting|messaging|contacting|"
+    r"sending|calling|emailing|putting|leaving|dropping|opting|ceasing|ending|cancell?ing|"
+    r"discontinuing|quitting|getting)\b",
+    re.IGNORECASE,
+)
+_EN_YOU = _words_of("you ya u")
+_EN_BASE_FORMS = {
+    "taking": "take",
+    "removing": "remove",
+    "deleting": "delete",
+    "erasing": "erase",
+    "stopping": "stop",
+    "unsubscribing": "unsubscribe",
+    "texting": "text",
+    "messaging": "message",
+    "contacting": "contact",
+    "sending": "send",
+    "calling": "call",
+    "emailing": "email",
+    "putting": "put",
+    "leaving": "leave",
+    "dropping": "drop",
+    "opting": "opt",
+    "ceasing": "cease",
+    "ending": "end",
+    "cancelling": "cancel",
+    "canceling": "cancel",
+    "discontinuing": "discontinue",
+    "quitting": "quit",
+    "getting": "get",
+}
+
+
+def _mind_as_plea(match: re.Match[str]) -> str:
+    verb = _EN_BASE_FORMS[match.group(2).lower()]
+    return ("please dont " if match.group(1) else "please ") + verb
+
+
 _EN_INTERJECTIONS = _words_of("ugh ughh ughhh omg seriously asap")
 
 
@@ -1224,7 +1507,7 @@ def _as_pleas(body: str) -> str:
     for match in _EN_WISH_HEAD.finditer(body):
         if _EN_CLAUSE_START.search(body, 0, match.start()) is None:
             continue
-        negated = match.group(1) or match.group(2)
+        negated = match.group(1) or match.group(2) or match.group(3) or match.group(4)
         kept.append(body[last : match.start()] + ("please dont " if negated else "please "))
         last = match.end()
     return "".join(kept) + body[last:] if kept else body
@@ -1252,7 +1535,11 @@ def _en_normalised(body: str, words: str) -> str:
         body = _EN_FOR.sub("for", body)
     if not present.isdisjoint(_EN_INTERJECTIONS):
         body = _EN_INTERJECTION.sub("", body)
-    if "kindly" in present or ("you" in present and not present.isdisjoint(_EN_WISH_VERBS)):
+    if "mind" in present and not present.isdisjoint(_EN_YOU):
+        body = _EN_MIND.sub(_mind_as_plea, body)
+    if not present.isdisjoint(_EN_FAVOUR_WORDS) or (
+        "you" in present and not present.isdisjoint(_EN_WISH_VERBS)
+    ):
         return _as_pleas(body)
     return body
 
@@ -1299,6 +1586,27 @@ def _is_stop_sign(body: str, words: str) -> bool:
 
 
 _KEYWORD_TEXT_SPACES = 19
+_UNSUBSCRIBE = "unsubscribe"
+
+
+def _near_unsubscribe(word: str) -> bool:
+    """Whether a word is "unsubscribe" with at most two slips (a letter missed, doubled,
+    struck beside or swapped): "unsusbcribe", "unsubscrbe"."""
+    if not 9 <= len(word) <= 13 or word in (_UNSUBSCRIBE, "unsubscribed"):
+        return False
+    # Optimal string alignment distance, one row at a time.
+    previous2: list[int] = []
+    previous = list(range(len(_UNSUBSCRIBE) + 1))
+    for i, ch in enumerate(word, 1):
+        row = [i]
+        for j, target in enumerate(_UNSUBSCRIBE, 1):
+            cost = 0 if ch == target else 1
+            best = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ch == _UNSUBSCRIBE[j - 2] and word[i - 2] == target:
+                best = min(best, previous2[j - 2] + 1)
+            row.append(best)
+        previous2, previous = previous, row
+    return previous[-1] <= 2
 
 
 def _keyword_reading(words: str, language: str) -> Reading | None:
@@ -1312,6 +1620,8 @@ def _keyword_reading(words: str, language: str) -> Reading | None:
     bare = _POLITE_TAIL.sub("", _POLITE_HEAD.sub("", words))
     if bare in _STOP_SLIPS:
         return Reading(Verdict.REVOKE, language, "STOP with a slip of a finger")
+    if bare[:2] == "un" and " " not in bare and _near_unsubscribe(bare):
+        return Reading(Verdict.REVOKE, language, "UNSUBSCRIBE with a slip of a finger")
     if " " not in bare and _REPEATED.search(bare) and _REPEATED.sub(r"\1", bare) in _HELD_KEYS:
         return Reading(Verdict.REVOKE, language, "an opt-out keyword with a key held down")
     if bare != words and (_is_opt_out_keyword(bare) or bare in extra_keywords()):
