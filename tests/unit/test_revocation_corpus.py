@@ -77,10 +77,13 @@ def test_held_out_texts_are_read_with_the_promised_precision_recall_and_false_al
         assert false_revocations / ordinary <= 1 / 2000, language
 
 
-# Measured on 2026-12-07, sixth round (tests/corpus/README.md): English public texts
-# 0.9896 / 0.8697, as in the fifth round (fourth round 0.989 / 0.862). English misses the
-# recall target on the public texts: the floor keeps the reader from sliding back.
-_PUBLIC_FLOOR = {"en": (0.985, 0.869), "es": (0.97, 0.93), "fr": (0.97, 0.93)}
+# Measured on 2026-12-07, seventh round (tests/corpus/README.md): English public texts
+# 0.990 / 0.872 (sixth round 0.9896 / 0.8697). Spanish public recall is 0.846: the
+# seventh round's new public texts put two Spanish revocations in the held-out part that
+# the reader of the sixth round misses as well (its figure on the same texts is the
+# same). English and Spanish miss the recall target on the public texts: the floors keep
+# the reader from sliding back.
+_PUBLIC_FLOOR = {"en": (0.985, 0.87), "es": (0.97, 0.84), "fr": (0.97, 0.93)}
 
 
 def test_held_out_public_texts_are_read_at_least_as_well_as_when_they_were_added() -> None:
