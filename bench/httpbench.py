@@ -104,11 +104,12 @@ def wrk(
     *,
     api_key: str = "",
     content_type: str = "application/json",
+    connections: int = CONNECTIONS,
 ) -> dict[str, Any]:
     command = [
         "wrk",
         f"-t{THREADS}",
-        f"-c{CONNECTIONS}",
+        f"-c{connections}",
         f"-d{seconds}s",
         "--timeout",
         "10s",

@@ -32,7 +32,13 @@ from typing import Any
 
 from bench import inprocess
 from bench.common import DATA, database_url, machine, parse_size, size_label
-from bench.httpbench import Server, write_decision_bodies, write_twilio_bodies, wrk
+from bench.httpbench import (
+    CONNECTIONS,
+    Server,
+    write_decision_bodies,
+    write_twilio_bodies,
+    wrk,
+)
 from bench.offloop import cpu_seconds, machine_seconds
 from bench.run import load, say
 from heed.bootstrap import build
@@ -70,7 +76,14 @@ def workers_of(server: Server, count: int) -> list[int]:
 
 
 def measure(
-    processes: int, url: str, account_id: str, bodies: Path, api_key: str, seconds: int, tag: str
+    processes: int,
+    url: str,
+    account_id: str,
+    bodies: Path,
+    api_key: str,
+    seconds: int,
+    tag: str,
+    connections: int = CONNECTIONS,
 ) -> dict[str, dict[str, Any]]:
     """Every route on one server of ``processes`` processes."""
     server = Server(url, account_id, "--workers", str(processes))
@@ -91,7 +104,9 @@ def measure(
             route_bodies, options = kinds[route]
             before = [cpu_seconds(pid) for pid in pids]
             busy_before, all_before = machine_seconds()
-            run = wrk(server, PATHS[route], route_bodies, seconds, **options)
+            run = wrk(
+                server, PATHS[route], route_bodies, seconds, connections=connections, **options
+            )
             busy_after, all_after = machine_seconds()
             spent = [cpu_seconds(pid) - start for pid, start in zip(pids, before, strict=True)]
             run["cpu_us_per_request"] = round(sum(spent) / max(run["requests"], 1) * 1e6, 1)
@@ -160,6 +175,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--size", default="10k", help="contacts: 10k, 100k, 1m")
     parser.add_argument("--seconds", type=int, default=10, help="length of each measurement")
     parser.add_argument("--rounds", type=int, default=2, help="servers of each kind started")
+    parser.add_argument(
+        "--connections",
+        type=int,
+        default=CONNECTIONS,
+        help=f"wrk's open connections, each a client waiting for its answer ({CONNECTIONS})",
+    )
     args = parser.parse_args(argv)
     size = parse_size(args.size)
     command = "uv run python -m bench.processes " + shlex.join(
@@ -188,6 +209,7 @@ def main(argv: list[str] | None = None) -> None:
                 api_key,
                 args.seconds,
                 f"{tag}{round_}p{processes}",
+                args.connections,
             )
             for route, run in runs.items():
                 best = kept[route].get(processes)
@@ -207,10 +229,12 @@ def main(argv: list[str] | None = None) -> None:
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         "seconds": args.seconds,
         "rounds": args.rounds,
+        "connections": args.connections,
         "routes": routes,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{DATABASE}-{size_label(size)}.json"
+    suffix = "" if args.connections == CONNECTIONS else f"-c{args.connections}"
+    path = RESULTS / f"{DATABASE}-{size_label(size)}{suffix}.json"
     path.write_text(json.dumps(result, indent=2) + "\n")
     print(table(routes))
     say(f"wrote {path}")
