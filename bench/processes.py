@@ -143,13 +143,22 @@ def table(routes: dict[str, Any]) -> str:
         "| route | 1 process req/s | p50 / p99 ms | 2 processes req/s | p50 / p99 ms | 2 ÷ 1 |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
+    machine = [
+        "\n| route | machine busy, 1 process | 2 processes | room left by 1 process |",
+        "| --- | ---: | ---: | ---: |",
+    ]
     for route in ROUTES:
         figures = routes[route]
         one, two = figures["one_process"], figures["two_processes"]
+        path = f"`{figures['path']}`"
         lines.append(
-            f"| `{figures['path']}` | {one['per_second']:,.0f} | "
-            f"{one['p50_ms']} / {one['p99_ms']} | {two['per_second']:,.0f} | "
-            f"{two['p50_ms']} / {two['p99_ms']} | {figures['ratio_two_to_one']} |"
+            f"| {path} | {one['per_second']:,.0f} | {one['p50_ms']} / {one['p99_ms']} | "
+            f"{two['per_second']:,.0f} | {two['p50_ms']} / {two['p99_ms']} | "
+            f"{figures['ratio_two_to_one']} |"
+        )
+        machine.append(
+            f"| {path} | {one['machine_busy']:.0%} | {two['machine_busy']:.0%} | "
+            f"{figures['room']}× |"
         )
     reference = routes["select"]["ratio_two_to_one"]
     for route in ("decisions", "webhook"):
@@ -158,16 +167,7 @@ def table(routes: dict[str, Any]) -> str:
             f"\n{PATHS[route]}: two processes give {gain}× one, the one-SELECT reference "
             f"{reference}× (heed's gain ÷ the reference's: {gain / reference:.2f})"
         )
-    lines.append("\n| route | machine busy, 1 process | 2 processes | room left by 1 process |")
-    lines.append("| --- | ---: | ---: | ---: |")
-    for route in ROUTES:
-        figures = routes[route]
-        one, two = figures["one_process"], figures["two_processes"]
-        lines.append(
-            f"| `{figures['path']}` | {one['machine_busy']:.0%} | {two['machine_busy']:.0%} | "
-            f"{figures['room']}× |"
-        )
-    return "\n".join(lines)
+    return "\n".join([*lines, *machine])
 
 
 def main(argv: list[str] | None = None) -> None:

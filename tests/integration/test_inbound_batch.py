@@ -6,6 +6,8 @@ that arrived together; ``record_inbound_sms`` is a batch of one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from integration_support import ledger, message_id, random_number
 from sqlalchemy import select
@@ -287,53 +289,45 @@ def test_a_batch_mixing_a_replay_a_stop_a_start_and_an_ordinary_text_stores_each
     assert consent.verify_ledger(heed.uow, staff.account_id) is None
 
 
-def test_a_batch_that_fails_while_storing_commits_nothing_of_it(
-    heed: Heed, staff: Principal, business_number: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The ledger entries, stripe heads and current consent are sent before the inbound
-    texts: a failure there leaves none of them, and the next batch chains as if the
-    failed one had never been."""
-    consent.record_inbound_batch(
-        heed.uow, [_text(staff.account_id, business_number, random_number())]
-    )
-    before = _stored_rows(heed, staff.account_id)
-    numbers = [random_number() for _ in range(3)]
-    texts = [_text(staff.account_id, business_number, number) for number in numbers]
-
+def _driver_goes_away(patched: pytest.MonkeyPatch) -> type[Exception]:
     def refuse(*args: object) -> None:
         raise RuntimeError("the database went away")
 
-    with monkeypatch.context() as patched:
-        patched.setattr(stored_inbound._ADD, "run", refuse)
-        with pytest.raises(RuntimeError, match="went away"):
-            consent.record_inbound_batch(heed.uow, texts)
-    assert _stored_rows(heed, staff.account_id) == before
-    assert not any(_opted_out(heed, staff, number) for number in numbers)
-    results = consent.record_inbound_batch(heed.uow, texts)
-    assert all(isinstance(r, InboundResult) and r.action == "opted_out" for r in results)
-    assert consent.verify_ledger(heed.uow, staff.account_id) is None
+    patched.setattr(stored_inbound._ADD, "run", refuse)
+    return RuntimeError
 
 
-def test_a_write_the_database_refuses_among_the_batchs_writes_commits_nothing_of_it(
-    heed: Heed, staff: Principal, business_number: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """On PostgreSQL the batch's writes are sent together and answered at the end: the
-    database's refusal of one (here an inbound text stored twice) is raised as
-    SQLAlchemy raises it, nothing of the batch stays, and the next batch goes on."""
-    consent.record_inbound_batch(
-        heed.uow, [_text(staff.account_id, business_number, random_number())]
-    )
-    before = _stored_rows(heed, staff.account_id)
-    numbers = [random_number() for _ in range(3)]
-    texts = [_text(staff.account_id, business_number, number) for number in numbers]
+def _database_refuses_a_text_stored_twice(patched: pytest.MonkeyPatch) -> type[Exception]:
     store = stored_inbound.add
 
     def twice(session: object, records: list[stored_inbound.InboundRecord]) -> None:
         store(session, [*records, records[0]])  # type: ignore[arg-type]
 
+    patched.setattr("heed.services.consent.texts.stored.add", twice)
+    return IntegrityError
+
+
+@pytest.mark.parametrize("fail", [_driver_goes_away, _database_refuses_a_text_stored_twice])
+def test_a_batch_that_fails_while_storing_commits_nothing_of_it(
+    heed: Heed,
+    staff: Principal,
+    business_number: str,
+    monkeypatch: pytest.MonkeyPatch,
+    fail: Callable[[pytest.MonkeyPatch], type[Exception]],
+) -> None:
+    """The ledger entries, stripe heads and current consent are sent before the inbound
+    texts, on PostgreSQL all together and answered at the end: a failure there (the
+    driver's, or the database refusing one of them) is raised as it was, leaves none of
+    them, and the next batch chains as if the failed one had never been."""
+    consent.record_inbound_batch(
+        heed.uow, [_text(staff.account_id, business_number, random_number())]
+    )
+    before = _stored_rows(heed, staff.account_id)
+    numbers = [random_number() for _ in range(3)]
+    texts = [_text(staff.account_id, business_number, number) for number in numbers]
     with monkeypatch.context() as patched:
-        patched.setattr("heed.services.consent.texts.stored.add", twice)
-        with pytest.raises(IntegrityError):
+        raised = fail(patched)
+        with pytest.raises(raised):
             consent.record_inbound_batch(heed.uow, texts)
     assert _stored_rows(heed, staff.account_id) == before
     assert not any(_opted_out(heed, staff, number) for number in numbers)
