@@ -97,6 +97,9 @@ def create_app(heed: Heed) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        # heed emits no OpenTelemetry; FastAPI's own would look up the process's global
+        # providers (reading the environment) on every request to learn that.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.heed = heed
     app.state.outbox = outbox
