@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from integration_support import ReceiveText, random_number
+from integration_support import ReceiveText, message_id, random_number
 from sqlalchemy import select
 
 from heed.adapters.db import tables as t
 from heed.bootstrap import Heed
-from heed.services import review
+from heed.services import consent, review
 from heed.services.common import Principal
 
 
@@ -39,6 +39,27 @@ def test_a_stop_after_an_unsure_text_closes_its_review_as_an_opt_out(
     inbound(other, "Wrong number")
 
     inbound(number, "STOP")
+
+    assert [r["from"] for r in review.pending(heed.uow, staff)["items"]] == [other]
+    with heed.uow.read() as tx:
+        closed = tx.session.scalars(
+            select(t.ConsentReview).where(
+                t.ConsentReview.account_id == staff.account_id,
+                t.ConsentReview.from_number == number,
+            )
+        ).one()
+    assert (closed.decision, closed.decided_by) == ("opt_out", "customer")
+
+
+def test_a_stop_in_the_same_batch_as_an_unsure_text_closes_its_review_as_an_opt_out(
+    heed: Heed, staff: Principal, business_number: str
+) -> None:
+    number, other = random_number(), random_number()
+    texts = [
+        consent.InboundText(staff.account_id, sender, business_number, body, message_id())
+        for sender, body in ((number, "Wrong number"), (other, "Wrong number"), (number, "STOP"))
+    ]
+    consent.record_inbound_batch(heed.uow, texts)
 
     assert [r["from"] for r in review.pending(heed.uow, staff)["items"]] == [other]
     with heed.uow.read() as tx:
