@@ -3,6 +3,8 @@ signing secret, and service code still reads them as plain text."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import text
@@ -80,3 +82,33 @@ def test_an_old_key_still_opens_what_it_sealed_while_the_new_one_seals() -> None
     assert Keyring([new]).open(resealed) == "token"
     with pytest.raises(SecretKeyError):
         Keyring([old]).open(resealed)
+
+
+def test_a_process_starting_while_another_writes_the_key_file_reads_the_finished_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two ``heed serve`` workers on a first start both make the key file: the one that
+    looks while the other is still writing it never finds it empty, and both end with
+    the one key the file holds."""
+    key_file = tmp_path / "heed.key"
+    generate = Fernet.generate_key
+    inside: list[Keyring] = []
+    started: list[bool] = []
+
+    def generate_while_another_starts() -> bytes:
+        if not started:
+            started.append(True)
+            # The other worker starts now, between this one's deciding to make the file
+            # and its key being written.
+            inside.append(Keyring.load(secret_key="", old_secret_keys="", key_file=key_file))
+        return generate()
+
+    monkeypatch.setattr(Fernet, "generate_key", generate_while_another_starts)
+    first = Keyring.load(secret_key="", old_secret_keys="", key_file=key_file)
+    (second,) = inside
+    keys = key_file.read_text().split()
+    assert len(keys) == 1
+    sealed = first.seal("ACtoken")
+    assert second.open(sealed) == "ACtoken"
+    assert first.open(second.seal("ACother")) == "ACother"
+    assert [p.name for p in tmp_path.iterdir()] == ["heed.key"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import os
+import secrets
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -77,16 +78,24 @@ def write_key_file(path: Path, keys: Sequence[bytes]) -> None:
 
 
 def _make_key_file(path: Path) -> None:
-    """A new key file with one fresh key, unless another process made it first."""
+    """A new key file with one fresh key, unless another process made it first.
+
+    The key is written to a file of this process's own and then linked into place: the
+    key file appears whole or not at all, so a process starting beside this one (two
+    ``heed serve`` workers on a first start) never reads it empty.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.new")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return
-    with os.fdopen(descriptor, "w") as out:
-        out.write(Fernet.generate_key().decode() + "\n")
-        out.flush()
-        os.fsync(out.fileno())
+        with os.fdopen(descriptor, "w") as out:
+            out.write(Fernet.generate_key().decode() + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, path)
+    finally:
+        temporary.unlink()
 
 
 class Keyring:
