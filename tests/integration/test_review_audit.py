@@ -40,15 +40,7 @@ def test_a_stop_after_an_unsure_text_closes_its_review_as_an_opt_out(
 
     inbound(number, "STOP")
 
-    assert [r["from"] for r in review.pending(heed.uow, staff)["items"]] == [other]
-    with heed.uow.read() as tx:
-        closed = tx.session.scalars(
-            select(t.ConsentReview).where(
-                t.ConsentReview.account_id == staff.account_id,
-                t.ConsentReview.from_number == number,
-            )
-        ).one()
-    assert (closed.decision, closed.decided_by) == ("opt_out", "customer")
+    _closed_by_its_stop(heed, staff, number, waiting=other)
 
 
 def test_a_stop_in_the_same_batch_as_an_unsure_text_closes_its_review_as_an_opt_out(
@@ -61,7 +53,12 @@ def test_a_stop_in_the_same_batch_as_an_unsure_text_closes_its_review_as_an_opt_
     ]
     consent.record_inbound_batch(heed.uow, texts)
 
-    assert [r["from"] for r in review.pending(heed.uow, staff)["items"]] == [other]
+    _closed_by_its_stop(heed, staff, number, waiting=other)
+
+
+def _closed_by_its_stop(heed: Heed, staff: Principal, number: str, *, waiting: str) -> None:
+    """``number``'s text is decided as an opt-out by the customer; ``waiting``'s waits."""
+    assert [r["from"] for r in review.pending(heed.uow, staff)["items"]] == [waiting]
     with heed.uow.read() as tx:
         closed = tx.session.scalars(
             select(t.ConsentReview).where(
