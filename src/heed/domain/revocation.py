@@ -1436,16 +1436,8 @@ _EN_CLAUSE_START = re.compile(
 _EN_INTERJECTION = re.compile(r"\s*\b(?:ugh+|omg|seriously|asap)\b[,!.]*", re.IGNORECASE)
 _EN_WISH_VERBS = _words_of("like want need asking can could would will")
 _EN_FAVOUR_WORDS = _words_of("kindly possible")
-# A plea asked as a favour: "would you mind taking me off your list" is read as "please
-# take me off your list", "do you mind not texting me" as "please dont text me".
-_EN_MIND = re.compile(
-    r"\b(?:would|do|will)\s+(?:you|ya|u)\s+" + _ADVERBS + r"mind\s+" + _ADVERBS + r"(not\s+)?"
-    r"(taking|removing|deleting|erasing|stopping|unsubscribing|texting|messaging|contacting|"
-    r"sending|calling|emailing|putting|leaving|dropping|opting|ceasing|ending|cancell?ing|"
-    r"discontinuing|quitting|getting)\b",
-    re.IGNORECASE,
-)
 _EN_YOU = _words_of("you ya u")
+# The verbs a favour is asked with, and the plea each makes.
 _EN_BASE_FORMS = {
     "taking": "take",
     "removing": "remove",
@@ -1471,6 +1463,13 @@ _EN_BASE_FORMS = {
     "quitting": "quit",
     "getting": "get",
 }
+# A plea asked as a favour: "would you mind taking me off your list" is read as "please
+# take me off your list", "do you mind not texting me" as "please dont text me".
+_EN_MIND = re.compile(
+    r"\b(?:would|do|will)\s+(?:you|ya|u)\s+" + _ADVERBS + r"mind\s+" + _ADVERBS + r"(not\s+)?"
+    r"(" + "|".join(_EN_BASE_FORMS) + r")\b",
+    re.IGNORECASE,
+)
 
 
 def _mind_as_plea(match: re.Match[str]) -> str:
