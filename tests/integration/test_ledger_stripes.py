@@ -19,12 +19,12 @@ from integration_support import SetClock, ledger, message_id, postgres_only, ran
 from sqlalchemy import select
 
 from heed.adapters.db import tables as t
+from heed.adapters.db.uow import Transaction
 from heed.adapters.transports import Delivery, Outbound
 from heed.bootstrap import Heed
 from heed.domain.consent import STRIPES, stripe_of
 from heed.services import consent, ledger_check, messages
 from heed.services.common import Principal
-from heed.services.review import queue_unsure
 
 T0 = datetime(2026, 5, 5, 18, 0, tzinfo=UTC)  # 13:00 in Austin, inside every window
 # Long enough for a transaction that is not waiting to commit on a loaded machine;
@@ -133,15 +133,16 @@ class Holder:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self._inside, self._release = threading.Event(), threading.Event()
         self._thread: threading.Thread | None = None
-        original = queue_unsure
+        original = Transaction.commit
 
-        def holding(tx: Any, inbound: Any) -> None:
-            original(tx, inbound)
+        def holding(tx: Transaction) -> None:
+            # Its writes are sent and its locks held: only the commit is left.
             if threading.current_thread().name == "holder":
                 self._inside.set()
                 assert within(60, self._release.is_set), "the test never released the holder"
+            original(tx)
 
-        monkeypatch.setattr("heed.services.consent.texts.queue_unsure", holding)
+        monkeypatch.setattr(Transaction, "commit", holding)
 
     def hold(self, call: Callable[[], Any]) -> None:
         self._thread = threading.Thread(target=call, name="holder")
@@ -239,6 +240,23 @@ def test_a_replayed_message_waits_for_its_first_delivery_and_changes_nothing_twi
     assert replay.finished_within(SETTLES)
     assert isinstance(replay.result, consent.InboundResult) and replay.result.duplicate
     assert [e.address for e in ledger(heed, staff.account_id)] == [number]
+
+
+@postgres_only
+def test_a_second_stop_that_waited_on_its_stripe_reads_the_opt_out_it_waited_for(
+    heed: Heed, staff: Principal, business_number: str, holder: Holder
+) -> None:
+    # The lock and the reads of the number's consent go to PostgreSQL together: the
+    # reads must still see what the transaction holding the lock committed.
+    number = on_stripe(9)
+    holder.hold(_stop(heed, staff, business_number, number))
+    again = Background(_stop(heed, staff, business_number, number))
+    assert not again.finished_within(WAITS)
+    holder.release()
+    assert again.finished_within(SETTLES)
+    assert isinstance(again.result, consent.InboundResult), again.result
+    assert again.result.reply is None and not again.result.duplicate
+    assert [e.action for e in ledger(heed, staff.account_id)] == ["opt_out"]
 
 
 @postgres_only

@@ -1768,16 +1768,18 @@ def _read_in(language: str, words: str, body: str) -> tuple[Verdict, str]:
     return _read_english(words, body)
 
 
-def interpret(body: str, *, opted_out: bool) -> Interpretation:
+def interpret(body: str, *, opted_out: bool, reading: Reading | None = None) -> Interpretation:
     """What an inbound SMS asks of consent, reading all three languages (R-11, R-29).
 
     R-11 keywords are read exactly as :func:`heed.domain.keywords.interpret` reads
     them. Anything else is opted out only on a *revoke* reading; *unsure* and
     *not* change no consent here (the caller puts an unsure text up for review).
+    ``reading``: the body's :func:`read`, where the caller read it already.
     """
     if match_keyword(body) is not None:
         return keyword_interpret(body, opted_out=opted_out)
-    reading = read(body)
+    if reading is None:
+        reading = read(body)
     if reading.verdict is not Verdict.REVOKE:
         return Interpretation(InboundAction.NONE, None, None)
     if reading.keyword is not None:

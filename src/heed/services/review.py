@@ -12,7 +12,7 @@ the one message that must not follow such a wish.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -23,7 +23,7 @@ from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain.consent import ConsentAction
 from heed.domain.errors import Conflict, Invalid, NotFound
 from heed.domain.keywords import ConsentSource, InboundAction
-from heed.domain.revocation import Verdict, read
+from heed.domain.revocation import Reading, Verdict, read
 from heed.services import cursors, display
 from heed.services.common import Principal, audit, new_id, now
 from heed.services.permissions import requires
@@ -37,13 +37,16 @@ UNDER_REVIEW = "revocation_under_review"
 SETTLED_BY_STOP = "The customer's STOP"
 
 
-def queue_unsure(tx: Transaction, inbound: Iterable[InboundRecord]) -> None:
-    """Store, for review, every inbound text just recorded that reads as unsure."""
+def queue_unsure(
+    tx: Transaction, inbound: Iterable[InboundRecord], readings: Mapping[str, Reading]
+) -> None:
+    """Store, for review, every inbound text just recorded that reads as unsure;
+    ``readings``: the texts' :func:`read`, by body."""
     unsure: list[reviews.Review] = []
     for text in inbound:
         if text.action != "none":
             continue
-        reading = read(text.body)
+        reading = readings.get(text.body) or read(text.body)
         if reading.verdict is not Verdict.UNSURE:
             continue
         unsure.append(
@@ -60,8 +63,13 @@ def queue_unsure(tx: Transaction, inbound: Iterable[InboundRecord]) -> None:
             )
         )
     reviews.add(tx.session, unsure)
-    # A STOP from a number whose earlier text waits for review answers the question:
-    # the review closes as an opt-out, and nobody has to decide it again.
+
+
+def settle_by_stop(tx: Transaction, inbound: Sequence[InboundRecord]) -> None:
+    """A STOP from a number whose earlier text waits for review answers the question:
+    the review closes as an opt-out, and nobody has to decide it again. Its unsure
+    texts of the same batch are queued first (:func:`queue_unsure`). On PostgreSQL,
+    inside ``sent_together``, the update goes without waiting for its answer."""
     stopped = [text for text in inbound if text.action == InboundAction.OPT_OUT]
     if stopped:
         account_id, at = stopped[0].account_id, max(text.at for text in stopped)

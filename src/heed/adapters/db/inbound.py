@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from heed.adapters.db import tables as t
-from heed.adapters.db.many import ManyRows, driver_rows
+from heed.adapters.db.many import DriverRead, ManyRows, read_together
 
 _INBOUND = cast(Table, t.InboundMessage.__table__)
 _NUMBERS = cast(Table, t.BusinessNumber.__table__)
@@ -115,24 +115,33 @@ def answers_and_numbers(
 ) -> tuple[dict[str, tuple[str, str | None]], set[str]]:
     """The action and reply each already stored message id got, by id, and which of
     ``numbers`` are the account's business numbers (one statement)."""
+    read = answers_and_numbers_read(account_id, message_ids, numbers)
+    [rows] = read_together(session.connection(), [read])
+    return answers_and_numbers_of(rows)
+
+
+def answers_and_numbers_read(
+    account_id: str, message_ids: Iterable[str], numbers: Iterable[str]
+) -> DriverRead:
+    """:func:`answers_and_numbers`' statement, to be read with others; its rows go to
+    :func:`answers_and_numbers_of`."""
     wanted_ids, wanted_numbers = sorted(set(message_ids)), sorted(set(numbers))
-    answered: dict[str, tuple[str, str | None]] = {}
-    used: set[str] = set()
-    if not wanted_ids and not wanted_numbers:
-        return answered, used
-    connection = session.connection()
-    rows: Sequence[Any]
-    if connection.dialect.name == "postgresql":
-        rows = driver_rows(
-            connection,
-            _ANSWERS_AND_NUMBERS_POSTGRESQL,
-            (account_id, wanted_ids, account_id, wanted_numbers),
-        )
-    else:
-        rows = connection.execute(
+    return DriverRead(
+        _ANSWERS_AND_NUMBERS_POSTGRESQL,
+        (account_id, wanted_ids, account_id, wanted_numbers),
+        lambda connection: connection.execute(
             _ANSWERS_AND_NUMBERS,
             {"account_id": account_id, "message_ids": wanted_ids, "numbers": wanted_numbers},
-        ).all()
+        ).all(),
+    )
+
+
+def answers_and_numbers_of(
+    rows: Iterable[Any],
+) -> tuple[dict[str, tuple[str, str | None]], set[str]]:
+    """The answers by message id and the business numbers, from the read's rows."""
+    answered: dict[str, tuple[str, str | None]] = {}
+    used: set[str] = set()
     for kind, key, action, reply in rows:
         if kind == 0:
             answered[key] = (action, reply)

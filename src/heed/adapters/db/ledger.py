@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from heed.adapters.db import tables as t
-from heed.adapters.db.many import ManyRows, driver_rows
+from heed.adapters.db.many import DriverRead, ManyRows, read_together
 from heed.adapters.db.uow import StripeHead
 from heed.domain.consent import (
     NO_CONSENT_RECORDED,
@@ -312,17 +312,28 @@ def scope_rows(
 ) -> dict[str, dict[str, ScopeConsent]]:
     """The stored scope rows of each address (addresses with none are left out)."""
     wanted = sorted(set(addresses))
-    found: dict[str, dict[str, ScopeConsent]] = {}
     if not wanted:
-        return found
-    connection = session.connection()
-    rows: Sequence[Any]
-    if connection.dialect.name == "postgresql":
-        rows = driver_rows(connection, _SCOPE_ROWS_POSTGRESQL, (account_id, wanted))
-    else:
-        rows = connection.execute(
+        return {}
+    [rows] = read_together(session.connection(), [scope_rows_read(account_id, wanted)])
+    return scope_rows_of(rows)
+
+
+def scope_rows_read(account_id: str, addresses: Iterable[str]) -> DriverRead:
+    """:func:`scope_rows`' statement, to be read with others; its rows go to
+    :func:`scope_rows_of`."""
+    wanted = sorted(set(addresses))
+    return DriverRead(
+        _SCOPE_ROWS_POSTGRESQL,
+        (account_id, wanted),
+        lambda connection: connection.execute(
             _SCOPE_ROWS, {"account_id": account_id, "addresses": wanted}
-        ).all()
+        ).all(),
+    )
+
+
+def scope_rows_of(rows: Iterable[Any]) -> dict[str, dict[str, ScopeConsent]]:
+    """The scope rows by address and scope, from the read's rows."""
+    found: dict[str, dict[str, ScopeConsent]] = {}
     for address, scope, opted_out, suppression in rows:
         found.setdefault(address, {})[scope] = ScopeConsent(opted_out, Suppression(suppression))
     return found

@@ -200,6 +200,54 @@ def sent_together(session: Session) -> Iterator[None]:
         ) from error
 
 
+@dataclass(frozen=True)
+class DriverRead:
+    """One read of several sent together (:func:`read_together`): its SQL in the
+    driver's own form for PostgreSQL (``%s``, ``%b``: psycopg's) with its parameters,
+    and how any other database runs it."""
+
+    sql: str
+    parameters: Sequence[Any]
+    elsewhere: Callable[[Connection], Sequence[Any]]
+
+
+def read_together(connection: Connection, reads: Sequence[DriverRead]) -> list[list[Any]]:
+    """Each read's rows, in order, run in order on ``connection``'s transaction.
+
+    On PostgreSQL they are sent together and answered in one round trip (psycopg's
+    pipeline mode): each statement still runs after the one before it has finished,
+    with its own snapshot, so a read sent after a ``FOR UPDATE`` sees what the
+    transaction that held the lock committed. Elsewhere they run one by one.
+    """
+    if connection.dialect.name != "postgresql":
+        return [list(read.elsewhere(connection)) for read in reads]
+    if len(reads) < 2:
+        return [driver_rows(connection, read.sql, read.parameters) for read in reads]
+    dialect = connection.dialect
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    cursors = [connection.connection.cursor() for _ in reads]
+    try:
+        with driver.pipeline():
+            for cursor, read in zip(cursors, reads, strict=True):
+                cursor.execute(read.sql, read.parameters)
+            return [list(cursor.fetchall()) for cursor in cursors]
+    except dialect.loaded_dbapi.Error as error:
+        raise DBAPIError.instance(
+            "(statements read together)", None, error, dialect.loaded_dbapi.Error, dialect=dialect
+        ) from error
+    finally:
+        for cursor in cursors:
+            cursor.close()
+
+
+def driver_send(connection: Connection, sql: str, parameters: Sequence[Any]) -> None:
+    """Run one statement in the driver's own SQL whose rows nobody reads: inside
+    :func:`sent_together` it is sent without waiting for its answer."""
+    with _driver_cursor(connection, sql, parameters) as cursor:
+        cursor.execute(sql, parameters)
+
+
 def driver_rows(connection: Connection, sql: str, parameters: Sequence[Any]) -> list[Any]:
     """The rows of one statement in the driver's own SQL (``%s``, ``%b``: psycopg's),
     run on ``connection``'s transaction: for reads whose lists go in as one array

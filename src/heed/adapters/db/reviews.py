@@ -11,7 +11,7 @@ from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from heed.adapters.db import tables as t
-from heed.adapters.db.many import driver_rows
+from heed.adapters.db.many import driver_send
 
 _REVIEWS = cast(Table, t.ConsentReview.__table__)
 
@@ -142,7 +142,7 @@ def settle_for(
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         stored_at = t.UTCDateTime().process_bind_param(at, connection.dialect)
-        driver_rows(connection, _SETTLE_POSTGRESQL, (decided_by, stored_at, account_id, wanted))
+        driver_send(connection, _SETTLE_POSTGRESQL, (decided_by, stored_at, account_id, wanted))
         return
     connection.execute(
         _SETTLE, {"s_account": account_id, "s_numbers": wanted, "s_by": decided_by, "s_at": at}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, Table, bindparam, sele
 from sqlalchemy.orm import Session
 
 from heed.adapters.db import tables as t
+from heed.adapters.db.many import DriverRead, read_together
 
 _STRIPES = t.LedgerStripe.__table__
 assert isinstance(_STRIPES, Table)
@@ -106,15 +107,36 @@ class Transaction:
         self._lock_stripe_rows(t.LedgerStripe.account_id.in_(sorted(found)))
         return found
 
-    def lock_stripes(self, stripes: Iterable[tuple[str, int]]) -> None:
+    def lock_stripes(
+        self, stripes: Iterable[tuple[str, int]], *, then: Sequence[DriverRead] = ()
+    ) -> list[list[Any]]:
         """Lock these (account id, stripe) ledger stripes for appending, in order, and
         nothing else: writers of other stripes of the same accounts go on meanwhile.
         The caller holds no account lock (that comes first), and reads its accounts
-        with :meth:`accounts`."""
+        with :meth:`accounts`.
+
+        ``then``: reads run once the locks are held, sent with the lock in one round
+        trip on PostgreSQL (:func:`read_together`); their rows, in order. What a writer
+        reads of the stripes' addresses after their locks is what it may chain on.
+        """
         wanted = sorted(set(stripes))
-        if wanted:
-            query = _LOCK_STRIPES if self._row_locks else _READ_STRIPES
-            self._hold(self.session.connection().execute(query, {"stripes": wanted}))
+        if not wanted:
+            return read_together(self.session.connection(), then)
+        if self._row_locks:
+            lock = DriverRead(
+                _LOCK_STRIPES_POSTGRESQL,
+                ([a for a, _ in wanted], [s for _, s in wanted]),
+                lambda connection: connection.execute(_LOCK_STRIPES, {"stripes": wanted}).all(),
+            )
+        else:
+            lock = DriverRead(
+                "",
+                (),
+                lambda connection: connection.execute(_READ_STRIPES, {"stripes": wanted}).all(),
+            )
+        heads, *rows = read_together(self.session.connection(), [lock, *then])
+        self._hold(heads)
+        return rows
 
     def share_stripes(self, stripes: Iterable[tuple[str, int]]) -> None:
         """Hold these stripes still without appending to them (PostgreSQL's FOR SHARE):
@@ -179,4 +201,11 @@ _READ_STRIPES = _READ_STRIPES_ALL.where(
     tuple_(_STRIPES.c.account_id, _STRIPES.c.stripe).in_(bindparam("stripes", expanding=True))
 )
 _LOCK_STRIPES = _READ_STRIPES.with_for_update()
+# The same on PostgreSQL in the driver's SQL, the keys as two arrays: the rows are
+# locked in the order they are sorted, as every writer locks them.
+_LOCK_STRIPES_POSTGRESQL = (
+    "SELECT account_id, stripe, seq, head FROM ledger_stripes "
+    "WHERE (account_id, stripe) IN (SELECT * FROM unnest(%b::varchar[], %b::integer[])) "
+    "ORDER BY account_id, stripe FOR UPDATE"
+)
 _ACCOUNTS = select(t.Account).where(t.Account.id.in_(bindparam("account_ids", expanding=True)))

@@ -8,7 +8,7 @@ the same transaction under its stripe's lock, so each stripe's chain has one hea
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -40,7 +40,16 @@ class Ledger:
     (``tx.lock_stripes``, an inbound STOP's).
     """
 
-    def __init__(self, tx: Transaction, account: t.Account, addresses: Iterable[str]) -> None:
+    def __init__(
+        self,
+        tx: Transaction,
+        account: t.Account,
+        addresses: Iterable[str],
+        *,
+        scope_rows: Mapping[str, dict[str, ScopeConsent]] | None = None,
+    ) -> None:
+        """``scope_rows``: the addresses' stored scope rows, where the caller read them
+        already (after locking their stripes); otherwise they are read here."""
         self._tx, self.account = tx, account
         self.transaction = tx
         self._rows: dict[str, dict[str, ScopeConsent]] = {}
@@ -53,7 +62,12 @@ class Ledger:
         # Numbers opted out since the last write: their marketing consent ends (R-24).
         self._opted_out: dict[str, tuple[int, datetime]] = {}
         self.last: LedgerEntry | None = None
-        self._load(addresses)
+        if scope_rows is None:
+            self._load(addresses)
+        else:
+            for address in addresses:
+                rows = self._rows[address] = dict(scope_rows.get(address, {}))
+                self._stored.update((address, scope) for scope in rows)
 
     def _load(self, addresses: Iterable[str]) -> None:
         wanted = {a for a in addresses if a not in self._rows}

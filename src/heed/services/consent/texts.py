@@ -5,22 +5,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from heed.adapters.db import inbound as stored
+from heed.adapters.db import ledger as stored_ledger
 from heed.adapters.db import tables as t
 from heed.adapters.db.engine import statement_connection
 from heed.adapters.db.many import sent_together
 from heed.adapters.db.uow import Transaction, UnitOfWork
 from heed.domain.addresses import normalize_phone, phone_query
-from heed.domain.consent import ALL_NUMBERS, ConsentAction, stripe_of
+from heed.domain.consent import ALL_NUMBERS, ConsentAction, ScopeConsent, stripe_of
 from heed.domain.errors import HeedError, Invalid, NotFound
 from heed.domain.keywords import ConsentSource, InboundAction, match_keyword
 from heed.domain.replies import ReplyKind, reply, reply_language, with_help_text
-from heed.domain.revocation import interpret
+from heed.domain.revocation import Reading, interpret, read
 from heed.services.common import now
 from heed.services.consent.ledger import Ledger, append, current_consent, sms_scope
 from heed.services.consent.marketing import confirm_by_yes
-from heed.services.review import queue_unsure
+from heed.services.review import queue_unsure, settle_by_stop
 
 
 @dataclass(frozen=True)
@@ -134,25 +136,45 @@ def record_inbound_batch(
     STOPs from numbers on other stripes of the same business are recorded meanwhile
     by other transactions and processes. A sender's texts are chained in text order;
     a redelivery waits on its sender's stripe and then finds the first delivery.
+
+    A stripe is locked for as short a time as its writes allow, as a second process
+    waits for it: the texts are read (R-29) and the accounts' settings fetched
+    before; on PostgreSQL the lock, the message ids already answered and the
+    senders' current consent go in one round trip, and the writes in another.
     """
     results: Results = [None] * len(texts)
     by_account = _parsed(texts, results)
-    if by_account:
-        with uow.write() as tx:
-            tx.lock_stripes(
-                (account_id, stripe_of(item.sender))
-                for account_id, items in by_account.items()
-                for item in items
-            )
-            accounts = tx.accounts(by_account)
-            for account_id, items in sorted(by_account.items()):
-                account = accounts.get(account_id)
-                if account is None:
-                    for item in items:
-                        results[item.index] = NotFound("No such account.")
-                else:
-                    _record_inbound(tx, account, items, results)
-            tx.commit()
+    if not by_account:
+        return [r for r in results if r is not None]
+    readings = {
+        body: read(body)
+        for body in {i.text.body for items in by_account.values() for i in items}
+        if match_keyword(body) is None
+    }
+    with uow.write() as tx:
+        accounts = tx.accounts(by_account)
+        for account_id in sorted(by_account.keys() - accounts.keys()):
+            for item in by_account.pop(account_id):
+                results[item.index] = NotFound("No such account.")
+        ordered = sorted(by_account.items())
+        facts = tx.lock_stripes(
+            ((account_id, stripe_of(i.sender)) for account_id, items in ordered for i in items),
+            then=[
+                query
+                for account_id, items in ordered
+                for query in (
+                    stored.answers_and_numbers_read(
+                        account_id, (i.text.message_id for i in items), (i.to for i in items)
+                    ),
+                    stored_ledger.scope_rows_read(account_id, {i.sender for i in items}),
+                )
+            ],
+        )
+        for n, (account_id, items) in enumerate(ordered):
+            answers, scope_rows = facts[2 * n], facts[2 * n + 1]
+            batch = _Batch(accounts[account_id], items, readings)
+            batch.record(tx, answers, stored_ledger.scope_rows_of(scope_rows), results)
+        tx.commit()
     return [r for r in results if r is not None]
 
 
@@ -176,51 +198,67 @@ def _parsed(texts: Sequence[InboundText], results: Results) -> dict[str, list[_I
     return by_account
 
 
-def _record_inbound(
-    tx: Transaction, account: t.Account, items: list[_Inbound], results: Results
-) -> None:
-    session = tx.session
-    # What each message id was answered the first time: a gateway retries a text
-    # whose answer it did not see, so the retry gets that answer again (R-16).
-    answered, numbers = stored.answers_and_numbers(
-        session, account.id, (i.text.message_id for i in items), (i.to for i in items)
-    )
-    seen = {
-        sid: InboundResult(action, reply, duplicate=True)
-        for sid, (action, reply) in answered.items()
-    }
-    ledger = Ledger(tx, account, {i.sender for i in items})
-    replies = _Replies(account)
-    inbound: list[stored.InboundRecord] = []
-    for item in items:
-        message_id = item.text.message_id
-        if message_id in seen:
-            # A redelivery changes nothing; its answer is the first one, word for word.
-            results[item.index] = seen[message_id]
-        elif item.to not in numbers:
-            results[item.index] = NotFound("This business does not use that number.", field="to")
-        else:
-            result = _act_on_text(ledger, replies, item)
-            seen[message_id] = InboundResult(result.action, result.reply, duplicate=True)
-            results[item.index] = result
-            inbound.append(
-                stored.InboundRecord(
-                    account.id,
-                    message_id,
-                    item.sender,
-                    item.to,
-                    item.text.body,
-                    result.action,
-                    result.reply,
-                    now(),
+@dataclass(frozen=True)
+class _Batch:
+    """One account's texts of a batch, with their readings (R-29) by body."""
+
+    account: t.Account
+    items: list[_Inbound]
+    readings: dict[str, Reading]
+
+    def record(
+        self,
+        tx: Transaction,
+        answers: Sequence[Any],
+        scope_rows: dict[str, dict[str, ScopeConsent]],
+        results: Results,
+    ) -> None:
+        """Act on each text, given the message ids already answered and the senders'
+        stored consent, read after their stripes were locked."""
+        account, items, session = self.account, self.items, tx.session
+        # What each message id was answered the first time: a gateway retries a text
+        # whose answer it did not see, so the retry gets that answer again (R-16).
+        answered, numbers = stored.answers_and_numbers_of(answers)
+        seen = {
+            sid: InboundResult(action, reply, duplicate=True)
+            for sid, (action, reply) in answered.items()
+        }
+        ledger = Ledger(tx, account, {i.sender for i in items}, scope_rows=scope_rows)
+        replies = _Replies(account)
+        inbound: list[stored.InboundRecord] = []
+        for item in items:
+            message_id = item.text.message_id
+            if message_id in seen:
+                # A redelivery changes nothing; its answer is the first one, word for word.
+                results[item.index] = seen[message_id]
+            elif item.to not in numbers:
+                results[item.index] = NotFound(
+                    "This business does not use that number.", field="to"
                 )
-            )
-    # The batch's writes, on PostgreSQL in one round trip.
-    with sent_together(session):
-        ledger.write()
-        stored.add(session, inbound)
-    # A text heed cannot read with confidence waits for a person (R-29).
-    queue_unsure(tx, inbound)
+            else:
+                reading = self.readings.get(item.text.body)
+                result = _act_on_text(ledger, replies, item, reading)
+                seen[message_id] = InboundResult(result.action, result.reply, duplicate=True)
+                results[item.index] = result
+                inbound.append(
+                    stored.InboundRecord(
+                        account.id,
+                        message_id,
+                        item.sender,
+                        item.to,
+                        item.text.body,
+                        result.action,
+                        result.reply,
+                        now(),
+                    )
+                )
+        # A text heed cannot read with confidence waits for a person (R-29).
+        queue_unsure(tx, inbound, self.readings)
+        # The batch's writes, on PostgreSQL in one round trip.
+        with sent_together(session):
+            ledger.write()
+            stored.add(session, inbound)
+            settle_by_stop(tx, inbound)
 
 
 _PROVIDER_ACTIONS = {
@@ -230,7 +268,9 @@ _PROVIDER_ACTIONS = {
 }
 
 
-def _act_on_text(ledger: Ledger, replies: _Replies, item: _Inbound) -> InboundResult:
+def _act_on_text(
+    ledger: Ledger, replies: _Replies, item: _Inbound, reading: Reading | None
+) -> InboundResult:
     """What one text means given the sender's consent so far, appended to ``ledger``."""
     account, text, sender, to = ledger.account, item.text, item.sender, item.to
     scope = sms_scope(account, to)
@@ -239,9 +279,9 @@ def _act_on_text(ledger: Ledger, replies: _Replies, item: _Inbound) -> InboundRe
     confirmed = None if opted_out else _marketing_yes(ledger, item)
     if confirmed is not None:
         return confirmed
-    reading = interpret(text.body, opted_out=opted_out)
-    action = reading.action
-    source = str(reading.source) if reading.source else None
+    meaning = interpret(text.body, opted_out=opted_out, reading=reading)
+    action = meaning.action
+    source = str(meaning.source) if meaning.source else None
     provider = (text.provider_opt_out_type or "").strip().upper()
     if provider in _PROVIDER_ACTIONS and action is InboundAction.NONE:
         # The carrier's list counts as the truth: heed and it never disagree (R-16a).
