@@ -108,14 +108,14 @@ def test_serve_refuses_several_workers_on_sqlite_and_says_why(tmp_path: Path) ->
 
 
 def _serve_workers_of(
-    factory: str, environment: dict[str, str], cwd: Path
+    factory: str, environment: dict[str, str], cwd: Path, port: int = 0
 ) -> subprocess.Popen[str]:
     """heed's worker supervisor serving ``factory`` in a process of its own, exiting 0
     when it stopped after a signal and 3 when its workers could not start."""
     program = (
         "import sys\n"
         "from heed.entrypoints.workers import serve_workers\n"
-        f"served = serve_workers({factory!r}, '127.0.0.1', {free_port()}, 2)\n"
+        f"served = serve_workers({factory!r}, '127.0.0.1', {port or free_port()}, 2)\n"
         "sys.exit(0 if served else 3)\n"
     )
     # The supervisor polls its workers from a timed wait, which never runs out under
@@ -170,3 +170,82 @@ def test_workers_that_keep_dying_at_start_stop_the_server_rather_than_being_repl
     assert server.returncode == 3, output
     # The two workers, and at most five replacements at two a round, before it gave up.
     assert 2 <= output.count("RuntimeError: this app never starts") <= 2 + 6, output
+
+
+_PID_APP = """
+import os
+
+
+def make():
+    async def app(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": str(os.getpid()).encode()})
+
+    return app
+"""
+
+
+def _listening_sockets(port: int) -> set[str]:
+    """The inodes of the sockets listening on ``port`` (/proc/net/tcp, state 0A)."""
+    found = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+            found.add(fields[9])
+    return found
+
+
+def _sockets_of(pid: int) -> set[str]:
+    """The inodes of the sockets process ``pid`` holds open."""
+    found = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            found.add(target[len("socket:[") : -1])
+    return found
+
+
+def _answering_pid(port: int) -> int:
+    return int(httpx.get(f"http://127.0.0.1:{port}/", timeout=5).text)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="SO_REUSEPORT spreads connections on Linux")
+def test_each_worker_listens_on_a_socket_of_its_own_and_new_connections_reach_both(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "pid_app.py").write_text(_PID_APP)
+    port = free_port()
+    server = _serve_workers_of("pid_app:make", dict(os.environ), tmp_path, port)
+    try:
+        _wait_for("two workers", lambda: len(_workers_of(server.pid)) == 2, seconds=60)
+        workers = _workers_of(server.pid)
+        _wait_for("both workers to answer", lambda: _answering_pid(port) in workers, seconds=60)
+        # The parent's copies of the workers' sockets are closed within half a second
+        # of their start: a socket nobody accepts on would still be given connections.
+        _wait_for(
+            "the parent to let go of the sockets",
+            lambda: not _listening_sockets(port) & _sockets_of(server.pid),
+        )
+        listening = _listening_sockets(port)
+        held = [_sockets_of(worker) & listening for worker in workers]
+        assert [len(h) for h in held] == [1, 1], held
+        assert held[0] != held[1], "the workers share one socket"
+        # 64 new connections: the kernel gives each worker a fair share (fewer than 16
+        # of 64 to either by chance: about 1 in 40,000 runs).
+        clients = [httpx.Client(base_url=f"http://127.0.0.1:{port}") for _ in range(64)]
+        try:
+            answered = [int(client.get("/", timeout=5).text) for client in clients]
+        finally:
+            for client in clients:
+                client.close()
+        shares = sorted(answered.count(worker) for worker in workers)
+        assert shares[0] >= 16, shares
+    finally:
+        server.send_signal(signal.SIGINT)
+        output = _ended(server, 30)
+    assert server.returncode == 0, output

@@ -17,7 +17,7 @@ from heed.adapters.crypto import SecretKeyError
 from heed.bootstrap import Heed, build, freeze_start_up_heap
 from heed.domain import nanpa
 from heed.domain.errors import HeedError
-from heed.entrypoints.workers import STARTUP_FAILURE, serve_workers
+from heed.entrypoints.workers import STARTUP_FAILURE, PortTaken, serve_workers
 from heed.services import (
     accounts,
     audit_trail,
@@ -501,7 +501,12 @@ def _serve_workers(host: str, port: int, workers: int) -> None:
     heed = _build()
     _say_what_the_database_lacks(heed)
     heed.engine.dispose()
-    if not serve_workers("heed.entrypoints.api.app:worker_app", host, port, workers):
+    try:
+        served = serve_workers("heed.entrypoints.api.app:worker_app", host, port, workers)
+    except PortTaken as taken:
+        typer.echo(f"error (serve): {taken}", err=True)
+        raise typer.Exit(1) from taken
+    if not served:
         typer.echo(
             "error (workers): the server's worker processes could not start and it "
             "stopped; the lines above say why.",
