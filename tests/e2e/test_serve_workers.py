@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -105,6 +106,28 @@ def test_serve_refuses_several_workers_on_sqlite_and_says_why(tmp_path: Path) ->
         "error (workers): --workers 2 needs PostgreSQL: a SQLite database is served by one process"
     ), refused.stderr
     assert not database.exists()  # refused before anything was made
+
+
+def test_serve_with_workers_refuses_a_port_already_taken_before_starting_any(
+    db_url: str, heed: Heed
+) -> None:
+    if heed.engine.dialect.name != "postgresql":
+        pytest.skip("--workers needs PostgreSQL (set HEED_TEST_DATABASE_URL)")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        refused = subprocess.run(
+            heed_command("serve", "--workers", "2", "--port", str(port)),
+            env={**os.environ, "HEED_DATABASE_URL": db_url},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert refused.returncode == 1, refused.stderr
+    assert f"error (serve): cannot listen on 127.0.0.1:{port}:" in refused.stderr
+    assert "Traceback" not in refused.stderr
 
 
 def _serve_workers_of(
