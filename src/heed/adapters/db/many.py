@@ -20,7 +20,7 @@ meant to be changed twice by one statement.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -180,8 +180,9 @@ def sent_together(session: Session) -> Iterator[None]:
     transaction is then rolled back as after any failed statement.
 
     The session's pending changes are flushed first. Inside, nothing may go through
-    SQLAlchemy: it reads a statement's answer as soon as it is sent. Elsewhere than on
-    PostgreSQL the statements run one by one, as ever.
+    SQLAlchemy but the transaction's commit, last: it reads a statement's answer as
+    soon as it is sent. A commit there goes with the writes and runs only if they all
+    did. Elsewhere than on PostgreSQL the statements run one by one, as ever.
     """
     session.flush()
     connection = session.connection()
@@ -194,10 +195,21 @@ def sent_together(session: Session) -> Iterator[None]:
     try:
         with driver.pipeline():
             yield
-    except dialect.loaded_dbapi.Error as error:
-        raise DBAPIError.instance(
-            "(statements sent together)", None, error, dialect.loaded_dbapi.Error, dialect=dialect
-        ) from error
+    except BaseException as failed:
+        # A commit sent with failed writes did not run, but SQLAlchemy takes the
+        # transaction for ended and would hand the connection on still in it. (A
+        # connection that broke cannot roll back: the pool discards it.)
+        with suppress(dialect.loaded_dbapi.Error):
+            driver.rollback()
+        if isinstance(failed, dialect.loaded_dbapi.Error):
+            raise DBAPIError.instance(
+                "(statements sent together)",
+                None,
+                failed,
+                dialect.loaded_dbapi.Error,
+                dialect=dialect,
+            ) from failed
+        raise
 
 
 @dataclass(frozen=True)

@@ -140,7 +140,8 @@ def record_inbound_batch(
     A stripe is locked for as short a time as its writes allow, as a second process
     waits for it: the texts are read (R-29) and the accounts' settings fetched
     before; on PostgreSQL the lock, the message ids already answered and the
-    senders' current consent go in one round trip, and the writes in another.
+    senders' current consent go in one round trip, and the writes with the commit
+    in another.
     """
     results: Results = [None] * len(texts)
     by_account = _parsed(texts, results)
@@ -170,11 +171,16 @@ def record_inbound_batch(
                 )
             ],
         )
-        for n, (account_id, items) in enumerate(ordered):
-            answers, scope_rows = facts[2 * n], facts[2 * n + 1]
-            batch = _Batch(accounts[account_id], items, readings)
-            batch.record(tx, answers, stored_ledger.scope_rows_of(scope_rows), results)
-        tx.commit()
+        batches = [_Batch(tx, accounts[account_id], readings) for account_id, _ in ordered]
+        for n, (batch, (_, items)) in enumerate(zip(batches, ordered, strict=True)):
+            answers, scope_rows = facts[2 * n], stored_ledger.scope_rows_of(facts[2 * n + 1])
+            batch.act(items, answers, scope_rows, results)
+        # The batch's writes and its commit, on PostgreSQL in one round trip: the
+        # commit runs only if every write did, and an error of any rolls all back.
+        with sent_together(tx.session):
+            for batch in batches:
+                batch.write()
+            tx.commit()
     return [r for r in results if r is not None]
 
 
@@ -198,24 +204,25 @@ def _parsed(texts: Sequence[InboundText], results: Results) -> dict[str, list[_I
     return by_account
 
 
-@dataclass(frozen=True)
 class _Batch:
-    """One account's texts of a batch, with their readings (R-29) by body."""
+    """One account's texts of a batch: acted on in memory, then written."""
 
-    account: t.Account
-    items: list[_Inbound]
-    readings: dict[str, Reading]
+    def __init__(self, tx: Transaction, account: t.Account, readings: dict[str, Reading]):
+        self.tx, self.account, self.readings = tx, account, readings
+        self._ledger: Ledger | None = None
+        self._inbound: list[stored.InboundRecord] = []
 
-    def record(
+    def act(
         self,
-        tx: Transaction,
+        items: list[_Inbound],
         answers: Sequence[Any],
         scope_rows: dict[str, dict[str, ScopeConsent]],
         results: Results,
     ) -> None:
         """Act on each text, given the message ids already answered and the senders'
-        stored consent, read after their stripes were locked."""
-        account, items, session = self.account, self.items, tx.session
+        stored consent, read after their stripes were locked; queue the unsure ones
+        for review (R-29)."""
+        account, tx = self.account, self.tx
         # What each message id was answered the first time: a gateway retries a text
         # whose answer it did not see, so the retry gets that answer again (R-16).
         answered, numbers = stored.answers_and_numbers_of(answers)
@@ -223,9 +230,11 @@ class _Batch:
             sid: InboundResult(action, reply, duplicate=True)
             for sid, (action, reply) in answered.items()
         }
-        ledger = Ledger(tx, account, {i.sender for i in items}, scope_rows=scope_rows)
+        ledger = self._ledger = Ledger(
+            tx, account, {i.sender for i in items}, scope_rows=scope_rows
+        )
         replies = _Replies(account)
-        inbound: list[stored.InboundRecord] = []
+        inbound = self._inbound
         for item in items:
             message_id = item.text.message_id
             if message_id in seen:
@@ -254,11 +263,14 @@ class _Batch:
                 )
         # A text heed cannot read with confidence waits for a person (R-29).
         queue_unsure(tx, inbound, self.readings)
-        # The batch's writes, on PostgreSQL in one round trip.
-        with sent_together(session):
-            ledger.write()
-            stored.add(session, inbound)
-            settle_by_stop(tx, inbound)
+
+    def write(self) -> None:
+        """The ledger's entries, the texts and the reviews a STOP settles; inside
+        ``sent_together``, sent without waiting."""
+        assert self._ledger is not None, "act before writing"
+        self._ledger.write()
+        stored.add(self.tx.session, self._inbound)
+        settle_by_stop(self.tx, self._inbound)
 
 
 _PROVIDER_ACTIONS = {
