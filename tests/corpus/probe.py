@@ -1,0 +1,96 @@
+"""How the R-29 reader reads the texts of families.py: the dev half, and the probe half it
+was not written from (eighth round).
+
+    uv run python tests/corpus/probe.py [--show-dev] [--batch 1|2]
+
+Prints recall, revocations read as unsure and ordinary texts revoked or unsure, by
+language, for each half. ``--show-dev`` also prints the dev half's misses, to write
+rules from; the probe half's texts are never printed. Texts whose words are those of a
+held-out corpus text are dropped unseen (the held-out rows are compared, never printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import zlib
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parents[1]))
+
+from corpus.families import FAMILIES, SECOND
+from heed.domain.keywords import InboundAction
+from heed.domain.revocation import Verdict, interpret, read
+
+CORPUS = Path(__file__).with_name("revocations.csv")
+
+
+def _folded(text: str) -> str:
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in text.casefold()).split())
+
+
+def _held_out() -> frozenset[str]:
+    with CORPUS.open(encoding="utf-8", newline="") as handle:
+        return frozenset(
+            _folded(row["text"]) for row in csv.DictReader(handle) if row["split"] == "heldout"
+        )
+
+
+def half(text: str) -> str:
+    return "probe" if zlib.crc32(text.encode()) % 2 else "dev"
+
+
+def texts(*, batches: tuple[int, ...] = (1, 2)) -> list[tuple[str, str, str, str, str]]:
+    """(text, language, label, family, half) for every text kept of the batches named."""
+    held_out = _held_out()
+    chosen = [table for batch, table in ((1, FAMILIES), (2, SECOND)) if batch in batches]
+    return [
+        (text, language, label, family, half(text))
+        for table in chosen
+        for language, entries in table.items()
+        for text, label, family in entries
+        if _folded(text) not in held_out
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--show-dev", action="store_true")
+    parser.add_argument("--batch", type=int, choices=(1, 2), default=None)
+    args = parser.parse_args()
+    counts: Counter[tuple[str, str, str]] = Counter()
+    misses: list[str] = []
+    batches = (1, 2) if args.batch is None else (args.batch,)
+    kept = texts(batches=batches)
+    tables = [FAMILIES, SECOND] if args.batch is None else [(FAMILIES, SECOND)[args.batch - 1]]
+    dropped = sum(len(entries) for table in tables for entries in table.values()) - len(kept)
+    for text, language, label, family, part in kept:
+        revoked = interpret(text, opted_out=False).action is InboundAction.OPT_OUT
+        unsure = not revoked and read(text).verdict is Verdict.UNSURE
+        for lang in (language, "all"):
+            counts[(part, lang, label)] += 1
+            if revoked or unsure:
+                counts[(part, lang, label + (" revoked" if revoked else " unsure"))] += 1
+        wrong = revoked != (label == "revoke")
+        if part == "dev" and args.show_dev and wrong:
+            misses.append(f"{language} {label:6} {'unsure ' if unsure else ''}[{family}] {text}")
+    print(f"{len(kept)} texts ({dropped} dropped unseen)")
+    print("half   lang  revocations  recall  unsure | ordinary  revoked  unsure")
+    for part in ("dev", "probe"):
+        for lang in ("en", "es", "fr", "all"):
+            revocations = counts[(part, lang, "revoke")]
+            ordinary = counts[(part, lang, "not")]
+            print(
+                f"{part:6} {lang:4} {revocations:11} "
+                f"{counts[(part, lang, 'revoke revoked')] / max(1, revocations):7.3f} "
+                f"{counts[(part, lang, 'revoke unsure')]:7} | {ordinary:8} "
+                f"{counts[(part, lang, 'not revoked')]:8} {counts[(part, lang, 'not unsure')]:7}"
+            )
+    for miss in sorted(misses):
+        print(miss)
+
+
+if __name__ == "__main__":
+    main()
