@@ -1,7 +1,7 @@
 """How the R-29 reader reads the texts of families.py: the dev half, and the probe half it
 was not written from (eighth round).
 
-    uv run python tests/corpus/probe.py [--show-dev] [--batch 1|2]
+    uv run python tests/corpus/probe.py [--show-dev] [--batch 1|2|3|4]
 
 Prints recall, revocations read as unsure and ordinary texts revoked or unsure, by
 language, for each half. ``--show-dev`` also prints the dev half's misses, to write
@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from corpus.families import FAMILIES, SECOND
+from corpus.families import FAMILIES, FOURTH, SECOND, THIRD
 from heed.domain.keywords import InboundAction
 from heed.domain.revocation import Verdict, interpret, read
 
@@ -42,14 +42,16 @@ def half(text: str) -> str:
     return "probe" if zlib.crc32(text.encode()) % 2 else "dev"
 
 
-def texts(*, batches: tuple[int, ...] = (1, 2)) -> list[tuple[str, str, str, str, str]]:
+BATCHES = (FAMILIES, SECOND, THIRD, FOURTH)
+
+
+def texts(*, batches: tuple[int, ...] = (1, 2, 3, 4)) -> list[tuple[str, str, str, str, str]]:
     """(text, language, label, family, half) for every text kept of the batches named."""
     held_out = _held_out()
-    chosen = [table for batch, table in ((1, FAMILIES), (2, SECOND)) if batch in batches]
     return [
         (text, language, label, family, half(text))
-        for table in chosen
-        for language, entries in table.items()
+        for batch in batches
+        for language, entries in BATCHES[batch - 1].items()
         for text, label, family in entries
         if _folded(text) not in held_out
     ]
@@ -58,14 +60,13 @@ def texts(*, batches: tuple[int, ...] = (1, 2)) -> list[tuple[str, str, str, str
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--show-dev", action="store_true")
-    parser.add_argument("--batch", type=int, choices=(1, 2), default=None)
+    parser.add_argument("--batch", type=int, choices=(1, 2, 3, 4), default=None)
     args = parser.parse_args()
     counts: Counter[tuple[str, str, str]] = Counter()
     misses: list[str] = []
-    batches = (1, 2) if args.batch is None else (args.batch,)
+    batches = (1, 2, 3, 4) if args.batch is None else (args.batch,)
     kept = texts(batches=batches)
-    tables = [FAMILIES, SECOND] if args.batch is None else [(FAMILIES, SECOND)[args.batch - 1]]
-    dropped = sum(len(entries) for table in tables for entries in table.values()) - len(kept)
+    dropped = sum(len(entries) for b in batches for entries in BATCHES[b - 1].values()) - len(kept)
     for text, language, label, family, part in kept:
         revoked = interpret(text, opted_out=False).action is InboundAction.OPT_OUT
         unsure = not revoked and read(text).verdict is Verdict.UNSURE

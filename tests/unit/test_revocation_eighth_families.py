@@ -134,3 +134,46 @@ def test_english_idioms_of_stopping_revoke(body: str) -> None:
 )
 def test_english_errands_stay_not(body: str) -> None:
     assert not _revokes(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "S T O P",
+        "s t o p please",
+        "ALTO ALTO",
+        "baja baja",
+        "STOP - wrong number",
+        "you have the wrong no., please delete it",
+        "Detener mensajes",
+        "parar sms por favor",
+        "no mas porfa",
+        "ARRET SMS",
+        "Bloquéenme de su lista",
+        "Que ya no me lleguen sus mensajes",
+        "Ya no me estén escribiendo",
+        "Fichez-moi la paix",
+        "Laissez-nous en paix avec vos SMS",
+        "Stop all contact please",
+    ],
+)
+def test_keywords_said_oddly_and_regional_turns_revoke(body: str) -> None:
+    assert _revokes(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "I M O K",
+        "ok ok",
+        "no no, Tuesday is fine",
+        "Wait - stop by at 3 instead",
+        "Que me lleguen los recordatorios al celular",
+        "¿Ya les llegó mi mensaje?",
+        "Detener la fuga es lo urgente",
+        "Laissez le colis chez la voisine",
+        "Stop all contact with the wet paint",
+    ],
+)
+def test_odd_forms_and_regional_turns_that_ask_nothing_stay_not(body: str) -> None:
+    assert not _revokes(body)

@@ -272,7 +272,7 @@ def _unquote(body: str) -> str:
 _POLITE = (
     r"(?:hi|hello|hey|hola|buenas|buenos dias|bonjour|salut|please|pls|plz|por favor|favor|svp|"
     r"s il vous plait|s il te plait|ok|okay|thanks|thank you|thank u|thx|thnx|tks|ty|gracias|"
-    r"merci|"
+    r"merci|porfa|porfis|plis|xfa|"
     # Feeling and haste around a plea: "ugh STOP", "remove me asap", "seriously, stop".
     r"omg|ugh|seriously|kindly|asap|now|right now)"
 )
@@ -449,6 +449,16 @@ _EN_PARTS: list[tuple[frozenset[str], re.Pattern[str]]] = [
             rf"\b(?:knock|cut)\s(?:off|out)\s{_STOP_FILLER}{_STOPPED}\b"
             rf"|\b(?:knock|cut)\s{_STOP_FILLER}{_MESSAGES_ONLY}\s(?:off|out)\b"
             rf"|\b(?:knock|cut|quit|stop|cool)\sit\s(?:(?:off|out)\s)?with\s{_STOP_FILLER}{_STOPPED}\b"
+        ),
+    ),
+    # Contact stopped, the clause's whole wish: "stop all contact with this number" (not
+    # "... with the wet paint").
+    (
+        _words_of("contact"),
+        re.compile(
+            r"\b(?:stop|cease|end|halt|discontinue)\s(?:(?:all|any|further|the)\s)*contact"
+            r"(?:\s(?:with\s(?:me|us|this number|my number|this phone|my phone)|from you))?"
+            rf"(?:\s(?:now|anymore|any more|immediately)){{0,2}}{_POLITE_END}"
         ),
     ),
     # Turning the messages off: "turn off these notifications", "shut the texts off".
@@ -1320,12 +1330,15 @@ _ES_WRITE_FORMS = (
     r"manden|mandes|mande|mandar|mandaran|mandaras|mandando|envien|envies|envie|enviar|"
     r"enviaran|enviaras|enviando|escriban|escribas|escriba|escribir|escribieran|escribiendo|"
     r"contacten|contactes|contacte|contactar|contactaran|contactando|textear|texteen|"
-    r"mensajear|mensajeen|molesten|molestes|moleste|molestar|molestando"
+    r"mensajear|mensajeen|molesten|molestes|moleste|molestar|molestando|"
+    # What reaches the customer: "que ya no me lleguen mensajes".
+    r"lleguen|llegue"
 )
 _ES_WRITE = rf"(?:{_ES_WRITE_FORMS})(?:me|nos)?"
 _ES_SEND = rf"(?:{_ES_WRITE_FORMS}|llamen|llamar|llamaran|llamando)(?:me|nos)?"
-# Going on, or again: "no me sigan mandando", "no me vuelvan a escribir".
-_ES_AGAIN = r"(?:(?:sigan|siga|sigas|vuelvan a|vuelva a|vuelvas a)\s)?"
+# Going on, or again: "no me sigan mandando", "no me vuelvan a escribir", "ya no me estén
+# mandando".
+_ES_AGAIN = r"(?:(?:sigan|siga|sigas|vuelvan a|vuelva a|vuelvas a|esten|estes|este|estar)\s)?"
 # Politeness and time around a plea, and where it may end.
 _ES_TAIL = (
     r"(?:\s(?:por favor|favor|gracias|ya|nunca|jamas|mas|nunca mas|ahora|de nuevo|otra vez|"
@@ -1359,7 +1372,7 @@ _ES_REVOKE = [
     ),
     re.compile(rf"\b(?:no|ya basta|basta)\s(?:mas\s)?de\s{_ES_NOUN}\b"),
     re.compile(rf"\bno mas\s{_ES_NOUN}\b"),
-    re.compile(rf"{_ES_NOT_AFTER_NO}\b(?:borr|elimin|quit|saqu|sac)\w*(?:me|nos)\b"),
+    re.compile(rf"{_ES_NOT_AFTER_NO}\b(?:borr|elimin|quit|saqu|sac|bloque)\w*(?:me|nos)\b"),
     re.compile(
         rf"{_ES_NOT_AFTER_NO}\b(?:borr|elimin|quit|saqu|sac)\w*\s(?:mi|este|el)\s"
         r"(?:numero|telefono|contacto|celular)\b"
@@ -1408,6 +1421,9 @@ _ES_REVOKE = [
         r"\b(?:detengan|detener|deten|paren|parar|suspendan|suspender|suspende|corten|cortar|"
         r"cancelen|cancelar|cancela|quiten|quitar|eliminen|eliminar)\s"
         rf"(?:(?:los|las|sus|estos|estas|todos|todas|esos|esas)\s){{1,2}}(?:\w+\s)?{_ES_NOUN}\b"
+        # Without the article, as a keyword is sent: "detener mensajes", "parar SMS".
+        r"|^(?:(?:por favor|favor|ya)\s)?(?:detengan|detener|paren|parar|suspendan|suspender|"
+        rf"corten|cortar|cancelen|cancelar)\s{_ES_NOUN}(?:\s(?:por favor|favor|gracias|ya))*$"
     ),
     re.compile(r"\b(?:darme|dar|denme|deme|dame|darnos|denos)\sde\sbaja\b"),
     re.compile(r"\bdesuscrib\w*\b"),
@@ -1493,7 +1509,7 @@ _ES_SPELLED_WORDS = frozenset(_ES_SPELLINGS)
 # Every Spanish plea starts a word with one of these: most texts (and the English ones the
 # Spanish reading is tried on) have none, and skip the patterns unread.
 _ES_GATE = re.compile(
-    r"\b(?:no|ni|nunca|jamas|basta|dej|par|deten|suspend|cort|cancel|quit|borr|elimin|saq|sac|"
+    r"\b(?:no|ni|nunca|jamas|basta|dej|par|deten|suspend|cort|cancel|quit|borr|elimin|saq|sac|bloque|"
     r"remov|retir|salir|dar|den|dem|dam|desuscrib|numero)"
 )
 _ES_CLAUSE_GATE = frozenset({"no", "nunca", "jamas", "suscripcion"})
@@ -1534,7 +1550,7 @@ _FR_REVOKE = [
         rf"\b(?:je|nous)\sne\s(?:veux|voulons|souhaite|souhaitons|desire)\splus\s(?:recevoir\s)?"
         rf"(?:(?:de|d|vos|des|les|ces|mes)\s){{0,2}}{_FR_NOUN}\b"
     ),
-    re.compile(rf"^(?:plus\sde|stop\saux?|fini\sles|assez\sde)\s{_FR_NOUN}\b"),
+    re.compile(rf"^(?:plus\sde|stop\saux?|fini\sles|assez\sde|arret(?:\sdes)?)\s{_FR_NOUN}\b"),
     re.compile(
         r"\b(?:retirez|enlevez|supprimez|effacez|desinscrivez|desabonnez|rayez)\s"
         r"(?:moi|nous|mon\snumero|mon\scontact|mes\scoordonnees|ce\snumero)\b"
@@ -1543,7 +1559,9 @@ _FR_REVOKE = [
         r"\b(?:me|nous)\s(?:desabonner|desinscrire)\b(?!\s(?:du|de\sl|de\sla)\s(?:contrat|plan|abonnement|entretien))"
     ),
     re.compile(r"\bdesinscription\b"),
-    re.compile(r"\blaissez\smoi\stranquille\b"),
+    re.compile(
+        r"\b(?:laissez|laisse|fichez|fiche|foutez|fous)\s(?:moi|nous)\s(?:la\s|en\s)?(?:paix|tranquille)\b"
+    ),
     re.compile(r"\b(?:je\s)?retire\smon\sconsentement\b"),
     re.compile(rf"\bannulez\s(?:les\s|mes\s|vos\s)?{_FR_NOUN}\b"),
     re.compile(r"\bmauvais numero\b.*\b(?:supprim|arret|retir|effac|enlev)\w*\b"),
@@ -1583,7 +1601,7 @@ _FR_REVOKE = [
 # Every French plea starts a word with one of these (see _ES_GATE).
 _FR_GATE = re.compile(
     r"\b(?:arret|cess|stop|ne\b|n\b|plus|fini|assez|retir|enlev|suppr|effac|desinscri|desabonn|"
-    r"ray|laiss|annul|mauvais|suspend|coup|suffit|marre|sort)"
+    r"ray|laiss|annul|mauvais|suspend|coup|suffit|marre|sort|fich|fout|fous)"
 )
 
 
@@ -1616,8 +1634,10 @@ def _en_spellings(section: str) -> dict[str, str]:
     return found
 
 
-# "my #", "this no.": the sign or the abbreviation for the number.
-_EN_NUMBER_SIGN = re.compile(r"\b(my|this|ur|your|the|that)\s?(?:#|no\.)(?!\w)", re.IGNORECASE)
+# "my #", "this no.", "wrong no.": the sign or the abbreviation for the number.
+_EN_NUMBER_SIGN = re.compile(
+    r"\b(my|this|ur|your|the|that|wrong)\s?(?:#|no\.)(?!\w)", re.IGNORECASE
+)
 # "2" and "4" for "to" and "for" between words: "I'd like u 2 stop", "done 4 tonight".
 _EN_TO = re.compile(
     r"(?<![\w.,/:$£€-])2(?= (?:stop|receive|get|be|remove|text|contact|end|quit|unsubscribe|"
@@ -1835,6 +1855,39 @@ def _near_unsubscribe(word: str) -> bool:
     return previous[-1] <= 2
 
 
+def _is_keyword(word: str) -> bool:
+    return _is_opt_out_keyword(word) or word in extra_keywords()
+
+
+def _repeated_keyword(bare: str) -> str | None:
+    """Why a text of a few words is an opt-out keyword said more than once ("ALTO ALTO") or
+    spelt out letter by letter ("S T O P"), or None."""
+    parts = bare.split()
+    if len(parts) <= 4 and len(set(parts)) == 1 and _is_keyword(parts[0]):
+        return "an opt-out keyword said more than once"
+    if (
+        3 <= len(parts) <= 12
+        and all(len(part) == 1 for part in parts)
+        and _is_keyword("".join(parts))
+    ):
+        return "an opt-out keyword spelt out letter by letter"
+    return None
+
+
+def _odd_keyword(bare: str) -> str | None:
+    """Why a text is an opt-out keyword said oddly (a slip, a key held down, repeated or
+    spelt out), or None."""
+    if " " in bare:
+        return _repeated_keyword(bare)
+    if bare in _STOP_SLIPS:
+        return "STOP with a slip of a finger"
+    if bare[:2] == "un" and _near_unsubscribe(bare):
+        return "UNSUBSCRIBE with a slip of a finger"
+    if _REPEATED.search(bare) and _REPEATED.sub(r"\1", bare) in _HELD_KEYS:
+        return "an opt-out keyword with a key held down"
+    return None
+
+
 def _keyword_reading(words: str, language: str) -> Reading | None:
     """A reading when the text is an opt-out keyword, alone or with a greeting or thanks."""
     keyword = extra_keywords().get(words)
@@ -1844,12 +1897,9 @@ def _keyword_reading(words: str, language: str) -> Reading | None:
         # Twenty words and more are never a keyword, even with greetings and thanks around it.
         return None
     bare = _POLITE_TAIL.sub("", _POLITE_HEAD.sub("", words))
-    if bare in _STOP_SLIPS:
-        return Reading(Verdict.REVOKE, language, "STOP with a slip of a finger")
-    if bare[:2] == "un" and " " not in bare and _near_unsubscribe(bare):
-        return Reading(Verdict.REVOKE, language, "UNSUBSCRIBE with a slip of a finger")
-    if " " not in bare and _REPEATED.search(bare) and _REPEATED.sub(r"\1", bare) in _HELD_KEYS:
-        return Reading(Verdict.REVOKE, language, "an opt-out keyword with a key held down")
+    odd = _odd_keyword(bare)
+    if odd is not None:
+        return Reading(Verdict.REVOKE, language, odd)
     if bare != words and (_is_opt_out_keyword(bare) or bare in extra_keywords()):
         return Reading(Verdict.REVOKE, language, "an opt-out keyword with a greeting or thanks")
     if bare and is_keyword_like(bare):
@@ -1863,7 +1913,8 @@ def _keyword_reading(words: str, language: str) -> Reading | None:
 # STOPALL", "This is a business line. 🛑", "not interested, sotp", "we sold the house,
 # cease". Among other talk "end", "cancel" and "quit" may be about a job or a friend's,
 # and a verb of removing, or one with "it" or "that", about a thing ("remove it").
-_PLAIN_CLAUSE_BREAK = re.compile(r"[.,!?;:\n]+")
+# A dash between words breaks a clause as a comma does: "STOP - wrong number".
+_PLAIN_CLAUSE_BREAK = re.compile(r"[.,!?;:\n]+|\s[-–—]+\s")
 _NOT_PLAIN = _words_of("it that remove delete erase block lose quit end cancel no")
 _PLAIN_CLAUSE_LENGTH = 24
 
