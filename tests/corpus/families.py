@@ -1,9 +1,11 @@
 """Texts written for heed by family of wording (eighth round), to measure how the R-29
 reader reads wording it was not written from.
 
-Every text was written before the reader was changed for it in the eighth round, in the shapes
-customers use to ask a business to stop texting (and the ordinary texts beside them that
-must stay *not*), in English, Spanish and French. They are split in two by
+The texts are in the shapes customers use to ask a business to stop texting, with the
+ordinary texts beside them that must stay *not*, in English, Spanish and French, in four
+batches: the first written before the reader was changed in the eighth round, each later
+one after the rules written from the batch before it and before any rule of its own, so
+that each batch was first read by rules not written from it. Each batch is split in two by
 ``zlib.crc32(text) % 2``: the *dev* half (0) may be read, and rules written from it; the
 *probe* half (1) is only counted (probe.py prints its figures, never its texts), so it
 reads the reader on wording of the same families it was not written from. A text whose
@@ -233,6 +235,7 @@ EN: list[tuple[str, str, str]] = [
     ("Stop! Wait, can you come at 4 instead?", N, "texts wanted"),
 ]
 
+# A second batch, written after the first batch's rules and before any of its own.
 EN_SECOND: list[tuple[str, str, str]] = [
     ("Why are you still texting me? I said stop", R, "reason"),
     ("I told you already, no more texts", R, "reason"),
@@ -450,6 +453,7 @@ ES: list[tuple[str, str, str]] = [
     ("Cancelen el servicio del viernes", N, "elsewhere"),
 ]
 
+# A second batch (see EN_SECOND).
 ES_SECOND: list[tuple[str, str, str]] = [
     ("Ya no me manden nada por favor", R, "no + send"),
     ("No me manden mensajes", R, "no + send"),
@@ -556,6 +560,7 @@ FR: list[tuple[str, str, str]] = [
     ("Retirez l'ancien chauffe-eau svp", N, "elsewhere"),
 ]
 
+# A second batch (see EN_SECOND).
 FR_SECOND: list[tuple[str, str, str]] = [
     ("Arrêtez de me harceler avec vos SMS", R, "stop + send"),
     ("Je ne veux plus être dérangé", R, "unwanted"),
@@ -685,7 +690,7 @@ FR_THIRD: list[tuple[str, str, str]] = [
 
 # A fourth batch, written after the third batch's rules and before any of its own: other
 # verbs and regional turns (Spanish "que ya no me lleguen"), informal French, and English
-# dismissals.
+# pleas put as a permission ("you can remove me").
 EN_FOURTH: list[tuple[str, str, str]] = [
     ("Please stop sending me offers", R, "plain"),
     ("Stop sending me deals", R, "plain"),
@@ -753,9 +758,7 @@ FR_FOURTH: list[tuple[str, str, str]] = [
     ("Laissez le colis devant la porte", N, "elsewhere"),
 ]
 
-# The first batch, and the second, written after the first batch's rules and before any of
-# its own: the second batch read by the reader before and after its own rules measures the
-# first batch's rules on wording they were not written from.
+# The four batches, in the order they were written (probe.py --batch N).
 FAMILIES: dict[str, list[tuple[str, str, str]]] = {"en": EN, "es": ES, "fr": FR}
 SECOND: dict[str, list[tuple[str, str, str]]] = {"en": EN_SECOND, "es": ES_SECOND, "fr": FR_SECOND}
 THIRD: dict[str, list[tuple[str, str, str]]] = {"en": EN_THIRD, "es": ES_THIRD, "fr": FR_THIRD}

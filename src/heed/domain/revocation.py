@@ -1415,8 +1415,8 @@ _ES_REVOKE = [
         rf"(?<!\bpara )\b(?:dejar|dejo|dejamos)\sde\s(?:recibir|tener)\s(?:\w+\s){{0,2}}?"
         rf"(?:{_ES_NOUN}\b|(?:estos|estas|esto|sus)\b)"
     ),
-    # The messages themselves stopped: "detengan los mensajes", "suspendan las
-    # notificaciones".
+    # The messages themselves stopped: "suspendan las notificaciones", "corten los
+    # mensajes".
     re.compile(
         r"\b(?:detengan|detener|deten|paren|parar|suspendan|suspender|suspende|corten|cortar|"
         r"cancelen|cancelar|cancela|quiten|quitar|eliminen|eliminar)\s"
@@ -1452,7 +1452,7 @@ _ES_REVOKE = [
     ),
 ]
 # Read clause by clause, as the clause's whole plea: "por favor no me contacten", "ya les
-# dije que no me escriban" (not "no me llamen, mejor mándenme un mensaje": calls alone are
+# dije que no me escriban" (not "no me llames, escríbeme": calls alone are
 # not the messages).
 _ES_CLAUSE_PLEAS = [
     re.compile(
