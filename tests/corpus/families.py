@@ -2,7 +2,7 @@
 reader reads wording it was not written from.
 
 The texts are in the shapes customers use to ask a business to stop texting, with the
-ordinary texts beside them that must stay *not*, in English, Spanish and French, in four
+ordinary texts beside them that must stay *not*, in English, Spanish and French, in five
 batches: the first written before the reader was changed in the eighth round, each later
 one after the rules written from the batch before it and before any rule of its own, so
 that each batch was first read by rules not written from it. Each batch is split in two by
@@ -758,8 +758,90 @@ FR_FOURTH: list[tuple[str, str, str]] = [
     ("Laissez le colis devant la porte", N, "elsewhere"),
 ]
 
-# The four batches, in the order they were written (probe.py --batch N).
+# A fifth batch, written after the fourth batch's rules and before any of its own: formal
+# and question forms, Spanglish, caps and missing accents, turning the messages off.
+EN_FIFTH: list[tuple[str, str, str]] = [
+    ("How do I make these texts stop?", R, "question"),
+    ("How can I stop getting these messages?", R, "question"),
+    ("What do I have to do to stop these texts?", R, "question"),
+    ("Please turn off all text alerts for this number", R, "plain"),
+    ("Please deactivate text messages for me", R, "plain"),
+    ("I'd like to turn off these notifications", R, "plain"),
+    ("Unsubscribe me from everything", R, "opt out"),
+    ("Please remove me from all your lists", R, "list"),
+    ("Kindly refrain from texting me further", R, "contact"),
+    ("I kindly ask that you stop texting me", R, "contact"),
+    ("I am requesting that you stop contacting me", R, "contact"),
+    ("I request to be removed from your list", R, "list"),
+    ("I hereby revoke my consent to receive texts", R, "contact"),
+    ("How do I pay the invoice?", N, "elsewhere"),
+    ("How do I stop the faucet from dripping?", N, "elsewhere"),
+    ("Please turn off the water before you leave", N, "elsewhere"),
+    ("Deactivate the alarm code 1234 when you arrive", N, "elsewhere"),
+    ("I request a quote for a new furnace", N, "elsewhere"),
+]
+
+ES_FIFTH: list[tuple[str, str, str]] = [
+    ("Le agradecería no enviarme más mensajes", R, "formal"),
+    ("Favor de abstenerse de enviar mensajes a este número", R, "formal"),
+    ("Solicito que me den de baja de sus mensajes", R, "formal"),
+    ("Les solicito eliminar mi número de su base de datos", R, "formal"),
+    ("¿Cómo hago para que ya no me manden mensajes?", R, "question"),
+    ("¿Cómo dejo de recibir estos mensajes?", R, "question"),
+    ("Qué tengo que hacer para que dejen de escribirme?", R, "question"),
+    ("stop por favor ya no me manden", R, "spanglish"),
+    ("no mas texts por favor", R, "spanglish"),
+    ("unsubscribe por favor", R, "spanglish"),
+    ("YA NO ME MANDEN MENSAJES", R, "caps"),
+    ("nomas mensajes", R, "caps"),
+    ("no mas mensages", R, "caps"),
+    ("dejen d mandar msj", R, "caps"),
+    ("ya no m escriban", R, "caps"),
+    ("Se equivocó de número, bórreme por favor", R, "reason"),
+    ("No soy la persona que buscan, borren mi número", R, "reason"),
+    ("No me interesa su servicio, no vuelvan a escribir", R, "reason"),
+    ("No me molesten", R, "no + send"),
+    ("Desactiven las notificaciones por favor", R, "off"),
+    ("Quiero desactivar los mensajes", R, "off"),
+    ("¿Cómo hago para pagar?", N, "elsewhere"),
+    ("No me interesa el plan premium, solo la reparación", N, "elsewhere"),
+    ("Ya no tengo el aire roto, gracias", N, "elsewhere"),
+    ("Desactiven la alarma cuando entren", N, "elsewhere"),
+    ("Se equivocaron de dirección, es el 45", N, "elsewhere"),
+    ("Solicito una cotización para el calentador", N, "elsewhere"),
+]
+
+FR_FIFTH: list[tuple[str, str, str]] = [
+    ("Je ne souhaite plus recevoir de messages de votre part", R, "unwanted"),
+    ("Désactivez les notifications svp", R, "off"),
+    ("Arrêtez de me contacter", R, "stop + send"),
+    ("J'en ai marre de vos messages", R, "unwanted"),
+    ("Je ne veux plus de SMS", R, "unwanted"),
+    ("Enlevez-moi de la liste", R, "list"),
+    ("Comment je fais pour ne plus recevoir vos messages ?", R, "question"),
+    ("Merci d'arrêter les envois", R, "stop + send"),
+    ("STOP PUB", R, "odd form"),
+    ("Je ne veux plus attendre, venez demain", N, "elsewhere"),
+    ("Désactivez l'alarme en entrant", N, "elsewhere"),
+    ("Comment je fais pour payer ?", N, "elsewhere"),
+]
+
+# Probe texts whose wording was named as a rule's example while the rules were written (found
+# by a check of the rules' and the notes' examples against the probe half): counted apart,
+# not as unseen wording.
+SEEN_PROBE = frozenset(
+    {
+        "Detengan los mensajes",
+        "No me llamen, mejor mándenme un mensaje",
+        "Ya estuvo bueno de mensajes",
+        "¿Me pueden dar de baja?",
+        "Je ne souhaite plus être contacté",
+    }
+)
+
+# The five batches, in the order they were written (probe.py --batch N).
 FAMILIES: dict[str, list[tuple[str, str, str]]] = {"en": EN, "es": ES, "fr": FR}
 SECOND: dict[str, list[tuple[str, str, str]]] = {"en": EN_SECOND, "es": ES_SECOND, "fr": FR_SECOND}
 THIRD: dict[str, list[tuple[str, str, str]]] = {"en": EN_THIRD, "es": ES_THIRD, "fr": FR_THIRD}
 FOURTH: dict[str, list[tuple[str, str, str]]] = {"en": EN_FOURTH, "es": ES_FOURTH, "fr": FR_FOURTH}
+FIFTH: dict[str, list[tuple[str, str, str]]] = {"en": EN_FIFTH, "es": ES_FIFTH, "fr": FR_FIFTH}

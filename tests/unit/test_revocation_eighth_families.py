@@ -177,3 +177,36 @@ def test_keywords_said_oddly_and_regional_turns_revoke(body: str) -> None:
 )
 def test_odd_forms_and_regional_turns_that_ask_nothing_stay_not(body: str) -> None:
     assert not _revokes(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Les pido abstenerse de mandarme mensajes",
+        "¿Me pueden dar de baja de los mensajes?",
+        "Quiero que me den de baja",
+        "Apaguen las notificaciones",
+        "dejen d escribirme",
+        "nomas mensajes por favor",
+        "no mas texts",
+        "Suficiente con tantos mensajes",
+        "Désactivez vos SMS",
+        "Merci d'arrêter vos envois",
+    ],
+)
+def test_formal_spanglish_and_switched_off_pleas_revoke(body: str) -> None:
+    assert _revokes(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Apaguen la luz del porche al salir",
+        "Quiero que me den de baja del plan de mantenimiento",
+        "Nomás mándenme mensaje cuando lleguen",
+        "Désactivez l'alarme avant d'entrer",
+        "Suficiente con una visita al mes",
+    ],
+)
+def test_formal_and_switching_off_errands_stay_not(body: str) -> None:
+    assert not _revokes(body)

@@ -1321,7 +1321,7 @@ _MESSAGING = re.compile(r"\b(?:text|texts|texting|message|messages|messaging|sms
 # --- Spanish ---------------------------------------------------------------------
 
 _ES_NOUN = (
-    r"(?:mensajes?|textos?|sms|mensajitos|notificaciones|promociones|llamadas|recordatorios|"
+    r"(?:mensajes?|textos?|texts|sms|mensajitos|notificaciones|promociones|llamadas|recordatorios|"
     r"avisos|alertas|ofertas|publicidad|correos|whatsapps?)"
 )
 # Verbs of writing to the customer, in the forms a plea puts them: "no me escriban", "que
@@ -1354,10 +1354,6 @@ _ES_NOT_WHEN = (
 # "No", or not wanted: "no me manden", "no quiero que me manden".
 _ES_NO = r"\bno\s(?:(?:quiero|queremos|deseo|deseamos)\sque\s)?"
 _ES_REVOKE = [
-    re.compile(
-        rf"{_ES_NO}(?:me\s|nos\s)?{_ES_AGAIN}{_ES_SEND}\b(?:\s\w+){{0,3}}?\s(?:mas|{_ES_NOUN})\b"
-        rf"{_ES_NOT_WHEN}"
-    ),
     re.compile(rf"{_ES_NO}(?:me\s|nos\s)?{_ES_AGAIN}{_ES_SEND}\s(?:mas|nunca)\b{_ES_NOT_WHEN}"),
     re.compile(rf"\bno\s(?:me\s)?(?:vuelvan|vuelva|vuelvas)\sa\s{_ES_SEND}\b"),
     # Neither called nor written to: "no me llamen ni me escriban".
@@ -1381,8 +1377,8 @@ _ES_REVOKE = [
         r"mi\s(?:informacion|info|dato|contacto))\b"
         r"(?!\s(?:de\s)?(?:pago|tarjeta|bancarios|facturacion|envio|la cuenta))"
     ),
-    # Enough of them: "paren ya con los mensajes", "basta con tantos mensajes", "ya estuvo
-    # bueno de mensajes".
+    # Enough of them: "paren ya con los mensajes", "basta con tantos mensajes", "suficiente
+    # con las promociones".
     re.compile(
         r"\b(?:paren|pare|para|basta|ya basta|suficiente|ya estuvo|ya estuvo bueno|ya chole)\s"
         r"(?:ya\s)?(?:con|de)\s(?:(?:los|sus|tantos|tantas|estos|estas|tanto|tanta)\s)?"
@@ -1419,7 +1415,8 @@ _ES_REVOKE = [
     # mensajes".
     re.compile(
         r"\b(?:detengan|detener|deten|paren|parar|suspendan|suspender|suspende|corten|cortar|"
-        r"cancelen|cancelar|cancela|quiten|quitar|eliminen|eliminar)\s"
+        r"cancelen|cancelar|cancela|quiten|quitar|eliminen|eliminar|desactiven|desactivar|"
+        r"desactiva|apaguen|apagar)\s"
         rf"(?:(?:los|las|sus|estos|estas|todos|todas|esos|esas)\s){{1,2}}(?:\w+\s)?{_ES_NOUN}\b"
         # Without the article, as a keyword is sent: "detener mensajes", "parar SMS".
         r"|^(?:(?:por favor|favor|ya)\s)?(?:detengan|detener|paren|parar|suspendan|suspender|"
@@ -1431,6 +1428,12 @@ _ES_REVOKE = [
     # mensajes".
     re.compile(
         r"\bretiro\s(?:mi|el)\s(?:consentimiento|autorizacion|permiso)\b"
+        # Abstaining asked: "favor de abstenerse de enviar mensajes".
+        rf"|\babsten\w*\s(?:de\s)?{_ES_SEND}\b"
+        # Unsubscribed by the sender: "solicito que me den de baja", "¿nos podrían dar de baja?".
+        r"|\b(?:me|nos)\s(?:(?:pueden|puede|podrian|podria|puedes)\s)?(?:den|de|dan|dar|da)\sde\sbaja\b"
+        # "Nomás" as "no más" before the messages: "nomas mensajes".
+        rf"|^nomas\s{_ES_NOUN}(?:\s(?:por favor|favor|gracias|ya))*$"
         r"|\bno\s(?:autorizo|autorice|consiento|doy\s(?:mi\s)?(?:permiso|autorizacion|"
         rf"consentimiento)|tienen\s(?:mi\s)?(?:permiso|autorizacion|consentimiento))\b"
         rf"(?:\s\w+){{0,4}}?\s(?:{_ES_NOUN}|{_ES_SEND})\b"
@@ -1455,6 +1458,12 @@ _ES_REVOKE = [
 # dije que no me escriban" (not "no me llames, escríbeme": calls alone are
 # not the messages).
 _ES_CLAUSE_PLEAS = [
+    # "No" with a verb of sending and, in the same clause, "más" or the messages: "no me
+    # manden más mensajes" (not "no me llamen, mejor mándenme un mensaje").
+    re.compile(
+        rf"{_ES_NO}(?:me\s|nos\s)?{_ES_AGAIN}{_ES_SEND}\b(?:\s\w+){{0,3}}?\s(?:mas|{_ES_NOUN})\b"
+        rf"{_ES_NOT_WHEN}"
+    ),
     re.compile(
         rf"\b(?:no|nunca|jamas)\s(?:(?:quiero|queremos|deseo|deseamos)\sque\s)?(?:me\s|nos\s)?"
         rf"{_ES_AGAIN}{_ES_WRITE}{_ES_TAIL}$"
@@ -1495,6 +1504,7 @@ _ES_SPELLINGS = {
     "x": "por",
     "mandes": "manden",
     "nmas": "no mas",
+    "d": "de",
 }
 _ES_SPELLING = re.compile(
     r"\b(?:" + "|".join(sorted(_ES_SPELLINGS, key=len, reverse=True)) + r")\b"
@@ -1510,6 +1520,7 @@ _ES_SPELLED_WORDS = frozenset(_ES_SPELLINGS)
 # Spanish reading is tried on) have none, and skip the patterns unread.
 _ES_GATE = re.compile(
     r"\b(?:no|ni|nunca|jamas|basta|dej|par|deten|suspend|cort|cancel|quit|borr|elimin|saq|sac|bloque|"
+    r"desactiv|apag|absten|baja|ya\b|suficiente|"
     r"remov|retir|salir|dar|den|dem|dam|desuscrib|numero)"
 )
 _ES_CLAUSE_GATE = frozenset({"no", "nunca", "jamas", "suscripcion"})
@@ -1535,7 +1546,7 @@ def _read_spanish(words: str, body: str) -> tuple[Verdict, str]:
 
 # --- French ----------------------------------------------------------------------
 
-_FR_NOUN = r"(?:messages?|sms|textos?|texto|notifications|rappels|promotions|appels)"
+_FR_NOUN = r"(?:messages?|sms|textos?|texto|notifications|rappels|promotions|appels|envois)"
 _FR_SEND = r"(?:envoyer|ecrire|contacter|texter|harceler|spammer|appeler|relancer)"
 _FR_REVOKE = [
     re.compile(
@@ -1568,6 +1579,7 @@ _FR_REVOKE = [
     # The messages themselves stopped: "arrêtez les SMS", "stoppez vos messages".
     re.compile(
         r"(?<!\bne )(?<!\bn )\b(?:arrete[zr]?|arretes|cesse[zr]?|stop|stoppe[zr]?|suspende[zr]?|"
+        r"desactive[zr]?|"
         rf"coupe[zr]?|annule[zr]?)\s(?:(?:les|vos|ces|tous|toutes|des|d|tes)\s){{1,2}}{_FR_NOUN}\b"
     ),
     # "Ne" dropped, as people write: "je veux plus recevoir vos messages" ("plus" before a
@@ -1577,7 +1589,7 @@ _FR_REVOKE = [
         rf"(?:(?:de|d|vos|des|les|ces|tes|aucun|aucune)\s){{0,2}}{_FR_NOUN}\b"
     ),
     # No more of them wished, whoever wishes: "je voudrais ne plus recevoir vos SMS", "je
-    # ne souhaite plus être contacté".
+    # ne désire plus être dérangé".
     re.compile(
         r"\bne\splus\s(?:recevoir|avoir)\s(?:(?:de|d|vos|des|les|ces|aucun|aucune|tes)\s){0,2}"
         rf"{_FR_NOUN}\b"
@@ -1601,7 +1613,7 @@ _FR_REVOKE = [
 # Every French plea starts a word with one of these (see _ES_GATE).
 _FR_GATE = re.compile(
     r"\b(?:arret|cess|stop|ne\b|n\b|plus|fini|assez|retir|enlev|suppr|effac|desinscri|desabonn|"
-    r"ray|laiss|annul|mauvais|suspend|coup|suffit|marre|sort|fich|fout|fous)"
+    r"ray|laiss|annul|mauvais|suspend|coup|suffit|marre|sort|fich|fout|fous|desactiv)"
 )
 
 
