@@ -2,7 +2,7 @@
 reader reads wording it was not written from.
 
 The texts are in the shapes customers use to ask a business to stop texting, with the
-ordinary texts beside them that must stay *not*, in English, Spanish and French, in five
+ordinary texts beside them that must stay *not*, in English, Spanish and French, in six
 batches: the first written before the reader was changed in the eighth round, each later
 one after the rules written from the batch before it and before any rule of its own, so
 that each batch was first read by rules not written from it. Each batch is split in two by
@@ -826,6 +826,73 @@ FR_FIFTH: list[tuple[str, str, str]] = [
     ("Comment je fais pour payer ?", N, "elsewhere"),
 ]
 
+# A sixth batch, written after the fifth batch's rules and before any of its own: notes on
+# the account, removal asked for as a noun, marketing and soliciting refused, and Spanish
+# pleas to go on no longer.
+EN_SIXTH: list[tuple[str, str, str]] = [
+    ("Please update your records: do not text this number", R, "account"),
+    ("Mark my account no texts please", R, "account"),
+    ("Put a note on my account: no texts", R, "account"),
+    ("Text messages are not necessary", R, "unwanted"),
+    ("Texts aren't needed anymore", R, "unwanted"),
+    ("I'd appreciate being removed from your list", R, "list"),
+    ("Requesting removal from your texting list", R, "list"),
+    ("I'd like removal of my number from your system", R, "list"),
+    ("Please stop all marketing", R, "plain"),
+    ("Stop marketing to me", R, "plain"),
+    ("No solicitations please", R, "unwanted"),
+    ("Quit spamming this number", R, "plain"),
+    ("I'm not your customer, stop", R, "reason"),
+    ("I'm not interested in your services, don't message me", R, "reason"),
+    ("Who gave you my number? Remove it", R, "reason"),
+    ("Erase me", R, "list"),
+    ("Drop me from your list", R, "list"),
+    ("Delete my contact", R, "list"),
+    ("End my subscription to your texts", R, "opt out"),
+    ("I don't need any more updates from you", R, "unwanted"),
+    ("Please discontinue", R, "short"),
+    ("Halt", R, "short"),
+    ("I'm opting out", R, "opt out"),
+    ("Unsubscribe this phone from all messages", R, "opt out"),
+    ("Please update your records with my new address", N, "elsewhere"),
+    ("Add a note: gate code is 4321", N, "elsewhere"),
+    ("Drop me a text when you're close", N, "texts wanted"),
+    ("Put a note on my account that I have a dog", N, "elsewhere"),
+    ("Texts are not showing up on my phone", N, "texts wanted"),
+    ("Forget about the filter, just fix the leak", N, "elsewhere"),
+    ("Count me in!", N, "elsewhere"),
+    ("I'm out of town this week, text me next week", N, "texts wanted"),
+    ("Discontinue the old part and order the new one", N, "elsewhere"),
+    ("Remove it from the invoice, we didn't need it", N, "elsewhere"),
+]
+
+ES_SIXTH: list[tuple[str, str, str]] = [
+    ("Ya no me interesa recibir sus mensajes", R, "unwanted"),
+    ("No quiero seguir recibiendo mensajes", R, "unwanted"),
+    ("Por favor ya no sigan enviando mensajes", R, "no + send"),
+    ("No sigan mandando mensajes", R, "no + send"),
+    ("Quiero que paren los mensajes", R, "stop + send"),
+    ("Ya no manden nada", R, "no + send"),
+    ("Ya no envíen más", R, "no + send"),
+    ("Paren de escribir", R, "stop + send"),
+    ("Ya no me escriba", R, "no + send"),
+    ("Favor de no contactarme", R, "no + send"),
+    ("No quiero ser contactado", R, "unwanted"),
+    ("No deseo ser contactada por este medio", R, "unwanted"),
+    ("Sigan mandando los recordatorios", N, "texts wanted"),
+    ("No sigan el camino de tierra, hay lodo", N, "elsewhere"),
+    ("Ya no manden al técnico, ya quedó", N, "elsewhere"),
+    ("No quiero ser el último de la lista de espera", N, "elsewhere"),
+]
+
+FR_SIXTH: list[tuple[str, str, str]] = [
+    ("Je ne veux plus être sollicité", R, "unwanted"),
+    ("Merci de cesser tout envoi", R, "stop + send"),
+    ("Ne plus m'écrire svp", R, "no more"),
+    ("Je souhaite ne plus être contacté par SMS", R, "unwanted"),
+    ("Merci de cesser les travaux à 18h", N, "elsewhere"),
+]
+
 # Probe texts whose wording was named as a rule's example while the rules were written (found
 # by a check of the rules' and the notes' examples against the probe half): counted apart,
 # not as unseen wording.
@@ -839,9 +906,10 @@ SEEN_PROBE = frozenset(
     }
 )
 
-# The five batches, in the order they were written (probe.py --batch N).
+# The six batches, in the order they were written (probe.py --batch N).
 FAMILIES: dict[str, list[tuple[str, str, str]]] = {"en": EN, "es": ES, "fr": FR}
 SECOND: dict[str, list[tuple[str, str, str]]] = {"en": EN_SECOND, "es": ES_SECOND, "fr": FR_SECOND}
 THIRD: dict[str, list[tuple[str, str, str]]] = {"en": EN_THIRD, "es": ES_THIRD, "fr": FR_THIRD}
 FOURTH: dict[str, list[tuple[str, str, str]]] = {"en": EN_FOURTH, "es": ES_FOURTH, "fr": FR_FOURTH}
 FIFTH: dict[str, list[tuple[str, str, str]]] = {"en": EN_FIFTH, "es": ES_FIFTH, "fr": FR_FIFTH}
+SIXTH: dict[str, list[tuple[str, str, str]]] = {"en": EN_SIXTH, "es": ES_SIXTH, "fr": FR_SIXTH}

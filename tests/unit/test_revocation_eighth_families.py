@@ -210,3 +210,31 @@ def test_formal_spanglish_and_switched_off_pleas_revoke(body: str) -> None:
 )
 def test_formal_and_switching_off_errands_stay_not(body: str) -> None:
     assert not _revokes(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "No telemarketing please",
+        "no advertising",
+        "Your messages aren't necessary",
+        "these texts are not required",
+        "No deseo ser contactado",
+        "No queremos seguir recibiendo sus promociones",
+    ],
+)
+def test_refused_marketing_unneeded_texts_and_not_being_contacted_revoke(body: str) -> None:
+    assert _revokes(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "No soliciting sign is for salespeople, you can knock",
+        "Texts aren't needed for the quote, email is fine",
+        "No quiero ser contactado antes de las 9",
+        "No deseo seguir recibiendo el servicio de jardinería",
+    ],
+)
+def test_marketing_and_contact_errands_stay_not(body: str) -> None:
+    assert not _revokes(body)

@@ -816,9 +816,13 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
     ),
     # A bare "no" to the messages, whole clause: "no texts please", "no spam".
     (
-        _words_of("spam sms texting marketing promos promotions ads"),
+        _words_of(
+            "spam sms texting marketing promos promotions ads solicitations solicitation "
+            "soliciting telemarketing advertising"
+        ),
         re.compile(
-            rf"^(?:{_POLITE}\s)*no\s(?:spam|sms|texting|marketing|promos|promotions|ads)"
+            rf"^(?:{_POLITE}\s)*no\s(?:spam|sms|texting|marketing|promos|promotions|ads|solicitations|"
+            r"solicitation|soliciting|telemarketing|advertising)"
             rf"(?:\s{_POLITE})*$"
         ),
     ),
@@ -932,12 +936,13 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
     # The messages said unwanted, the clause's whole say: "texts no longer wanted", "your
     # messages are not welcome".
     (
-        _words_of("wanted needed welcome desired"),
+        _words_of("wanted needed welcome desired necessary required"),
         re.compile(
             rf"^(?:{_POLITE}\s)*"
             r"(?:(?:these|your|ur|the|any|all|all these|all your|further|more)\s)?"
-            rf"(?:\w+\s)?{_MESSAGES_ONLY}\s(?:are\s|r\s|is\s)?(?:no longer|not|never)\s"
-            r"(?:wanted|needed|welcome|desired)"
+            rf"(?:\w+\s)?{_MESSAGES_ONLY}\s"
+            r"(?:(?:are\s|r\s|is\s)?(?:no longer|not|never)|arent|isnt)\s"
+            r"(?:wanted|needed|welcome|desired|necessary|required)"
             rf"(?:\s(?:anymore|any more|here|from you|{_POLITE}))*$"
         ),
     ),
@@ -1383,6 +1388,14 @@ _ES_REVOKE = [
         r"\b(?:paren|pare|para|basta|ya basta|suficiente|ya estuvo|ya estuvo bueno|ya chole)\s"
         r"(?:ya\s)?(?:con|de)\s(?:(?:los|sus|tantos|tantas|estos|estas|tanto|tanta)\s)?"
         rf"(?:\w+\s)?{_ES_NOUN}\b"
+    ),
+    # Not to be contacted, nor to go on receiving: "no deseo ser contactada", "no quiero
+    # seguir recibiendo mensajes".
+    re.compile(
+        r"\bno\s(?:quiero|deseo|queremos|deseamos)\s(?:ser|seguir siendo)\s"
+        rf"(?:contactad[oa]s?|molestad[oa]s?)\b{_ES_NOT_WHEN}"
+        r"|\bno\s(?:quiero|deseo|queremos|deseamos)\sseguir\s(?:recibiendo|teniendo)\s"
+        rf"(?:(?:sus|los|las|estos|estas|mas)\s)?(?:\w+\s)?{_ES_NOUN}\b"
     ),
     # Nothing more from the sender: "no quiero recibir nada de ustedes".
     re.compile(
