@@ -2,7 +2,7 @@
 reader reads wording it was not written from.
 
 The texts are in the shapes customers use to ask a business to stop texting, with the
-ordinary texts beside them that must stay *not*, in English, Spanish and French, in six
+ordinary texts beside them that must stay *not*, in English, Spanish and French, in seven
 batches: the first written before the reader was changed in the eighth round, each later
 one after the rules written from the batch before it and before any rule of its own, so
 that each batch was first read by rules not written from it. Each batch is split in two by
@@ -893,6 +893,57 @@ FR_SIXTH: list[tuple[str, str, str]] = [
     ("Merci de cesser les travaux à 18h", N, "elsewhere"),
 ]
 
+# A seventh batch, written after the sixth batch's rules and before any of its own: English
+# above all; the request named as a noun, preferences, too many messages, a channel refused.
+EN_SEVENTH: list[tuple[str, str, str]] = [
+    ("Note my file: no text messages", R, "account"),
+    ("Please flag my number as do not text", R, "account"),
+    ("Set my contact preference to no texts", R, "account"),
+    ("Email only please, no texts", R, "channel"),
+    ("Please don't text, I prefer calls", R, "channel"),
+    ("Removal please", R, "noun"),
+    ("Request removal", R, "noun"),
+    ("Please process my opt-out", R, "noun"),
+    ("Consider this my opt out", R, "noun"),
+    ("This is my request to opt out", R, "noun"),
+    ("Treat this as my unsubscribe request", R, "noun"),
+    ("Way too many texts, take me off", R, "reason"),
+    ("Too many messages, unsubscribe me", R, "reason"),
+    ("Don't message this line", R, "contact"),
+    ("Don't contact me again via text", R, "contact"),
+    ("Never message me", R, "contact"),
+    ("Stop the SMS", R, "plain"),
+    ("Stop SMS messages to this number", R, "plain"),
+    ("Opt this phone out", R, "opt out"),
+    ("opt out this phone", R, "opt out"),
+    ("Erase my number from your records", R, "list"),
+    ("I don't want reminders by text anymore", R, "unwanted"),
+    ("I'm no longer interested in receiving texts", R, "unwanted"),
+    ("Please process my refund", N, "elsewhere"),
+    ("Is removal of the old unit included?", N, "elsewhere"),
+    ("Too many questions, just call me", N, "elsewhere"),
+    ("Don't message the tech, call him", N, "elsewhere"),
+    ("I prefer texts over calls", N, "texts wanted"),
+    ("Consider this my approval for the quote", N, "elsewhere"),
+    ("Note my file: gate code 1234", N, "elsewhere"),
+    ("Set my appointment to Thursday", N, "elsewhere"),
+]
+
+ES_SEVENTH: list[tuple[str, str, str]] = [
+    ("Solo por correo, no mensajes de texto", R, "channel"),
+    ("Solicito la baja de mis datos", R, "noun"),
+    ("Demasiados mensajes, sáquenme de la lista", R, "reason"),
+    ("Ya no quiero recordatorios por mensaje", R, "unwanted"),
+    ("Solicito la cotización por correo", N, "elsewhere"),
+    ("Demasiadas preguntas, mejor llámenme", N, "elsewhere"),
+]
+
+FR_SEVENTH: list[tuple[str, str, str]] = [
+    ("Trop de messages, retirez-moi", R, "reason"),
+    ("Merci de noter : pas de SMS", R, "account"),
+    ("Trop de questions, appelez-moi", N, "elsewhere"),
+]
+
 # Probe texts whose wording was named as a rule's example while the rules were written (found
 # by a check of the rules' and the notes' examples against the probe half): counted apart,
 # not as unseen wording.
@@ -903,13 +954,19 @@ SEEN_PROBE = frozenset(
         "Ya estuvo bueno de mensajes",
         "¿Me pueden dar de baja?",
         "Je ne souhaite plus être contacté",
+        "Is removal of the old unit included?",
     }
 )
 
-# The six batches, in the order they were written (probe.py --batch N).
+# The seven batches, in the order they were written (probe.py --batch N).
 FAMILIES: dict[str, list[tuple[str, str, str]]] = {"en": EN, "es": ES, "fr": FR}
 SECOND: dict[str, list[tuple[str, str, str]]] = {"en": EN_SECOND, "es": ES_SECOND, "fr": FR_SECOND}
 THIRD: dict[str, list[tuple[str, str, str]]] = {"en": EN_THIRD, "es": ES_THIRD, "fr": FR_THIRD}
 FOURTH: dict[str, list[tuple[str, str, str]]] = {"en": EN_FOURTH, "es": ES_FOURTH, "fr": FR_FOURTH}
 FIFTH: dict[str, list[tuple[str, str, str]]] = {"en": EN_FIFTH, "es": ES_FIFTH, "fr": FR_FIFTH}
 SIXTH: dict[str, list[tuple[str, str, str]]] = {"en": EN_SIXTH, "es": ES_SIXTH, "fr": FR_SIXTH}
+SEVENTH: dict[str, list[tuple[str, str, str]]] = {
+    "en": EN_SEVENTH,
+    "es": ES_SEVENTH,
+    "fr": FR_SEVENTH,
+}

@@ -1,7 +1,7 @@
 """How the R-29 reader reads the texts of families.py: the dev half, and the probe half it
 was not written from (eighth round).
 
-    uv run python tests/corpus/probe.py [--show-dev] [--batch 1..6]
+    uv run python tests/corpus/probe.py [--show-dev] [--batch 1..7]
 
 Prints recall, revocations read as unsure and ordinary texts revoked or unsure, by
 language, for each half. ``--show-dev`` also prints the dev half's misses, to write
@@ -20,7 +20,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from corpus.families import FAMILIES, FIFTH, FOURTH, SECOND, SEEN_PROBE, SIXTH, THIRD
+from corpus.families import (
+    FAMILIES,
+    FIFTH,
+    FOURTH,
+    SECOND,
+    SEEN_PROBE,
+    SEVENTH,
+    SIXTH,
+    THIRD,
+)
 from heed.domain.keywords import InboundAction
 from heed.domain.revocation import Verdict, interpret, read
 
@@ -45,10 +54,12 @@ def half(text: str) -> str:
     return "probe" if zlib.crc32(text.encode()) % 2 else "dev"
 
 
-BATCHES = (FAMILIES, SECOND, THIRD, FOURTH, FIFTH, SIXTH)
+BATCHES = (FAMILIES, SECOND, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH)
 
 
-def texts(*, batches: tuple[int, ...] = (1, 2, 3, 4, 5, 6)) -> list[tuple[str, str, str, str, str]]:
+def texts(
+    *, batches: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7)
+) -> list[tuple[str, str, str, str, str]]:
     """(text, language, label, family, half) for every text kept of the batches named."""
     held_out = _held_out()
     return [
@@ -63,11 +74,11 @@ def texts(*, batches: tuple[int, ...] = (1, 2, 3, 4, 5, 6)) -> list[tuple[str, s
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--show-dev", action="store_true")
-    parser.add_argument("--batch", type=int, choices=(1, 2, 3, 4, 5, 6), default=None)
+    parser.add_argument("--batch", type=int, choices=(1, 2, 3, 4, 5, 6, 7), default=None)
     args = parser.parse_args()
     counts: Counter[tuple[str, str, str]] = Counter()
     misses: list[str] = []
-    batches = (1, 2, 3, 4, 5, 6) if args.batch is None else (args.batch,)
+    batches = (1, 2, 3, 4, 5, 6, 7) if args.batch is None else (args.batch,)
     kept = texts(batches=batches)
     dropped = sum(len(entries) for b in batches for entries in BATCHES[b - 1].values()) - len(kept)
     for text, language, label, family, part in kept:

@@ -238,3 +238,35 @@ def test_refused_marketing_unneeded_texts_and_not_being_contacted_revoke(body: s
 )
 def test_marketing_and_contact_errands_stay_not(body: str) -> None:
     assert not _revokes(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Please note on my account: no texts",
+        "Mark my number do not text please",
+        "Removal from your list please",
+        "I request removal of my number",
+        "Calls only, no texts please",
+        "Don't text this phone",
+        "Quiero la baja de los mensajes",
+        "Pas de SMS merci",
+    ],
+)
+def test_notes_removal_as_a_noun_and_another_channel_revoke(body: str) -> None:
+    assert _revokes(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Please note on my account: no texts before 9",
+        "Is removal of the old water heater extra?",
+        "Removal of the stump went well, thanks",
+        "Calls only for the estimate, texts are fine for reminders",
+        "Quiero la baja del plan anual",
+        "Pas de SMS avant 9h svp",
+    ],
+)
+def test_notes_removal_and_channels_about_something_else_stay_not(body: str) -> None:
+    assert not _revokes(body)

@@ -353,7 +353,8 @@ _EN_EXTRA = [
         r"promotions|offers)\b"
     ),
     re.compile(
-        r"\b(?:do not|dont)\s(?:text|message|contact)\s(?:me|this number|this line|this phone)\b"
+        r"\b(?:do not|dont|don t)\s(?:text|message|contact)\s"
+        r"(?:me|this number|this line|this phone)\b"
         r"(?!\s(?:the|a|an|at|on|when|if|about|before|after|until|till|while|during|instead|"
         r"back|yet|tonight|today|tomorrow)\b)"
     ),
@@ -1037,6 +1038,27 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
             r"|^(?:(?:please|pls|plz|just)\s)*wipe\s(?:my|this)\s(?:phone\s|cell\s)?number\b"
         ),
     ),
+    # A note on the writer's file or number that it takes no texts: "note my file: no text
+    # messages", "flag my number as do not text" (not "... no texts before 9").
+    (
+        _words_of("note file account mark flag records number"),
+        re.compile(
+            r"\b(?:note|mark|flag|set|put|update|add)\s(?:\w+\s){0,5}?"
+            r"(?:no|do not|dont|not to)\s(?:text|texts|text messages|texting|txt|sms|contact)\b"
+        ),
+    ),
+    # Removal asked for as a noun: "request removal", "removal please", "requesting removal
+    # from your list" (not "is removal of the stump extra?").
+    (
+        _words_of("removal"),
+        re.compile(
+            rf"^(?:{_POLITE}\s)*(?:(?:i|we)\s)?(?:(?:d|would|am|m)\s)?"
+            r"(?:(?:request|requesting|requested|want|need|like|ask for|asking for)\s)?"
+            r"(?:a\s|my\s|the\s)?removal"
+            rf"(?:\s(?:from\s{_LIST_TARGET}|of\s(?:my|this)\s(?:number|phone|info|contact info)"
+            rf"(?:\sfrom\s{_LIST_TARGET})?))?{_POLITE_END}"
+        ),
+    ),
     # A refusal, then the stop, run together: "no please stop", "no thanks and please stop".
     (
         _words_of("stop"),
@@ -1061,6 +1083,15 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
 # me again, I'll report you"), and a plea that is one only when it is all the text says
 # ("Don't text back"; "don't text back, I'm driving" asks for quiet, not an end).
 _EN_WHOLE: list[tuple[frozenset[str], re.Pattern[str]]] = [
+    # Another channel asked for and texts refused: "email only please, no texts".
+    (
+        _words_of("only instead"),
+        re.compile(
+            r"\b(?:email|e mail|calls?|phone calls?|mail)\s(?:only|instead)\b.*"
+            r"\bno\s(?:texts|text messages|sms|texting|messages)\b"
+            r"|\bno\s(?:texts|text messages|sms|texting)\b.*\b(?:email|calls?)\s(?:only|instead)\b"
+        ),
+    ),
     (
         _words_of("report reporting sue suing block blocking"),
         re.compile(
@@ -1389,6 +1420,12 @@ _ES_REVOKE = [
         r"(?:ya\s)?(?:con|de)\s(?:(?:los|sus|tantos|tantas|estos|estas|tanto|tanta)\s)?"
         rf"(?:\w+\s)?{_ES_NOUN}\b"
     ),
+    # Unsubscribing asked for as a noun: "solicito la baja de mis datos" (not of a plan).
+    re.compile(
+        r"\b(?:solicito|pido|quiero|deseo|solicitamos|pedimos|queremos)\s(?:la|mi|una)\sbaja\b"
+        r"(?!\s(?:del?|de\sla|de\smi)\s(?:\w+\s)?(?:plan|contrato|servicio|membresia|garantia|"
+        r"suscripcion al plan|cuenta))"
+    ),
     # Not to be contacted, nor to go on receiving: "no deseo ser contactada", "no quiero
     # seguir recibiendo mensajes".
     re.compile(
@@ -1575,6 +1612,8 @@ _FR_REVOKE = [
         rf"(?:(?:de|d|vos|des|les|ces|mes)\s){{0,2}}{_FR_NOUN}\b"
     ),
     re.compile(rf"^(?:plus\sde|stop\saux?|fini\sles|assez\sde|arret(?:\sdes)?)\s{_FR_NOUN}\b"),
+    # "Pas de SMS" ending the text: "merci de noter : pas de SMS" (not "pas de SMS avant 9h").
+    re.compile(rf"\bpas\sde\s{_FR_NOUN}(?:\s(?:svp|merci|s il vous plait))*$"),
     re.compile(
         r"\b(?:retirez|enlevez|supprimez|effacez|desinscrivez|desabonnez|rayez)\s"
         r"(?:moi|nous|mon\snumero|mon\scontact|mes\scoordonnees|ce\snumero)\b"
@@ -1626,7 +1665,7 @@ _FR_REVOKE = [
 # Every French plea starts a word with one of these (see _ES_GATE).
 _FR_GATE = re.compile(
     r"\b(?:arret|cess|stop|ne\b|n\b|plus|fini|assez|retir|enlev|suppr|effac|desinscri|desabonn|"
-    r"ray|laiss|annul|mauvais|suspend|coup|suffit|marre|sort|fich|fout|fous|desactiv)"
+    r"ray|laiss|annul|mauvais|suspend|coup|suffit|marre|sort|fich|fout|fous|desactiv|pas)"
 )
 
 
