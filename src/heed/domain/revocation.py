@@ -272,7 +272,7 @@ def _unquote(body: str) -> str:
 _POLITE = (
     r"(?:hi|hello|hey|hola|buenas|buenos dias|bonjour|salut|please|pls|plz|por favor|favor|svp|"
     r"s il vous plait|s il te plait|ok|okay|thanks|thank you|thank u|thx|thnx|tks|ty|gracias|"
-    r"merci|"
+    r"merci|porfa|porfis|plis|xfa|"
     # Feeling and haste around a plea: "ugh STOP", "remove me asap", "seriously, stop".
     r"omg|ugh|seriously|kindly|asap|now|right now)"
 )
@@ -287,7 +287,9 @@ _EN_EXTRA = [
         r"\b(?:delete|erase|remove|purge)\s(?:my|this|the)\s(?:phone\s|cell\s)?"
         r"(?:number|contact|info|contact info|information|details)\b"
     ),
-    re.compile(r"\b(?:delete|erase)\s(?:me|it)\b"),
+    # "Delete it" alone may be a photo sent by mistake; "wrong number, delete it" is read
+    # with the wrong number.
+    re.compile(r"\b(?:delete|erase)\sme\b"),
     re.compile(
         r"\b(?:my|this)\s(?:contact\s|phone\s|cell\s)?(?:info|information|number|details)\s"
         r"(?:to\s)?(?:be\s)?(?:removed|deleted|erased)\b"
@@ -330,7 +332,13 @@ _EN_EXTRA = [
     ),
     re.compile(r"\b(?:revoke|withdraw)\s(?:my\s)?consent\b"),
     re.compile(r"\bcease\s(?:all|and desist|contacting|texting|communication)\b"),
-    re.compile(r"\bremove\s(?:me|us|this number|from list|from (?:the|your) list)\b"),
+    re.compile(
+        r"\bremove\s(?:me|us|this number|from list|from (?:the|your) list)\b"
+        # Off a job or a booking, not a list: "remove me from the Friday schedule".
+        r"(?!\s(?:from|off)\s(?:the|your|my|our|this|that|of)\s(?:\w+\s){0,2}?(?:schedule|calendar|"
+        r"route|job|visit|appointment|shift|roster|rota|rotation|team|crew|project|case|duty|"
+        r"waitlist|account|order|invoice|bill|policy|meeting|reservation|booking|lease)\b)"
+    ),
     re.compile(
         r"\bstop\s(?:receiving|getting)\s(?:these\s|your\s|any\s)?"
         r"(?:texts|messages|text messages)\b"
@@ -345,7 +353,8 @@ _EN_EXTRA = [
         r"promotions|offers)\b"
     ),
     re.compile(
-        r"\b(?:do not|dont)\s(?:text|message|contact)\s(?:me|this number|this line|this phone)\b"
+        r"\b(?:do not|dont|don t)\s(?:text|message|contact)\s"
+        r"(?:me|this number|this line|this phone)\b"
         r"(?!\s(?:the|a|an|at|on|when|if|about|before|after|until|till|while|during|instead|"
         r"back|yet|tonight|today|tomorrow)\b)"
     ),
@@ -431,6 +440,26 @@ _EN_PARTS: list[tuple[frozenset[str], re.Pattern[str]]] = [
             r"\b(?:stop|quit|cease)\s(?:reaching\sout|following\sup|reminding\sme|"
             r"hitting\s(?:me|us)\sup)(?:\s(?:to|with)\s(?:me|us))?"
             rf"(?:\s(?:already|anymore|any more|again)){{0,2}}{_POLITE_END}"
+        ),
+    ),
+    # Stopped by an idiom: "knock off the texts", "cut out the messages", "quit it with the
+    # texts", "cut it out with the reminders".
+    (
+        _words_of("knock cut quit stop cool"),
+        re.compile(
+            rf"\b(?:knock|cut)\s(?:off|out)\s{_STOP_FILLER}{_STOPPED}\b"
+            rf"|\b(?:knock|cut)\s{_STOP_FILLER}{_MESSAGES_ONLY}\s(?:off|out)\b"
+            rf"|\b(?:knock|cut|quit|stop|cool)\sit\s(?:(?:off|out)\s)?with\s{_STOP_FILLER}{_STOPPED}\b"
+        ),
+    ),
+    # Contact stopped, the clause's whole wish: "stop all contact with this number" (not
+    # "... with the wet paint").
+    (
+        _words_of("contact"),
+        re.compile(
+            r"\b(?:stop|cease|end|halt|discontinue)\s(?:(?:all|any|further|the)\s)*contact"
+            r"(?:\s(?:with\s(?:me|us|this number|my number|this phone|my phone)|from you))?"
+            rf"(?:\s(?:now|anymore|any more|immediately)){{0,2}}{_POLITE_END}"
         ),
     ),
     # Turning the messages off: "turn off these notifications", "shut the texts off".
@@ -788,9 +817,13 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
     ),
     # A bare "no" to the messages, whole clause: "no texts please", "no spam".
     (
-        _words_of("spam sms texting marketing promos promotions ads"),
+        _words_of(
+            "spam sms texting marketing promos promotions ads solicitations solicitation "
+            "soliciting telemarketing advertising"
+        ),
         re.compile(
-            rf"^(?:{_POLITE}\s)*no\s(?:spam|sms|texting|marketing|promos|promotions|ads)"
+            rf"^(?:{_POLITE}\s)*no\s(?:spam|sms|texting|marketing|promos|promotions|ads|solicitations|"
+            r"solicitation|soliciting|telemarketing|advertising)"
             rf"(?:\s{_POLITE})*$"
         ),
     ),
@@ -877,7 +910,7 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
         _words_of("more further enough"),
         re.compile(
             rf"^(?:{_POLITE}\s)*(?:no more|no further|enough|enough with)\s{_STOP_FILLER}"
-            rf"(?:{_MESSAGES_ONLY}|contact)"
+            rf"(?:{_MESSAGES_ONLY}|contact|reminders|reminder texts|reminder messages)"
             rf"(?:\s(?:from you|from u|to me|to this number|me|us|already|now|anymore|{_POLITE}))*$"
         ),
     ),
@@ -904,12 +937,13 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
     # The messages said unwanted, the clause's whole say: "texts no longer wanted", "your
     # messages are not welcome".
     (
-        _words_of("wanted needed welcome desired"),
+        _words_of("wanted needed welcome desired necessary required"),
         re.compile(
             rf"^(?:{_POLITE}\s)*"
             r"(?:(?:these|your|ur|the|any|all|all these|all your|further|more)\s)?"
-            rf"(?:\w+\s)?{_MESSAGES_ONLY}\s(?:are\s|r\s|is\s)?(?:no longer|not|never)\s"
-            r"(?:wanted|needed|welcome|desired)"
+            rf"(?:\w+\s)?{_MESSAGES_ONLY}\s"
+            r"(?:(?:are\s|r\s|is\s)?(?:no longer|not|never)|arent|isnt)\s"
+            r"(?:wanted|needed|welcome|desired|necessary|required)"
             rf"(?:\s(?:anymore|any more|here|from you|{_POLITE}))*$"
         ),
     ),
@@ -1004,6 +1038,27 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
             r"|^(?:(?:please|pls|plz|just)\s)*wipe\s(?:my|this)\s(?:phone\s|cell\s)?number\b"
         ),
     ),
+    # A note on the writer's file or number that it takes no texts: "note my file: no text
+    # messages", "flag my number as do not text" (not "... no texts before 9").
+    (
+        _words_of("note file account mark flag records number"),
+        re.compile(
+            r"\b(?:note|mark|flag|set|put|update|add)\s(?:\w+\s){0,5}?"
+            r"(?:no|do not|dont|not to)\s(?:text|texts|text messages|texting|txt|sms|contact)\b"
+        ),
+    ),
+    # Removal asked for as a noun: "request removal", "removal please", "requesting removal
+    # from your list" (not "is removal of the stump extra?").
+    (
+        _words_of("removal"),
+        re.compile(
+            rf"^(?:{_POLITE}\s)*(?:(?:i|we)\s)?(?:(?:d|would|am|m)\s)?"
+            r"(?:(?:request|requesting|requested|want|need|like|ask for|asking for)\s)?"
+            r"(?:a\s|my\s|the\s)?removal"
+            rf"(?:\s(?:from\s{_LIST_TARGET}|of\s(?:my|this)\s(?:number|phone|info|contact info)"
+            rf"(?:\sfrom\s{_LIST_TARGET})?))?{_POLITE_END}"
+        ),
+    ),
     # A refusal, then the stop, run together: "no please stop", "no thanks and please stop".
     (
         _words_of("stop"),
@@ -1028,6 +1083,15 @@ _EN_WISHES: list[tuple[frozenset[str], re.Pattern[str]]] = [
 # me again, I'll report you"), and a plea that is one only when it is all the text says
 # ("Don't text back"; "don't text back, I'm driving" asks for quiet, not an end).
 _EN_WHOLE: list[tuple[frozenset[str], re.Pattern[str]]] = [
+    # Another channel asked for and texts refused: "email only please, no texts".
+    (
+        _words_of("only instead"),
+        re.compile(
+            r"\b(?:email|e mail|calls?|phone calls?|mail)\s(?:only|instead)\b.*"
+            r"\bno\s(?:texts|text messages|sms|texting|messages)\b"
+            r"|\bno\s(?:texts|text messages|sms|texting)\b.*\b(?:email|calls?)\s(?:only|instead)\b"
+        ),
+    ),
     (
         _words_of("report reporting sue suing block blocking"),
         re.compile(
@@ -1187,7 +1251,9 @@ _EN_ELSEWHERE = re.compile(
 )
 _EN_KEEP = re.compile(
     r"(?<!dont )(?<!don t )(?<!do not )\b(?:want|wanna|like) to keep\b|\bstill want\b|"
-    r"(?<!to )\bkeep (?:sending|the)\b"
+    r"(?<!to )\bkeep (?:sending|the)\b|"
+    # The texts themselves kept: "unsubscribe me from the newsletter but texts are fine".
+    r"\b(?:texts|texting|text messages|sms)\s(?:are|is)\s(?:fine|ok|okay|good|still fine)\b"
 )
 # One message's content wanted another way, not an end to texts: "don't text me the
 # code, email it". A person decides; with a word of "no more" it revokes as before.
@@ -1290,31 +1356,138 @@ _MESSAGING = re.compile(r"\b(?:text|texts|texting|message|messages|messaging|sms
 
 # --- Spanish ---------------------------------------------------------------------
 
-_ES_NOUN = r"(?:mensajes?|textos?|sms|mensajitos|notificaciones|promociones|llamadas)"
-_ES_SEND = (
-    r"(?:manden|mandes|mande|mandar|envien|envies|envie|enviar|escriban|escribas|escriba|escribir|"
-    r"contacten|contactes|contactar|llamen|textear|mensajear)(?:me|nos)?"
+_ES_NOUN = (
+    r"(?:mensajes?|textos?|texts|sms|mensajitos|notificaciones|promociones|llamadas|recordatorios|"
+    r"avisos|alertas|ofertas|publicidad|correos|whatsapps?)"
 )
+# Verbs of writing to the customer, in the forms a plea puts them: "no me escriban", "que
+# no me envíen", "les agradecería que no me enviaran".
+_ES_WRITE_FORMS = (
+    r"manden|mandes|mande|mandar|mandaran|mandaras|mandando|envien|envies|envie|enviar|"
+    r"enviaran|enviaras|enviando|escriban|escribas|escriba|escribir|escribieran|escribiendo|"
+    r"contacten|contactes|contacte|contactar|contactaran|contactando|textear|texteen|"
+    r"mensajear|mensajeen|molesten|molestes|moleste|molestar|molestando|"
+    # What reaches the customer: "que ya no me lleguen mensajes".
+    r"lleguen|llegue"
+)
+_ES_WRITE = rf"(?:{_ES_WRITE_FORMS})(?:me|nos)?"
+_ES_SEND = rf"(?:{_ES_WRITE_FORMS}|llamen|llamar|llamaran|llamando)(?:me|nos)?"
+# Going on, or again: "no me sigan mandando", "no me vuelvan a escribir", "ya no me estén
+# mandando".
+_ES_AGAIN = r"(?:(?:sigan|siga|sigas|vuelvan a|vuelva a|vuelvas a|esten|estes|este|estar)\s)?"
+# Politeness and time around a plea, and where it may end.
+_ES_TAIL = (
+    r"(?:\s(?:por favor|favor|gracias|ya|nunca|jamas|mas|nunca mas|ahora|de nuevo|otra vez|"
+    r"nada|nada mas))*"
+)
+_ES_NOT_AFTER_NO = r"(?<!\bno )(?<!\bnunca )"
+# A plea about when, not whether: "no me manden mensajes tan temprano".
+_ES_NOT_WHEN = (
+    r"(?!\s(?:tan\s(?:temprano|tarde|seguido)|antes|despues|hasta|en la noche|de noche|"
+    r"en la madrugada|por la noche|en la manana|a esta hora|a estas horas|los domingos|"
+    r"los fines|el fin|durante|mientras|a este numero sino|a mi sino))"
+)
+# "No", or not wanted: "no me manden", "no quiero que me manden".
+_ES_NO = r"\bno\s(?:(?:quiero|queremos|deseo|deseamos)\sque\s)?"
 _ES_REVOKE = [
-    re.compile(rf"\bno\s(?:me\s|nos\s)?{_ES_SEND}\b(?:\s\w+){{0,3}}?\s(?:mas|{_ES_NOUN})\b"),
-    re.compile(rf"\bno\s(?:me\s|nos\s)?{_ES_SEND}\smas\b"),
+    re.compile(rf"{_ES_NO}(?:me\s|nos\s)?{_ES_AGAIN}{_ES_SEND}\s(?:mas|nunca)\b{_ES_NOT_WHEN}"),
     re.compile(rf"\bno\s(?:me\s)?(?:vuelvan|vuelva|vuelvas)\sa\s{_ES_SEND}\b"),
+    # Neither called nor written to: "no me llamen ni me escriban".
+    re.compile(rf"\bno\s(?:me\s|nos\s)?\w+\s(?:\w+\s)?ni\s(?:me\s|nos\s)?{_ES_SEND}\b"),
     re.compile(
-        rf"\b(?:dejen|deja|deje|dejar|paren|pare|para|parar)\sde\s(?:\w+\s){{0,3}}?(?:de\s)?"
-        rf"(?:me\s)?{_ES_SEND}\b"
+        rf"{_ES_NOT_AFTER_NO}\b(?:dejen|deja|deje|dejar|paren|pare|para|parar)\sde\s"
+        rf"(?:\w+\s){{0,3}}?(?:de\s)?(?:me\s)?{_ES_SEND}\b"
     ),
     re.compile(
-        rf"\b(?:ya\s)?no\s(?:quiero|deseo|queremos)\s(?:recibir\s)?(?:mas\s)?(?:sus\s|los\s|estos\s)?{_ES_NOUN}\b"
+        r"\b(?:ya\s)?no\s(?:quiero|deseo|queremos|necesito|necesitamos)\s(?:recibir\s)?"
+        rf"(?:mas\s)?(?:sus\s|los\s|estos\s|las\s|estas\s)?{_ES_NOUN}\b"
     ),
     re.compile(rf"\b(?:no|ya basta|basta)\s(?:mas\s)?de\s{_ES_NOUN}\b"),
     re.compile(rf"\bno mas\s{_ES_NOUN}\b"),
-    re.compile(r"\b(?:borr|elimin|quit|saqu)\w*(?:me|nos)\b"),
+    re.compile(rf"{_ES_NOT_AFTER_NO}\b(?:borr|elimin|quit|saqu|sac|bloque)\w*(?:me|nos)\b"),
     re.compile(
-        r"\b(?:borr|elimin|quit|saqu)\w*\s(?:mi|este|el)\s(?:numero|telefono|contacto|celular)\b"
+        rf"{_ES_NOT_AFTER_NO}\b(?:borr|elimin|quit|saqu|sac)\w*\s(?:mi|este|el)\s"
+        r"(?:numero|telefono|contacto|celular)\b"
+        # The writer's details: "eliminen mis datos" (not "mis datos de pago").
+        rf"|{_ES_NOT_AFTER_NO}\b(?:borr|elimin|quit|saqu|sac)\w*\s(?:mis\s(?:datos|numeros|contactos)|"
+        r"mi\s(?:informacion|info|dato|contacto))\b"
+        r"(?!\s(?:de\s)?(?:pago|tarjeta|bancarios|facturacion|envio|la cuenta))"
     ),
-    re.compile(r"\b(?:darme|dar|denme|deme|dame|darnos)\sde\sbaja\b"),
+    # Enough of them: "paren ya con los mensajes", "basta con tantos mensajes", "suficiente
+    # con las promociones".
+    re.compile(
+        r"\b(?:paren|pare|para|basta|ya basta|suficiente|ya estuvo|ya estuvo bueno|ya chole)\s"
+        r"(?:ya\s)?(?:con|de)\s(?:(?:los|sus|tantos|tantas|estos|estas|tanto|tanta)\s)?"
+        rf"(?:\w+\s)?{_ES_NOUN}\b"
+    ),
+    # Unsubscribing asked for as a noun: "solicito la baja de mis datos" (not of a plan).
+    re.compile(
+        r"\b(?:solicito|pido|quiero|deseo|solicitamos|pedimos|queremos)\s(?:la|mi|una)\sbaja\b"
+        r"(?!\s(?:del?|de\sla|de\smi)\s(?:\w+\s)?(?:plan|contrato|servicio|membresia|garantia|"
+        r"suscripcion al plan|cuenta))"
+    ),
+    # Not to be contacted, nor to go on receiving: "no deseo ser contactada", "no quiero
+    # seguir recibiendo mensajes".
+    re.compile(
+        r"\bno\s(?:quiero|deseo|queremos|deseamos)\s(?:ser|seguir siendo)\s"
+        rf"(?:contactad[oa]s?|molestad[oa]s?)\b{_ES_NOT_WHEN}"
+        r"|\bno\s(?:quiero|deseo|queremos|deseamos)\sseguir\s(?:recibiendo|teniendo)\s"
+        rf"(?:(?:sus|los|las|estos|estas|mas)\s)?(?:\w+\s)?{_ES_NOUN}\b"
+    ),
+    # Nothing more from the sender: "no quiero recibir nada de ustedes".
+    re.compile(
+        r"\bno\s(?:quiero|deseo|queremos|necesito)\s(?:recibir|que me manden|que me envien)\s"
+        r"nada(?:\s(?:mas|de\sustedes|de\susted|de\ssu\sempresa|de\sesta\sempresa|de\sparte\sde\sustedes))+"
+        r"(?:\s(?:por favor|favor|gracias|ya))*$"
+    ),
+    # The writer taken off the list: "que me quiten de su lista", "¿me pueden sacar de la
+    # lista?", "quiero salir de su lista".
+    re.compile(
+        r"(?<!\bno )\b(?:me|nos)\s(?:(?:pueden|puede|podrian|podria|puedes|podrias)\s)?"
+        r"(?:borr|elimin|quit|sac|saqu|remov|retir|d\w+ de baja)\w*\s(?:de|del)\s"
+        r"(?:(?:la|su|sus|esta|esa|este|ese|el)\s)?"
+        r"(?:lista|listas|base|sistema|registro|directorio|listado|grupo de difusion)\b"
+        r"(?!\s(?:de\s)?(?:espera|precios|compras|pendientes|tareas|invitados|clientes vip))"
+        r"|\bsalir(?:me|nos)?\s(?:de|del)\s(?:(?:la|su|sus|esta|este|el)\s)?"
+        r"(?:lista|listas|base|listado|sistema|registro|envio|envios)\b"
+        r"(?!\s(?:de\s)?(?:espera|precios|compras|pendientes|tareas|invitados))"
+        r"|\bno\s(?:quiero|deseo|queremos)\s(?:estar|seguir|permanecer|aparecer|quedar)\sen\s"
+        r"(?:(?:la|su|sus|esta|este|el)\s)?(?:lista|listas|base|listado|sistema|registro)\b"
+        r"(?!\s(?:de\s)?(?:espera|precios|compras|pendientes|tareas|invitados))"
+    ),
+    # Stopping receiving: "quiero dejar de recibir mensajes" (not "envíe PARAR para dejar de
+    # recibir mensajes", cut as an instruction before, nor "para dejar de ...").
+    re.compile(
+        rf"(?<!\bpara )\b(?:dejar|dejo|dejamos)\sde\s(?:recibir|tener)\s(?:\w+\s){{0,2}}?"
+        rf"(?:{_ES_NOUN}\b|(?:estos|estas|esto|sus)\b)"
+    ),
+    # The messages themselves stopped: "suspendan las notificaciones", "corten los
+    # mensajes".
+    re.compile(
+        r"\b(?:detengan|detener|deten|paren|parar|suspendan|suspender|suspende|corten|cortar|"
+        r"cancelen|cancelar|cancela|quiten|quitar|eliminen|eliminar|desactiven|desactivar|"
+        r"desactiva|apaguen|apagar)\s"
+        rf"(?:(?:los|las|sus|estos|estas|todos|todas|esos|esas)\s){{1,2}}(?:\w+\s)?{_ES_NOUN}\b"
+        # Without the article, as a keyword is sent: "detener mensajes", "parar SMS".
+        r"|^(?:(?:por favor|favor|ya)\s)?(?:detengan|detener|paren|parar|suspendan|suspender|"
+        rf"corten|cortar|cancelen|cancelar)\s{_ES_NOUN}(?:\s(?:por favor|favor|gracias|ya))*$"
+    ),
+    re.compile(r"\b(?:darme|dar|denme|deme|dame|darnos|denos)\sde\sbaja\b"),
     re.compile(r"\bdesuscrib\w*\b"),
-    re.compile(r"\bretiro\smi\sconsentimiento\b"),
+    # Consent withdrawn or refused: "retiro mi autorización", "no autorizo que me envíen
+    # mensajes".
+    re.compile(
+        r"\bretiro\s(?:mi|el)\s(?:consentimiento|autorizacion|permiso)\b"
+        # Abstaining asked: "favor de abstenerse de enviar mensajes".
+        rf"|\babsten\w*\s(?:de\s)?{_ES_SEND}\b"
+        # Unsubscribed by the sender: "solicito que me den de baja", "¿nos podrían dar de baja?".
+        r"|\b(?:me|nos)\s(?:(?:pueden|puede|podrian|podria|puedes)\s)?(?:den|de|dan|dar|da)\sde\sbaja\b"
+        # "Nomás" as "no más" before the messages: "nomas mensajes".
+        rf"|^nomas\s{_ES_NOUN}(?:\s(?:por favor|favor|gracias|ya))*$"
+        r"|\bno\s(?:autorizo|autorice|consiento|doy\s(?:mi\s)?(?:permiso|autorizacion|"
+        rf"consentimiento)|tienen\s(?:mi\s)?(?:permiso|autorizacion|consentimiento))\b"
+        rf"(?:\s\w+){{0,4}}?\s(?:{_ES_NOUN}|{_ES_SEND})\b"
+    ),
     re.compile(r"\bdejenme\sen\spaz\b"),
     re.compile(rf"\bcancel\w*\s(?:los\s|las\s|mis\s)?{_ES_NOUN}\b"),
     re.compile(rf"\bno\s(?:enviar|mandar)\smas\s{_ES_NOUN}\b"),
@@ -1324,16 +1497,106 @@ _ES_REVOKE = [
         r"^(?:no\s(?:mas\s)?(?:publi|publicidad)|no\smas\spromociones)"
         r"(?:\s(?:por favor|favor|gracias|ya|nunca mas))*$"
     ),
+    # A subscription to the messages cancelled: "quiero cancelar mi suscripción a los
+    # mensajes" (not to a plan: _ES_ELSEWHERE).
+    re.compile(
+        r"\bcancel\w*\s(?:mi|la)\ssuscripcion\s(?:a|de)\s(?:(?:los|las|sus|estos)\s)?"
+        rf"(?:\w+\s)?{_ES_NOUN}\b"
+    ),
 ]
+# Read clause by clause, as the clause's whole plea: "por favor no me contacten", "ya les
+# dije que no me escriban" (not "no me llames, escríbeme": calls alone are
+# not the messages).
+_ES_CLAUSE_PLEAS = [
+    # "No" with a verb of sending and, in the same clause, "más" or the messages: "no me
+    # manden más mensajes" (not "no me llamen, mejor mándenme un mensaje").
+    re.compile(
+        rf"{_ES_NO}(?:me\s|nos\s)?{_ES_AGAIN}{_ES_SEND}\b(?:\s\w+){{0,3}}?\s(?:mas|{_ES_NOUN})\b"
+        rf"{_ES_NOT_WHEN}"
+    ),
+    re.compile(
+        rf"\b(?:no|nunca|jamas)\s(?:(?:quiero|queremos|deseo|deseamos)\sque\s)?(?:me\s|nos\s)?"
+        rf"{_ES_AGAIN}{_ES_WRITE}{_ES_TAIL}$"
+    ),
+    re.compile(
+        r"^(?:(?:por favor|favor|ya|porfa|quiero|queremos)\s)*"
+        r"(?:cancelar|cancelen|cancela|cancelo)\s(?:mi\s|la\s)?suscripcion"
+        r"(?:\s(?:por favor|favor|gracias|ya))*$"
+    ),
+]
+_ES_CLAUSE_BREAK = re.compile(r"[.,;!?¿¡\n]+")
 _ES_ELSEWHERE = re.compile(
     r"\b(?:de\sbaja|cancelar|cancelen|cancela)\s(?:del?|la|el|mi)\s(?:\w+\s){0,2}?"
     r"(?:plan|contrato|servicio|membresia|cita|suscripcion|garantia)\b"
+    r"(?!\s(?:a|de)\s(?:(?:los|las|sus|estos)\s)?(?:\w+\s)?"
+    rf"{_ES_NOUN}\b)"
 )
+# Spanish spellings read as the words they stand for: "no kiero", "q ya no", "msjs", "x
+# favor".
+_ES_SPELLINGS = {
+    "kiero": "quiero",
+    "qiero": "quiero",
+    "q": "que",
+    "k": "que",
+    "ke": "que",
+    "m": "me",
+    "msj": "mensajes",
+    "msjs": "mensajes",
+    "mjs": "mensajes",
+    "mjes": "mensajes",
+    "mnsjs": "mensajes",
+    "mensages": "mensajes",
+    "mesajes": "mensajes",
+    "porfa": "por favor",
+    "porfavor": "por favor",
+    "xfa": "por favor",
+    "xfavor": "por favor",
+    "x": "por",
+    "mandes": "manden",
+    "nmas": "no mas",
+    "d": "de",
+}
+_ES_SPELLING = re.compile(
+    r"\b(?:" + "|".join(sorted(_ES_SPELLINGS, key=len, reverse=True)) + r")\b"
+)
+
+
+def _es_spelled(words: str) -> str:
+    return _ES_SPELLING.sub(lambda match: _ES_SPELLINGS[match.group(0)], words)
+
+
+_ES_SPELLED_WORDS = frozenset(_ES_SPELLINGS)
+# Every Spanish plea starts a word with one of these: most texts (and the English ones the
+# Spanish reading is tried on) have none, and skip the patterns unread.
+_ES_GATE = re.compile(
+    r"\b(?:no|ni|nunca|jamas|basta|dej|par|deten|suspend|cort|cancel|quit|borr|elimin|saq|sac|bloque|"
+    r"desactiv|apag|absten|baja|ya\b|suficiente|"
+    r"remov|retir|salir|dar|den|dem|dam|desuscrib|numero)"
+)
+_ES_CLAUSE_GATE = frozenset({"no", "nunca", "jamas", "suscripcion"})
+
+
+def _read_spanish(words: str, body: str) -> tuple[Verdict, str]:
+    present = frozenset(words.split())
+    spelled = not _ES_SPELLED_WORDS.isdisjoint(present)
+    if spelled:
+        words = _es_spelled(words)
+        present = frozenset(words.split())
+    if not _ES_GATE.search(words):
+        return _read_with([], words)
+    if not _ES_CLAUSE_GATE.isdisjoint(present):
+        for clause in _ES_CLAUSE_BREAK.split(body):
+            clause_words = _words(clause)
+            if spelled:
+                clause_words = _es_spelled(clause_words)
+            if clause_words and any(p.search(clause_words) for p in _ES_CLAUSE_PLEAS):
+                return Verdict.REVOKE, "asks to stop messages"
+    return _read_with(_ES_REVOKE, _ES_ELSEWHERE.sub(" ", words))
 
 
 # --- French ----------------------------------------------------------------------
 
-_FR_NOUN = r"(?:messages?|sms|textos?|texto|notifications|rappels|promotions|appels)"
+_FR_NOUN = r"(?:messages?|sms|textos?|texto|notifications|rappels|promotions|appels|envois)"
 _FR_SEND = r"(?:envoyer|ecrire|contacter|texter|harceler|spammer|appeler|relancer)"
 _FR_REVOKE = [
     re.compile(
@@ -1348,7 +1611,9 @@ _FR_REVOKE = [
         rf"\b(?:je|nous)\sne\s(?:veux|voulons|souhaite|souhaitons|desire)\splus\s(?:recevoir\s)?"
         rf"(?:(?:de|d|vos|des|les|ces|mes)\s){{0,2}}{_FR_NOUN}\b"
     ),
-    re.compile(rf"^(?:plus\sde|stop\saux?|fini\sles|assez\sde)\s{_FR_NOUN}\b"),
+    re.compile(rf"^(?:plus\sde|stop\saux?|fini\sles|assez\sde|arret(?:\sdes)?)\s{_FR_NOUN}\b"),
+    # "Pas de SMS" ending the text: "merci de noter : pas de SMS" (not "pas de SMS avant 9h").
+    re.compile(rf"\bpas\sde\s{_FR_NOUN}(?:\s(?:svp|merci|s il vous plait))*$"),
     re.compile(
         r"\b(?:retirez|enlevez|supprimez|effacez|desinscrivez|desabonnez|rayez)\s"
         r"(?:moi|nous|mon\snumero|mon\scontact|mes\scoordonnees|ce\snumero)\b"
@@ -1357,11 +1622,55 @@ _FR_REVOKE = [
         r"\b(?:me|nous)\s(?:desabonner|desinscrire)\b(?!\s(?:du|de\sl|de\sla)\s(?:contrat|plan|abonnement|entretien))"
     ),
     re.compile(r"\bdesinscription\b"),
-    re.compile(r"\blaissez\smoi\stranquille\b"),
+    re.compile(
+        r"\b(?:laissez|laisse|fichez|fiche|foutez|fous)\s(?:moi|nous)\s(?:la\s|en\s)?(?:paix|tranquille)\b"
+    ),
     re.compile(r"\b(?:je\s)?retire\smon\sconsentement\b"),
     re.compile(rf"\bannulez\s(?:les\s|mes\s|vos\s)?{_FR_NOUN}\b"),
     re.compile(r"\bmauvais numero\b.*\b(?:supprim|arret|retir|effac|enlev)\w*\b"),
+    # The messages themselves stopped: "arrêtez les SMS", "stoppez vos messages".
+    re.compile(
+        r"(?<!\bne )(?<!\bn )\b(?:arrete[zr]?|arretes|cesse[zr]?|stop|stoppe[zr]?|suspende[zr]?|"
+        r"desactive[zr]?|"
+        rf"coupe[zr]?|annule[zr]?)\s(?:(?:les|vos|ces|tous|toutes|des|d|tes)\s){{1,2}}{_FR_NOUN}\b"
+    ),
+    # "Ne" dropped, as people write: "je veux plus recevoir vos messages" ("plus" before a
+    # verb is "no longer"; "je veux plus de messages" may want more, and is not read).
+    re.compile(
+        r"\b(?:je|j|on)\s(?:veux|souhaite|desire|voudrais|veut)\splus\s(?:recevoir|avoir)\s"
+        rf"(?:(?:de|d|vos|des|les|ces|tes|aucun|aucune)\s){{0,2}}{_FR_NOUN}\b"
+    ),
+    # No more of them wished, whoever wishes: "je voudrais ne plus recevoir vos SMS", "je
+    # ne désire plus être dérangé".
+    re.compile(
+        r"\bne\splus\s(?:recevoir|avoir)\s(?:(?:de|d|vos|des|les|ces|aucun|aucune|tes)\s){0,2}"
+        rf"{_FR_NOUN}\b"
+        r"|\bne\s(?:\w+\s)?plus\s(?:etre\s)?(?:contacte|contactee|contactes|derange|derangee|"
+        r"sollicite|sollicitee|relance|relancee)\b"
+    ),
+    # Had enough of them: "ça suffit les messages", "marre de vos SMS".
+    re.compile(
+        r"\b(?:ca suffit|suffit|assez|marre|y en a marre)\s(?:(?:de|des|les|avec|vos|ces|d|tous)\s)"
+        rf"{{1,2}}{_FR_NOUN}\b"
+    ),
+    # The writer taken off the list: "pourriez-vous me retirer de votre liste".
+    re.compile(
+        r"(?<!\bne )(?<!\bpas )\b(?:me|nous)\s(?:retirer|enlever|supprimer|desinscrire|desabonner|"
+        r"rayer|effacer|sortir)\s(?:de|du|des)\s(?:(?:votre|vos|la|cette|ces|le|leur|leurs)\s)?"
+        r"(?:liste|listes|fichier|fichiers|base|repertoire|envois|messages|sms)\b"
+    ),
 ]
+
+
+# Every French plea starts a word with one of these (see _ES_GATE).
+_FR_GATE = re.compile(
+    r"\b(?:arret|cess|stop|ne\b|n\b|plus|fini|assez|retir|enlev|suppr|effac|desinscri|desabonn|"
+    r"ray|laiss|annul|mauvais|suspend|coup|suffit|marre|sort|fich|fout|fous|desactiv|pas)"
+)
+
+
+def _read_french(words: str) -> tuple[Verdict, str]:
+    return _read_with(_FR_REVOKE if _FR_GATE.search(words) else [], words)
 
 
 def _read_with(patterns: list[re.Pattern[str]], words: str) -> tuple[Verdict, str]:
@@ -1389,8 +1698,10 @@ def _en_spellings(section: str) -> dict[str, str]:
     return found
 
 
-# "my #", "this no.": the sign or the abbreviation for the number.
-_EN_NUMBER_SIGN = re.compile(r"\b(my|this|ur|your|the|that)\s?(?:#|no\.)(?!\w)", re.IGNORECASE)
+# "my #", "this no.", "wrong no.": the sign or the abbreviation for the number.
+_EN_NUMBER_SIGN = re.compile(
+    r"\b(my|this|ur|your|the|that|wrong)\s?(?:#|no\.)(?!\w)", re.IGNORECASE
+)
 # "2" and "4" for "to" and "for" between words: "I'd like u 2 stop", "done 4 tonight".
 _EN_TO = re.compile(
     r"(?<![\w.,/:$£€-])2(?= (?:stop|receive|get|be|remove|text|contact|end|quit|unsubscribe|"
@@ -1608,6 +1919,39 @@ def _near_unsubscribe(word: str) -> bool:
     return previous[-1] <= 2
 
 
+def _is_keyword(word: str) -> bool:
+    return _is_opt_out_keyword(word) or word in extra_keywords()
+
+
+def _repeated_keyword(bare: str) -> str | None:
+    """Why a text of a few words is an opt-out keyword said more than once ("ALTO ALTO") or
+    spelt out letter by letter ("S T O P"), or None."""
+    parts = bare.split()
+    if len(parts) <= 4 and len(set(parts)) == 1 and _is_keyword(parts[0]):
+        return "an opt-out keyword said more than once"
+    if (
+        3 <= len(parts) <= 12
+        and all(len(part) == 1 for part in parts)
+        and _is_keyword("".join(parts))
+    ):
+        return "an opt-out keyword spelt out letter by letter"
+    return None
+
+
+def _odd_keyword(bare: str) -> str | None:
+    """Why a text is an opt-out keyword said oddly (a slip, a key held down, repeated or
+    spelt out), or None."""
+    if " " in bare:
+        return _repeated_keyword(bare)
+    if bare in _STOP_SLIPS:
+        return "STOP with a slip of a finger"
+    if bare[:2] == "un" and _near_unsubscribe(bare):
+        return "UNSUBSCRIBE with a slip of a finger"
+    if _REPEATED.search(bare) and _REPEATED.sub(r"\1", bare) in _HELD_KEYS:
+        return "an opt-out keyword with a key held down"
+    return None
+
+
 def _keyword_reading(words: str, language: str) -> Reading | None:
     """A reading when the text is an opt-out keyword, alone or with a greeting or thanks."""
     keyword = extra_keywords().get(words)
@@ -1617,12 +1961,9 @@ def _keyword_reading(words: str, language: str) -> Reading | None:
         # Twenty words and more are never a keyword, even with greetings and thanks around it.
         return None
     bare = _POLITE_TAIL.sub("", _POLITE_HEAD.sub("", words))
-    if bare in _STOP_SLIPS:
-        return Reading(Verdict.REVOKE, language, "STOP with a slip of a finger")
-    if bare[:2] == "un" and " " not in bare and _near_unsubscribe(bare):
-        return Reading(Verdict.REVOKE, language, "UNSUBSCRIBE with a slip of a finger")
-    if " " not in bare and _REPEATED.search(bare) and _REPEATED.sub(r"\1", bare) in _HELD_KEYS:
-        return Reading(Verdict.REVOKE, language, "an opt-out keyword with a key held down")
+    odd = _odd_keyword(bare)
+    if odd is not None:
+        return Reading(Verdict.REVOKE, language, odd)
     if bare != words and (_is_opt_out_keyword(bare) or bare in extra_keywords()):
         return Reading(Verdict.REVOKE, language, "an opt-out keyword with a greeting or thanks")
     if bare and is_keyword_like(bare):
@@ -1636,7 +1977,8 @@ def _keyword_reading(words: str, language: str) -> Reading | None:
 # STOPALL", "This is a business line. 🛑", "not interested, sotp", "we sold the house,
 # cease". Among other talk "end", "cancel" and "quit" may be about a job or a friend's,
 # and a verb of removing, or one with "it" or "that", about a thing ("remove it").
-_PLAIN_CLAUSE_BREAK = re.compile(r"[.,!?;:\n]+")
+# A dash between words breaks a clause as a comma does: "STOP - wrong number".
+_PLAIN_CLAUSE_BREAK = re.compile(r"[.,!?;:\n]+|\s[-–—]+\s")
 _NOT_PLAIN = _words_of("it that remove delete erase block lose quit end cancel no")
 _PLAIN_CLAUSE_LENGTH = 24
 
@@ -1762,9 +2104,9 @@ def reading_words(body: str) -> str:
 
 def _read_in(language: str, words: str, body: str) -> tuple[Verdict, str]:
     if language == "es":
-        return _read_with(_ES_REVOKE, _ES_ELSEWHERE.sub(" ", words))
+        return _read_spanish(words, body)
     if language == "fr":
-        return _read_with(_FR_REVOKE, words)
+        return _read_french(words)
     return _read_english(words, body)
 
 
