@@ -44,6 +44,12 @@ class Server:
             "HEED_DATABASE_URL": database_url,
             "HEED_PUBLIC_URL": self.base,
             "BENCH_ACCOUNT_ID": account_id,
+            # The ledger self-check a server runs 10 s after it starts (and daily) walks
+            # every entry in a thread of the serving process: measured in a run, it
+            # would take the interpreter from the requests for seconds whenever it fell
+            # in a window. A steady state has none; it is measured on its own
+            # (`heed ledger verify`).
+            "HEED_LEDGER_CHECK_DELAY": str(24 * 3600),
         }
         self.log = open(DATA / "server.log", "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(

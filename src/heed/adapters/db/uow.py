@@ -122,18 +122,12 @@ class Transaction:
         wanted = sorted(set(stripes))
         if not wanted:
             return read_together(self.session.connection(), then)
-        if self._row_locks:
-            lock = DriverRead(
-                _LOCK_STRIPES_POSTGRESQL,
-                ([a for a, _ in wanted], [s for _, s in wanted]),
-                lambda connection: connection.execute(_LOCK_STRIPES, {"stripes": wanted}).all(),
-            )
-        else:
-            lock = DriverRead(
-                "",
-                (),
-                lambda connection: connection.execute(_READ_STRIPES, {"stripes": wanted}).all(),
-            )
+        lock = DriverRead(
+            _LOCK_STRIPES_POSTGRESQL,
+            ([a for a, _ in wanted], [s for _, s in wanted]),
+            # SQLite: the database's write lock, taken at BEGIN, already holds them.
+            lambda connection: connection.execute(_READ_STRIPES, {"stripes": wanted}).all(),
+        )
         heads, *rows = read_together(self.session.connection(), [lock, *then])
         self._hold(heads)
         return rows
@@ -200,9 +194,8 @@ _READ_STRIPES_ALL = select(
 _READ_STRIPES = _READ_STRIPES_ALL.where(
     tuple_(_STRIPES.c.account_id, _STRIPES.c.stripe).in_(bindparam("stripes", expanding=True))
 )
-_LOCK_STRIPES = _READ_STRIPES.with_for_update()
-# The same on PostgreSQL in the driver's SQL, the keys as two arrays: the rows are
-# locked in the order they are sorted, as every writer locks them.
+# The stripes locked, on PostgreSQL in the driver's SQL, the keys as two arrays: the
+# rows are locked in the order they are sorted, as every writer locks them.
 _LOCK_STRIPES_POSTGRESQL = (
     "SELECT account_id, stripe, seq, head FROM ledger_stripes "
     "WHERE (account_id, stripe) IN (SELECT * FROM unnest(%b::varchar[], %b::integer[])) "
