@@ -233,8 +233,23 @@ def _sockets_of(pid: int) -> set[str]:
     return found
 
 
-def _answering_pid(port: int) -> int:
-    return int(httpx.get(f"http://127.0.0.1:{port}/", timeout=5).text)
+def _answering_pid(port: int) -> int | None:
+    """The pid of the worker that answers a new connection (None while it is starting)."""
+    try:
+        return int(httpx.get(f"http://127.0.0.1:{port}/", timeout=5).text)
+    except httpx.TimeoutException:
+        return None
+
+
+def _both_answer(port: int, workers: list[int]) -> Callable[[], bool]:
+    """Asks on new connections until each of ``workers`` has answered one."""
+    answered: set[int | None] = set()
+
+    def check() -> bool:
+        answered.add(_answering_pid(port))
+        return set(workers) <= answered
+
+    return check
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="SO_REUSEPORT spreads connections on Linux")
@@ -247,7 +262,7 @@ def test_each_worker_listens_on_a_socket_of_its_own_and_new_connections_reach_bo
     try:
         _wait_for("two workers", lambda: len(_workers_of(server.pid)) == 2, seconds=60)
         workers = _workers_of(server.pid)
-        _wait_for("both workers to answer", lambda: _answering_pid(port) in workers, seconds=60)
+        _wait_for("both workers to answer", _both_answer(port, workers), seconds=60)
         # The parent's copies of the workers' sockets are closed within half a second
         # of their start: a socket nobody accepts on would still be given connections.
         _wait_for(
