@@ -33,13 +33,14 @@ class PortTaken(Exception):
     """The port cannot be listened on (another program holds it, say)."""
 
 
-def _listening(host: str, port: int, backlog: int) -> socket.socket:
-    """A socket listening on ``host:port`` beside the other workers' (SO_REUSEPORT),
-    to be inherited by the worker started next."""
+def _listening(host: str, port: int, backlog: int, *, beside: bool) -> socket.socket:
+    """A socket listening on ``host:port``, to be inherited by the worker started next;
+    ``beside``: beside the other workers' own (SO_REUSEPORT)."""
     made = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     try:
         made.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        made.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        if beside:
+            made.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         made.bind((host, port))
         made.listen(backlog)
     except OSError as error:
@@ -66,7 +67,7 @@ class WorkerSockets:
         self.per_worker = per_worker
         # The first is made here, so a port already taken is reported before any
         # worker starts.
-        self._ready = [_listening(host, port, backlog)]
+        self._ready = [_listening(host, port, backlog, beside=per_worker)]
         self._handed: list[socket.socket] = []
 
     def next(self) -> list[socket.socket]:
@@ -77,7 +78,7 @@ class WorkerSockets:
         if self._ready:
             made = self._ready.pop()
         else:
-            made = _listening(self._host, self._port, self._backlog)
+            made = _listening(self._host, self._port, self._backlog, beside=True)
         self._handed.append(made)
         return [made]
 

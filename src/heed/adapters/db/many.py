@@ -26,7 +26,7 @@ from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Dialect
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert, Update
 
@@ -202,13 +202,7 @@ def sent_together(session: Session) -> Iterator[None]:
         with suppress(dialect.loaded_dbapi.Error):
             driver.rollback()
         if isinstance(failed, dialect.loaded_dbapi.Error):
-            raise DBAPIError.instance(
-                "(statements sent together)",
-                None,
-                failed,
-                dialect.loaded_dbapi.Error,
-                dialect=dialect,
-            ) from failed
+            raise _as_sqlalchemy_raises(dialect, failed, "(statements sent together)") from failed
         raise
 
 
@@ -245,9 +239,7 @@ def read_together(connection: Connection, reads: Sequence[DriverRead]) -> list[l
                 cursor.execute(read.sql, read.parameters)
             return [list(cursor.fetchall()) for cursor in cursors]
     except dialect.loaded_dbapi.Error as error:
-        raise DBAPIError.instance(
-            "(statements read together)", None, error, dialect.loaded_dbapi.Error, dialect=dialect
-        ) from error
+        raise _as_sqlalchemy_raises(dialect, error, "(statements read together)") from error
     finally:
         for cursor in cursors:
             cursor.close()
@@ -278,8 +270,13 @@ def _driver_cursor(connection: Connection, sql: str, parameters: Any) -> Iterato
     try:
         yield cursor
     except dialect.loaded_dbapi.Error as error:
-        raise DBAPIError.instance(
-            sql, parameters, error, dialect.loaded_dbapi.Error, dialect=dialect
-        ) from error
+        raise _as_sqlalchemy_raises(dialect, error, sql, parameters) from error
     finally:
         cursor.close()
+
+
+def _as_sqlalchemy_raises(
+    dialect: Dialect, error: Exception, sql: str, parameters: Any = None
+) -> StatementError:
+    """The driver's ``error`` as SQLAlchemy raises it (``DBAPIError`` and its kinds)."""
+    return DBAPIError.instance(sql, parameters, error, dialect.loaded_dbapi.Error, dialect=dialect)

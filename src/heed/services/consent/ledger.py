@@ -62,18 +62,19 @@ class Ledger:
         # Numbers opted out since the last write: their marketing consent ends (R-24).
         self._opted_out: dict[str, tuple[int, datetime]] = {}
         self.last: LedgerEntry | None = None
-        if scope_rows is None:
-            self._load(addresses)
-        else:
-            for address in addresses:
-                rows = self._rows[address] = dict(scope_rows.get(address, {}))
-                self._stored.update((address, scope) for scope in rows)
+        self._load(addresses, scope_rows)
 
-    def _load(self, addresses: Iterable[str]) -> None:
+    def _load(
+        self,
+        addresses: Iterable[str],
+        found: Mapping[str, dict[str, ScopeConsent]] | None = None,
+    ) -> None:
+        """The stored scope rows of the addresses not loaded yet: ``found``, or read."""
         wanted = {a for a in addresses if a not in self._rows}
         if not wanted:
             return
-        found = stored.scope_rows(self._tx.session, self.account.id, wanted)
+        if found is None:
+            found = stored.scope_rows(self._tx.session, self.account.id, wanted)
         for address in wanted:
             rows = self._rows[address] = found.get(address, {})
             self._stored.update((address, scope) for scope in rows)
