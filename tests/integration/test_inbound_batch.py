@@ -10,11 +10,13 @@ from collections.abc import Callable
 
 import pytest
 from integration_support import ledger, message_id, random_number
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
+from heed.adapters.db import accounts as stored_accounts
 from heed.adapters.db import inbound as stored_inbound
 from heed.adapters.db import tables as t
+from heed.adapters.db.many import read_together
 from heed.bootstrap import Heed
 from heed.domain.decision import Category, Channel
 from heed.domain.errors import HeedError, InvalidPhone, NotFound
@@ -334,3 +336,54 @@ def test_a_batch_that_fails_while_storing_commits_nothing_of_it(
     results = consent.record_inbound_batch(heed.uow, texts)
     assert all(isinstance(r, InboundResult) and r.action == "opted_out" for r in results)
     assert consent.verify_ledger(heed.uow, staff.account_id) is None
+
+
+def test_the_accounts_a_batch_reads_with_its_lock_are_the_ones_a_query_loads(
+    heed: Heed, staff: Principal
+) -> None:
+    accounts.set_twilio_auth_token(heed.uow, staff.account_id, "a-token-that-is-sealed-at-rest")
+    accounts.update_account(
+        heed.uow,
+        staff,
+        accounts.AccountChanges(
+            reply_texts={"es": {"opt_out": "Ya no recibirá mensajes de {business}."}},
+            placeholders=["TBD"],
+        ),
+    )
+    with heed.uow.write() as tx:
+        [rows] = read_together(
+            tx.session.connection(),
+            [stored_accounts.settings_read([staff.account_id, "acc_nobody"])],
+        )
+        [(account_id, read)] = stored_accounts.settings_of(tx.engine.dialect, rows).items()
+        loaded = tx.session.get(t.Account, staff.account_id)
+        assert loaded is not None and read is not loaded
+        assert account_id == staff.account_id
+        columns = [c.key for c in inspect(t.Account).column_attrs]
+        assert {c: getattr(read, c) for c in columns} == {c: getattr(loaded, c) for c in columns}
+        assert read.twilio_auth_token == "a-token-that-is-sealed-at-rest"
+        assert read.reply_texts["es"]["opt_out"].startswith("Ya no recibirá")
+        assert read.created_at.tzinfo is not None
+        # Read as a query would leave it after its transaction: held by no session.
+        assert inspect(read).detached
+
+
+def test_a_stop_is_confirmed_in_the_words_the_account_set_just_before_it(
+    heed: Heed, staff: Principal, business_number: str
+) -> None:
+    before = consent.record_inbound_batch(
+        heed.uow, [_text(staff.account_id, business_number, random_number(), "STOP")]
+    )
+    accounts.update_account(
+        heed.uow,
+        staff,
+        accounts.AccountChanges(
+            reply_texts={"en": {"opt_out": "Done: {business} will not text you again."}}
+        ),
+    )
+    [after] = consent.record_inbound_batch(
+        heed.uow, [_text(staff.account_id, business_number, random_number(), "STOP")]
+    )
+    assert isinstance(before[0], InboundResult) and isinstance(after, InboundResult)
+    assert before[0].reply is not None and not before[0].reply.startswith("Done:")
+    assert after.reply is not None and after.reply.startswith("Done: ")

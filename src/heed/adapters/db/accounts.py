@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Dialect, bindparam, delete, inspect, select
+from sqlalchemy.orm import make_transient_to_detached
 
 from heed.adapters.db import tables as t
+from heed.adapters.db.many import DriverRead
 from heed.adapters.db.uow import Transaction
 from heed.domain.consent import STRIPES
 
@@ -76,3 +79,59 @@ def api_key_by_hash(tx: Transaction, key_hash: str) -> t.ApiKey | None:
 
 def get(tx: Transaction, account_id: str) -> t.Account | None:
     return tx.session.get(t.Account, account_id)
+
+
+def settings_read(account_ids: Iterable[str]) -> DriverRead:
+    """The accounts' rows, read without a lock, to be sent with other reads
+    (``read_together``, ``Transaction.lock_stripes``); they go to :func:`settings_of`."""
+    wanted = sorted(set(account_ids))
+    return DriverRead(
+        _SETTINGS_POSTGRESQL,
+        (wanted,),
+        lambda connection: connection.execute(_SETTINGS, {"account_ids": wanted}).all(),
+    )
+
+
+def settings_of(dialect: Dialect, rows: Iterable[Sequence[Any]]) -> dict[str, t.Account]:
+    """The accounts of :func:`settings_read`'s rows, by id, as a query of the session
+    would have loaded them and then left them (detached): each column's value through
+    its type's result processing (the sealed Twilio token opened, times made aware).
+
+    On PostgreSQL the rows are the driver's values, which this processes; elsewhere
+    SQLAlchemy read them and processed them already.
+    """
+    processors = _processors(dialect) if dialect.name == "postgresql" else ()
+    found: dict[str, t.Account] = {}
+    for row in rows:
+        values = list(row)
+        for index, process in processors:
+            values[index] = process(values[index])
+        account = t.Account(**dict(zip(_KEYS, values, strict=True)))
+        make_transient_to_detached(account)
+        found[account.id] = account
+    return found
+
+
+# The account's columns by attribute, in the order both reads select them.
+_COLUMNS = [(attribute.key, attribute.columns[0]) for attribute in inspect(t.Account).column_attrs]
+_KEYS = tuple(key for key, _ in _COLUMNS)
+_SETTINGS = select(*(column for _, column in _COLUMNS)).where(
+    t.Account.id.in_(bindparam("account_ids", expanding=True))
+)
+_SETTINGS_POSTGRESQL = (
+    f"SELECT {', '.join(column.name for _, column in _COLUMNS)} FROM accounts "
+    "WHERE id = ANY(%b::varchar[])"
+)
+_PROCESSORS: dict[type[Dialect], tuple[tuple[int, Callable[[Any], Any]], ...]] = {}
+
+
+def _processors(dialect: Dialect) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
+    """Each column's result processing on ``dialect``, by position, where it has one."""
+    found = _PROCESSORS.get(type(dialect))
+    if found is None:
+        found = _PROCESSORS[type(dialect)] = tuple(
+            (index, process)
+            for index, (_, column) in enumerate(_COLUMNS)
+            if (process := column.type.dialect_impl(dialect).result_processor(dialect, None))
+        )
+    return found

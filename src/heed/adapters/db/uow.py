@@ -108,28 +108,35 @@ class Transaction:
         return found
 
     def lock_stripes(
-        self, stripes: Iterable[tuple[str, int]], *, then: Sequence[DriverRead] = ()
+        self,
+        stripes: Iterable[tuple[str, int]],
+        *,
+        before: Sequence[DriverRead] = (),
+        then: Sequence[DriverRead] = (),
     ) -> list[list[Any]]:
         """Lock these (account id, stripe) ledger stripes for appending, in order, and
         nothing else: writers of other stripes of the same accounts go on meanwhile.
         The caller holds no account lock (that comes first), and reads its accounts
-        with :meth:`accounts`.
+        with :meth:`accounts` or as one of ``before``.
 
-        ``then``: reads run once the locks are held, sent with the lock in one round
-        trip on PostgreSQL (:func:`read_together`); their rows, in order. What a writer
-        reads of the stripes' addresses after their locks is what it may chain on.
+        ``before``: reads run before the lock is asked for, ``then``: reads run once the
+        locks are held; on PostgreSQL all are sent with the lock in one round trip
+        (:func:`read_together`), the transaction's BEGIN with them when they are its
+        first statements. Their rows, ``before``'s then ``then``'s, in order. What a
+        writer reads of the stripes' addresses after their locks is what it may chain
+        on; what it reads before, nothing it chains on may depend on.
         """
         wanted = sorted(set(stripes))
         if not wanted:
-            return read_together(self.session.connection(), then)
+            return read_together(self.session.connection(), [*before, *then])
         lock = DriverRead(
             _LOCK_STRIPES_POSTGRESQL,
             ([a for a, _ in wanted], [s for _, s in wanted]),
             # SQLite: the database's write lock, taken at BEGIN, already holds them.
             lambda connection: connection.execute(_READ_STRIPES, {"stripes": wanted}).all(),
         )
-        heads, *rows = read_together(self.session.connection(), [lock, *then])
-        self._hold(heads)
+        rows = read_together(self.session.connection(), [*before, lock, *then])
+        self._hold(rows.pop(len(before)))
         return rows
 
     def share_stripes(self, stripes: Iterable[tuple[str, int]]) -> None:

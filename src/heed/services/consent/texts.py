@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from heed.adapters.db import accounts as stored_accounts
 from heed.adapters.db import inbound as stored
 from heed.adapters.db import ledger as stored_ledger
 from heed.adapters.db import tables as t
@@ -138,10 +139,10 @@ def record_inbound_batch(
     a redelivery waits on its sender's stripe and then finds the first delivery.
 
     A stripe is locked for as short a time as its writes allow, as a second process
-    waits for it: the texts are read (R-29) and the accounts' settings fetched
-    before; on PostgreSQL the lock, the message ids already answered and the
-    senders' current consent go in one round trip, and the writes with the commit
-    in another.
+    waits for it: the texts are read (R-29) before, and the accounts' settings just
+    before the lock; on PostgreSQL the settings, the lock, the message ids already
+    answered and the senders' current consent go in one round trip with the
+    transaction's BEGIN, and the writes with the commit in another.
     """
     results: Results = [None] * len(texts)
     by_account = _parsed(texts, results)
@@ -152,14 +153,14 @@ def record_inbound_batch(
         for body in {i.text.body for items in by_account.values() for i in items}
         if match_keyword(body) is None
     }
+    ordered = sorted(by_account.items())
     with uow.write() as tx:
-        accounts = tx.accounts(by_account)
-        for account_id in sorted(by_account.keys() - accounts.keys()):
-            for item in by_account.pop(account_id):
-                results[item.index] = NotFound("No such account.")
-        ordered = sorted(by_account.items())
-        facts = tx.lock_stripes(
+        # The accounts' settings, the lock and what is read under it: one round trip
+        # on PostgreSQL, BEGIN included. An account that is not there has no stripes,
+        # and so nothing to lock or read.
+        settings, *facts = tx.lock_stripes(
             ((account_id, stripe_of(i.sender)) for account_id, items in ordered for i in items),
+            before=[stored_accounts.settings_read(by_account)],
             then=[
                 query
                 for account_id, items in ordered
@@ -171,10 +172,17 @@ def record_inbound_batch(
                 )
             ],
         )
-        batches = [_Batch(tx, accounts[account_id], readings) for account_id, _ in ordered]
-        for n, (batch, (_, items)) in enumerate(zip(batches, ordered, strict=True)):
+        accounts = stored_accounts.settings_of(tx.engine.dialect, settings)
+        batches: list[_Batch] = []
+        for n, (account_id, items) in enumerate(ordered):
+            if account_id not in accounts:
+                for item in items:
+                    results[item.index] = NotFound("No such account.")
+                continue
+            batch = _Batch(tx, accounts[account_id], readings)
             answers, scope_rows = facts[2 * n], stored_ledger.scope_rows_of(facts[2 * n + 1])
             batch.act(items, answers, scope_rows, results)
+            batches.append(batch)
         # The batch's writes and its commit, on PostgreSQL in one round trip: the
         # commit runs only if every write did, and an error of any rolls all back.
         with sent_together(tx.session):
