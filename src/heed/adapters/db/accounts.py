@@ -100,7 +100,7 @@ def settings_of(dialect: Dialect, rows: Iterable[Sequence[Any]]) -> dict[str, t.
     On PostgreSQL the rows are the driver's values, which this processes; elsewhere
     SQLAlchemy read them and processed them already.
     """
-    processors = _processors(dialect) if dialect.name == "postgresql" else ()
+    processors = _processors(dialect) if dialect.name == "postgresql" else []
     found: dict[str, t.Account] = {}
     for row in rows:
         values = list(row)
@@ -122,16 +122,15 @@ _SETTINGS_POSTGRESQL = (
     f"SELECT {', '.join(column.name for _, column in _COLUMNS)} FROM accounts "
     "WHERE id = ANY(%b::varchar[])"
 )
-_PROCESSORS: dict[type[Dialect], tuple[tuple[int, Callable[[Any], Any]], ...]] = {}
 
 
-def _processors(dialect: Dialect) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
-    """Each column's result processing on ``dialect``, by position, where it has one."""
-    found = _PROCESSORS.get(type(dialect))
-    if found is None:
-        found = _PROCESSORS[type(dialect)] = tuple(
-            (index, process)
-            for index, (_, column) in enumerate(_COLUMNS)
-            if (process := column.type.dialect_impl(dialect).result_processor(dialect, None))
-        )
-    return found
+def _processors(dialect: Dialect) -> list[tuple[int, Callable[[Any], Any]]]:
+    """Each column's result processing on ``dialect``, by position, where it has one:
+    the processor SQLAlchemy itself gives a query's rows, kept by the dialect (a
+    processor belongs to one engine's dialect: the sealed token's opens with that
+    engine's keyring)."""
+    return [
+        (index, process)
+        for index, (_, column) in enumerate(_COLUMNS)
+        if (process := column.type._cached_result_processor(dialect, None))
+    ]

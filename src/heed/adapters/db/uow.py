@@ -121,10 +121,9 @@ class Transaction:
 
         ``before``: reads run before the lock is asked for, ``then``: reads run once the
         locks are held; on PostgreSQL all are sent with the lock in one round trip
-        (:func:`read_together`), the transaction's BEGIN with them when they are its
-        first statements. Their rows, ``before``'s then ``then``'s, in order. What a
-        writer reads of the stripes' addresses after their locks is what it may chain
-        on; what it reads before, nothing it chains on may depend on.
+        (:func:`read_together`). Their rows, ``before``'s then ``then``'s, in order.
+        What a writer reads of the stripes' addresses after their locks is what it may
+        chain on; what it reads before, nothing it chains on may depend on.
         """
         wanted = sorted(set(stripes))
         if not wanted:

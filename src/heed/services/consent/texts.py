@@ -141,8 +141,9 @@ def record_inbound_batch(
     A stripe is locked for as short a time as its writes allow, as a second process
     waits for it: the texts are read (R-29) before, and the accounts' settings just
     before the lock; on PostgreSQL the settings, the lock, the message ids already
-    answered and the senders' current consent go in one round trip with the
-    transaction's BEGIN, and the writes with the commit in another.
+    answered and the senders' current consent go in one round trip (after the
+    transaction's BEGIN, which the driver sends and waits for on its own), and the
+    writes with the commit in another.
     """
     results: Results = [None] * len(texts)
     by_account = _parsed(texts, results)
@@ -156,8 +157,8 @@ def record_inbound_batch(
     ordered = sorted(by_account.items())
     with uow.write() as tx:
         # The accounts' settings, the lock and what is read under it: one round trip
-        # on PostgreSQL, BEGIN included. An account that is not there has no stripes,
-        # and so nothing to lock or read.
+        # on PostgreSQL. An account that is not there has no stripes, and so nothing
+        # to lock or read.
         settings, *facts = tx.lock_stripes(
             ((account_id, stripe_of(i.sender)) for account_id, items in ordered for i in items),
             before=[stored_accounts.settings_read(by_account)],
